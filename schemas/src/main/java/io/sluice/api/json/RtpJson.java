@@ -58,11 +58,11 @@ public final class RtpJson {
         }
         json.put("mimeType", codec.getMimeType());
         if (codec.hasPreferredPayloadType()) {
-            json.put("preferredPayloadType", Integer.toUnsignedLong(codec.getPreferredPayloadType()));
+            putNumber(json, "preferredPayloadType", Integer.toUnsignedLong(codec.getPreferredPayloadType()));
         }
-        json.put("clockRate", Integer.toUnsignedLong(codec.getClockRate()));
+        putNumber(json, "clockRate", Integer.toUnsignedLong(codec.getClockRate()));
         if (codec.hasChannels()) {
-            json.put("channels", Integer.toUnsignedLong(codec.getChannels()));
+            putNumber(json, "channels", Integer.toUnsignedLong(codec.getChannels()));
         }
         json.set("parameters", parametersToJson(codec.getParametersMap()));
         json.set("rtcpFeedback", feedbackToJson(codec.getRtcpFeedbackList()));
@@ -75,7 +75,7 @@ public final class RtpJson {
             json.put("kind", kindName(extension.getKind()));
         }
         json.put("uri", extension.getUri());
-        json.put("preferredId", Integer.toUnsignedLong(extension.getPreferredId()));
+        putNumber(json, "preferredId", Integer.toUnsignedLong(extension.getPreferredId()));
         json.put("preferredEncrypt", extension.getPreferredEncrypt());
         String direction = directionName(extension.getDirection());
         if (direction != null) {
@@ -93,10 +93,10 @@ public final class RtpJson {
         for (RtpCodecParameters codec : parameters.getCodecsList()) {
             ObjectNode codecJson = codecs.addObject();
             codecJson.put("mimeType", codec.getMimeType());
-            codecJson.put("payloadType", Integer.toUnsignedLong(codec.getPayloadType()));
-            codecJson.put("clockRate", Integer.toUnsignedLong(codec.getClockRate()));
+            putNumber(codecJson, "payloadType", Integer.toUnsignedLong(codec.getPayloadType()));
+            putNumber(codecJson, "clockRate", Integer.toUnsignedLong(codec.getClockRate()));
             if (codec.hasChannels()) {
-                codecJson.put("channels", Integer.toUnsignedLong(codec.getChannels()));
+                putNumber(codecJson, "channels", Integer.toUnsignedLong(codec.getChannels()));
             }
             codecJson.set("parameters", parametersToJson(codec.getParametersMap()));
             codecJson.set("rtcpFeedback", feedbackToJson(codec.getRtcpFeedbackList()));
@@ -105,7 +105,7 @@ public final class RtpJson {
         for (RtpHeaderExtensionParameters extension : parameters.getHeaderExtensionsList()) {
             ObjectNode extensionJson = extensions.addObject();
             extensionJson.put("uri", extension.getUri());
-            extensionJson.put("id", Integer.toUnsignedLong(extension.getId()));
+            putNumber(extensionJson, "id", Integer.toUnsignedLong(extension.getId()));
             extensionJson.put("encrypt", extension.getEncrypt());
             extensionJson.set("parameters", parametersToJson(extension.getParametersMap()));
         }
@@ -129,16 +129,16 @@ public final class RtpJson {
     public static ObjectNode toJson(RtpEncodingParameters encoding) {
         ObjectNode json = NODES.objectNode();
         if (encoding.hasSsrc()) {
-            json.put("ssrc", Integer.toUnsignedLong(encoding.getSsrc()));
+            putNumber(json, "ssrc", Integer.toUnsignedLong(encoding.getSsrc()));
         }
         if (!encoding.getRid().isEmpty()) {
             json.put("rid", encoding.getRid());
         }
         if (encoding.hasCodecPayloadType()) {
-            json.put("codecPayloadType", Integer.toUnsignedLong(encoding.getCodecPayloadType()));
+            putNumber(json, "codecPayloadType", Integer.toUnsignedLong(encoding.getCodecPayloadType()));
         }
         if (encoding.hasRtx()) {
-            json.putObject("rtx").put("ssrc", Integer.toUnsignedLong(encoding.getRtx().getSsrc()));
+            putNumber(json.putObject("rtx"), "ssrc", Integer.toUnsignedLong(encoding.getRtx().getSsrc()));
         }
         if (encoding.getDtx()) {
             json.put("dtx", true);
@@ -147,7 +147,7 @@ public final class RtpJson {
             json.put("scalabilityMode", encoding.getScalabilityMode());
         }
         if (encoding.hasMaxBitrate()) {
-            json.put("maxBitrate", Integer.toUnsignedLong(encoding.getMaxBitrate()));
+            putNumber(json, "maxBitrate", Integer.toUnsignedLong(encoding.getMaxBitrate()));
         }
         return json;
     }
@@ -282,7 +282,7 @@ public final class RtpJson {
         // Sorted, so that the same parameters always give the same JSON.
         new TreeMap<>(parameters).forEach((name, value) -> {
             switch (value.getValueCase()) {
-                case INT_VALUE -> json.put(name, value.getIntValue());
+                case INT_VALUE -> putNumber(json, name, value.getIntValue());
                 case STRING_VALUE -> json.put(name, value.getStringValue());
                 case VALUE_NOT_SET -> json.put(name, "");
             }
@@ -296,6 +296,15 @@ public final class RtpJson {
             json.addObject().put("type", entry.getType()).put("parameter", entry.getParameter());
         }
         return json;
+    }
+
+    /** A JSON number, written as an int when it fits so that it compares equal to parsed JSON. */
+    private static void putNumber(ObjectNode json, String name, long value) {
+        if (value == (int) value) {
+            json.put(name, (int) value);
+        } else {
+            json.put(name, value);
+        }
     }
 
     private static String kindName(MediaKind kind) {
