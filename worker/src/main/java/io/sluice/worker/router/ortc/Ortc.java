@@ -4,6 +4,7 @@ import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpHeaderExtension;
+import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.SluiceException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -12,11 +13,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * RTP capability and parameter negotiation, as mediasoup's {@code ortc}: a router's capabilities
- * from the media codecs an application asks for, and (next) the mapping of producers and
- * consumers onto them.
+ * from the media codecs an application asks for; a producer's parameters checked and mapped onto
+ * the router's payload types and SSRCs; the consumable parameters every consumer of it derives
+ * from; and each consumer's parameters for what its endpoint can receive.
+ *
+ * <p>Errors name the request field: {@code media_codecs[...]}, {@code rtp_parameters...} or
+ * {@code rtp_capabilities...}. Random SSRCs come from the given generator, so tests can fix them.
  */
 public final class Ortc {
 
@@ -80,6 +86,79 @@ public final class Ortc {
             }
         }
         return capabilities.build();
+    }
+
+    /**
+     * Checks a producer's RTP parameters (mediasoup's validateRtpParameters plus its worker's
+     * checks) and returns them normalized: audio codecs get channels 1 when absent, and parameters
+     * without encodings get one empty encoding.
+     *
+     * @throws SluiceException INVALID_ARGUMENT naming the field, e.g. {@code rtp_parameters.codecs[1].parameters.apt}
+     */
+    public static RtpParameters validateRtpParameters(RtpParameters parameters) throws SluiceException {
+        return RtpParametersValidator.validate(parameters, "rtp_parameters");
+    }
+
+    /**
+     * Checks an endpoint's RTP capabilities (mediasoup's validateRtpCapabilities) and returns them
+     * normalized: codec kinds from their mime types, audio channels 1 when absent.
+     *
+     * @throws SluiceException INVALID_ARGUMENT naming the field, e.g. {@code rtp_capabilities.codecs[0].preferred_payload_type}
+     */
+    public static RtpCapabilities validateRtpCapabilities(RtpCapabilities capabilities) throws SluiceException {
+        return RtpCapabilitiesValidator.validate(capabilities, "rtp_capabilities");
+    }
+
+    /**
+     * How a producer's validated parameters map onto the router: each media codec to the router
+     * codec it strictly matches (H.264 packetization mode and profile, VP9 profile), each RTX codec
+     * to the router's RTX for that codec, and each encoding to a fresh SSRC (consecutive from a
+     * random nine-digit start, as mediasoup).
+     *
+     * @throws SluiceException UNSUPPORTED for a codec the router lacks; INVALID_ARGUMENT for an RTX
+     *     codec whose apt names no media codec
+     */
+    public static RtpMapping getProducerRtpParametersMapping(
+            RtpParameters parameters, RtpCapabilities routerCapabilities, RandomGenerator random) throws SluiceException {
+        return ProducerNegotiation.producerMapping(parameters, routerCapabilities, random);
+    }
+
+    /**
+     * The parameters consumers of a producer derive from: the router's codecs (payload types, RTCP
+     * feedback, RTX) with the producer's codec parameters, the router's header extensions of that
+     * kind that it sends, the producer's encodings under their mapped SSRCs, its CNAME and msid.
+     */
+    public static RtpParameters getConsumableRtpParameters(
+            MediaKind kind, RtpParameters parameters, RtpCapabilities routerCapabilities, RtpMapping mapping) {
+        return ProducerNegotiation.consumableParameters(kind, parameters, routerCapabilities, mapping);
+    }
+
+    /**
+     * Whether an endpoint with these capabilities can receive a producer: its first codec the
+     * endpoint supports must be a media codec.
+     *
+     * @throws SluiceException INVALID_ARGUMENT when the capabilities are malformed
+     */
+    public static boolean canConsume(RtpParameters consumableParameters, RtpCapabilities remoteCapabilities)
+            throws SluiceException {
+        return ConsumerNegotiation.canConsume(consumableParameters, validateRtpCapabilities(remoteCapabilities));
+    }
+
+    /**
+     * A consumer's parameters: the consumable codecs the endpoint supports (RTX only with a media
+     * codec and when enabled, generic NACK only with RTX), the header extensions it supports under
+     * the same ids, one congestion-control feedback (transport-cc, else REMB), and one encoding
+     * with a random SSRC (RTX SSRC + 1) whose scalability mode covers the producer's simulcast
+     * encodings, or for a pipe consumer every encoding under fresh SSRCs.
+     *
+     * @throws SluiceException INVALID_ARGUMENT when the capabilities are malformed; UNSUPPORTED
+     *     when the endpoint supports none of the producer's media codecs
+     */
+    public static RtpParameters getConsumerRtpParameters(RtpParameters consumableParameters,
+            RtpCapabilities remoteCapabilities, boolean pipe, boolean enableRtx, RandomGenerator random)
+            throws SluiceException {
+        return ConsumerNegotiation.consumerParameters(
+                consumableParameters, validateRtpCapabilities(remoteCapabilities), pipe, enableRtx, random);
     }
 
     private static String mediaCodecPath(int index) {
