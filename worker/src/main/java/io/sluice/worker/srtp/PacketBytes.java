@@ -1,11 +1,13 @@
 package io.sluice.worker.srtp;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Gives the transforms a byte array over a packet: the ByteBuf's own array when it has one (the
  * work is then truly in place), otherwise a reused scratch array the packet is copied into and,
- * on success, back out of (direct and composite buffers). The scratch grows to the largest packet
+ * on success, back out of (direct and composite buffers), through the buffer's cached internal NIO
+ * view so that the copy allocates nothing either. The scratch grows to the largest packet
  * seen, once, and is then reused.
  */
 final class PacketBytes {
@@ -27,7 +29,14 @@ final class PacketBytes {
             if (needed > scratch.length) {
                 scratch = new byte[Integer.highestOneBit(needed - 1) << 1];
             }
-            buf.getBytes(index, scratch, 0, length);
+            if (buf.nioBufferCount() == 1) {
+                // ByteBuf#getBytes(int, byte[], ...) on a direct buffer may duplicate its NIO
+                // buffer per call; the internal NIO buffer is cached, and absolute bulk get leaves it be.
+                ByteBuffer nio = buf.internalNioBuffer(index, length);
+                nio.get(nio.position(), scratch, 0, length);
+            } else {
+                buf.getBytes(index, scratch, 0, length);
+            }
             array = scratch;
             offset = 0;
             copied = true;
@@ -44,7 +53,13 @@ final class PacketBytes {
 
     /** Writes {@code length} bytes back into the buffer when they were worked on in the scratch. */
     void commit(ByteBuf buf, int index, int length) {
-        if (copied) {
+        if (!copied) {
+            return;
+        }
+        if (buf.nioBufferCount() == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(index, length);
+            nio.put(nio.position(), array, 0, length);
+        } else {
             buf.setBytes(index, array, 0, length);
         }
     }
