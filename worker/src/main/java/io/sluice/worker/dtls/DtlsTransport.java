@@ -22,7 +22,6 @@ import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
@@ -244,20 +243,13 @@ public final class DtlsTransport {
     private void runHandshake(DtlsRole ourRole, HandshakeSession session) {
         DTLSTransport established = null;
         try {
-            TlsContext context;
             if (ourRole == DtlsRole.SERVER) {
-                SrtpDtlsServer server = new SrtpDtlsServer(session);
-                established = new DTLSServerProtocol().accept(server, datagrams);
-                context = server.tlsContext();
+                established = new DTLSServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
             } else {
-                SrtpDtlsClient client = new SrtpDtlsClient(session);
-                established = new DTLSClientProtocol().connect(client, datagrams);
-                context = client.tlsContext();
+                established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
             }
             SrtpProfile profile = session.selectedProfile();
-            // RFC 5764 §4.2: no context value; two keys and two salts of the profile's lengths.
-            byte[] material = context.exportKeyingMaterial(HandshakeSession.EXPORTER_LABEL, null,
-                    profile.keyingMaterialLength());
+            byte[] material = session.keyingMaterial();
             DtlsRole peerRole = ourRole == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT;
             byte[] local = SrtpKeySplitter.keyAndSalt(profile, material, ourRole);
             byte[] remote = SrtpKeySplitter.keyAndSalt(profile, material, peerRole);

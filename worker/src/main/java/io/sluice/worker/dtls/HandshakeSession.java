@@ -41,6 +41,7 @@ final class HandshakeSession {
     private final int initialResendMillis;
 
     private SrtpProfile selectedProfile;
+    private byte[] keyingMaterial;
     private String failureReason;
 
     HandshakeSession(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint remoteFingerprint,
@@ -126,6 +127,22 @@ final class HandshakeSession {
 
     SrtpProfile selectedProfile() {
         return selectedProfile;
+    }
+
+    /**
+     * RFC 5764 §4.2: the SRTP keys come from the TLS exporter (RFC 5705) with no context value.
+     * BouncyCastle allows the export only from notifyHandshakeComplete().
+     */
+    void exportKeyingMaterial(TlsContext context) throws IOException {
+        if (selectedProfile == null) {
+            throw abort(AlertDescription.internal_error, "handshake completed without use_srtp");
+        }
+        keyingMaterial = context.exportKeyingMaterial(EXPORTER_LABEL, null, selectedProfile.keyingMaterialLength());
+    }
+
+    /** The exported material; the caller wipes it once split. */
+    byte[] keyingMaterial() {
+        return keyingMaterial;
     }
 
     /** Why we aborted the handshake ourselves, or null. */

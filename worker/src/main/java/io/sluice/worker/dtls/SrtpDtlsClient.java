@@ -6,7 +6,6 @@ import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsSRTPUtils;
@@ -23,10 +22,6 @@ final class SrtpDtlsClient extends DefaultTlsClient {
         this.session = session;
     }
 
-    TlsContext tlsContext() {
-        return context;
-    }
-
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
         return HandshakeSession.VERSIONS;
@@ -35,6 +30,12 @@ final class SrtpDtlsClient extends DefaultTlsClient {
     @Override
     protected int[] getSupportedCipherSuites() {
         return TlsUtils.getSupportedCipherSuites(getCrypto(), CipherSuites.ECDSA_AND_RSA);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        session.exportKeyingMaterial(context);
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
@@ -24,10 +23,6 @@ final class SrtpDtlsServer extends DefaultTlsServer {
         this.session = session;
     }
 
-    TlsContext tlsContext() {
-        return context;
-    }
-
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
         return HandshakeSession.VERSIONS;
@@ -36,6 +31,12 @@ final class SrtpDtlsServer extends DefaultTlsServer {
     @Override
     protected int[] getSupportedCipherSuites() {
         return TlsUtils.getSupportedCipherSuites(getCrypto(), CipherSuites.ECDSA);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        session.exportKeyingMaterial(context);
     }
 
     @Override
