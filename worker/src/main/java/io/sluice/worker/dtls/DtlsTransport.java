@@ -1,0 +1,391 @@
+package io.sluice.worker.dtls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.sluice.worker.srtp.SrtpProfile;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.bouncycastle.tls.TlsTimeoutException;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * The DTLS-SRTP endpoint of one WebRtcTransport (RFC 5763, RFC 5764), after mediasoup's
+ * DtlsTransport: it runs the DTLS 1.2 handshake over the transport's selected ICE tuple, checks the
+ * peer's certificate against the fingerprint from signalling, negotiates use_srtp and exports the
+ * SRTP master keys.
+ *
+ * <p>Threading: the owner's event loop owns this object. {@link #connect}, {@link #handleIncoming},
+ * {@link #close} and the getters must be called on that loop, and every {@link Listener} callback
+ * runs on it. BouncyCastle's blocking handshake runs on the shared handshake executor; the loop never
+ * blocks on it. Each connecting transport occupies one executor thread until its handshake ends (at
+ * most the handshake timeout); after that, a thread is borrowed briefly per batch of incoming
+ * datagrams (retransmitted Finished, alerts).
+ */
+public final class DtlsTransport {
+
+    /** What a DtlsTransport tells its owner; every call is made on the owner's event loop. */
+    public interface Listener {
+
+        /**
+         * A datagram for the peer, to send over the selected ICE tuple. The listener owns the buffer
+         * (writes it or releases it). May come in any state: a fatal alert after a failure, our
+         * close_notify after {@link #close()}.
+         */
+        void onOutgoingDtls(ByteBuf datagram);
+
+        /**
+         * The handshake succeeded. {@code localKeyAndSalt} protects what we send (SRTP master key
+         * then salt, RFC 5764 §4.2), {@code remoteKeyAndSalt} what the peer sends; both are fresh
+         * arrays the listener may keep.
+         */
+        void onDtlsConnected(SrtpProfile profile, byte[] localKeyAndSalt, byte[] remoteKeyAndSalt);
+
+        /** The handshake or the connection failed; the transport is now {@link DtlsState#FAILED}. */
+        void onDtlsFailed(String reason);
+
+        /** The peer sent close_notify; the transport is now {@link DtlsState#CLOSED}. Not called for our own close(). */
+        void onDtlsClosed();
+    }
+
+    /**
+     * Tunables. {@code initialRetransmit} is the first handshake retransmission timer, doubled on
+     * each expiry (RFC 6347 §4.2.4.1: 1 s initially); {@code maxDatagramSize} bounds our records so
+     * that handshake messages get fragmented to fit (RFC 6347 §4.1.1.1); incoming datagrams beyond
+     * {@code incomingQueueCapacity} waiting for the handshake thread are dropped.
+     */
+    public record Settings(Duration handshakeTimeout, Duration initialRetransmit, int maxDatagramSize,
+            int incomingQueueCapacity) {
+
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), Duration.ofSeconds(1), 1200, 64);
+
+        public Settings {
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            Objects.requireNonNull(initialRetransmit, "initialRetransmit");
+            if (handshakeTimeout.toMillis() < 1 || initialRetransmit.toMillis() < 1) {
+                throw new IllegalArgumentException("timeouts must be at least 1 ms");
+            }
+            if (maxDatagramSize < 128 || maxDatagramSize > QueuedDatagramTransport.MAX_DATAGRAM) {
+                throw new IllegalArgumentException("maxDatagramSize out of range: " + maxDatagramSize);
+            }
+            if (incomingQueueCapacity < 1) {
+                throw new IllegalArgumentException("incomingQueueCapacity must be positive");
+            }
+        }
+    }
+
+    /** BouncyCastle's handshake timer is a backstop behind ours, which carries the reason. */
+    private static final int BACKSTOP_MILLIS = 1_000;
+
+    private static final BcTlsCrypto CRYPTO = new BcTlsCrypto(new SecureRandom());
+
+    private final EventExecutor loop;
+    private final SerialExecutor strand;
+    private final DtlsCertificate certificate;
+    private final Settings settings;
+    private final Listener listener;
+    private final QueuedDatagramTransport datagrams;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+    private DtlsState state = DtlsState.NEW;
+    private DtlsRole role;
+    private ScheduledFuture<?> handshakeTimer;
+    private DTLSTransport connection;
+    private long droppedDatagrams;
+
+    /**
+     * @param loop the owner's event loop
+     * @param handshakeExecutor shared by all transports, see {@link #newHandshakeExecutor(int)}
+     */
+    public DtlsTransport(EventExecutor loop, Executor handshakeExecutor, DtlsCertificate certificate,
+            Settings settings, Listener listener) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.strand = new SerialExecutor(Objects.requireNonNull(handshakeExecutor, "handshakeExecutor"));
+        this.certificate = Objects.requireNonNull(certificate, "certificate");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.datagrams = new QueuedDatagramTransport(settings.incomingQueueCapacity(), settings.maxDatagramSize(),
+                this::deliverOutgoing);
+    }
+
+    /** A pool of daemon threads for the blocking handshakes of all transports of a worker. */
+    public static ExecutorService newHandshakeExecutor(int threads) {
+        AtomicInteger counter = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "sluice-dtls-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * RFC 7983 §7: a datagram whose first byte is in [20..63] is DTLS (STUN is [0..3], RTP/RTCP
+     * [128..191]). For the owner's demultiplexer; reads without moving the reader index.
+     */
+    public static boolean isDtls(ByteBuf datagram) {
+        if (datagram.readableBytes() < 13) {
+            return false;
+        }
+        int first = datagram.getUnsignedByte(datagram.readerIndex());
+        return first >= 20 && first <= 63;
+    }
+
+    /**
+     * Starts the handshake in the given role, expecting the peer's certificate to have
+     * {@code remoteFingerprint}. Datagrams that arrived before are used (a browser's ClientHello
+     * often beats the signalling).
+     */
+    public void connect(DtlsRole role, DtlsFingerprint remoteFingerprint) {
+        assert loop.inEventLoop();
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(remoteFingerprint, "remoteFingerprint");
+        if (state != DtlsState.NEW) {
+            throw new IllegalStateException("connect() in state " + state);
+        }
+        state = DtlsState.CONNECTING;
+        this.role = role;
+        long timeoutMillis = settings.handshakeTimeout().toMillis();
+        HandshakeSession session = new HandshakeSession(CRYPTO, certificate, remoteFingerprint,
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis + BACKSTOP_MILLIS),
+                (int) Math.min(Integer.MAX_VALUE, settings.initialRetransmit().toMillis()));
+        handshakeTimer = loop.schedule(this::onHandshakeTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+            strand.execute(() -> runHandshake(role, session));
+        } catch (RejectedExecutionException e) {
+            fail("DTLS handshake executor is shut down");
+        }
+    }
+
+    /**
+     * A DTLS datagram from the peer (see {@link #isDtls}). Copies its readable bytes; the caller
+     * keeps ownership of the buffer and its reader index is unchanged.
+     */
+    public void handleIncoming(ByteBuf datagram) {
+        assert loop.inEventLoop();
+        if (state == DtlsState.FAILED || state == DtlsState.CLOSED) {
+            return;
+        }
+        int length = datagram.readableBytes();
+        if (length == 0 || length > QueuedDatagramTransport.MAX_DATAGRAM
+                || !datagrams.offer(ByteBufUtil.getBytes(datagram))) {
+            droppedDatagrams++;
+            return;
+        }
+        if (state == DtlsState.CONNECTED) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Closes in any state; idempotent. When connected, our close_notify (RFC 5246 §7.2.1) still
+     * reaches {@link Listener#onOutgoingDtls} afterwards. No listener event follows.
+     */
+    public void close() {
+        assert loop.inEventLoop();
+        DtlsState previous = state;
+        if (previous == DtlsState.CLOSED) {
+            return;
+        }
+        state = DtlsState.CLOSED;
+        cancelHandshakeTimer();
+        if (previous == DtlsState.CONNECTED) {
+            DTLSTransport established = connection;
+            try {
+                strand.execute(() -> {
+                    closeQuietly(established);
+                    datagrams.abort();
+                });
+            } catch (RejectedExecutionException e) {
+                datagrams.abort();
+            }
+        } else {
+            datagrams.abort();
+        }
+    }
+
+    public DtlsState state() {
+        assert loop.inEventLoop();
+        return state;
+    }
+
+    /** The role given to {@link #connect}, or null before. */
+    public DtlsRole role() {
+        assert loop.inEventLoop();
+        return role;
+    }
+
+    /** Incoming datagrams dropped: empty, oversized, or beyond the queue's capacity. */
+    public long droppedDatagrams() {
+        assert loop.inEventLoop();
+        return droppedDatagrams;
+    }
+
+    // ---- handshake executor side ----
+
+    private void runHandshake(DtlsRole ourRole, HandshakeSession session) {
+        DTLSTransport established = null;
+        try {
+            if (ourRole == DtlsRole.SERVER) {
+                established = new DTLSServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
+            } else {
+                established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
+            }
+            SrtpProfile profile = session.selectedProfile();
+            byte[] material = session.keyingMaterial();
+            DtlsRole peerRole = ourRole == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT;
+            byte[] local = SrtpKeySplitter.keyAndSalt(profile, material, ourRole);
+            byte[] remote = SrtpKeySplitter.keyAndSalt(profile, material, peerRole);
+            Arrays.fill(material, (byte) 0);
+            DTLSTransport connected = established;
+            if (!onLoop(() -> onHandshakeSucceeded(connected, profile, local, remote))) {
+                closeQuietly(connected);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(established);
+            String reason = describe(session.failureReason(), e);
+            onLoop(() -> onHandshakeFailed(reason));
+        }
+    }
+
+    /** Feeds queued datagrams to BouncyCastle after the handshake: retransmissions, alerts, close_notify. */
+    private void drain(DTLSTransport established) {
+        drainScheduled.set(false);
+        try {
+            byte[] plaintext = new byte[established.getReceiveLimit()];
+            while (datagrams.hasQueued() && !datagrams.isClosed()) {
+                // A 1 ms wait: BouncyCastle reads until a record yields data or the wait ends.
+                // Application data (DataChannel/SCTP) is out of scope and dropped here.
+                established.receive(plaintext, 0, plaintext.length, 1);
+            }
+        } catch (IOException | RuntimeException e) {
+            String reason = describe(null, e);
+            onLoop(() -> onConnectionFailed(reason));
+            return;
+        }
+        if (datagrams.isClosed()) {
+            onLoop(this::onPeerClosed);
+        }
+    }
+
+    private void deliverOutgoing(byte[] datagram) {
+        onLoop(() -> listener.onOutgoingDtls(Unpooled.wrappedBuffer(datagram)));
+    }
+
+    private boolean onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(DTLSTransport established) {
+        if (established == null) {
+            return;
+        }
+        try {
+            established.close();
+        } catch (IOException | RuntimeException ignored) {
+            // The peer learns nothing more from a failed close_notify than from none.
+        }
+    }
+
+    private static String describe(String ourReason, Exception e) {
+        if (ourReason != null) {
+            return ourReason;
+        }
+        if (e instanceof TlsFatalAlertReceived received) {
+            return "peer sent fatal alert " + AlertDescription.getText(received.getAlertDescription());
+        }
+        if (e instanceof TlsFatalAlert alert) {
+            return "DTLS alert " + AlertDescription.getText(alert.getAlertDescription())
+                    + (alert.getMessage() == null ? "" : ": " + alert.getMessage());
+        }
+        if (e instanceof TlsTimeoutException) {
+            return "DTLS handshake timed out";
+        }
+        return "DTLS error: " + e;
+    }
+
+    // ---- event loop side ----
+
+    private void onHandshakeSucceeded(DTLSTransport established, SrtpProfile profile, byte[] local, byte[] remote) {
+        if (state != DtlsState.CONNECTING) {
+            strand.execute(() -> closeQuietly(established));
+            return;
+        }
+        cancelHandshakeTimer();
+        connection = established;
+        state = DtlsState.CONNECTED;
+        listener.onDtlsConnected(profile, local, remote);
+        if (state == DtlsState.CONNECTED && datagrams.hasQueued()) {
+            scheduleDrain();
+        }
+    }
+
+    private void onHandshakeFailed(String reason) {
+        if (state == DtlsState.CONNECTING) {
+            fail(reason);
+        }
+    }
+
+    private void onHandshakeTimeout() {
+        if (state == DtlsState.CONNECTING) {
+            fail("DTLS handshake timed out after " + settings.handshakeTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void onConnectionFailed(String reason) {
+        if (state == DtlsState.CONNECTED) {
+            fail(reason);
+        }
+    }
+
+    private void onPeerClosed() {
+        if (state == DtlsState.CONNECTED) {
+            state = DtlsState.CLOSED;
+            datagrams.abort();
+            listener.onDtlsClosed();
+        }
+    }
+
+    private void fail(String reason) {
+        state = DtlsState.FAILED;
+        cancelHandshakeTimer();
+        datagrams.abort();
+        listener.onDtlsFailed(reason);
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            DTLSTransport established = connection;
+            strand.execute(() -> drain(established));
+        }
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+}
