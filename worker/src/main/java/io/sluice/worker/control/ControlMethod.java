@@ -3,6 +3,7 @@ package io.sluice.worker.control;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.netty.util.concurrent.Future;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
 import java.util.ArrayList;
@@ -24,14 +25,24 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         R handle(Worker worker, Q request) throws SluiceException;
     }
 
+    /**
+     * For a method whose work cannot finish within one loop task (binding sockets): the future
+     * completes on the worker's loop, with the reply or a {@link SluiceException}; whatever the
+     * handler made is undone before it fails.
+     */
+    @FunctionalInterface
+    public interface AsyncHandler<Q, R> {
+        Future<R> handle(Worker worker, Q request) throws SluiceException;
+    }
+
     private final String entity;
     private final String method;
     private final Q requestPrototype;
-    private final Handler<Q, R> handler;
+    private final AsyncHandler<Q, R> handler;
     private final boolean creates;
     private final List<FieldDescriptor> requiredFields;
 
-    private ControlMethod(String entity, String method, Q requestPrototype, Handler<Q, R> handler, boolean creates,
+    private ControlMethod(String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler, boolean creates,
             List<FieldDescriptor> requiredFields) {
         this.entity = entity;
         this.method = method;
@@ -44,13 +55,23 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     /** A method that reads or changes existing entities, e.g. {@code of("router", "close", RouterCloseRequest.getDefaultInstance(), ...)}. */
     public static <Q extends Message, R extends Message> ControlMethod<Q, R> of(
             String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
-        return new ControlMethod<>(entity, method, requestPrototype, handler, false, List.of());
+        return new ControlMethod<>(entity, method, requestPrototype, synchronous(handler), false, List.of());
     }
 
     /** A method that creates an entity: it honours {@code Sluice-Idempotency-Key}. */
     public static <Q extends Message, R extends Message> ControlMethod<Q, R> creating(
             String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
+        return new ControlMethod<>(entity, method, requestPrototype, synchronous(handler), true, List.of());
+    }
+
+    /** A creating method whose reply comes later on the loop, e.g. after its sockets are bound. */
+    public static <Q extends Message, R extends Message> ControlMethod<Q, R> creatingAsync(
+            String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler) {
         return new ControlMethod<>(entity, method, requestPrototype, handler, true, List.of());
+    }
+
+    private static <Q, R> AsyncHandler<Q, R> synchronous(Handler<Q, R> handler) {
+        return (worker, request) -> worker.loop().newSucceededFuture(handler.handle(worker, request));
     }
 
     /**
@@ -114,7 +135,7 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         }
     }
 
-    public R handle(Worker worker, Q request) throws SluiceException {
+    public Future<R> handle(Worker worker, Q request) throws SluiceException {
         return handler.handle(worker, request);
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
+import io.netty.util.concurrent.Future;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
@@ -45,29 +46,39 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
         if (!state.compareAndSet(QUEUED, STARTED)) {
             return;
         }
+        assert worker.loop().inEventLoop();
         try {
-            reply.success(handle());
+            if (idempotencyKey != null) {
+                Message replayed = worker.idempotencyCache().replay(method.fullName(), idempotencyKey, request);
+                if (replayed != null) {
+                    reply.success(replayed);
+                    return;
+                }
+            }
+            method.handle(worker, request).addListener((Future<R> done) -> complete(done));
         } catch (SluiceException e) {
             reply.error(e);
         } catch (RuntimeException | AssertionError e) {
-            log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, e);
-            reply.error(new SluiceException(ErrorCode.INTERNAL,
-                    method.fullName() + " failed inside the worker: " + e.getClass().getSimpleName()));
+            fail(e);
         }
     }
 
-    private Message handle() throws SluiceException {
-        assert worker.loop().inEventLoop();
-        if (idempotencyKey == null) {
-            return method.handle(worker, request);
+    private void complete(Future<R> done) {
+        if (done.isSuccess()) {
+            if (idempotencyKey != null) {
+                worker.idempotencyCache().remember(method.fullName(), idempotencyKey, request, done.getNow());
+            }
+            reply.success(done.getNow());
+        } else if (done.cause() instanceof SluiceException e) {
+            reply.error(e);
+        } else {
+            fail(done.cause());
         }
-        IdempotencyCache cache = worker.idempotencyCache();
-        Message replayed = cache.replay(method.fullName(), idempotencyKey, request);
-        if (replayed != null) {
-            return replayed;
-        }
-        R response = method.handle(worker, request);
-        cache.remember(method.fullName(), idempotencyKey, request, response);
-        return response;
+    }
+
+    private void fail(Throwable e) {
+        log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, e);
+        reply.error(new SluiceException(ErrorCode.INTERNAL,
+                method.fullName() + " failed inside the worker: " + e.getClass().getSimpleName()));
     }
 }
