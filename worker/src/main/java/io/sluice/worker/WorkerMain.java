@@ -1,0 +1,72 @@
+package io.sluice.worker;
+
+import ch.qos.logback.classic.Level;
+import io.sluice.worker.config.ConfigException;
+import io.sluice.worker.config.WorkerCommandLine;
+import io.sluice.worker.config.WorkerConfig;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sluice-worker}: reads the settings (environment, then flags), starts a
+ * {@link WorkerProcess} and closes it cleanly on SIGTERM. A bad setting prints one line and
+ * exits with status 2.
+ */
+public final class WorkerMain {
+
+    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_START_FAILED = 1;
+
+    private WorkerMain() {}
+
+    public static void main(String[] args) {
+        WorkerConfig config = parseOrExit(args, System.getenv(), System.out, System.err);
+        setLogLevel(config.logLevel());
+        Logger log = LoggerFactory.getLogger(WorkerMain.class);
+        WorkerProcess process;
+        try {
+            process = WorkerProcess.start(config);
+        } catch (Exception e) {
+            log.error("could not start: {}", e.toString());
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            process.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static WorkerConfig parseOrExit(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        try {
+            WorkerCommandLine.Parsed parsed = WorkerCommandLine.parse(args, env);
+            if (parsed.helpRequested()) {
+                out.print(WorkerCommandLine.usage(env));
+                out.flush();
+                System.exit(0);
+            }
+            return parsed.config();
+        } catch (ConfigException e) {
+            err.println(WorkerCommandLine.PROGRAM + ": " + e.getMessage());
+            err.flush();
+            System.exit(EXIT_BAD_CONFIG);
+            return null;
+        }
+    }
+
+    private static void setLogLevel(String level) {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+}

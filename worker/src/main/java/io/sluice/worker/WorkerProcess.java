@@ -1,0 +1,166 @@
+package io.sluice.worker;
+
+import io.nats.client.Connection;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.sluice.worker.config.HostFacts;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.control.ControlIo;
+import io.sluice.worker.control.ControlMethods;
+import io.sluice.worker.control.ControlService;
+import io.sluice.worker.control.HeartbeatPublisher;
+import io.sluice.worker.control.NatsConnector;
+import io.sluice.worker.registry.RedisRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Sluice worker process: one NATS connection, one Redis registry client and one Netty
+ * event loop group whose every loop is a {@link Worker} with its own NATS micro service and
+ * heartbeat. {@link WorkerMain} runs one; tests, the bench and embedding code start it directly.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    private static final Duration SHUTDOWN_STEP = Duration.ofSeconds(2);
+
+    private final WorkerConfig config;
+    private final Connection connection;
+    private final ControlIo io;
+    private final RedisRegistry registry;
+    private final MultiThreadIoEventLoopGroup loops;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<ControlService> services = new ArrayList<>();
+    private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private WorkerProcess(WorkerConfig config, Connection connection) {
+        this.config = config;
+        this.connection = connection;
+        this.io = new ControlIo(connection);
+        this.registry = RedisRegistry.start(config.redisUrl(), io);
+        this.loops = new MultiThreadIoEventLoopGroup(config.workers(),
+                new DefaultThreadFactory("sluice-loop"), ioHandlerFactory());
+    }
+
+    /**
+     * Starts the process: connects to NATS (waiting for it if it is not up yet), starts the
+     * loops and serves every worker's methods. Redis is reached in the background.
+     */
+    public static WorkerProcess start(WorkerConfig config) throws IOException, InterruptedException {
+        return start(config, InstantSource.system());
+    }
+
+    /** As {@link #start(WorkerConfig)}, with the wall clock stamped on events, heartbeats and entries. */
+    public static WorkerProcess start(WorkerConfig config, InstantSource clock) throws IOException, InterruptedException {
+        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix());
+        WorkerProcess process = new WorkerProcess(config, connection);
+        try {
+            process.startWorkers(clock);
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
+        return process;
+    }
+
+    private void startWorkers(InstantSource clock) throws IOException, InterruptedException {
+        String host = HostFacts.current(System.getenv()).hostName();
+        long pid = ProcessHandle.current().pid();
+        int index = 0;
+        for (EventExecutor executor : loops) {
+            Worker worker = new Worker(config.workerId(index++), (IoEventLoop) executor, host, config.announcedIp(),
+                    pid, clock, io::publish);
+            ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get);
+            HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
+                    registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));
+            workers.add(worker);
+            services.add(service);
+            heartbeats.add(heartbeat);
+            service.start();
+            heartbeat.start();
+        }
+        try {
+            connection.flush(Duration.ofSeconds(5));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("NATS did not confirm the subscriptions within 5 s", e);
+        }
+        log.info("serving workers {} on NATS {} ({} loops, {})", workerIds(), config.natsUrl(), workers.size(),
+                Epoll.isAvailable() ? "epoll" : "nio");
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** The worker ids, in loop order: {@code <prefix>-0 .. <prefix>-(WORKERS-1)}. */
+    public List<String> workerIds() {
+        return workers.stream().map(Worker::id).toList();
+    }
+
+    /** The workers, in loop order. Touch a worker's state only from a task on its loop. */
+    public List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
+    /**
+     * Shuts down cleanly: new requests get UNAVAILABLE, the services stop, every router closes
+     * with its WORKER_CLOSED event, the events are flushed, the registry entries are deleted at
+     * once, then NATS and the loops close. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        for (ControlService service : services) {
+            service.stop();
+        }
+        List<Future<?>> closed = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            Worker worker = workers.get(i);
+            HeartbeatPublisher heartbeat = heartbeats.get(i);
+            closed.add(worker.loop().submit(() -> {
+                heartbeat.stop();
+                worker.closeAllRouters();
+            }));
+        }
+        for (Future<?> future : closed) {
+            future.awaitUninterruptibly(SHUTDOWN_STEP.toMillis());
+        }
+        io.drain(SHUTDOWN_STEP);
+        registry.close();
+        try {
+            connection.flush(SHUTDOWN_STEP);
+        } catch (Exception e) {
+            log.warn("NATS did not take the last events ({})", e.toString());
+        }
+        io.close();
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loops.shutdownGracefully(0, SHUTDOWN_STEP.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_STEP.toMillis() + 1000);
+        log.info("workers {} closed", workerIds());
+    }
+
+    private static IoHandlerFactory ioHandlerFactory() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+}

@@ -1,0 +1,52 @@
+package io.sluice.worker.config;
+
+import java.util.Locale;
+
+/**
+ * One setting of the worker: its environment variable, the flag that overrides it, and what the
+ * help says about it. The order here is the order of {@code --help}.
+ */
+public enum Setting {
+    NATS_URL("URL", "NATS server to serve the control API on.", WorkerConfig.DEFAULT_NATS_URL),
+    REDIS_URL("URL", "Redis server holding the worker registry.", WorkerConfig.DEFAULT_REDIS_URL),
+    WORKER_ID("PREFIX", "Worker id prefix ([A-Za-z0-9_-]); worker ids are PREFIX-<loop index>.",
+            "host name and a random suffix"),
+    WORKERS("N", "Event loops, one worker each.", "number of cores"),
+    LISTEN_IP("IP", "Address the RTC sockets bind to.", WorkerConfig.DEFAULT_LISTEN_IP),
+    ANNOUNCED_IP("ADDRESS", "Address announced to clients in ICE candidates.", "LISTEN_IP"),
+    RTC_MIN_PORT("PORT", "Lowest UDP/TCP port for RTC.", Integer.toString(WorkerConfig.DEFAULT_RTC_MIN_PORT)),
+    RTC_MAX_PORT("PORT", "Highest UDP/TCP port for RTC.", Integer.toString(WorkerConfig.DEFAULT_RTC_MAX_PORT)),
+    LOG_LEVEL("LEVEL", "trace, debug, info, warn, error or off.", WorkerConfig.DEFAULT_LOG_LEVEL);
+
+    private final String paramLabel;
+    private final String description;
+    private final String defaultDescription;
+
+    Setting(String paramLabel, String description, String defaultDescription) {
+        this.paramLabel = paramLabel;
+        this.description = description;
+        this.defaultDescription = defaultDescription;
+    }
+
+    /** The environment variable, e.g. {@code RTC_MIN_PORT}. */
+    public String variable() {
+        return name();
+    }
+
+    /** The flag, e.g. {@code --rtc-min-port}. */
+    public String flag() {
+        return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public String paramLabel() {
+        return paramLabel;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String defaultDescription() {
+        return defaultDescription;
+    }
+}

@@ -1,0 +1,156 @@
+package io.sluice.worker.config;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The settings of one worker process, from environment variables overridden by flags
+ * ({@link WorkerCommandLine}). Every value is checked: a wrong one never reaches the worker.
+ *
+ * @param natsUrl NATS server URL (or several, comma separated)
+ * @param redisUrl Redis server URL
+ * @param workerIdPrefix worker ids are {@code <prefix>-<loop index>}
+ * @param workers number of event loops, one worker each
+ * @param listenIp address the RTC sockets bind to
+ * @param announcedIp address announced to clients (defaults to listenIp)
+ * @param rtcMinPort lowest RTC port
+ * @param rtcMaxPort highest RTC port
+ * @param logLevel trace, debug, info, warn, error or off
+ */
+public record WorkerConfig(
+        String natsUrl,
+        String redisUrl,
+        String workerIdPrefix,
+        int workers,
+        String listenIp,
+        String announcedIp,
+        int rtcMinPort,
+        int rtcMaxPort,
+        String logLevel) {
+
+    public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    public static final String DEFAULT_LISTEN_IP = "127.0.0.1";
+    public static final int DEFAULT_RTC_MIN_PORT = 40000;
+    public static final int DEFAULT_RTC_MAX_PORT = 49999;
+    public static final String DEFAULT_LOG_LEVEL = "info";
+
+    static final Set<String> NATS_SCHEMES = Set.of("nats", "tls", "ws", "wss");
+    static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss");
+
+    /** Checks a config built in code; the message names the field as its variable. */
+    public WorkerConfig {
+        try {
+            check(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort);
+            logLevel = SettingParsers.logLevel(Setting.LOG_LEVEL.variable(), String.valueOf(logLevel));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** The config from environment variables only (tests, bench and embedding code use this). */
+    public static WorkerConfig fromEnvironment(Map<String, String> env) throws ConfigException {
+        return resolve(Map.of(), env, HostFacts.current(env));
+    }
+
+    /**
+     * Flag values win over environment variables, which win over the defaults. An empty
+     * variable counts as unset (as compose files often leave them).
+     */
+    static WorkerConfig resolve(Map<Setting, String> flags, Map<String, String> env, HostFacts facts)
+            throws ConfigException {
+        Map<Setting, String> names = new EnumMap<>(Setting.class);
+        Map<Setting, String> raw = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String flag = flags.get(setting);
+            String variable = env.get(setting.variable());
+            if (flag != null) {
+                names.put(setting, setting.flag());
+                raw.put(setting, flag);
+            } else if (variable != null && !variable.isBlank()) {
+                names.put(setting, setting.variable());
+                raw.put(setting, variable.strip());
+            }
+        }
+        String natsUrl = raw.containsKey(Setting.NATS_URL)
+                ? SettingParsers.urls(names.get(Setting.NATS_URL), raw.get(Setting.NATS_URL), NATS_SCHEMES)
+                : DEFAULT_NATS_URL;
+        String redisUrl = raw.containsKey(Setting.REDIS_URL)
+                ? SettingParsers.url(names.get(Setting.REDIS_URL), raw.get(Setting.REDIS_URL), REDIS_SCHEMES)
+                : DEFAULT_REDIS_URL;
+        String prefix = raw.containsKey(Setting.WORKER_ID)
+                ? SettingParsers.workerIdPrefix(names.get(Setting.WORKER_ID), raw.get(Setting.WORKER_ID))
+                : facts.defaultWorkerIdPrefix();
+        int workers = raw.containsKey(Setting.WORKERS)
+                ? SettingParsers.workers(names.get(Setting.WORKERS), raw.get(Setting.WORKERS))
+                : Math.max(1, facts.cores());
+        String listenIp = raw.containsKey(Setting.LISTEN_IP)
+                ? SettingParsers.ip(names.get(Setting.LISTEN_IP), raw.get(Setting.LISTEN_IP))
+                : DEFAULT_LISTEN_IP;
+        String announcedIp;
+        if (raw.containsKey(Setting.ANNOUNCED_IP)) {
+            announcedIp = SettingParsers.address(names.get(Setting.ANNOUNCED_IP), raw.get(Setting.ANNOUNCED_IP));
+        } else if (SettingParsers.isWildcard(listenIp)) {
+            throw new ConfigException(Setting.ANNOUNCED_IP.variable() + " must be set when "
+                    + names.get(Setting.LISTEN_IP) + " is a wildcard address, got \"" + listenIp + "\"");
+        } else {
+            announcedIp = listenIp;
+        }
+        int minPort = raw.containsKey(Setting.RTC_MIN_PORT)
+                ? SettingParsers.port(names.get(Setting.RTC_MIN_PORT), raw.get(Setting.RTC_MIN_PORT))
+                : DEFAULT_RTC_MIN_PORT;
+        int maxPort = raw.containsKey(Setting.RTC_MAX_PORT)
+                ? SettingParsers.port(names.get(Setting.RTC_MAX_PORT), raw.get(Setting.RTC_MAX_PORT))
+                : DEFAULT_RTC_MAX_PORT;
+        if (maxPort < minPort) {
+            String maxName = names.getOrDefault(Setting.RTC_MAX_PORT, Setting.RTC_MAX_PORT.variable());
+            String minName = names.getOrDefault(Setting.RTC_MIN_PORT, Setting.RTC_MIN_PORT.variable());
+            throw new ConfigException(maxName + " must be at least " + minName + " (" + minPort + "), got \"" + maxPort + "\"");
+        }
+        String logLevel = raw.containsKey(Setting.LOG_LEVEL)
+                ? SettingParsers.logLevel(names.get(Setting.LOG_LEVEL), raw.get(Setting.LOG_LEVEL))
+                : DEFAULT_LOG_LEVEL;
+        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel);
+    }
+
+    private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
+            String announcedIp, int rtcMinPort, int rtcMaxPort) throws ConfigException {
+        SettingParsers.urls(Setting.NATS_URL.variable(), String.valueOf(natsUrl), NATS_SCHEMES);
+        SettingParsers.url(Setting.REDIS_URL.variable(), String.valueOf(redisUrl), REDIS_SCHEMES);
+        SettingParsers.workerIdPrefix(Setting.WORKER_ID.variable(), String.valueOf(workerIdPrefix));
+        SettingParsers.workers(Setting.WORKERS.variable(), Integer.toString(workers));
+        SettingParsers.ip(Setting.LISTEN_IP.variable(), String.valueOf(listenIp));
+        SettingParsers.address(Setting.ANNOUNCED_IP.variable(), String.valueOf(announcedIp));
+        SettingParsers.port(Setting.RTC_MIN_PORT.variable(), Integer.toString(rtcMinPort));
+        SettingParsers.port(Setting.RTC_MAX_PORT.variable(), Integer.toString(rtcMaxPort));
+        if (rtcMaxPort < rtcMinPort) {
+            throw new ConfigException("RTC_MAX_PORT must be at least RTC_MIN_PORT (" + rtcMinPort + "), got \"" + rtcMaxPort + "\"");
+        }
+    }
+
+    public WorkerConfig withNatsUrl(String url) {
+        return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+    }
+
+    public WorkerConfig withRedisUrl(String url) {
+        return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+    }
+
+    public WorkerConfig withWorkerIdPrefix(String prefix) {
+        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+    }
+
+    public WorkerConfig withWorkers(int count) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+    }
+
+    public WorkerConfig withRtcPorts(int min, int max) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max, logLevel);
+    }
+
+    /** The worker id of one loop. */
+    public String workerId(int loopIndex) {
+        return workerIdPrefix + "-" + loopIndex;
+    }
+}

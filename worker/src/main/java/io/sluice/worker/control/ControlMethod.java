@@ -1,0 +1,137 @@
+package io.sluice.worker.control;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.Worker;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One method of the control API: {@code <entity>.<method>} on subject
+ * {@code sluice.<workerId>.<entity>.<method>}, its request type, the request fields it requires,
+ * and the handler that runs on the worker's loop. {@link ControlMethods} lists them all.
+ *
+ * @param <Q> the request message
+ * @param <R> the response message
+ */
+public final class ControlMethod<Q extends Message, R extends Message> {
+
+    /** Computes a reply on the worker's loop; a failure is a {@link SluiceException} and leaves nothing behind. */
+    @FunctionalInterface
+    public interface Handler<Q, R> {
+        R handle(Worker worker, Q request) throws SluiceException;
+    }
+
+    private final String entity;
+    private final String method;
+    private final Q requestPrototype;
+    private final Handler<Q, R> handler;
+    private final boolean creates;
+    private final List<FieldDescriptor> requiredFields;
+
+    private ControlMethod(String entity, String method, Q requestPrototype, Handler<Q, R> handler, boolean creates,
+            List<FieldDescriptor> requiredFields) {
+        this.entity = entity;
+        this.method = method;
+        this.requestPrototype = requestPrototype;
+        this.handler = handler;
+        this.creates = creates;
+        this.requiredFields = List.copyOf(requiredFields);
+    }
+
+    /** A method that reads or changes existing entities, e.g. {@code of("router", "close", RouterCloseRequest.getDefaultInstance(), ...)}. */
+    public static <Q extends Message, R extends Message> ControlMethod<Q, R> of(
+            String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
+        return new ControlMethod<>(entity, method, requestPrototype, handler, false, List.of());
+    }
+
+    /** A method that creates an entity: it honours {@code Sluice-Idempotency-Key}. */
+    public static <Q extends Message, R extends Message> ControlMethod<Q, R> creating(
+            String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
+        return new ControlMethod<>(entity, method, requestPrototype, handler, true, List.of());
+    }
+
+    /**
+     * Request fields that must be set (a non-empty string or list, a set message or optional, a
+     * non-zero number or enum), checked before the request reaches the loop.
+     */
+    public ControlMethod<Q, R> require(String... fieldNames) {
+        List<FieldDescriptor> fields = new ArrayList<>(requiredFields);
+        for (String name : fieldNames) {
+            FieldDescriptor field = requestPrototype.getDescriptorForType().findFieldByName(name);
+            if (field == null || field.getJavaType() == FieldDescriptor.JavaType.BOOLEAN && !field.isRepeated()) {
+                throw new IllegalArgumentException(requestPrototype.getDescriptorForType().getName()
+                        + " has no field " + name + " that can be required");
+            }
+            fields.add(field);
+        }
+        return new ControlMethod<>(entity, method, requestPrototype, handler, creates, fields);
+    }
+
+    public String entity() {
+        return entity;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** {@code <entity>_<method>}, the NATS micro endpoint name. */
+    public String endpointName() {
+        return entity + "_" + method;
+    }
+
+    /** {@code <entity>.<method>}, as errors and logs name it. */
+    public String fullName() {
+        return entity + "." + method;
+    }
+
+    public String subject(String workerId) {
+        return "sluice." + workerId + "." + entity + "." + method;
+    }
+
+    public boolean createsEntity() {
+        return creates;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Q parse(byte[] body) throws SluiceException {
+        try {
+            return (Q) requestPrototype.getParserForType().parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw SluiceException.invalid("", "malformed " + requestPrototype.getDescriptorForType().getName()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    public void validate(Q request) throws SluiceException {
+        for (FieldDescriptor field : requiredFields) {
+            if (!isSet(request, field)) {
+                throw SluiceException.invalid(field.getName(), field.getName() + " is required");
+            }
+        }
+    }
+
+    public R handle(Worker worker, Q request) throws SluiceException {
+        return handler.handle(worker, request);
+    }
+
+    private static boolean isSet(Message request, FieldDescriptor field) {
+        if (field.isRepeated()) {
+            return request.getRepeatedFieldCount(field) > 0;
+        }
+        if (field.hasPresence()) {
+            return request.hasField(field);
+        }
+        Object value = request.getField(field);
+        return switch (field.getJavaType()) {
+            case STRING -> !((String) value).isEmpty();
+            case BYTE_STRING -> !((com.google.protobuf.ByteString) value).isEmpty();
+            case ENUM -> ((com.google.protobuf.Descriptors.EnumValueDescriptor) value).getNumber() != 0;
+            case INT, LONG, FLOAT, DOUBLE -> ((Number) value).doubleValue() != 0;
+            default -> true;
+        };
+    }
+}

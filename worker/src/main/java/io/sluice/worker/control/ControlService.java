@@ -1,0 +1,132 @@
+package io.sluice.worker.control;
+
+import com.google.protobuf.Message;
+import io.nats.client.impl.Headers;
+import io.nats.service.Service;
+import io.nats.service.ServiceBuilder;
+import io.nats.service.ServiceEndpoint;
+import io.nats.service.ServiceMessage;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One worker's NATS micro service ({@code sluice-worker}), one endpoint per {@link ControlMethod}.
+ *
+ * <p>Threading: a NATS dispatcher thread decodes and validates the request and never touches
+ * entity state; it hands a {@link LoopRequest} to the worker's loop, which computes the reply and
+ * gives it to {@link ControlIo} to send. If the loop has not started the request within 5 s, the
+ * caller gets {@code UNAVAILABLE} and the request is dropped unexecuted.
+ */
+public final class ControlService {
+
+    public static final String SERVICE_NAME = "sluice-worker";
+    public static final String IDEMPOTENCY_KEY_HEADER = "Sluice-Idempotency-Key";
+    public static final Duration LOOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
+
+    private final Worker worker;
+    private final ControlIo io;
+    private final List<ControlMethod<?, ?>> methods;
+    private final BooleanSupplier closing;
+    private final Map<String, String> metadata;
+    private Service service;
+
+    public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
+        this.worker = worker;
+        this.io = io;
+        this.methods = List.copyOf(methods);
+        this.closing = closing;
+        this.metadata = Map.of("worker_id", worker.id(), "host", worker.host(), "announced_ip", worker.announcedIp());
+    }
+
+    /** Subscribes the endpoints and the discovery subjects; they are live once the connection is flushed. */
+    public void start() {
+        ServiceBuilder builder = Service.builder()
+                .connection(io.connection())
+                .name(SERVICE_NAME)
+                .description("Sluice worker " + worker.id())
+                .version(Worker.VERSION)
+                .metadata(metadata)
+                .drainTimeout(Duration.ofSeconds(2));
+        for (ControlMethod<?, ?> method : methods) {
+            builder.addServiceEndpoint(endpoint(method));
+        }
+        service = builder.build();
+        service.startService();
+    }
+
+    /** Unsubscribes, letting requests already received finish. */
+    public void stop() {
+        if (service != null) {
+            service.stop(true);
+        }
+    }
+
+    private <Q extends Message, R extends Message> ServiceEndpoint endpoint(ControlMethod<Q, R> method) {
+        EndpointStatistics statistics = new EndpointStatistics();
+        return ServiceEndpoint.builder()
+                .endpointName(method.endpointName())
+                .endpointSubject(method.subject(worker.id()))
+                .handler(message -> onRequest(method, statistics, message))
+                .statsDataSupplier(statistics::toJson)
+                .build();
+    }
+
+    // On a NATS dispatcher thread.
+    private <Q extends Message, R extends Message> void onRequest(
+            ControlMethod<Q, R> method, EndpointStatistics statistics, ServiceMessage message) {
+        Reply reply = new Reply(io, message, statistics, System.nanoTime());
+        if (closing.getAsBoolean()) {
+            reply.error(unavailable("worker " + worker.id() + " is closing"));
+            return;
+        }
+        LoopRequest<Q, R> request;
+        try {
+            Q decoded = method.parse(message.getData());
+            method.validate(decoded);
+            request = new LoopRequest<>(worker, method, decoded, idempotencyKey(method, message), reply);
+        } catch (SluiceException e) {
+            reply.error(e);
+            return;
+        }
+        try {
+            worker.loop().execute(request);
+        } catch (RejectedExecutionException e) {
+            reply.error(unavailable("worker " + worker.id() + " is closing"));
+            return;
+        }
+        io.schedule(() -> {
+            if (request.expire()) {
+                reply.error(unavailable("worker " + worker.id() + " did not answer " + method.fullName()
+                        + " within " + LOOP_TIMEOUT.toSeconds() + " s"));
+            }
+        }, LOOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String idempotencyKey(ControlMethod<?, ?> method, ServiceMessage message) throws SluiceException {
+        Headers headers = message.getHeaders();
+        if (!method.createsEntity() || headers == null) {
+            return null;
+        }
+        String key = headers.getFirst(IDEMPOTENCY_KEY_HEADER);
+        if (key == null || key.isEmpty()) {
+            return null;
+        }
+        if (key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
+            throw SluiceException.invalid(IDEMPOTENCY_KEY_HEADER,
+                    IDEMPOTENCY_KEY_HEADER + " must be at most " + MAX_IDEMPOTENCY_KEY_CHARS + " characters");
+        }
+        return key;
+    }
+
+    private static SluiceException unavailable(String message) {
+        return new SluiceException(ErrorCode.UNAVAILABLE, message);
+    }
+}

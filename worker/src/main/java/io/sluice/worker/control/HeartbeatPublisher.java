@@ -1,0 +1,66 @@
+package io.sluice.worker.control;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.api.v1.Heartbeat;
+import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.Worker;
+import io.sluice.worker.registry.WorkerLease;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Once a second, on the worker's loop: samples the loop's load, publishes a {@link Heartbeat} on
+ * {@code sluice.heartbeat.<workerId>} and renews the worker's Redis lease with the same load.
+ */
+public final class HeartbeatPublisher {
+
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private final Worker worker;
+    private final ControlIo io;
+    private final WorkerLease lease;
+    private final String subject;
+    private long seq;
+    private ScheduledFuture<?> timer;
+
+    public HeartbeatPublisher(Worker worker, ControlIo io, WorkerLease lease) {
+        this.worker = worker;
+        this.io = io;
+        this.lease = lease;
+        this.subject = subject(worker.id());
+    }
+
+    public static String subject(String workerId) {
+        return "sluice.heartbeat." + workerId;
+    }
+
+    /** Beats at once (so the registry entry appears with the worker), then every second. */
+    public void start() {
+        worker.loop().execute(() -> timer = worker.loop().scheduleAtFixedRate(
+                this::beat, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Stops the beats; call on the loop. */
+    public void stop() {
+        assert worker.loop().inEventLoop();
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void beat() {
+        worker.sampleLoad();
+        WorkerLoad load = worker.load();
+        long now = worker.clock().millis();
+        Heartbeat heartbeat = Heartbeat.newBuilder()
+                .setWorkerId(worker.id())
+                .setTimestampMs(now)
+                .setSeq(++seq)
+                .setHost(worker.host())
+                .setAnnouncedIp(worker.announcedIp())
+                .setLoad(load)
+                .build();
+        io.publishIfConnected(subject, heartbeat.toByteArray());
+        lease.renew(load, now);
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.worker.control;
+
+import com.google.protobuf.Message;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.Worker;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A decoded, valid request on its way to the worker's loop. Whichever comes first wins: the loop
+ * starting it, or the timeout expiring it; an expired request never runs, so a late loop cannot
+ * create an object the caller was told failed.
+ */
+final class LoopRequest<Q extends Message, R extends Message> implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopRequest.class);
+    private static final int QUEUED = 0;
+    private static final int STARTED = 1;
+    private static final int EXPIRED = 2;
+
+    private final Worker worker;
+    private final ControlMethod<Q, R> method;
+    private final Q request;
+    private final String idempotencyKey;
+    private final Reply reply;
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+    LoopRequest(Worker worker, ControlMethod<Q, R> method, Q request, String idempotencyKey, Reply reply) {
+        this.worker = worker;
+        this.method = method;
+        this.request = request;
+        this.idempotencyKey = idempotencyKey;
+        this.reply = reply;
+    }
+
+    /** Called by the timeout; true if the request had not started and now never will. */
+    boolean expire() {
+        return state.compareAndSet(QUEUED, EXPIRED);
+    }
+
+    @Override
+    public void run() {
+        if (!state.compareAndSet(QUEUED, STARTED)) {
+            return;
+        }
+        try {
+            reply.success(handle());
+        } catch (SluiceException e) {
+            reply.error(e);
+        } catch (RuntimeException | AssertionError e) {
+            log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, e);
+            reply.error(new SluiceException(ErrorCode.INTERNAL,
+                    method.fullName() + " failed inside the worker: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private Message handle() throws SluiceException {
+        assert worker.loop().inEventLoop();
+        if (idempotencyKey == null) {
+            return method.handle(worker, request);
+        }
+        IdempotencyCache cache = worker.idempotencyCache();
+        Message replayed = cache.replay(method.fullName(), idempotencyKey, request);
+        if (replayed != null) {
+            return replayed;
+        }
+        R response = method.handle(worker, request);
+        cache.remember(method.fullName(), idempotencyKey, request, response);
+        return response;
+    }
+}

@@ -1,0 +1,82 @@
+package io.sluice.worker.control;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's one NATS connection. It reconnects forever, backing off from 100 ms to 2 s, and
+ * resubscribes every service on its own, so a restarted nats-server is served again without a
+ * restart of the worker. An outage is logged once when it starts and once when it ends.
+ */
+public final class NatsConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(NatsConnector.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+
+    private NatsConnector() {}
+
+    /** Connects, waiting for the server as long as it takes when it is not up yet. */
+    public static Connection connect(String urls, String connectionName) throws IOException, InterruptedException {
+        AtomicBoolean down = new AtomicBoolean();
+        Options options = Options.builder()
+                .servers(urls.split(","))
+                .connectionName(connectionName)
+                .maxReconnects(-1)
+                .reconnectDelayHandler(NatsConnector::backoff)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .pingInterval(Duration.ofSeconds(5))
+                .connectionListener((connection, event) -> onEvent(urls, down, event))
+                .errorListener(new LoggingErrorListener())
+                .build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            log.warn("NATS at {} is not reachable ({}); waiting for it", urls, e.getMessage());
+            return Nats.connectReconnectOnConnect(options);
+        }
+    }
+
+    static Duration backoff(long attempts) {
+        long millis = FIRST_RETRY.toMillis() << Math.min(attempts, 5);
+        return Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis()));
+    }
+
+    private static void onEvent(String urls, AtomicBoolean down, ConnectionListener.Events event) {
+        switch (event) {
+            case DISCONNECTED -> {
+                if (down.compareAndSet(false, true)) {
+                    log.warn("lost NATS at {}; reconnecting", urls);
+                }
+            }
+            case CONNECTED, RECONNECTED -> {
+                if (down.compareAndSet(true, false)) {
+                    log.info("connected to NATS at {}", urls);
+                }
+            }
+            default -> log.debug("NATS connection event {}", event);
+        }
+    }
+
+    /** Routes jnats' reports to our log; failed reconnect attempts are expected, so only debug. */
+    private static final class LoggingErrorListener implements ErrorListener {
+
+        @Override
+        public void errorOccurred(Connection connection, String error) {
+            log.warn("NATS server error: {}", error);
+        }
+
+        @Override
+        public void exceptionOccurred(Connection connection, Exception exception) {
+            log.debug("NATS connection exception", exception);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.sluice.worker.router;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RtpCapabilities;
+
+/**
+ * A router: the media hub of one room on one worker, as in mediasoup. It is created and used only
+ * on its worker's event loop, so its state is plain fields.
+ */
+public final class Router {
+
+    private final String id;
+    private final String roomId;
+    private final AppData appData;
+    private final RtpCapabilities rtpCapabilities;
+    private final EventExecutor loop;
+    private boolean closed;
+
+    public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop) {
+        this.id = id;
+        this.roomId = roomId;
+        this.appData = appData;
+        this.rtpCapabilities = rtpCapabilities;
+        this.loop = loop;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String roomId() {
+        return roomId;
+    }
+
+    public AppData appData() {
+        return appData;
+    }
+
+    /** The codecs and header extensions this router offers, computed once at creation. */
+    public RtpCapabilities rtpCapabilities() {
+        return rtpCapabilities;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Closes the router; the worker removes it and publishes the event. Idempotent. */
+    public void close() {
+        assert loop.inEventLoop();
+        closed = true;
+    }
+
+    public RouterDumpResponse dump() {
+        assert loop.inEventLoop();
+        return RouterDumpResponse.newBuilder()
+                .setRouterId(id)
+                .setRoomId(roomId)
+                .setRtpCapabilities(rtpCapabilities)
+                .setAppData(appData)
+                .build();
+    }
+}

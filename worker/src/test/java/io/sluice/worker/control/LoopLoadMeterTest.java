@@ -1,0 +1,56 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LoopLoadMeterTest {
+
+    private long cpuNanos;
+    private long wallNanos;
+    private final LoopLoadMeter meter = new LoopLoadMeter(() -> cpuNanos, () -> wallNanos);
+
+    @Test
+    void utilizationIsTheBusyShareOfTheLastInterval() {
+        meter.sample();
+        cpuNanos += 250_000_000;
+        wallNanos += 1_000_000_000;
+        meter.sample();
+
+        assertThat(meter.utilization()).isCloseTo(0.25, within(1e-9));
+        assertThat(meter.cpuTimeMs()).isEqualTo(250);
+
+        wallNanos += 1_000_000_000;
+        meter.sample();
+        assertThat(meter.utilization()).isZero();
+    }
+
+    @Test
+    void zeroBeforeTheSecondSampleAndNeverAboveOne() {
+        cpuNanos = 5_000_000_000L;
+        meter.sample();
+        assertThat(meter.utilization()).isZero();
+
+        cpuNanos += 3_000_000_000L;
+        wallNanos += 1_000_000_000L;
+        meter.sample();
+        assertThat(meter.utilization()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theRealMeterSeesItsThreadWork() {
+        LoopLoadMeter real = LoopLoadMeter.ofCallingThread();
+        real.sample();
+        long spin = System.nanoTime() + 30_000_000;
+        double sink = 0;
+        while (System.nanoTime() < spin) {
+            sink += Math.sqrt(sink + 1);
+        }
+        real.sample();
+
+        assertThat(sink).isPositive();
+        assertThat(real.utilization()).isGreaterThan(0.0);
+        assertThat(real.cpuTimeMs()).isPositive();
+    }
+}
