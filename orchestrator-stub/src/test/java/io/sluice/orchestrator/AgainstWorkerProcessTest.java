@@ -39,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -189,7 +188,6 @@ class AgainstWorkerProcessTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void createRouterWithTheSameIdempotencyKeyReturnsTheSameRouter() throws Exception {
         WorkerClient worker = new WorkerClient(requester, "it-0");
 
@@ -207,7 +205,6 @@ class AgainstWorkerProcessTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void aClosedRouterReachesTheRouterListenerAndIsGone() throws Exception {
         RouterClient router = new WorkerClient(requester, "it-2").createRouter(MEDIA_CODECS, "room1", null)
                 .get(5, TimeUnit.SECONDS);
@@ -222,7 +219,6 @@ class AgainstWorkerProcessTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void placementPutsEachNewRoomOnTheLeastLoadedWorker() throws Exception {
         RoomPlacement placement = new RoomPlacement(directory, requester, new InMemoryRoomAssignments(), MEDIA_CODECS);
         events.addRouterListener(placement);
