@@ -1,0 +1,22 @@
+# The Sluice orchestrator stub: build the shaded jar with Maven on JDK 21, run it on a JRE 21.
+#   docker build -f compose/orchestrator.Dockerfile .  (context: the repository root)
+
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY .mvn .mvn
+# Every module's pom must exist for the reactor to load, even those not built here.
+COPY bench/pom.xml bench/
+COPY schemas schemas
+COPY worker worker
+COPY orchestrator-stub orchestrator-stub
+RUN mvn -B -ntp -q -pl orchestrator-stub -am package -DskipTests \
+    && cp orchestrator-stub/target/sluice-orchestrator-stub-*-all.jar /tmp/sluice-orchestrator-stub.jar
+
+FROM eclipse-temurin:21-jre
+RUN useradd --system --home-dir /opt/sluice sluice
+COPY --from=build /tmp/sluice-orchestrator-stub.jar /opt/sluice/sluice-orchestrator-stub.jar
+USER sluice
+WORKDIR /opt/sluice
+EXPOSE 3000
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/sluice/sluice-orchestrator-stub.jar"]

@@ -1,0 +1,144 @@
+package io.sluice.orchestrator;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.sluice.api.v1.RouterClosed;
+import io.sluice.orchestrator.client.SluiceEventSubscriber;
+import io.sluice.orchestrator.discovery.WorkerDirectory;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The orchestrator stub's process: connects to NATS and Redis, discovers workers, logs them as
+ * they appear and disappear, logs routers as they close, and runs until SIGTERM.
+ */
+@Command(name = "sluice-orchestrator", mixinStandardHelpOptions = true, version = "sluice-orchestrator 0.1.0",
+        description = "Discovers Sluice workers over NATS and Redis and logs them as they come and go.")
+public final class OrchestratorMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(OrchestratorMain.class);
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--nats-url", defaultValue = "${env:NATS_URL:-nats://127.0.0.1:4222}",
+            description = "NATS server URL (env NATS_URL, default ${DEFAULT-VALUE}).")
+    private String natsUrl;
+
+    @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL:-redis://127.0.0.1:6379}",
+            description = "Redis URL (env REDIS_URL, default ${DEFAULT-VALUE}).")
+    private String redisUrl;
+
+    @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-3000}",
+            description = "Port of the browser WebSocket, which a later version serves; "
+                    + "validated but unused today (env HTTP_PORT, default ${DEFAULT-VALUE}).")
+    private int httpPort;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with one-line errors for bad values, as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new OrchestratorMain());
+        commandLine.setParameterExceptionHandler((ParameterException e, String[] args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("sluice-orchestrator: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("sluice-orchestrator: " + oneLine(e));
+            return 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Options natsOptions = Options.builder()
+                .server(natsUrl)
+                .connectionName("sluice-orchestrator-stub")
+                .maxReconnects(-1)
+                .build();
+        RedisClient redisClient = RedisClient.create(RedisURI.create(redisUrl));
+        try (Connection nats = Nats.connect(natsOptions);
+                StatefulRedisConnection<String, String> redis = redisClient.connect();
+                WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
+                SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
+            events.addRouterListener(OrchestratorMain::logRouterClosed);
+            events.addMissedEventsListener((workerId, first, next) ->
+                    log.warn("missed events {}..{} of worker {}", first, next - 1, workerId));
+            events.followAllRouters();
+            directory.start();
+            log.info("orchestrator stub started: nats={} redis={} (http port {} is reserved for the WebSocket)",
+                    natsUrl, redisUrl, httpPort);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sluice-orchestrator-shutdown"));
+            stopped.await();
+            log.info("orchestrator stub stopping");
+        } finally {
+            redisClient.shutdown();
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (httpPort < 1 || httpPort > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--http-port': " + httpPort + " is not a port (1-65535)");
+        }
+        requireUrl("--nats-url", natsUrl, "nats", "tls");
+        requireUrl("--redis-url", redisUrl, "redis", "rediss");
+        try {
+            RedisURI.create(redisUrl);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--redis-url': " + redisUrl + ": " + e.getMessage());
+        }
+    }
+
+    private void requireUrl(String option, String value, String... schemes) {
+        String problem;
+        try {
+            URI uri = new URI(value);
+            boolean knownScheme = uri.getScheme() != null && java.util.Arrays.asList(schemes).contains(uri.getScheme());
+            problem = !knownScheme ? "the scheme must be one of " + String.join(", ", schemes)
+                    : uri.getHost() == null ? "no host" : null;
+        } catch (URISyntaxException e) {
+            problem = e.getMessage();
+        }
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': " + value + ": " + problem);
+        }
+    }
+
+    private static void logRouterClosed(String workerId, String routerId, RouterClosed.Reason reason) {
+        log.info("router closed: {} on worker {} ({})", routerId, workerId, reason);
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,75 @@
+package io.sluice.orchestrator.client;
+
+import io.sluice.api.v1.RouterCloseRequest;
+import io.sluice.api.v1.RouterCloseResponse;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
+import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
+import io.sluice.api.v1.RtpCapabilities;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The methods of one router ({@code sluice.<workerId>.router.<method>}). A router lives on the
+ * worker that created it, so the client carries both ids.
+ */
+public final class RouterClient {
+
+    private static final String ENTITY = "router";
+
+    private final SluiceRequester requester;
+    private final String workerId;
+    private final String routerId;
+    private final RtpCapabilities createdRtpCapabilities;
+
+    RouterClient(SluiceRequester requester, String workerId, String routerId, RtpCapabilities createdRtpCapabilities) {
+        this.requester = Objects.requireNonNull(requester, "requester");
+        this.workerId = Objects.requireNonNull(workerId, "workerId");
+        this.routerId = Objects.requireNonNull(routerId, "routerId");
+        this.createdRtpCapabilities = createdRtpCapabilities;
+    }
+
+    public String id() {
+        return routerId;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /**
+     * The capabilities the worker answered to createRouter; empty for a client made from ids
+     * alone ({@link WorkerClient#router(String)}), which asks {@link #getRtpCapabilities()}.
+     */
+    public Optional<RtpCapabilities> createdRtpCapabilities() {
+        return Optional.ofNullable(createdRtpCapabilities);
+    }
+
+    /** router.close; the worker then publishes {@code router_closed}. */
+    public CompletableFuture<Void> close() {
+        return requester.request(workerId, ENTITY, "close",
+                        RouterCloseRequest.newBuilder().setRouterId(routerId).build(), RouterCloseResponse.parser(), null)
+                .thenApply(response -> null);
+    }
+
+    /** router.dump */
+    public CompletableFuture<RouterDumpResponse> dump() {
+        return requester.request(workerId, ENTITY, "dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build(),
+                RouterDumpResponse.parser(), null);
+    }
+
+    /** router.getRtpCapabilities */
+    public CompletableFuture<RtpCapabilities> getRtpCapabilities() {
+        return requester.request(workerId, ENTITY, "getRtpCapabilities",
+                        RouterGetRtpCapabilitiesRequest.newBuilder().setRouterId(routerId).build(),
+                        RouterGetRtpCapabilitiesResponse.parser(), null)
+                .thenApply(RouterGetRtpCapabilitiesResponse::getRtpCapabilities);
+    }
+
+    @Override
+    public String toString() {
+        return "RouterClient{" + routerId + " on " + workerId + "}";
+    }
+}

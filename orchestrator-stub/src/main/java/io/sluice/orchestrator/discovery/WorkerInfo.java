@@ -1,0 +1,35 @@
+package io.sluice.orchestrator.discovery;
+
+import io.sluice.api.v1.WorkerLoad;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What the directory knows of one live worker (one event loop of a Sluice process), merged from
+ * its Redis registry entry, its NATS micro service and its heartbeats.
+ *
+ * @param lastSeen the latest time any source reported the worker
+ * @param seenBy the sources that reported it within the lease ({@link WorkerDirectory#LEASE})
+ */
+public record WorkerInfo(String workerId, String host, String announcedIp, long pid, long startedAtMs,
+        WorkerLoad load, Instant lastSeen, Set<Source> seenBy) {
+
+    /** Where a worker was seen. */
+    public enum Source {
+        /** Its {@code sluice:worker:<workerId>} hash in Redis. */
+        REGISTRY,
+        /** Its reply to {@code $SRV.PING.sluice-worker}. */
+        SERVICE,
+        /** Its {@code sluice.heartbeat.<workerId>}. */
+        HEARTBEAT
+    }
+
+    public WorkerInfo {
+        seenBy = Set.copyOf(seenBy);
+    }
+
+    /** The placement weight: routers plus transports. */
+    public int routersAndTransports() {
+        return load.getRouters() + load.getTransports();
+    }
+}

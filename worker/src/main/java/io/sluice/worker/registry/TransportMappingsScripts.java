@@ -1,0 +1,59 @@
+package io.sluice.worker.registry;
+
+/**
+ * The Lua scripts behind {@link TransportMappings}. Each runs atomically inside Redis, so that a
+ * transport's hash and its two set memberships appear and disappear together, and so that the
+ * commands of concurrent callers on one shared lettuce connection never interleave (a MULTI on a
+ * shared connection would capture other callers' commands).
+ *
+ * <p>The scripts build the user and worker set keys from the transport hash's fields. That is
+ * fine on a single Redis (as Sluice uses it); Redis Cluster would need hash tags in the keys.
+ */
+final class TransportMappingsScripts {
+
+    private TransportMappingsScripts() {}
+
+    /**
+     * KEYS: transport hash, user set, worker set. ARGV: transport id, worker id, router id, room
+     * id, user id. Returns 1, or 0 (and writes nothing) when the transport hash exists already.
+     */
+    static final String PUT = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'worker_id', ARGV[2], 'router_id', ARGV[3], 'room_id', ARGV[4], 'user_id', ARGV[5])
+            redis.call('SADD', KEYS[2], ARGV[1])
+            redis.call('SADD', KEYS[3], ARGV[1])
+            return 1
+            """;
+
+    /** KEYS: transport hash. ARGV: transport id. Returns 1 when removed, 0 when there was nothing. */
+    static final String REMOVE = """
+            local f = redis.call('HMGET', KEYS[1], 'worker_id', 'room_id', 'user_id')
+            if not f[1] then return 0 end
+            redis.call('SREM', 'sluice:user:' .. f[2] .. ':' .. f[3] .. ':transports', ARGV[1])
+            redis.call('SREM', 'sluice:worker:' .. f[1] .. ':transports', ARGV[1])
+            redis.call('DEL', KEYS[1])
+            return 1
+            """;
+
+    /**
+     * KEYS: worker lease hash, worker transport set. ARGV: worker id. Checks the lease inside the
+     * script, so that a worker that renews its lease between the caller's scan and this call keeps
+     * its entries. Returns -1 when the lease is live, else the number of transports removed.
+     */
+    static final String SWEEP_WORKER = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+            local ids = redis.call('SMEMBERS', KEYS[2])
+            local removed = 0
+            for _, id in ipairs(ids) do
+              local key = 'sluice:transport:' .. id
+              local f = redis.call('HMGET', key, 'worker_id', 'room_id', 'user_id')
+              if f[1] == ARGV[1] then
+                redis.call('SREM', 'sluice:user:' .. f[2] .. ':' .. f[3] .. ':transports', id)
+                redis.call('DEL', key)
+                removed = removed + 1
+              end
+            end
+            redis.call('DEL', KEYS[2])
+            return removed
+            """;
+}
