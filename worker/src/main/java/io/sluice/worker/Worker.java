@@ -12,7 +12,17 @@ import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.control.IdempotencyCache;
 import io.sluice.worker.control.LoopLoadMeter;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.worker.router.Router;
+import io.sluice.worker.router.RtcResources;
+import io.sluice.worker.router.WebRtcServer;
+import io.sluice.worker.router.WebRtcTransport;
+import io.sluice.worker.router.WebRtcTransportFactory;
+import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -21,6 +31,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +58,13 @@ public final class Worker {
     private final IdempotencyCache idempotencyCache;
     private final LoopLoadMeter loadMeter = LoopLoadMeter.ofCallingThread();
     private final Map<String, Router> routers = new LinkedHashMap<>();
+    private final Map<String, WebRtcTransport> transports = new HashMap<>();
+    private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
+    private final RtcResources rtc;
+    private final WebRtcTransportFactory transportFactory;
 
     public Worker(String id, IoEventLoop loop, String host, String announcedIp, long pid, InstantSource clock,
-            EventPublisher.Sink eventSink) {
+            EventPublisher.Sink eventSink, RtcResources rtc) {
         this.id = id;
         this.loop = loop;
         this.host = host;
@@ -59,6 +74,8 @@ public final class Worker {
         this.startedAtMs = clock.millis();
         this.events = new EventPublisher(id, loop, clock, eventSink);
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL, IdempotencyCache.DEFAULT_MAX_ENTRIES);
+        this.rtc = rtc;
+        this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, StunRateLimiter.withDefaults());
     }
 
     public String id() {
@@ -127,19 +144,101 @@ public final class Worker {
     public void closeRouter(String routerId) throws SluiceException {
         Router router = router(routerId);
         routers.remove(routerId);
-        router.close();
+        router.close(TransportClosed.Reason.ROUTER_CLOSED);
         events.routerClosed(routerId, RouterClosed.Reason.REQUESTED);
     }
 
-    /** Closes every router as the worker shuts down, each with its WORKER_CLOSED event. */
+    /** Closes every router and WebRTC server as the worker shuts down, each router with its WORKER_CLOSED event. */
     public void closeAllRouters() {
         assert loop.inEventLoop();
         List<Router> closing = new ArrayList<>(routers.values());
         routers.clear();
         for (Router router : closing) {
-            router.close();
+            router.close(TransportClosed.Reason.WORKER_CLOSED);
             events.routerClosed(router.id(), RouterClosed.Reason.WORKER_CLOSED);
         }
+        for (WebRtcServer server : List.copyOf(webRtcServers.values())) {
+            server.close();
+        }
+        webRtcServers.clear();
+    }
+
+    /**
+     * router.createWebRtcTransport: on the router's own new sockets, or on a WebRTC server's. The
+     * transport exists, and its Redis mapping is written, only once every socket is bound.
+     */
+    public Future<WebRtcTransport> createWebRtcTransport(RouterCreateWebRtcTransportRequest request)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        Router router = router(request.getRouterId());
+        if (!request.getWebrtcServerId().isEmpty()) {
+            WebRtcServer server = webRtcServer(request.getWebrtcServerId());
+            return loop.newSucceededFuture(adopt(transportFactory.createOnServer(router, request, server)));
+        }
+        Promise<WebRtcTransport> created = loop.newPromise();
+        transportFactory.create(router, request).addListener((Future<WebRtcTransport> done) -> {
+            if (done.isSuccess()) {
+                created.setSuccess(adopt(done.getNow()));
+            } else {
+                created.setFailure(done.cause());
+            }
+        });
+        return created;
+    }
+
+    private WebRtcTransport adopt(WebRtcTransport transport) {
+        transports.put(transport.id(), transport);
+        transport.router().addTransport(transport);
+        transport.onClosed(closed -> {
+            transports.remove(closed.id());
+            closed.router().removeTransport(closed);
+        });
+        transportFactory.writeMapping(transport);
+        return transport;
+    }
+
+    /** The live transport with this id, or {@code NOT_FOUND}. */
+    public WebRtcTransport transport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        WebRtcTransport transport = transports.get(transportId);
+        if (transport == null) {
+            throw SluiceException.notFound("transport", transportId);
+        }
+        return transport;
+    }
+
+    public void closeTransport(String transportId) throws SluiceException {
+        transport(transportId).close(TransportClosed.Reason.REQUESTED);
+    }
+
+    /** worker.createWebRtcServer: binds the shared sockets; nothing is kept if one fails. */
+    public Future<WebRtcServer> createWebRtcServer(List<TransportListenInfo> listenInfos) throws SluiceException {
+        assert loop.inEventLoop();
+        Promise<WebRtcServer> created = loop.newPromise();
+        WebRtcServer.create(UUID.randomUUID().toString(), loop, listenInfos, rtc).addListener(
+                (Future<WebRtcServer> done) -> {
+                    if (done.isSuccess()) {
+                        webRtcServers.put(done.getNow().id(), done.getNow());
+                        created.setSuccess(done.getNow());
+                    } else {
+                        created.setFailure(done.cause());
+                    }
+                });
+        return created;
+    }
+
+    public WebRtcServer webRtcServer(String serverId) throws SluiceException {
+        assert loop.inEventLoop();
+        WebRtcServer server = webRtcServers.get(serverId);
+        if (server == null) {
+            throw SluiceException.notFound("WebRTC server", serverId);
+        }
+        return server;
+    }
+
+    public void closeWebRtcServer(String serverId) throws SluiceException {
+        webRtcServer(serverId).close();
+        webRtcServers.remove(serverId);
     }
 
     /** Ends a load interval; the heartbeat calls it once a second. */
@@ -152,6 +251,7 @@ public final class Worker {
         assert loop.inEventLoop();
         return WorkerLoad.newBuilder()
                 .setRouters(routers.size())
+                .setTransports(transports.size())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
                 .build();

@@ -2,11 +2,7 @@ package io.sluice.worker;
 
 import io.nats.client.Connection;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -17,7 +13,14 @@ import io.sluice.worker.control.ControlMethods;
 import io.sluice.worker.control.ControlService;
 import io.sluice.worker.control.HeartbeatPublisher;
 import io.sluice.worker.control.NatsConnector;
+import io.sluice.worker.dtls.DtlsCertificate;
+import io.sluice.worker.dtls.DtlsTransport;
+import io.sluice.worker.net.NetChannels;
+import io.sluice.worker.net.PortRange;
 import io.sluice.worker.registry.RedisRegistry;
+import io.sluice.worker.router.RtcResources;
+import java.net.InetAddress;
+import java.util.concurrent.ExecutorService;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -37,6 +40,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
     private static final Duration SHUTDOWN_STEP = Duration.ofSeconds(2);
+    /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
+    private static final int DTLS_HANDSHAKE_THREADS = 16;
 
     private final WorkerConfig config;
     private final Connection connection;
@@ -47,6 +52,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<ControlService> services = new ArrayList<>();
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
 
     private WorkerProcess(WorkerConfig config, Connection connection) {
         this.config = config;
@@ -54,7 +60,7 @@ public final class WorkerProcess implements AutoCloseable {
         this.io = new ControlIo(connection);
         this.registry = RedisRegistry.start(config.redisUrl(), io);
         this.loops = new MultiThreadIoEventLoopGroup(config.workers(),
-                new DefaultThreadFactory("sluice-loop"), ioHandlerFactory());
+                new DefaultThreadFactory("sluice-loop"), NetChannels.ioHandlerFactory());
     }
 
     /**
@@ -80,11 +86,14 @@ public final class WorkerProcess implements AutoCloseable {
 
     private void startWorkers(InstantSource clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
+        RtcResources rtc = new RtcResources(DtlsCertificate.generate(), dtlsHandshakes,
+                InetAddress.getByName(config.listenIp()), config.announcedIp(),
+                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry, RtcResources.systemMonotonicMillis());
         long pid = ProcessHandle.current().pid();
         int index = 0;
         for (EventExecutor executor : loops) {
             Worker worker = new Worker(config.workerId(index++), (IoEventLoop) executor, host, config.announcedIp(),
-                    pid, clock, io::publish);
+                    pid, clock, io::publish, rtc);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));
@@ -99,8 +108,9 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("NATS did not confirm the subscriptions within 5 s", e);
         }
-        log.info("serving workers {} on NATS {} ({} loops, {})", workerIds(), config.natsUrl(), workers.size(),
-                Epoll.isAvailable() ? "epoll" : "nio");
+        log.info("serving workers {} on NATS {} ({} loops, {}; RTC on {} ports {}-{}, announced as {})", workerIds(),
+                config.natsUrl(), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
+                config.rtcMaxPort(), config.announcedIp());
     }
 
     public WorkerConfig config() {
@@ -157,10 +167,8 @@ public final class WorkerProcess implements AutoCloseable {
         }
         loops.shutdownGracefully(0, SHUTDOWN_STEP.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_STEP.toMillis() + 1000);
+        dtlsHandshakes.shutdownNow();
         log.info("workers {} closed", workerIds());
     }
 
-    private static IoHandlerFactory ioHandlerFactory() {
-        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
 }

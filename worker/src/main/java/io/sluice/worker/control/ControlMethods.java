@@ -1,6 +1,15 @@
 package io.sluice.worker.control;
 
 import io.sluice.api.v1.RouterCloseRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.TransportCloseRequest;
+import io.sluice.api.v1.TransportConnectRequest;
+import io.sluice.api.v1.TransportDumpRequest;
+import io.sluice.api.v1.TransportGetStatsRequest;
+import io.sluice.api.v1.TransportRestartIceRequest;
+import io.sluice.api.v1.WebRtcServerCloseRequest;
+import io.sluice.api.v1.WebRtcServerDumpRequest;
+import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
@@ -29,6 +38,26 @@ public final class ControlMethods {
                 ControlMethod.of("router", "dump", RouterDumpRequest.getDefaultInstance(),
                         RouterHandlers::dump).require("router_id"),
                 ControlMethod.of("router", "getRtpCapabilities", RouterGetRtpCapabilitiesRequest.getDefaultInstance(),
-                        RouterHandlers::getRtpCapabilities).require("router_id"));
+                        RouterHandlers::getRtpCapabilities).require("router_id"),
+                ControlMethod.creatingAsync("router", "createWebRtcTransport",
+                        RouterCreateWebRtcTransportRequest.getDefaultInstance(),
+                        TransportHandlers::createWebRtcTransport).require("router_id"),
+                ControlMethod.of("transport", "connect", TransportConnectRequest.getDefaultInstance(),
+                        TransportHandlers::connect).require("transport_id", "dtls_parameters"),
+                ControlMethod.of("transport", "restartIce", TransportRestartIceRequest.getDefaultInstance(),
+                        TransportHandlers::restartIce).require("transport_id"),
+                ControlMethod.of("transport", "getStats", TransportGetStatsRequest.getDefaultInstance(),
+                        TransportHandlers::getStats).require("transport_id"),
+                ControlMethod.of("transport", "dump", TransportDumpRequest.getDefaultInstance(),
+                        TransportHandlers::dump).require("transport_id"),
+                ControlMethod.of("transport", "close", TransportCloseRequest.getDefaultInstance(),
+                        TransportHandlers::close).require("transport_id"),
+                ControlMethod.creatingAsync("worker", "createWebRtcServer",
+                        WorkerCreateWebRtcServerRequest.getDefaultInstance(),
+                        TransportHandlers::createWebRtcServer).require("listen_infos"),
+                ControlMethod.of("webRtcServer", "close", WebRtcServerCloseRequest.getDefaultInstance(),
+                        TransportHandlers::closeWebRtcServer).require("webrtc_server_id"),
+                ControlMethod.of("webRtcServer", "dump", WebRtcServerDumpRequest.getDefaultInstance(),
+                        TransportHandlers::dumpWebRtcServer).require("webrtc_server_id"));
     }
 }

@@ -82,6 +82,29 @@ public final class RedisRegistry implements AutoCloseable {
         return lease;
     }
 
+    /**
+     * Writes a transport's user-to-transport mapping ({@link TransportMappings#put}); fails at once
+     * while Redis is away. Never blocks: callable from a loop.
+     */
+    public CompletableFuture<Void> putTransport(TransportMappings.Mapping mapping) {
+        StatefulRedisConnection<String, String> current = connection;
+        if (current == null || closed) {
+            io.execute(this::connectIfNeeded);
+            return CompletableFuture.failedFuture(new IllegalStateException("Redis at " + url + " is not connected"));
+        }
+        return new TransportMappings(current).put(mapping.transportId(), mapping.workerId(), mapping.routerId(),
+                mapping.roomId(), mapping.userId());
+    }
+
+    /** Removes a transport's mapping; fails at once while Redis is away (the sweep removes it later). */
+    public CompletableFuture<Boolean> removeTransport(String transportId) {
+        StatefulRedisConnection<String, String> current = connection;
+        if (current == null || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Redis at " + url + " is not connected"));
+        }
+        return new TransportMappings(current).remove(transportId);
+    }
+
     void renew(String key, long ttlMs, List<String> fields) {
         io.execute(() -> {
             StatefulRedisConnection<String, String> current = connection;

@@ -4,6 +4,12 @@ import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.TransportClosed;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A router: the media hub of one room on one worker, as in mediasoup. It is created and used only
@@ -16,6 +22,7 @@ public final class Router {
     private final AppData appData;
     private final RtpCapabilities rtpCapabilities;
     private final EventExecutor loop;
+    private final Map<String, WebRtcTransport> transports = new LinkedHashMap<>();
     private boolean closed;
 
     public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop) {
@@ -47,10 +54,33 @@ public final class Router {
         return closed;
     }
 
-    /** Closes the router; the worker removes it and publishes the event. Idempotent. */
-    public void close() {
+    public void addTransport(WebRtcTransport transport) {
+        transports.put(transport.id(), transport);
+    }
+
+    public void removeTransport(WebRtcTransport transport) {
+        transports.remove(transport.id());
+    }
+
+    public Collection<WebRtcTransport> transports() {
         assert loop.inEventLoop();
+        return Collections.unmodifiableCollection(transports.values());
+    }
+
+    /**
+     * Closes the router and its transports (each with its {@code closed} event, reason
+     * {@code transportReason}); the worker removes it and publishes the router's event. Idempotent.
+     */
+    public void close(TransportClosed.Reason transportReason) {
+        assert loop.inEventLoop();
+        if (closed) {
+            return;
+        }
         closed = true;
+        for (WebRtcTransport transport : List.copyOf(transports.values())) {
+            transport.close(transportReason);
+        }
+        transports.clear();
     }
 
     public RouterDumpResponse dump() {
@@ -60,6 +90,7 @@ public final class Router {
                 .setRoomId(roomId)
                 .setRtpCapabilities(rtpCapabilities)
                 .setAppData(appData)
+                .addAllTransportIds(transports.keySet())
                 .build();
     }
 }

@@ -1,0 +1,98 @@
+package io.sluice.worker.control;
+
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.function.Function;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
+import io.sluice.api.v1.TransportCloseRequest;
+import io.sluice.api.v1.TransportCloseResponse;
+import io.sluice.api.v1.TransportConnectRequest;
+import io.sluice.api.v1.TransportConnectResponse;
+import io.sluice.api.v1.TransportDumpRequest;
+import io.sluice.api.v1.TransportDumpResponse;
+import io.sluice.api.v1.TransportGetStatsRequest;
+import io.sluice.api.v1.TransportGetStatsResponse;
+import io.sluice.api.v1.TransportRestartIceRequest;
+import io.sluice.api.v1.TransportRestartIceResponse;
+import io.sluice.api.v1.WebRtcServerCloseRequest;
+import io.sluice.api.v1.WebRtcServerCloseResponse;
+import io.sluice.api.v1.WebRtcServerDumpRequest;
+import io.sluice.api.v1.WebRtcServerDumpResponse;
+import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
+import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.Worker;
+
+/** Handlers of router.createWebRtcTransport, transport.*, worker.createWebRtcServer and webRtcServer.*; on the worker's loop. */
+final class TransportHandlers {
+
+    private TransportHandlers() {}
+
+    /** The reply made from {@code created} on the loop, or its failure. */
+    private static <T, R> Future<R> map(Worker worker, Future<T> created, Function<T, R> reply) {
+        Promise<R> mapped = worker.loop().newPromise();
+        created.addListener((Future<T> done) -> {
+            if (done.isSuccess()) {
+                mapped.setSuccess(reply.apply(done.getNow()));
+            } else {
+                mapped.setFailure(done.cause());
+            }
+        });
+        return mapped;
+    }
+
+    static Future<RouterCreateWebRtcTransportResponse> createWebRtcTransport(Worker worker,
+            RouterCreateWebRtcTransportRequest request) throws SluiceException {
+        return map(worker, worker.createWebRtcTransport(request), transport ->
+                RouterCreateWebRtcTransportResponse.newBuilder().setTransport(transport.info()).build());
+    }
+
+    static TransportConnectResponse connect(Worker worker, TransportConnectRequest request) throws SluiceException {
+        return TransportConnectResponse.newBuilder()
+                .setDtlsLocalRole(worker.transport(request.getTransportId()).connect(request.getDtlsParameters()))
+                .build();
+    }
+
+    static TransportRestartIceResponse restartIce(Worker worker, TransportRestartIceRequest request)
+            throws SluiceException {
+        return TransportRestartIceResponse.newBuilder()
+                .setIceParameters(worker.transport(request.getTransportId()).restartIce())
+                .build();
+    }
+
+    static TransportGetStatsResponse getStats(Worker worker, TransportGetStatsRequest request) throws SluiceException {
+        return TransportGetStatsResponse.newBuilder()
+                .setStats(worker.transport(request.getTransportId()).stats(worker.clock().millis()))
+                .build();
+    }
+
+    static TransportDumpResponse dump(Worker worker, TransportDumpRequest request) throws SluiceException {
+        return worker.transport(request.getTransportId()).dump();
+    }
+
+    static TransportCloseResponse close(Worker worker, TransportCloseRequest request) throws SluiceException {
+        worker.closeTransport(request.getTransportId());
+        return TransportCloseResponse.getDefaultInstance();
+    }
+
+    static Future<WorkerCreateWebRtcServerResponse> createWebRtcServer(Worker worker,
+            WorkerCreateWebRtcServerRequest request) throws SluiceException {
+        return map(worker, worker.createWebRtcServer(request.getListenInfosList()), server ->
+                WorkerCreateWebRtcServerResponse.newBuilder()
+                        .setWebrtcServerId(server.id())
+                        .addAllLocalTuples(server.localTuples())
+                        .build());
+    }
+
+    static WebRtcServerCloseResponse closeWebRtcServer(Worker worker, WebRtcServerCloseRequest request)
+            throws SluiceException {
+        worker.closeWebRtcServer(request.getWebrtcServerId());
+        return WebRtcServerCloseResponse.getDefaultInstance();
+    }
+
+    static WebRtcServerDumpResponse dumpWebRtcServer(Worker worker, WebRtcServerDumpRequest request)
+            throws SluiceException {
+        return worker.webRtcServer(request.getWebrtcServerId()).dump();
+    }
+}

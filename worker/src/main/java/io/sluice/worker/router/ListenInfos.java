@@ -1,0 +1,115 @@
+package io.sluice.worker.router;
+
+import io.netty.util.NetUtil;
+import io.sluice.api.v1.IceCandidate;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.net.PortRange;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Listen infos of a transport or WebRTC server, checked and completed with the worker's defaults
+ * (LISTEN_IP, ANNOUNCED_IP, RTC_MIN_PORT..RTC_MAX_PORT), and the ICE candidates they give.
+ */
+final class ListenInfos {
+
+    /** RFC 8445 §5.1.2.1: type preference of host candidates, as mediasoup gives it. */
+    private static final int HOST_TYPE_PREFERENCE = 64;
+    private static final int DEFAULT_LOCAL_PREFERENCE = 10_000;
+    private static final int LOCAL_PREFERENCE_STEP = 100;
+    private static final int PREFERRED_PROTOCOL_BONUS = 1_000;
+    /** RTP and RTCP share one component (rtcp-mux). */
+    private static final int COMPONENT_ID = 1;
+
+    /** One checked listen info. */
+    record Resolved(TransportProtocol protocol, InetAddress ip, String announcedAddress, int port, PortRange range) {}
+
+    private ListenInfos() {}
+
+    /**
+     * The listen infos to bind: the given ones filtered by enable_udp / enable_tcp, or one UDP and
+     * one TCP on the worker's defaults when none is given. {@code field} names the request field in errors.
+     */
+    static List<Resolved> resolve(List<TransportListenInfo> given, boolean enableUdp, boolean enableTcp,
+            RtcResources defaults, String field) throws SluiceException {
+        List<TransportListenInfo> infos = given;
+        if (infos.isEmpty()) {
+            infos = List.of(
+                    TransportListenInfo.newBuilder().setProtocol(TransportProtocol.UDP).build(),
+                    TransportListenInfo.newBuilder().setProtocol(TransportProtocol.TCP).build());
+        }
+        List<Resolved> resolved = new ArrayList<>();
+        for (int i = 0; i < infos.size(); i++) {
+            TransportListenInfo info = infos.get(i);
+            String at = field + "[" + i + "]";
+            if (info.getProtocol() != TransportProtocol.UDP && info.getProtocol() != TransportProtocol.TCP) {
+                throw SluiceException.invalid(at + ".protocol", "protocol must be UDP or TCP");
+            }
+            if (info.getProtocol() == TransportProtocol.UDP && !enableUdp
+                    || info.getProtocol() == TransportProtocol.TCP && !enableTcp) {
+                continue;
+            }
+            InetAddress ip = defaults.listenIp();
+            if (!info.getIp().isEmpty()) {
+                ip = parseIp(info.getIp(), at + ".ip");
+            }
+            if (info.getPort() > 65535) {
+                throw SluiceException.invalid(at + ".port", "port must be at most 65535, got " + info.getPort());
+            }
+            PortRange range = defaults.portRange();
+            if (info.hasPortRange()) {
+                try {
+                    range = new PortRange((int) info.getPortRange().getMin(), (int) info.getPortRange().getMax());
+                } catch (IllegalArgumentException e) {
+                    throw SluiceException.invalid(at + ".port_range", e.getMessage());
+                }
+            }
+            String announced = !info.getAnnouncedAddress().isEmpty() ? info.getAnnouncedAddress()
+                    : info.getIp().isEmpty() ? defaults.announcedAddress() : info.getIp();
+            if (announced.isEmpty() || announced.equals("0.0.0.0") || announced.equals("::")) {
+                throw SluiceException.invalid(at + ".announced_address",
+                        "an announced address is required when listening on " + ip.getHostAddress());
+            }
+            resolved.add(new Resolved(info.getProtocol(), ip, announced, info.getPort(), range));
+        }
+        if (resolved.isEmpty()) {
+            throw SluiceException.invalid(field, "no listen info left: enable UDP or TCP");
+        }
+        return resolved;
+    }
+
+    static InetAddress parseIp(String ip, String field) throws SluiceException {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+        if (address == null) {
+            throw SluiceException.invalid(field, "not an IP address: \"" + ip + "\"");
+        }
+        return address;
+    }
+
+    /**
+     * RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component).
+     * Earlier listen infos, and the preferred protocol, get the higher local preference.
+     */
+    static IceCandidate candidate(int index, TransportProtocol protocol, String address, int port, boolean preferUdp,
+            boolean preferTcp) {
+        int localPreference = DEFAULT_LOCAL_PREFERENCE - index * LOCAL_PREFERENCE_STEP;
+        if (protocol == TransportProtocol.UDP && preferUdp || protocol == TransportProtocol.TCP && preferTcp) {
+            localPreference += PREFERRED_PROTOCOL_BONUS;
+        }
+        long priority = ((long) HOST_TYPE_PREFERENCE << 24) + ((long) localPreference << 8) + (256 - COMPONENT_ID);
+        IceCandidate.Builder candidate = IceCandidate.newBuilder()
+                .setFoundation(protocol == TransportProtocol.UDP ? "udpcandidate" : "tcpcandidate")
+                .setPriority((int) priority)
+                .setAddress(address)
+                .setProtocol(protocol)
+                .setPort(port)
+                .setType("host");
+        if (protocol == TransportProtocol.TCP) {
+            candidate.setTcpType("passive");
+        }
+        return candidate.build();
+    }
+}

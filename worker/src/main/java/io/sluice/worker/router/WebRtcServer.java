@@ -1,0 +1,213 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.IceCandidate;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.api.v1.WebRtcServerDumpResponse;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.ice.TransportTuple;
+import io.sluice.worker.net.RtcPacketSink;
+import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.net.SocketBinder;
+import io.sluice.worker.net.TcpRtcConnection;
+import io.sluice.worker.net.UdpRtcSocket;
+import io.sluice.worker.net.UsernameFragmentIndex;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * mediasoup's WebRtcServer: one UDP socket and one TCP listener per listen info, shared by many
+ * WebRTC transports of one worker, so that a deployment opens a handful of ports. A packet is
+ * routed by its 5-tuple once ICE validated it, else by the local username fragment in its STUN
+ * USERNAME; anything else is dropped and counted.
+ */
+public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOwner {
+
+    private final String id;
+    private final EventLoop loop;
+    private final List<ListenInfos.Resolved> infos;
+    private final List<Channel> channels;
+    private final UsernameFragmentIndex<WebRtcTransport> index = new UsernameFragmentIndex<>();
+    private final Set<WebRtcTransport> transports = new LinkedHashSet<>();
+    private long unroutedPackets;
+    private boolean closed;
+
+    private WebRtcServer(String id, EventLoop loop, List<ListenInfos.Resolved> infos, List<Channel> channels) {
+        this.id = id;
+        this.loop = loop;
+        this.infos = infos;
+        this.channels = channels;
+    }
+
+    /** Binds every listen info (fixed ports or from ranges); on any failure, closes what was bound. */
+    public static Future<WebRtcServer> create(String id, EventLoop loop, List<TransportListenInfo> given,
+            RtcResources resources) throws SluiceException {
+        List<ListenInfos.Resolved> infos = ListenInfos.resolve(given, true, true, resources, "listen_infos");
+        Promise<WebRtcServer> result = loop.newPromise();
+        List<Channel> channels = new ArrayList<>();
+        Sink sink = new Sink();
+        bindNext(loop, infos, 0, channels, sink, () -> {
+            WebRtcServer server = new WebRtcServer(id, loop, infos, channels);
+            sink.server = server;
+            result.setSuccess(server);
+        }, result);
+        return result;
+    }
+
+    private static final class Sink implements RtcPacketSink {
+        private WebRtcServer server;
+
+        @Override
+        public void onRtcPacket(RtcSocket socket, ByteBuf packet, InetSocketAddress remote) {
+            if (server != null) {
+                server.onRtcPacket(socket, packet, remote);
+            }
+        }
+
+        @Override
+        public void onRtcSocketClosed(RtcSocket socket) {
+            if (server != null) {
+                server.onRtcSocketClosed(socket);
+            }
+        }
+    }
+
+    private static void bindNext(EventLoop loop, List<ListenInfos.Resolved> infos, int i, List<Channel> channels,
+            Sink sink, Runnable done, Promise<WebRtcServer> result) {
+        if (i == infos.size()) {
+            done.run();
+            return;
+        }
+        ListenInfos.Resolved info = infos.get(i);
+        SocketBinder binder = new SocketBinder(loop);
+        Future<Channel> bound = info.protocol() == TransportProtocol.UDP
+                ? binder.bindUdp(info.ip(), info.port(), info.range(), UdpRtcSocket.handler(sink))
+                : binder.bindTcp(info.ip(), info.port(), info.range(), TcpRtcConnection.initializer(() -> sink));
+        bound.addListener(future -> {
+            if (!future.isSuccess()) {
+                channels.forEach(Channel::close);
+                result.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                        "listen_infos[" + i + "]: " + future.cause().getMessage()));
+                return;
+            }
+            channels.add(bound.getNow());
+            bindNext(loop, infos, i + 1, channels, sink, done, result);
+        });
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Host candidates of the shared sockets, for a transport joining this server. */
+    List<IceCandidate> candidates(boolean enableUdp, boolean enableTcp, boolean preferUdp, boolean preferTcp) {
+        List<IceCandidate> candidates = new ArrayList<>();
+        for (int i = 0; i < infos.size(); i++) {
+            ListenInfos.Resolved info = infos.get(i);
+            if (info.protocol() == TransportProtocol.UDP && !enableUdp
+                    || info.protocol() == TransportProtocol.TCP && !enableTcp) {
+                continue;
+            }
+            int port = ((InetSocketAddress) channels.get(i).localAddress()).getPort();
+            candidates.add(ListenInfos.candidate(i, info.protocol(), info.announcedAddress(), port, preferUdp, preferTcp));
+        }
+        return candidates;
+    }
+
+    void adopt(WebRtcTransport transport) {
+        transports.add(transport);
+    }
+
+    @Override
+    public void onRtcPacket(RtcSocket socket, ByteBuf packet, InetSocketAddress remote) {
+        assert loop.inEventLoop();
+        WebRtcTransport owner = index.find(packet, socket.localId(), remote, socket.protocol());
+        if (owner == null) {
+            unroutedPackets++;
+            return;
+        }
+        owner.onRtcPacket(socket, packet, remote);
+    }
+
+    @Override
+    public void onRtcSocketClosed(RtcSocket socket) {
+        for (WebRtcTransport transport : List.copyOf(transports)) {
+            transport.onRtcSocketClosed(socket);
+        }
+    }
+
+    @Override
+    public void onUsernameFragmentAdded(String usernameFragment, WebRtcTransport transport) {
+        index.addUsernameFragment(usernameFragment, transport);
+    }
+
+    @Override
+    public void onUsernameFragmentRemoved(String usernameFragment) {
+        index.removeUsernameFragment(usernameFragment);
+    }
+
+    @Override
+    public void onTupleAdded(TransportTuple tuple, WebRtcTransport transport) {
+        index.addTuple(tuple, transport);
+    }
+
+    @Override
+    public void onTupleRemoved(TransportTuple tuple) {
+        index.removeTuple(tuple);
+    }
+
+    @Override
+    public void onTransportClosed(WebRtcTransport transport) {
+        transports.remove(transport);
+        index.removeOwner(transport);
+    }
+
+    /** Closes the sockets and every transport using them (closed with WEBRTC_SERVER_CLOSED). Idempotent. */
+    public void close() {
+        assert loop.inEventLoop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (WebRtcTransport transport : List.copyOf(transports)) {
+            transport.close(TransportClosed.Reason.WEBRTC_SERVER_CLOSED);
+        }
+        channels.forEach(Channel::close);
+    }
+
+    public List<io.sluice.api.v1.TransportTuple> localTuples() {
+        List<io.sluice.api.v1.TransportTuple> tuples = new ArrayList<>();
+        for (int i = 0; i < infos.size(); i++) {
+            InetSocketAddress local = (InetSocketAddress) channels.get(i).localAddress();
+            tuples.add(io.sluice.api.v1.TransportTuple.newBuilder()
+                    .setLocalAddress(local.getAddress().getHostAddress())
+                    .setLocalPort(local.getPort())
+                    .setProtocol(infos.get(i).protocol())
+                    .build());
+        }
+        return tuples;
+    }
+
+    public WebRtcServerDumpResponse dump() {
+        assert loop.inEventLoop();
+        return WebRtcServerDumpResponse.newBuilder()
+                .setWebrtcServerId(id)
+                .addAllLocalTuples(localTuples())
+                .addAllTransportIds(transports.stream().map(WebRtcTransport::id).toList())
+                .build();
+    }
+
+    public long unroutedPackets() {
+        return unroutedPackets;
+    }
+}
