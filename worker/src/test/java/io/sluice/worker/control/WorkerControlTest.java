@@ -52,7 +52,9 @@ import org.junit.jupiter.api.Test;
 class WorkerControlTest {
 
     private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_getResourceUsage",
-            "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities");
+            "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities",
+            "router_createWebRtcTransport", "transport_connect", "transport_restartIce", "transport_getStats",
+            "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;
