@@ -42,6 +42,7 @@ public final class WorkerProcess implements AutoCloseable {
     private static final Duration SHUTDOWN_STEP = Duration.ofSeconds(2);
     /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
     private static final int DTLS_HANDSHAKE_THREADS = 16;
+    private static final Duration TRANSPORT_SWEEP_INTERVAL = Duration.ofSeconds(10);
 
     private final WorkerConfig config;
     private final Connection connection;
@@ -103,6 +104,7 @@ public final class WorkerProcess implements AutoCloseable {
             service.start();
             heartbeat.start();
         }
+        scheduleTransportSweep(Duration.ofSeconds(2));
         try {
             connection.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -111,6 +113,16 @@ public final class WorkerProcess implements AutoCloseable {
         log.info("serving workers {} on NATS {} ({} loops, {}; RTC on {} ports {}-{}, announced as {})", workerIds(),
                 config.natsUrl(), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
                 config.rtcMaxPort(), config.announcedIp());
+    }
+
+    /** Every 10 s (first after {@code delay}): remove Redis mappings left by workers that died. */
+    private void scheduleTransportSweep(Duration delay) {
+        io.schedule(() -> {
+            if (closing.get()) {
+                return;
+            }
+            registry.sweepTransports().whenComplete((result, failure) -> scheduleTransportSweep(TRANSPORT_SWEEP_INTERVAL));
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public WorkerConfig config() {

@@ -105,6 +105,23 @@ public final class RedisRegistry implements AutoCloseable {
         return new TransportMappings(current).remove(transportId);
     }
 
+    /**
+     * Removes the transport mappings of workers whose lease expired (crashed or stopped processes,
+     * here or elsewhere); a no-op while Redis is away. Logs what it removed.
+     */
+    public CompletableFuture<TransportMappings.SweepResult> sweepTransports() {
+        StatefulRedisConnection<String, String> current = connection;
+        if (current == null || closed) {
+            return CompletableFuture.completedFuture(new TransportMappings.SweepResult(0, 0));
+        }
+        return new TransportMappings(current).sweep().whenComplete((result, failure) -> {
+            if (result != null && result.transportsRemoved() > 0) {
+                log.info("swept {} transport mappings of {} workers whose lease expired", result.transportsRemoved(),
+                        result.workersSwept());
+            }
+        });
+    }
+
     void renew(String key, long ttlMs, List<String> fields) {
         io.execute(() -> {
             StatefulRedisConnection<String, String> current = connection;

@@ -207,6 +207,22 @@ class WebRtcTransportControlTest {
     }
 
     @Test
+    void mappingsOfAWorkerWhoseLeaseExpiredAreSwept() throws Exception {
+        // What a worker killed with SIGKILL leaves: its mappings, and no lease (expired within 5 s).
+        TransportMappings mappings = new TransportMappings(redisConnection);
+        mappings.put("crashed-transport", "crashed-worker-0", "r1", "room-crash", "ivan").get();
+        assertThat(redisConnection.sync().exists(TransportMappings.transportKey("crashed-transport"))).isOne();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(redisConnection.sync().exists(TransportMappings.transportKey("crashed-transport"))).isZero();
+            assertThat(redisConnection.sync().smembers(TransportMappings.userTransportsKey("room-crash", "ivan")))
+                    .doesNotContain("crashed-transport");
+        });
+        // The live worker's own lease and mappings stay.
+        assertThat(redisConnection.sync().exists(TransportMappings.workerLeaseKey(workerId))).isOne();
+    }
+
+    @Test
     void aPeerConnectsOverUdpWithIceDtlsAndSrtp() throws Exception {
         String routerId = createRouter("room-udp");
         WebRtcTransportInfo transport = createTransport(RouterCreateWebRtcTransportRequest.newBuilder()
