@@ -4,6 +4,8 @@ import com.google.protobuf.Message;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,28 +48,47 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
             return;
         }
         try {
-            reply.success(handle());
-        } catch (SluiceException e) {
-            reply.error(e);
-        } catch (RuntimeException | AssertionError e) {
-            log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, e);
-            reply.error(new SluiceException(ErrorCode.INTERNAL,
-                    method.fullName() + " failed inside the worker: " + e.getClass().getSimpleName()));
+            handle().whenComplete((response, failure) -> {
+                if (failure == null) {
+                    reply.success(response);
+                } else {
+                    fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+                }
+            });
+        } catch (SluiceException | RuntimeException | AssertionError e) {
+            fail(e);
         }
     }
 
-    private Message handle() throws SluiceException {
+    private void fail(Throwable failure) {
+        if (failure instanceof SluiceException e) {
+            reply.error(e);
+            return;
+        }
+        log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, failure);
+        reply.error(new SluiceException(ErrorCode.INTERNAL,
+                method.fullName() + " failed inside the worker: " + failure.getClass().getSimpleName()));
+    }
+
+    private CompletionStage<? extends Message> handle() throws SluiceException {
         assert worker.loop().inEventLoop();
         if (idempotencyKey == null) {
             return method.handle(worker, request);
         }
         IdempotencyCache cache = worker.idempotencyCache();
-        Message replayed = cache.replay(method.fullName(), idempotencyKey, request);
-        if (replayed != null) {
-            return replayed;
+        String name = method.fullName();
+        CompletionStage<Message> remembered = cache.replay(name, idempotencyKey, request);
+        if (remembered != null) {
+            return remembered;
         }
-        R response = method.handle(worker, request);
-        cache.remember(method.fullName(), idempotencyKey, request, response);
+        CompletionStage<Message> response = method.handle(worker, request).thenApply(Message.class::cast);
+        cache.remember(name, idempotencyKey, request, response);
+        // Only successes are remembered: a create that failed may be retried with the same key.
+        response.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                worker.loop().execute(() -> cache.forget(name, idempotencyKey, response));
+            }
+        });
         return response;
     }
 }
