@@ -166,10 +166,14 @@ public final class WorkerProcess implements AutoCloseable {
         }
         io.drain(SHUTDOWN_STEP);
         registry.close();
-        try {
-            connection.flush(SHUTDOWN_STEP);
-        } catch (Exception e) {
-            log.warn("NATS did not take the last events ({})", e.toString());
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            try {
+                connection.flush(SHUTDOWN_STEP);
+            } catch (Exception e) {
+                log.warn("NATS did not take the last events ({})", e.toString());
+            }
+        } else {
+            log.warn("closing while NATS is away: the last events are not sent");
         }
         io.close();
         try {

@@ -3,11 +3,12 @@ package io.sluice.worker.control;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.netty.util.concurrent.Future;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One method of the control API: {@code <entity>.<method>} on subject
@@ -26,13 +27,13 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     }
 
     /**
-     * For a method whose work cannot finish within one loop task (binding sockets): the future
-     * completes on the worker's loop, with the reply or a {@link SluiceException}; whatever the
-     * handler made is undone before it fails.
+     * Starts on the worker's loop and replies later, e.g. after binding sockets. The stage must
+     * complete on the loop, with the response or a {@link SluiceException}; the handler owns its
+     * own time limits (the 5 s limit only covers the wait for the loop to start the request).
      */
     @FunctionalInterface
     public interface AsyncHandler<Q, R> {
-        Future<R> handle(Worker worker, Q request) throws SluiceException;
+        CompletionStage<R> handle(Worker worker, Q request) throws SluiceException;
     }
 
     private final String entity;
@@ -55,23 +56,29 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     /** A method that reads or changes existing entities, e.g. {@code of("router", "close", RouterCloseRequest.getDefaultInstance(), ...)}. */
     public static <Q extends Message, R extends Message> ControlMethod<Q, R> of(
             String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
-        return new ControlMethod<>(entity, method, requestPrototype, synchronous(handler), false, List.of());
+        return new ControlMethod<>(entity, method, requestPrototype, completed(handler), false, List.of());
     }
 
     /** A method that creates an entity: it honours {@code Sluice-Idempotency-Key}. */
     public static <Q extends Message, R extends Message> ControlMethod<Q, R> creating(
             String entity, String method, Q requestPrototype, Handler<Q, R> handler) {
-        return new ControlMethod<>(entity, method, requestPrototype, synchronous(handler), true, List.of());
+        return new ControlMethod<>(entity, method, requestPrototype, completed(handler), true, List.of());
     }
 
-    /** A creating method whose reply comes later on the loop, e.g. after its sockets are bound. */
+    /** As {@link #of}, for a handler that replies later. */
+    public static <Q extends Message, R extends Message> ControlMethod<Q, R> ofAsync(
+            String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler) {
+        return new ControlMethod<>(entity, method, requestPrototype, handler, false, List.of());
+    }
+
+    /** As {@link #creating}, for a handler that replies later (e.g. {@code router.createWebRtcTransport}). */
     public static <Q extends Message, R extends Message> ControlMethod<Q, R> creatingAsync(
             String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler) {
         return new ControlMethod<>(entity, method, requestPrototype, handler, true, List.of());
     }
 
-    private static <Q, R> AsyncHandler<Q, R> synchronous(Handler<Q, R> handler) {
-        return (worker, request) -> worker.loop().newSucceededFuture(handler.handle(worker, request));
+    private static <Q, R> AsyncHandler<Q, R> completed(Handler<Q, R> handler) {
+        return (worker, request) -> CompletableFuture.completedFuture(handler.handle(worker, request));
     }
 
     /**
@@ -135,7 +142,8 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         }
     }
 
-    public Future<R> handle(Worker worker, Q request) throws SluiceException {
+    /** Runs the handler; call on the worker's loop. */
+    public CompletionStage<R> handle(Worker worker, Q request) throws SluiceException {
         return handler.handle(worker, request);
     }
 

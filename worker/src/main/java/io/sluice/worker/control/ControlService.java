@@ -1,6 +1,7 @@
 package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
+import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 import io.nats.service.Service;
 import io.nats.service.ServiceBuilder;
@@ -62,10 +63,10 @@ public final class ControlService {
         service.startService();
     }
 
-    /** Unsubscribes, letting requests already received finish. */
+    /** Unsubscribes, letting requests already received finish (there is nothing to drain while NATS is away). */
     public void stop() {
         if (service != null) {
-            service.stop(true);
+            service.stop(io.connection().getStatus() == Connection.Status.CONNECTED);
         }
     }
 

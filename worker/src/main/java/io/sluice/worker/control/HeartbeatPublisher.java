@@ -7,6 +7,8 @@ import io.sluice.worker.Worker;
 import io.sluice.worker.registry.WorkerLease;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Once a second, on the worker's loop: samples the loop's load, publishes a {@link Heartbeat} on
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HeartbeatPublisher {
 
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
     public static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private final Worker worker;
@@ -48,7 +51,16 @@ public final class HeartbeatPublisher {
         }
     }
 
+    // A periodic task that throws is never run again, so a failed beat is logged and the next one tries again.
     private void beat() {
+        try {
+            beatOnce();
+        } catch (RuntimeException e) {
+            log.warn("heartbeat of worker {} failed", worker.id(), e);
+        }
+    }
+
+    private void beatOnce() {
         worker.sampleLoad();
         WorkerLoad load = worker.load();
         long now = worker.clock().millis();

@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Replies of create requests that carried {@code Sluice-Idempotency-Key}, per worker and method,
@@ -19,7 +20,7 @@ public final class IdempotencyCache {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-    private record Entry(Message request, Message response, long expiresAtMs) {}
+    private record Entry(Message request, CompletionStage<Message> response, long expiresAtMs) {}
 
     private final InstantSource clock;
     private final long ttlMs;
@@ -33,10 +34,11 @@ public final class IdempotencyCache {
     }
 
     /**
-     * The response remembered for this method and key, or null when the key is new or expired.
-     * The same key with another request body is {@code ALREADY_EXISTS}: the caller reused a key.
+     * The response remembered for this method and key (still pending if the first request is),
+     * or null when the key is new or expired. The same key with another request body is
+     * {@code ALREADY_EXISTS}: the caller reused a key.
      */
-    public Message replay(String method, String key, Message request) throws SluiceException {
+    public CompletionStage<Message> replay(String method, String key, Message request) throws SluiceException {
         long now = clock.millis();
         evictExpired(now);
         Entry entry = entries.get(method + '\n' + key);
@@ -50,7 +52,7 @@ public final class IdempotencyCache {
         return entry.response();
     }
 
-    public void remember(String method, String key, Message request, Message response) {
+    public void remember(String method, String key, Message request, CompletionStage<Message> response) {
         long now = clock.millis();
         entries.put(method + '\n' + key, new Entry(request, response, now + ttlMs));
         while (entries.size() > maxEntries) {
@@ -58,6 +60,11 @@ public final class IdempotencyCache {
             oldest.next();
             oldest.remove();
         }
+    }
+
+    /** Forgets a response that failed, unless the key has been reused since. */
+    public void forget(String method, String key, CompletionStage<Message> response) {
+        entries.computeIfPresent(method + '\n' + key, (k, entry) -> entry.response() == response ? null : entry);
     }
 
     public int size() {

@@ -1,10 +1,11 @@
 package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
-import io.netty.util.concurrent.Future;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,39 +47,48 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
         if (!state.compareAndSet(QUEUED, STARTED)) {
             return;
         }
-        assert worker.loop().inEventLoop();
         try {
-            if (idempotencyKey != null) {
-                Message replayed = worker.idempotencyCache().replay(method.fullName(), idempotencyKey, request);
-                if (replayed != null) {
-                    reply.success(replayed);
-                    return;
+            handle().whenComplete((response, failure) -> {
+                if (failure == null) {
+                    reply.success(response);
+                } else {
+                    fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
                 }
-            }
-            method.handle(worker, request).addListener((Future<R> done) -> complete(done));
-        } catch (SluiceException e) {
-            reply.error(e);
-        } catch (RuntimeException | AssertionError e) {
+            });
+        } catch (SluiceException | RuntimeException | AssertionError e) {
             fail(e);
         }
     }
 
-    private void complete(Future<R> done) {
-        if (done.isSuccess()) {
-            if (idempotencyKey != null) {
-                worker.idempotencyCache().remember(method.fullName(), idempotencyKey, request, done.getNow());
-            }
-            reply.success(done.getNow());
-        } else if (done.cause() instanceof SluiceException e) {
+    private void fail(Throwable failure) {
+        if (failure instanceof SluiceException e) {
             reply.error(e);
-        } else {
-            fail(done.cause());
+            return;
         }
+        log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, failure);
+        reply.error(new SluiceException(ErrorCode.INTERNAL,
+                method.fullName() + " failed inside the worker: " + failure.getClass().getSimpleName()));
     }
 
-    private void fail(Throwable e) {
-        log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, e);
-        reply.error(new SluiceException(ErrorCode.INTERNAL,
-                method.fullName() + " failed inside the worker: " + e.getClass().getSimpleName()));
+    private CompletionStage<? extends Message> handle() throws SluiceException {
+        assert worker.loop().inEventLoop();
+        if (idempotencyKey == null) {
+            return method.handle(worker, request);
+        }
+        IdempotencyCache cache = worker.idempotencyCache();
+        String name = method.fullName();
+        CompletionStage<Message> remembered = cache.replay(name, idempotencyKey, request);
+        if (remembered != null) {
+            return remembered;
+        }
+        CompletionStage<Message> response = method.handle(worker, request).thenApply(Message.class::cast);
+        cache.remember(name, idempotencyKey, request, response);
+        // Only successes are remembered: a create that failed may be retried with the same key.
+        response.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                worker.loop().execute(() -> cache.forget(name, idempotencyKey, response));
+            }
+        });
+        return response;
     }
 }

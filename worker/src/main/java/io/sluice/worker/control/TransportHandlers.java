@@ -1,7 +1,8 @@
 package io.sluice.worker.control;
 
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
@@ -29,22 +30,22 @@ final class TransportHandlers {
 
     private TransportHandlers() {}
 
-    /** The reply made from {@code created} on the loop, or its failure. */
-    private static <T, R> Future<R> map(Worker worker, Future<T> created, Function<T, R> reply) {
-        Promise<R> mapped = worker.loop().newPromise();
+    /** The reply made from {@code created}, completed on the loop (where Netty runs the listener), or its failure. */
+    private static <T, R> CompletionStage<R> map(Future<T> created, Function<T, R> reply) {
+        CompletableFuture<R> mapped = new CompletableFuture<>();
         created.addListener((Future<T> done) -> {
             if (done.isSuccess()) {
-                mapped.setSuccess(reply.apply(done.getNow()));
+                mapped.complete(reply.apply(done.getNow()));
             } else {
-                mapped.setFailure(done.cause());
+                mapped.completeExceptionally(done.cause());
             }
         });
         return mapped;
     }
 
-    static Future<RouterCreateWebRtcTransportResponse> createWebRtcTransport(Worker worker,
+    static CompletionStage<RouterCreateWebRtcTransportResponse> createWebRtcTransport(Worker worker,
             RouterCreateWebRtcTransportRequest request) throws SluiceException {
-        return map(worker, worker.createWebRtcTransport(request), transport ->
+        return map(worker.createWebRtcTransport(request), transport ->
                 RouterCreateWebRtcTransportResponse.newBuilder().setTransport(transport.info()).build());
     }
 
@@ -76,9 +77,9 @@ final class TransportHandlers {
         return TransportCloseResponse.getDefaultInstance();
     }
 
-    static Future<WorkerCreateWebRtcServerResponse> createWebRtcServer(Worker worker,
+    static CompletionStage<WorkerCreateWebRtcServerResponse> createWebRtcServer(Worker worker,
             WorkerCreateWebRtcServerRequest request) throws SluiceException {
-        return map(worker, worker.createWebRtcServer(request.getListenInfosList()), server ->
+        return map(worker.createWebRtcServer(request.getListenInfosList()), server ->
                 WorkerCreateWebRtcServerResponse.newBuilder()
                         .setWebrtcServerId(server.id())
                         .addAllLocalTuples(server.localTuples())

@@ -3,11 +3,14 @@ package io.sluice.worker.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Message;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.SluiceException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyCacheTest {
@@ -19,8 +22,18 @@ class IdempotencyCacheTest {
         return WorkerCreateRouterRequest.newBuilder().setRoomId(room).build();
     }
 
-    private static WorkerCreateRouterResponse response(String routerId) {
-        return WorkerCreateRouterResponse.newBuilder().setRouterId(routerId).build();
+    private static CompletionStage<Message> response(String routerId) {
+        return CompletableFuture.completedFuture(WorkerCreateRouterResponse.newBuilder().setRouterId(routerId).build());
+    }
+
+    private static Message replayed(IdempotencyCache cache, String key, WorkerCreateRouterRequest request)
+            throws SluiceException {
+        CompletionStage<Message> stage = cache.replay("worker.createRouter", key, request);
+        return stage == null ? null : stage.toCompletableFuture().join();
+    }
+
+    private static Message routerId(String id) {
+        return WorkerCreateRouterResponse.newBuilder().setRouterId(id).build();
     }
 
     @Test
@@ -33,7 +46,7 @@ class IdempotencyCacheTest {
         cache.remember("worker.createRouter", "k1", request("a"), response("r1"));
         clock.advance(Duration.ofMinutes(9));
 
-        assertThat(cache.replay("worker.createRouter", "k1", request("a"))).isEqualTo(response("r1"));
+        assertThat(replayed(cache, "k1", request("a"))).isEqualTo(routerId("r1"));
     }
 
     @Test
@@ -62,6 +75,18 @@ class IdempotencyCacheTest {
     }
 
     @Test
+    void aPendingResponseIsSharedAndAFailedOneForgotten() throws SluiceException {
+        CompletableFuture<Message> pending = new CompletableFuture<>();
+        cache.remember("worker.createRouter", "k1", request("a"), pending);
+
+        assertThat(cache.replay("worker.createRouter", "k1", request("a"))).isSameAs(pending);
+        cache.forget("worker.createRouter", "k1", response("other"));
+        assertThat(cache.size()).isOne();
+        cache.forget("worker.createRouter", "k1", pending);
+        assertThat(cache.replay("worker.createRouter", "k1", request("b"))).isNull();
+    }
+
+    @Test
     void theOldestEntryLeavesWhenFull() throws SluiceException {
         for (int i = 0; i < 4; i++) {
             cache.remember("worker.createRouter", "k" + i, request("a"), response("r" + i));
@@ -69,6 +94,6 @@ class IdempotencyCacheTest {
 
         assertThat(cache.size()).isEqualTo(3);
         assertThat(cache.replay("worker.createRouter", "k0", request("a"))).isNull();
-        assertThat(cache.replay("worker.createRouter", "k3", request("a"))).isEqualTo(response("r3"));
+        assertThat(replayed(cache, "k3", request("a"))).isEqualTo(routerId("r3"));
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A worker survives its nats-server dying and coming back, and closes its routers on shutdown. */
 class NatsRestartTest {
@@ -71,6 +72,24 @@ class NatsRestartTest {
         connection.flush(Duration.ofSeconds(2));
         assertThat(Heartbeat.parseFrom(heartbeats.nextMessage(Duration.ofSeconds(5)).getData()).getWorkerId())
                 .isEqualTo(workerId);
+    }
+
+    @Test
+    @Timeout(60)
+    void closesWhileNatsIsDownAndStillDeletesItsRegistryEntry() throws Exception {
+        String key = io.sluice.worker.registry.WorkerLease.key(process.workerIds().getFirst());
+        io.lettuce.core.RedisClient redisClient = io.lettuce.core.RedisClient.create(redis.url());
+        try (var redisConnection = redisClient.connect()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> redisConnection.sync().exists(key) == 1);
+            nats.kill();
+
+            process.close();
+
+            assertThat(redisConnection.sync().exists(key)).isZero();
+        } finally {
+            redisClient.shutdown();
+            nats.startAgain();
+        }
     }
 
     @Test
