@@ -145,7 +145,7 @@ public final class IceServer {
             reject(message, IceDropReason.UNSUPPORTED_METHOD, StunErrorCode.BAD_REQUEST, null, replyTuple, knownTuple, now);
             return;
         }
-        // RFC 8445 §7.2.2 (via RFC 5245's use of FINGERPRINT): ICE checks carry FINGERPRINT.
+        // RFC 8445 §7 (as RFC 5245 §7 before it): connectivity checks use the FINGERPRINT mechanism.
         if (!message.hasFingerprint()) {
             reject(message, IceDropReason.MISSING_ATTRIBUTE, StunErrorCode.BAD_REQUEST, null, replyTuple, knownTuple, now);
             return;
