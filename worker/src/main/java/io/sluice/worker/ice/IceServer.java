@@ -145,7 +145,7 @@ public final class IceServer {
             reject(message, IceDropReason.UNSUPPORTED_METHOD, StunErrorCode.BAD_REQUEST, null, replyTuple, knownTuple, now);
             return;
         }
-        // RFC 8445 §7.2.2 (via RFC 5245's use of FINGERPRINT): ICE checks carry FINGERPRINT.
+        // RFC 8445 §7 (as RFC 5245 §7 before it): connectivity checks use the FINGERPRINT mechanism.
         if (!message.hasFingerprint()) {
             reject(message, IceDropReason.MISSING_ATTRIBUTE, StunErrorCode.BAD_REQUEST, null, replyTuple, knownTuple, now);
             return;
@@ -185,10 +185,14 @@ public final class IceServer {
             reject(message, IceDropReason.ROLE_CONFLICT, StunErrorCode.ROLE_CONFLICT, requestMac, replyTuple, knownTuple, now);
             return;
         }
+        // Read before the listener runs: it may feed us another packet, which rewraps the view.
+        boolean useCandidate = message.hasUseCandidate();
+        boolean hasNomination = message.hasNomination();
+        long nomination = message.nomination();
         sendSuccess(message, requestMac, replyTuple);
         // The listener may have closed us while sending.
         if (state != IceState.CLOSED) {
-            handleTuple(replyTuple, knownTuple == null, message, now);
+            handleTuple(replyTuple, knownTuple == null, useCandidate, hasNomination, nomination, now);
         }
     }
 
@@ -223,16 +227,22 @@ public final class IceServer {
     }
 
     /** RFC 8445 §7.3.1.4-§7.3.1.5 for a lite agent, with mediasoup's states and renomination. */
-    private void handleTuple(TransportTuple tuple, boolean isNew, StunMessage message, long now) {
-        tuple.lastConsentMillis = now;
+    private void handleTuple(TransportTuple tuple, boolean isNew, boolean useCandidate, boolean hasNomination,
+            long nomination, long now) {
         if (isNew) {
-            addTuple(tuple);
+            // A re-entrant call from the listener may have stored this address meanwhile.
+            TransportTuple stored = findTuple(tuple.localId(), tuple.remoteAddress(), tuple.protocol());
+            if (stored == null) {
+                addTuple(tuple);
+            } else {
+                tuple = stored;
+            }
         }
-        boolean nominates = message.hasUseCandidate() || message.hasNomination();
+        tuple.lastConsentMillis = now;
         // draft-thatcher-ice-renomination §3: only a higher NOMINATION value renominates.
-        boolean nominationAccepted = nominates && (!message.hasNomination() || message.nomination() > remoteNomination);
-        if (nominationAccepted && message.hasNomination()) {
-            remoteNomination = message.nomination();
+        boolean nominationAccepted = (useCandidate || hasNomination) && (!hasNomination || nomination > remoteNomination);
+        if (nominationAccepted && hasNomination) {
+            remoteNomination = nomination;
         }
         switch (state) {
             case NEW, DISCONNECTED -> {

@@ -1,18 +1,26 @@
 package io.sluice.worker.ice;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 
 /**
- * CRC-32 and HMAC-SHA1 over ranges of a ByteBuf without allocating per call: heap buffers are
- * hashed in place, direct ones are first copied into a scratch array that grows to the largest
- * message seen (STUN messages are small). One instance per event loop user; not thread-safe.
+ * CRC-32 and HMAC-SHA1 over ranges of a ByteBuf, allocating as little as the JDK lets us: heap
+ * buffers are hashed in their array; others are first copied, 8 bytes per absolute getLong, into a
+ * scratch array that grows to the largest message seen (STUN messages are small). Netty's own
+ * bulk getBytes and internalNioBuffer would each allocate a ByteBuffer duplicate per fresh pooled
+ * buffer when Unsafe is unavailable, as on recent JDKs. The one allocation left is the 20-byte array
+ * {@link Mac#doFinal(byte[], int)} makes internally. One instance per event loop user; not
+ * thread-safe.
  */
 final class StunDigests {
 
     private static final int HMAC_SHA1_LENGTH = 20;
+    private static final VarHandle LONG_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final CRC32 crc = new CRC32();
     private final byte[] hmac = new byte[HMAC_SHA1_LENGTH];
@@ -23,8 +31,7 @@ final class StunDigests {
         if (buf.hasArray()) {
             crc.update(buf.array(), buf.arrayOffset() + index, length);
         } else {
-            byte[] copy = copy(buf, index, length);
-            crc.update(copy, 0, length);
+            crc.update(copy(buf, index, length), 0, length);
         }
         return (int) crc.getValue();
     }
@@ -74,7 +81,13 @@ final class StunDigests {
         if (scratch.length < length) {
             scratch = new byte[Math.max(length, scratch.length * 2)];
         }
-        buf.getBytes(index, scratch, 0, length);
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            LONG_BIG_ENDIAN.set(scratch, i, buf.getLong(index + i));
+        }
+        for (; i < length; i++) {
+            scratch[i] = buf.getByte(index + i);
+        }
         return scratch;
     }
 }

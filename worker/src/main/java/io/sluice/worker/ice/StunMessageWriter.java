@@ -36,7 +36,9 @@ public final class StunMessageWriter {
         out.writeShort(type);
         out.writeShort(0);
         out.writeInt(StunMessage.MAGIC_COOKIE);
-        out.writeBytes(transactionIdSource, transactionIdIndex, StunMessage.TRANSACTION_ID_LENGTH);
+        // 12 bytes as a long and an int: a ByteBuf-to-ByteBuf copy between direct buffers allocates NIO views.
+        out.writeLong(transactionIdSource.getLong(transactionIdIndex));
+        out.writeInt(transactionIdSource.getInt(transactionIdIndex + 8));
         return this;
     }
 

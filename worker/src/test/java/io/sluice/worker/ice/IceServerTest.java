@@ -58,6 +58,28 @@ class IceServerTest {
     }
 
     @Test
+    void aKnownAddressReusesItsTupleInsteadOfAllocatingOne() {
+        send(BindingCheck.to(server), 5001);
+        send(BindingCheck.to(server), 5001);
+        send(BindingCheck.to(server).useCandidate(), 5001);
+
+        assertThat(listener.responses).hasSize(3);
+        assertThat(listener.responses.get(1).tuple()).isSameAs(listener.responses.get(0).tuple());
+        assertThat(listener.responses.get(2).tuple()).isSameAs(server.selectedTuple());
+        assertThat(server.tuples()).hasSize(1);
+    }
+
+    @Test
+    void theListenerMayCloseTheServerWhileItSendsAResponse() {
+        listener.afterResponse = server::close;
+        send(BindingCheck.to(server).useCandidate(), 5001);
+
+        assertThat(server.state()).isEqualTo(IceState.CLOSED);
+        assertThat(server.tuples()).isEmpty();
+        assertThat(listener.events).doesNotContain("added 5001");
+    }
+
+    @Test
     void rfc8445_7_3_1_5_useCandidateCompletes() {
         send(BindingCheck.to(server), 5001);
         listener.takeEvents();

@@ -17,12 +17,15 @@ final class RecordingIceListener implements IceServer.Listener {
 
     final List<String> events = new ArrayList<>();
     final List<Response> responses = new ArrayList<>();
+    /** Runs after each response is recorded: lets a test act from inside the callback. */
+    Runnable afterResponse = () -> {};
 
     @Override
     public void onStunResponse(ByteBuf response, TransportTuple tuple) {
         responses.add(new Response(ByteBufUtil.getBytes(response), tuple));
         assertThat(response.release()).isTrue();
         assertThat(response.refCnt()).isZero();
+        afterResponse.run();
     }
 
     @Override
