@@ -12,7 +12,9 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,8 @@ public final class RedisRegistry implements AutoCloseable {
     private final RedisClient client;
     private final RedisURI uri;
     private final Set<String> leaseKeys = ConcurrentHashMap.newKeySet();
+    // Touched only on the io thread.
+    private final Map<String, List<String>> awaitingConnection = new HashMap<>();
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final AtomicBoolean outage = new AtomicBoolean();
     private volatile StatefulRedisConnection<String, String> connection;
@@ -83,22 +87,36 @@ public final class RedisRegistry implements AutoCloseable {
     }
 
     void renew(String key, long ttlMs, List<String> fields) {
+        List<String> args = new ArrayList<>(fields.size() + 1);
+        args.add(Long.toString(ttlMs));
+        args.addAll(fields);
         io.execute(() -> {
             StatefulRedisConnection<String, String> current = connection;
             if (closed) {
                 return;
             }
             if (current == null) {
+                awaitingConnection.put(key, args);
                 connectIfNeeded();
                 return;
             }
-            List<String> args = new ArrayList<>(fields.size() + 1);
-            args.add(Long.toString(ttlMs));
-            args.addAll(fields);
-            current.async()
-                    .<Long>eval(RENEW_SCRIPT, ScriptOutputType.INTEGER, new String[] {key}, args.toArray(String[]::new))
-                    .whenComplete((ok, failure) -> report(failure));
+            write(current, key, args);
         });
+    }
+
+    private void write(StatefulRedisConnection<String, String> current, String key, List<String> args) {
+        current.async()
+                .<Long>eval(RENEW_SCRIPT, ScriptOutputType.INTEGER, new String[] {key}, args.toArray(String[]::new))
+                .whenComplete((ok, failure) -> report(failure));
+    }
+
+    // The first connection can take a while; the entries written meanwhile go out as soon as it is up.
+    private void writeAwaiting(StatefulRedisConnection<String, String> current) {
+        if (closed) {
+            return;
+        }
+        awaitingConnection.forEach((key, args) -> write(current, key, args));
+        awaitingConnection.clear();
     }
 
     private void connectIfNeeded() {
@@ -113,6 +131,7 @@ public final class RedisRegistry implements AutoCloseable {
                 connected.closeAsync();
             } else {
                 connection = connected;
+                io.execute(() -> writeAwaiting(connected));
             }
         });
     }

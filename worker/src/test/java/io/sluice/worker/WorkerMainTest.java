@@ -1,0 +1,143 @@
+package io.sluice.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.sluice.worker.registry.WorkerLease;
+import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.RedisServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice-worker} as a real child JVM: help, a bad setting, SIGKILL and SIGTERM. */
+class WorkerMainTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private record Outcome(int exitCode, String stdout, String stderr) {}
+
+    private Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(args))
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("RTC_") || name.equals("WORKERS")
+                || name.endsWith("_URL") || name.equals("LOG_LEVEL") || name.endsWith("_IP"));
+        builder.environment().putAll(env);
+        Process child = builder.start();
+        if (!child.waitFor(60, TimeUnit.SECONDS)) {
+            child.destroyForcibly();
+            throw new AssertionError("sluice-worker did not exit");
+        }
+        return new Outcome(child.exitValue(), Files.readString(dir.resolve("out.txt")),
+                Files.readString(dir.resolve("err.txt")));
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsVariableAndDefault() throws Exception {
+        Outcome outcome = run(Map.of(), "--help");
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.stdout()).contains("Usage: sluice-worker", "--nats-url=URL", "Env NATS_URL",
+                "default: nats://127.0.0.1:4222", "--rtc-min-port=PORT", "default: 40000", "--log-level");
+    }
+
+    @Test
+    void aBadVariableStopsWithOneLineAndStatusTwo() throws Exception {
+        Outcome outcome = run(Map.of("RTC_MIN_PORT", "abc"));
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).isEqualTo("sluice-worker: RTC_MIN_PORT must be a port number (1-65535), got \"abc\""
+                + System.lineSeparator());
+        assertThat(outcome.stdout()).isEmpty();
+    }
+
+    @Test
+    void anUnknownFlagStopsWithOneLineAndStatusTwo() throws Exception {
+        Outcome outcome = run(Map.of(), "--rtc-port", "5");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr().lines()).singleElement().asString()
+                .startsWith("sluice-worker: Unknown options: '--rtc-port'");
+    }
+
+    private ManagedProcess startChild(NatsServerProcess nats, RedisServerProcess redis, String prefix) {
+        return new ManagedProcess(javaCommand("--nats-url", nats.url(), "--redis-url", redis.url(),
+                "--worker-id", prefix, "--workers", "1"), dir.resolve("worker.log")).start();
+    }
+
+    private static boolean exists(StatefulRedisConnection<String, String> redis, String key) {
+        return redis.sync().exists(key) == 1;
+    }
+
+    @Test
+    void afterSigkillTheRegistryEntryExpiresWithinItsLease() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start();
+                RedisServerProcess redis = RedisServerProcess.start()) {
+            RedisClient client = RedisClient.create(redis.url());
+            try (StatefulRedisConnection<String, String> connection = client.connect();
+                    ManagedProcess worker = startChild(nats, redis, "kill-" + UUID.randomUUID().toString().substring(0, 8))) {
+                String key = WorkerLease.key(workerIdOf(worker));
+                await().atMost(Duration.ofSeconds(30)).until(() -> exists(connection, key));
+
+                worker.kill();
+                long killedAt = System.nanoTime();
+
+                assertThat(worker.isAlive()).isFalse();
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !exists(connection, key));
+                assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(15));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void afterSigtermTheRegistryEntryIsGoneAtOnce() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start();
+                RedisServerProcess redis = RedisServerProcess.start()) {
+            RedisClient client = RedisClient.create(redis.url());
+            try (StatefulRedisConnection<String, String> connection = client.connect();
+                    ManagedProcess worker = startChild(nats, redis, "term-" + UUID.randomUUID().toString().substring(0, 8))) {
+                String key = WorkerLease.key(workerIdOf(worker));
+                await().atMost(Duration.ofSeconds(30)).until(() -> exists(connection, key));
+
+                worker.stop();
+
+                assertThat(worker.isAlive()).isFalse();
+                assertThat(exists(connection, key)).as("entry after SIGTERM; worker log:%n%s", worker.log()).isFalse();
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    // The child was started with --worker-id <prefix> and one loop.
+    private static String workerIdOf(ManagedProcess worker) {
+        List<String> command = ProcessHandle.of(worker.pid()).flatMap(h -> h.info().arguments().map(List::of))
+                .orElseThrow();
+        return command.get(command.indexOf("--worker-id") + 1) + "-0";
+    }
+}

@@ -1,0 +1,93 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.Heartbeat;
+import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.api.v1.WorkerDumpRequest;
+import io.sluice.api.v1.WorkerDumpResponse;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.RedisServerProcess;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** A worker survives its nats-server dying and coming back, and closes its routers on shutdown. */
+class NatsRestartTest {
+
+    private NatsServerProcess nats;
+    private RedisServerProcess redis;
+    private WorkerProcess process;
+    private Connection connection;
+
+    @BeforeEach
+    void start() throws Exception {
+        nats = NatsServerProcess.start();
+        redis = RedisServerProcess.start();
+        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
+                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
+                "WORKER_ID", "nats-" + UUID.randomUUID().toString().substring(0, 8))));
+        connection = Nats.connect(Options.builder().server(nats.url()).maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(100)).errorListener(new ErrorListener() { }).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        process.close();
+        connection.close();
+        redis.close();
+        nats.close();
+    }
+
+    @Test
+    void requestsSucceedAgainAfterNatsServerIsKilledAndRestarted() throws Exception {
+        String workerId = process.workerIds().getFirst();
+        ControlClient client = new ControlClient(connection, Duration.ofSeconds(2));
+        assertThat(client.call(workerId, "worker.dump", WorkerDumpRequest.getDefaultInstance())
+                .as(WorkerDumpResponse.parser()).getWorkerId()).isEqualTo(workerId);
+
+        nats.kill();
+        nats.startAgain();
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(client.call(workerId, "worker.dump",
+                        WorkerDumpRequest.getDefaultInstance()).as(WorkerDumpResponse.parser()).getWorkerId())
+                        .isEqualTo(workerId));
+        Subscription heartbeats = connection.subscribe(HeartbeatPublisher.subject(workerId));
+        connection.flush(Duration.ofSeconds(2));
+        assertThat(Heartbeat.parseFrom(heartbeats.nextMessage(Duration.ofSeconds(5)).getData()).getWorkerId())
+                .isEqualTo(workerId);
+    }
+
+    @Test
+    @Disabled("until ortc lands")
+    void shutdownClosesEveryRouterWithWorkerClosed() throws Exception {
+        String workerId = process.workerIds().getFirst();
+        ControlClient client = new ControlClient(connection, Duration.ofSeconds(5));
+        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("room"))
+                .as(WorkerCreateRouterResponse.parser()).getRouterId();
+        Subscription events = connection.subscribe("sluice.event." + routerId + ".>");
+        connection.flush(Duration.ofSeconds(2));
+
+        process.close();
+
+        Event event = Event.parseFrom(events.nextMessage(Duration.ofSeconds(5)).getData());
+        assertThat(event.getRouterClosed().getReason()).isEqualTo(RouterClosed.Reason.WORKER_CLOSED);
+        assertThat(event.getWorkerId()).isEqualTo(workerId);
+        assertThat(event.getSeq()).isEqualTo(1);
+    }
+}
