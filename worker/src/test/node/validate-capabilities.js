@@ -5,6 +5,7 @@
 //
 //   node validate-capabilities.js <node_modules dir> capabilities < router-capabilities.json
 //   node validate-capabilities.js <node_modules dir> parameters < rtp-parameters.json
+//   node validate-capabilities.js <node_modules dir> consume < {routerCapabilities, rtpParameters}
 //
 // Exit 0 and a JSON report on stdout when mediasoup-client accepts the input; exit 1 and the
 // validator's message on stderr when it throws; exit 2 on bad usage.
@@ -95,6 +96,8 @@ function loadDevice(ortc, routerCapabilities) {
 		})),
 		extendedHeaderExtensions: recvExtended.headerExtensions.map((ext) => `${ext.kind} ${ext.uri}`),
 		recvCodecs: recvCapabilities.codecs.map((codec) => codec.mimeType),
+		// What device.rtpCapabilities would hand the application to send to the server.
+		recvRtpCapabilities: recvCapabilities,
 		canSendAudio: ortc.canSend('audio', sendCapabilities),
 		canSendVideo: ortc.canSend('video', sendCapabilities),
 	};
@@ -102,8 +105,8 @@ function loadDevice(ortc, routerCapabilities) {
 
 function main() {
 	const [nodeModules, mode] = process.argv.slice(2);
-	if (!nodeModules || (mode !== 'capabilities' && mode !== 'parameters')) {
-		process.stderr.write('usage: validate-capabilities.js <node_modules dir> capabilities|parameters < json\n');
+	if (!nodeModules || !['capabilities', 'parameters', 'consume'].includes(mode)) {
+		process.stderr.write('usage: validate-capabilities.js <node_modules dir> capabilities|parameters|consume < json\n');
 		process.exit(2);
 	}
 	const packageDir = path.resolve(nodeModules, 'mediasoup-client');
@@ -116,9 +119,15 @@ function main() {
 	try {
 		if (mode === 'capabilities') {
 			report = loadDevice(ortc, input);
-		} else {
+		} else if (mode === 'parameters') {
 			ortc.validateAndNormalizeRtpParameters(input);
 			report = { normalized: input };
+		} else {
+			// Transport.consume(): the consumer's parameters against the loaded device.
+			const device = loadDevice(ortc, input.routerCapabilities);
+			const rtpParameters = input.rtpParameters;
+			const canReceive = ortc.canReceive(rtpParameters, device.recvRtpCapabilities);
+			report = { canReceive, normalized: rtpParameters };
 		}
 	} catch (error) {
 		process.stderr.write(`mediasoup-client ${version} rejected the ${mode}: ${error.name}: ${error.message}\n`);

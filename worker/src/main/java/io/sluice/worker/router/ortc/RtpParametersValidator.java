@@ -42,11 +42,9 @@ final class RtpParametersValidator {
                         "duplicated payload type " + codec.getPayloadType());
             }
         }
+        // Every RTX codec must repair a media codec, so a list of only RTX codecs fails here too.
         for (int i = 0; i < codecs.size(); i++) {
             checkRtxTarget(codecs.get(i), byPayloadType, path + ".codecs[" + i + "]");
-        }
-        if (codecs.stream().allMatch(codec -> CodecMatcher.isRtx(codec.getMimeType()))) {
-            throw SluiceException.invalid(path + ".codecs", "no media codec, only RTX");
         }
         checkHeaderExtensions(parameters.getHeaderExtensionsList(), path + ".header_extensions");
         if (parameters.getEncodingsCount() == 0) {
