@@ -3,6 +3,10 @@ package io.sluice.bench.control;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.support.JsonValue;
+import io.nats.service.Discovery;
+import io.nats.service.EndpointStats;
+import io.nats.service.StatsResponse;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtpCodecCapability;
@@ -82,6 +86,9 @@ public final class ControlRoundTripBench {
                 WorkerClient client = new WorkerClient(new SluiceRequester(connection, Duration.ofSeconds(5)),
                         worker.workerIds().get(0));
                 run(client, warmup, sequential, concurrentTotal, concurrencies);
+                printWorkerSideTime(connection);
+                System.out.printf("load average at the end: %.2f%n",
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         }
     }
@@ -174,6 +181,25 @@ public final class ControlRoundTripBench {
         routers.clear();
     }
 
+    /**
+     * The worker's own account of createRouter ($SRV.STATS endpoint data: request received to
+     * reply queued, averaged over every phase), to tell the worker's share from the NATS hops.
+     */
+    private static void printWorkerSideTime(Connection connection) {
+        for (StatsResponse stats : new Discovery(connection, 1_000, 10).stats("sluice-worker")) {
+            for (EndpointStats endpoint : stats.getEndpointStatsList()) {
+                JsonValue data = endpoint.getData();
+                if (endpoint.getName().equals("worker_createRouter") && data != null && data.map != null) {
+                    JsonValue average = data.map.get("average_processing_time_ns");
+                    JsonValue replies = data.map.get("replies");
+                    System.out.printf("worker side (all phases): %s replies, average %.0f us from request to reply%n",
+                            replies, average == null || average.number == null ? Double.NaN
+                                    : average.number.doubleValue() / 1_000.0);
+                }
+            }
+        }
+    }
+
     private static void printMachine() throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(line -> line.startsWith("model name")).findFirst()
@@ -181,6 +207,7 @@ public final class ControlRoundTripBench {
         System.out.printf("machine: %s, %d cores visible, JVM %s %s, max heap %d MB%n", cpu,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
-        System.out.printf("jvm args: %s%n", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        System.out.printf("jvm args: %s; load average %.2f%n", ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }

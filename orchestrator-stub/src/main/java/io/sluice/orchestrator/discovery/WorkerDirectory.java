@@ -139,8 +139,11 @@ public final class WorkerDirectory implements AutoCloseable {
 
     private void refreshQuietly() {
         refresh().exceptionally(failure -> {
-            log.warn("worker registry refresh failed: {}", failure.toString());
-            thread.execute(this::expire);
+            if (!thread.isShutdown()) {
+                log.warn("worker registry refresh failed: {}", failure.toString());
+                // Redis is down: heartbeats and pings still keep workers live, silence still expires them.
+                thread.execute(this::expire);
+            }
             return null;
         });
     }
