@@ -73,6 +73,15 @@ public final class RtpPacket {
         clearElements();
         this.buf = null;
         extensionProfile = NO_EXTENSION;
+        if (!parse(buf, index, length)) {
+            clearElements();
+            extensionProfile = NO_EXTENSION;
+            return false;
+        }
+        return true;
+    }
+
+    private boolean parse(ByteBuf buf, int index, int length) {
         if (length < FIXED_HEADER_LENGTH) {
             return false;
         }
@@ -115,7 +124,6 @@ public final class RtpPacket {
             // RFC 3550 §5.1: the last octet counts the padding octets, itself included.
             padding = buf.getUnsignedByte(end - 1);
             if (padding == 0 || cursor + padding > end) {
-                clearElements();
                 return false;
             }
         }
