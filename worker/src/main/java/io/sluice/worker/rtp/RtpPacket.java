@@ -221,7 +221,7 @@ public final class RtpPacket {
         return (buf.getByte(offset) & 0x20) != 0;
     }
 
-    public boolean hasExtension() {
+    public boolean hasHeaderExtension() {
         return (buf.getByte(offset) & 0x10) != 0;
     }
 

@@ -49,7 +49,7 @@ class RtpPacketTest {
 
         assertThat(packet.version()).isEqualTo(2);
         assertThat(packet.hasPadding()).isFalse();
-        assertThat(packet.hasExtension()).isTrue();
+        assertThat(packet.hasHeaderExtension()).isTrue();
         assertThat(packet.csrcCount()).isEqualTo(2);
         assertThat(packet.marker()).isTrue();
         assertThat(packet.payloadType()).isEqualTo(100);
