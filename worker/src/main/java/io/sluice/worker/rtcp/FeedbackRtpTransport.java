@@ -88,6 +88,11 @@ public final class FeedbackRtpTransport implements FeedbackPacket {
         }
         int end = index + content;
         int statusCount = buf.getUnsignedShort(index + 14);
+        // Each 2-byte chunk covers at most 8191 statuses: refuse before allocating for a count
+        // the packet cannot hold.
+        if (statusCount > (long) (content - FIXED_LENGTH) / 2 * MAX_RUN_LENGTH) {
+            return null;
+        }
         byte[] statuses = new byte[statusCount];
         int cursor = index + FIXED_LENGTH;
         int filled = 0;

@@ -59,6 +59,8 @@ class RtcpMalformedPacketsTest {
                 0x8f, 0xce, 0x00, 0x03, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B'),
             malformed("transport-cc without base and count", FeedbackRtpTransport::parse,
                 0x8f, 0xcd, 0x00, 0x03, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0, 1),
+            malformed("transport-cc status count larger than its chunks can cover", FeedbackRtpTransport::parse,
+                0x8f, 0xcd, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0xff, 0xff, 0, 0, 0, 0, 0x1f, 0xff, 0x00, 0x00),
             malformed("transport-cc chunks missing", FeedbackRtpTransport::parse,
                 0x8f, 0xcd, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0, 1, 0, 0, 0, 0),
             malformed("transport-cc deltas missing", FeedbackRtpTransport::parse,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,19 @@ public final class TestBuffers implements AutoCloseable {
     public ByteBuf empty(int capacity) {
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(capacity);
         allocated.add(buf);
+        return buf;
+    }
+
+    /**
+     * An unpooled heap buffer holding {@code bytes}: not tracked by the leak detector, whose
+     * paranoid level records a stack trace at every access, for loops of many thousand parses.
+     */
+    public ByteBuf untracked(int... bytes) {
+        ByteBuf buf = Unpooled.buffer(bytes.length + 64);
+        allocated.add(buf);
+        for (int b : bytes) {
+            buf.writeByte(b);
+        }
         return buf;
     }
 
