@@ -137,17 +137,18 @@ public final class RtpPacket {
         return true;
     }
 
-    // RFC 8285 §4.2: ID (4 bits) and L (4 bits, length - 1); 0 bytes are padding; ID 15 stops
+    // RFC 8285 §4.2: ID (4 bits) and L (4 bits, length - 1); ID 0 is reserved for padding
+    // bytes (a byte with ID 0 is skipped alone, whatever its L, as libwebrtc does); ID 15 stops
     // the parsing of the whole block.
     private boolean parseOneByteElements(ByteBuf buf, int from, int to) {
         int cursor = from;
         while (cursor < to) {
             int header = buf.getUnsignedByte(cursor);
-            if (header == 0) {
+            int id = header >>> 4;
+            if (id == 0) {
                 cursor++;
                 continue;
             }
-            int id = header >>> 4;
             if (id == 15) {
                 return true;
             }

@@ -162,6 +162,21 @@ class RtpPacketTest {
     }
 
     @Test
+    void rfc8285_4_2_id0IsAPaddingByteWhateverItsLength() {
+        ByteBuf buf = buffers.of(
+            0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
+            0xbe, 0xde, 0x00, 0x01,
+            0x03,                   // ID 0 with L=3: one padding byte, not a 4-byte element
+            0x10, 0x07,             // id 1, 1 byte
+            0x00);
+
+        assertThat(packet.wrap(buf)).isTrue();
+
+        assertThat(packet.audioLevel(1)).isEqualTo(7);
+        assertThat(packet.extensionOffset(0)).isEqualTo(-1);
+    }
+
+    @Test
     void rfc3550_5_1_paddingIsExcludedFromThePayload() {
         ByteBuf buf = buffers.of(
             0xa0, 0x6f, 0xff, 0xff, // V=2, P=1, PT=111, seq 65535
