@@ -42,6 +42,10 @@ public record Bye(List<Long> ssrcs, String reason) implements RtcpPacket {
                 return null;
             }
             reason = buf.toString(cursor + 1, reasonLength, StandardCharsets.UTF_8);
+            // Invalid UTF-8 decodes to replacement characters that may no longer fit 255 bytes.
+            if (reason.getBytes(StandardCharsets.UTF_8).length > 255) {
+                return null;
+            }
         }
         return new Bye(ssrcs, reason);
     }

@@ -37,9 +37,13 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
     /** An item of a chunk; its text is at most 255 bytes of UTF-8. */
     public record Item(int type, String text) {
         public Item {
-            if (type < 1 || type > 255 || text.getBytes(StandardCharsets.UTF_8).length > 255) {
+            if (type < 1 || type > 255 || !fits(text)) {
                 throw new IllegalArgumentException("bad SDES item type " + type + " or text over 255 bytes");
             }
+        }
+
+        static boolean fits(String text) {
+            return text.length() <= 255 && text.getBytes(StandardCharsets.UTF_8).length <= 255;
         }
     }
 
@@ -122,7 +126,12 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
                 if (cursor + 2 + textLength > end) {
                     return null;
                 }
-                items.add(new Item(type, buf.toString(cursor + 2, textLength, StandardCharsets.UTF_8)));
+                String text = buf.toString(cursor + 2, textLength, StandardCharsets.UTF_8);
+                // Invalid UTF-8 decodes to replacement characters that may no longer fit 255 bytes.
+                if (!Item.fits(text)) {
+                    return null;
+                }
+                items.add(new Item(type, text));
                 cursor += 2 + textLength;
             }
             // Skip the null octets up to the next word boundary (relative to the packet start).

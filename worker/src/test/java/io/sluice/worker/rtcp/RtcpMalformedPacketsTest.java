@@ -45,6 +45,8 @@ class RtcpMalformedPacketsTest {
                 0x81, 0xca, 0x00, 0x02, 0, 0, 0, 1, 0x01, 0x02, 'a', 'b'),
             malformed("SDES with SC=2 and one chunk", SourceDescription::parse,
                 withCount(SourceDescriptionTest.cnameSdes(), 2)),
+            malformed("SDES text of invalid UTF-8", SourceDescription::parse, invalidUtf8(true)),
+            malformed("BYE reason of invalid UTF-8", Bye::parse, invalidUtf8(false)),
             malformed("BYE with SC=2 and one SSRC", Bye::parse, 0x82, 0xcb, 0x00, 0x01, 0, 0, 0, 1),
             malformed("BYE reason past the packet", Bye::parse,
                 0x81, 0xcb, 0x00, 0x02, 0, 0, 0, 1, 0x09, 'b', 'y', 'e'),
@@ -82,6 +84,21 @@ class RtcpMalformedPacketsTest {
             malformed("raw packet with length overrun", RawRtcpPacket::parse, 0x80, 0xcc, 0x00, 0x05, 0, 0, 0, 1),
             malformed("dispatch: empty", RtcpPacket::parse),
             malformed("dispatch: padding bigger than packet", RtcpPacket::parse, 0xa1, 0xce, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 0x20));
+    }
+
+    /** An SDES CNAME or a BYE reason of 200 bytes of 0xff: invalid UTF-8 that decodes past 255 bytes. */
+    private static int[] invalidUtf8(boolean sdes) {
+        int[] bytes = new int[4 + 4 + 2 + 200 + 2];
+        bytes[0] = 0x81;
+        bytes[1] = sdes ? 0xca : 0xcb;
+        bytes[3] = bytes.length / 4 - 1;
+        int text = sdes ? 10 : 9;
+        if (sdes) {
+            bytes[8] = SourceDescription.CNAME;
+        }
+        bytes[text - 1] = 200;
+        java.util.Arrays.fill(bytes, text, text + 200, 0xff);
+        return bytes;
     }
 
     private static int[] withCount(int[] bytes, int count) {
