@@ -16,8 +16,8 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] rtcpAad = new byte[16];
 
     AesGcmTransform(SrtpSessionKeys keys) {
-        rtp = new Direction(keys.rtpCipherKey(), keys.rtpSalt());
-        rtcp = new Direction(keys.rtcpCipherKey(), keys.rtcpSalt());
+        rtp = new Direction(keys.rtpCipherKey(), keys.rtpSalt(), true);
+        rtcp = new Direction(keys.rtcpCipherKey(), keys.rtcpSalt(), false);
     }
 
     @Override
@@ -157,11 +157,11 @@ final class AesGcmTransform extends SrtpTransform {
         final long saltHigh;
         final long saltLow;
 
-        Direction(byte[] key, byte[] salt) {
+        Direction(byte[] key, byte[] salt, boolean wideTables) {
             counterMode = new AesCounterMode(key);
             byte[] hashSubkey = new byte[AesCounterMode.BLOCK];
             counterMode.encryptBlock(new byte[AesCounterMode.BLOCK], hashSubkey);
-            ghash = new Ghash(hashSubkey);
+            ghash = wideTables ? Ghash.wide(hashSubkey) : Ghash.narrow(hashSubkey);
             byte[] padded = new byte[AesCounterMode.BLOCK];
             System.arraycopy(salt, 0, padded, 0, 12);
             saltHigh = AesCounterMode.readLong(padded, 0);

@@ -40,7 +40,9 @@ class ControlMethodTest {
         List<ControlMethod<?, ?>> all = ControlMethods.all();
         assertThat(all).extracting(ControlMethod::fullName).containsExactly(
                 "worker.dump", "worker.getResourceUsage", "worker.createRouter",
-                "router.close", "router.dump", "router.getRtpCapabilities");
+                "router.close", "router.dump", "router.getRtpCapabilities", "router.createWebRtcTransport",
+                "transport.connect", "transport.restartIce", "transport.getStats", "transport.dump", "transport.close",
+                "worker.createWebRtcServer", "webRtcServer.close", "webRtcServer.dump");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -93,7 +92,6 @@ class NatsRestartTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void shutdownClosesEveryRouterWithWorkerClosed() throws Exception {
         String workerId = process.workerIds().getFirst();
         ControlClient client = new ControlClient(connection, Duration.ofSeconds(5));

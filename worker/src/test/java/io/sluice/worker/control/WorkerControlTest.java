@@ -45,7 +45,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The control API of a real worker process (2 loops) over a real nats-server, with a real redis-server. */
@@ -268,7 +267,6 @@ class WorkerControlTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void createRouterReturnsAnIdAndTheRouterCapabilities() throws Exception {
         WorkerCreateRouterResponse created = client.call(worker0, "worker.createRouter", opusAndVp8("room-a"))
                 .as(WorkerCreateRouterResponse.parser());
@@ -297,7 +295,6 @@ class WorkerControlTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void anUnsupportedCodecIsUnsupportedAndCreatesNothing() throws Exception {
         int routersBefore = client.call(worker0, "worker.dump", WorkerDumpRequest.getDefaultInstance())
                 .as(WorkerDumpResponse.parser()).getRouterIdsCount();
@@ -313,7 +310,6 @@ class WorkerControlTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void anIdempotencyKeyReturnsTheSameRouter() throws Exception {
         String key = UUID.randomUUID().toString();
         WorkerCreateRouterResponse first = client.callWithKey(worker1, "worker.createRouter", opusAndVp8("room-b"), key)
@@ -331,7 +327,6 @@ class WorkerControlTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void anIdempotencyKeyReusedWithAnotherBodyIsAlreadyExists() throws Exception {
         String key = UUID.randomUUID().toString();
         client.callWithKey(worker1, "worker.createRouter", opusAndVp8("room-c"), key).as(WorkerCreateRouterResponse.parser());
@@ -343,7 +338,6 @@ class WorkerControlTest {
     }
 
     @Test
-    @Disabled("until ortc lands")
     void routerClosePublishesTheClosedEventWithTheNextSeq() throws Exception {
         String routerId = client.call(worker0, "worker.createRouter", opusAndVp8("room-e"))
                 .as(WorkerCreateRouterResponse.parser()).getRouterId();

@@ -12,13 +12,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The hot path allocates nothing: 10,000 SRTP and SRTCP round trips after a warm-up, measured with
  * the JVM's per-thread allocation counter (a count of bytes, not a timing, so the machine's load
- * does not matter). The bound leaves room for a stray object from the JVM itself, far below one
- * byte per packet.
+ * does not matter). The bound leaves room for stray one-off objects of the JVM (32 bytes to 1 KiB
+ * were seen), well below one byte per packet.
  */
 class SrtpAllocationTest {
     private static final int WARM_UP = 20_000;
     private static final int MEASURED = 10_000;
-    private static final long TOLERATED_BYTES = 2_048;
+    /** One object per packet would be at least 16 B x 40,000 operations = 640 KB; one-off JVM objects are far smaller. */
+    private static final long TOLERATED_BYTES = 16_384;
 
     @ParameterizedTest(name = "{0} direct={1}")
     @CsvSource({
