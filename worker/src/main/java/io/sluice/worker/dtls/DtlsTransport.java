@@ -248,6 +248,8 @@ public final class DtlsTransport {
             } else {
                 established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
             }
+            // The server's last flight (ChangeCipherSpec, Finished) is followed by no receive().
+            datagrams.flush();
             SrtpProfile profile = session.selectedProfile();
             byte[] material = session.keyingMaterial();
             DtlsRole peerRole = ourRole == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT;
@@ -279,6 +281,9 @@ public final class DtlsTransport {
             String reason = describe(null, e);
             onLoop(() -> onConnectionFailed(reason));
             return;
+        } finally {
+            // A retransmitted Finished written by the last receive().
+            datagrams.flush();
         }
         if (datagrams.isClosed()) {
             onLoop(this::onPeerClosed);

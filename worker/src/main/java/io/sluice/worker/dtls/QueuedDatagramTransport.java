@@ -2,6 +2,7 @@ package io.sluice.worker.dtls;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,16 @@ import org.bouncycastle.tls.DatagramTransport;
 /**
  * BouncyCastle's view of the network for one {@link DtlsTransport}: {@link #receive} takes the
  * datagrams the owner's loop queued with {@link #offer}, waiting at most BouncyCastle's own
- * retransmission timer, and {@link #send} hands a copy of each record to the owner.
+ * retransmission timer, and {@link #send} packs records into datagrams for the owner.
  *
- * <p>{@link #offer} and {@link #abort} run on the owner's loop and never block; {@link #receive},
- * {@link #send} and {@link #close} run on the handshake executor.
+ * <p>BouncyCastle writes one record per send() call. Like OpenSSL's buffered write BIO we pack a
+ * flight's records into as few datagrams as fit, flushing when BouncyCastle starts waiting for the
+ * peer: with one record per datagram, losing a CertificateVerify while the ChangeCipherSpec after it
+ * arrives makes BouncyCastle switch to the next read epoch and drop every retransmitted epoch-0
+ * record, which stalls the handshake.
+ *
+ * <p>{@link #offer} and {@link #abort} run on the owner's loop and never block; the other methods
+ * run on the transport's handshake strand, one thread at a time.
  */
 final class QueuedDatagramTransport implements DatagramTransport {
 
@@ -27,6 +34,8 @@ final class QueuedDatagramTransport implements DatagramTransport {
     private final BlockingQueue<byte[]> incoming;
     private final int sendLimit;
     private final Consumer<byte[]> outgoing;
+    private final byte[] unsent;
+    private int unsentLength;
 
     private volatile boolean aborted;
     private volatile boolean closed;
@@ -35,6 +44,7 @@ final class QueuedDatagramTransport implements DatagramTransport {
         this.incoming = new ArrayBlockingQueue<>(capacity);
         this.sendLimit = sendLimit;
         this.outgoing = outgoing;
+        this.unsent = new byte[sendLimit];
     }
 
     /** Queues a datagram; false when the queue is full or aborted (the datagram is dropped, as UDP would). */
@@ -73,6 +83,7 @@ final class QueuedDatagramTransport implements DatagramTransport {
      */
     @Override
     public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        flush();
         if (aborted) {
             throw new IOException("DTLS transport aborted");
         }
@@ -99,17 +110,35 @@ final class QueuedDatagramTransport implements DatagramTransport {
         if (aborted || closed) {
             return;
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        outgoing.accept(copy);
+        if (unsentLength + len > sendLimit) {
+            flush();
+        }
+        if (len > sendLimit) {
+            outgoing.accept(Arrays.copyOfRange(buf, off, off + len));
+            return;
+        }
+        System.arraycopy(buf, off, unsent, unsentLength, len);
+        unsentLength += len;
+    }
+
+    /** Hands the packed records to the owner as one datagram. */
+    void flush() {
+        if (unsentLength > 0) {
+            byte[] datagram = Arrays.copyOf(unsent, unsentLength);
+            unsentLength = 0;
+            if (!aborted) {
+                outgoing.accept(datagram);
+            }
+        }
     }
 
     /**
      * Called by BouncyCastle's record layer once it is closed: after it sent our close_notify,
-     * received the peer's, or met a fatal alert.
+     * received the peer's, or met a fatal alert (sent just before).
      */
     @Override
     public void close() {
+        flush();
         closed = true;
     }
 }
