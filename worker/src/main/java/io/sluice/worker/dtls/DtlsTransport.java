@@ -37,8 +37,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * {@link #close} and the getters must be called on that loop, and every {@link Listener} callback
  * runs on it. BouncyCastle's blocking handshake runs on the shared handshake executor; the loop never
  * blocks on it. Each connecting transport occupies one executor thread until its handshake ends (at
- * most the handshake timeout); after that, a thread is borrowed briefly per batch of incoming
- * datagrams (retransmitted Finished, alerts).
+ * most the handshake timeout), so a pool of N threads runs N handshakes at once and queues the
+ * rest (their timeout keeps running); a virtual-thread executor lifts that limit. After the
+ * handshake, a thread is borrowed for about a millisecond per batch of incoming datagrams
+ * (retransmitted Finished, alerts, close_notify).
  */
 public final class DtlsTransport {
 
