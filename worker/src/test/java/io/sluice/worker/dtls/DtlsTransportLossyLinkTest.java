@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,31 @@ class DtlsTransportLossyLinkTest {
             assertThat(clientHelloFragments).hasSizeGreaterThanOrEqualTo(2);
             assertThat(clientHelloFragments).allSatisfy(fragment -> assertThat(fragment[2]).isLessThan(fragment[0]));
             assertThat(clientHelloFragments).anySatisfy(fragment -> assertThat(fragment[1]).isPositive());
+            assertAllReleased(toServer, toClient);
+        }
+    }
+
+    /** A browser's ClientHello often arrives before the signalling lets the owner call connect(). */
+    @Test
+    void clientHelloArrivingBeforeConnectIsKeptForTheHandshake() throws Exception {
+        try (LoopPeer client = new LoopPeer(handshakes, clientCertificate, DtlsTransport.Settings.DEFAULT);
+                LoopPeer server = new LoopPeer(handshakes, serverCertificate, DtlsTransport.Settings.DEFAULT)) {
+            LossyLink toServer = LossyLink.perfect(server);
+            LossyLink toClient = LossyLink.perfect(client);
+            toServer.wire(client);
+            toClient.wire(server);
+
+            client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> toServer.sent > 0);
+            assertThat(server.state()).isEqualTo(DtlsState.NEW);
+            server.connect(DtlsRole.SERVER, clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
+
+            RecordingListener.Connected atServer = server.listener.connected.get(20, TimeUnit.SECONDS);
+            assertThat(atServer.remoteKeyAndSalt()).isEqualTo(client.listener.connected.get(20, TimeUnit.SECONDS).localKeyAndSalt());
+            // Connected well before the client's first retransmission (1 s) could have helped.
+            assertThat(toServer.sent).isLessThanOrEqualTo(2);
+            client.closeTransport();
+            server.listener.closed.get(10, TimeUnit.SECONDS);
             assertAllReleased(toServer, toClient);
         }
     }
