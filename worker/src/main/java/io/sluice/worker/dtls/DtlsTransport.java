@@ -37,8 +37,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * {@link #close} and the getters must be called on that loop, and every {@link Listener} callback
  * runs on it. BouncyCastle's blocking handshake runs on the shared handshake executor; the loop never
  * blocks on it. Each connecting transport occupies one executor thread until its handshake ends (at
- * most the handshake timeout); after that, a thread is borrowed briefly per batch of incoming
- * datagrams (retransmitted Finished, alerts).
+ * most the handshake timeout), so a pool of N threads runs N handshakes at once and queues the
+ * rest (their timeout keeps running); a virtual-thread executor lifts that limit. After the
+ * handshake, a thread is borrowed for about a millisecond per batch of incoming datagrams
+ * (retransmitted Finished, alerts, close_notify).
  */
 public final class DtlsTransport {
 
@@ -248,6 +250,8 @@ public final class DtlsTransport {
             } else {
                 established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
             }
+            // The server's last flight (ChangeCipherSpec, Finished) is followed by no receive().
+            datagrams.flush();
             SrtpProfile profile = session.selectedProfile();
             byte[] material = session.keyingMaterial();
             DtlsRole peerRole = ourRole == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT;
@@ -279,6 +283,9 @@ public final class DtlsTransport {
             String reason = describe(null, e);
             onLoop(() -> onConnectionFailed(reason));
             return;
+        } finally {
+            // A retransmitted Finished written by the last receive().
+            datagrams.flush();
         }
         if (datagrams.isClosed()) {
             onLoop(this::onPeerClosed);

@@ -2,7 +2,6 @@ package io.sluice.worker.dtls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultEventLoop;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +15,6 @@ final class LoopPeer implements AutoCloseable {
 
     LoopPeer(Executor handshakeExecutor, DtlsCertificate certificate, DtlsTransport.Settings settings) {
         transport = new DtlsTransport(loop, handshakeExecutor, certificate, settings, listener);
-    }
-
-    EventExecutor loop() {
-        return loop;
     }
 
     void connect(DtlsRole role, DtlsFingerprint remote) {
