@@ -299,10 +299,12 @@ class WebRtcTransportControlTest {
                     .as(TransportConnectResponse.parser());
             assertThat(connected.getDtlsLocalRole()).isEqualTo(DtlsRole.CLIENT);
             peer.awaitDtlsConnected(WAIT);
+            // As DTLS server the peer has its keys one flight before Sluice: media waits for Sluice's.
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(stats(transport.getId()).getDtlsState()).isEqualTo(DtlsState.DTLS_CONNECTED));
             peer.sendRtp(0x99, 1, 500, false);
             await().atMost(WAIT).untilAsserted(() -> {
                 TransportStats stats = stats(transport.getId());
-                assertThat(stats.getDtlsState()).isEqualTo(DtlsState.DTLS_CONNECTED);
                 assertThat(stats.getIceSelectedTuple().getProtocol()).isEqualTo(TransportProtocol.TCP);
                 assertThat(stats.getPacketsReceived()).isGreaterThanOrEqualTo(3);
                 assertThat(stats.getDroppedPacketsMap()).doesNotContainKeys("srtp_auth_failed", "no_srtp_keys");
