@@ -87,7 +87,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     private void startWorkers(InstantSource clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
-        RtcResources rtc = new RtcResources(DtlsCertificate.generate(), dtlsHandshakes,
+        RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
                 InetAddress.getByName(config.listenIp()), config.announcedIp(),
                 new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry, RtcResources.systemMonotonicMillis());
         long pid = ProcessHandle.current().pid();
@@ -123,6 +123,19 @@ public final class WorkerProcess implements AutoCloseable {
             }
             registry.sweepTransports().whenComplete((result, failure) -> scheduleTransportSweep(TRANSPORT_SWEEP_INTERVAL));
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured certificate, or a new self-signed one; a file that does not load stops the start. */
+    private static DtlsCertificate dtlsCertificate(WorkerConfig config) throws IOException {
+        if (config.dtlsCertificateFile().isEmpty()) {
+            return DtlsCertificate.generate();
+        }
+        try {
+            return DtlsCertificate.fromPemFiles(java.nio.file.Path.of(config.dtlsCertificateFile()),
+                    java.nio.file.Path.of(config.dtlsPrivateKeyFile()));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("DTLS_CERTIFICATE_FILE / DTLS_PRIVATE_KEY_FILE do not load: " + e.getMessage(), e);
+        }
     }
 
     public WorkerConfig config() {

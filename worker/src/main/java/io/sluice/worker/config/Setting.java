@@ -16,7 +16,10 @@ public enum Setting {
     ANNOUNCED_IP("ADDRESS", "Address announced to clients in ICE candidates.", "LISTEN_IP"),
     RTC_MIN_PORT("PORT", "Lowest UDP/TCP port for RTC.", Integer.toString(WorkerConfig.DEFAULT_RTC_MIN_PORT)),
     RTC_MAX_PORT("PORT", "Highest UDP/TCP port for RTC.", Integer.toString(WorkerConfig.DEFAULT_RTC_MAX_PORT)),
-    LOG_LEVEL("LEVEL", "trace, debug, info, warn, error or off.", WorkerConfig.DEFAULT_LOG_LEVEL);
+    LOG_LEVEL("LEVEL", "trace, debug, info, warn, error or off.", WorkerConfig.DEFAULT_LOG_LEVEL),
+    DTLS_CERTIFICATE_FILE("PATH", "PEM certificate (ECDSA P-256 or P-384) for DTLS; set with DTLS_PRIVATE_KEY_FILE.",
+            "a self-signed ECDSA P-256 certificate made at start"),
+    DTLS_PRIVATE_KEY_FILE("PATH", "PEM private key (unencrypted) of DTLS_CERTIFICATE_FILE.", "none");
 
     private final String paramLabel;
     private final String description;

@@ -98,6 +98,14 @@ final class SettingParsers {
         return level;
     }
 
+    static String readableFile(String name, String raw) throws ConfigException {
+        if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(raw))
+                || !java.nio.file.Files.isReadable(java.nio.file.Path.of(raw))) {
+            throw new ConfigException(name + " must name a readable file, got \"" + raw + "\"");
+        }
+        return raw;
+    }
+
     static boolean isWildcard(String ip) {
         return ip.equals("0.0.0.0") || ip.equals("::") || ip.equals("0:0:0:0:0:0:0:0");
     }

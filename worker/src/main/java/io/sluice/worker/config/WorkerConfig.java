@@ -17,6 +17,8 @@ import java.util.Set;
  * @param rtcMinPort lowest RTC port
  * @param rtcMaxPort highest RTC port
  * @param logLevel trace, debug, info, warn, error or off
+ * @param dtlsCertificateFile PEM certificate for DTLS, or empty to make one at start
+ * @param dtlsPrivateKeyFile PEM private key of that certificate, empty when it is
  */
 public record WorkerConfig(
         String natsUrl,
@@ -27,7 +29,9 @@ public record WorkerConfig(
         String announcedIp,
         int rtcMinPort,
         int rtcMaxPort,
-        String logLevel) {
+        String logLevel,
+        String dtlsCertificateFile,
+        String dtlsPrivateKeyFile) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -44,8 +48,29 @@ public record WorkerConfig(
         try {
             check(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort);
             logLevel = SettingParsers.logLevel(Setting.LOG_LEVEL.variable(), String.valueOf(logLevel));
+            dtlsCertificateFile = dtlsCertificateFile == null ? "" : dtlsCertificateFile;
+            dtlsPrivateKeyFile = dtlsPrivateKeyFile == null ? "" : dtlsPrivateKeyFile;
+            checkDtlsFiles(Setting.DTLS_CERTIFICATE_FILE.variable(), dtlsCertificateFile,
+                    Setting.DTLS_PRIVATE_KEY_FILE.variable(), dtlsPrivateKeyFile);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** A config with a DTLS certificate made at start. */
+    public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
+            String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel) {
+        this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
+    }
+
+    private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
+            throws ConfigException {
+        if (certificateFile.isEmpty() != keyFile.isEmpty()) {
+            throw new ConfigException(certificateName + " and " + keyName + " go together: set both or neither");
+        }
+        if (!certificateFile.isEmpty()) {
+            SettingParsers.readableFile(certificateName, certificateFile);
+            SettingParsers.readableFile(keyName, keyFile);
         }
     }
 
@@ -111,7 +136,13 @@ public record WorkerConfig(
         String logLevel = raw.containsKey(Setting.LOG_LEVEL)
                 ? SettingParsers.logLevel(names.get(Setting.LOG_LEVEL), raw.get(Setting.LOG_LEVEL))
                 : DEFAULT_LOG_LEVEL;
-        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel);
+        String certificateFile = raw.getOrDefault(Setting.DTLS_CERTIFICATE_FILE, "");
+        String keyFile = raw.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, "");
+        checkDtlsFiles(names.getOrDefault(Setting.DTLS_CERTIFICATE_FILE, Setting.DTLS_CERTIFICATE_FILE.variable()),
+                certificateFile, names.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, Setting.DTLS_PRIVATE_KEY_FILE.variable()),
+                keyFile);
+        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
+                certificateFile, keyFile);
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -130,23 +161,28 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withNatsUrl(String url) {
-        return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+        return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
     }
 
     public WorkerConfig withRedisUrl(String url) {
-        return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+        return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
-        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+        return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
     }
 
     public WorkerConfig withWorkers(int count) {
-        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel);
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
-        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max, logLevel);
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
     }
 
     /** The worker id of one loop. */

@@ -47,6 +47,27 @@ class WorkerConfigTest {
     }
 
     @Test
+    void dtlsCertificateAndKeyFilesGoTogetherAndMustBeReadable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path certificate = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "x");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "y");
+
+        WorkerConfig config = parse(Map.of("DTLS_CERTIFICATE_FILE", certificate.toString(),
+                "DTLS_PRIVATE_KEY_FILE", key.toString()));
+        assertThat(config.dtlsCertificateFile()).isEqualTo(certificate.toString());
+        assertThat(config.dtlsPrivateKeyFile()).isEqualTo(key.toString());
+        assertThat(parse(Map.of()).dtlsCertificateFile()).isEmpty();
+
+        assertThatThrownBy(() -> parse(Map.of("DTLS_CERTIFICATE_FILE", certificate.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("DTLS_CERTIFICATE_FILE and DTLS_PRIVATE_KEY_FILE go together: set both or neither");
+        assertThatThrownBy(() -> parse(Map.of("DTLS_CERTIFICATE_FILE", dir.resolve("missing.pem").toString(),
+                "DTLS_PRIVATE_KEY_FILE", key.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("DTLS_CERTIFICATE_FILE must name a readable file, got \"" + dir.resolve("missing.pem") + "\"");
+    }
+
+    @Test
     void flagsWinOverVariables() throws ConfigException {
         WorkerConfig config = parse(Map.of("WORKERS", "3", "RTC_MIN_PORT", "abc", "LISTEN_IP", "::1"),
                 "--workers", "2", "--rtc-min-port=41000", "--announced-ip", "192.0.2.7");
