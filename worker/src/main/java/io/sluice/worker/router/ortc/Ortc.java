@@ -31,7 +31,8 @@ public final class Ortc {
     /**
      * The capabilities of a router that routes the given media codecs: each codec as Sluice
      * supports it (with its RTCP feedback, and the application's parameters merged over the
-     * table's), an RTX codec after each video codec, and the header extensions of the kinds present.
+     * table's), an RTX codec after each video codec, and the header extensions of the kinds present
+     * (mediasoup lists all of them even for an audio-only router).
      *
      * <p>Payload types: the one a media codec prefers, else the codec's static one (PCMU 0, PCMA 8,
      * G722 9, CN 13), else the next free dynamic one from 100 up to 127 then 96 to 99. Unlike
@@ -127,6 +128,8 @@ public final class Ortc {
      * The parameters consumers of a producer derive from: the router's codecs (payload types, RTCP
      * feedback, RTX) with the producer's codec parameters, the router's header extensions of that
      * kind that it sends, the producer's encodings under their mapped SSRCs, its CNAME and msid.
+     *
+     * @throws IllegalArgumentException if the mapping was not made from these parameters and capabilities
      */
     public static RtpParameters getConsumableRtpParameters(
             MediaKind kind, RtpParameters parameters, RtpCapabilities routerCapabilities, RtpMapping mapping) {

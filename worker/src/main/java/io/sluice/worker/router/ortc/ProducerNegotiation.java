@@ -85,6 +85,10 @@ final class ProducerNegotiation {
 
     static RtpParameters consumableParameters(MediaKind kind, RtpParameters parameters, RtpCapabilities capabilities,
             RtpMapping mapping) {
+        if (mapping.encodings().size() != parameters.getEncodingsCount()) {
+            throw new IllegalArgumentException("mapping has " + mapping.encodings().size() + " encodings, parameters "
+                    + parameters.getEncodingsCount());
+        }
         RtpParameters.Builder consumable = RtpParameters.newBuilder();
         for (RtpCodecParameters codec : parameters.getCodecsList()) {
             if (CodecMatcher.isRtx(codec.getMimeType())) {

@@ -89,6 +89,11 @@ final class MediasoupClientOrtc {
         return run("parameters", json);
     }
 
+    /** Device.load() then Transport.consume()'s checks; the JSON holds routerCapabilities and rtpParameters. */
+    Result consume(String json) throws IOException, InterruptedException {
+        return run("consume", json);
+    }
+
     private Result run(String mode, String json) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile(workDir, "validate-", ".out");
         Path stderr = Files.createTempFile(workDir, "validate-", ".err");

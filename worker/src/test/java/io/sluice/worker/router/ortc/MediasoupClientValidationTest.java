@@ -9,8 +9,10 @@ import static io.sluice.worker.router.ortc.MediaCodecs.vp9;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.json.RtpJson;
+import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
@@ -152,6 +154,39 @@ class MediasoupClientValidationTest {
         MediasoupClientOrtc.Result rejected = client.validateRtpParameters(payloadTypeAsString.toString());
         assertThat(rejected.exitCode()).isEqualTo(1);
         assertThat(rejected.error()).contains("missing codec.payloadType");
+    }
+
+    /**
+     * The whole path a browser consumer takes: router capabilities into mediasoup-client's Device,
+     * its device.rtpCapabilities back to Sluice, the consumer's parameters from {@link Ortc}, and
+     * Transport.consume()'s checks in mediasoup-client on them.
+     */
+    @Test
+    void consumerParametersForADevicesOwnCapabilitiesAreReceivableByMediasoupClient() throws Exception {
+        RtpCapabilities router = ProducerFixtures.router();
+        MediasoupClientOrtc.Result loaded = client.loadRouterCapabilities(RtpJson.write(router));
+        assertThat(loaded.accepted()).as(loaded.error()).isTrue();
+        RtpCapabilities device = Ortc.validateRtpCapabilities(
+                RtpJson.capabilitiesFromJson(loaded.report().path("recvRtpCapabilities")));
+
+        for (RtpParameters producer : List.of(ProducerFixtures.simulcastVp8(), ProducerFixtures.opus())) {
+            MediaKind kind = producer.getCodecs(0).getMimeType().startsWith("audio/") ? MediaKind.AUDIO : MediaKind.VIDEO;
+            RtpParameters validated = Ortc.validateRtpParameters(producer);
+            RtpMapping mapping = Ortc.getProducerRtpParametersMapping(validated, router, new FixedRandom(500_000_000L));
+            RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, validated, router, mapping);
+            assertThat(Ortc.canConsume(consumable, device)).isTrue();
+            RtpParameters consumer = Ortc.getConsumerRtpParameters(consumable, device, false, true,
+                    new FixedRandom(700_000_000L)).toBuilder().setMid("2").build();
+
+            ObjectNode request = JsonNodeFactory.instance.objectNode();
+            request.set("routerCapabilities", RtpJson.toJson(router));
+            request.set("rtpParameters", RtpJson.toJson(consumer));
+            MediasoupClientOrtc.Result consumed = client.consume(request.toString());
+
+            assertThat(consumed.accepted()).as(consumed.error()).isTrue();
+            assertThat(consumed.report().path("canReceive").asBoolean()).as(kind.toString()).isTrue();
+            assertThat(RtpJson.parametersFromJson(consumed.report().path("normalized"))).isEqualTo(consumer);
+        }
     }
 
     private static List<String> extendedCodecs(MediasoupClientOrtc.Result result) {

@@ -4,6 +4,7 @@ import static io.sluice.worker.router.ortc.ProducerFixtures.codec;
 import static io.sluice.worker.router.ortc.ProducerFixtures.extension;
 import static io.sluice.worker.router.ortc.ProducerFixtures.rtx;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sluice.api.v1.ErrorCode;
@@ -68,6 +69,16 @@ class OrtcProducerConsumerTest {
                 .isEqualTo(RtcpParameters.newBuilder().setCname("chromium-cname").setReducedSize(true).build());
         assertThat(consumable.getMsid()).isEqualTo("stream-1 track-1");
         assertThat(consumable.getMid()).isEmpty();
+    }
+
+    @Test
+    void consumableParametersRefuseAMappingMadeForOtherParameters() throws Exception {
+        RtpMapping simulcastMapping = Ortc.getProducerRtpParametersMapping(
+                ProducerFixtures.simulcastVp8(), router, new FixedRandom(500_000_000L));
+
+        assertThatThrownBy(() -> Ortc.getConsumableRtpParameters(
+                        MediaKind.AUDIO, ProducerFixtures.opus(), router, simulcastMapping))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
