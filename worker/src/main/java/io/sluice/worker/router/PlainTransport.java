@@ -171,17 +171,17 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
             return;
         }
         boolean onRtcpSocket = socket == rtcpSocket;
-        if (!acceptFrom(onRtcpSocket, remote)) {
-            drops[DropReason.UNKNOWN_TUPLE.ordinal()]++;
-            return;
-        }
-        packetsReceived++;
         // RFC 5761 §4: RTCP packet types 200-207 fall where RTP payload types 72-79 would.
         boolean rtcp = PacketClassifier.isRtcp(packet);
         if (!rtcp && (onRtcpSocket || !PacketClassifier.isRtp(packet))) {
             drops[DropReason.NOT_RTP_OR_RTCP.ordinal()]++;
             return;
         }
+        if (!acceptFrom(onRtcpSocket, rtcp, remote)) {
+            drops[DropReason.UNKNOWN_TUPLE.ordinal()]++;
+            return;
+        }
+        packetsReceived++;
         if (srtpProfile != null) {
             if (srtpReceive == null) {
                 drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
@@ -202,15 +202,19 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         }
     }
 
-    /** With comedia the first packet on each port fixes the remote; after that only it is heard. */
-    private boolean acceptFrom(boolean onRtcpSocket, InetSocketAddress remote) {
+    /**
+     * With comedia the remote is learned from the first RTP packet on the RTP port (and from the
+     * first RTCP packet on a separate RTCP port); after that only it is heard. RTCP never fixes the
+     * RTP remote: senders such as ffmpeg send their first sender report from another socket.
+     */
+    private boolean acceptFrom(boolean onRtcpSocket, boolean rtcp, InetSocketAddress remote) {
         if (onRtcpSocket) {
             if (remoteRtcp == null && comedia) {
                 remoteRtcp = remote;
             }
             return remote.equals(remoteRtcp);
         }
-        if (remoteRtp == null && comedia) {
+        if (remoteRtp == null && comedia && !rtcp) {
             remoteRtp = remote;
             if (rtcpMux) {
                 remoteRtcp = remote;
