@@ -261,7 +261,9 @@ public final class Worker {
         assert loop.inEventLoop();
         return WorkerLoad.newBuilder()
                 .setRouters(routers.size())
-                .setTransports(transports.size())
+                .setTransports(transports.size() + media.plainTransportCount())
+                .setProducers(media.producerCount())
+                .setConsumers(media.consumerCount())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
                 .build();

@@ -67,6 +67,10 @@ public final class WorkerMedia {
         this.webRtcTransports = webRtcTransports;
     }
 
+    public int plainTransportCount() {
+        return plainTransports.size();
+    }
+
     public int producerCount() {
         return producers.size();
     }
