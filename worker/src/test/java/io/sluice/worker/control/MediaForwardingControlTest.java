@@ -6,6 +6,22 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.sluice.api.v1.DtlsFingerprint;
+import io.sluice.api.v1.DtlsParameters;
+import io.sluice.api.v1.DtlsRole;
+import io.sluice.api.v1.DtlsState;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
+import io.sluice.api.v1.TransportCloseRequest;
+import io.sluice.api.v1.TransportConnectRequest;
+import io.sluice.api.v1.TransportConnectResponse;
+import io.sluice.api.v1.TransportDumpRequest;
+import io.sluice.api.v1.TransportDumpResponse;
+import io.sluice.api.v1.TransportGetStatsRequest;
+import io.sluice.api.v1.TransportGetStatsResponse;
+import io.sluice.api.v1.WebRtcTransportInfo;
+import io.sluice.worker.testsupport.WebRtcTestPeer;
+import java.net.InetSocketAddress;
 import io.sluice.api.v1.ConsumerClosed;
 import io.sluice.api.v1.ConsumerDumpRequest;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
@@ -572,5 +588,93 @@ class MediaForwardingControlTest {
         assertThat(client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
                 .setTransportId(plain.getId()).setIp("127.0.0.1").setPort(5006).build()).code())
                 .isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    }
+
+    // ---- WebRTC transports carry producers and consumers too ----
+
+    @Test
+    void rtpFromAWebRtcPeerReachesAWebRtcConsumerAndAPlainOneRewritten() throws Exception {
+        String routerId = createRouter();
+        WebRtcTransportInfo sendTransport = createWebRtcTransport(routerId);
+        WebRtcTransportInfo recvTransport = createWebRtcTransport(routerId);
+        try (WebRtcTestPeer sender = WebRtcTestPeer.udp(udpAddress(sendTransport));
+                WebRtcTestPeer receiver = WebRtcTestPeer.udp(udpAddress(recvTransport));
+                DatagramSocket plainReceiver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            connect(sendTransport, sender);
+            connect(recvTransport, receiver);
+            RtpParameters fromPeer = vp8Parameters(0x1234).toBuilder()
+                    .setCodecs(0, vp8Parameters(0).getCodecs(0).toBuilder().setPayloadType(96)).build();
+            String producerId = produce(sendTransport.getId(), MediaKind.VIDEO, fromPeer)
+                    .as(TransportProduceResponse.parser()).getProducerId();
+            TransportConsumeResponse webRtcConsumer = consume(recvTransport.getId(), producerId,
+                    routerCapabilities(routerId)).as(TransportConsumeResponse.parser());
+            PlainTransportInfo plain = createPlainTransport(routerId, false, false);
+            client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
+                    .setTransportId(plain.getId()).setIp("127.0.0.1").setPort(plainReceiver.getLocalPort()).build())
+                    .as(PlainTransportConnectResponse.parser());
+            TransportConsumeResponse plainConsumer = consume(plain.getId(), producerId, routerCapabilities(routerId))
+                    .as(TransportConsumeResponse.parser());
+
+            for (int seq = 1; seq <= 20; seq++) {
+                sender.sendRtp(0x1234, seq, 1000, false);
+            }
+
+            await().atMost(WAIT).until(() -> receiver.srtpPacketsReceived() >= 20);
+            assertThat(consumerStats(webRtcConsumer.getConsumerId()).getStats().getPacketsSent()).isEqualTo(20);
+            plainReceiver.setSoTimeout(5000);
+            java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[1500], 1500);
+            plainReceiver.receive(datagram);
+            io.netty.buffer.ByteBuf received = io.netty.buffer.Unpooled.wrappedBuffer(datagram.getData(), 0,
+                    datagram.getLength());
+            io.sluice.worker.rtp.RtpPacket packet = new io.sluice.worker.rtp.RtpPacket();
+            assertThat(packet.wrap(received)).isTrue();
+            assertThat(packet.ssrc()).isEqualTo(
+                    Integer.toUnsignedLong(plainConsumer.getRtpParameters().getEncodings(0).getSsrc()));
+            assertThat(packet.payloadType()).isEqualTo(plainConsumer.getRtpParameters().getCodecs(0).getPayloadType());
+            assertThat(packet.sequenceNumber()).isEqualTo(1);
+            assertThat(packet.payloadLength()).isEqualTo(1000);
+            received.release();
+            assertThat(client.call(workerId, "transport.dump", TransportDumpRequest.newBuilder()
+                    .setTransportId(recvTransport.getId()).build()).as(TransportDumpResponse.parser())
+                    .getConsumerIdsList()).containsExactly(webRtcConsumer.getConsumerId());
+
+            client.call(workerId, "transport.close", TransportCloseRequest.newBuilder()
+                    .setTransportId(sendTransport.getId()).build());
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.hasProducerClosed()
+                    && e.getProducerClosed().getReason() == ProducerClosed.Reason.TRANSPORT_CLOSED
+                    && e.getRouterId().equals(routerId)));
+            assertThat(routerDump(routerId).getConsumerIdsList()).isEmpty();
+        }
+    }
+
+    private static WebRtcTransportInfo createWebRtcTransport(String routerId) throws Exception {
+        return client.call(workerId, "router.createWebRtcTransport", RouterCreateWebRtcTransportRequest.newBuilder()
+                .setRouterId(routerId).setUserId("media").setEnableTcp(false).build())
+                .as(RouterCreateWebRtcTransportResponse.parser()).getTransport();
+    }
+
+    private static InetSocketAddress udpAddress(WebRtcTransportInfo transport) {
+        return new InetSocketAddress(transport.getIceCandidates(0).getAddress(), transport.getIceCandidates(0).getPort());
+    }
+
+    /** ICE, then DTLS with the peer as client; returns once SRTP keys exist on both sides. */
+    private static void connect(WebRtcTransportInfo transport, WebRtcTestPeer peer) throws Exception {
+        peer.sendBindingRequest(transport.getIceParameters().getUsernameFragment(),
+                transport.getIceParameters().getPassword(), true);
+        assertThat(peer.awaitStunResponse(WAIT).isSuccess()).isTrue();
+        client.call(workerId, "transport.connect", TransportConnectRequest.newBuilder()
+                .setTransportId(transport.getId())
+                .setDtlsParameters(DtlsParameters.newBuilder().setRole(DtlsRole.CLIENT)
+                        .addFingerprints(DtlsFingerprint.newBuilder().setAlgorithm("sha-256")
+                                .setValue(peer.fingerprint().value())))
+                .build()).as(TransportConnectResponse.parser());
+        DtlsFingerprint local = transport.getDtlsParameters().getFingerprintsList().stream()
+                .filter(f -> f.getAlgorithm().equals("sha-256")).findFirst().orElseThrow();
+        peer.startDtls(io.sluice.worker.dtls.DtlsRole.CLIENT,
+                io.sluice.worker.dtls.DtlsFingerprint.parse(local.getAlgorithm(), local.getValue()));
+        peer.awaitDtlsConnected(WAIT);
+        await().atMost(WAIT).until(() -> client.call(workerId, "transport.getStats", TransportGetStatsRequest.newBuilder()
+                .setTransportId(transport.getId()).build()).as(TransportGetStatsResponse.parser()).getStats()
+                .getDtlsState() == DtlsState.DTLS_CONNECTED);
     }
 }
