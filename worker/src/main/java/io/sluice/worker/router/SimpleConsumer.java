@@ -59,7 +59,6 @@ public final class SimpleConsumer {
     private long packetsSent;
     private long bytesSent;
     private long keyFrameRequestsReceived;
-    private boolean closed;
 
     SimpleConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator) {
@@ -119,14 +118,6 @@ public final class SimpleConsumer {
     /** The SSRC this consumer sends with (unsigned). */
     long ssrc() {
         return ssrc;
-    }
-
-    boolean closed() {
-        return closed;
-    }
-
-    void markClosed() {
-        closed = true;
     }
 
     /** One packet of the producer, already in the router's terms; the caller keeps its buffer. */

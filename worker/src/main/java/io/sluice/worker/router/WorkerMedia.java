@@ -13,6 +13,7 @@ import io.sluice.api.v1.ConsumerProducerResumed;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PlainTransportDumpResponse;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtpCapabilities;
@@ -178,10 +179,17 @@ public final class WorkerMedia {
         transport.close(TransportClosed.Reason.REQUESTED);
     }
 
-    public io.sluice.api.v1.PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
+    public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
         PlainTransport transport = plainTransport(transportId);
         TransportMedia media = media(transport);
-        return transport.dump()
+        PlainTransportDumpResponse.Builder dump = transport.dump();
+        if (media.unknownSsrcPackets() > 0) {
+            dump.putDroppedPackets("unknown_ssrc", media.unknownSsrcPackets());
+        }
+        if (media.malformedPackets() > 0) {
+            dump.putDroppedPackets("malformed", media.malformedPackets());
+        }
+        return dump
                 .addAllProducerIds(media.producers().stream().map(Producer::id).toList())
                 .addAllConsumerIds(media.consumers().stream().map(SimpleConsumer::id).toList())
                 .build();
@@ -403,7 +411,6 @@ public final class WorkerMedia {
         if (consumers.remove(consumer.id()) == null) {
             return;
         }
-        consumer.markClosed();
         routerMedia(consumer.transport().router()).removeConsumer(consumer);
         TransportMedia media = transportMedia.get(consumer.transport().id());
         if (media != null) {
