@@ -439,6 +439,36 @@ class MediaForwardingControlTest {
         assertThat(producerStats(media.producerId()).getStats().getKeyFrameRequestsSent()).isPositive();
     }
 
+    @Test
+    void withoutRtcpMuxRtpAndRtcpArriveOnTwoPortsEachLearnedByComedia() throws Exception {
+        String routerId = createRouter();
+        PlainTransportInfo transport = client.call(workerId, "router.createPlainTransport",
+                RouterCreatePlainTransportRequest.newBuilder().setRouterId(routerId)
+                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
+                        .setRtcpMux(false).setComedia(true).build())
+                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+        assertThat(transport.getRtcpMux()).isFalse();
+        int rtpPort = transport.getTuple().getLocalPort();
+        int rtcpPort = transport.getRtcpTuple().getLocalPort();
+        assertThat(rtcpPort).isPositive().isNotEqualTo(rtpPort);
+        String producerId = produce(transport.getId(), MediaKind.VIDEO, vp8Parameters(VIDEO_SSRC))
+                .as(TransportProduceResponse.parser()).getProducerId();
+
+        List<String> sender = new ArrayList<>(videoSender(2, VIDEO_SSRC, rtpPort, null));
+        sender.set(sender.size() - 1, "rtp://127.0.0.1:" + rtpPort + "?rtcpport=" + rtcpPort);
+        ManagedProcess ffmpeg = ffmpeg("sender", sender);
+
+        await().atMost(WAIT).until(() -> !ffmpeg.isAlive());
+        PlainTransportDumpResponse dump = client.call(workerId, "plainTransport.dump",
+                PlainTransportDumpRequest.newBuilder().setTransportId(transport.getId()).build())
+                .as(PlainTransportDumpResponse.parser());
+        assertThat(dump.getTransport().getTuple().getRemotePort()).isPositive();
+        assertThat(dump.getTransport().getRtcpTuple().getRemotePort()).as("ffmpeg's sender reports")
+                .isPositive().isNotEqualTo(dump.getTransport().getTuple().getRemotePort());
+        assertThat(dump.getDroppedPacketsMap()).doesNotContainKey("unknown_tuple");
+        assertThat(producerStats(producerId).getStats().getPacketsReceived()).isPositive();
+    }
+
     // ---- control level ----
 
     @Test
