@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 /**
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
  * stream is found by its SSRC, or by its rid (RFC 8852) for simulcast encodings signalled without
- * SSRCs, and rewritten in place to the router's view of it: the mapped SSRC, the router's payload
+ * SSRCs, or by its MID when a single encoding has neither, and rewritten in place to the router's view of it: the mapped SSRC, the router's payload
  * type and the router's header extension ids. Its listener (the router) then fans it out.
  * Everything runs on the router's loop.
  */
@@ -57,6 +57,7 @@ public final class Producer {
     /** Router header extension id by producer id, 0 to remove (RtpPacket#remapExtensionIds). */
     private final byte[] extensionIds = new byte[256];
     private final int ridExtensionId;
+    private final int midExtensionId;
     private final long[] drops = new long[DropReason.values().length];
     private boolean paused;
     private long packetsReceived;
@@ -105,10 +106,13 @@ public final class Producer {
             payloadTypes[codec.payloadType()] = codec.mappedPayloadType();
         }
         int rid = 0;
+        int mid = 0;
         for (RtpHeaderExtensionParameters extension : rtpParameters.getHeaderExtensionsList()) {
             int producerId = extension.getId();
             if (extension.getUri().equals(RtpHeaderExtensionUris.RTP_STREAM_ID)) {
                 rid = producerId;
+            } else if (extension.getUri().equals(RtpHeaderExtensionUris.MID)) {
+                mid = producerId;
             }
             for (RtpHeaderExtensionParameters routerExtension : consumableRtpParameters.getHeaderExtensionsList()) {
                 if (routerExtension.getUri().equals(extension.getUri())) {
@@ -117,6 +121,7 @@ public final class Producer {
             }
         }
         this.ridExtensionId = rid;
+        this.midExtensionId = rtpParameters.getMid().isEmpty() ? 0 : mid;
     }
 
     public String id() {
@@ -195,14 +200,22 @@ public final class Producer {
         }
         // RFC 8852 §3: a simulcast encoding signalled by rid alone names itself in the RtpStreamId
         // header extension; its SSRC is learned from the first packet that carries it.
-        if (ridExtensionId == 0 || !packet.hasExtension(ridExtensionId)) {
-            return -1;
-        }
-        for (int i = 0; i < streamRids.length; i++) {
-            if (streamSsrcs[i] < 0 && !streamRids[i].isEmpty() && packet.extensionEquals(ridExtensionId, streamRids[i])) {
-                streamSsrcs[i] = ssrc;
-                return i;
+        if (ridExtensionId != 0 && packet.hasExtension(ridExtensionId)) {
+            for (int i = 0; i < streamRids.length; i++) {
+                if (streamSsrcs[i] < 0 && !streamRids[i].isEmpty()
+                        && packet.extensionEquals(ridExtensionId, streamRids[i])) {
+                    streamSsrcs[i] = ssrc;
+                    return i;
+                }
             }
+        }
+        // RFC 9143 §9.2: a single encoding signalled with neither SSRC nor rid is known by the
+        // MID of its media section alone.
+        if (midExtensionId != 0 && streamSsrcs.length == 1 && streamSsrcs[0] < 0 && streamRids[0].isEmpty()
+                && packet.hasExtension(midExtensionId)
+                && packet.extensionEquals(midExtensionId, rtpParameters.getMid())) {
+            streamSsrcs[0] = ssrc;
+            return 0;
         }
         return -1;
     }

@@ -326,4 +326,68 @@ class SimpleConsumerTest {
 
         assertThat(sending.rtcp).isEmpty();
     }
+
+    /** A producer whose encodings carry no SSRC: found by the header extension at {@code extensionId}. */
+    private Producer producerWithoutSsrcs(String mid, String uri, int extensionId, String... rids) throws Exception {
+        RtpParameters.Builder given = RtpParameters.newBuilder()
+                .setMid(mid)
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
+                        .setClockRate(90000))
+                .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder().setUri(uri).setId(extensionId))
+                .setRtcp(RtcpParameters.newBuilder().setCname("test"));
+        for (String rid : rids) {
+            given.addEncodings(RtpEncodingParameters.newBuilder().setRid(rid));
+        }
+        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        return new Producer("q", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+                AppData.getDefaultInstance(), new FanOut(), () -> now[0], ByteBufAllocator.DEFAULT);
+    }
+
+    /** An RTP packet carrying one one-byte element (RFC 8285 §4.2) with an ASCII value (mid, rid). */
+    private ByteBuf packetWithTag(long ssrc, int extensionId, String value) {
+        byte[] ascii = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int words = (1 + ascii.length + 3) / 4;
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeByte(value.isEmpty() ? 0x80 : 0x90).writeByte(PRODUCER_PT).writeShort(1).writeInt(1).writeInt((int) ssrc);
+        if (!value.isEmpty()) {
+            buf.writeShort(0xBEDE).writeShort(words);
+            buf.writeByte(extensionId << 4 | (ascii.length - 1)).writeBytes(ascii);
+            buf.writeZero(words * 4 - 1 - ascii.length);
+        }
+        buf.writeBytes(new byte[] {1, 2, 3});
+        incoming.add(buf);
+        return buf;
+    }
+
+    private static boolean receive(Producer producer, ByteBuf buf) {
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(buf)).isTrue();
+        return producer.receive(view);
+    }
+
+    @Test
+    void aSingleEncodingWithoutSsrcIsLearnedFromItsMid() throws Exception {
+        Producer byMid = producerWithoutSsrcs("1", RtpHeaderExtensionUris.MID, 4, "");
+
+        assertThat(receive(byMid, packetWithTag(0x777, 4, "2"))).as("another MID").isFalse();
+        assertThat(receive(byMid, packetWithTag(0x777, 4, ""))).as("no MID yet").isFalse();
+        assertThat(receive(byMid, packetWithTag(0x777, 4, "1"))).isTrue();
+        assertThat(receive(byMid, packetWithTag(0x777, 4, ""))).as("known by SSRC from now on").isTrue();
+        assertThat(receive(byMid, packetWithTag(0x888, 4, "1"))).as("one SSRC per encoding").isFalse();
+        assertThat(byMid.dump().getStreams(0).getSsrc()).isEqualTo(0x777);
+    }
+
+    @Test
+    void simulcastEncodingsAreLearnedFromTheirRid() throws Exception {
+        Producer byRid = producerWithoutSsrcs("0", RtpHeaderExtensionUris.RTP_STREAM_ID, 10, "l", "h");
+
+        assertThat(receive(byRid, packetWithTag(0x100, 10, "h"))).isTrue();
+        assertThat(receive(byRid, packetWithTag(0x200, 10, "l"))).isTrue();
+        assertThat(receive(byRid, packetWithTag(0x300, 10, "m"))).as("an unknown rid").isFalse();
+
+        assertThat(byRid.dump().getStreamsList()).extracting(s -> s.getRid() + "=" + s.getSsrc())
+                .containsExactly("l=512", "h=256");
+    }
 }
