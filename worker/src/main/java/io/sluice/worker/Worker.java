@@ -22,6 +22,7 @@ import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.WebRtcServer;
 import io.sluice.worker.router.WebRtcTransport;
 import io.sluice.worker.router.WebRtcTransportFactory;
+import io.sluice.worker.router.WorkerMedia;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
 import java.lang.management.BufferPoolMXBean;
@@ -62,6 +63,7 @@ public final class Worker {
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final RtcResources rtc;
     private final WebRtcTransportFactory transportFactory;
+    private final WorkerMedia media;
 
     public Worker(String id, IoEventLoop loop, String host, String announcedIp, long pid, InstantSource clock,
             EventPublisher.Sink eventSink, RtcResources rtc) {
@@ -76,6 +78,7 @@ public final class Worker {
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL, IdempotencyCache.DEFAULT_MAX_ENTRIES);
         this.rtc = rtc;
         this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, StunRateLimiter.withDefaults());
+        this.media = new WorkerMedia(loop, events, rtc, transports::get);
     }
 
     public String id() {
@@ -192,6 +195,7 @@ public final class Worker {
         transport.onClosed(closed -> {
             transports.remove(closed.id());
             closed.router().removeTransport(closed);
+            media.onWebRtcTransportClosed(closed);
         });
         transportFactory.writeMapping(transport);
         return transport;
@@ -241,6 +245,12 @@ public final class Worker {
         webRtcServers.remove(serverId);
     }
 
+    /** Producers, consumers and plain transports of this worker's routers. */
+    public WorkerMedia media() {
+        assert loop.inEventLoop();
+        return media;
+    }
+
     /** Ends a load interval; the heartbeat calls it once a second. */
     public void sampleLoad() {
         assert loop.inEventLoop();
@@ -251,7 +261,9 @@ public final class Worker {
         assert loop.inEventLoop();
         return WorkerLoad.newBuilder()
                 .setRouters(routers.size())
-                .setTransports(transports.size())
+                .setTransports(transports.size() + media.plainTransportCount())
+                .setProducers(media.producerCount())
+                .setConsumers(media.consumerCount())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
                 .build();

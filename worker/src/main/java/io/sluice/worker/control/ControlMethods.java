@@ -27,7 +27,7 @@ public final class ControlMethods {
     private ControlMethods() {}
 
     public static List<ControlMethod<?, ?>> all() {
-        return List.of(
+        List<ControlMethod<?, ?>> all = new java.util.ArrayList<>(List.of(
                 ControlMethod.of("worker", "dump", WorkerDumpRequest.getDefaultInstance(), WorkerHandlers::dump),
                 ControlMethod.of("worker", "getResourceUsage", WorkerGetResourceUsageRequest.getDefaultInstance(),
                         WorkerHandlers::getResourceUsage),
@@ -58,6 +58,8 @@ public final class ControlMethods {
                 ControlMethod.of("webRtcServer", "close", WebRtcServerCloseRequest.getDefaultInstance(),
                         TransportHandlers::closeWebRtcServer).require("webrtc_server_id"),
                 ControlMethod.of("webRtcServer", "dump", WebRtcServerDumpRequest.getDefaultInstance(),
-                        TransportHandlers::dumpWebRtcServer).require("webrtc_server_id"));
+                        TransportHandlers::dumpWebRtcServer).require("webrtc_server_id")));
+        all.addAll(MediaMethods.all());
+        return List.copyOf(all);
     }
 }

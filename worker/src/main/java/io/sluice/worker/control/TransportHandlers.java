@@ -69,7 +69,10 @@ final class TransportHandlers {
     }
 
     static TransportDumpResponse dump(Worker worker, TransportDumpRequest request) throws SluiceException {
-        return worker.transport(request.getTransportId()).dump();
+        return worker.transport(request.getTransportId()).dump().toBuilder()
+                .addAllProducerIds(worker.media().producerIds(request.getTransportId()))
+                .addAllConsumerIds(worker.media().consumerIds(request.getTransportId()))
+                .build();
     }
 
     static TransportCloseResponse close(Worker worker, TransportCloseRequest request) throws SluiceException {

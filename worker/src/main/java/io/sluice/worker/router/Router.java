@@ -23,6 +23,7 @@ public final class Router {
     private final RtpCapabilities rtpCapabilities;
     private final EventExecutor loop;
     private final Map<String, WebRtcTransport> transports = new LinkedHashMap<>();
+    private RouterMedia media;
     private boolean closed;
 
     public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop) {
@@ -54,6 +55,15 @@ public final class Router {
         return closed;
     }
 
+    /** Its producers, consumers and plain transports; null until the first is created. */
+    public RouterMedia media() {
+        return media;
+    }
+
+    void attachMedia(RouterMedia media) {
+        this.media = media;
+    }
+
     public void addTransport(WebRtcTransport transport) {
         transports.put(transport.id(), transport);
     }
@@ -77,6 +87,9 @@ public final class Router {
             return;
         }
         closed = true;
+        if (media != null) {
+            media.close();
+        }
         for (WebRtcTransport transport : List.copyOf(transports.values())) {
             transport.close(transportReason);
         }
@@ -85,12 +98,17 @@ public final class Router {
 
     public RouterDumpResponse dump() {
         assert loop.inEventLoop();
-        return RouterDumpResponse.newBuilder()
+        RouterDumpResponse.Builder dump = RouterDumpResponse.newBuilder()
                 .setRouterId(id)
                 .setRoomId(roomId)
                 .setRtpCapabilities(rtpCapabilities)
                 .setAppData(appData)
-                .addAllTransportIds(transports.keySet())
-                .build();
+                .addAllTransportIds(transports.keySet());
+        if (media != null) {
+            dump.addAllTransportIds(media.plainTransportIds())
+                    .addAllProducerIds(media.producerIds())
+                    .addAllConsumerIds(media.consumerIds());
+        }
+        return dump.build();
     }
 }

@@ -1,6 +1,16 @@
 /**
  * Media entities of a worker, as mediasoup names them: {@link io.sluice.worker.router.Router}
- * (one room on one worker) and, as they land, its transports, producers and consumers. Each
- * entity lives on its worker's event loop and is only touched there.
+ * (one room on one worker), its transports ({@link io.sluice.worker.router.WebRtcTransport},
+ * {@link io.sluice.worker.router.PlainTransport}, both a {@link io.sluice.worker.router.MediaTransport}),
+ * {@link io.sluice.worker.router.Producer}s and {@link io.sluice.worker.router.SimpleConsumer}s,
+ * kept by {@link io.sluice.worker.router.WorkerMedia}. Each entity lives on its worker's event loop
+ * and is only touched there.
+ *
+ * <p>Buffers: an incoming packet stays in the socket's buffer, which the socket releases after
+ * delivery; it is decrypted and rewritten there by the transport and the producer, and nobody
+ * retains it. Each consumer copies what it sends into a pooled buffer of its own (room for the
+ * SRTP tag included) and hands it to {@code MediaTransport.sendRtp}, which owns it from then on:
+ * it is released by the socket write, or by the transport when it cannot send. Key-frame requests
+ * are built the same way, one buffer per request given to {@code sendRtcp}.
  */
 package io.sluice.worker.router;

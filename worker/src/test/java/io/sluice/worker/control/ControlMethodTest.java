@@ -40,9 +40,15 @@ class ControlMethodTest {
         List<ControlMethod<?, ?>> all = ControlMethods.all();
         assertThat(all).extracting(ControlMethod::fullName).containsExactly(
                 "worker.dump", "worker.getResourceUsage", "worker.createRouter",
-                "router.close", "router.dump", "router.getRtpCapabilities", "router.createWebRtcTransport",
-                "transport.connect", "transport.restartIce", "transport.getStats", "transport.dump", "transport.close",
-                "worker.createWebRtcServer", "webRtcServer.close", "webRtcServer.dump");
+                "router.close", "router.dump", "router.getRtpCapabilities",
+                "router.createWebRtcTransport", "transport.connect", "transport.restartIce", "transport.getStats",
+                "transport.dump", "transport.close", "worker.createWebRtcServer", "webRtcServer.close",
+                "webRtcServer.dump",
+                "router.createPlainTransport", "plainTransport.connect", "plainTransport.close", "plainTransport.dump",
+                "transport.produce", "transport.consume", "router.canConsume",
+                "producer.pause", "producer.resume", "producer.close", "producer.dump", "producer.getStats",
+                "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame", "consumer.dump",
+                "consumer.getStats");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

@@ -53,7 +53,11 @@ class WorkerControlTest {
     private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_getResourceUsage",
             "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities",
             "router_createWebRtcTransport", "transport_connect", "transport_restartIce", "transport_getStats",
-            "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump");
+            "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump",
+            "router_createPlainTransport", "plainTransport_connect", "plainTransport_close", "plainTransport_dump",
+            "transport_produce", "transport_consume", "router_canConsume", "producer_pause", "producer_resume",
+            "producer_close", "producer_dump", "producer_getStats", "consumer_pause", "consumer_resume",
+            "consumer_close", "consumer_requestKeyFrame", "consumer_dump", "consumer_getStats");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;

@@ -1,0 +1,163 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpHeaderExtensionParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
+import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.rtp.RtpPacket;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One incoming 1200-byte RTP packet through a producer (SSRC lookup, payload type and extension
+ * id rewrite) and the router's fan-out to {@code consumers} simple consumers, each copying it into
+ * a pooled buffer with SRTP room and rewriting it; the transport releases what it is given. No
+ * sockets, no SRTP. Run with {@code -prof gc}. Two JVM facts decide the allocation: JMH's threads
+ * are not Netty {@code FastThreadLocalThread}s, so the pool's buffer objects are not recycled here
+ * (about 96 B per buffer) as they are on an event loop; and on JDK 24+ Netty uses Unsafe-free direct
+ * buffers unless started with {@code --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false},
+ * and their copy allocates a {@code ByteBuffer} duplicate (64 B per consumer per packet). On a
+ * FastThreadLocalThread with Unsafe allowed the path allocates 0 B per packet. In the worker's
+ * package, since producers and consumers are built by {@link WorkerMedia} only.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ForwardingBenchmark {
+
+    private static final int PACKET_LENGTH = 1200;
+    private static final int SSRC = 0x11223344;
+    private static final int ABS_SEND_TIME_ID = 3;
+
+    /** Releases what it is asked to send, as a socket would once written. */
+    private static final class DiscardingTransport implements MediaTransport {
+        long sent;
+
+        @Override
+        public String id() {
+            return "discard";
+        }
+
+        @Override
+        public Router router() {
+            return null;
+        }
+
+        @Override
+        public boolean closed() {
+            return false;
+        }
+
+        @Override
+        public void sendRtp(ByteBuf packet) {
+            sent += packet.readableBytes();
+            packet.release();
+        }
+
+        @Override
+        public void sendRtcp(ByteBuf packet) {
+            packet.release();
+        }
+
+        @Override
+        public int srtpOverhead() {
+            return 16;
+        }
+    }
+
+    @Param({"1", "10"})
+    public int consumers;
+
+    private final DiscardingTransport transport = new DiscardingTransport();
+    private final RtpPacket view = new RtpPacket();
+    private ByteBuf packet;
+    private Producer producer;
+    private int sequenceNumber;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        RtpCapabilities router = Ortc.generateRouterRtpCapabilities(java.util.List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
+        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000))
+                .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
+                        .setUri(RtpHeaderExtensionUris.ABS_SEND_TIME).setId(ABS_SEND_TIME_ID))
+                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(SSRC))
+                .setRtcp(RtcpParameters.newBuilder().setCname("bench"))
+                .build());
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
+        java.util.List<SimpleConsumer> fanOut = new java.util.ArrayList<>();
+        Producer.Listener listener = new Producer.Listener() {
+            private final SimpleConsumer[] all = new SimpleConsumer[consumers];
+
+            @Override
+            public void onProducerRtp(Producer from, RtpPacket rtp) {
+                if (all[0] == null) {
+                    fanOut.toArray(all);
+                }
+                for (SimpleConsumer consumer : all) {
+                    consumer.send(rtp);
+                }
+            }
+
+            @Override
+            public void onProducerPaused(Producer from) {}
+
+            @Override
+            public void onProducerResumed(Producer from) {}
+        };
+        producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
+                AppData.getDefaultInstance(), listener, System::nanoTime, PooledByteBufAllocator.DEFAULT);
+        for (int i = 0; i < consumers; i++) {
+            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
+            fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
+                    System::nanoTime, PooledByteBufAllocator.DEFAULT));
+        }
+        packet = PooledByteBufAllocator.DEFAULT.directBuffer(PACKET_LENGTH);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        packet.release();
+    }
+
+    /** Rebuilds the producer's incoming packet (the producer rewrites it in place) and forwards it. */
+    @Benchmark
+    public long forward() {
+        packet.clear();
+        packet.writeByte(0x90).writeByte(96).writeShort(sequenceNumber++).writeInt(sequenceNumber * 3000).writeInt(SSRC);
+        packet.writeShort(RtpPacket.ONE_BYTE_EXTENSION_PROFILE).writeShort(1);
+        packet.writeByte(ABS_SEND_TIME_ID << 4 | 2).writeMedium(0x123456);
+        packet.writerIndex(PACKET_LENGTH);
+        view.wrap(packet);
+        producer.receive(view);
+        return transport.sent;
+    }
+}

@@ -1,0 +1,165 @@
+package io.sluice.worker.control;
+
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.ConsumerCloseRequest;
+import io.sluice.api.v1.ConsumerCloseResponse;
+import io.sluice.api.v1.ConsumerDumpRequest;
+import io.sluice.api.v1.ConsumerDumpResponse;
+import io.sluice.api.v1.ConsumerGetStatsRequest;
+import io.sluice.api.v1.ConsumerGetStatsResponse;
+import io.sluice.api.v1.ConsumerPauseRequest;
+import io.sluice.api.v1.ConsumerPauseResponse;
+import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
+import io.sluice.api.v1.ConsumerRequestKeyFrameResponse;
+import io.sluice.api.v1.ConsumerResumeRequest;
+import io.sluice.api.v1.ConsumerResumeResponse;
+import io.sluice.api.v1.PlainTransportCloseRequest;
+import io.sluice.api.v1.PlainTransportCloseResponse;
+import io.sluice.api.v1.PlainTransportConnectRequest;
+import io.sluice.api.v1.PlainTransportConnectResponse;
+import io.sluice.api.v1.PlainTransportDumpRequest;
+import io.sluice.api.v1.PlainTransportDumpResponse;
+import io.sluice.api.v1.ProducerCloseRequest;
+import io.sluice.api.v1.ProducerCloseResponse;
+import io.sluice.api.v1.ProducerDumpRequest;
+import io.sluice.api.v1.ProducerDumpResponse;
+import io.sluice.api.v1.ProducerGetStatsRequest;
+import io.sluice.api.v1.ProducerGetStatsResponse;
+import io.sluice.api.v1.ProducerPauseRequest;
+import io.sluice.api.v1.ProducerPauseResponse;
+import io.sluice.api.v1.ProducerResumeRequest;
+import io.sluice.api.v1.ProducerResumeResponse;
+import io.sluice.api.v1.RouterCanConsumeRequest;
+import io.sluice.api.v1.RouterCanConsumeResponse;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportResponse;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportConsumeResponse;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.Worker;
+import io.sluice.worker.router.PlainTransport;
+import io.sluice.worker.router.Producer;
+import io.sluice.worker.router.SimpleConsumer;
+
+/**
+ * Handlers of router.createPlainTransport, router.canConsume, plainTransport.*, transport.produce,
+ * transport.consume, producer.* and consumer.*; on the worker's loop.
+ */
+final class MediaHandlers {
+
+    private MediaHandlers() {}
+
+    static Future<RouterCreatePlainTransportResponse> createPlainTransport(Worker worker,
+            RouterCreatePlainTransportRequest request) throws SluiceException {
+        Future<PlainTransport> created = worker.media().createPlainTransport(worker.router(request.getRouterId()), request);
+        Promise<RouterCreatePlainTransportResponse> reply = worker.loop().newPromise();
+        created.addListener((Future<PlainTransport> done) -> {
+            if (done.isSuccess()) {
+                reply.setSuccess(RouterCreatePlainTransportResponse.newBuilder().setTransport(done.getNow().info()).build());
+            } else {
+                reply.setFailure(done.cause());
+            }
+        });
+        return reply;
+    }
+
+    static PlainTransportConnectResponse connectPlainTransport(Worker worker, PlainTransportConnectRequest request)
+            throws SluiceException {
+        PlainTransport transport = worker.media().plainTransport(request.getTransportId());
+        transport.connect(request);
+        return PlainTransportConnectResponse.newBuilder().setTransport(transport.info()).build();
+    }
+
+    static PlainTransportCloseResponse closePlainTransport(Worker worker, PlainTransportCloseRequest request)
+            throws SluiceException {
+        worker.media().closePlainTransport(request.getTransportId());
+        return PlainTransportCloseResponse.getDefaultInstance();
+    }
+
+    static PlainTransportDumpResponse dumpPlainTransport(Worker worker, PlainTransportDumpRequest request)
+            throws SluiceException {
+        return worker.media().dumpPlainTransport(request.getTransportId());
+    }
+
+    static TransportProduceResponse produce(Worker worker, TransportProduceRequest request) throws SluiceException {
+        Producer producer = worker.media().produce(request);
+        return TransportProduceResponse.newBuilder().setProducerId(producer.id()).build();
+    }
+
+    static TransportConsumeResponse consume(Worker worker, TransportConsumeRequest request) throws SluiceException {
+        SimpleConsumer consumer = worker.media().consume(request);
+        return TransportConsumeResponse.newBuilder()
+                .setConsumerId(consumer.id())
+                .setKind(consumer.kind())
+                .setRtpParameters(consumer.rtpParameters())
+                .setProducerPaused(consumer.producerPaused())
+                .build();
+    }
+
+    static RouterCanConsumeResponse canConsume(Worker worker, RouterCanConsumeRequest request) throws SluiceException {
+        boolean can = worker.media().canConsume(worker.router(request.getRouterId()), request.getProducerId(),
+                request.getRtpCapabilities());
+        return RouterCanConsumeResponse.newBuilder().setCanConsume(can).build();
+    }
+
+    static ProducerPauseResponse pauseProducer(Worker worker, ProducerPauseRequest request) throws SluiceException {
+        worker.media().producer(request.getProducerId()).pause();
+        return ProducerPauseResponse.getDefaultInstance();
+    }
+
+    static ProducerResumeResponse resumeProducer(Worker worker, ProducerResumeRequest request) throws SluiceException {
+        worker.media().producer(request.getProducerId()).resume();
+        return ProducerResumeResponse.getDefaultInstance();
+    }
+
+    static ProducerCloseResponse closeProducer(Worker worker, ProducerCloseRequest request) throws SluiceException {
+        worker.media().closeProducer(request.getProducerId());
+        return ProducerCloseResponse.getDefaultInstance();
+    }
+
+    static ProducerDumpResponse dumpProducer(Worker worker, ProducerDumpRequest request) throws SluiceException {
+        return worker.media().dumpProducer(request.getProducerId());
+    }
+
+    static ProducerGetStatsResponse producerStats(Worker worker, ProducerGetStatsRequest request)
+            throws SluiceException {
+        return ProducerGetStatsResponse.newBuilder()
+                .setStats(worker.media().producerStats(request.getProducerId(), worker.clock().millis()))
+                .build();
+    }
+
+    static ConsumerPauseResponse pauseConsumer(Worker worker, ConsumerPauseRequest request) throws SluiceException {
+        worker.media().consumer(request.getConsumerId()).pause();
+        return ConsumerPauseResponse.getDefaultInstance();
+    }
+
+    static ConsumerResumeResponse resumeConsumer(Worker worker, ConsumerResumeRequest request) throws SluiceException {
+        worker.media().consumer(request.getConsumerId()).resume();
+        return ConsumerResumeResponse.getDefaultInstance();
+    }
+
+    static ConsumerCloseResponse closeConsumer(Worker worker, ConsumerCloseRequest request) throws SluiceException {
+        worker.media().closeConsumer(request.getConsumerId());
+        return ConsumerCloseResponse.getDefaultInstance();
+    }
+
+    static ConsumerRequestKeyFrameResponse requestKeyFrame(Worker worker, ConsumerRequestKeyFrameRequest request)
+            throws SluiceException {
+        worker.media().consumer(request.getConsumerId()).requestKeyFrame();
+        return ConsumerRequestKeyFrameResponse.getDefaultInstance();
+    }
+
+    static ConsumerDumpResponse dumpConsumer(Worker worker, ConsumerDumpRequest request) throws SluiceException {
+        return worker.media().dumpConsumer(request.getConsumerId());
+    }
+
+    static ConsumerGetStatsResponse consumerStats(Worker worker, ConsumerGetStatsRequest request)
+            throws SluiceException {
+        return ConsumerGetStatsResponse.newBuilder()
+                .setStats(worker.media().consumerStats(request.getConsumerId(), worker.clock().millis()))
+                .build();
+    }
+}

@@ -1,0 +1,331 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.PlainTransportConnectRequest;
+import io.sluice.api.v1.PlainTransportDumpResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.SrtpParameters;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.api.v1.TransportTuple;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.control.EventPublisher;
+import io.sluice.worker.net.PacketClassifier;
+import io.sluice.worker.net.RtcPacketSink;
+import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.srtp.SrtpReceiveContext;
+import io.sluice.worker.srtp.SrtpSendContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A plain RTP transport (mediasoup's PlainTransport): RTP and RTCP over a UDP port (RFC 5761
+ * multiplexing) or two, to a remote given by {@code plainTransport.connect} or learned from the
+ * first packet received (comedia). With SRTP on, the worker picks the key it sends with and the
+ * peer's key comes in connect (SDES-style, RFC 4568 §6.1 key||salt), since there is no DTLS.
+ * Everything runs on the router's loop.
+ */
+public final class PlainTransport implements MediaTransport, RtcPacketSink {
+
+    enum DropReason {
+        UNKNOWN_TUPLE, NOT_RTP_OR_RTCP, NO_SRTP_KEYS, SRTP_FAILED, NO_REMOTE;
+
+        String statsName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final String id;
+    private final Router router;
+    private final AppData appData;
+    private final EventLoop loop;
+    private final EventPublisher events;
+    private final boolean rtcpMux;
+    private final boolean comedia;
+    private final SrtpProfile srtpProfile;
+    private final SrtpParameters localSrtpParameters;
+    private final SrtpSendContext srtpSend;
+    private final long[] drops = new long[DropReason.values().length];
+    private RtcSocket rtpSocket;
+    private RtcSocket rtcpSocket;
+    private TransportMedia media;
+    private SrtpReceiveContext srtpReceive;
+    private InetSocketAddress remoteRtp;
+    private InetSocketAddress remoteRtcp;
+    private boolean connected;
+    private long packetsReceived;
+    private long packetsSent;
+    private boolean closed;
+    private Consumer<PlainTransport> onClosed = transport -> {};
+
+    /**
+     * @param srtpProfile null without SRTP
+     * @param localKeyAndSalt the key this transport protects with (taken over and wiped from here on)
+     */
+    PlainTransport(String id, Router router, AppData appData, EventLoop loop, EventPublisher events, boolean rtcpMux,
+            boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
+        this.id = id;
+        this.router = router;
+        this.appData = appData;
+        this.loop = loop;
+        this.events = events;
+        this.rtcpMux = rtcpMux;
+        this.comedia = comedia;
+        this.srtpProfile = srtpProfile;
+        if (srtpProfile != null) {
+            localSrtpParameters = SrtpParameters.newBuilder()
+                    .setCryptoSuite(PlainSrtp.toProto(srtpProfile))
+                    .setKeyBase64(java.util.Base64.getEncoder().encodeToString(localKeyAndSalt))
+                    .build();
+            srtpSend = new SrtpSendContext(srtpProfile, Arrays.copyOf(localKeyAndSalt, srtpProfile.keyLength()),
+                    Arrays.copyOfRange(localKeyAndSalt, srtpProfile.keyLength(), localKeyAndSalt.length));
+            Arrays.fill(localKeyAndSalt, (byte) 0);
+        } else {
+            localSrtpParameters = null;
+            srtpSend = null;
+        }
+    }
+
+    /** The bound sockets; {@code rtcpSocket} is null with rtcp-mux. */
+    void attachSockets(RtcSocket rtpSocket, RtcSocket rtcpSocket) {
+        this.rtpSocket = rtpSocket;
+        this.rtcpSocket = rtcpSocket;
+    }
+
+    void attachMedia(TransportMedia media) {
+        this.media = media;
+    }
+
+    void onClosed(Consumer<PlainTransport> hook) {
+        this.onClosed = hook;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * plainTransport.connect: the remote's address (unless comedia) and, with SRTP, the key the
+     * remote protects its packets with.
+     */
+    public void connect(PlainTransportConnectRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        if (connected) {
+            throw new SluiceException(ErrorCode.FAILED_PRECONDITION, "plain transport " + id + " is already connected");
+        }
+        InetSocketAddress rtp = null;
+        InetSocketAddress rtcp = null;
+        if (!comedia) {
+            if (request.getIp().isEmpty()) {
+                throw SluiceException.invalid("ip", "ip is required without comedia");
+            }
+            InetAddress ip = ListenInfos.parseIp(request.getIp(), "ip");
+            rtp = new InetSocketAddress(ip, checkPort(request.getPort(), "port"));
+            rtcp = rtcpMux ? rtp : new InetSocketAddress(ip, checkPort(request.getRtcpPort(), "rtcp_port"));
+        }
+        SrtpReceiveContext receive = null;
+        if (srtpProfile != null) {
+            if (!request.hasSrtpParameters()) {
+                throw SluiceException.invalid("srtp_parameters", "srtp_parameters are required: SRTP is enabled");
+            }
+            receive = PlainSrtp.receiveContext(request.getSrtpParameters(), "srtp_parameters");
+        }
+        connected = true;
+        srtpReceive = receive;
+        if (rtp != null) {
+            remoteRtp = rtp;
+            remoteRtcp = rtcp;
+        }
+    }
+
+    private static int checkPort(int port, String field) throws SluiceException {
+        if (port < 1 || port > 65535) {
+            throw SluiceException.invalid(field, field + " must be 1 to 65535, got " + Integer.toUnsignedString(port));
+        }
+        return port;
+    }
+
+    @Override
+    public void onRtcPacket(RtcSocket socket, ByteBuf packet, InetSocketAddress remote) {
+        assert loop.inEventLoop();
+        if (closed) {
+            return;
+        }
+        boolean onRtcpSocket = socket == rtcpSocket;
+        // RFC 5761 §4: RTCP packet types 200-207 fall where RTP payload types 72-79 would.
+        boolean rtcp = PacketClassifier.isRtcp(packet);
+        if (!rtcp && (onRtcpSocket || !PacketClassifier.isRtp(packet))) {
+            drops[DropReason.NOT_RTP_OR_RTCP.ordinal()]++;
+            return;
+        }
+        if (!acceptFrom(onRtcpSocket, rtcp, remote)) {
+            drops[DropReason.UNKNOWN_TUPLE.ordinal()]++;
+            return;
+        }
+        packetsReceived++;
+        if (srtpProfile != null) {
+            if (srtpReceive == null) {
+                drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
+                return;
+            }
+            if (!(rtcp ? srtpReceive.unprotectRtcp(packet) : srtpReceive.unprotectRtp(packet))) {
+                drops[DropReason.SRTP_FAILED.ordinal()]++;
+                return;
+            }
+        }
+        if (media == null) {
+            return;
+        }
+        if (rtcp) {
+            media.onRtcp(packet);
+        } else {
+            media.onRtp(packet);
+        }
+    }
+
+    /**
+     * With comedia the remote is learned from the first RTP packet on the RTP port (and from the
+     * first RTCP packet on a separate RTCP port); after that only it is heard. RTCP never fixes the
+     * RTP remote: senders such as ffmpeg send their first sender report from another socket.
+     */
+    private boolean acceptFrom(boolean onRtcpSocket, boolean rtcp, InetSocketAddress remote) {
+        if (onRtcpSocket) {
+            if (remoteRtcp == null && comedia) {
+                remoteRtcp = remote;
+            }
+            return remote.equals(remoteRtcp);
+        }
+        if (remoteRtp == null && comedia && !rtcp) {
+            remoteRtp = remote;
+            if (rtcpMux) {
+                remoteRtcp = remote;
+            }
+        }
+        return remote.equals(remoteRtp);
+    }
+
+    @Override
+    public void onRtcSocketClosed(RtcSocket socket) {
+        // UDP sockets close only with the transport.
+    }
+
+    @Override
+    public void sendRtp(ByteBuf packet) {
+        assert loop.inEventLoop();
+        send(packet, rtpSocket, remoteRtp, false);
+    }
+
+    @Override
+    public void sendRtcp(ByteBuf packet) {
+        assert loop.inEventLoop();
+        send(packet, rtcpMux ? rtpSocket : rtcpSocket, remoteRtcp, true);
+    }
+
+    private void send(ByteBuf packet, RtcSocket socket, InetSocketAddress remote, boolean rtcp) {
+        if (closed || remote == null || socket == null) {
+            drops[DropReason.NO_REMOTE.ordinal()]++;
+            packet.release();
+            return;
+        }
+        if (srtpSend != null && !(rtcp ? srtpSend.protectRtcp(packet) : srtpSend.protectRtp(packet))) {
+            packet.release();
+            return;
+        }
+        packetsSent++;
+        socket.send(packet, remote);
+    }
+
+    @Override
+    public int srtpOverhead() {
+        return srtpSend == null ? 0 : srtpSend.maxOverhead();
+    }
+
+    /** Closes the sockets; its producers and consumers close first (see WorkerMedia). Idempotent. */
+    void close(TransportClosed.Reason reason) {
+        assert loop.inEventLoop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (rtpSocket != null) {
+            rtpSocket.close();
+        }
+        if (rtcpSocket != null) {
+            rtcpSocket.close();
+        }
+        onClosed.accept(this);
+        events.emit(router.id(), "transport", id, "closed", Event.newBuilder()
+                .setTransportClosed(TransportClosed.newBuilder().setReason(reason)));
+    }
+
+    public PlainTransportInfo info() {
+        PlainTransportInfo.Builder info = PlainTransportInfo.newBuilder()
+                .setId(id)
+                .setTuple(tuple(rtpSocket, remoteRtp))
+                .setRtcpMux(rtcpMux)
+                .setComedia(comedia);
+        if (!rtcpMux && rtcpSocket != null) {
+            info.setRtcpTuple(tuple(rtcpSocket, remoteRtcp));
+        }
+        if (localSrtpParameters != null) {
+            info.setSrtpParameters(localSrtpParameters);
+        }
+        return info.build();
+    }
+
+    private static TransportTuple tuple(RtcSocket socket, InetSocketAddress remote) {
+        TransportTuple.Builder tuple = TransportTuple.newBuilder().setProtocol(TransportProtocol.UDP);
+        if (socket != null && socket.localAddress() != null) {
+            tuple.setLocalAddress(socket.localAddress().getAddress().getHostAddress())
+                    .setLocalPort(socket.localAddress().getPort());
+        }
+        if (remote != null) {
+            tuple.setRemoteAddress(remote.getAddress().getHostAddress()).setRemotePort(remote.getPort());
+        }
+        return tuple.build();
+    }
+
+    PlainTransportDumpResponse.Builder dump() {
+        PlainTransportDumpResponse.Builder dump = PlainTransportDumpResponse.newBuilder()
+                .setTransport(info())
+                .setRouterId(router.id())
+                .setAppData(appData)
+                .setPacketsReceived(packetsReceived)
+                .setPacketsSent(packetsSent);
+        for (DropReason reason : DropReason.values()) {
+            if (drops[reason.ordinal()] > 0) {
+                dump.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+            }
+        }
+        if (srtpReceive != null) {
+            putIfPositive(dump, "srtp_auth_failed", srtpReceive.authenticationFailures());
+            putIfPositive(dump, "srtp_replay", srtpReceive.replayedPackets());
+        }
+        return dump;
+    }
+
+    private static void putIfPositive(PlainTransportDumpResponse.Builder dump, String name, long count) {
+        if (count > 0) {
+            dump.putDroppedPackets(name, count);
+        }
+    }
+}

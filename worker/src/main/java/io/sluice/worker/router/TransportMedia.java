@@ -1,0 +1,144 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.worker.rtcp.FeedbackPsFir;
+import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.RtcpCompoundIterator;
+import io.sluice.worker.rtcp.RtcpHeader;
+import io.sluice.worker.rtp.RtpPacket;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The producers and consumers of one transport, and where its decrypted packets go: RTP to the
+ * producer whose stream has the packet's SSRC, RTCP key-frame requests (PLI, FIR) to the consumer
+ * they name. Lives on the router's loop; the arrays the media path scans are rebuilt when an
+ * entity is added or removed, so a packet costs no allocation.
+ */
+final class TransportMedia implements WebRtcTransport.MediaListener {
+
+    private final MediaTransport transport;
+    private final Map<String, Producer> producers = new LinkedHashMap<>();
+    private final Map<String, SimpleConsumer> consumers = new LinkedHashMap<>();
+    private final RtpPacket rtp = new RtpPacket();
+    private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
+    private Producer[] producerArray = new Producer[0];
+    private SimpleConsumer[] consumerArray = new SimpleConsumer[0];
+    private long unknownSsrcPackets;
+    private long malformedPackets;
+
+    TransportMedia(MediaTransport transport) {
+        this.transport = transport;
+    }
+
+    MediaTransport transport() {
+        return transport;
+    }
+
+    void addProducer(Producer producer) {
+        producers.put(producer.id(), producer);
+        producerArray = producers.values().toArray(new Producer[0]);
+    }
+
+    void removeProducer(Producer producer) {
+        producers.remove(producer.id());
+        producerArray = producers.values().toArray(new Producer[0]);
+    }
+
+    void addConsumer(SimpleConsumer consumer) {
+        consumers.put(consumer.id(), consumer);
+        consumerArray = consumers.values().toArray(new SimpleConsumer[0]);
+    }
+
+    void removeConsumer(SimpleConsumer consumer) {
+        consumers.remove(consumer.id());
+        consumerArray = consumers.values().toArray(new SimpleConsumer[0]);
+    }
+
+    Collection<Producer> producers() {
+        return Collections.unmodifiableCollection(producers.values());
+    }
+
+    Collection<SimpleConsumer> consumers() {
+        return Collections.unmodifiableCollection(consumers.values());
+    }
+
+    /** Whether a producer of this transport already receives {@code ssrc} (as a stream or its RTX). */
+    boolean receivesSsrc(long ssrc) {
+        for (Producer producer : producerArray) {
+            if (producer.hasSsrc(ssrc)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long unknownSsrcPackets() {
+        return unknownSsrcPackets;
+    }
+
+    long malformedPackets() {
+        return malformedPackets;
+    }
+
+    @Override
+    public void onRtp(WebRtcTransport from, ByteBuf packet) {
+        onRtp(packet);
+    }
+
+    @Override
+    public void onRtcp(WebRtcTransport from, ByteBuf packet) {
+        onRtcp(packet);
+    }
+
+    /** One decrypted RTP packet, in the socket's buffer (which the socket releases). */
+    void onRtp(ByteBuf packet) {
+        if (!rtp.wrap(packet)) {
+            malformedPackets++;
+            return;
+        }
+        for (Producer producer : producerArray) {
+            if (producer.receive(rtp)) {
+                return;
+            }
+        }
+        unknownSsrcPackets++;
+    }
+
+    /**
+     * One decrypted RTCP compound. Key-frame requests (RFC 4585 §6.3.1 PLI; RFC 5104 §4.3.1 FIR,
+     * whose FCI entries name the SSRCs) reach the consumer sending that SSRC; the rest waits for
+     * the RTCP issue (receiver reports, NACK, REMB, transport-cc).
+     */
+    void onRtcp(ByteBuf packet) {
+        rtcp.reset(packet);
+        while (rtcp.next()) {
+            if (rtcp.packetType() != RtcpHeader.TYPE_PSFB || rtcp.packetLength() < 12) {
+                continue;
+            }
+            int offset = rtcp.offset();
+            if (rtcp.count() == FeedbackPsPli.FMT) {
+                requestKeyFrame(packet.getUnsignedInt(offset + 8));
+            } else if (rtcp.count() == FeedbackPsFir.FMT) {
+                for (int entry = offset + 12; entry + FeedbackPsFir.ENTRY_LENGTH <= offset + rtcp.packetLength();
+                        entry += FeedbackPsFir.ENTRY_LENGTH) {
+                    requestKeyFrame(packet.getUnsignedInt(entry));
+                }
+            }
+        }
+        if (rtcp.isMalformed()) {
+            malformedPackets++;
+        }
+    }
+
+    private void requestKeyFrame(long mediaSsrc) {
+        for (SimpleConsumer consumer : consumerArray) {
+            if (consumer.ssrc() == mediaSsrc) {
+                consumer.onKeyFrameRequested();
+                return;
+            }
+        }
+    }
+}

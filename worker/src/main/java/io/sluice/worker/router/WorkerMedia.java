@@ -1,0 +1,444 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.ConsumerClosed;
+import io.sluice.api.v1.ConsumerProducerClosed;
+import io.sluice.api.v1.ConsumerProducerPaused;
+import io.sluice.api.v1.ConsumerProducerResumed;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PlainTransportDumpResponse;
+import io.sluice.api.v1.ProducerClosed;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.control.EventPublisher;
+import io.sluice.worker.net.SocketBinder;
+import io.sluice.worker.net.UdpRtcSocket;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.srtp.SrtpProfile;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The media entities of one worker: plain transports, producers and consumers by id, and the
+ * media side of every transport that has any. It creates them (checking everything before anything
+ * exists, so a refused request leaves nothing behind) and closes them in order: a producer's
+ * consumers before it, a transport's producers and consumers before it. On the worker's loop.
+ */
+public final class WorkerMedia {
+
+    private final EventLoop loop;
+    private final EventPublisher events;
+    private final RtcResources resources;
+    private final Function<String, WebRtcTransport> webRtcTransports;
+    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final RandomGenerator random = new SecureRandom();
+    private final Map<String, PlainTransport> plainTransports = new HashMap<>();
+    private final Map<String, Producer> producers = new HashMap<>();
+    private final Map<String, SimpleConsumer> consumers = new HashMap<>();
+    private final Map<String, TransportMedia> transportMedia = new HashMap<>();
+
+    /** @param webRtcTransports the worker's live WebRTC transport by id, or null */
+    public WorkerMedia(EventLoop loop, EventPublisher events, RtcResources resources,
+            Function<String, WebRtcTransport> webRtcTransports) {
+        this.loop = loop;
+        this.events = events;
+        this.resources = resources;
+        this.webRtcTransports = webRtcTransports;
+    }
+
+    public int plainTransportCount() {
+        return plainTransports.size();
+    }
+
+    public int producerCount() {
+        return producers.size();
+    }
+
+    public int consumerCount() {
+        return consumers.size();
+    }
+
+    /** The router's media graph, made on first use. */
+    public RouterMedia routerMedia(Router router) {
+        RouterMedia media = router.media();
+        if (media == null) {
+            media = new RouterMedia(this, router);
+            router.attachMedia(media);
+        }
+        return media;
+    }
+
+    // ---- plain transports ----
+
+    /** router.createPlainTransport: binds its port(s); nothing is kept if one fails. */
+    public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        boolean rtcpMux = !request.hasRtcpMux() || request.getRtcpMux();
+        ListenInfos.Resolved rtpInfo = resolveUdp(request.getListenInfo(), "listen_info");
+        ListenInfos.Resolved rtcpInfo = rtcpMux ? null : resolveUdp(
+                request.hasRtcpListenInfo() ? request.getRtcpListenInfo()
+                        : TransportListenInfo.newBuilder().setIp(rtpInfo.ip().getHostAddress()).build(),
+                "rtcp_listen_info");
+        SrtpProfile profile = request.getEnableSrtp()
+                ? PlainSrtp.profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
+        PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, request.getAppData(), loop,
+                events, rtcpMux, request.getComedia(), profile, profile == null ? null : PlainSrtp.newKeyAndSalt(profile));
+        Promise<PlainTransport> created = loop.newPromise();
+        SocketBinder binder = new SocketBinder(loop);
+        UdpRtcSocket.Handler rtpHandler = UdpRtcSocket.handler(transport);
+        binder.bindUdp(rtpInfo.ip(), rtpInfo.port(), rtpInfo.range(), rtpHandler).addListener((Future<Channel> rtp) -> {
+            if (!rtp.isSuccess()) {
+                created.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                        "listen_info: " + rtp.cause().getMessage()));
+                return;
+            }
+            if (rtcpInfo == null) {
+                finishPlainTransport(router, transport, rtpHandler, null, created);
+                return;
+            }
+            UdpRtcSocket.Handler rtcpHandler = UdpRtcSocket.handler(transport);
+            binder.bindUdp(rtcpInfo.ip(), rtcpInfo.port(), rtcpInfo.range(), rtcpHandler).addListener(
+                    (Future<Channel> rtcp) -> {
+                        if (!rtcp.isSuccess()) {
+                            rtp.getNow().close();
+                            created.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                                    "rtcp_listen_info: " + rtcp.cause().getMessage()));
+                            return;
+                        }
+                        finishPlainTransport(router, transport, rtpHandler, rtcpHandler, created);
+                    });
+        });
+        return created;
+    }
+
+    private ListenInfos.Resolved resolveUdp(TransportListenInfo info, String field) throws SluiceException {
+        if (info.getProtocol() == TransportProtocol.TCP) {
+            throw SluiceException.unsupported(field + ".protocol", "plain transports are UDP only");
+        }
+        return ListenInfos.resolve(List.of(info.toBuilder().setProtocol(TransportProtocol.UDP).build()),
+                true, false, resources, field).get(0);
+    }
+
+    private void finishPlainTransport(Router router, PlainTransport transport, UdpRtcSocket.Handler rtp,
+            UdpRtcSocket.Handler rtcp, Promise<PlainTransport> created) {
+        transport.attachSockets(rtp.socket(), rtcp == null ? null : rtcp.socket());
+        if (router.closed()) {
+            transport.attachSockets(null, null);
+            rtp.socket().close();
+            if (rtcp != null) {
+                rtcp.socket().close();
+            }
+            created.setFailure(SluiceException.notFound("router", router.id()));
+            return;
+        }
+        plainTransports.put(transport.id(), transport);
+        routerMedia(router).addPlainTransport(transport);
+        transport.attachMedia(media(transport));
+        transport.onClosed(closed -> {
+            plainTransports.remove(closed.id());
+            routerMedia(closed.router()).removePlainTransport(closed);
+        });
+        created.setSuccess(transport);
+    }
+
+    public PlainTransport plainTransport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        PlainTransport transport = plainTransports.get(transportId);
+        if (transport == null) {
+            throw SluiceException.notFound("plain transport", transportId);
+        }
+        return transport;
+    }
+
+    public void closePlainTransport(String transportId) throws SluiceException {
+        PlainTransport transport = plainTransport(transportId);
+        closeTransportMedia(transport, ProducerClosed.Reason.TRANSPORT_CLOSED, ConsumerClosed.Reason.TRANSPORT_CLOSED);
+        transport.close(TransportClosed.Reason.REQUESTED);
+    }
+
+    public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
+        PlainTransport transport = plainTransport(transportId);
+        TransportMedia media = media(transport);
+        PlainTransportDumpResponse.Builder dump = transport.dump();
+        if (media.unknownSsrcPackets() > 0) {
+            dump.putDroppedPackets("unknown_ssrc", media.unknownSsrcPackets());
+        }
+        if (media.malformedPackets() > 0) {
+            dump.putDroppedPackets("malformed", media.malformedPackets());
+        }
+        return dump
+                .addAllProducerIds(media.producers().stream().map(Producer::id).toList())
+                .addAllConsumerIds(media.consumers().stream().map(SimpleConsumer::id).toList())
+                .build();
+    }
+
+    /** A WebRTC or plain transport by id, or NOT_FOUND. */
+    public MediaTransport transport(String transportId) throws SluiceException {
+        PlainTransport plain = plainTransports.get(transportId);
+        if (plain != null) {
+            return plain;
+        }
+        WebRtcTransport webRtc = webRtcTransports.apply(transportId);
+        if (webRtc == null) {
+            throw SluiceException.notFound("transport", transportId);
+        }
+        return webRtc;
+    }
+
+    private TransportMedia media(MediaTransport transport) {
+        return transportMedia.computeIfAbsent(transport.id(), id -> {
+            TransportMedia media = new TransportMedia(transport);
+            if (transport instanceof WebRtcTransport webRtc) {
+                webRtc.setMediaListener(media);
+            }
+            return media;
+        });
+    }
+
+    /** The ids of a transport's producers and consumers, for its dump. */
+    public List<String> producerIds(String transportId) {
+        TransportMedia media = transportMedia.get(transportId);
+        return media == null ? List.of() : media.producers().stream().map(Producer::id).toList();
+    }
+
+    public List<String> consumerIds(String transportId) {
+        TransportMedia media = transportMedia.get(transportId);
+        return media == null ? List.of() : media.consumers().stream().map(SimpleConsumer::id).toList();
+    }
+
+    /** A WebRTC transport closed (the worker calls this): its producers and consumers close with it. */
+    public void onWebRtcTransportClosed(WebRtcTransport transport) {
+        closeTransportMedia(transport, ProducerClosed.Reason.TRANSPORT_CLOSED, ConsumerClosed.Reason.TRANSPORT_CLOSED);
+    }
+
+    private void closeTransportMedia(MediaTransport transport, ProducerClosed.Reason producerReason,
+            ConsumerClosed.Reason consumerReason) {
+        TransportMedia media = transportMedia.remove(transport.id());
+        if (media == null) {
+            return;
+        }
+        for (SimpleConsumer consumer : List.copyOf(media.consumers())) {
+            closeConsumer(consumer, consumerReason);
+        }
+        for (Producer producer : List.copyOf(media.producers())) {
+            closeProducer(producer, producerReason, media);
+        }
+    }
+
+    void closeRouterMedia(RouterMedia routerMedia) {
+        Router router = routerMedia.router();
+        for (String transportId : List.copyOf(transportMedia.keySet())) {
+            TransportMedia media = transportMedia.get(transportId);
+            if (media != null && media.transport().router() == router) {
+                closeTransportMedia(media.transport(), ProducerClosed.Reason.ROUTER_CLOSED,
+                        ConsumerClosed.Reason.ROUTER_CLOSED);
+            }
+        }
+        for (PlainTransport transport : List.copyOf(routerMedia.plainTransports())) {
+            transport.close(TransportClosed.Reason.ROUTER_CLOSED);
+        }
+    }
+
+    // ---- producers ----
+
+    /**
+     * transport.produce: validates the parameters and maps them onto the router before anything
+     * is created; a refusal leaves no producer behind.
+     */
+    public Producer produce(TransportProduceRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        MediaTransport transport = transport(request.getTransportId());
+        Router router = transport.router();
+        MediaKind kind = request.getKind();
+        if (kind != MediaKind.AUDIO && kind != MediaKind.VIDEO) {
+            throw SluiceException.invalid("kind", "kind must be AUDIO or VIDEO");
+        }
+        RtpParameters parameters = Ortc.validateRtpParameters(request.getRtpParameters());
+        String prefix = kind == MediaKind.AUDIO ? "audio/" : "video/";
+        for (int i = 0; i < parameters.getCodecsCount(); i++) {
+            RtpCodecParameters codec = parameters.getCodecs(i);
+            if (!codec.getMimeType().toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+                throw SluiceException.invalid("rtp_parameters.codecs[" + i + "].mime_type",
+                        codec.getMimeType() + " is not a " + prefix + " codec");
+            }
+        }
+        TransportMedia media = media(transport);
+        for (int i = 0; i < parameters.getEncodingsCount(); i++) {
+            RtpEncodingParameters encoding = parameters.getEncodings(i);
+            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.getSsrc()))) {
+                throw new SluiceException(ErrorCode.ALREADY_EXISTS, "ssrc " + Integer.toUnsignedString(encoding.getSsrc())
+                        + " is already received by another producer of this transport",
+                        "rtp_parameters.encodings[" + i + "].ssrc");
+            }
+        }
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
+        RouterMedia routerMedia = routerMedia(router);
+        Producer producer = new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping,
+                consumable, request.getPaused(), request.getAppData(), routerMedia, resources.monotonicMillis(),
+                allocator);
+        producers.put(producer.id(), producer);
+        routerMedia.addProducer(producer);
+        media.addProducer(producer);
+        return producer;
+    }
+
+    public Producer producer(String producerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Producer producer = producers.get(producerId);
+        if (producer == null) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return producer;
+    }
+
+    public void closeProducer(String producerId) throws SluiceException {
+        Producer producer = producer(producerId);
+        closeProducer(producer, ProducerClosed.Reason.REQUESTED, transportMedia.get(producer.transport().id()));
+    }
+
+    /** Closes the producer's consumers ("producerclose", then "closed"), then the producer ("closed"). */
+    private void closeProducer(Producer producer, ProducerClosed.Reason reason, TransportMedia media) {
+        if (producers.remove(producer.id()) == null) {
+            return;
+        }
+        RouterMedia routerMedia = routerMedia(producer.transport().router());
+        for (SimpleConsumer consumer : routerMedia.consumersOf(producer)) {
+            events.emit(routerId(consumer), "consumer", consumer.id(), "producerclose",
+                    Event.newBuilder().setConsumerProducerClosed(ConsumerProducerClosed.getDefaultInstance()));
+            closeConsumer(consumer, ConsumerClosed.Reason.PRODUCER_CLOSED);
+        }
+        routerMedia.removeProducer(producer);
+        if (media != null) {
+            media.removeProducer(producer);
+        }
+        events.emit(producer.transport().router().id(), "producer", producer.id(), "closed",
+                Event.newBuilder().setProducerClosed(ProducerClosed.newBuilder().setReason(reason)));
+    }
+
+    public io.sluice.api.v1.ProducerDumpResponse dumpProducer(String producerId) throws SluiceException {
+        Producer producer = producer(producerId);
+        return producer.dump()
+                .addAllConsumerIds(routerMedia(producer.transport().router()).consumersOf(producer).stream()
+                        .map(SimpleConsumer::id).toList())
+                .build();
+    }
+
+    public io.sluice.api.v1.ProducerStats producerStats(String producerId, long nowMs) throws SluiceException {
+        return producer(producerId).stats(nowMs);
+    }
+
+    // ---- consumers ----
+
+    /** router.canConsume */
+    public boolean canConsume(Router router, String producerId, RtpCapabilities capabilities) throws SluiceException {
+        Producer producer = producer(producerId);
+        if (producer.transport().router() != router) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return Ortc.canConsume(producer.consumableRtpParameters(), capabilities);
+    }
+
+    /** transport.consume: parameters are negotiated before anything is created. */
+    public SimpleConsumer consume(TransportConsumeRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        MediaTransport transport = transport(request.getTransportId());
+        Producer producer = producers.get(request.getProducerId());
+        if (producer == null || producer.transport().router() != transport.router()) {
+            throw SluiceException.notFound("producer", request.getProducerId());
+        }
+        if (!request.hasRtpCapabilities()) {
+            throw SluiceException.invalid("rtp_capabilities", "rtp_capabilities are required");
+        }
+        RtpParameters consumable = producer.consumableRtpParameters();
+        if (!Ortc.canConsume(consumable, request.getRtpCapabilities())) {
+            throw SluiceException.unsupported("rtp_capabilities",
+                    "the endpoint cannot receive any media codec of producer " + producer.id());
+        }
+        if (consumable.getEncodingsCount() != 1) {
+            throw SluiceException.unsupported("producer_id",
+                    "producer " + producer.id() + " has " + consumable.getEncodingsCount()
+                            + " encodings; simulcast and SVC consumers are not available yet");
+        }
+        // No retransmission buffer yet: RTX and NACK are left out of what the endpoint is told.
+        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
+                false, random);
+        SimpleConsumer consumer = new SimpleConsumer(UUID.randomUUID().toString(), producer, transport, parameters,
+                request.getPaused(), request.getAppData(), resources.monotonicMillis(), allocator);
+        consumers.put(consumer.id(), consumer);
+        routerMedia(transport.router()).addConsumer(consumer);
+        media(transport).addConsumer(consumer);
+        return consumer;
+    }
+
+    public SimpleConsumer consumer(String consumerId) throws SluiceException {
+        assert loop.inEventLoop();
+        SimpleConsumer consumer = consumers.get(consumerId);
+        if (consumer == null) {
+            throw SluiceException.notFound("consumer", consumerId);
+        }
+        return consumer;
+    }
+
+    public void closeConsumer(String consumerId) throws SluiceException {
+        closeConsumer(consumer(consumerId), ConsumerClosed.Reason.REQUESTED);
+    }
+
+    private void closeConsumer(SimpleConsumer consumer, ConsumerClosed.Reason reason) {
+        if (consumers.remove(consumer.id()) == null) {
+            return;
+        }
+        routerMedia(consumer.transport().router()).removeConsumer(consumer);
+        TransportMedia media = transportMedia.get(consumer.transport().id());
+        if (media != null) {
+            media.removeConsumer(consumer);
+        }
+        events.emit(routerId(consumer), "consumer", consumer.id(), "closed",
+                Event.newBuilder().setConsumerClosed(ConsumerClosed.newBuilder().setReason(reason)));
+    }
+
+    public io.sluice.api.v1.ConsumerDumpResponse dumpConsumer(String consumerId) throws SluiceException {
+        return consumer(consumerId).dump();
+    }
+
+    public io.sluice.api.v1.ConsumerStats consumerStats(String consumerId, long nowMs) throws SluiceException {
+        return consumer(consumerId).stats(nowMs);
+    }
+
+    void emitProducerPaused(SimpleConsumer consumer) {
+        events.emit(routerId(consumer), "consumer", consumer.id(), "producerpause",
+                Event.newBuilder().setConsumerProducerPaused(ConsumerProducerPaused.getDefaultInstance()));
+    }
+
+    void emitProducerResumed(SimpleConsumer consumer) {
+        events.emit(routerId(consumer), "consumer", consumer.id(), "producerresume",
+                Event.newBuilder().setConsumerProducerResumed(ConsumerProducerResumed.getDefaultInstance()));
+    }
+
+    private static String routerId(SimpleConsumer consumer) {
+        return consumer.transport().router().id();
+    }
+}
