@@ -1,7 +1,5 @@
 package io.sluice.worker.control;
 
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.ConsumerCloseRequest;
 import io.sluice.api.v1.ConsumerCloseResponse;
 import io.sluice.api.v1.ConsumerDumpRequest;
@@ -43,6 +41,7 @@ import io.sluice.worker.Worker;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.SimpleConsumer;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Handlers of router.createPlainTransport, router.canConsume, plainTransport.*, transport.produce,
@@ -52,18 +51,10 @@ final class MediaHandlers {
 
     private MediaHandlers() {}
 
-    static Future<RouterCreatePlainTransportResponse> createPlainTransport(Worker worker,
+    static CompletionStage<RouterCreatePlainTransportResponse> createPlainTransport(Worker worker,
             RouterCreatePlainTransportRequest request) throws SluiceException {
-        Future<PlainTransport> created = worker.media().createPlainTransport(worker.router(request.getRouterId()), request);
-        Promise<RouterCreatePlainTransportResponse> reply = worker.loop().newPromise();
-        created.addListener((Future<PlainTransport> done) -> {
-            if (done.isSuccess()) {
-                reply.setSuccess(RouterCreatePlainTransportResponse.newBuilder().setTransport(done.getNow().info()).build());
-            } else {
-                reply.setFailure(done.cause());
-            }
-        });
-        return reply;
+        return TransportHandlers.map(worker.media().createPlainTransport(worker.router(request.getRouterId()), request),
+                transport -> RouterCreatePlainTransportResponse.newBuilder().setTransport(transport.info()).build());
     }
 
     static PlainTransportConnectResponse connectPlainTransport(Worker worker, PlainTransportConnectRequest request)

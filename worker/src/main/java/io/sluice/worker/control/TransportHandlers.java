@@ -31,7 +31,7 @@ final class TransportHandlers {
     private TransportHandlers() {}
 
     /** The reply made from {@code created}, completed on the loop (where Netty runs the listener), or its failure. */
-    private static <T, R> CompletionStage<R> map(Future<T> created, Function<T, R> reply) {
+    static <T, R> CompletionStage<R> map(Future<T> created, Function<T, R> reply) {
         CompletableFuture<R> mapped = new CompletableFuture<>();
         created.addListener((Future<T> done) -> {
             if (done.isSuccess()) {
