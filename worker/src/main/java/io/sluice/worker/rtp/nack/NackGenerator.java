@@ -57,6 +57,8 @@ public final class NackGenerator {
     private boolean started;
     private long highest;
     private long rttMs = DEFAULT_RTT_MS;
+    /** No NACK is due before this (it may be early, never late): most packets skip the scan. */
+    private long earliestDueMs = Long.MAX_VALUE;
     private long nacksRequested;
     private long recovered;
     private long givenUp;
@@ -104,10 +106,18 @@ public final class NackGenerator {
             return;
         }
         long now = monotonicMillis.getAsLong();
+        if (now < earliestDueMs) {
+            return;
+        }
         int count = 0;
+        long nextDue = Long.MAX_VALUE;
         for (int i = 0; i < size; i++) {
             int slot = slot(i);
-            if (!live[slot] || dueAtMs[slot] > now) {
+            if (!live[slot]) {
+                continue;
+            }
+            if (dueAtMs[slot] > now) {
+                nextDue = Math.min(nextDue, dueAtMs[slot]);
                 continue;
             }
             batch[count++] = (int) (missing[slot] & 0xFFFF);
@@ -118,8 +128,11 @@ public final class NackGenerator {
                 live[slot] = false;
                 liveCount--;
                 givenUp++;
+            } else {
+                nextDue = Math.min(nextDue, dueAtMs[slot]);
             }
         }
+        earliestDueMs = nextDue;
         compact();
         if (count > 0) {
             nacksRequested += count;
@@ -174,6 +187,7 @@ public final class NackGenerator {
         size = 0;
         liveCount = 0;
         started = false;
+        earliestDueMs = Long.MAX_VALUE;
     }
 
     /** RFC 3550 §A.1: the extended sequence number nearest to the highest seen. */
@@ -208,6 +222,7 @@ public final class NackGenerator {
             live[slot] = true;
             liveCount++;
         }
+        earliestDueMs = Math.min(earliestDueMs, now + REORDER_DELAY_MS);
         if (overflowed) {
             requestKeyFrame();
         }
