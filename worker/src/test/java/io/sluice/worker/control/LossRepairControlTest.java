@@ -78,7 +78,13 @@ class LossRepairControlTest {
     private static final int VIDEO_PT = 101;
     private static final int RTX_PT = 102;
     private static final int PACKETS = 200;
-    private static final Set<Integer> DROPPED = Set.of(20, 21, 22, 90, 150);
+    /**
+     * Dropped once each on the way to the worker. 199 is the last gap: the sender goes quiet after
+     * 200, so only the worker's NACK timer can ask for it.
+     */
+    private static final Set<Integer> DROPPED = Set.of(20, 21, 22, 90, 150, 199);
+    /** Its first RTX is dropped too: the worker must ask again one RTT later. */
+    private static final int RTX_LOST_ONCE = 90;
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;
@@ -272,12 +278,17 @@ class LossRepairControlTest {
         DatagramSocket relay = socket();
         InetSocketAddress worker = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
         Set<Integer> droppedOnce = ConcurrentHashMap.newKeySet();
+        AtomicInteger rtxDropped = new AtomicInteger();
         onDatagrams("relay", relay, (datagram, from) -> {
             if (from.getPort() == sender.getLocalPort()) {
                 ByteBuffer packet = ByteBuffer.wrap(datagram);
                 int sequenceNumber = packet.getShort(2) & 0xFFFF;
                 if (!isRtcp(datagram) && packet.getInt(8) == VIDEO_SSRC && DROPPED.contains(sequenceNumber)
                         && droppedOnce.add(sequenceNumber)) {
+                    return;
+                }
+                if (!isRtcp(datagram) && packet.getInt(8) == RTX_SSRC
+                        && (packet.getShort(12) & 0xFFFF) == RTX_LOST_ONCE && rtxDropped.getAndIncrement() == 0) {
                     return;
                 }
                 relay.send(new DatagramPacket(datagram, datagram.length, worker));
@@ -312,6 +323,8 @@ class LossRepairControlTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(received.keySet()).isEqualTo(all));
         assertThat(droppedOnce).isEqualTo(DROPPED);
         assertThat(Set.copyOf(nacked)).as("the worker NACKed exactly what the relay dropped").isEqualTo(DROPPED);
+        assertThat(nacked.stream().filter(lost -> lost == RTX_LOST_ONCE).count())
+                .as("NACKed again when its first RTX was lost").isGreaterThanOrEqualTo(2);
         assertThat(duplicates).as("each sequence number reaches the consumer's receiver once").hasValue(0);
         for (int sequenceNumber : all) {
             assertThat(received.get(sequenceNumber)).as("payload of %d", sequenceNumber).isEqualTo(payload(sequenceNumber));
