@@ -94,10 +94,18 @@ public class ForwardingBenchmark {
     @Param({"1", "10"})
     public int consumers;
 
+    /**
+     * With generic NACK negotiated on both sides: the producer's NackGenerator sees every packet
+     * and each consumer keeps a copy of what it sends in its RetransmissionBuffer.
+     */
+    @Param({"false", "true"})
+    public boolean nack;
+
     private final DiscardingTransport transport = new DiscardingTransport();
     private final RtpPacket view = new RtpPacket();
     private ByteBuf packet;
     private Producer producer;
+    private final java.util.List<SimpleConsumer> created = new java.util.ArrayList<>();
     private int sequenceNumber;
 
     @Setup(Level.Trial)
@@ -105,7 +113,10 @@ public class ForwardingBenchmark {
         RtpCapabilities router = Ortc.generateRouterRtpCapabilities(java.util.List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
         RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
-                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000))
+                .addCodecs(nack
+                        ? RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000)
+                                .addRtcpFeedback(io.sluice.api.v1.RtcpFeedback.newBuilder().setType("nack"))
+                        : RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000))
                 .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
                         .setUri(RtpHeaderExtensionUris.ABS_SEND_TIME).setId(ABS_SEND_TIME_ID))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(SSRC))
@@ -135,17 +146,20 @@ public class ForwardingBenchmark {
         };
         producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
                 AppData.getDefaultInstance(), listener, System::nanoTime, PooledByteBufAllocator.DEFAULT);
+        created.clear();
         for (int i = 0; i < consumers; i++) {
-            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
+            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, nack, new SplittableRandom(i));
             fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
                     System::nanoTime, PooledByteBufAllocator.DEFAULT));
         }
+        created.addAll(fanOut);
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(PACKET_LENGTH);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         packet.release();
+        created.forEach(SimpleConsumer::close);
     }
 
     /** Rebuilds the producer's incoming packet (the producer rewrites it in place) and forwards it. */

@@ -59,13 +59,15 @@ public final class Producer {
     private final int ridExtensionId;
     private final int midExtensionId;
     private final long[] drops = new long[DropReason.values().length];
+    /** NACKs towards the sender and RTX restoration. */
+    private final ProducerLossRepair lossRepair;
     private boolean paused;
     private long packetsReceived;
     private long bytesReceived;
     private long keyFrameRequestsSent;
 
     enum DropReason {
-        UNKNOWN_PAYLOAD_TYPE, RTX_NOT_SUPPORTED_YET, PAUSED;
+        UNKNOWN_PAYLOAD_TYPE, RTX_UNUSABLE, RTX_UNREQUESTED, PAUSED;
 
         String statsName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -120,6 +122,8 @@ public final class Producer {
                 }
             }
         }
+        this.lossRepair = new ProducerLossRepair(transport, allocator, rtpParameters, streamSsrcs, rtxSsrcs,
+                monotonicMillis, this::requestKeyFrame);
         this.ridExtensionId = rid;
         this.midExtensionId = rtpParameters.getMid().isEmpty() ? 0 : mid;
     }
@@ -164,18 +168,27 @@ public final class Producer {
      */
     boolean receive(RtpPacket packet) {
         int stream = streamOf(packet);
+        boolean fromRtx = false;
         if (stream < 0) {
-            if (isRtx(packet.ssrc())) {
-                drops[DropReason.RTX_NOT_SUPPORTED_YET.ordinal()]++;
+            stream = lossRepair.restoreRtx(packet);
+            if (stream == ProducerLossRepair.NOT_RTX) {
+                return false;
+            }
+            if (stream == ProducerLossRepair.UNUSABLE_RTX) {
+                drops[DropReason.RTX_UNUSABLE.ordinal()]++;
                 return true;
             }
-            return false;
+            fromRtx = true;
         }
         packetsReceived++;
         bytesReceived += packet.length();
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             drops[DropReason.UNKNOWN_PAYLOAD_TYPE.ordinal()]++;
+            return true;
+        }
+        if (!lossRepair.onPacket(stream, packet.sequenceNumber(), fromRtx)) {
+            drops[DropReason.RTX_UNREQUESTED.ordinal()]++;
             return true;
         }
         if (paused) {
@@ -220,15 +233,6 @@ public final class Producer {
         return -1;
     }
 
-    private boolean isRtx(long ssrc) {
-        for (long rtxSsrc : rtxSsrcs) {
-            if (rtxSsrc == ssrc) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Asks the sender for a key frame on every stream whose SSRC is known, with a picture loss
      * indication (RFC 4585 §6.3.1), at most once per {@link #KEY_FRAME_REQUEST_INTERVAL_MS} per stream.
@@ -250,6 +254,15 @@ public final class Producer {
             pli.writeTo(packet);
             transport.sendRtcp(packet);
         }
+    }
+
+    /** NACK retries due while no packet arrives; the worker calls it periodically. */
+    void onNackTimer() {
+        lossRepair.onTimer();
+    }
+
+    ProducerLossRepair lossRepair() {
+        return lossRepair;
     }
 
     long keyFrameRequestsSent() {

@@ -46,6 +46,8 @@ public final class SimpleConsumer {
     /** This consumer's header extension id by the router's, 0 to remove. */
     private final byte[] extensionIds = new byte[256];
     private final RtpPacket outgoing = new RtpPacket();
+    /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
+    private final ConsumerRetransmission retransmission;
     private final long[] drops = new long[DropReason.values().length];
     private boolean paused;
     private boolean producerPaused;
@@ -73,6 +75,8 @@ public final class SimpleConsumer {
         this.allocator = allocator;
         this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
+        this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
+                ? new ConsumerRetransmission(transport, allocator, rtpParameters) : null;
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
@@ -160,6 +164,9 @@ public final class SimpleConsumer {
         sentAny = true;
         packetsSent++;
         bytesSent += length;
+        if (retransmission != null) {
+            retransmission.onSent(copy, sequenceNumber, now);
+        }
         transport.sendRtp(copy);
     }
 
@@ -189,6 +196,25 @@ public final class SimpleConsumer {
         keyFrameRequestsReceived++;
         if (!paused && !producerPaused) {
             producer.requestKeyFrame();
+        }
+    }
+
+    /** A generic NACK naming this consumer's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
+    void onNack(ByteBuf rtcp, int fciStart, int fciEnd) {
+        if (retransmission != null) {
+            retransmission.onNack(rtcp, fciStart, fciEnd, monotonicMillis.getAsLong());
+        }
+    }
+
+    /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
+    long retransmittedPackets() {
+        return retransmission == null ? 0 : retransmission.retransmittedPackets();
+    }
+
+    /** The consumer is closed: the packets kept for retransmission are released. */
+    void close() {
+        if (retransmission != null) {
+            retransmission.close();
         }
     }
 

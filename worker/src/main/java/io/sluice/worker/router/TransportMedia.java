@@ -3,6 +3,7 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBuf;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtp.RtpPacket;
@@ -13,8 +14,8 @@ import java.util.Map;
 
 /**
  * The producers and consumers of one transport, and where its decrypted packets go: RTP to the
- * producer whose stream has the packet's SSRC, RTCP key-frame requests (PLI, FIR) to the consumer
- * they name. Lives on the router's loop; the arrays the media path scans are rebuilt when an
+ * producer whose stream has the packet's SSRC, RTCP key-frame requests (PLI, FIR) and generic
+ * NACKs to the consumer they name. Lives on the router's loop; the arrays the media path scans are rebuilt when an
  * entity is added or removed, so a packet costs no allocation.
  */
 final class TransportMedia implements WebRtcTransport.MediaListener {
@@ -115,10 +116,17 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     void onRtcp(ByteBuf packet) {
         rtcp.reset(packet);
         while (rtcp.next()) {
-            if (rtcp.packetType() != RtcpHeader.TYPE_PSFB || rtcp.packetLength() < 12) {
+            if (rtcp.packetLength() < 12) {
                 continue;
             }
             int offset = rtcp.offset();
+            if (rtcp.packetType() == RtcpHeader.TYPE_RTPFB && rtcp.count() == FeedbackRtpNack.FMT) {
+                onNack(packet, offset, offset + rtcp.packetLength());
+                continue;
+            }
+            if (rtcp.packetType() != RtcpHeader.TYPE_PSFB) {
+                continue;
+            }
             if (rtcp.count() == FeedbackPsPli.FMT) {
                 requestKeyFrame(packet.getUnsignedInt(offset + 8));
             } else if (rtcp.count() == FeedbackPsFir.FMT) {
@@ -130,6 +138,17 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         }
         if (rtcp.isMalformed()) {
             malformedPackets++;
+        }
+    }
+
+    /** RFC 4585 §6.2.1: a generic NACK goes to the consumer sending its media SSRC. */
+    private void onNack(ByteBuf packet, int offset, int end) {
+        long mediaSsrc = packet.getUnsignedInt(offset + 8);
+        for (SimpleConsumer consumer : consumerArray) {
+            if (consumer.ssrc() == mediaSsrc) {
+                consumer.onNack(packet, offset + 12, end);
+                return;
+            }
         }
     }
 

@@ -58,6 +58,11 @@ public final class WorkerMedia {
     private final Map<String, Producer> producers = new HashMap<>();
     private final Map<String, SimpleConsumer> consumers = new HashMap<>();
     private final Map<String, TransportMedia> transportMedia = new HashMap<>();
+    /** Runs the producers' NACK retries while any producer exists (a stream may fall silent). */
+    private io.netty.util.concurrent.ScheduledFuture<?> nackTimer;
+
+    /** How often NACK retries are checked when no packet arrives to trigger them. */
+    static final long NACK_TIMER_INTERVAL_MS = 20;
 
     /** @param webRtcTransports the worker's live WebRTC transport by id, or null */
     public WorkerMedia(EventLoop loop, EventPublisher events, RtcResources resources,
@@ -301,9 +306,19 @@ public final class WorkerMedia {
                 consumable, request.getPaused(), request.getAppData(), routerMedia, resources.monotonicMillis(),
                 allocator);
         producers.put(producer.id(), producer);
+        if (nackTimer == null) {
+            nackTimer = loop.scheduleAtFixedRate(this::onNackTimer, NACK_TIMER_INTERVAL_MS, NACK_TIMER_INTERVAL_MS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         routerMedia.addProducer(producer);
         media.addProducer(producer);
         return producer;
+    }
+
+    private void onNackTimer() {
+        for (Producer producer : producers.values()) {
+            producer.onNackTimer();
+        }
     }
 
     public Producer producer(String producerId) throws SluiceException {
@@ -324,6 +339,10 @@ public final class WorkerMedia {
     private void closeProducer(Producer producer, ProducerClosed.Reason reason, TransportMedia media) {
         if (producers.remove(producer.id()) == null) {
             return;
+        }
+        if (producers.isEmpty() && nackTimer != null) {
+            nackTimer.cancel(false);
+            nackTimer = null;
         }
         RouterMedia routerMedia = routerMedia(producer.transport().router());
         for (SimpleConsumer consumer : routerMedia.consumersOf(producer)) {
@@ -383,9 +402,9 @@ public final class WorkerMedia {
                     "producer " + producer.id() + " has " + consumable.getEncodingsCount()
                             + " encodings; simulcast and SVC consumers are not available yet");
         }
-        // No retransmission buffer yet: RTX and NACK are left out of what the endpoint is told.
+        // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
         RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
-                false, random);
+                true, random);
         SimpleConsumer consumer = new SimpleConsumer(UUID.randomUUID().toString(), producer, transport, parameters,
                 request.getPaused(), request.getAppData(), resources.monotonicMillis(), allocator);
         consumers.put(consumer.id(), consumer);
@@ -412,6 +431,7 @@ public final class WorkerMedia {
             return;
         }
         routerMedia(consumer.transport().router()).removeConsumer(consumer);
+        consumer.close();
         TransportMedia media = transportMedia.get(consumer.transport().id());
         if (media != null) {
             media.removeConsumer(consumer);

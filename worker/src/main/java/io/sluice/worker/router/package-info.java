@@ -11,6 +11,11 @@
  * retains it. Each consumer copies what it sends into a pooled buffer of its own (room for the
  * SRTP tag included) and hands it to {@code MediaTransport.sendRtp}, which owns it from then on:
  * it is released by the socket write, or by the transport when it cannot send. Key-frame requests
- * are built the same way, one buffer per request given to {@code sendRtcp}.
+ * are built the same way, one buffer per request given to {@code sendRtcp}, and so are the
+ * producers' NACKs. A consumer that negotiated NACK also copies each packet it sends (before SRTP
+ * protects it in place) into its {@link io.sluice.worker.rtp.nack.RetransmissionBuffer}, which owns
+ * those copies and releases them when overwritten or when the consumer closes
+ * ({@code WorkerMedia} calls {@code SimpleConsumer.close}); a resend is a fresh buffer given to
+ * {@code sendRtp}. An RTX packet from a producer's sender is restored in the socket's buffer.
  */
 package io.sluice.worker.router;

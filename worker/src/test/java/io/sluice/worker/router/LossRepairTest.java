@@ -1,0 +1,308 @@
+package io.sluice.worker.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.RtcpFeedback;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.RtxParameters;
+import io.sluice.api.v1.ParameterValue;
+import io.sluice.worker.router.SimpleConsumerTest.FanOut;
+import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
+import io.sluice.worker.router.ortc.CodecMatcher;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.Rtx;
+import io.sluice.worker.rtp.nack.NackGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Loss repair through a producer and a simple consumer over recording transports, with a clock
+ * the test advances: the producer NACKs its sender (RFC 4585 §6.2.1) and restores RTX (RFC 4588
+ * §4) into the stream; the consumer answers its receiver's NACKs from what it sent, as RTX when
+ * negotiated, else the original; every buffer is released.
+ */
+class LossRepairTest {
+
+    private static final long PRODUCER_SSRC = 0x11223344L;
+    private static final long PRODUCER_RTX_SSRC = 0x55667788L;
+    private static final int PRODUCER_PT = 101;
+    private static final int PRODUCER_RTX_PT = 102;
+
+    private final List<ByteBuf> allocated = new ArrayList<>();
+    private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true) {
+        @Override
+        public ByteBuf directBuffer(int initialCapacity) {
+            ByteBuf buf = super.directBuffer(initialCapacity);
+            allocated.add(buf);
+            return buf;
+        }
+    };
+    private final long[] now = {1_000_000};
+    private final RecordingTransport sending = new RecordingTransport(0);
+    private final RecordingTransport receiving = new RecordingTransport(14);
+    private final FanOut fanOut = new FanOut();
+    private final List<ByteBuf> incoming = new ArrayList<>();
+    private RtpCapabilities routerCapabilities;
+    private Producer producer;
+    private SimpleConsumer consumer;
+    private TransportMedia receivingMedia;
+
+    @BeforeEach
+    void createProducerAndConsumer() throws Exception {
+        routerCapabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
+        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
+                        .setClockRate(90000)
+                        .addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack")))
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/rtx").setPayloadType(PRODUCER_RTX_PT)
+                        .setClockRate(90000)
+                        .putParameters("apt", ParameterValue.newBuilder().setIntValue(PRODUCER_PT).build()))
+                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC)
+                        .setRtx(RtxParameters.newBuilder().setSsrc((int) PRODUCER_RTX_SSRC)))
+                .setRtcp(RtcpParameters.newBuilder().setCname("test"))
+                .build());
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+                AppData.getDefaultInstance(), fanOut, () -> now[0], allocator);
+        consumer = newConsumer(routerCapabilities);
+        receivingMedia = new TransportMedia(receiving);
+        receivingMedia.addConsumer(consumer);
+    }
+
+    private SimpleConsumer newConsumer(RtpCapabilities capabilities) throws Exception {
+        RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
+                false, true, new SplittableRandom(2));
+        SimpleConsumer created = new SimpleConsumer("c", producer, receiving, parameters, false,
+                AppData.getDefaultInstance(), () -> now[0], allocator);
+        fanOut.consumers.add(created);
+        return created;
+    }
+
+    @AfterEach
+    void releaseEverything() {
+        fanOut.consumers.forEach(SimpleConsumer::close);
+        sending.releaseAll();
+        receiving.releaseAll();
+        incoming.forEach(ByteBuf::release);
+        assertThat(allocated).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+        assertThat(incoming).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+    }
+
+    private ByteBuf packet(int sequenceNumber) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeByte(0x80).writeByte(PRODUCER_PT).writeShort(sequenceNumber);
+        buf.writeInt(3000 * sequenceNumber).writeInt((int) PRODUCER_SSRC);
+        buf.writeInt(sequenceNumber).writeInt(0xCAFEBABE);   // payload names its packet
+        incoming.add(buf);
+        return buf;
+    }
+
+    /** RFC 4588 §4: the sender's RTX packet for {@code originalSequenceNumber}. */
+    private ByteBuf rtxPacket(int rtxSequenceNumber, int originalSequenceNumber) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeByte(0x80).writeByte(PRODUCER_RTX_PT).writeShort(rtxSequenceNumber);
+        buf.writeInt(3000 * originalSequenceNumber).writeInt((int) PRODUCER_RTX_SSRC);
+        buf.writeShort(originalSequenceNumber);
+        buf.writeInt(originalSequenceNumber).writeInt(0xCAFEBABE);
+        incoming.add(buf);
+        return buf;
+    }
+
+    private void receive(ByteBuf buf) {
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(buf)).isTrue();
+        assertThat(producer.receive(view)).isTrue();
+    }
+
+    private List<Integer> consumerSequenceNumbers() {
+        List<Integer> sequenceNumbers = new ArrayList<>();
+        RtpPacket view = new RtpPacket();
+        for (ByteBuf buf : receiving.rtp) {
+            assertThat(view.wrap(buf)).isTrue();
+            sequenceNumbers.add(view.sequenceNumber());
+        }
+        return sequenceNumbers;
+    }
+
+    private FeedbackRtpNack sentNack(int index) {
+        ByteBuf rtcp = sending.rtcp.get(index);
+        assertThat(rtcp.writableBytes()).isGreaterThanOrEqualTo(sending.srtpOverhead());
+        return FeedbackRtpNack.parse(rtcp, rtcp.readerIndex(), rtcp.readableBytes());
+    }
+
+    private void nackFromReceiver(int... lost) {
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, consumer.ssrc(), lost);
+        ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
+        nack.writeTo(rtcp);
+        receivingMedia.onRtcp(rtcp);
+        rtcp.release();
+    }
+
+    @Test
+    void rfc4585Section621ProducerNacksTheGapAndRfc4588RtxRepairsIt() {
+        receive(packet(1));
+        receive(packet(2));
+        receive(packet(4));
+        now[0] += NackGenerator.REORDER_DELAY_MS;
+        producer.onNackTimer();
+
+        assertThat(sending.rtcp).hasSize(1);
+        FeedbackRtpNack nack = sentNack(0);
+        assertThat(nack.mediaSsrc()).isEqualTo(PRODUCER_SSRC);
+        assertThat(nack.lostSequenceNumbers()).containsExactly(3);
+
+        receive(rtxPacket(700, 3));
+        assertThat(consumerSequenceNumbers()).containsExactly(1, 2, 4, 3);
+        RtpPacket repaired = new RtpPacket();
+        repaired.wrap(receiving.rtp.get(3));
+        assertThat(repaired.ssrc()).isEqualTo(consumer.ssrc());
+        assertThat(repaired.payloadType()).isEqualTo(consumer.rtpParameters().getCodecs(0).getPayloadType());
+        assertThat(repaired.timestamp()).isEqualTo(9000);
+        assertThat(repaired.buffer().getInt(repaired.payloadOffset())).isEqualTo(3);
+        assertThat(producer.lossRepair().packetsRepaired()).isOne();
+
+        now[0] += NackGenerator.DEFAULT_RTT_MS * 2;
+        producer.onNackTimer();
+        assertThat(sending.rtcp).as("a repaired packet is not asked for again").hasSize(1);
+    }
+
+    @Test
+    void rtxForAPacketThatWasNotMissingIsDropped() {
+        receive(packet(1));
+        receive(packet(2));
+        receive(rtxPacket(700, 2));
+        assertThat(consumerSequenceNumbers()).containsExactly(1, 2);
+        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unrequested", 1L);
+    }
+
+    @Test
+    void rtxWithoutRoomForTheOsnIsDropped() {
+        receive(packet(1));
+        ByteBuf truncated = Unpooled.buffer();
+        truncated.writeByte(0x80).writeByte(PRODUCER_RTX_PT).writeShort(9).writeInt(0).writeInt((int) PRODUCER_RTX_SSRC);
+        truncated.writeByte(1);
+        incoming.add(truncated);
+        receive(truncated);
+        assertThat(consumerSequenceNumbers()).containsExactly(1);
+        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unusable", 1L);
+    }
+
+    @Test
+    void retriesStopAfterTheMaximum() {
+        receive(packet(1));
+        receive(packet(3));
+        for (int i = 0; i < 30; i++) {
+            now[0] += NackGenerator.DEFAULT_RTT_MS;
+            producer.onNackTimer();
+        }
+        assertThat(sending.rtcp).hasSize(NackGenerator.MAX_NACK_RETRIES);
+    }
+
+    @Test
+    void consumerNegotiatesNackAndRtx() {
+        RtpParameters own = consumer.rtpParameters();
+        assertThat(own.getCodecs(0).getRtcpFeedbackList()).anyMatch(fb -> fb.getType().equals("nack") && fb.getParameter().isEmpty());
+        assertThat(own.getCodecsList()).anyMatch(codec -> CodecMatcher.isRtx(codec.getMimeType()));
+        assertThat(own.getEncodings(0).hasRtx()).isTrue();
+    }
+
+    @Test
+    void rfc4588Section4ConsumerAnswersANackWithRtx() {
+        for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        byte[] original2 = ByteBufUtil.getBytes(receiving.rtp.get(1));
+        nackFromReceiver(2, 4);
+
+        assertThat(receiving.rtp).hasSize(7);
+        RtpParameters own = consumer.rtpParameters();
+        long rtxSsrc = Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc());
+        int rtxPayloadType = own.getCodecsList().stream().filter(codec -> CodecMatcher.isRtx(codec.getMimeType()))
+                .findFirst().orElseThrow().getPayloadType();
+        RtpPacket rtx = new RtpPacket();
+        rtx.wrap(receiving.rtp.get(5));
+        assertThat(receiving.rtp.get(5).writableBytes()).as("room for SRTP").isGreaterThanOrEqualTo(14);
+        assertThat(rtx.ssrc()).isEqualTo(rtxSsrc);
+        assertThat(rtx.payloadType()).isEqualTo(rtxPayloadType);
+        int firstRtxSequenceNumber = rtx.sequenceNumber();
+        assertThat(Rtx.restoreInPlace(rtx, own.getCodecs(0).getPayloadType(), consumer.ssrc())).isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(original2);
+
+        RtpPacket second = new RtpPacket();
+        second.wrap(receiving.rtp.get(6));
+        assertThat(second.sequenceNumber()).isEqualTo((firstRtxSequenceNumber + 1) & 0xFFFF);
+        assertThat(second.buffer().getUnsignedShort(second.payloadOffset())).as("OSN").isEqualTo(4);
+        assertThat(consumer.retransmittedPackets()).isEqualTo(2);
+    }
+
+    @Test
+    void aPacketIsResentAtMostOncePerInterval() {
+        receive(packet(1));
+        receive(packet(2));
+        nackFromReceiver(1);
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).hasSize(3);
+        now[0] += 100;
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).hasSize(4);
+    }
+
+    @Test
+    void packetsNeverSentAreNotResent() {
+        receive(packet(1));
+        nackFromReceiver(50, 51);
+        assertThat(receiving.rtp).hasSize(1);
+    }
+
+    @Test
+    void withoutRtxTheOriginalIsResent() throws Exception {
+        RtpCapabilities withoutRtx = routerCapabilities.toBuilder().clearCodecs()
+                .addAllCodecs(routerCapabilities.getCodecsList().stream()
+                        .filter(codec -> !CodecMatcher.isRtx(codec.getMimeType())).toList())
+                .build();
+        fanOut.consumers.forEach(SimpleConsumer::close);
+        fanOut.consumers.clear();
+        receivingMedia.removeConsumer(consumer);
+        consumer = newConsumer(withoutRtx);
+        receivingMedia.addConsumer(consumer);
+        assertThat(consumer.rtpParameters().getEncodings(0).hasRtx()).isFalse();
+
+        receive(packet(1));
+        receive(packet(2));
+        byte[] original1 = ByteBufUtil.getBytes(receiving.rtp.get(0));
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).hasSize(3);
+        assertThat(ByteBufUtil.getBytes(receiving.rtp.get(2))).isEqualTo(original1);
+    }
+
+    @Test
+    void aNackForAnotherSsrcIsIgnored() {
+        receive(packet(1));
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, consumer.ssrc() + 1, new int[] {1});
+        ByteBuf rtcp = Unpooled.buffer();
+        nack.writeTo(rtcp);
+        receivingMedia.onRtcp(rtcp);
+        rtcp.release();
+        assertThat(receiving.rtp).hasSize(1);
+    }
+}
