@@ -9,6 +9,7 @@ import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.Arrays;
 import java.util.Locale;
@@ -47,6 +48,7 @@ public final class SimpleConsumer {
     private final byte[] extensionIds = new byte[256];
     private final RtpPacket outgoing = new RtpPacket();
     private final long[] drops = new long[DropReason.values().length];
+    private final RtpSendStreamStats sendStats;
     private boolean paused;
     private boolean producerPaused;
     private boolean syncRequired = true;
@@ -73,6 +75,7 @@ public final class SimpleConsumer {
         this.allocator = allocator;
         this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
+        this.sendStats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
@@ -160,6 +163,7 @@ public final class SimpleConsumer {
         sentAny = true;
         packetsSent++;
         bytesSent += length;
+        sendStats.onPacketSent(timestamp, outgoing.payloadLength(), length, now);
         transport.sendRtp(copy);
     }
 
@@ -182,6 +186,14 @@ public final class SimpleConsumer {
     private static boolean isNewer(int sequenceNumber, int than) {
         int delta = (sequenceNumber - than) & 0xFFFF;
         return delta != 0 && delta < 0x8000;
+    }
+
+    RtpSendStreamStats sendStats() {
+        return sendStats;
+    }
+
+    long keyFrameRequestsReceived() {
+        return keyFrameRequestsReceived;
     }
 
     /** A PLI or FIR from the receiving endpoint: passed on to the producer (which throttles it). */
@@ -258,6 +270,6 @@ public final class SimpleConsumer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.build();
+        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs)).build();
     }
 }
