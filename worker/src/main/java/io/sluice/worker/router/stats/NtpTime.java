@@ -12,7 +12,7 @@ public final class NtpTime {
     /** The 64-bit NTP timestamp: seconds in the high 32 bits, the fraction of a second in the low 32. */
     public static long fromUnixMillis(long unixMillis) {
         long seconds = Math.floorDiv(unixMillis, 1000) + UNIX_EPOCH_IN_NTP_SECONDS;
-        long fraction = (Math.floorMod(unixMillis, 1000) << 32) / 1000;
+        long fraction = ((long) Math.floorMod(unixMillis, 1000L) << 32) / 1000;
         return (seconds << 32) | fraction;
     }
 
