@@ -342,6 +342,6 @@ public final class Producer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs)).build();
+        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, monotonicMillis.getAsLong())).build();
     }
 }

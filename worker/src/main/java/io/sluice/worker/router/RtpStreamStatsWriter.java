@@ -23,17 +23,21 @@ final class RtpStreamStatsWriter {
     private RtpStreamStatsWriter() {
     }
 
-    static List<RtpStreamStats> inbound(Producer producer, long nowMs) {
+    /**
+     * @param nowMs       the wall-clock timestamp of the entries
+     * @param monotonicMs the media clock's now (the one packets were counted with), for the bitrate
+     */
+    static List<RtpStreamStats> inbound(Producer producer, long nowMs, long monotonicMs) {
         List<RtpStreamStats> streams = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
             if (producer.streamSsrc(i) >= 0) {
-                streams.add(inbound(producer, i, nowMs));
+                streams.add(inbound(producer, i, nowMs, monotonicMs));
             }
         }
         return streams;
     }
 
-    private static RtpStreamStats inbound(Producer producer, int stream, long nowMs) {
+    private static RtpStreamStats inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
         RtpReceiveStreamStats stats = producer.streamStats(stream);
         long rtx = producer.rtxSsrc(stream);
         return RtpStreamStats.newBuilder()
@@ -51,13 +55,13 @@ final class RtpStreamStatsWriter {
                 .setPacketsDiscarded(stats.packetsDiscarded())
                 .setPliCount(stats.pliCount())
                 .setScore(stats.score())
-                .setBitrate(stats.bitrate(nowMs))
+                .setBitrate(stats.bitrate(monotonicMs))
                 .setJitter((int) stats.jitter())
                 .build();
     }
 
     /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
-    static List<RtpStreamStats> outbound(SimpleConsumer consumer, long nowMs) {
+    static List<RtpStreamStats> outbound(SimpleConsumer consumer, long nowMs, long monotonicMs) {
         RtpSendStreamStats stats = consumer.sendStats();
         List<RtpStreamStats> streams = new ArrayList<>(2);
         streams.add(RtpStreamStats.newBuilder()
@@ -73,13 +77,13 @@ final class RtpStreamStatsWriter {
                 // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
                 .setPliCount(consumer.keyFrameRequestsReceived())
                 .setScore(stats.score())
-                .setBitrate(stats.bitrate(nowMs))
+                .setBitrate(stats.bitrate(monotonicMs))
                 .setRoundTripTime(stats.roundTripTimeMs())
                 .setJitter((int) stats.jitter())
                 .build());
         Producer producer = consumer.producer();
         if (producer.streamSsrc(0) >= 0) {
-            streams.add(inbound(producer, 0, nowMs));
+            streams.add(inbound(producer, 0, nowMs, monotonicMs));
         }
         return streams;
     }

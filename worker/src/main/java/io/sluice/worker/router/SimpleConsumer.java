@@ -270,6 +270,6 @@ public final class SimpleConsumer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs)).build();
+        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, monotonicMillis.getAsLong())).build();
     }
 }
