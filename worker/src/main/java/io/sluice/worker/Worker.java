@@ -78,7 +78,7 @@ public final class Worker {
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL, IdempotencyCache.DEFAULT_MAX_ENTRIES);
         this.rtc = rtc;
         this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, StunRateLimiter.withDefaults());
-        this.media = new WorkerMedia(loop, events, rtc, transports::get);
+        this.media = new WorkerMedia(loop, events, rtc, transports::get, clock);
     }
 
     public String id() {

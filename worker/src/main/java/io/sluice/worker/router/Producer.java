@@ -11,6 +11,7 @@ import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class Producer {
     private final long[] mappedSsrcs;
     private final long[] rtxSsrcs;
     private final long[] lastKeyFrameRequestMs;
+    private final RtpReceiveStreamStats[] streamStats;
     /** Router payload type by producer payload type, -1 for none. */
     private final int[] payloadTypes = new int[128];
     /** Router header extension id by producer id, 0 to remove (RtpPacket#remapExtensionIds). */
@@ -94,6 +96,7 @@ public final class Producer {
         mappedSsrcs = new long[count];
         rtxSsrcs = new long[count];
         lastKeyFrameRequestMs = new long[count];
+        streamStats = new RtpReceiveStreamStats[count];
         for (int i = 0; i < count; i++) {
             RtpMapping.EncodingMapping encoding = encodings.get(i);
             streamSsrcs[i] = encoding.ssrc().orElse(-1);
@@ -102,6 +105,7 @@ public final class Producer {
             var given = rtpParameters.getEncodings(i);
             rtxSsrcs[i] = given.hasRtx() ? Integer.toUnsignedLong(given.getRtx().getSsrc()) : -1;
             lastKeyFrameRequestMs[i] = Long.MIN_VALUE;
+            streamStats[i] = new RtpReceiveStreamStats(rtpParameters.getCodecs(0).getClockRate());
         }
         java.util.Arrays.fill(payloadTypes, -1);
         for (RtpMapping.CodecMapping codec : mapping.codecs()) {
@@ -182,6 +186,8 @@ public final class Producer {
         }
         packetsReceived++;
         bytesReceived += packet.length();
+        streamStats[stream].onPacket(packet.sequenceNumber(), packet.timestamp(), packet.length(),
+                monotonicMillis.getAsLong());
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             drops[DropReason.UNKNOWN_PAYLOAD_TYPE.ordinal()]++;
@@ -249,6 +255,7 @@ public final class Producer {
             }
             lastKeyFrameRequestMs[i] = now;
             keyFrameRequestsSent++;
+            streamStats[i].onPliSent();
             FeedbackPsPli pli = new FeedbackPsPli(0, streamSsrcs[i]);
             ByteBuf packet = allocator.directBuffer(pli.serializedLength() + transport.srtpOverhead());
             pli.writeTo(packet);
@@ -263,6 +270,33 @@ public final class Producer {
 
     ProducerLossRepair lossRepair() {
         return lossRepair;
+    }
+
+    int streamCount() {
+        return streamSsrcs.length;
+    }
+
+    /** The incoming SSRC of encoding {@code stream}, -1 until learned. */
+    long streamSsrc(int stream) {
+        return streamSsrcs[stream];
+    }
+
+    String streamRid(int stream) {
+        return streamRids[stream];
+    }
+
+    /** The RTX SSRC of encoding {@code stream}, -1 for none. */
+    long rtxSsrc(int stream) {
+        return rtxSsrcs[stream];
+    }
+
+    /** The SSRC consumers see for encoding {@code stream}. */
+    long mappedSsrc(int stream) {
+        return mappedSsrcs[stream];
+    }
+
+    RtpReceiveStreamStats streamStats(int stream) {
+        return streamStats[stream];
     }
 
     long keyFrameRequestsSent() {
@@ -321,6 +355,6 @@ public final class Producer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.build();
+        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, monotonicMillis.getAsLong())).build();
     }
 }

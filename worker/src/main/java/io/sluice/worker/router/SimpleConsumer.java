@@ -9,6 +9,7 @@ import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.Arrays;
 import java.util.Locale;
@@ -49,6 +50,7 @@ public final class SimpleConsumer {
     /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
     private final ConsumerRetransmission retransmission;
     private final long[] drops = new long[DropReason.values().length];
+    private final RtpSendStreamStats sendStats;
     private boolean paused;
     private boolean producerPaused;
     private boolean syncRequired = true;
@@ -77,6 +79,7 @@ public final class SimpleConsumer {
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
         this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
                 ? new ConsumerRetransmission(transport, allocator, rtpParameters) : null;
+        this.sendStats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
@@ -167,6 +170,7 @@ public final class SimpleConsumer {
         if (retransmission != null) {
             retransmission.onSent(copy, sequenceNumber, now);
         }
+        sendStats.onPacketSent(timestamp, outgoing.payloadLength(), length, now);
         transport.sendRtp(copy);
     }
 
@@ -189,6 +193,14 @@ public final class SimpleConsumer {
     private static boolean isNewer(int sequenceNumber, int than) {
         int delta = (sequenceNumber - than) & 0xFFFF;
         return delta != 0 && delta < 0x8000;
+    }
+
+    RtpSendStreamStats sendStats() {
+        return sendStats;
+    }
+
+    long keyFrameRequestsReceived() {
+        return keyFrameRequestsReceived;
     }
 
     /** A PLI or FIR from the receiving endpoint: passed on to the producer (which throttles it). */
@@ -284,6 +296,6 @@ public final class SimpleConsumer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.build();
+        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, monotonicMillis.getAsLong())).build();
     }
 }

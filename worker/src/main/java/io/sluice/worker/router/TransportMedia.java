@@ -27,6 +27,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
     private Producer[] producerArray = new Producer[0];
     private SimpleConsumer[] consumerArray = new SimpleConsumer[0];
+    private RtcpScheduler reports;
     private long unknownSsrcPackets;
     private long malformedPackets;
 
@@ -36,6 +37,15 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
 
     MediaTransport transport() {
         return transport;
+    }
+
+    /** Where incoming sender and receiver reports go (and who sends ours). */
+    void setRtcpScheduler(RtcpScheduler reports) {
+        this.reports = reports;
+    }
+
+    RtcpScheduler rtcpScheduler() {
+        return reports;
     }
 
     void addProducer(Producer producer) {
@@ -110,12 +120,15 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
 
     /**
      * One decrypted RTCP compound. Key-frame requests (RFC 4585 §6.3.1 PLI; RFC 5104 §4.3.1 FIR,
-     * whose FCI entries name the SSRCs) reach the consumer sending that SSRC; the rest waits for
-     * the RTCP issue (receiver reports, NACK, REMB, transport-cc).
+     * whose FCI entries name the SSRCs) reach the consumer sending that SSRC; sender and receiver
+     * reports go to the {@link RtcpScheduler}; the rest (NACK, REMB, transport-cc) is not used yet.
      */
     void onRtcp(ByteBuf packet) {
         rtcp.reset(packet);
         while (rtcp.next()) {
+            if (reports != null && reports.onReport(rtcp)) {
+                continue;
+            }
             if (rtcp.packetLength() < 12) {
                 continue;
             }

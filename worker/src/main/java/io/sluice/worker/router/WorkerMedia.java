@@ -37,7 +37,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.time.InstantSource;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,6 +54,7 @@ public final class WorkerMedia {
     private final EventPublisher events;
     private final RtcResources resources;
     private final Function<String, WebRtcTransport> webRtcTransports;
+    private final LongSupplier wallClockMillis;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final RandomGenerator random = new SecureRandom();
     private final Map<String, PlainTransport> plainTransports = new HashMap<>();
@@ -64,10 +67,14 @@ public final class WorkerMedia {
     /** How often NACK retries are checked when no packet arrives to trigger them. */
     static final long NACK_TIMER_INTERVAL_MS = 20;
 
-    /** @param webRtcTransports the worker's live WebRTC transport by id, or null */
+    /**
+     * @param webRtcTransports the worker's live WebRTC transport by id, or null
+     * @param wallClock        the NTP time of sender reports
+     */
     public WorkerMedia(EventLoop loop, EventPublisher events, RtcResources resources,
-            Function<String, WebRtcTransport> webRtcTransports) {
+            Function<String, WebRtcTransport> webRtcTransports, InstantSource wallClock) {
         this.loop = loop;
+        this.wallClockMillis = wallClock::millis;
         this.events = events;
         this.resources = resources;
         this.webRtcTransports = webRtcTransports;
@@ -219,6 +226,10 @@ public final class WorkerMedia {
             if (transport instanceof WebRtcTransport webRtc) {
                 webRtc.setMediaListener(media);
             }
+            RtcpScheduler reports = new RtcpScheduler(media, resources.monotonicMillis(), wallClockMillis, allocator,
+                    random.nextLong() & 0xFFFFFFFFL, transport.id(), scores);
+            media.setRtcpScheduler(reports);
+            reports.start(loop, random);
             return media;
         });
     }
@@ -245,6 +256,7 @@ public final class WorkerMedia {
         if (media == null) {
             return;
         }
+        media.rtcpScheduler().stop();
         for (SimpleConsumer consumer : List.copyOf(media.consumers())) {
             closeConsumer(consumer, consumerReason);
         }
@@ -447,6 +459,30 @@ public final class WorkerMedia {
     public io.sluice.api.v1.ConsumerStats consumerStats(String consumerId, long nowMs) throws SluiceException {
         return consumer(consumerId).stats(nowMs);
     }
+
+    /** Producer and consumer score changes become "score" events; a producer's reach its consumers too. */
+    private final RtcpScheduler.ScoreListener scores = new RtcpScheduler.ScoreListener() {
+        @Override
+        public void onProducerScore(Producer producer) {
+            if (!producers.containsKey(producer.id())) {
+                return;
+            }
+            events.emit(producer.transport().router().id(), "producer", producer.id(), "score",
+                    Event.newBuilder().setProducerScore(RtpStreamStatsWriter.producerScore(producer)));
+            for (SimpleConsumer consumer : routerMedia(producer.transport().router()).consumersOf(producer)) {
+                onConsumerScore(consumer);
+            }
+        }
+
+        @Override
+        public void onConsumerScore(SimpleConsumer consumer) {
+            if (!consumers.containsKey(consumer.id())) {
+                return;
+            }
+            events.emit(routerId(consumer), "consumer", consumer.id(), "score",
+                    Event.newBuilder().setConsumerScore(RtpStreamStatsWriter.consumerScore(consumer)));
+        }
+    };
 
     void emitProducerPaused(SimpleConsumer consumer) {
         events.emit(routerId(consumer), "consumer", consumer.id(), "producerpause",

@@ -1,0 +1,115 @@
+package io.sluice.worker.router;
+
+import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.ProducerScore;
+import io.sluice.api.v1.RtpStreamScore;
+import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.router.stats.RtpReceiveStreamStats;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Producers' and consumers' stream statistics and scores in mediasoup's shape: getStats entries
+ * ("inbound-rtp" for a producer's encodings, "outbound-rtp" then the producer's "inbound-rtp" for a
+ * consumer) and the "score" event bodies. Counters retransmission will fill (NACK, RTX, repaired)
+ * stay 0 until that exists.
+ */
+final class RtpStreamStatsWriter {
+
+    static final String INBOUND = "inbound-rtp";
+    static final String OUTBOUND = "outbound-rtp";
+
+    private RtpStreamStatsWriter() {
+    }
+
+    /**
+     * @param nowMs       the wall-clock timestamp of the entries
+     * @param monotonicMs the media clock's now (the one packets were counted with), for the bitrate
+     */
+    static List<RtpStreamStats> inbound(Producer producer, long nowMs, long monotonicMs) {
+        List<RtpStreamStats> streams = new ArrayList<>(producer.streamCount());
+        for (int i = 0; i < producer.streamCount(); i++) {
+            if (producer.streamSsrc(i) >= 0) {
+                streams.add(inbound(producer, i, nowMs, monotonicMs));
+            }
+        }
+        return streams;
+    }
+
+    private static RtpStreamStats inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
+        RtpReceiveStreamStats stats = producer.streamStats(stream);
+        long rtx = producer.rtxSsrc(stream);
+        return RtpStreamStats.newBuilder()
+                .setType(INBOUND)
+                .setTimestampMs(nowMs)
+                .setSsrc((int) producer.streamSsrc(stream))
+                .setRtxSsrc(rtx < 0 ? 0 : (int) rtx)
+                .setRid(producer.streamRid(stream))
+                .setKind(producer.kind())
+                .setMimeType(producer.rtpParameters().getCodecs(0).getMimeType())
+                .setPacketCount(stats.packetsReceived())
+                .setByteCount(stats.bytesReceived())
+                .setPacketsLost(stats.packetsLost())
+                .setFractionLost(stats.fractionLost())
+                .setPacketsDiscarded(stats.packetsDiscarded())
+                .setPliCount(stats.pliCount())
+                .setScore(stats.score())
+                .setBitrate(stats.bitrate(monotonicMs))
+                .setJitter((int) stats.jitter())
+                .build();
+    }
+
+    /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
+    static List<RtpStreamStats> outbound(SimpleConsumer consumer, long nowMs, long monotonicMs) {
+        RtpSendStreamStats stats = consumer.sendStats();
+        List<RtpStreamStats> streams = new ArrayList<>(2);
+        streams.add(RtpStreamStats.newBuilder()
+                .setType(OUTBOUND)
+                .setTimestampMs(nowMs)
+                .setSsrc((int) consumer.ssrc())
+                .setKind(consumer.kind())
+                .setMimeType(consumer.rtpParameters().getCodecs(0).getMimeType())
+                .setPacketCount(stats.packetCount())
+                .setByteCount(stats.byteCount())
+                .setPacketsLost(stats.packetsLost())
+                .setFractionLost(stats.fractionLost())
+                // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
+                .setPliCount(consumer.keyFrameRequestsReceived())
+                .setScore(stats.score())
+                .setBitrate(stats.bitrate(monotonicMs))
+                .setRoundTripTime(stats.roundTripTimeMs())
+                .setJitter((int) stats.jitter())
+                .build());
+        Producer producer = consumer.producer();
+        if (producer.streamSsrc(0) >= 0) {
+            streams.add(inbound(producer, 0, nowMs, monotonicMs));
+        }
+        return streams;
+    }
+
+    static ProducerScore producerScore(Producer producer) {
+        ProducerScore.Builder score = ProducerScore.newBuilder();
+        for (int i = 0; i < producer.streamCount(); i++) {
+            if (producer.streamSsrc(i) >= 0) {
+                score.addScores(RtpStreamScore.newBuilder()
+                        .setEncodingIdx(i)
+                        .setSsrc((int) producer.streamSsrc(i))
+                        .setRid(producer.streamRid(i))
+                        .setScore(producer.streamStats(i).score()));
+            }
+        }
+        return score.build();
+    }
+
+    static ConsumerScore consumerScore(SimpleConsumer consumer) {
+        Producer producer = consumer.producer();
+        ConsumerScore.Builder score = ConsumerScore.newBuilder()
+                .setScore(consumer.sendStats().score())
+                .setProducerScore(producer.streamStats(0).score());
+        for (int i = 0; i < producer.streamCount(); i++) {
+            score.addProducerScores(producer.streamStats(i).score());
+        }
+        return score.build();
+    }
+}

@@ -1,0 +1,301 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.sluice.api.v1.ConsumerGetStatsRequest;
+import io.sluice.api.v1.ConsumerGetStatsResponse;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PlainTransportConnectRequest;
+import io.sluice.api.v1.PlainTransportConnectResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.ProducerGetStatsRequest;
+import io.sluice.api.v1.ProducerGetStatsResponse;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportResponse;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportConsumeResponse;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.rtcp.ReceiverReport;
+import io.sluice.worker.rtcp.ReportBlock;
+import io.sluice.worker.rtcp.RtcpCompound;
+import io.sluice.worker.rtcp.RtcpHeader;
+import io.sluice.worker.rtcp.RtcpPacket;
+import io.sluice.worker.rtcp.SenderReport;
+import io.sluice.worker.rtcp.SourceDescription;
+import io.sluice.worker.testsupport.ExternalTool;
+import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.RedisServerProcess;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RTCP, stats and scores end to end on a real worker over NATS: real ffmpeg sends VP8 into a
+ * comedia plain transport, a consumer forwards it to a Java socket on a second plain transport.
+ * The socket receives the worker's sender reports and answers with a receiver report whose loss
+ * and LSR/DLSR the consumer's stats then show; producer and consumer "score" events arrive on NATS.
+ */
+class RtcpStatsControlTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int VIDEO_SSRC = 0x33445566;
+
+    private static NatsServerProcess nats;
+    private static RedisServerProcess redis;
+    private static WorkerProcess process;
+    private static Connection connection;
+    private static ControlClient client;
+    private static String workerId;
+    private static final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<ManagedProcess> ffmpegs = new ArrayList<>();
+    private DatagramSocket peer;
+    private Thread peerReader;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        nats = NatsServerProcess.start();
+        redis = RedisServerProcess.start();
+        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
+                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
+                "WORKER_ID", "rtcp-" + UUID.randomUUID().toString().substring(0, 8),
+                "LISTEN_IP", "127.0.0.1", "RTC_MIN_PORT", "44000", "RTC_MAX_PORT", "44999")));
+        workerId = process.workerIds().get(0);
+        connection = Nats.connect(nats.url());
+        client = new ControlClient(connection, Duration.ofSeconds(10));
+        Dispatcher dispatcher = connection.createDispatcher(message -> {
+            try {
+                events.add(Event.parseFrom(message.getData()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        dispatcher.subscribe("sluice.event.*.producer.*.score");
+        dispatcher.subscribe("sluice.event.*.consumer.*.score");
+        connection.flush(Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (process != null) {
+            process.close();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    @AfterEach
+    void stopPeers() throws InterruptedException {
+        ffmpegs.forEach(ManagedProcess::stop);
+        if (peer != null) {
+            peer.close();
+            peerReader.join(5000);
+        }
+    }
+
+    private static PlainTransportInfo createPlainTransport(String routerId, boolean comedia) throws Exception {
+        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
+                        .setRouterId(routerId)
+                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
+                        .setComedia(comedia)
+                        .build())
+                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+    }
+
+    private static ProducerGetStatsResponse producerStats(String producerId) throws Exception {
+        return client.call(workerId, "producer.getStats",
+                ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                .as(ProducerGetStatsResponse.parser());
+    }
+
+    private static ConsumerGetStatsResponse consumerStats(String consumerId) throws Exception {
+        return client.call(workerId, "consumer.getStats",
+                ConsumerGetStatsRequest.newBuilder().setConsumerId(consumerId).build())
+                .as(ConsumerGetStatsResponse.parser());
+    }
+
+    private static List<Event> scoreEvents(Event.BodyCase body, String routerId) {
+        return events.stream().filter(e -> e.getRouterId().equals(routerId) && e.getBodyCase() == body).toList();
+    }
+
+    @Test
+    void senderReportsReachThePeerItsReceiverReportFillsConsumerStatsAndScoresArePublished() throws Exception {
+        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("rtcp-room"))
+                .as(WorkerCreateRouterResponse.parser()).getRouterId();
+        PlainTransportInfo sending = createPlainTransport(routerId, true);
+        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
+                        .setTransportId(sending.getId()).setKind(MediaKind.VIDEO)
+                        .setRtpParameters(RtpParameters.newBuilder()
+                                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(101)
+                                        .setClockRate(90000))
+                                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(VIDEO_SSRC))
+                                .setRtcp(RtcpParameters.newBuilder().setCname("ffmpeg")))
+                        .build())
+                .as(TransportProduceResponse.parser()).getProducerId();
+
+        peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        List<SenderReport> senderReports = new CopyOnWriteArrayList<>();
+        List<SourceDescription> descriptions = new CopyOnWriteArrayList<>();
+        AtomicLong rtpPackets = new AtomicLong();
+        long[] lastSrArrivalMs = new long[1];
+        peerReader = Thread.ofPlatform().name("rtcp-peer").start(() -> readPeer(rtpPackets, senderReports,
+                descriptions, lastSrArrivalMs));
+
+        PlainTransportInfo receiving = createPlainTransport(routerId, false);
+        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
+                .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(peer.getLocalPort()).build())
+                .as(PlainTransportConnectResponse.parser());
+        TransportConsumeResponse consumer = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
+                        .setTransportId(receiving.getId()).setProducerId(producerId)
+                        .setRtpCapabilities(client.call(workerId, "router.dump",
+                                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
+                                .as(RouterDumpResponse.parser()).getRtpCapabilities())
+                        .build())
+                .as(TransportConsumeResponse.parser());
+        long consumerSsrc = Integer.toUnsignedLong(consumer.getRtpParameters().getEncodings(0).getSsrc());
+
+        Path ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
+        int port = sending.getTuple().getLocalPort();
+        ManagedProcess sender = new ManagedProcess(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y",
+                "-re", "-t", "12", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=20", "-c:v", "libvpx",
+                "-deadline", "realtime", "-g", "10", "-b:v", "300k", "-an", "-ssrc", String.valueOf(VIDEO_SSRC),
+                "-payload_type", "101", "-f", "rtp", "rtp://127.0.0.1:" + port + "?rtcpport=" + port),
+                dir.resolve("sender.log")).start();
+        ffmpegs.add(sender);
+
+        // The producer's first report interval scores its stream and publishes the change.
+        await().atMost(WAIT).until(() -> !scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId).isEmpty());
+        Event producerScore = scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId).get(0);
+        assertThat(producerScore.getProducerScore().getScoresList()).hasSize(1);
+        assertThat(producerScore.getProducerScore().getScores(0).getSsrc()).isEqualTo(VIDEO_SSRC);
+        assertThat(producerScore.getProducerScore().getScores(0).getScore()).as("loopback loses nothing").isEqualTo(10);
+        await().atMost(WAIT).until(() -> !scoreEvents(Event.BodyCase.CONSUMER_SCORE, routerId).isEmpty());
+        assertThat(scoreEvents(Event.BodyCase.CONSUMER_SCORE, routerId).get(0).getConsumerScore().getProducerScore())
+                .isEqualTo(10);
+
+        // Sender reports for the consumer's stream reach the peer, with its CNAME.
+        await().atMost(WAIT).until(() -> senderReports.size() >= 2);
+        SenderReport sr = senderReports.get(senderReports.size() - 1);
+        assertThat(sr.senderSsrc()).isEqualTo(consumerSsrc);
+        assertThat(sr.packetCount()).isPositive().isLessThanOrEqualTo(rtpPackets.get());
+        assertThat(sr.octetCount()).isGreaterThan(sr.packetCount() * 10);
+        long ntpSeconds = sr.ntpTimestamp() >>> 32;
+        long nowNtpSeconds = System.currentTimeMillis() / 1000 + 2_208_988_800L;
+        assertThat(ntpSeconds).as("NTP time from the wall clock").isBetween(nowNtpSeconds - 5, nowNtpSeconds + 1);
+        assertThat(descriptions).anySatisfy(sdes -> assertThat(sdes.chunks().get(0).ssrc()).isEqualTo(consumerSsrc));
+
+        // While media flows: sane producer stats.
+        RtpStreamStats inbound = producerStats(producerId).getStats().getStreams(0);
+        assertThat(inbound.getType()).isEqualTo("inbound-rtp");
+        assertThat(inbound.getSsrc()).isEqualTo(VIDEO_SSRC);
+        assertThat(inbound.getMimeType()).isEqualTo("video/VP8");
+        assertThat(inbound.getPacketCount()).isPositive();
+        assertThat(inbound.getByteCount()).isGreaterThan(inbound.getPacketCount() * 12);
+        assertThat(inbound.getBitrate()).as("300 kbit/s asked of libvpx").isBetween(50_000L, 2_000_000L);
+        assertThat(inbound.getPacketsLost()).isZero();
+        assertThat(inbound.getJitter()).as("under a second at 90 kHz").isLessThan(90_000);
+        assertThat(inbound.getScore()).isEqualTo(10);
+
+        // The peer reports 3 lost and echoes the SR after holding it 20 ms (RFC 3550 §6.4.1).
+        long held = System.currentTimeMillis() - lastSrArrivalMs[0];
+        ReportBlock block = new ReportBlock(consumerSsrc, 10, 3, 1000, 45, sr.compactNtp(), held * 65536 / 1000);
+        ByteBuf rr = Unpooled.buffer();
+        RtcpCompound.write(List.of(new ReceiverReport(0x12345678L, List.of(block)),
+                SourceDescription.ofCname(0x12345678L, "java-peer")), rr);
+        byte[] rrBytes = ByteBufUtil.getBytes(rr);
+        rr.release();
+        peer.send(new DatagramPacket(rrBytes, rrBytes.length,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), receiving.getTuple().getLocalPort())));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            RtpStreamStats outbound = consumerStats(consumer.getConsumerId()).getStats().getStreams(0);
+            assertThat(outbound.getType()).isEqualTo("outbound-rtp");
+            assertThat(outbound.getPacketsLost()).isEqualTo(3);
+            assertThat(outbound.getFractionLost()).isEqualTo(10);
+            assertThat(outbound.getJitter()).isEqualTo(45);
+        });
+        ConsumerGetStatsResponse stats = consumerStats(consumer.getConsumerId());
+        RtpStreamStats outbound = stats.getStats().getStreams(0);
+        assertThat(outbound.getSsrc()).isEqualTo((int) consumerSsrc);
+        assertThat(outbound.getPacketCount()).isPositive();
+        assertThat(outbound.getBitrate()).isPositive();
+        assertThat(outbound.getRoundTripTime()).as("loopback, in ms").isBetween(0.0, 1000.0);
+        assertThat(stats.getStats().getStreams(1).getType()).isEqualTo("inbound-rtp");
+    }
+
+    /** Counts RTP and parses RTCP (RFC 5761 §4 tells them apart on the one port) until the socket closes. */
+    private void readPeer(AtomicLong rtpPackets, List<SenderReport> senderReports, List<SourceDescription> descriptions,
+            long[] lastSrArrivalMs) {
+        byte[] buffer = new byte[2048];
+        while (!peer.isClosed()) {
+            DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+            try {
+                peer.receive(datagram);
+            } catch (SocketException closed) {
+                return;
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            ByteBuf buf = Unpooled.wrappedBuffer(buffer, 0, datagram.getLength());
+            if (!RtcpHeader.looksLikeRtcp(buf, 0, datagram.getLength())) {
+                rtpPackets.incrementAndGet();
+                continue;
+            }
+            List<RtcpPacket> compound = RtcpCompound.parse(buf);
+            assertThat(compound).as("a well-formed compound").isNotNull();
+            for (RtcpPacket packet : compound) {
+                if (packet instanceof SenderReport sr) {
+                    lastSrArrivalMs[0] = System.currentTimeMillis();
+                    senderReports.add(sr);
+                } else if (packet instanceof SourceDescription sdes) {
+                    descriptions.add(sdes);
+                }
+            }
+        }
+    }
+}
