@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
  * stream is found by its SSRC, or by its rid (RFC 8852) for simulcast encodings signalled without
  * SSRCs, or by its MID when a single encoding has neither, and rewritten in place to the router's view of it: the mapped SSRC, the router's payload
- * type and the router's header extension ids. Its listener (the router) then fans it out.
+ * type and the router's header extension ids. Its listener (the router) then fans it out. Loss
+ * repair (NACKs to the sender, RTX restored into the stream) is {@link ProducerLossRepair}'s.
  * Everything runs on the router's loop.
  */
 public final class Producer {
