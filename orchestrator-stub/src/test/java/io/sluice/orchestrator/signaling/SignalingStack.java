@@ -25,7 +25,7 @@ import java.util.Set;
  * Everything a browser meets, for real: nats-server, redis-server, an in-process WorkerProcess
  * listening on 127.0.0.1, worker discovery, room placement and the signaling server on a free port.
  */
-final class SignalingStack implements AutoCloseable {
+public final class SignalingStack implements AutoCloseable {
 
     static final byte[] JOIN_SECRET = "signaling-test-secret".getBytes(StandardCharsets.UTF_8);
 
@@ -38,7 +38,7 @@ final class SignalingStack implements AutoCloseable {
     private WorkerDirectory directory;
     private SignalingServer server;
 
-    static SignalingStack start() throws Exception {
+    public static SignalingStack start() throws Exception {
         SignalingStack stack = new SignalingStack();
         try {
             stack.natsServer = NatsServerProcess.start();
@@ -63,11 +63,12 @@ final class SignalingStack implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    static String token(String userId, String roomId, String... permissions) {
+    /** A join token signed with the stack's JOIN_SECRET. */
+    public static String token(String userId, String roomId, String... permissions) {
         return new JoinToken(userId, roomId, Set.of(permissions)).sign(JOIN_SECRET);
     }
 
