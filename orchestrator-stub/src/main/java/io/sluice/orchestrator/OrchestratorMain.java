@@ -61,7 +61,8 @@ public final class OrchestratorMain implements Callable<Integer> {
     private String redisUrl;
 
     @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-3000}",
-            description = "Port of the demo page and the browser WebSocket /ws (env HTTP_PORT, default ${DEFAULT-VALUE}).")
+            description = "Port of the demo page and the browser WebSocket /ws "
+                    + "(env HTTP_PORT, default ${DEFAULT-VALUE}).")
     private int httpPort;
 
     @Option(names = "--http-host", defaultValue = "${env:HTTP_HOST:-127.0.0.1}",
@@ -69,7 +70,8 @@ public final class OrchestratorMain implements Callable<Integer> {
     private String httpHost;
 
     @Option(names = "--join-secret", defaultValue = "${env:JOIN_SECRET:-}",
-            description = "Shared secret of the join tokens (HMAC-SHA256, docs/signaling.md); required (env JOIN_SECRET).")
+            description = "Shared secret of the join tokens (HMAC-SHA256, docs/signaling.md); "
+                    + "required (env JOIN_SECRET).")
     private String joinSecret;
 
     public static void main(String[] args) {

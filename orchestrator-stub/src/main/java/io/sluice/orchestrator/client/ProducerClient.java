@@ -71,7 +71,8 @@ public final class ProducerClient {
     /** producer.dump */
     public CompletableFuture<ProducerDumpResponse> dump() {
         return requester.request(workerId, ENTITY, "dump",
-                ProducerDumpRequest.newBuilder().setProducerId(producerId).build(), ProducerDumpResponse.parser(), null);
+                ProducerDumpRequest.newBuilder().setProducerId(producerId).build(), ProducerDumpResponse.parser(),
+                null);
     }
 
     /** producer.getStats */

@@ -75,7 +75,8 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_MESSAGE_BYTES),
+                            channel.pipeline().addLast(new HttpServerCodec(),
+                                    new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
                                     new PageHandler(), new SessionHandler(rooms, secret));
                         }
@@ -115,7 +116,8 @@ public final class SignalingServer implements AutoCloseable {
             }
             FullHttpResponse response;
             if (body == null) {
-                byte[] text = ("not found: " + path + (page != null ? " (build the page: orchestrator-stub/web/build.sh)" : ""))
+                String hint = page != null ? " (build the page: orchestrator-stub/web/build.sh)" : "";
+                byte[] text = ("not found: " + path + hint)
                         .getBytes(StandardCharsets.UTF_8);
                 response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.NOT_FOUND,
                         Unpooled.wrappedBuffer(text));

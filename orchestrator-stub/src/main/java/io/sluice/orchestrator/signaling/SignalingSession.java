@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.json.RtpJson;
 import io.sluice.api.json.RtpJsonException;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RtpParameters;
 import io.sluice.orchestrator.client.ConsumerClient;
 import io.sluice.orchestrator.client.ProducerClient;
 import io.sluice.orchestrator.client.SluiceRequestException;
@@ -180,16 +181,16 @@ final class SignalingSession {
             throw new SignalingException(SignalingException.PERMISSION_DENIED, "the token does not allow " + kind);
         }
         Room joined = room;
-        return transport.client().produce(SignalingJson.kind(kind), RtpJson.parametersFromJson(data.get("rtpParameters")),
-                null).thenApply(producer -> {
-                    producers.put(producer.id(), producer);
-                    Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
-                    joined.addProducer(published);
-                    for (SignalingSession other : joined.otherPeers(peerId)) {
-                        other.notify("newProducer", producerJson(published));
-                    }
-                    return SignalingJson.NODES.objectNode().put("id", producer.id());
-                });
+        RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
+        return transport.client().produce(SignalingJson.kind(kind), rtpParameters, null).thenApply(producer -> {
+            producers.put(producer.id(), producer);
+            Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
+            joined.addProducer(published);
+            for (SignalingSession other : joined.otherPeers(peerId)) {
+                other.notify("newProducer", producerJson(published));
+            }
+            return SignalingJson.NODES.objectNode().put("id", producer.id());
+        });
     }
 
     private CompletableFuture<JsonNode> consume(JsonNode data) {
@@ -208,7 +209,8 @@ final class SignalingSession {
                     consumers.put(consumer.id(), consumer);
                     if (!joined.addSubscription(producerId, new Room.Subscription(consumer.id(), this))) {
                         consumers.remove(consumer.id());
-                        throw new SignalingException(SignalingException.NOT_FOUND, "producer " + producerId + " closed");
+                        throw new SignalingException(SignalingException.NOT_FOUND,
+                                "producer " + producerId + " closed");
                     }
                     ObjectNode response = SignalingJson.NODES.objectNode();
                     response.put("id", consumer.id());
