@@ -6,13 +6,21 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
+import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
+import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
+import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.orchestrator.signaling.SignalingServer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -24,12 +32,20 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The orchestrator stub's process: connects to NATS and Redis, discovers workers, logs them as
- * they appear and disappear, logs routers as they close, and runs until SIGTERM.
+ * The orchestrator stub's process: connects to NATS and Redis, discovers workers, places rooms on
+ * routers, serves the demo page and the browser signaling WebSocket (docs/signaling.md), logs
+ * workers and routers as they come and go, and runs until SIGTERM.
  */
 @Command(name = "sluice-orchestrator", mixinStandardHelpOptions = true, version = "sluice-orchestrator 0.1.0",
-        description = "Discovers Sluice workers over NATS and Redis and logs them as they come and go.")
+        description = "Discovers Sluice workers over NATS and Redis and serves browsers a signaling WebSocket.")
 public final class OrchestratorMain implements Callable<Integer> {
+
+    /** The codecs of every room's router: Opus and VP8, what every browser sends and decodes. */
+    public static final List<RtpCodecCapability> DEFAULT_MEDIA_CODECS = List.of(
+            RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000)
+                    .setChannels(2).build(),
+            RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
+                    .build());
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorMain.class);
 
@@ -45,9 +61,18 @@ public final class OrchestratorMain implements Callable<Integer> {
     private String redisUrl;
 
     @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-3000}",
-            description = "Port of the browser WebSocket, which a later version serves; "
-                    + "validated but unused today (env HTTP_PORT, default ${DEFAULT-VALUE}).")
+            description = "Port of the demo page and the browser WebSocket /ws "
+                    + "(env HTTP_PORT, default ${DEFAULT-VALUE}).")
     private int httpPort;
+
+    @Option(names = "--http-host", defaultValue = "${env:HTTP_HOST:-127.0.0.1}",
+            description = "Address the page and WebSocket listen on (env HTTP_HOST, default ${DEFAULT-VALUE}).")
+    private String httpHost;
+
+    @Option(names = "--join-secret", defaultValue = "${env:JOIN_SECRET:-}",
+            description = "Shared secret of the join tokens (HMAC-SHA256, docs/signaling.md); "
+                    + "required (env JOIN_SECRET).")
+    private String joinSecret;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -81,17 +106,24 @@ public final class OrchestratorMain implements Callable<Integer> {
                 StatefulRedisConnection<String, String> redis = redisClient.connect();
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
+            RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats),
+                    new InMemoryRoomAssignments(), DEFAULT_MEDIA_CODECS);
+            directory.addListener(placement);
+            events.addRouterListener(placement);
             events.addRouterListener(OrchestratorMain::logRouterClosed);
             events.addMissedEventsListener((workerId, first, next) ->
                     log.warn("missed events {}..{} of worker {}", first, next - 1, workerId));
             events.followAllRouters();
             directory.start();
-            log.info("orchestrator stub started: nats={} redis={} (http port {} is reserved for the WebSocket)",
-                    natsUrl, redisUrl, httpPort);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sluice-orchestrator-shutdown"));
-            stopped.await();
-            log.info("orchestrator stub stopping");
+            try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
+                    joinSecret.getBytes(StandardCharsets.UTF_8))) {
+                log.info("orchestrator stub started: nats={} redis={} page http://{}:{}/", natsUrl, redisUrl, httpHost,
+                        signaling.port());
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sluice-orchestrator-shutdown"));
+                stopped.await();
+                log.info("orchestrator stub stopping");
+            }
         } finally {
             redisClient.shutdown();
         }
@@ -110,6 +142,10 @@ public final class OrchestratorMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--redis-url': " + redisUrl + ": " + e.getMessage());
+        }
+        if (joinSecret.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing option '--join-secret' (env JOIN_SECRET): join tokens cannot be checked without it");
         }
     }
 

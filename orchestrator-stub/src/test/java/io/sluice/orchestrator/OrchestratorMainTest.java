@@ -24,6 +24,7 @@ class OrchestratorMainTest {
     void helpListsEveryOptionWithItsVariable() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--nats-url", "NATS_URL", "--redis-url", "REDIS_URL", "--http-port",
+                "--join-secret", "JOIN_SECRET",
                 "HTTP_PORT", "default 3000");
     }
 
@@ -38,6 +39,7 @@ class OrchestratorMainTest {
             {"--redis-url", "redis://"},
             {"--redis-url", "127.0.0.1:6379"},
             {"--no-such-option"},
+            {"--join-secret", ""},
         };
         for (String[] args : cases) {
             err.getBuffer().setLength(0);
@@ -53,7 +55,8 @@ class OrchestratorMainTest {
 
     @Test
     void anUnreachableNatsServerIsAOneLineErrorWithStatusOne() {
-        int status = run("--nats-url", "nats://127.0.0.1:1", "--redis-url", "redis://127.0.0.1:1");
+        int status = run("--nats-url", "nats://127.0.0.1:1", "--redis-url", "redis://127.0.0.1:1",
+                "--join-secret", "secret");
 
         assertThat(status).isEqualTo(1);
         assertThat(err.toString().strip()).startsWith("sluice-orchestrator: ").doesNotContain("\n");

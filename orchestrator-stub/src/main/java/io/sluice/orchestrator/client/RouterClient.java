@@ -1,6 +1,8 @@
 package io.sluice.orchestrator.client;
 
 import io.sluice.api.v1.RouterCloseRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
 import io.sluice.api.v1.RouterCloseResponse;
 import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
@@ -66,6 +68,20 @@ public final class RouterClient {
                         RouterGetRtpCapabilitiesRequest.newBuilder().setRouterId(routerId).build(),
                         RouterGetRtpCapabilitiesResponse.parser(), null)
                 .thenApply(RouterGetRtpCapabilitiesResponse::getRtpCapabilities);
+    }
+
+    /**
+     * router.createWebRtcTransport for one user; {@code request}'s router id is set to this
+     * router's (other fields as given: listen infos, UDP/TCP, a WebRTC server).
+     *
+     * @param idempotencyKey null, or a key that makes a retry return the first transport
+     */
+    public CompletableFuture<TransportClient> createWebRtcTransport(RouterCreateWebRtcTransportRequest request,
+            String idempotencyKey) {
+        RouterCreateWebRtcTransportRequest forThisRouter = request.toBuilder().setRouterId(routerId).build();
+        return requester.request(workerId, ENTITY, "createWebRtcTransport", forThisRouter,
+                        RouterCreateWebRtcTransportResponse.parser(), idempotencyKey)
+                .thenApply(created -> new TransportClient(requester, workerId, routerId, created.getTransport()));
     }
 
     @Override

@@ -1,0 +1,97 @@
+package io.sluice.orchestrator.signaling;
+
+import io.sluice.orchestrator.client.RouterClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The peers of one room on its router, the producers they publish and who consumes them. Shared
+ * by the sessions of the room's peers (each on its own Netty channel): every method holds the
+ * room's monitor, and none calls out while holding it (signaling rate, not packet rate).
+ */
+final class Room {
+
+    /** A producer some peer of the room publishes. */
+    record PublishedProducer(String producerId, String peerId, String kind) {}
+
+    /** A consumer of a producer, owned by one session. */
+    record Subscription(String consumerId, SignalingSession owner) {}
+
+    private final String roomId;
+    private final RouterClient router;
+    private final Map<String, SignalingSession> peers = new LinkedHashMap<>();
+    private final Map<String, PublishedProducer> producers = new LinkedHashMap<>();
+    private final Map<String, List<Subscription>> subscriptionsByProducer = new LinkedHashMap<>();
+
+    Room(String roomId, RouterClient router) {
+        this.roomId = roomId;
+        this.router = router;
+    }
+
+    String id() {
+        return roomId;
+    }
+
+    RouterClient router() {
+        return router;
+    }
+
+    synchronized void addPeer(SignalingSession session) {
+        peers.put(session.peerId(), session);
+    }
+
+    /** Removes the peer; true when the room is now empty. */
+    synchronized boolean removePeer(String peerId) {
+        peers.remove(peerId);
+        return peers.isEmpty();
+    }
+
+    synchronized List<SignalingSession> otherPeers(String peerId) {
+        List<SignalingSession> others = new ArrayList<>();
+        peers.forEach((id, session) -> {
+            if (!id.equals(peerId)) {
+                others.add(session);
+            }
+        });
+        return others;
+    }
+
+    synchronized List<PublishedProducer> producers() {
+        return List.copyOf(producers.values());
+    }
+
+    synchronized PublishedProducer producer(String producerId) {
+        return producers.get(producerId);
+    }
+
+    synchronized void addProducer(PublishedProducer producer) {
+        producers.put(producer.producerId(), producer);
+        subscriptionsByProducer.put(producer.producerId(), new ArrayList<>());
+    }
+
+    /** Forgets a closed producer; answers the consumers that the worker closed with it. */
+    synchronized List<Subscription> removeProducer(String producerId) {
+        producers.remove(producerId);
+        List<Subscription> subscriptions = subscriptionsByProducer.remove(producerId);
+        return subscriptions == null ? List.of() : subscriptions;
+    }
+
+    /** Records a consumer; false when its producer closed meanwhile. */
+    synchronized boolean addSubscription(String producerId, Subscription subscription) {
+        List<Subscription> subscriptions = subscriptionsByProducer.get(producerId);
+        if (subscriptions == null) {
+            return false;
+        }
+        subscriptions.add(subscription);
+        return true;
+    }
+
+    synchronized void removeSubscription(String producerId, String consumerId) {
+        List<Subscription> subscriptions = subscriptionsByProducer.get(producerId);
+        if (subscriptions != null) {
+            subscriptions.removeIf(subscription -> subscription.consumerId().equals(consumerId));
+        }
+    }
+}

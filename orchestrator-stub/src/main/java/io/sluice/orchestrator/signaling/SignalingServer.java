@@ -1,0 +1,177 @@
+package io.sluice.orchestrator.signaling;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.sluice.orchestrator.placement.RoomPlacement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The browser-facing HTTP server: the demo page at {@code /} (with the mediasoup-client bundle
+ * built by web/build.sh at {@code /app.js}) and the signaling WebSocket at {@code /ws}
+ * (docs/signaling.md), one {@link SignalingSession} per WebSocket.
+ */
+public final class SignalingServer implements AutoCloseable {
+
+    public static final String WEBSOCKET_PATH = "/ws";
+    /** The largest request accepted: an SDP-sized rtpParameters is a few KB. */
+    private static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+    /** Request path to classpath resource and content type. */
+    private static final Map<String, String[]> PAGES = Map.of(
+            "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
+            "/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"});
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+
+    private SignalingServer(EventLoopGroup group, Channel serverChannel) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * Listens on {@code host:port} (port 0 picks a free one).
+     *
+     * @param joinSecret the JOIN_SECRET that signs join tokens ({@link JoinToken})
+     */
+    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret)
+            throws InterruptedException {
+        Rooms rooms = new Rooms(placement);
+        byte[] secret = joinSecret.clone();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new HttpServerCodec(),
+                                    new HttpObjectAggregator(MAX_MESSAGE_BYTES),
+                                    new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
+                                    new PageHandler(), new SessionHandler(rooms, secret));
+                        }
+                    })
+                    .bind(host, port).sync().channel();
+            log.info("signaling on http://{}:{}/ (WebSocket {})", host,
+                    ((InetSocketAddress) channel.localAddress()).getPort(), WEBSOCKET_PATH);
+            return new SignalingServer(group, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully().syncUninterruptibly();
+    }
+
+    /** Serves the demo page and its bundle; anything else is 404. */
+    private static final class PageHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+            String path = new QueryStringDecoder(request.uri()).path();
+            String[] page = PAGES.get(path);
+            byte[] body = null;
+            if (page != null && request.method().equals(HttpMethod.GET)) {
+                try (InputStream in = SignalingServer.class.getClassLoader().getResourceAsStream(page[0])) {
+                    body = in == null ? null : in.readAllBytes();
+                }
+            }
+            FullHttpResponse response;
+            if (body == null) {
+                String hint = page != null ? " (build the page: orchestrator-stub/web/build.sh)" : "";
+                byte[] text = ("not found: " + path + hint)
+                        .getBytes(StandardCharsets.UTF_8);
+                response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.NOT_FOUND,
+                        Unpooled.wrappedBuffer(text));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            } else {
+                response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(body));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, page[1]);
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            }
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    /** One {@link SignalingSession} per WebSocket; its leave runs when the socket closes. */
+    private static final class SessionHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+
+        private final Rooms rooms;
+        private final byte[] joinSecret;
+        private SignalingSession session;
+
+        SessionHandler(Rooms rooms, byte[] joinSecret) {
+            this.rooms = rooms;
+            this.joinSecret = joinSecret;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            Channel channel = ctx.channel();
+            session = new SignalingSession(rooms, joinSecret,
+                    text -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            session.onText(frame.text());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            session.leave();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("signaling connection {} failed", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.sluice.orchestrator.signaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.api.json.RtpJson;
+import io.sluice.api.json.RtpJsonException;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.orchestrator.client.ConsumerClient;
+import io.sluice.orchestrator.client.ProducerClient;
+import io.sluice.orchestrator.client.SluiceRequestException;
+import io.sluice.orchestrator.client.TransportClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser's WebSocket (docs/signaling.md): its join token, its room, and the transports,
+ * producers and consumers it owns. Every request is checked against the token and ownership
+ * before anything reaches a worker. Replies and notifications leave through {@code sender}, which
+ * must be callable from any thread (worker replies complete on jnats threads).
+ */
+final class SignalingSession {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingSession.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record OwnedTransport(TransportClient client, boolean sending) {}
+
+    private final Rooms rooms;
+    private final byte[] joinSecret;
+    private final Consumer<String> sender;
+    private final String peerId = UUID.randomUUID().toString();
+    private final Map<String, OwnedTransport> transports = new ConcurrentHashMap<>();
+    private final Map<String, ProducerClient> producers = new ConcurrentHashMap<>();
+    private final Map<String, ConsumerClient> consumers = new ConcurrentHashMap<>();
+    private volatile JoinToken token;
+    private volatile Room room;
+    private volatile boolean left;
+
+    SignalingSession(Rooms rooms, byte[] joinSecret, Consumer<String> sender) {
+        this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.joinSecret = joinSecret.clone();
+        this.sender = Objects.requireNonNull(sender, "sender");
+    }
+
+    String peerId() {
+        return peerId;
+    }
+
+    /** A text frame from the browser: one request; the response is sent when it completes. */
+    void onText(String text) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            sendError(null, SignalingException.INVALID_ARGUMENT, "not JSON: " + e.getOriginalMessage());
+            return;
+        }
+        JsonNode id = message.get("id");
+        JsonNode method = message.get("method");
+        if (!message.path("request").asBoolean(false) || id == null || method == null || !method.isTextual()) {
+            sendError(id, SignalingException.INVALID_ARGUMENT, "expected {request: true, id, method, data}");
+            return;
+        }
+        CompletableFuture<JsonNode> outcome;
+        try {
+            outcome = handle(method.asText(), message.path("data"));
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        outcome.whenComplete((data, failure) -> {
+            if (failure == null) {
+                ObjectNode response = SignalingJson.NODES.objectNode();
+                response.put("response", true).set("id", id);
+                response.put("ok", true).set("data", data == null ? SignalingJson.NODES.objectNode() : data);
+                sender.accept(response.toString());
+            } else {
+                Throwable cause = unwrap(failure);
+                sendError(id, codeOf(cause), String.valueOf(cause.getMessage()));
+                if (codeOf(cause).equals("INTERNAL")) {
+                    log.warn("peer {}: {} failed", peerId, method.asText(), cause);
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<JsonNode> handle(String method, JsonNode data) {
+        if (method.equals("join")) {
+            return join(data);
+        }
+        if (room == null || left) {
+            throw new SignalingException(SignalingException.FAILED_PRECONDITION, method + " before join");
+        }
+        return switch (method) {
+            case "getRouterRtpCapabilities" -> room.router().createdRtpCapabilities()
+                    .map(CompletableFuture::completedFuture)
+                    .orElseGet(() -> room.router().getRtpCapabilities())
+                    .thenApply(RtpJson::toJson);
+            case "createWebRtcTransport" -> createWebRtcTransport(data);
+            case "connectTransport" -> ownedTransport(data).client().connect(
+                    SignalingJson.dtlsParameters(data.get("dtlsParameters"))).thenApply(role -> null);
+            case "produce" -> produce(data);
+            case "consume" -> consume(data);
+            case "resumeConsumer" -> ownedConsumer(data).resume().thenApply(ignored -> null);
+            case "closeProducer" -> closeProducer(data);
+            case "leave" -> leave().thenApply(ignored -> null);
+            default -> throw new SignalingException(SignalingException.NOT_FOUND, "unknown method " + method);
+        };
+    }
+
+    private CompletableFuture<JsonNode> join(JsonNode data) {
+        if (token != null) {
+            throw new SignalingException(SignalingException.FAILED_PRECONDITION, "already joined");
+        }
+        String roomId = SignalingJson.text(data, "roomId", "join");
+        JoinToken verified = JoinToken.verify(SignalingJson.text(data, "token", "join"), joinSecret)
+                .orElseThrow(() -> new SignalingException(SignalingException.PERMISSION_DENIED, "invalid join token"));
+        if (!verified.roomId().equals(roomId)) {
+            throw new SignalingException(SignalingException.PERMISSION_DENIED,
+                    "the token is for room " + verified.roomId() + ", not " + roomId);
+        }
+        token = verified;
+        return rooms.join(roomId, this).thenApply(joined -> {
+            room = joined;
+            ObjectNode response = SignalingJson.NODES.objectNode();
+            response.put("peerId", peerId);
+            response.put("userId", verified.userId());
+            ArrayNode permissions = response.putArray("permissions");
+            verified.permissions().forEach(permissions::add);
+            ArrayNode existing = response.putArray("producers");
+            for (Room.PublishedProducer producer : joined.producers()) {
+                existing.add(producerJson(producer));
+            }
+            log.info("peer {} (user {}) joined room {}", peerId, verified.userId(), roomId);
+            return response;
+        });
+    }
+
+    private CompletableFuture<JsonNode> createWebRtcTransport(JsonNode data) {
+        String direction = SignalingJson.text(data, "direction", "createWebRtcTransport");
+        if (!direction.equals("send") && !direction.equals("recv")) {
+            throw new SignalingException(SignalingException.INVALID_ARGUMENT,
+                    "createWebRtcTransport.direction: expected send or recv");
+        }
+        boolean sending = direction.equals("send");
+        if (sending && !token.mayProduce(JoinToken.AUDIO) && !token.mayProduce(JoinToken.VIDEO)) {
+            throw new SignalingException(SignalingException.PERMISSION_DENIED, "the token allows no producing");
+        }
+        RouterCreateWebRtcTransportRequest request = RouterCreateWebRtcTransportRequest.newBuilder()
+                .setUserId(token.userId())
+                .build();
+        return room.router().createWebRtcTransport(request, null).thenApply(transport -> {
+            transports.put(transport.id(), new OwnedTransport(transport, sending));
+            if (left) {
+                transport.close();
+            }
+            return SignalingJson.transportOptions(transport.createdInfo());
+        });
+    }
+
+    private CompletableFuture<JsonNode> produce(JsonNode data) {
+        OwnedTransport transport = ownedTransport(data);
+        String kind = SignalingJson.text(data, "kind", "produce");
+        SignalingJson.kind(kind);
+        if (!transport.sending()) {
+            throw new SignalingException(SignalingException.FAILED_PRECONDITION, "produce on a recv transport");
+        }
+        if (!token.mayProduce(kind)) {
+            throw new SignalingException(SignalingException.PERMISSION_DENIED, "the token does not allow " + kind);
+        }
+        Room joined = room;
+        RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
+        return transport.client().produce(SignalingJson.kind(kind), rtpParameters, null).thenApply(producer -> {
+            producers.put(producer.id(), producer);
+            Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
+            joined.addProducer(published);
+            for (SignalingSession other : joined.otherPeers(peerId)) {
+                other.notify("newProducer", producerJson(published));
+            }
+            return SignalingJson.NODES.objectNode().put("id", producer.id());
+        });
+    }
+
+    private CompletableFuture<JsonNode> consume(JsonNode data) {
+        OwnedTransport transport = ownedTransport(data);
+        if (transport.sending()) {
+            throw new SignalingException(SignalingException.FAILED_PRECONDITION, "consume on a send transport");
+        }
+        String producerId = SignalingJson.text(data, "producerId", "consume");
+        Room joined = room;
+        if (joined.producer(producerId) == null) {
+            throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " in this room");
+        }
+        // Paused: the browser resumes once its consumer exists, so the first key frame is not lost.
+        return transport.client().consume(producerId, RtpJson.capabilitiesFromJson(data.get("rtpCapabilities")),
+                true, null).thenApply(consumer -> {
+                    consumers.put(consumer.id(), consumer);
+                    if (!joined.addSubscription(producerId, new Room.Subscription(consumer.id(), this))) {
+                        consumers.remove(consumer.id());
+                        throw new SignalingException(SignalingException.NOT_FOUND,
+                                "producer " + producerId + " closed");
+                    }
+                    ObjectNode response = SignalingJson.NODES.objectNode();
+                    response.put("id", consumer.id());
+                    response.put("producerId", producerId);
+                    response.put("kind", SignalingJson.kindName(consumer.kind()));
+                    response.set("rtpParameters", RtpJson.toJson(consumer.rtpParameters()));
+                    response.put("producerPaused", consumer.producerPaused());
+                    return response;
+                });
+    }
+
+    private CompletableFuture<JsonNode> closeProducer(JsonNode data) {
+        String producerId = SignalingJson.text(data, "producerId", "closeProducer");
+        ProducerClient producer = producers.remove(producerId);
+        if (producer == null) {
+            throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " of this peer");
+        }
+        return producer.close().thenApply(ignored -> {
+            announceProducerClosed(room, producerId);
+            return null;
+        });
+    }
+
+    /**
+     * Leaves the room (a {@code leave} request, or the WebSocket closed): closes this peer's
+     * transports (the worker closes their producers and consumers) and tells the others.
+     */
+    CompletableFuture<Void> leave() {
+        Room joined = room;
+        if (left || joined == null) {
+            left = true;
+            return CompletableFuture.completedFuture(null);
+        }
+        left = true;
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        transports.values().forEach(transport -> closing.add(transport.client().close()
+                .exceptionally(failure -> null)));
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            producers.keySet().forEach(producerId -> announceProducerClosed(joined, producerId));
+            producers.clear();
+            consumers.values().forEach(consumer -> joined.removeSubscription(consumer.producerId(), consumer.id()));
+            consumers.clear();
+            transports.clear();
+            rooms.leave(joined, peerId);
+            ObjectNode gone = SignalingJson.NODES.objectNode().put("peerId", peerId);
+            joined.otherPeers(peerId).forEach(other -> other.notify("peerLeft", gone));
+            log.info("peer {} left room {}", peerId, joined.id());
+        });
+    }
+
+    private void announceProducerClosed(Room joined, String producerId) {
+        List<Room.Subscription> subscriptions = joined.removeProducer(producerId);
+        ObjectNode closed = SignalingJson.NODES.objectNode().put("producerId", producerId);
+        for (SignalingSession other : joined.otherPeers(peerId)) {
+            other.notify("producerClosed", closed);
+        }
+        for (Room.Subscription subscription : subscriptions) {
+            subscription.owner().consumerClosed(subscription.consumerId(), producerId);
+        }
+    }
+
+    private void consumerClosed(String consumerId, String producerId) {
+        if (consumers.remove(consumerId) != null) {
+            notify("consumerClosed", SignalingJson.NODES.objectNode().put("consumerId", consumerId)
+                    .put("producerId", producerId));
+        }
+    }
+
+    private void notify(String method, JsonNode data) {
+        ObjectNode notification = SignalingJson.NODES.objectNode();
+        notification.put("notification", true).put("method", method).set("data", data);
+        sender.accept(notification.toString());
+    }
+
+    private OwnedTransport ownedTransport(JsonNode data) {
+        String transportId = SignalingJson.text(data, "transportId", "transport");
+        OwnedTransport transport = transports.get(transportId);
+        if (transport == null) {
+            // Another peer's transport looks exactly like an unknown one: no probing of ids.
+            throw new SignalingException(SignalingException.NOT_FOUND, "no transport " + transportId + " of this peer");
+        }
+        return transport;
+    }
+
+    private ConsumerClient ownedConsumer(JsonNode data) {
+        String consumerId = SignalingJson.text(data, "consumerId", "consumer");
+        ConsumerClient consumer = consumers.get(consumerId);
+        if (consumer == null) {
+            throw new SignalingException(SignalingException.NOT_FOUND, "no consumer " + consumerId + " of this peer");
+        }
+        return consumer;
+    }
+
+    private static ObjectNode producerJson(Room.PublishedProducer producer) {
+        return SignalingJson.NODES.objectNode().put("producerId", producer.producerId())
+                .put("peerId", producer.peerId()).put("kind", producer.kind());
+    }
+
+    private void sendError(JsonNode id, String code, String message) {
+        ObjectNode response = SignalingJson.NODES.objectNode();
+        response.put("response", true).set("id", id);
+        response.put("ok", false).putObject("error").put("code", code).put("message", message);
+        sender.accept(response.toString());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String codeOf(Throwable failure) {
+        if (failure instanceof SignalingException signaling) {
+            return signaling.code();
+        }
+        if (failure instanceof SluiceRequestException worker) {
+            return worker.code().name();
+        }
+        if (failure instanceof RtpJsonException) {
+            return SignalingException.INVALID_ARGUMENT;
+        }
+        return "INTERNAL";
+    }
+}

@@ -1,0 +1,230 @@
+package io.sluice.orchestrator.signaling;
+
+import static io.sluice.orchestrator.signaling.SignalingTestClient.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.worker.dtls.DtlsFingerprint;
+import io.sluice.worker.testsupport.WebRtcTestPeer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The signaling WebSocket against a real worker: the JSON shapes mediasoup-client takes, the join
+ * token and ownership checks (refused before any worker request), and the notifications.
+ */
+class SignalingServerTest {
+
+    /** What mediasoup-client 3.24.1's Chrome111 handler sends for a VP8 camera track. */
+    private static final String VP8_RTP_PARAMETERS = """
+            {"mid":"0","codecs":[{"mimeType":"video/VP8","payloadType":96,"clockRate":90000,"parameters":{},
+              "rtcpFeedback":[{"type":"goog-remb","parameter":""},{"type":"transport-cc","parameter":""},
+              {"type":"ccm","parameter":"fir"},{"type":"nack","parameter":""},{"type":"nack","parameter":"pli"}]}],
+             "headerExtensions":[{"uri":"urn:ietf:params:rtp-hdrext:sdes:mid","id":4,"encrypt":false,"parameters":{}}],
+             "encodings":[{"ssrc":11112222,"active":true}],
+             "rtcp":{"cname":"signaling-test","reducedSize":true}}""";
+    private static final String OPUS_RTP_PARAMETERS = """
+            {"mid":"1","codecs":[{"mimeType":"audio/opus","payloadType":111,"clockRate":48000,"channels":2,
+              "parameters":{"minptime":10,"useinbandfec":1},"rtcpFeedback":[]}],
+             "headerExtensions":[],"encodings":[{"ssrc":33334444}],"rtcp":{"cname":"signaling-test"}}""";
+    private static final String RECEIVER_CAPABILITIES = """
+            {"codecs":[{"kind":"video","mimeType":"video/VP8","preferredPayloadType":96,"clockRate":90000,
+              "parameters":{},"rtcpFeedback":[{"type":"nack","parameter":"pli"}]},
+              {"kind":"audio","mimeType":"audio/opus","preferredPayloadType":111,"clockRate":48000,"channels":2,
+              "parameters":{},"rtcpFeedback":[]}],
+             "headerExtensions":[]}""";
+
+    private static SignalingStack stack;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = SignalingStack.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private SignalingTestClient client() throws Exception {
+        SignalingTestClient client = new SignalingTestClient(stack.port());
+        opened.add(client);
+        return client;
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void aForgedOrForeignTokenIsRefusedAndNothingElseWorksBeforeJoin() throws Exception {
+        SignalingTestClient client = client();
+        String valid = SignalingStack.token("mallory", "room-a", "audio", "video");
+        String forged = new JoinToken("mallory", "room-a", Set.of("audio", "video"))
+                .sign("another-secret".getBytes(StandardCharsets.UTF_8));
+        String tampered = valid.substring(0, valid.indexOf('.') - 2) + "xx" + valid.substring(valid.indexOf('.'));
+
+        assertThat(errorCode(client.request("createWebRtcTransport", data("direction", "send"))))
+                .isEqualTo("FAILED_PRECONDITION");
+        assertThat(errorCode(client.request("join", data("roomId", "room-a", "token", forged))))
+                .isEqualTo("PERMISSION_DENIED");
+        assertThat(errorCode(client.request("join", data("roomId", "room-a", "token", tampered))))
+                .isEqualTo("PERMISSION_DENIED");
+        assertThat(errorCode(client.request("join", data("roomId", "room-b", "token", valid))))
+                .isEqualTo("PERMISSION_DENIED");
+        assertThat(client.ok("join", data("roomId", "room-a", "token", valid)).path("userId").asText())
+                .isEqualTo("mallory");
+    }
+
+    @Test
+    void aPublisherIsConsumedByASecondPeerAndItsNotificationsArrive() throws Exception {
+        SignalingTestClient alice = client();
+        JsonNode joined = alice.ok("join", data("roomId", "room-1", "token",
+                SignalingStack.token("alice", "room-1", "audio", "video")));
+        assertThat(joined.path("producers")).isEmpty();
+
+        JsonNode capabilities = alice.ok("getRouterRtpCapabilities", null);
+        assertThat(capabilities.path("codecs").findValuesAsText("mimeType")).contains("audio/opus", "video/VP8");
+
+        JsonNode send = alice.ok("createWebRtcTransport", data("direction", "send"));
+        assertTransportOptions(send);
+        try (WebRtcTestPeer browser = WebRtcTestPeer.udp(udpCandidate(send))) {
+            DtlsFingerprint fingerprint = browser.fingerprint();
+            alice.ok("connectTransport", data("transportId", send.path("id").asText(), "dtlsParameters",
+                    data("role", "client", "fingerprints",
+                            List.of(data("algorithm", fingerprint.algorithm().sdpName(), "value", fingerprint.value())))));
+        }
+        String videoProducer = alice.ok("produce", data("transportId", send.path("id").asText(), "kind", "video",
+                "rtpParameters", SignalingTestClient.parse(VP8_RTP_PARAMETERS))).path("id").asText();
+        assertThat(videoProducer).isNotEmpty();
+
+        SignalingTestClient bob = client();
+        JsonNode bobJoined = bob.ok("join", data("roomId", "room-1", "token", SignalingStack.token("bob", "room-1")));
+        assertThat(bobJoined.path("producers")).hasSize(1);
+        assertThat(bobJoined.path("producers").get(0).path("producerId").asText()).isEqualTo(videoProducer);
+        assertThat(bobJoined.path("producers").get(0).path("kind").asText()).isEqualTo("video");
+
+        assertThat(errorCode(bob.request("createWebRtcTransport", data("direction", "send"))))
+                .as("a token without audio or video opens no send transport").isEqualTo("PERMISSION_DENIED");
+        assertThat(errorCode(bob.request("produce", data("transportId", send.path("id").asText(), "kind", "video",
+                "rtpParameters", SignalingTestClient.parse(VP8_RTP_PARAMETERS)))))
+                .as("alice's transport is not bob's").isEqualTo("NOT_FOUND");
+        assertThat(errorCode(bob.request("closeProducer", data("producerId", videoProducer))))
+                .as("alice's producer is not bob's").isEqualTo("NOT_FOUND");
+
+        JsonNode recv = bob.ok("createWebRtcTransport", data("direction", "recv"));
+        assertTransportOptions(recv);
+        JsonNode consumer = bob.ok("consume", data("transportId", recv.path("id").asText(), "producerId", videoProducer,
+                "rtpCapabilities", SignalingTestClient.parse(RECEIVER_CAPABILITIES)));
+        assertThat(consumer.path("producerId").asText()).isEqualTo(videoProducer);
+        assertThat(consumer.path("kind").asText()).isEqualTo("video");
+        assertThat(consumer.path("rtpParameters").path("codecs").get(0).path("mimeType").asText())
+                .isEqualTo("video/VP8");
+        assertThat(consumer.path("rtpParameters").path("encodings").get(0).path("ssrc").asLong()).isPositive();
+        bob.ok("resumeConsumer", data("consumerId", consumer.path("id").asText()));
+
+        String audioProducer = alice.ok("produce", data("transportId", send.path("id").asText(), "kind", "audio",
+                "rtpParameters", SignalingTestClient.parse(OPUS_RTP_PARAMETERS))).path("id").asText();
+        JsonNode announced = bob.awaitNotification("newProducer");
+        assertThat(announced.path("producerId").asText()).isEqualTo(audioProducer);
+        assertThat(announced.path("peerId").asText()).isEqualTo(joined.path("peerId").asText());
+
+        alice.ok("closeProducer", data("producerId", videoProducer));
+        assertThat(bob.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(videoProducer);
+        assertThat(bob.awaitNotification("consumerClosed").path("consumerId").asText())
+                .isEqualTo(consumer.path("id").asText());
+
+        alice.close();
+        JsonNode audioClosed = bob.awaitNotification("producerClosed");
+        assertThat(audioClosed.path("producerId").asText()).isEqualTo(audioProducer);
+        assertThat(bob.awaitNotification("peerLeft").path("peerId").asText()).isEqualTo(joined.path("peerId").asText());
+    }
+
+    @Test
+    void aTokenWithoutAudioCannotProduceAudio() throws Exception {
+        SignalingTestClient carol = client();
+        carol.ok("join", data("roomId", "room-2", "token", SignalingStack.token("carol", "room-2", "video")));
+        JsonNode send = carol.ok("createWebRtcTransport", data("direction", "send"));
+
+        JsonNode refused = carol.request("produce", data("transportId", send.path("id").asText(), "kind", "audio",
+                "rtpParameters", SignalingTestClient.parse(OPUS_RTP_PARAMETERS)));
+
+        assertThat(errorCode(refused)).isEqualTo("PERMISSION_DENIED");
+        assertThat(errorCode(carol.request("produce", data("transportId", send.path("id").asText(), "kind", "video",
+                "rtpParameters", SignalingTestClient.parse("{\"codecs\":[]}")))))
+                .as("the worker's own validation still applies").isEqualTo("INVALID_ARGUMENT");
+    }
+
+    @Test
+    void thePageIsServedAtTheRoot() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + stack.port() + "/?room=r&token=t")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + stack.port() + "/nothing")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<script src=\"app.js\"");
+            assertThat(missing.statusCode()).isEqualTo(404);
+        }
+    }
+
+    private static void assertTransportOptions(JsonNode transport) {
+        assertThat(transport.path("id").asText()).isNotEmpty();
+        assertThat(transport.path("iceParameters").path("usernameFragment").asText()).isNotEmpty();
+        assertThat(transport.path("iceParameters").path("password").asText()).isNotEmpty();
+        assertThat(transport.path("iceParameters").path("iceLite").asBoolean()).isTrue();
+        assertThat(transport.path("iceCandidates")).isNotEmpty();
+        for (JsonNode candidate : transport.path("iceCandidates")) {
+            assertThat(candidate.path("foundation").asText()).isNotEmpty();
+            assertThat(candidate.path("priority").asLong()).isPositive();
+            assertThat(candidate.path("ip").asText()).isEqualTo("127.0.0.1");
+            assertThat(candidate.path("address").asText()).isEqualTo("127.0.0.1");
+            assertThat(candidate.path("protocol").asText()).isIn("udp", "tcp");
+            assertThat(candidate.path("port").asInt()).isBetween(1, 65535);
+            assertThat(candidate.path("type").asText()).isEqualTo("host");
+            if (candidate.path("protocol").asText().equals("tcp")) {
+                assertThat(candidate.path("tcpType").asText()).isEqualTo("passive");
+            } else {
+                assertThat(candidate.has("tcpType")).isFalse();
+            }
+        }
+        assertThat(transport.path("dtlsParameters").path("role").asText()).isEqualTo("auto");
+        JsonNode fingerprint = transport.path("dtlsParameters").path("fingerprints").get(0);
+        assertThat(fingerprint.path("algorithm").asText()).startsWith("sha-");
+        assertThat(fingerprint.path("value").asText()).matches("([0-9A-F]{2}:)+[0-9A-F]{2}");
+    }
+
+    private static InetSocketAddress udpCandidate(JsonNode transport) {
+        for (JsonNode candidate : transport.path("iceCandidates")) {
+            if (candidate.path("protocol").asText().equals("udp")) {
+                return new InetSocketAddress(candidate.path("address").asText(), candidate.path("port").asInt());
+            }
+        }
+        throw new AssertionError("no UDP candidate in " + transport);
+    }
+
+    private static String errorCode(JsonNode response) {
+        assertThat(response.path("ok").asBoolean()).as("expected an error: %s", response).isFalse();
+        return response.path("error").path("code").asText();
+    }
+}

@@ -1,0 +1,100 @@
+package io.sluice.orchestrator.signaling;
+
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.sluice.orchestrator.OrchestratorMain;
+import io.sluice.orchestrator.client.SluiceRequester;
+import io.sluice.orchestrator.discovery.WorkerDirectory;
+import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
+import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a browser meets, for real: nats-server, redis-server, an in-process WorkerProcess
+ * listening on 127.0.0.1, worker discovery, room placement and the signaling server on a free port.
+ */
+public final class SignalingStack implements AutoCloseable {
+
+    static final byte[] JOIN_SECRET = "signaling-test-secret".getBytes(StandardCharsets.UTF_8);
+
+    private NatsServerProcess natsServer;
+    private RedisServerProcess redisServer;
+    private WorkerProcess worker;
+    private Connection nats;
+    private RedisClient redisClient;
+    private StatefulRedisConnection<String, String> redis;
+    private WorkerDirectory directory;
+    private SignalingServer server;
+
+    public static SignalingStack start() throws Exception {
+        SignalingStack stack = new SignalingStack();
+        try {
+            stack.natsServer = NatsServerProcess.start();
+            stack.redisServer = RedisServerProcess.start();
+            stack.worker = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of("NATS_URL", stack.natsServer.url(),
+                    "REDIS_URL", stack.redisServer.url(), "WORKERS", "1", "WORKER_ID", "signaling",
+                    "LISTEN_IP", "127.0.0.1")));
+            stack.nats = Nats.connect(stack.natsServer.url());
+            stack.redisClient = RedisClient.create(stack.redisServer.url());
+            stack.redis = stack.redisClient.connect();
+            stack.directory = new WorkerDirectory(stack.nats, stack.redis, InstantSource.system());
+            RoomPlacement placement = new RoomPlacement(stack.directory, new SluiceRequester(stack.nats),
+                    new InMemoryRoomAssignments(), OrchestratorMain.DEFAULT_MEDIA_CODECS);
+            stack.directory.addListener(placement);
+            stack.directory.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !stack.directory.liveWorkers().isEmpty());
+            stack.server = SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET);
+            return stack;
+        } catch (Exception | AssertionError e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** A join token signed with the stack's JOIN_SECRET. */
+    public static String token(String userId, String roomId, String... permissions) {
+        return new JoinToken(userId, roomId, Set.of(permissions)).sign(JOIN_SECRET);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (directory != null) {
+            directory.close();
+        }
+        if (redis != null) {
+            redis.close();
+            redisClient.shutdown();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        if (redisServer != null) {
+            redisServer.close();
+        }
+        if (natsServer != null) {
+            natsServer.close();
+        }
+    }
+}

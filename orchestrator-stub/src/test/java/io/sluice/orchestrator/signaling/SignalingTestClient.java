@@ -1,0 +1,114 @@
+package io.sluice.orchestrator.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The signaling protocol from the JDK's WebSocket client, as the demo page speaks it. */
+final class SignalingTestClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final WebSocket socket;
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final BlockingQueue<JsonNode> notifications = new LinkedBlockingQueue<>();
+
+    SignalingTestClient(int port) throws Exception {
+        socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener())
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Sends a request and waits for its response: {@code {response, id, ok, data | error}}. */
+    JsonNode request(String method, JsonNode data) throws Exception {
+        int id = nextId.getAndIncrement();
+        CompletableFuture<JsonNode> response = new CompletableFuture<>();
+        pending.put(id, response);
+        ObjectNode request = JSON.createObjectNode().put("request", true).put("id", id).put("method", method);
+        request.set("data", data == null ? JSON.createObjectNode() : data);
+        socket.sendText(request.toString(), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return response.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The data of a successful response; fails with the error otherwise. */
+    JsonNode ok(String method, JsonNode data) throws Exception {
+        JsonNode response = request(method, data);
+        if (!response.path("ok").asBoolean()) {
+            throw new AssertionError(method + " failed: " + response.path("error"));
+        }
+        return response.path("data");
+    }
+
+    /** The next notification of this method, skipping others; fails after the timeout. */
+    JsonNode awaitNotification(String method) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            JsonNode next = notifications.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("no " + method + " notification within " + TIMEOUT);
+            }
+            if (next.path("method").asText().equals(method)) {
+                return next.path("data");
+            }
+        }
+    }
+
+    static ObjectNode data(Object... membersAndValues) {
+        ObjectNode data = JSON.createObjectNode();
+        for (int i = 0; i < membersAndValues.length; i += 2) {
+            data.set((String) membersAndValues[i], JSON.valueToTree(membersAndValues[i + 1]));
+        }
+        return data;
+    }
+
+    static JsonNode parse(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        http.close();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                try {
+                    JsonNode message = JSON.readTree(text.toString());
+                    if (message.path("response").asBoolean()) {
+                        CompletableFuture<JsonNode> waiting = pending.remove(message.path("id").asInt());
+                        if (waiting != null) {
+                            waiting.complete(message);
+                        }
+                    } else {
+                        notifications.add(message);
+                    }
+                } catch (Exception e) {
+                    notifications.add(JSON.createObjectNode().put("method", "unparseable").put("text", text.toString()));
+                }
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
