@@ -145,6 +145,7 @@ public final class FanOutLoad {
         long allocatedStart = loop.allocatedBytes();
         long wallStart = System.nanoTime();
         long sent = sender.send((long) seconds * settings.packetsPerSecond(), settings.packetsPerSecond());
+        long sendingNanos = System.nanoTime() - wallStart;
         // Let the last packets through the loop and the kernel before counting.
         Thread.sleep(500);
         long wall = System.nanoTime() - wallStart;
@@ -160,14 +161,14 @@ public final class FanOutLoad {
             worst = Math.min(worst, count);
         }
         long expected = sent * received.length;
-        return new StepResult(sent, seconds, total, expected, 1.0 - (double) worst / sent,
+        return new StepResult(sent, sendingNanos, total, expected, 1.0 - (double) worst / sent,
                 receivers.latencyPercentileMicros(50), receivers.latencyPercentileMicros(99),
                 receivers.latencySamples(), receivers.decryptFailures(), cpu, wall, allocated,
                 receivers.receiverCpuNanos(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 where);
     }
 
-    record StepResult(long sent, int seconds, long received, long expected, double worstLoss, double p50, double p99,
+    record StepResult(long sent, long sendingNanos, long received, long expected, double worstLoss, double p50, double p99,
             int samples, long decryptFailures, long loopCpuNanos, long wallNanos, long loopAllocated,
             long receiverCpuNanos, double loadAverage, String profile) {
 
@@ -178,7 +179,7 @@ public final class FanOutLoad {
         String row(int consumers) {
             long forwarded = Math.max(1, received);
             return String.format("| %d | %.0f | %.3f%% | %.3f%% | %.0f / %.0f (n=%d) | %.0f%% | %.2f | %.0f | %.0f%% | %.2f |",
-                    consumers, (double) received / seconds, loss() * 100, worstLoss * 100, p50, p99, samples,
+                    consumers, received / (sendingNanos / 1e9), loss() * 100, worstLoss * 100, p50, p99, samples,
                     100.0 * loopCpuNanos / wallNanos, loopCpuNanos / 1e3 / forwarded,
                     (double) loopAllocated / forwarded, 100.0 * receiverCpuNanos / wallNanos, loadAverage);
         }
