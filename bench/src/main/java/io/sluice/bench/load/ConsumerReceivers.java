@@ -86,6 +86,24 @@ final class ConsumerReceivers implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no packet arrived for {@code quiet} (the worker's backlog is drained), at most
+     * {@code limit}; a step's late packets are then counted in it and not in the next one.
+     */
+    void awaitQuiet(long quietNanos, long limitNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + limitNanos;
+        while (System.nanoTime() < deadline) {
+            long last = 0;
+            for (Reader reader : readers) {
+                last = Math.max(last, reader.lastPacketNanos);
+            }
+            if (System.nanoTime() - last > quietNanos) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Stops and joins the readers; the counters are then stable. */
     void stop() throws InterruptedException, IOException {
         for (Reader reader : readers) {
@@ -148,6 +166,7 @@ final class ConsumerReceivers implements AutoCloseable {
         long decryptFailures;
         long cpuNanos;
         volatile boolean running = true;
+        volatile long lastPacketNanos;
 
         Reader(Selector selector) {
             this.selector = selector;
@@ -179,6 +198,7 @@ final class ConsumerReceivers implements AutoCloseable {
                     if (length <= 0) {
                         return;
                     }
+                    lastPacketNanos = System.nanoTime();
                     long count = ++received[consumer];
                     if (count % sampleEvery == 1) {
                         sample(consumer, length);

@@ -146,8 +146,8 @@ public final class FanOutLoad {
         long wallStart = System.nanoTime();
         long sent = sender.send((long) seconds * settings.packetsPerSecond(), settings.packetsPerSecond());
         long sendingNanos = System.nanoTime() - wallStart;
-        // Let the last packets through the loop and the kernel before counting.
-        Thread.sleep(500);
+        // Let the worker's backlog through before counting: 300 ms without a packet, at most 5 s.
+        receivers.awaitQuiet(300_000_000L, 5_000_000_000L);
         long wall = System.nanoTime() - wallStart;
         long cpu = loop.cpuNanos() - cpuStart;
         long allocated = loop.allocatedBytes() - allocatedStart;
