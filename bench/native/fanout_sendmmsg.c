@@ -1,14 +1,15 @@
 /*
  * The kernel's ceiling for Sluice's fan-out load (bench/run load): the same packets (size, rate per
  * destination) sent from one thread to N UDP ports on 127.0.0.1, with receivers counting them, but
- * with no SFU in between: no SRTP, no RTP rewriting, sendmmsg(2) in batches (or one sendto(2) per
- * packet, as the worker does, with "sendto"). Steps N up until more than 0.1% is lost; reports
+ * with no SFU in between: no SRTP, no RTP rewriting, sendmmsg(2) in batches, or one sendto(2) per
+ * packet from one socket, as the worker does ("sendto"), or send(2) on one connect()ed socket per
+ * destination ("connected", what a worker with connected per-consumer sockets would do). Steps N up until more than 0.1% is lost; reports
  * loss, latency (send time inside the payload to receive time, sampled), and the sender's and the
  * receivers' CPU time per packet (CLOCK_THREAD_CPUTIME_ID). A step passes when loss is at most
  * 0.1% and the sender kept its pace (the step lasted at most 2% longer than nominal). Loopback only.
  *
  *   cc -O2 -pthread -o fanout_sendmmsg fanout_sendmmsg.c
- *   ./fanout_sendmmsg [mmsg|sendto] [steps=50,100,...] [seconds=10] [pps=100] [bytes=1182]
+ *   ./fanout_sendmmsg [mmsg|sendto|connected] [steps=50,100,...] [seconds=10] [pps=100] [bytes=1182]
  *                     [rcvbuf=1048576] [receiver_threads=2]
  */
 #define _GNU_SOURCE
@@ -94,6 +95,7 @@ static int compare(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     int use_sendto = argc > 1 && strcmp(argv[1], "sendto") == 0;
+    int use_connected = argc > 1 && strcmp(argv[1], "connected") == 0;
     char *steps = strdup(argc > 2 ? argv[2] : "50,100,200,400,800,1200,1600,2000,2500,3000,4000");
     int seconds = argc > 3 ? atoi(argv[3]) : 10;
     int pps = argc > 4 ? atoi(argv[4]) : 100;
@@ -105,7 +107,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     printf("mode %s, %d bytes, %d/s per destination, %d s per step, SO_RCVBUF %d, %d receiver threads\n",
-           use_sendto ? "sendto" : "sendmmsg", bytes, pps, seconds, rcvbuf, receiver_threads);
+           use_sendto ? "sendto" : use_connected ? "connected send" : "sendmmsg", bytes, pps, seconds, rcvbuf, receiver_threads);
     printf("| N | packets/s | loss | worst | latency p50 / p99 (us) | sender CPU | sender CPU/pkt (us) |"
            " receivers CPU/pkt (us) |\n|---|---|---|---|---|---|---|---|\n");
     int largest = 0;
@@ -139,6 +141,14 @@ int main(int argc, char **argv) {
             pthread_create(&receivers[t].thread, NULL, receive_loop, &receivers[t]);
         }
         int sender = socket(AF_INET, SOCK_DGRAM, 0);
+        int *connected = calloc(n, sizeof *connected);
+        for (int i = 0; use_connected && i < n; i++) {
+            connected[i] = socket(AF_INET, SOCK_DGRAM, 0);
+            if (connected[i] < 0 || connect(connected[i], (struct sockaddr *) &addresses[i], sizeof addresses[i]) != 0) {
+                perror("connected sender");
+                return 1;
+            }
+        }
         static char packet[2048];
         memset(packet, 0, sizeof packet);
         packet[0] = (char) 0x80; /* RFC 3550 §5.1: version 2 */
@@ -161,6 +171,16 @@ int main(int argc, char **argv) {
             memcpy(packet + 12, &stamp, sizeof stamp);
             for (int first = 0; first < n; first += BATCH) {
                 int batch = n - first < BATCH ? n - first : BATCH;
+                if (use_connected) {
+                    for (int i = 0; i < batch; i++) {
+                        if (send(connected[first + i], packet, (size_t) bytes, 0) == bytes) {
+                            sent++;
+                        } else {
+                            refused++;
+                        }
+                    }
+                    continue;
+                }
                 if (use_sendto) {
                     for (int i = 0; i < batch; i++) {
                         if (sendto(sender, packet, (size_t) bytes, 0, (struct sockaddr *) &addresses[first + i],
@@ -231,6 +251,10 @@ int main(int argc, char **argv) {
         free(addresses);
         free(received);
         close(sender);
+        for (int i = 0; use_connected && i < n; i++) {
+            close(connected[i]);
+        }
+        free(connected);
         if (loss > 0.001 || !kept_pace) {
             break;
         }
