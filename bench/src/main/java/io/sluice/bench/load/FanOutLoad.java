@@ -139,6 +139,10 @@ public final class FanOutLoad {
 
     private static StepResult step(Settings settings, ConsumerReceivers receivers, PacedSender sender, LoopThread loop,
             int seconds, boolean profile) throws Exception {
+        // Drain what an earlier step left queued in the worker (up to 10 s), uncounted.
+        receivers.start(settings.receiverThreads());
+        receivers.awaitQuiet(200_000_000L, 10_000_000_000L);
+        receivers.stop();
         receivers.start(settings.receiverThreads());
         LoopThread.Sampler sampler = profile ? loop.startSampler() : null;
         long cpuStart = loop.cpuNanos();
