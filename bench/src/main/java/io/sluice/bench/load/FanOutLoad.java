@@ -106,8 +106,8 @@ public final class FanOutLoad {
     private static void run(Settings settings, FanOutTopology topology, ConsumerReceivers receivers,
             PacedSender sender, LoopThread loop, long began) throws Exception {
         System.out.println("| N | forwarded pkt/s | loss | worst consumer loss | latency p50 / p99 (us) |"
-                + " loop CPU | loop CPU/pkt (us) | loop alloc/pkt (B) | receivers CPU | load avg |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " loop CPU | loop CPU/pkt (us) | loop alloc/pkt (B) | receivers CPU | load avg | UDP RcvbufErrors |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         int largestPassing = 0;
         boolean warmedUp = false;
         for (int consumers : settings.steps()) {
@@ -145,6 +145,7 @@ public final class FanOutLoad {
         receivers.stop();
         receivers.start(settings.receiverThreads());
         LoopThread.Sampler sampler = profile ? loop.startSampler() : null;
+        long bufferDropsStart = udpReceiveBufferErrors();
         long cpuStart = loop.cpuNanos();
         long allocatedStart = loop.allocatedBytes();
         long wallStart = System.nanoTime();
@@ -157,6 +158,7 @@ public final class FanOutLoad {
         long wall = System.nanoTime() - wallStart;
         long cpu = loop.cpuNanos() - cpuStart;
         long allocated = loop.allocatedBytes() - allocatedStart;
+        long bufferDrops = udpReceiveBufferErrors() - bufferDropsStart;
         String where = sampler == null ? "" : sampler.stopAndSummarise(12);
         receivers.stop();
         long[] received = receivers.receivedPerConsumer();
@@ -171,12 +173,12 @@ public final class FanOutLoad {
                 receivers.latencyPercentileMicros(50), receivers.latencyPercentileMicros(99),
                 receivers.latencySamples(), receivers.decryptFailures(), cpu, wall, allocated,
                 receivers.receiverCpuNanos(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                where);
+                bufferDrops, where);
     }
 
     record StepResult(long sent, long sendingNanos, long received, long expected, double worstLoss, double p50, double p99,
             int samples, long decryptFailures, long loopCpuNanos, long wallNanos, long loopAllocated,
-            long receiverCpuNanos, double loadAverage, String profile) {
+            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile) {
 
         double loss() {
             return expected == 0 ? 0 : 1.0 - (double) received / expected;
@@ -184,11 +186,22 @@ public final class FanOutLoad {
 
         String row(int consumers) {
             long forwarded = Math.max(1, received);
-            return String.format("| %d | %.0f | %.3f%% | %.3f%% | %.0f / %.0f (n=%d) | %.0f%% | %.2f | %.0f | %.0f%% | %.2f |",
+            return String.format("| %d | %.0f | %.3f%% | %.3f%% | %.0f / %.0f (n=%d) | %.0f%% | %.2f | %.0f | %.0f%% | %.2f | %d |",
                     consumers, received / (sendingNanos / 1e9), loss() * 100, worstLoss * 100, p50, p99, samples,
                     100.0 * loopCpuNanos / wallNanos, loopCpuNanos / 1e3 / forwarded,
-                    (double) loopAllocated / forwarded, 100.0 * receiverCpuNanos / wallNanos, loadAverage);
+                    (double) loopAllocated / forwarded, 100.0 * receiverCpuNanos / wallNanos, loadAverage, bufferDrops);
         }
+    }
+
+    /**
+     * Datagrams the kernel dropped because a receive buffer was full (all sockets of the machine,
+     * /proc/net/snmp "Udp: RcvbufErrors"): tells receiver overflow from the worker falling behind.
+     */
+    private static long udpReceiveBufferErrors() throws java.io.IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                .filter(line -> line.startsWith("Udp:")).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        return Long.parseLong(lines.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
     }
 
     private static void printMachine() throws Exception {
