@@ -64,7 +64,10 @@ public final class SluiceRequester {
         }
         CompletableFuture<Message> reply;
         try {
-            reply = connection.requestWithTimeout(subject, headers, request.toByteArray(), timeout);
+            // jnats expires timed-out requests on a periodic sweep (every 5 s by default), so the
+            // caller's timeout is enforced here too, to the millisecond.
+            reply = connection.requestWithTimeout(subject, headers, request.toByteArray(), timeout)
+                    .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable(subject, e));
         }

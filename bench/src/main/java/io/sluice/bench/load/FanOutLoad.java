@@ -1,0 +1,219 @@
+package io.sluice.bench.load;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.srtp.SrtpSendContext;
+import io.sluice.worker.testsupport.FreePort;
+import io.sluice.worker.testsupport.ManagedProcess;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fan-out over loopback: one SRTP producer at 1 Mbps (100 packets/s of ~1.2 kB) forwarded by a
+ * worker with one loop to N SRTP consumers, N stepped up until more than the loss limit of the
+ * forwarded packets is lost. Per step: forwarded packets per second, loss (total and worst
+ * consumer), forwarding latency p50/p99 (sampled, from the send time inside the decrypted
+ * payload), the loop thread's CPU time and allocated bytes per forwarded packet, the receivers'
+ * CPU, and the load average (other jobs may share the machine).
+ *
+ * <p>Options: {@code --steps 50,100,...} {@code --seconds 10} {@code --pps 100}
+ * {@code --payload 1160} {@code --loss-limit 0.001} {@code --receivers 2}
+ * {@code --rcvbuf 1048576} {@code --sample-every 16} {@code --profile} (samples the loop
+ * thread's stack every 10 ms during each step and prints where it was) {@code --budget 270}
+ * (seconds; no step starts after it).
+ */
+public final class FanOutLoad {
+
+    private FanOutLoad() {}
+
+    record Settings(int[] steps, int seconds, int packetsPerSecond, int payload, double lossLimit, int receiverThreads,
+            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds) {
+
+        static Settings parse(String[] args) {
+            Map<String, String> options = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument " + args[i]);
+                }
+                String name = args[i].substring(2);
+                options.put(name, name.equals("profile") ? "true" : args[++i]);
+            }
+            int[] steps = Arrays.stream(options.getOrDefault("steps", "50,100,200,400,800,1200,1600,2000,2500")
+                    .split(",")).mapToInt(Integer::parseInt).toArray();
+            return new Settings(steps, Integer.parseInt(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("pps", "100")),
+                    Integer.parseInt(options.getOrDefault("payload", "1160")),
+                    Double.parseDouble(options.getOrDefault("loss-limit", "0.001")),
+                    Integer.parseInt(options.getOrDefault("receivers", "2")),
+                    Integer.parseInt(options.getOrDefault("rcvbuf", "1048576")),
+                    Integer.parseInt(options.getOrDefault("sample-every", "16")),
+                    options.containsKey("profile"), Integer.parseInt(options.getOrDefault("budget", "270")));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.parse(args);
+        long began = System.nanoTime();
+        printMachine();
+        Path dir = Files.createTempDirectory("sluice-fanout-");
+        int natsPort = FreePort.tcp();
+        int redisPort = FreePort.tcp();
+        try (ManagedProcess nats = new ManagedProcess(
+                        List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(natsPort)),
+                        dir.resolve("nats-server.log")).start();
+                ManagedProcess redis = new ManagedProcess(
+                        List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(redisPort),
+                                "--save", "", "--appendonly", "no", "--dir", dir.toString()),
+                        dir.resolve("redis-server.log")).start()) {
+            nats.awaitTcpPort(natsPort, Duration.ofSeconds(10));
+            redis.awaitTcpPort(redisPort, Duration.ofSeconds(10));
+            // Worker ports below the kernel's ephemeral range, where the receivers bind.
+            WorkerConfig config = new WorkerConfig("nats://127.0.0.1:" + natsPort, "redis://127.0.0.1:" + redisPort,
+                    "fanout", 1, "127.0.0.1", "127.0.0.1", 20000, 29999, "warn");
+            try (WorkerProcess worker = WorkerProcess.start(config);
+                    Connection connection = Nats.connect(new Options.Builder()
+                            .server("nats://127.0.0.1:" + natsPort).connectionName("sluice-fanout").build());
+                    ConsumerReceivers receivers = new ConsumerReceivers(settings.receiveBuffer(), settings.sampleEvery())) {
+                FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0));
+                byte[] senderKey = topology.createProducer();
+                SrtpProfile profile = SrtpProfile.AES128_CM_HMAC_SHA1_80;
+                SrtpSendContext srtp = new SrtpSendContext(profile,
+                        Arrays.copyOf(senderKey, profile.keyLength()),
+                        Arrays.copyOfRange(senderKey, profile.keyLength(), senderKey.length));
+                try (PacedSender sender = new PacedSender(topology.producerAddress(), srtp, settings.payload())) {
+                    LoopThread loop = LoopThread.find();
+                    System.out.printf("packet: %d bytes of SRTP (UDP payload), %d/s per consumer = %.2f Mbit/s;"
+                            + " SO_RCVBUF requested %d%n", sender.packetLength(), settings.packetsPerSecond(),
+                            sender.packetLength() * 8.0 * settings.packetsPerSecond() / 1e6, settings.receiveBuffer());
+                    run(settings, topology, receivers, sender, loop, began);
+                }
+            }
+        }
+        System.out.printf("total %.0f s%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    private static void run(Settings settings, FanOutTopology topology, ConsumerReceivers receivers,
+            PacedSender sender, LoopThread loop, long began) throws Exception {
+        System.out.println("| N | forwarded pkt/s | loss | worst consumer loss | latency p50 / p99 (us) |"
+                + " loop CPU | loop CPU/pkt (us) | loop alloc/pkt (B) | receivers CPU | load avg | UDP RcvbufErrors |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        int largestPassing = 0;
+        boolean warmedUp = false;
+        for (int consumers : settings.steps()) {
+            if ((System.nanoTime() - began) / 1e9 > settings.budgetSeconds()) {
+                System.out.printf("budget of %d s spent; stopping before N=%d%n", settings.budgetSeconds(), consumers);
+                break;
+            }
+            topology.growTo(consumers, receivers);
+            if (!warmedUp) {
+                step(settings, receivers, sender, loop, 2, false);
+                warmedUp = true;
+            }
+            StepResult result = step(settings, receivers, sender, loop, settings.seconds(), settings.profile());
+            System.out.println(result.row(consumers));
+            if (result.decryptFailures() > 0) {
+                System.out.printf("  %d sampled packets failed SRTP authentication%n", result.decryptFailures());
+            }
+            if (settings.profile()) {
+                System.out.println(result.profile());
+            }
+            if (result.loss() > settings.lossLimit()) {
+                break;
+            }
+            largestPassing = consumers;
+        }
+        System.out.printf("largest N with loss <= %.2f%%: %d (SO_RCVBUF granted %d)%n", settings.lossLimit() * 100,
+                largestPassing, receivers.grantedReceiveBuffer());
+    }
+
+    private static StepResult step(Settings settings, ConsumerReceivers receivers, PacedSender sender, LoopThread loop,
+            int seconds, boolean profile) throws Exception {
+        // Drain what an earlier step left queued in the worker (up to 10 s), uncounted.
+        receivers.start(settings.receiverThreads());
+        receivers.awaitQuiet(200_000_000L, 10_000_000_000L);
+        receivers.stop();
+        receivers.start(settings.receiverThreads());
+        LoopThread.Sampler sampler = profile ? loop.startSampler() : null;
+        long bufferDropsStart = udpReceiveBufferErrors();
+        long cpuStart = loop.cpuNanos();
+        long allocatedStart = loop.allocatedBytes();
+        long wallStart = System.nanoTime();
+        long sent = sender.send((long) seconds * settings.packetsPerSecond(), settings.packetsPerSecond());
+        long sendingNanos = System.nanoTime() - wallStart;
+        // Let the last packets through before counting: 200 ms without a packet, at most 1 s. A packet
+        // still queued in the worker a second after the sender stopped counts as lost: the loop fell
+        // behind, and real-time media that late is useless.
+        receivers.awaitQuiet(200_000_000L, 1_000_000_000L);
+        long wall = System.nanoTime() - wallStart;
+        long cpu = loop.cpuNanos() - cpuStart;
+        long allocated = loop.allocatedBytes() - allocatedStart;
+        long bufferDrops = udpReceiveBufferErrors() - bufferDropsStart;
+        String where = sampler == null ? "" : sampler.stopAndSummarise(12);
+        receivers.stop();
+        long[] received = receivers.receivedPerConsumer();
+        long total = 0;
+        long worst = sent;
+        for (long count : received) {
+            total += count;
+            worst = Math.min(worst, count);
+        }
+        long expected = sent * received.length;
+        return new StepResult(sent, sendingNanos, total, expected, 1.0 - (double) worst / sent,
+                receivers.latencyPercentileMicros(50), receivers.latencyPercentileMicros(99),
+                receivers.latencySamples(), receivers.decryptFailures(), cpu, wall, allocated,
+                receivers.receiverCpuNanos(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                bufferDrops, where);
+    }
+
+    record StepResult(long sent, long sendingNanos, long received, long expected, double worstLoss, double p50, double p99,
+            int samples, long decryptFailures, long loopCpuNanos, long wallNanos, long loopAllocated,
+            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile) {
+
+        double loss() {
+            return expected == 0 ? 0 : 1.0 - (double) received / expected;
+        }
+
+        String row(int consumers) {
+            long forwarded = Math.max(1, received);
+            return String.format("| %d | %.0f | %.3f%% | %.3f%% | %.0f / %.0f (n=%d) | %.0f%% | %.2f | %.0f | %.0f%% | %.2f | %d |",
+                    consumers, received / (sendingNanos / 1e9), loss() * 100, worstLoss * 100, p50, p99, samples,
+                    100.0 * loopCpuNanos / wallNanos, loopCpuNanos / 1e3 / forwarded,
+                    (double) loopAllocated / forwarded, 100.0 * receiverCpuNanos / wallNanos, loadAverage, bufferDrops);
+        }
+    }
+
+    /**
+     * Datagrams the kernel dropped because a receive buffer was full (all sockets of the machine,
+     * /proc/net/snmp "Udp: RcvbufErrors"): tells receiver overflow from the worker falling behind.
+     */
+    private static long udpReceiveBufferErrors() throws java.io.IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                .filter(line -> line.startsWith("Udp:")).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        return Long.parseLong(lines.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+    }
+
+    private static void printMachine() throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        System.out.printf("machine: %s, %d cores visible, JVM %s %s, max heap %d MB%n", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("net.core.rmem_max=%s, rmem_default=%s; load average %.2f%n",
+                Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0),
+                Files.readAllLines(Path.of("/proc/sys/net/core/rmem_default")).get(0),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}
