@@ -3,8 +3,6 @@ package io.sluice.worker.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
@@ -31,14 +29,10 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
-import io.sluice.worker.WorkerProcess;
-import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -51,7 +45,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,10 +79,7 @@ class LossRepairControlTest {
     /** Its first RTX is dropped too: the worker must ask again one RTT later. */
     private static final int RTX_LOST_ONCE = 90;
 
-    private static NatsServerProcess nats;
-    private static RedisServerProcess redis;
-    private static WorkerProcess process;
-    private static Connection connection;
+    private static RunningWorker worker;
     private static ControlClient client;
     private static String workerId;
     private final List<DatagramSocket> sockets = new ArrayList<>();
@@ -97,30 +87,15 @@ class LossRepairControlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        nats = NatsServerProcess.start();
-        redis = RedisServerProcess.start();
-        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
-                "WORKER_ID", "nack-" + UUID.randomUUID().toString().substring(0, 8),
-                "LISTEN_IP", "127.0.0.1", "RTC_MIN_PORT", "44000", "RTC_MAX_PORT", "44999")));
-        workerId = process.workerIds().get(0);
-        connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
+        worker = RunningWorker.start("nack", 44000);
+        workerId = worker.workerId;
+        client = worker.client;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (process != null) {
-            process.close();
-        }
-        if (connection != null) {
-            connection.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (nats != null) {
-            nats.close();
+        if (worker != null) {
+            worker.close();
         }
     }
 

@@ -3,9 +3,6 @@ package io.sluice.worker.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Nats;
 import io.sluice.api.v1.DtlsFingerprint;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
@@ -65,12 +62,8 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
-import io.sluice.worker.WorkerProcess;
-import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -81,9 +74,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -103,13 +93,10 @@ class MediaForwardingControlTest {
     private static final int VIDEO_SSRC = 0x11223344;
     private static final int AUDIO_SSRC = 0x22334455;
 
-    private static NatsServerProcess nats;
-    private static RedisServerProcess redis;
-    private static WorkerProcess process;
-    private static Connection connection;
+    private static RunningWorker worker;
     private static ControlClient client;
     private static String workerId;
-    private static final List<Event> events = new CopyOnWriteArrayList<>();
+    private static List<Event> events;
     private final List<ManagedProcess> ffmpegs = new ArrayList<>();
 
     @TempDir
@@ -117,39 +104,16 @@ class MediaForwardingControlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        nats = NatsServerProcess.start();
-        redis = RedisServerProcess.start();
-        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
-                "WORKER_ID", "media-" + UUID.randomUUID().toString().substring(0, 8),
-                "LISTEN_IP", "127.0.0.1", "RTC_MIN_PORT", "43000", "RTC_MAX_PORT", "43999")));
-        workerId = process.workerIds().get(0);
-        connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
-        Dispatcher dispatcher = connection.createDispatcher(message -> {
-            try {
-                events.add(Event.parseFrom(message.getData()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        dispatcher.subscribe("sluice.event.>");
-        connection.flush(Duration.ofSeconds(5));
+        worker = RunningWorker.start("media", 43000, "sluice.event.>");
+        workerId = worker.workerId;
+        client = worker.client;
+        events = worker.events;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (process != null) {
-            process.close();
-        }
-        if (connection != null) {
-            connection.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (nats != null) {
-            nats.close();
+        if (worker != null) {
+            worker.close();
         }
     }
 

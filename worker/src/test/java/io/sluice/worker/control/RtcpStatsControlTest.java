@@ -3,9 +3,6 @@ package io.sluice.worker.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Nats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -33,8 +30,6 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
-import io.sluice.worker.WorkerProcess;
-import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
 import io.sluice.worker.rtcp.RtcpCompound;
@@ -44,8 +39,6 @@ import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtcp.SourceDescription;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -55,8 +48,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -76,13 +67,10 @@ class RtcpStatsControlTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int VIDEO_SSRC = 0x33445566;
 
-    private static NatsServerProcess nats;
-    private static RedisServerProcess redis;
-    private static WorkerProcess process;
-    private static Connection connection;
+    private static RunningWorker worker;
     private static ControlClient client;
     private static String workerId;
-    private static final List<Event> events = new CopyOnWriteArrayList<>();
+    private static List<Event> events;
     private final List<ManagedProcess> ffmpegs = new ArrayList<>();
     private DatagramSocket peer;
     private Thread peerReader;
@@ -92,40 +80,16 @@ class RtcpStatsControlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        nats = NatsServerProcess.start();
-        redis = RedisServerProcess.start();
-        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
-                "WORKER_ID", "rtcp-" + UUID.randomUUID().toString().substring(0, 8),
-                "LISTEN_IP", "127.0.0.1", "RTC_MIN_PORT", "44000", "RTC_MAX_PORT", "44999")));
-        workerId = process.workerIds().get(0);
-        connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
-        Dispatcher dispatcher = connection.createDispatcher(message -> {
-            try {
-                events.add(Event.parseFrom(message.getData()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        dispatcher.subscribe("sluice.event.*.producer.*.score");
-        dispatcher.subscribe("sluice.event.*.consumer.*.score");
-        connection.flush(Duration.ofSeconds(5));
+        worker = RunningWorker.start("rtcp", 44000, "sluice.event.*.producer.*.score", "sluice.event.*.consumer.*.score");
+        workerId = worker.workerId;
+        client = worker.client;
+        events = worker.events;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (process != null) {
-            process.close();
-        }
-        if (connection != null) {
-            connection.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (nats != null) {
-            nats.close();
+        if (worker != null) {
+            worker.close();
         }
     }
 

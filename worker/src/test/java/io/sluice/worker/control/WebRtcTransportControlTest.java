@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Nats;
 import io.sluice.api.v1.DtlsFingerprint;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
@@ -35,21 +32,14 @@ import io.sluice.api.v1.WebRtcTransportInfo;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
-import io.sluice.worker.WorkerProcess;
-import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.dtls.FingerprintAlgorithm;
 import io.sluice.worker.ice.StunMessage;
 import io.sluice.worker.registry.TransportMappings;
 import io.sluice.worker.srtp.SrtpProfile;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import io.sluice.worker.testsupport.WebRtcTestPeer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,57 +53,31 @@ class WebRtcTransportControlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static NatsServerProcess nats;
-    private static RedisServerProcess redis;
-    private static WorkerProcess process;
-    private static Connection connection;
+    private static RunningWorker worker;
     private static ControlClient client;
     private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redisConnection;
     private static String workerId;
-    private static final List<Event> events = new CopyOnWriteArrayList<>();
+    private static List<Event> events;
 
     @BeforeAll
     static void start() throws Exception {
-        nats = NatsServerProcess.start();
-        redis = RedisServerProcess.start();
-        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
-                "WORKER_ID", "rtc-" + UUID.randomUUID().toString().substring(0, 8),
-                "LISTEN_IP", "127.0.0.1", "RTC_MIN_PORT", "42000", "RTC_MAX_PORT", "42999")));
-        workerId = process.workerIds().get(0);
-        connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
-        Dispatcher dispatcher = connection.createDispatcher(message -> {
-            try {
-                events.add(Event.parseFrom(message.getData()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        dispatcher.subscribe("sluice.event.>");
-        connection.flush(Duration.ofSeconds(5));
-        redisClient = RedisClient.create(redis.url());
+        worker = RunningWorker.start("rtc", 42000, "sluice.event.>");
+        workerId = worker.workerId;
+        client = worker.client;
+        events = worker.events;
+        redisClient = RedisClient.create(worker.redis.url());
         redisConnection = redisClient.connect();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (process != null) {
-            process.close();
-        }
-        if (connection != null) {
-            connection.close();
-        }
         if (redisClient != null) {
             redisConnection.close();
             redisClient.shutdown();
         }
-        if (redis != null) {
-            redis.close();
-        }
-        if (nats != null) {
-            nats.close();
+        if (worker != null) {
+            worker.close();
         }
     }
 
