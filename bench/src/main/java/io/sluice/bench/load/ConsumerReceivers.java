@@ -36,6 +36,7 @@ final class ConsumerReceivers implements AutoCloseable {
     private final List<SrtpReceiveContext> keys = new ArrayList<>();
     private long[] received = new long[0];
     private long decryptFailures;
+    private long rtcpReceived;
     private long[] latencies = new long[0];
     private int latencyCount;
     private long receiverCpuNanos;
@@ -74,6 +75,7 @@ final class ConsumerReceivers implements AutoCloseable {
         latencies = new long[LATENCY_CAPACITY];
         latencyCount = 0;
         decryptFailures = 0;
+        rtcpReceived = 0;
         receiverCpuNanos = 0;
         for (int t = 0; t < threads; t++) {
             Selector selector = Selector.open();
@@ -115,6 +117,7 @@ final class ConsumerReceivers implements AutoCloseable {
             reader.selector.close();
             receiverCpuNanos += reader.cpuNanos;
             decryptFailures += reader.decryptFailures;
+            rtcpReceived += reader.rtcpReceived;
             int copy = Math.min(reader.latencyCount, latencies.length - latencyCount);
             System.arraycopy(reader.latencies, 0, latencies, latencyCount, copy);
             latencyCount += copy;
@@ -128,6 +131,11 @@ final class ConsumerReceivers implements AutoCloseable {
 
     long decryptFailures() {
         return decryptFailures;
+    }
+
+    /** SRTCP packets (the worker's sender reports) received and left out of the counts. */
+    long rtcpReceived() {
+        return rtcpReceived;
     }
 
     long receiverCpuNanos() {
@@ -164,6 +172,7 @@ final class ConsumerReceivers implements AutoCloseable {
         final long[] latencies = new long[LATENCY_CAPACITY / 4];
         int latencyCount;
         long decryptFailures;
+        long rtcpReceived;
         long cpuNanos;
         volatile boolean running = true;
         volatile long lastPacketNanos;
@@ -199,6 +208,12 @@ final class ConsumerReceivers implements AutoCloseable {
                         return;
                     }
                     lastPacketNanos = System.nanoTime();
+                    // RFC 5761 §4: with rtcp-mux the worker's SRTCP sender reports share the port;
+                    // only RTP (second byte's payload type outside 64..95) counts as forwarded media.
+                    if (length >= 2 && (buffer.get(1) & 0x7F) >= 64 && (buffer.get(1) & 0x7F) <= 95) {
+                        rtcpReceived++;
+                        continue;
+                    }
                     long count = ++received[consumer];
                     if (count % sampleEvery == 1) {
                         sample(consumer, length);
