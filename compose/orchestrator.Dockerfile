@@ -2,6 +2,8 @@
 #   docker build -f compose/orchestrator.Dockerfile .  (context: the repository root)
 
 FROM maven:3.9-eclipse-temurin-21 AS build
+# node and npm bundle the demo page's mediasoup-client (orchestrator-stub/web/build.sh).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
 COPY .mvn .mvn
