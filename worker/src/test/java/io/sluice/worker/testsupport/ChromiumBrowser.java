@@ -154,12 +154,35 @@ public final class ChromiumBrowser implements AutoCloseable {
     @Override
     public void close() throws Exception {
         page.abort();
+        // Chromium's renderer, GPU and network processes are its children: end them with it, then
+        // remove the profile once nothing writes to it any more.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        for (ProcessHandle child : children) {
+            child.destroy();
+            try {
+                child.onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                child.destroyForcibly();
+            }
+        }
+        deleteProfile();
+    }
+
+    private void deleteProfile() throws IOException {
+        for (int attempt = 1; Files.exists(profile); attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                return;
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                // A file vanished while walking (a last write of an exiting child): walk again.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 }
