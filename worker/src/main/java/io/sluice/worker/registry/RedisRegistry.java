@@ -45,6 +45,8 @@ public final class RedisRegistry implements AutoCloseable {
     private final RedisClient client;
     private final RedisURI uri;
     private final Set<String> leaseKeys = ConcurrentHashMap.newKeySet();
+    /** Mappings of this process's live transports, written again whenever Redis comes back. */
+    private final Map<String, TransportMappings.Mapping> liveTransports = new ConcurrentHashMap<>();
     // Touched only on the io thread.
     private final Map<String, List<String>> awaitingConnection = new HashMap<>();
     private final AtomicBoolean connecting = new AtomicBoolean();
@@ -91,6 +93,7 @@ public final class RedisRegistry implements AutoCloseable {
      * while Redis is away. Never blocks: callable from a loop.
      */
     public CompletableFuture<Void> putTransport(TransportMappings.Mapping mapping) {
+        liveTransports.put(mapping.transportId(), mapping);
         StatefulRedisConnection<String, String> current = connection;
         if (current == null || closed) {
             io.execute(this::connectIfNeeded);
@@ -102,11 +105,31 @@ public final class RedisRegistry implements AutoCloseable {
 
     /** Removes a transport's mapping; fails at once while Redis is away (the sweep removes it later). */
     public CompletableFuture<Boolean> removeTransport(String transportId) {
+        liveTransports.remove(transportId);
         StatefulRedisConnection<String, String> current = connection;
         if (current == null || closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis at " + url + " is not connected"));
         }
         return new TransportMappings(current).remove(transportId);
+    }
+
+    /**
+     * Writes again the mapping of every live transport: after Redis came back (a restarted Redis
+     * that persists nothing has lost them) or connected late. A transport closed meanwhile is
+     * removed again, so nothing outlives it.
+     */
+    private void restoreTransports() {
+        StatefulRedisConnection<String, String> current = connection;
+        if (current == null || closed || liveTransports.isEmpty()) {
+            return;
+        }
+        TransportMappings mappings = new TransportMappings(current);
+        for (TransportMappings.Mapping mapping : List.copyOf(liveTransports.values())) {
+            mappings.put(mapping.transportId(), mapping.workerId(), mapping.routerId(), mapping.roomId(), mapping.userId())
+                    .handle((written, failure) -> liveTransports.containsKey(mapping.transportId())
+                            ? null : mappings.remove(mapping.transportId()));
+        }
+        log.info("Redis at {}: transport mappings of {} live transports written again", url, liveTransports.size());
     }
 
     /**
@@ -171,7 +194,10 @@ public final class RedisRegistry implements AutoCloseable {
                 connected.closeAsync();
             } else {
                 connection = connected;
-                io.execute(() -> writeAwaiting(connected));
+                io.execute(() -> {
+                    writeAwaiting(connected);
+                    restoreTransports();
+                });
             }
         });
     }
@@ -184,6 +210,7 @@ public final class RedisRegistry implements AutoCloseable {
             }
         } else if (outage.compareAndSet(true, false)) {
             log.info("Redis at {} is back; registry entry restored", url);
+            restoreTransports();
         }
     }
 
