@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportListenInfo;
@@ -15,9 +14,6 @@ import io.sluice.worker.SluiceException;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
-import io.sluice.worker.net.SocketBinder;
-import io.sluice.worker.net.TcpRtcConnection;
-import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.net.UsernameFragmentIndex;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -54,55 +50,17 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
             RtcResources resources) throws SluiceException {
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(given, true, true, resources, "listen_infos");
         Promise<WebRtcServer> result = loop.newPromise();
-        List<Channel> channels = new ArrayList<>();
-        Sink sink = new Sink();
-        bindNext(loop, infos, 0, channels, sink, () -> {
-            WebRtcServer server = new WebRtcServer(id, loop, infos, channels);
-            sink.server = server;
-            result.setSuccess(server);
-        }, result);
-        return result;
-    }
-
-    private static final class Sink implements RtcPacketSink {
-        private WebRtcServer server;
-
-        @Override
-        public void onRtcPacket(RtcSocket socket, ByteBuf packet, InetSocketAddress remote) {
-            if (server != null) {
-                server.onRtcPacket(socket, packet, remote);
-            }
-        }
-
-        @Override
-        public void onRtcSocketClosed(RtcSocket socket) {
-            if (server != null) {
-                server.onRtcSocketClosed(socket);
-            }
-        }
-    }
-
-    private static void bindNext(EventLoop loop, List<ListenInfos.Resolved> infos, int i, List<Channel> channels,
-            Sink sink, Runnable done, Promise<WebRtcServer> result) {
-        if (i == infos.size()) {
-            done.run();
-            return;
-        }
-        ListenInfos.Resolved info = infos.get(i);
-        SocketBinder binder = new SocketBinder(loop);
-        Future<Channel> bound = info.protocol() == TransportProtocol.UDP
-                ? binder.bindUdp(info.ip(), info.port(), info.range(), UdpRtcSocket.handler(sink))
-                : binder.bindTcp(info.ip(), info.port(), info.range(), TcpRtcConnection.initializer(() -> sink));
-        bound.addListener(future -> {
-            if (!future.isSuccess()) {
-                channels.forEach(Channel::close);
-                result.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
-                        "listen_infos[" + i + "]: " + future.cause().getMessage()));
+        ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
+        ListenSockets.bind(loop, infos, sink).addListener((Future<ListenSockets.Bound> done) -> {
+            if (!done.isSuccess()) {
+                result.setFailure(done.cause());
                 return;
             }
-            channels.add(bound.getNow());
-            bindNext(loop, infos, i + 1, channels, sink, done, result);
+            WebRtcServer server = new WebRtcServer(id, loop, infos, done.getNow().channels());
+            sink.setTarget(server);
+            result.setSuccess(server);
         });
+        return result;
     }
 
     public String id() {

@@ -1,0 +1,95 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.worker.SluiceException;
+import io.sluice.worker.net.RtcPacketSink;
+import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.net.SocketBinder;
+import io.sluice.worker.net.TcpRtcConnection;
+import io.sluice.worker.net.UdpRtcSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sockets of a WebRTC transport's or WebRTC server's listen infos, bound one after the other
+ * on the owner's loop: a UDP socket or a TCP listener per listen info, in order. If one cannot be
+ * bound, those bound before it are closed and the result fails with RESOURCE_EXHAUSTED.
+ */
+final class ListenSockets {
+
+    /** The bound sockets: {@code channels} in listen-info order, and the UDP ones to send on. */
+    record Bound(List<Channel> channels, List<RtcSocket> udpSockets) {
+
+        int port(int index) {
+            return ((InetSocketAddress) channels.get(index).localAddress()).getPort();
+        }
+
+        void close() {
+            channels.forEach(Channel::close);
+        }
+    }
+
+    /** Forwards to its target once set: the sockets are bound before their owner exists. */
+    static final class DeferredSink implements RtcPacketSink {
+        private RtcPacketSink target;
+
+        void setTarget(RtcPacketSink target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onRtcPacket(RtcSocket socket, ByteBuf packet, InetSocketAddress remote) {
+            if (target != null) {
+                target.onRtcPacket(socket, packet, remote);
+            }
+        }
+
+        @Override
+        public void onRtcSocketClosed(RtcSocket socket) {
+            if (target != null) {
+                target.onRtcSocketClosed(socket);
+            }
+        }
+    }
+
+    private ListenSockets() {}
+
+    static Future<Bound> bind(EventLoop loop, List<ListenInfos.Resolved> infos, RtcPacketSink sink) {
+        Promise<Bound> result = loop.newPromise();
+        bindNext(new SocketBinder(loop), infos, 0, sink, new Bound(new ArrayList<>(), new ArrayList<>()), result);
+        return result;
+    }
+
+    private static void bindNext(SocketBinder binder, List<ListenInfos.Resolved> infos, int index, RtcPacketSink sink,
+            Bound bound, Promise<Bound> result) {
+        if (index == infos.size()) {
+            result.setSuccess(bound);
+            return;
+        }
+        ListenInfos.Resolved info = infos.get(index);
+        UdpRtcSocket.Handler udp = info.protocol() == TransportProtocol.UDP ? UdpRtcSocket.handler(sink) : null;
+        Future<Channel> channel = udp != null
+                ? binder.bindUdp(info.ip(), info.port(), info.range(), udp)
+                : binder.bindTcp(info.ip(), info.port(), info.range(), TcpRtcConnection.initializer(() -> sink));
+        channel.addListener(done -> {
+            if (!done.isSuccess()) {
+                bound.close();
+                result.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                        "listen_infos[" + index + "]: " + done.cause().getMessage()));
+                return;
+            }
+            bound.channels().add(channel.getNow());
+            if (udp != null) {
+                bound.udpSockets().add(udp.socket());
+            }
+            bindNext(binder, infos, index + 1, sink, bound, result);
+        });
+    }
+}
