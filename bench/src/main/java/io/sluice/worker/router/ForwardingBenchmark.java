@@ -129,12 +129,12 @@ public class ForwardingBenchmark {
             private final SimpleConsumer[] all = new SimpleConsumer[consumers];
 
             @Override
-            public void onProducerRtp(Producer from, RtpPacket rtp) {
+            public void onProducerRtp(Producer from, int stream, RtpPacket rtp) {
                 if (all[0] == null) {
                     fanOut.toArray(all);
                 }
                 for (SimpleConsumer consumer : all) {
-                    consumer.send(rtp);
+                    consumer.send(stream, rtp);
                 }
             }
 

@@ -10,6 +10,8 @@ import io.sluice.api.v1.ConsumerPauseRequest;
 import io.sluice.api.v1.ConsumerPauseResponse;
 import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
 import io.sluice.api.v1.ConsumerRequestKeyFrameResponse;
+import io.sluice.api.v1.ConsumerSetPriorityRequest;
+import io.sluice.api.v1.ConsumerSetPriorityResponse;
 import io.sluice.api.v1.ConsumerResumeRequest;
 import io.sluice.api.v1.ConsumerResumeResponse;
 import io.sluice.api.v1.PlainTransportCloseRequest;
@@ -40,7 +42,7 @@ import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
-import io.sluice.worker.router.SimpleConsumer;
+import io.sluice.worker.router.Consumer;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -81,12 +83,14 @@ final class MediaHandlers {
     }
 
     static TransportConsumeResponse consume(Worker worker, TransportConsumeRequest request) throws SluiceException {
-        SimpleConsumer consumer = worker.media().consume(request);
+        Consumer consumer = worker.media().consume(request);
         return TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setKind(consumer.kind())
                 .setRtpParameters(consumer.rtpParameters())
                 .setProducerPaused(consumer.producerPaused())
+                .setType(consumer.type())
+                .setScore(consumer.score())
                 .build();
     }
 
@@ -141,6 +145,19 @@ final class MediaHandlers {
             throws SluiceException {
         worker.media().consumer(request.getConsumerId()).requestKeyFrame();
         return ConsumerRequestKeyFrameResponse.getDefaultInstance();
+    }
+
+    /** consumer.setPriority: 1 to 255 (mediasoup's range). */
+    static ConsumerSetPriorityResponse setConsumerPriority(Worker worker, ConsumerSetPriorityRequest request)
+            throws SluiceException {
+        int priority = request.getPriority();
+        if (priority < Consumer.MIN_PRIORITY || priority > Consumer.MAX_PRIORITY) {
+            throw SluiceException.invalid("priority", "must be within " + Consumer.MIN_PRIORITY + " and "
+                    + Consumer.MAX_PRIORITY + ", got " + Integer.toUnsignedString(priority));
+        }
+        Consumer consumer = worker.media().consumer(request.getConsumerId());
+        consumer.setPriority(priority);
+        return ConsumerSetPriorityResponse.newBuilder().setPriority(consumer.priority()).build();
     }
 
     static ConsumerDumpResponse dumpConsumer(Worker worker, ConsumerDumpRequest request) throws SluiceException {

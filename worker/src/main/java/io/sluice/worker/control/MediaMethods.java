@@ -5,6 +5,7 @@ import io.sluice.api.v1.ConsumerDumpRequest;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerPauseRequest;
 import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
+import io.sluice.api.v1.ConsumerSetPriorityRequest;
 import io.sluice.api.v1.ConsumerResumeRequest;
 import io.sluice.api.v1.PlainTransportCloseRequest;
 import io.sluice.api.v1.PlainTransportConnectRequest;
@@ -60,6 +61,8 @@ final class MediaMethods {
                         MediaHandlers::closeConsumer).require("consumer_id"),
                 ControlMethod.of("consumer", "requestKeyFrame", ConsumerRequestKeyFrameRequest.getDefaultInstance(),
                         MediaHandlers::requestKeyFrame).require("consumer_id"),
+                ControlMethod.of("consumer", "setPriority", ConsumerSetPriorityRequest.getDefaultInstance(),
+                        MediaHandlers::setConsumerPriority).require("consumer_id"),
                 ControlMethod.of("consumer", "dump", ConsumerDumpRequest.getDefaultInstance(),
                         MediaHandlers::dumpConsumer).require("consumer_id"),
                 ControlMethod.of("consumer", "getStats", ConsumerGetStatsRequest.getDefaultInstance(),

@@ -29,7 +29,8 @@ public final class Producer {
 
     /** Where a producer's rewritten packets go: the router's fan-out to consumers. */
     public interface Listener {
-        void onProducerRtp(Producer producer, RtpPacket packet);
+        /** {@code stream}: the packet's encoding, its index in the producer's encodings. */
+        void onProducerRtp(Producer producer, int stream, RtpPacket packet);
 
         void onProducerPaused(Producer producer);
 
@@ -207,7 +208,7 @@ public final class Producer {
         if (packet.hasHeaderExtension()) {
             packet.remapExtensionIds(extensionIds);
         }
-        listener.onProducerRtp(this, packet);
+        listener.onProducerRtp(this, stream, packet);
         return true;
     }
 

@@ -18,12 +18,12 @@ import java.util.Map;
  */
 public final class RouterMedia implements Producer.Listener {
 
-    private static final SimpleConsumer[] NONE = new SimpleConsumer[0];
+    private static final Consumer[] NONE = new Consumer[0];
 
     private final WorkerMedia owner;
     private final Router router;
     private final Map<String, Producer> producers = new LinkedHashMap<>();
-    private final Map<Producer, SimpleConsumer[]> consumersByProducer = new HashMap<>();
+    private final Map<Producer, Consumer[]> consumersByProducer = new HashMap<>();
     private final Map<String, PlainTransport> plainTransports = new LinkedHashMap<>();
 
     RouterMedia(WorkerMedia owner, Router router) {
@@ -49,25 +49,25 @@ public final class RouterMedia implements Producer.Listener {
         return producers.get(producerId);
     }
 
-    void addConsumer(SimpleConsumer consumer) {
-        SimpleConsumer[] current = consumersByProducer.getOrDefault(consumer.producer(), NONE);
-        SimpleConsumer[] grown = Arrays.copyOf(current, current.length + 1);
+    void addConsumer(Consumer consumer) {
+        Consumer[] current = consumersByProducer.getOrDefault(consumer.producer(), NONE);
+        Consumer[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = consumer;
         consumersByProducer.put(consumer.producer(), grown);
     }
 
-    void removeConsumer(SimpleConsumer consumer) {
-        SimpleConsumer[] current = consumersByProducer.get(consumer.producer());
+    void removeConsumer(Consumer consumer) {
+        Consumer[] current = consumersByProducer.get(consumer.producer());
         if (current == null) {
             return;
         }
-        List<SimpleConsumer> kept = new ArrayList<>(Arrays.asList(current));
+        List<Consumer> kept = new ArrayList<>(Arrays.asList(current));
         kept.remove(consumer);
         consumersByProducer.put(consumer.producer(), kept.toArray(NONE));
     }
 
     /** The consumers of {@code producer}, in creation order. */
-    List<SimpleConsumer> consumersOf(Producer producer) {
+    List<Consumer> consumersOf(Producer producer) {
         return List.of(consumersByProducer.getOrDefault(producer, NONE));
     }
 
@@ -89,8 +89,8 @@ public final class RouterMedia implements Producer.Listener {
 
     public List<String> consumerIds() {
         List<String> ids = new ArrayList<>();
-        for (SimpleConsumer[] consumers : consumersByProducer.values()) {
-            for (SimpleConsumer consumer : consumers) {
+        for (Consumer[] consumers : consumersByProducer.values()) {
+            for (Consumer consumer : consumers) {
                 ids.add(consumer.id());
             }
         }
@@ -102,19 +102,19 @@ public final class RouterMedia implements Producer.Listener {
     }
 
     @Override
-    public void onProducerRtp(Producer producer, RtpPacket packet) {
-        SimpleConsumer[] consumers = consumersByProducer.get(producer);
+    public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
+        Consumer[] consumers = consumersByProducer.get(producer);
         if (consumers == null) {
             return;
         }
-        for (SimpleConsumer consumer : consumers) {
-            consumer.send(packet);
+        for (Consumer consumer : consumers) {
+            consumer.send(stream, packet);
         }
     }
 
     @Override
     public void onProducerPaused(Producer producer) {
-        for (SimpleConsumer consumer : consumersOf(producer)) {
+        for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerPaused();
             owner.emitProducerPaused(consumer);
         }
@@ -122,7 +122,7 @@ public final class RouterMedia implements Producer.Listener {
 
     @Override
     public void onProducerResumed(Producer producer) {
-        for (SimpleConsumer consumer : consumersOf(producer)) {
+        for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerResumed();
             owner.emitProducerResumed(consumer);
         }

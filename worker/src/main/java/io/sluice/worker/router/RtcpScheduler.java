@@ -36,7 +36,7 @@ final class RtcpScheduler {
     interface ScoreListener {
         void onProducerScore(Producer producer);
 
-        void onConsumerScore(SimpleConsumer consumer);
+        void onConsumerScore(Consumer consumer);
     }
 
     /** mediasoup's maximum RTCP intervals: video every second, audio-only every five (RFC 3550 §6.2 minimum 5 s). */
@@ -98,7 +98,7 @@ final class RtcpScheduler {
                 return VIDEO_INTERVAL_MS;
             }
         }
-        for (SimpleConsumer consumer : media.consumers()) {
+        for (Consumer consumer : media.consumers()) {
             if (consumer.kind() == MediaKind.VIDEO) {
                 return VIDEO_INTERVAL_MS;
             }
@@ -115,7 +115,7 @@ final class RtcpScheduler {
     void sendReports() {
         long now = monotonicMillis.getAsLong();
         long ntp = NtpTime.fromUnixMillis(wallClockMillis.getAsLong());
-        for (SimpleConsumer consumer : media.consumers()) {
+        for (Consumer consumer : media.consumers()) {
             SenderReport report = consumer.sendStats().senderReport(consumer.ssrc(), now, ntp);
             if (report != null) {
                 String consumerCname = consumer.rtpParameters().getRtcp().getCname();
@@ -197,7 +197,7 @@ final class RtcpScheduler {
         }
         long nowNtp = NtpTime.fromUnixMillis(wallClockMillis.getAsLong());
         for (ReportBlock block : blocks) {
-            for (SimpleConsumer consumer : media.consumers()) {
+            for (Consumer consumer : media.consumers()) {
                 if (consumer.ssrc() == block.ssrc()) {
                     if (consumer.sendStats().onReportBlock(block, nowNtp)) {
                         listener.onConsumerScore(consumer);

@@ -61,7 +61,7 @@ final class RtpStreamStatsWriter {
     }
 
     /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
-    static List<RtpStreamStats> outbound(SimpleConsumer consumer, long nowMs, long monotonicMs) {
+    static List<RtpStreamStats> outbound(Consumer consumer, long nowMs, long monotonicMs) {
         RtpSendStreamStats stats = consumer.sendStats();
         List<RtpStreamStats> streams = new ArrayList<>(2);
         streams.add(RtpStreamStats.newBuilder()
@@ -82,8 +82,9 @@ final class RtpStreamStatsWriter {
                 .setJitter((int) stats.jitter())
                 .build());
         Producer producer = consumer.producer();
-        if (producer.streamSsrc(0) >= 0) {
-            streams.add(inbound(producer, 0, nowMs, monotonicMs));
+        int producerStream = consumer.producerStreamForScore();
+        if (producer.streamSsrc(producerStream) >= 0) {
+            streams.add(inbound(producer, producerStream, nowMs, monotonicMs));
         }
         return streams;
     }
@@ -102,11 +103,11 @@ final class RtpStreamStatsWriter {
         return score.build();
     }
 
-    static ConsumerScore consumerScore(SimpleConsumer consumer) {
+    static ConsumerScore consumerScore(Consumer consumer) {
         Producer producer = consumer.producer();
         ConsumerScore.Builder score = ConsumerScore.newBuilder()
                 .setScore(consumer.sendStats().score())
-                .setProducerScore(producer.streamStats(0).score());
+                .setProducerScore(producer.streamStats(consumer.producerStreamForScore()).score());
         for (int i = 0; i < producer.streamCount(); i++) {
             score.addProducerScores(producer.streamStats(i).score());
         }

@@ -22,11 +22,11 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
 
     private final MediaTransport transport;
     private final Map<String, Producer> producers = new LinkedHashMap<>();
-    private final Map<String, SimpleConsumer> consumers = new LinkedHashMap<>();
+    private final Map<String, Consumer> consumers = new LinkedHashMap<>();
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
     private Producer[] producerArray = new Producer[0];
-    private SimpleConsumer[] consumerArray = new SimpleConsumer[0];
+    private Consumer[] consumerArray = new Consumer[0];
     private RtcpScheduler reports;
     private long unknownSsrcPackets;
     private long malformedPackets;
@@ -58,21 +58,21 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         producerArray = producers.values().toArray(new Producer[0]);
     }
 
-    void addConsumer(SimpleConsumer consumer) {
+    void addConsumer(Consumer consumer) {
         consumers.put(consumer.id(), consumer);
-        consumerArray = consumers.values().toArray(new SimpleConsumer[0]);
+        consumerArray = consumers.values().toArray(new Consumer[0]);
     }
 
-    void removeConsumer(SimpleConsumer consumer) {
+    void removeConsumer(Consumer consumer) {
         consumers.remove(consumer.id());
-        consumerArray = consumers.values().toArray(new SimpleConsumer[0]);
+        consumerArray = consumers.values().toArray(new Consumer[0]);
     }
 
     Collection<Producer> producers() {
         return Collections.unmodifiableCollection(producers.values());
     }
 
-    Collection<SimpleConsumer> consumers() {
+    Collection<Consumer> consumers() {
         return Collections.unmodifiableCollection(consumers.values());
     }
 
@@ -157,7 +157,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     /** RFC 4585 §6.2.1: a generic NACK goes to the consumer sending its media SSRC. */
     private void onNack(ByteBuf packet, int offset, int end) {
         long mediaSsrc = packet.getUnsignedInt(offset + 8);
-        for (SimpleConsumer consumer : consumerArray) {
+        for (Consumer consumer : consumerArray) {
             if (consumer.ssrc() == mediaSsrc) {
                 consumer.onNack(packet, offset + 12, end);
                 return;
@@ -166,7 +166,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     }
 
     private void requestKeyFrame(long mediaSsrc) {
-        for (SimpleConsumer consumer : consumerArray) {
+        for (Consumer consumer : consumerArray) {
             if (consumer.ssrc() == mediaSsrc) {
                 consumer.onKeyFrameRequested();
                 return;

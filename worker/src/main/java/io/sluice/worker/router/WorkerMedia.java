@@ -59,7 +59,7 @@ public final class WorkerMedia {
     private final RandomGenerator random = new SecureRandom();
     private final Map<String, PlainTransport> plainTransports = new HashMap<>();
     private final Map<String, Producer> producers = new HashMap<>();
-    private final Map<String, SimpleConsumer> consumers = new HashMap<>();
+    private final Map<String, Consumer> consumers = new HashMap<>();
     private final Map<String, TransportMedia> transportMedia = new HashMap<>();
     /** Runs the producers' NACK retries while any producer exists (a stream may fall silent). */
     private io.netty.util.concurrent.ScheduledFuture<?> nackTimer;
@@ -203,7 +203,7 @@ public final class WorkerMedia {
         }
         return dump
                 .addAllProducerIds(media.producers().stream().map(Producer::id).toList())
-                .addAllConsumerIds(media.consumers().stream().map(SimpleConsumer::id).toList())
+                .addAllConsumerIds(media.consumers().stream().map(Consumer::id).toList())
                 .build();
     }
 
@@ -242,7 +242,7 @@ public final class WorkerMedia {
 
     public List<String> consumerIds(String transportId) {
         TransportMedia media = transportMedia.get(transportId);
-        return media == null ? List.of() : media.consumers().stream().map(SimpleConsumer::id).toList();
+        return media == null ? List.of() : media.consumers().stream().map(Consumer::id).toList();
     }
 
     /** A WebRTC transport closed (the worker calls this): its producers and consumers close with it. */
@@ -257,7 +257,7 @@ public final class WorkerMedia {
             return;
         }
         media.rtcpScheduler().stop();
-        for (SimpleConsumer consumer : List.copyOf(media.consumers())) {
+        for (Consumer consumer : List.copyOf(media.consumers())) {
             closeConsumer(consumer, consumerReason);
         }
         for (Producer producer : List.copyOf(media.producers())) {
@@ -357,7 +357,7 @@ public final class WorkerMedia {
             nackTimer = null;
         }
         RouterMedia routerMedia = routerMedia(producer.transport().router());
-        for (SimpleConsumer consumer : routerMedia.consumersOf(producer)) {
+        for (Consumer consumer : routerMedia.consumersOf(producer)) {
             events.emit(routerId(consumer), "consumer", consumer.id(), "producerclose",
                     Event.newBuilder().setConsumerProducerClosed(ConsumerProducerClosed.getDefaultInstance()));
             closeConsumer(consumer, ConsumerClosed.Reason.PRODUCER_CLOSED);
@@ -374,7 +374,7 @@ public final class WorkerMedia {
         Producer producer = producer(producerId);
         return producer.dump()
                 .addAllConsumerIds(routerMedia(producer.transport().router()).consumersOf(producer).stream()
-                        .map(SimpleConsumer::id).toList())
+                        .map(Consumer::id).toList())
                 .build();
     }
 
@@ -394,7 +394,7 @@ public final class WorkerMedia {
     }
 
     /** transport.consume: parameters are negotiated before anything is created. */
-    public SimpleConsumer consume(TransportConsumeRequest request) throws SluiceException {
+    public Consumer consume(TransportConsumeRequest request) throws SluiceException {
         assert loop.inEventLoop();
         MediaTransport transport = transport(request.getTransportId());
         Producer producer = producers.get(request.getProducerId());
@@ -417,7 +417,7 @@ public final class WorkerMedia {
         // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
         RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
                 true, random);
-        SimpleConsumer consumer = new SimpleConsumer(UUID.randomUUID().toString(), producer, transport, parameters,
+        Consumer consumer = new SimpleConsumer(UUID.randomUUID().toString(), producer, transport, parameters,
                 request.getPaused(), request.getAppData(), resources.monotonicMillis(), allocator);
         consumers.put(consumer.id(), consumer);
         routerMedia(transport.router()).addConsumer(consumer);
@@ -425,9 +425,9 @@ public final class WorkerMedia {
         return consumer;
     }
 
-    public SimpleConsumer consumer(String consumerId) throws SluiceException {
+    public Consumer consumer(String consumerId) throws SluiceException {
         assert loop.inEventLoop();
-        SimpleConsumer consumer = consumers.get(consumerId);
+        Consumer consumer = consumers.get(consumerId);
         if (consumer == null) {
             throw SluiceException.notFound("consumer", consumerId);
         }
@@ -438,7 +438,7 @@ public final class WorkerMedia {
         closeConsumer(consumer(consumerId), ConsumerClosed.Reason.REQUESTED);
     }
 
-    private void closeConsumer(SimpleConsumer consumer, ConsumerClosed.Reason reason) {
+    private void closeConsumer(Consumer consumer, ConsumerClosed.Reason reason) {
         if (consumers.remove(consumer.id()) == null) {
             return;
         }
@@ -469,13 +469,13 @@ public final class WorkerMedia {
             }
             events.emit(producer.transport().router().id(), "producer", producer.id(), "score",
                     Event.newBuilder().setProducerScore(RtpStreamStatsWriter.producerScore(producer)));
-            for (SimpleConsumer consumer : routerMedia(producer.transport().router()).consumersOf(producer)) {
+            for (Consumer consumer : routerMedia(producer.transport().router()).consumersOf(producer)) {
                 onConsumerScore(consumer);
             }
         }
 
         @Override
-        public void onConsumerScore(SimpleConsumer consumer) {
+        public void onConsumerScore(Consumer consumer) {
             if (!consumers.containsKey(consumer.id())) {
                 return;
             }
@@ -484,17 +484,17 @@ public final class WorkerMedia {
         }
     };
 
-    void emitProducerPaused(SimpleConsumer consumer) {
+    void emitProducerPaused(Consumer consumer) {
         events.emit(routerId(consumer), "consumer", consumer.id(), "producerpause",
                 Event.newBuilder().setConsumerProducerPaused(ConsumerProducerPaused.getDefaultInstance()));
     }
 
-    void emitProducerResumed(SimpleConsumer consumer) {
+    void emitProducerResumed(Consumer consumer) {
         events.emit(routerId(consumer), "consumer", consumer.id(), "producerresume",
                 Event.newBuilder().setConsumerProducerResumed(ConsumerProducerResumed.getDefaultInstance()));
     }
 
-    private static String routerId(SimpleConsumer consumer) {
+    private static String routerId(Consumer consumer) {
         return consumer.transport().router().id();
     }
 }

@@ -2,7 +2,7 @@
  * Media entities of a worker, as mediasoup names them: {@link io.sluice.worker.router.Router}
  * (one room on one worker), its transports ({@link io.sluice.worker.router.WebRtcTransport},
  * {@link io.sluice.worker.router.PlainTransport}, both a {@link io.sluice.worker.router.MediaTransport}),
- * {@link io.sluice.worker.router.Producer}s and {@link io.sluice.worker.router.SimpleConsumer}s,
+ * {@link io.sluice.worker.router.Producer}s and {@link io.sluice.worker.router.Consumer}s,
  * kept by {@link io.sluice.worker.router.WorkerMedia}. Each entity lives on its worker's event loop
  * and is only touched there.
  *
@@ -15,7 +15,7 @@
  * producers' NACKs. A consumer that negotiated NACK also copies each packet it sends (before SRTP
  * protects it in place) into its {@link io.sluice.worker.rtp.nack.RetransmissionBuffer}, which owns
  * those copies and releases them when overwritten or when the consumer closes
- * ({@code WorkerMedia} calls {@code SimpleConsumer.close}); a resend is a fresh buffer given to
+ * ({@code WorkerMedia} calls {@code Consumer.close}); a resend is a fresh buffer given to
  * {@code sendRtp}. An RTX packet from a producer's sender is restored in the socket's buffer.
  */
 package io.sluice.worker.router;

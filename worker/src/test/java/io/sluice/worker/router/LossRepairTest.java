@@ -100,7 +100,7 @@ class LossRepairTest {
 
     @AfterEach
     void releaseEverything() {
-        fanOut.consumers.forEach(SimpleConsumer::close);
+        fanOut.consumers.forEach(Consumer::close);
         sending.releaseAll();
         receiving.releaseAll();
         incoming.forEach(ByteBuf::release);
@@ -280,7 +280,7 @@ class LossRepairTest {
                 .addAllCodecs(routerCapabilities.getCodecsList().stream()
                         .filter(codec -> !CodecMatcher.isRtx(codec.getMimeType())).toList())
                 .build();
-        fanOut.consumers.forEach(SimpleConsumer::close);
+        fanOut.consumers.forEach(Consumer::close);
         fanOut.consumers.clear();
         receivingMedia.removeConsumer(consumer);
         consumer = newConsumer(withoutRtx);

@@ -92,7 +92,7 @@ class RtcpSchedulerTest {
             }
 
             @Override
-            public void onConsumerScore(SimpleConsumer scored) {
+            public void onConsumerScore(Consumer scored) {
                 scoreEvents.add("consumer " + scored.sendStats().score());
             }
         };

@@ -90,21 +90,21 @@ class SimpleConsumerTest {
 
     /** The router side of a producer: fans out to the consumers given. */
     static final class FanOut implements Producer.Listener {
-        final List<SimpleConsumer> consumers = new ArrayList<>();
+        final List<Consumer> consumers = new ArrayList<>();
 
         @Override
-        public void onProducerRtp(Producer producer, RtpPacket packet) {
-            consumers.forEach(consumer -> consumer.send(packet));
+        public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
+            consumers.forEach(consumer -> consumer.send(stream, packet));
         }
 
         @Override
         public void onProducerPaused(Producer producer) {
-            consumers.forEach(SimpleConsumer::onProducerPaused);
+            consumers.forEach(Consumer::onProducerPaused);
         }
 
         @Override
         public void onProducerResumed(Producer producer) {
-            consumers.forEach(SimpleConsumer::onProducerResumed);
+            consumers.forEach(Consumer::onProducerResumed);
         }
     }
 

@@ -1,0 +1,265 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ConsumerDumpResponse;
+import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.ConsumerStats;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
+import io.sluice.worker.rtp.RtpPacket;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * A producer's media sent out of another transport (mediasoup's Consumer): what the router's
+ * fan-out, the sending transport's RTCP and the control methods need of every kind of consumer.
+ * Each sends one RTP stream ({@link ConsumerSendStream}); the subclasses choose which of the
+ * producer's packets go into it and with which sequence numbers and timestamps: a
+ * {@link SimpleConsumer} forwards the producer's single stream. Runs on the router's loop.
+ */
+public abstract class Consumer {
+
+    /** Packets a consumer did not send, by reason (the keys of getStats' {@code dropped_packets}). */
+    enum DropReason {
+        PAUSED, UNSUPPORTED_PAYLOAD_TYPE, MALFORMED, WAITING_FOR_KEY_FRAME;
+
+        String statsName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** mediasoup's consumer priority range (consumer.setPriority); 1 by default. */
+    public static final int MIN_PRIORITY = 1;
+    public static final int MAX_PRIORITY = 255;
+
+    private final String id;
+    private final Producer producer;
+    private final MediaTransport transport;
+    private final RtpParameters rtpParameters;
+    private final AppData appData;
+    protected final LongSupplier monotonicMillis;
+    protected final ConsumerSendStream stream;
+    private final long[] drops = new long[DropReason.values().length];
+    private boolean paused;
+    private boolean producerPaused;
+    private int priority = MIN_PRIORITY;
+    private long keyFrameRequestsReceived;
+
+    Consumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters, boolean paused,
+            AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator) {
+        this.id = id;
+        this.producer = producer;
+        this.transport = transport;
+        this.rtpParameters = rtpParameters;
+        this.paused = paused;
+        this.producerPaused = producer.paused();
+        this.appData = appData;
+        this.monotonicMillis = monotonicMillis;
+        this.stream = new ConsumerSendStream(transport, allocator, rtpParameters,
+                producer.consumableRtpParameters());
+    }
+
+    public final String id() {
+        return id;
+    }
+
+    public final Producer producer() {
+        return producer;
+    }
+
+    public final MediaTransport transport() {
+        return transport;
+    }
+
+    public final MediaKind kind() {
+        return producer.kind();
+    }
+
+    public final RtpParameters rtpParameters() {
+        return rtpParameters;
+    }
+
+    public final boolean paused() {
+        return paused;
+    }
+
+    public final boolean producerPaused() {
+        return producerPaused;
+    }
+
+    /** Whether packets may go out now: neither the consumer nor its producer is paused. */
+    protected final boolean active() {
+        return !paused && !producerPaused;
+    }
+
+    /** mediasoup's consumer type: "simple", "simulcast" or "svc". */
+    public abstract String type();
+
+    /**
+     * One packet of the producer's encoding {@code producerStream} (its index in the producer's
+     * encodings), already in the router's terms; the caller keeps the buffer.
+     */
+    abstract void send(int producerStream, RtpPacket packet);
+
+    /**
+     * Sending starts again (after a pause of the consumer or of its producer, both now resumed):
+     * the next packet must continue the stream without a gap, from a key frame.
+     */
+    protected abstract void onStreamRestart();
+
+    /** The producer encoding whose score the consumer's "score" event reports. */
+    protected int producerStreamForScore() {
+        return 0;
+    }
+
+    /** Adds the subclass's own fields (layers, ...) to dump. */
+    protected void describe(ConsumerDumpResponse.Builder dump) {
+    }
+
+    /** Adds the subclass's own fields to getStats. */
+    protected void describe(ConsumerStats.Builder stats) {
+    }
+
+    protected final void drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    /** Counts a packet the send stream did not take. */
+    protected final void count(ConsumerSendStream.Result result) {
+        switch (result) {
+            case SENT -> {
+            }
+            case UNSUPPORTED_PAYLOAD_TYPE -> drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
+            case MALFORMED -> drop(DropReason.MALFORMED);
+        }
+    }
+
+    /** The SSRC this consumer sends with (unsigned). */
+    final long ssrc() {
+        return stream.ssrc();
+    }
+
+    final ConsumerSendStream sendStream() {
+        return stream;
+    }
+
+    final RtpSendStreamStats sendStats() {
+        return stream.stats();
+    }
+
+    final long keyFrameRequestsReceived() {
+        return keyFrameRequestsReceived;
+    }
+
+    /** A PLI or FIR from the receiving endpoint: passed on to the producer (which throttles it). */
+    void onKeyFrameRequested() {
+        keyFrameRequestsReceived++;
+        if (active()) {
+            requestKeyFrame();
+        }
+    }
+
+    /** A generic NACK naming this consumer's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
+    final void onNack(ByteBuf rtcp, int fciStart, int fciEnd) {
+        stream.onNack(rtcp, fciStart, fciEnd, monotonicMillis.getAsLong());
+    }
+
+    /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
+    final long retransmittedPackets() {
+        return stream.retransmittedPackets();
+    }
+
+    /** The consumer is closed: the packets kept for retransmission are released. */
+    void close() {
+        stream.close();
+    }
+
+    /** consumer.requestKeyFrame: asks the producer (a layered consumer asks for its target layer). */
+    public void requestKeyFrame() {
+        producer.requestKeyFrame();
+    }
+
+    /** The consumer's score and its producer stream's, as the "score" event carries them. */
+    public final ConsumerScore score() {
+        return RtpStreamStatsWriter.consumerScore(this);
+    }
+
+    public final int priority() {
+        return priority;
+    }
+
+    /** consumer.setPriority: {@code priority} must be within 1 to 255. */
+    public final void setPriority(int priority) {
+        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority must be within 1 and 255: " + priority);
+        }
+        this.priority = priority;
+    }
+
+    /** consumer.pause; returns whether it changed. */
+    public final boolean pause() {
+        if (paused) {
+            return false;
+        }
+        paused = true;
+        return true;
+    }
+
+    /** consumer.resume: the next packet resynchronizes and a key frame is asked for at once. */
+    public final boolean resume() {
+        if (!paused) {
+            return false;
+        }
+        paused = false;
+        if (active()) {
+            onStreamRestart();
+        }
+        return true;
+    }
+
+    final void onProducerPaused() {
+        producerPaused = true;
+    }
+
+    final void onProducerResumed() {
+        producerPaused = false;
+        if (active()) {
+            onStreamRestart();
+        }
+    }
+
+    ConsumerDumpResponse dump() {
+        ConsumerDumpResponse.Builder dump = ConsumerDumpResponse.newBuilder()
+                .setConsumerId(id)
+                .setProducerId(producer.id())
+                .setTransportId(transport.id())
+                .setKind(producer.kind())
+                .setRtpParameters(rtpParameters)
+                .setType(type())
+                .setPaused(paused)
+                .setProducerPaused(producerPaused)
+                .setPriority(priority)
+                .setAppData(appData);
+        describe(dump);
+        return dump.build();
+    }
+
+    ConsumerStats stats(long nowMs) {
+        ConsumerStats.Builder stats = ConsumerStats.newBuilder()
+                .setConsumerId(id)
+                .setTimestampMs(nowMs)
+                .setPacketsSent(stream.packetsSent())
+                .setBytesSent(stream.bytesSent())
+                .setKeyFrameRequestsReceived(keyFrameRequestsReceived);
+        for (DropReason reason : DropReason.values()) {
+            if (drops[reason.ordinal()] > 0) {
+                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+            }
+        }
+        describe(stats);
+        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, monotonicMillis.getAsLong())).build();
+    }
+}

@@ -1,0 +1,191 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpHeaderExtensionParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
+import io.sluice.worker.rtp.RtpPacket;
+import java.util.Arrays;
+
+/**
+ * The one RTP stream a consumer sends (mediasoup's RtpStreamSend), whatever chooses its packets:
+ * each forwarded packet is copied into a pooled buffer of its own, sized for the packet plus the
+ * transport's SRTP overhead, rewritten to the stream's SSRC, payload type and header extension
+ * ids and to the sequence number and timestamp the consumer computed, kept for retransmission when
+ * the receiver negotiated NACK, counted, and handed (with ownership) to the transport. Runs on the
+ * router's loop.
+ */
+final class ConsumerSendStream {
+
+    /** What {@link #send} did with a packet. */
+    enum Result {
+        SENT, UNSUPPORTED_PAYLOAD_TYPE, MALFORMED
+    }
+
+    /** A consumer's last touch on the outgoing copy before it is sent (a payload descriptor rewrite). */
+    @FunctionalInterface
+    interface PayloadRewrite {
+        void rewrite(RtpPacket outgoing);
+    }
+
+    private final MediaTransport transport;
+    private final ByteBufAllocator allocator;
+    private final long ssrc;
+    private final int clockRate;
+    /** This stream's payload type by the router's, -1 for codecs the endpoint cannot receive. */
+    private final int[] payloadTypes = new int[128];
+    /** This stream's header extension id by the router's, 0 to remove. */
+    private final byte[] extensionIds = new byte[256];
+    private final RtpPacket outgoing = new RtpPacket();
+    /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
+    private final ConsumerRetransmission retransmission;
+    private final RtpSendStreamStats stats;
+    private boolean sentAny;
+    private int lastSequenceNumber;
+    private long lastTimestamp;
+    private long lastSentAtMs;
+    private long packetsSent;
+    private long bytesSent;
+
+    ConsumerSendStream(MediaTransport transport, ByteBufAllocator allocator, RtpParameters rtpParameters,
+            RtpParameters routerParameters) {
+        this.transport = transport;
+        this.allocator = allocator;
+        this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
+        this.clockRate = rtpParameters.getCodecs(0).getClockRate();
+        this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
+                ? new ConsumerRetransmission(transport, allocator, rtpParameters) : null;
+        this.stats = new RtpSendStreamStats(clockRate);
+        Arrays.fill(payloadTypes, -1);
+        for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
+            // Consumer codecs keep the router's payload types (ConsumerNegotiation).
+            payloadTypes[codec.getPayloadType()] = codec.getPayloadType();
+        }
+        for (RtpHeaderExtensionParameters routerExtension : routerParameters.getHeaderExtensionsList()) {
+            for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
+                if (own.getUri().equals(routerExtension.getUri())) {
+                    extensionIds[routerExtension.getId()] = (byte) own.getId();
+                }
+            }
+        }
+    }
+
+    /** The SSRC this stream sends with (unsigned). */
+    long ssrc() {
+        return ssrc;
+    }
+
+    int clockRate() {
+        return clockRate;
+    }
+
+    /** Whether the receiving endpoint can decode the router's payload type {@code payloadType}. */
+    boolean supportsPayloadType(int payloadType) {
+        return payloadTypes[payloadType] >= 0;
+    }
+
+    /**
+     * Sends {@code packet} (the producer's, in the router's terms; the caller keeps its buffer) as
+     * this stream's {@code sequenceNumber} and {@code timestamp}; {@code rewrite}, when not null,
+     * touches the copy last (its payload is the consumer's own).
+     */
+    Result send(RtpPacket packet, int sequenceNumber, long timestamp, long nowMs, PayloadRewrite rewrite) {
+        int payloadType = payloadTypes[packet.payloadType()];
+        if (payloadType < 0) {
+            return Result.UNSUPPORTED_PAYLOAD_TYPE;
+        }
+        int length = packet.length();
+        ByteBuf copy = allocator.directBuffer(length + transport.srtpOverhead());
+        copy.writeBytes(packet.buffer(), packet.offset(), length);
+        if (!outgoing.wrap(copy)) {
+            copy.release();
+            return Result.MALFORMED;
+        }
+        outgoing.setSsrc(ssrc);
+        outgoing.setPayloadType(payloadType);
+        outgoing.setSequenceNumber(sequenceNumber);
+        outgoing.setTimestamp(timestamp);
+        if (outgoing.hasHeaderExtension()) {
+            outgoing.remapExtensionIds(extensionIds);
+        }
+        if (rewrite != null) {
+            rewrite.rewrite(outgoing);
+        }
+        if (!sentAny || isNewer(sequenceNumber, lastSequenceNumber)) {
+            lastSequenceNumber = sequenceNumber;
+            lastTimestamp = timestamp;
+            lastSentAtMs = nowMs;
+        }
+        sentAny = true;
+        packetsSent++;
+        bytesSent += length;
+        if (retransmission != null) {
+            retransmission.onSent(copy, sequenceNumber, nowMs);
+        }
+        stats.onPacketSent(timestamp, outgoing.payloadLength(), length, nowMs);
+        transport.sendRtp(copy);
+        return Result.SENT;
+    }
+
+    /** RFC 3550 §A.1: sequence numbers compare modulo 2^16. */
+    static boolean isNewer(int sequenceNumber, int than) {
+        int delta = (sequenceNumber - than) & 0xFFFF;
+        return delta != 0 && delta < 0x8000;
+    }
+
+    boolean sentAny() {
+        return sentAny;
+    }
+
+    /** The highest sequence number sent (valid once {@link #sentAny()}). */
+    int lastSequenceNumber() {
+        return lastSequenceNumber;
+    }
+
+    /** The timestamp of the highest sequence number sent. */
+    long lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    /** When the highest sequence number was sent, on the media clock. */
+    long lastSentAtMs() {
+        return lastSentAtMs;
+    }
+
+    long packetsSent() {
+        return packetsSent;
+    }
+
+    long bytesSent() {
+        return bytesSent;
+    }
+
+    RtpSendStreamStats stats() {
+        return stats;
+    }
+
+    /** A generic NACK naming this stream's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
+    void onNack(ByteBuf rtcp, int fciStart, int fciEnd, long nowMs) {
+        if (retransmission != null) {
+            retransmission.onNack(rtcp, fciStart, fciEnd, nowMs);
+        }
+    }
+
+    /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
+    long retransmittedPackets() {
+        return retransmission == null ? 0 : retransmission.retransmittedPackets();
+    }
+
+    ConsumerRetransmission retransmission() {
+        return retransmission;
+    }
+
+    /** The packets kept for retransmission are released. */
+    void close() {
+        if (retransmission != null) {
+            retransmission.close();
+        }
+    }
+}
