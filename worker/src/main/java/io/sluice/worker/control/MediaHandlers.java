@@ -10,6 +10,8 @@ import io.sluice.api.v1.ConsumerPauseRequest;
 import io.sluice.api.v1.ConsumerPauseResponse;
 import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
 import io.sluice.api.v1.ConsumerRequestKeyFrameResponse;
+import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
+import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
 import io.sluice.api.v1.ConsumerSetPriorityRequest;
 import io.sluice.api.v1.ConsumerSetPriorityResponse;
 import io.sluice.api.v1.ConsumerResumeRequest;
@@ -43,6 +45,7 @@ import io.sluice.worker.Worker;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Consumer;
+import io.sluice.worker.router.LayeredConsumer;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -84,14 +87,17 @@ final class MediaHandlers {
 
     static TransportConsumeResponse consume(Worker worker, TransportConsumeRequest request) throws SluiceException {
         Consumer consumer = worker.media().consume(request);
-        return TransportConsumeResponse.newBuilder()
+        TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setKind(consumer.kind())
                 .setRtpParameters(consumer.rtpParameters())
                 .setProducerPaused(consumer.producerPaused())
                 .setType(consumer.type())
-                .setScore(consumer.score())
-                .build();
+                .setScore(consumer.score());
+        if (consumer instanceof LayeredConsumer layered) {
+            response.setPreferredLayers(layered.preferredLayers());
+        }
+        return response.build();
     }
 
     static RouterCanConsumeResponse canConsume(Worker worker, RouterCanConsumeRequest request) throws SluiceException {
@@ -158,6 +164,14 @@ final class MediaHandlers {
         Consumer consumer = worker.media().consumer(request.getConsumerId());
         consumer.setPriority(priority);
         return ConsumerSetPriorityResponse.newBuilder().setPriority(consumer.priority()).build();
+    }
+
+    static ConsumerSetPreferredLayersResponse setPreferredLayers(Worker worker,
+            ConsumerSetPreferredLayersRequest request) throws SluiceException {
+        return ConsumerSetPreferredLayersResponse.newBuilder()
+                .setPreferredLayers(worker.media().setPreferredLayers(request.getConsumerId(),
+                        request.getPreferredLayers()))
+                .build();
     }
 
     static ConsumerDumpResponse dumpConsumer(Worker worker, ConsumerDumpRequest request) throws SluiceException {

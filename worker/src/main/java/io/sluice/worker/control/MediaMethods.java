@@ -5,6 +5,7 @@ import io.sluice.api.v1.ConsumerDumpRequest;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerPauseRequest;
 import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
+import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
 import io.sluice.api.v1.ConsumerSetPriorityRequest;
 import io.sluice.api.v1.ConsumerResumeRequest;
 import io.sluice.api.v1.PlainTransportCloseRequest;
@@ -63,6 +64,9 @@ final class MediaMethods {
                         MediaHandlers::requestKeyFrame).require("consumer_id"),
                 ControlMethod.of("consumer", "setPriority", ConsumerSetPriorityRequest.getDefaultInstance(),
                         MediaHandlers::setConsumerPriority).require("consumer_id"),
+                ControlMethod.of("consumer", "setPreferredLayers",
+                        ConsumerSetPreferredLayersRequest.getDefaultInstance(), MediaHandlers::setPreferredLayers)
+                        .require("consumer_id", "preferred_layers"),
                 ControlMethod.of("consumer", "dump", ConsumerDumpRequest.getDefaultInstance(),
                         MediaHandlers::dumpConsumer).require("consumer_id"),
                 ControlMethod.of("consumer", "getStats", ConsumerGetStatsRequest.getDefaultInstance(),

@@ -18,7 +18,9 @@ import java.util.function.LongSupplier;
  * fan-out, the sending transport's RTCP and the control methods need of every kind of consumer.
  * Each sends one RTP stream ({@link ConsumerSendStream}); the subclasses choose which of the
  * producer's packets go into it and with which sequence numbers and timestamps: a
- * {@link SimpleConsumer} forwards the producer's single stream. Runs on the router's loop.
+ * {@link SimpleConsumer} forwards the producer's single stream, a {@link SimulcastConsumer} one
+ * encoding of several at a time, an {@link SvcConsumer} the layers of one stream up to a target.
+ * Runs on the router's loop.
  */
 public abstract class Consumer {
 
@@ -109,6 +111,17 @@ public abstract class Consumer {
      * the next packet must continue the stream without a gap, from a key frame.
      */
     protected abstract void onStreamRestart();
+
+    /**
+     * Sending stops (the consumer or its producer paused): a layered consumer now forwards no
+     * layer.
+     */
+    protected void onStreamStopped() {
+    }
+
+    /** Encoding {@code stream} of the producer started or stopped sending ({@link Producer.Listener}). */
+    void onProducerStreamActivity(int stream, boolean active) {
+    }
 
     /** The producer encoding whose score the consumer's "score" event reports. */
     protected int producerStreamForScore() {
@@ -205,6 +218,7 @@ public abstract class Consumer {
             return false;
         }
         paused = true;
+        onStreamStopped();
         return true;
     }
 
@@ -222,6 +236,7 @@ public abstract class Consumer {
 
     final void onProducerPaused() {
         producerPaused = true;
+        onStreamStopped();
     }
 
     final void onProducerResumed() {

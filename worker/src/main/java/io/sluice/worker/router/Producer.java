@@ -12,8 +12,13 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
+import io.sluice.worker.router.ortc.ScalabilityMode;
 import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.codecs.PayloadDescriptor;
+import io.sluice.worker.rtp.codecs.PayloadParser;
+import java.util.Locale;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -35,7 +40,27 @@ public final class Producer {
         void onProducerPaused(Producer producer);
 
         void onProducerResumed(Producer producer);
+
+        /**
+         * Encoding {@code stream} started sending, or has sent nothing for
+         * {@link #STREAM_INACTIVE_AFTER_MS}: layered consumers choose their layers again.
+         */
+        default void onProducerStreamActivity(Producer producer, int stream, boolean active) {
+        }
     }
+
+    /** mediasoup's producer types, from the encodings and their codec ({@link #typeOf}). */
+    public enum Type {
+        SIMPLE, SIMULCAST, SVC;
+
+        /** The name on the control API: "simple", "simulcast" or "svc". */
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** An encoding that sent nothing for this long counts as stopped (mediasoup: its score falls to 0). */
+    static final long STREAM_INACTIVE_AFTER_MS = 1000;
 
     /** A throttle on key-frame requests towards the sender (at most one per stream per interval). */
     static final long KEY_FRAME_REQUEST_INTERVAL_MS = 1000;
@@ -56,12 +81,27 @@ public final class Producer {
     private final long[] rtxSsrcs;
     private final long[] lastKeyFrameRequestMs;
     private final RtpReceiveStreamStats[] streamStats;
+    private final Type type;
+    private final ScalabilityMode scalabilityMode;
+    /** When each encoding last sent a packet, on the media clock; whether it counts as sending. */
+    private final long[] lastPacketMs;
+    private final boolean[] streamActive;
+    /** Each encoding's last sender report: NTP time in ms and RTP timestamp (RFC 3550 §6.4.1). */
+    private final long[] senderReportNtpMs;
+    private final long[] senderReportRtpTimestamps;
+    private final boolean[] haveSenderReport;
+    private final long[] lastKeyFrameMs;
+    /** Payload parser by producer payload type, for layered producers only; null for none. */
+    private final PayloadParser[] payloadParsers = new PayloadParser[128];
+    private final PayloadDescriptor descriptor;
+    private boolean descriptorValid;
     /** Router payload type by producer payload type, -1 for none. */
     private final int[] payloadTypes = new int[128];
     /** Router header extension id by producer id, 0 to remove (RtpPacket#remapExtensionIds). */
     private final byte[] extensionIds = new byte[256];
     private final int ridExtensionId;
     private final int midExtensionId;
+    private final int repairedRidExtensionId;
     private final long[] drops = new long[DropReason.values().length];
     /** NACKs towards the sender and RTX restoration. */
     private final ProducerLossRepair lossRepair;
@@ -109,18 +149,38 @@ public final class Producer {
             lastKeyFrameRequestMs[i] = Long.MIN_VALUE;
             streamStats[i] = new RtpReceiveStreamStats(rtpParameters.getCodecs(0).getClockRate());
         }
+        lastPacketMs = new long[count];
+        streamActive = new boolean[count];
+        senderReportNtpMs = new long[count];
+        senderReportRtpTimestamps = new long[count];
+        haveSenderReport = new boolean[count];
+        lastKeyFrameMs = new long[count];
+        java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
+        this.type = typeOf(rtpParameters);
+        this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.getEncodings(0).getScalabilityMode());
+        if (type != Type.SIMPLE) {
+            for (var codec : rtpParameters.getCodecsList()) {
+                payloadParsers[codec.getPayloadType()] = PayloadParser.forMimeType(codec.getMimeType());
+            }
+            descriptor = new PayloadDescriptor();
+        } else {
+            descriptor = null;
+        }
         java.util.Arrays.fill(payloadTypes, -1);
         for (RtpMapping.CodecMapping codec : mapping.codecs()) {
             payloadTypes[codec.payloadType()] = codec.mappedPayloadType();
         }
         int rid = 0;
         int mid = 0;
+        int repairedRid = 0;
         for (RtpHeaderExtensionParameters extension : rtpParameters.getHeaderExtensionsList()) {
             int producerId = extension.getId();
             if (extension.getUri().equals(RtpHeaderExtensionUris.RTP_STREAM_ID)) {
                 rid = producerId;
             } else if (extension.getUri().equals(RtpHeaderExtensionUris.MID)) {
                 mid = producerId;
+            } else if (extension.getUri().equals(RtpHeaderExtensionUris.REPAIRED_RTP_STREAM_ID)) {
+                repairedRid = producerId;
             }
             for (RtpHeaderExtensionParameters routerExtension : consumableRtpParameters.getHeaderExtensionsList()) {
                 if (routerExtension.getUri().equals(extension.getUri())) {
@@ -131,6 +191,7 @@ public final class Producer {
         this.lossRepair = new ProducerLossRepair(transport, allocator, rtpParameters, streamSsrcs, rtxSsrcs,
                 monotonicMillis, this::requestKeyFrame);
         this.ridExtensionId = rid;
+        this.repairedRidExtensionId = repairedRid;
         this.midExtensionId = rtpParameters.getMid().isEmpty() ? 0 : mid;
     }
 
@@ -157,6 +218,36 @@ public final class Producer {
 
     public boolean paused() {
         return paused;
+    }
+
+    /**
+     * mediasoup's rule (RtpParameters::GetType): several encodings are simulcast; one encoding
+     * with several spatial or temporal layers is SVC when its codec can be (VP9, AV1), simulcast
+     * (temporal layers only) when it can be (VP8, H264), else simple.
+     */
+    static Type typeOf(RtpParameters parameters) {
+        if (parameters.getEncodingsCount() > 1) {
+            return Type.SIMULCAST;
+        }
+        ScalabilityMode mode = ScalabilityMode.parseOrNone(parameters.getEncodings(0).getScalabilityMode());
+        if (mode.spatialLayers() == 1 && mode.temporalLayers() == 1) {
+            return Type.SIMPLE;
+        }
+        String mimeType = parameters.getCodecs(0).getMimeType().toLowerCase(Locale.ROOT);
+        return switch (mimeType) {
+            case "video/vp9", "video/av1" -> Type.SVC;
+            case "video/vp8", "video/h264" -> Type.SIMULCAST;
+            default -> Type.SIMPLE;
+        };
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The layers of each encoding (the first encoding's scalability mode, as mediasoup assumes them equal). */
+    ScalabilityMode scalabilityMode() {
+        return scalabilityMode;
     }
 
     boolean hasSsrc(long ssrc) {
@@ -188,12 +279,16 @@ public final class Producer {
         }
         packetsReceived++;
         bytesReceived += packet.length();
-        streamStats[stream].onPacket(packet.sequenceNumber(), packet.timestamp(), packet.length(),
-                monotonicMillis.getAsLong());
+        long now = monotonicMillis.getAsLong();
+        streamStats[stream].onPacket(packet.sequenceNumber(), packet.timestamp(), packet.length(), now);
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             drops[DropReason.UNKNOWN_PAYLOAD_TYPE.ordinal()]++;
             return true;
+        }
+        lastPacketMs[stream] = now;
+        if (descriptor != null) {
+            parsePayload(stream, packet, now);
         }
         if (!lossRepair.onPacket(stream, packet.sequenceNumber(), fromRtx)) {
             drops[DropReason.RTX_UNREQUESTED.ordinal()]++;
@@ -208,8 +303,31 @@ public final class Producer {
         if (packet.hasHeaderExtension()) {
             packet.remapExtensionIds(extensionIds);
         }
+        if (!streamActive[stream]) {
+            streamActive[stream] = true;
+            listener.onProducerStreamActivity(this, stream, true);
+        }
         listener.onProducerRtp(this, stream, packet);
         return true;
+    }
+
+    private void parsePayload(int stream, RtpPacket packet, long now) {
+        PayloadParser parser = payloadParsers[packet.payloadType()];
+        descriptorValid = parser != null
+                && parser.parse(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), packet.marker(),
+                        descriptor);
+        if (descriptorValid && descriptor.keyFrame()) {
+            lastKeyFrameMs[stream] = now;
+        }
+    }
+
+    /**
+     * The payload descriptor of the packet being handed to {@link Listener#onProducerRtp} (parsed
+     * once for every consumer), valid only during that call; null for simple producers, codecs
+     * without one, and malformed payloads.
+     */
+    PayloadDescriptor payloadDescriptor() {
+        return descriptorValid ? descriptor : null;
     }
 
     private int streamOf(RtpPacket packet) {
@@ -230,6 +348,17 @@ public final class Producer {
                 }
             }
         }
+        // RFC 8852 §3.2: the RTX stream of an encoding signalled by rid alone names that rid in the
+        // RepairedRtpStreamId extension; its SSRC is learned so that ProducerLossRepair restores it.
+        if (repairedRidExtensionId != 0 && packet.hasExtension(repairedRidExtensionId)) {
+            for (int i = 0; i < streamRids.length; i++) {
+                if (rtxSsrcs[i] < 0 && !streamRids[i].isEmpty()
+                        && packet.extensionEquals(repairedRidExtensionId, streamRids[i])) {
+                    rtxSsrcs[i] = ssrc;
+                    return -1;
+                }
+            }
+        }
         // RFC 9143 §9.2: a single encoding signalled with neither SSRC nor rid is known by the
         // MID of its media section alone.
         if (midExtensionId != 0 && streamSsrcs.length == 1 && streamSsrcs[0] < 0 && streamRids[0].isEmpty()
@@ -246,23 +375,74 @@ public final class Producer {
      * indication (RFC 4585 §6.3.1), at most once per {@link #KEY_FRAME_REQUEST_INTERVAL_MS} per stream.
      */
     public void requestKeyFrame() {
-        if (kind != MediaKind.VIDEO) {
+        for (int i = 0; i < streamSsrcs.length; i++) {
+            requestKeyFrame(i);
+        }
+    }
+
+    /** Asks for a key frame on encoding {@code stream} alone (a layered consumer's target), under the same throttle. */
+    public void requestKeyFrame(int stream) {
+        if (kind != MediaKind.VIDEO || streamSsrcs[stream] < 0) {
             return;
         }
         long now = monotonicMillis.getAsLong();
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            if (streamSsrcs[i] < 0 || lastKeyFrameRequestMs[i] != Long.MIN_VALUE
-                    && now - lastKeyFrameRequestMs[i] < KEY_FRAME_REQUEST_INTERVAL_MS) {
-                continue;
-            }
-            lastKeyFrameRequestMs[i] = now;
-            keyFrameRequestsSent++;
-            streamStats[i].onPliSent();
-            FeedbackPsPli pli = new FeedbackPsPli(0, streamSsrcs[i]);
-            ByteBuf packet = allocator.directBuffer(pli.serializedLength() + transport.srtpOverhead());
-            pli.writeTo(packet);
-            transport.sendRtcp(packet);
+        if (lastKeyFrameRequestMs[stream] != Long.MIN_VALUE
+                && now - lastKeyFrameRequestMs[stream] < KEY_FRAME_REQUEST_INTERVAL_MS) {
+            return;
         }
+        lastKeyFrameRequestMs[stream] = now;
+        keyFrameRequestsSent++;
+        streamStats[stream].onPliSent();
+        FeedbackPsPli pli = new FeedbackPsPli(0, streamSsrcs[stream]);
+        ByteBuf packet = allocator.directBuffer(pli.serializedLength() + transport.srtpOverhead());
+        pli.writeTo(packet);
+        transport.sendRtcp(packet);
+    }
+
+    /**
+     * Marks the encodings that sent nothing for {@link #STREAM_INACTIVE_AFTER_MS} as stopped and
+     * tells the listener; the worker calls it periodically.
+     */
+    void onActivityTimer() {
+        long now = monotonicMillis.getAsLong();
+        for (int i = 0; i < streamActive.length; i++) {
+            if (streamActive[i] && now - lastPacketMs[i] >= STREAM_INACTIVE_AFTER_MS) {
+                streamActive[i] = false;
+                listener.onProducerStreamActivity(this, i, false);
+            }
+        }
+    }
+
+    /** Whether encoding {@code stream} sent a packet within the last {@link #STREAM_INACTIVE_AFTER_MS}. */
+    boolean streamActive(int stream) {
+        return streamActive[stream];
+    }
+
+    /** When encoding {@code stream} last sent a key frame (media clock), Long.MIN_VALUE if never seen. */
+    long lastKeyFrameMs(int stream) {
+        return lastKeyFrameMs[stream];
+    }
+
+    /** A sender report about encoding {@code stream}: its NTP/RTP pair maps the stream's timestamps onto wall time. */
+    void onSenderReport(int stream, SenderReport report) {
+        long ntp = report.ntpTimestamp();
+        senderReportNtpMs[stream] = (ntp >>> 32) * 1000 + (((ntp & 0xFFFFFFFFL) * 1000) >>> 32);
+        senderReportRtpTimestamps[stream] = report.rtpTimestamp();
+        haveSenderReport[stream] = true;
+    }
+
+    boolean hasSenderReport(int stream) {
+        return haveSenderReport[stream];
+    }
+
+    /** The NTP time of encoding {@code stream}'s last sender report, in ms (valid when {@link #hasSenderReport}). */
+    long senderReportNtpMs(int stream) {
+        return senderReportNtpMs[stream];
+    }
+
+    /** The RTP timestamp of encoding {@code stream}'s last sender report. */
+    long senderReportRtpTimestamp(int stream) {
+        return senderReportRtpTimestamps[stream];
     }
 
     /** NACK retries due while no packet arrives; the worker calls it periodically. */

@@ -128,6 +128,13 @@ public final class RouterMedia implements Producer.Listener {
         }
     }
 
+    @Override
+    public void onProducerStreamActivity(Producer producer, int stream, boolean active) {
+        for (Consumer consumer : consumersOf(producer)) {
+            consumer.onProducerStreamActivity(stream, active);
+        }
+    }
+
     /** The router is closing: its producers, consumers and plain transports close first. */
     public void close() {
         owner.closeRouterMedia(this);

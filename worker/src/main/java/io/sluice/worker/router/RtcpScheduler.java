@@ -185,6 +185,7 @@ final class RtcpScheduler {
             for (int i = 0; i < producer.streamCount(); i++) {
                 if (producer.streamSsrc(i) == report.senderSsrc()) {
                     producer.streamStats(i).onSenderReport(report.ntpTimestamp(), monotonicMillis.getAsLong());
+                    producer.onSenderReport(i, report);
                     return;
                 }
             }

@@ -7,6 +7,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.ConsumerClosed;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerLayersChanged;
 import io.sluice.api.v1.ConsumerProducerClosed;
 import io.sluice.api.v1.ConsumerProducerPaused;
 import io.sluice.api.v1.ConsumerProducerResumed;
@@ -330,6 +332,7 @@ public final class WorkerMedia {
     private void onNackTimer() {
         for (Producer producer : producers.values()) {
             producer.onNackTimer();
+            producer.onActivityTimer();
         }
     }
 
@@ -409,16 +412,23 @@ public final class WorkerMedia {
             throw SluiceException.unsupported("rtp_capabilities",
                     "the endpoint cannot receive any media codec of producer " + producer.id());
         }
-        if (consumable.getEncodingsCount() != 1) {
-            throw SluiceException.unsupported("producer_id",
-                    "producer " + producer.id() + " has " + consumable.getEncodingsCount()
-                            + " encodings; simulcast and SVC consumers are not available yet");
-        }
         // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
         RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
                 true, random);
-        Consumer consumer = new SimpleConsumer(UUID.randomUUID().toString(), producer, transport, parameters,
-                request.getPaused(), request.getAppData(), resources.monotonicMillis(), allocator);
+        String id = UUID.randomUUID().toString();
+        ConsumerLayers preferred = request.hasPreferredLayers() ? request.getPreferredLayers() : null;
+        // mediasoup: the consumer's type is its producer's.
+        Consumer consumer = switch (producer.type()) {
+            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), resources.monotonicMillis(), allocator);
+            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+            case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+        };
+        if (consumer instanceof LayeredConsumer layered) {
+            layered.setLayersListener(this::emitLayersChanged);
+        }
         consumers.put(consumer.id(), consumer);
         routerMedia(transport.router()).addConsumer(consumer);
         media(transport).addConsumer(consumer);
@@ -483,6 +493,33 @@ public final class WorkerMedia {
                     Event.newBuilder().setConsumerScore(RtpStreamStatsWriter.consumerScore(consumer)));
         }
     };
+
+    /** "layerschange": the layers a simulcast or SVC consumer forwards now (unset: none). */
+    private void emitLayersChanged(LayeredConsumer consumer) {
+        if (!consumers.containsKey(consumer.id())) {
+            return;
+        }
+        ConsumerLayersChanged.Builder changed = ConsumerLayersChanged.newBuilder();
+        ConsumerLayers current = consumer.currentLayers();
+        if (current != null) {
+            changed.setLayers(current);
+        }
+        events.emit(routerId(consumer), "consumer", consumer.id(), "layerschange",
+                Event.newBuilder().setConsumerLayersChanged(changed));
+    }
+
+    /**
+     * consumer.setPreferredLayers: FAILED_PRECONDITION for a simple consumer; answers the layers
+     * in effect after clamping to the producer's.
+     */
+    public ConsumerLayers setPreferredLayers(String consumerId, ConsumerLayers preferred) throws SluiceException {
+        Consumer consumer = consumer(consumerId);
+        if (!(consumer instanceof LayeredConsumer layered)) {
+            throw new SluiceException(ErrorCode.FAILED_PRECONDITION, "consumer " + consumerId + " is of type "
+                    + consumer.type() + "; only simulcast and svc consumers have layers", "consumer_id");
+        }
+        return layered.setPreferredLayers(preferred);
+    }
 
     void emitProducerPaused(Consumer consumer) {
         events.emit(routerId(consumer), "consumer", consumer.id(), "producerpause",

@@ -1,0 +1,163 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ConsumerDumpResponse;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerStats;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.rtp.codecs.LayerRewriter;
+import java.util.function.LongSupplier;
+
+/**
+ * What simulcast and SVC consumers share (mediasoup's layer handling in SimulcastConsumer and
+ * SvcConsumer): the layers the backend prefers (consumer.setPreferredLayers; by default the
+ * highest), the layers the consumer is switching to (the preferred ones, or the best the producer
+ * sends now), the layers it forwards now, and a "layerschange" whenever those change, including
+ * to none (paused, or nothing usable sent). Spatial layers are the simulcast encodings (index 0 the
+ * lowest) or the SVC spatial layers; temporal layers are the codec's, dropped by a
+ * {@link LayerRewriter}. Runs on the router's loop.
+ */
+public abstract class LayeredConsumer extends Consumer {
+
+    /** Hears a layered consumer's current layers change; the worker publishes "layerschange". */
+    @FunctionalInterface
+    public interface LayersListener {
+        void onLayersChanged(LayeredConsumer consumer);
+    }
+
+    protected final int spatialLayers;
+    protected final int temporalLayers;
+    protected final LayerRewriter rewriter;
+    /** The outgoing copy's payload rewrite (picture ids, TL0PICIDX, marker), made once. */
+    protected final ConsumerSendStream.PayloadRewrite payloadRewrite;
+    protected final SequenceNumberMap sequenceNumbers = new SequenceNumberMap();
+    private int preferredSpatialLayer;
+    private int preferredTemporalLayer;
+    protected int targetSpatialLayer = -1;
+    protected int targetTemporalLayer = -1;
+    private int reportedSpatialLayer = -1;
+    private int reportedTemporalLayer = -1;
+    private LayersListener layersListener = consumer -> { };
+
+    LayeredConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
+            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
+            int spatialLayers, int temporalLayers, ConsumerLayers preferred) {
+        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator);
+        this.spatialLayers = spatialLayers;
+        this.temporalLayers = temporalLayers;
+        this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType());
+        this.payloadRewrite = outgoing -> {
+            rewriter.rewrite(outgoing.buffer(), outgoing.payloadOffset(), outgoing.payloadLength());
+            outgoing.setMarker(rewriter.endOfForwardedFrame());
+        };
+        this.preferredSpatialLayer = spatialLayers - 1;
+        this.preferredTemporalLayer = temporalLayers - 1;
+        if (preferred != null) {
+            clampPreferred(preferred);
+        }
+    }
+
+    public final void setLayersListener(LayersListener listener) {
+        this.layersListener = listener;
+    }
+
+    /**
+     * consumer.setPreferredLayers: layers above the producer's are clamped to its highest; an unset
+     * temporal layer means the highest. Returns the preferred layers in effect.
+     */
+    public final ConsumerLayers setPreferredLayers(ConsumerLayers preferred) {
+        int spatialBefore = preferredSpatialLayer;
+        clampPreferred(preferred);
+        updateTargetLayers(preferredSpatialLayer != spatialBefore);
+        return preferredLayers();
+    }
+
+    private void clampPreferred(ConsumerLayers preferred) {
+        preferredSpatialLayer = Math.min(preferred.getSpatialLayer(), spatialLayers - 1);
+        preferredTemporalLayer = preferred.hasTemporalLayer()
+                ? Math.min(preferred.getTemporalLayer(), temporalLayers - 1) : temporalLayers - 1;
+    }
+
+    protected final int preferredSpatialLayer() {
+        return preferredSpatialLayer;
+    }
+
+    protected final int preferredTemporalLayer() {
+        return preferredTemporalLayer;
+    }
+
+    public final ConsumerLayers preferredLayers() {
+        return layers(preferredSpatialLayer, preferredTemporalLayer);
+    }
+
+    /** The layers the consumer switches to; null when it has none (paused, nothing sent). */
+    public final ConsumerLayers targetLayers() {
+        return targetSpatialLayer < 0 ? null : layers(targetSpatialLayer, targetTemporalLayer);
+    }
+
+    /** The layers forwarded now; null for none. */
+    public final ConsumerLayers currentLayers() {
+        int spatial = currentSpatialLayer();
+        return spatial < 0 ? null : layers(spatial, currentTemporalLayer());
+    }
+
+    private static ConsumerLayers layers(int spatial, int temporal) {
+        return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(Math.max(0, temporal)).build();
+    }
+
+    /** The spatial layer forwarded now, -1 for none. */
+    protected abstract int currentSpatialLayer();
+
+    /** The temporal layer forwarded now (meaningful while {@link #currentSpatialLayer()} is not -1). */
+    protected abstract int currentTemporalLayer();
+
+    /**
+     * Chooses the target layers again from the preferred ones, the pause state and what the
+     * producer sends; {@code preferenceChanged} when the backend just asked for other layers.
+     */
+    protected abstract void updateTargetLayers(boolean preferenceChanged);
+
+    /** Publishes "layerschange" when the forwarded layers differ from the last ones published. */
+    protected final void checkLayersChanged() {
+        int spatial = currentSpatialLayer();
+        int temporal = spatial < 0 ? -1 : Math.max(0, currentTemporalLayer());
+        if (spatial == reportedSpatialLayer && temporal == reportedTemporalLayer) {
+            return;
+        }
+        reportedSpatialLayer = spatial;
+        reportedTemporalLayer = temporal;
+        layersListener.onLayersChanged(this);
+    }
+
+    @Override
+    protected void onStreamStopped() {
+        updateTargetLayers(false);
+    }
+
+    @Override
+    void onProducerStreamActivity(int stream, boolean active) {
+        updateTargetLayers(false);
+    }
+
+    @Override
+    protected void describe(ConsumerDumpResponse.Builder dump) {
+        dump.setPreferredLayers(preferredLayers());
+        ConsumerLayers target = targetLayers();
+        if (target != null) {
+            dump.setTargetLayers(target);
+        }
+        ConsumerLayers current = currentLayers();
+        if (current != null) {
+            dump.setCurrentLayers(current);
+        }
+    }
+
+    @Override
+    protected void describe(ConsumerStats.Builder stats) {
+        ConsumerLayers current = currentLayers();
+        if (current != null) {
+            stats.setCurrentLayers(current);
+        }
+    }
+}

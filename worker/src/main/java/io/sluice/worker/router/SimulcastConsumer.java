@@ -1,0 +1,206 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.codecs.PayloadDescriptor;
+import java.util.function.LongSupplier;
+
+/**
+ * A consumer of a simulcast producer (mediasoup's SimulcastConsumer): it forwards one encoding at
+ * a time as one continuous stream. The target encoding is the preferred one, or, while that one
+ * sends nothing, the best lower one that does (else the lowest higher one); the consumer switches
+ * to it only at the first packet of one of its key frames, and asks the sender for such a key
+ * frame when it wants to switch. Across a switch the receiver sees one SSRC, sequence numbers
+ * that follow on ({@link SequenceNumberMap}), and timestamps carried over from the previous
+ * encoding's timeline through both encodings' sender reports (RFC 3550 §6.4.1: an SR pairs an
+ * NTP time with the stream's RTP timestamp), so the picture neither jumps nor freezes; without
+ * sender reports the timestamp continues from the last one sent plus the wall time elapsed.
+ * Temporal layers above the target are dropped by the codec's rewriter, which also keeps picture
+ * ids continuous. Runs on the router's loop.
+ */
+public final class SimulcastConsumer extends LayeredConsumer {
+
+    private static final long TIMESTAMP_MASK = 0xFFFFFFFFL;
+
+    /** The encoding forwarded now, -1 for none. */
+    private int currentStream = -1;
+    /** The encoding forwarded last (kept across pauses), -1 before the first packet. */
+    private int lastForwardedStream = -1;
+    /** Outgoing timestamp = the current encoding's timestamp + this (mod 2^32). */
+    private long timestampOffset;
+    private long switches;
+
+    SimulcastConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
+            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
+            ConsumerLayers preferred) {
+        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator,
+                producer.streamCount(), producer.scalabilityMode().temporalLayers(), preferred);
+        updateTargetLayers(false);
+    }
+
+    @Override
+    public String type() {
+        return "simulcast";
+    }
+
+    @Override
+    protected int currentSpatialLayer() {
+        return currentStream;
+    }
+
+    @Override
+    protected int currentTemporalLayer() {
+        return rewriter.currentTemporalLayer();
+    }
+
+    /** Switches from one encoding to another (or back after a pause) so far. */
+    long switches() {
+        return switches;
+    }
+
+    @Override
+    void send(int producerStream, RtpPacket packet) {
+        if (!active()) {
+            drop(DropReason.PAUSED);
+            return;
+        }
+        if (producerStream != currentStream && producerStream != targetSpatialLayer) {
+            return;
+        }
+        if (!stream.supportsPayloadType(packet.payloadType())) {
+            drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
+            return;
+        }
+        PayloadDescriptor descriptor = producer().payloadDescriptor();
+        if (descriptor == null) {
+            drop(DropReason.MALFORMED);
+            return;
+        }
+        long now = monotonicMillis.getAsLong();
+        if (producerStream != currentStream) {
+            // RFC 7741 §4.3: a decoder can start only at the first packet of a key frame.
+            if (!descriptor.keyFrame() || !descriptor.startOfFrame()) {
+                if (currentStream < 0) {
+                    drop(DropReason.WAITING_FOR_KEY_FRAME);
+                }
+                producer().requestKeyFrame(producerStream);
+                return;
+            }
+            switchTo(producerStream, packet, now);
+        }
+        int temporal = producerStream == targetSpatialLayer ? targetTemporalLayer : temporalLayers - 1;
+        if (!rewriter.accept(descriptor, 0, temporal)) {
+            sequenceNumbers.drop(packet.sequenceNumber());
+            return;
+        }
+        int sequenceNumber = sequenceNumbers.map(packet.sequenceNumber());
+        if (sequenceNumber == SequenceNumberMap.TOO_OLD) {
+            return;
+        }
+        long timestamp = (packet.timestamp() + timestampOffset) & TIMESTAMP_MASK;
+        count(stream.send(packet, sequenceNumber, timestamp, now, payloadRewrite));
+        checkLayersChanged();
+    }
+
+    /**
+     * Starts forwarding encoding {@code to} at its key frame {@code packet}: the sequence numbers
+     * follow the last one sent, and the timestamps continue the outgoing timeline.
+     */
+    private void switchTo(int to, RtpPacket packet, long now) {
+        if (stream.sentAny()) {
+            sequenceNumbers.resync(packet.sequenceNumber(), (stream.lastSequenceNumber() + 1) & 0xFFFF);
+            timestampOffset = (continuedTimestamp(to, packet.timestamp(), now) - packet.timestamp()) & TIMESTAMP_MASK;
+            rewriter.onSourceSwitch();
+            switches++;
+        } else {
+            sequenceNumbers.resync(packet.sequenceNumber(), packet.sequenceNumber());
+            timestampOffset = 0;
+        }
+        currentStream = to;
+        lastForwardedStream = to;
+    }
+
+    /**
+     * The outgoing timestamp of encoding {@code to}'s packet stamped {@code timestamp}: mapped
+     * through the sender reports onto the timeline of the encoding forwarded last (or that
+     * encoding's own offset when it is the same one again); a result at or before the last
+     * timestamp sent becomes the next tick (a new picture needs a new timestamp), and one that is
+     * implausible (more than a second beyond the wall time elapsed) falls back to the last
+     * timestamp sent plus the wall time elapsed.
+     */
+    private long continuedTimestamp(int to, long timestamp, long now) {
+        int clockRate = stream.clockRate();
+        long lastTimestamp = stream.lastTimestamp();
+        long elapsedTicks = Math.max(1, (now - stream.lastSentAtMs()) * clockRate / 1000);
+        long fallback = (lastTimestamp + elapsedTicks) & TIMESTAMP_MASK;
+        int from = lastForwardedStream;
+        long candidate;
+        if (from == to) {
+            candidate = (timestamp + timestampOffset) & TIMESTAMP_MASK;
+        } else if (from >= 0 && producer().hasSenderReport(from) && producer().hasSenderReport(to)) {
+            long onPreviousClock = timestamp - producer().senderReportRtpTimestamp(to)
+                    + producer().senderReportRtpTimestamp(from)
+                    + (producer().senderReportNtpMs(to) - producer().senderReportNtpMs(from)) * clockRate / 1000;
+            candidate = (onPreviousClock + timestampOffset) & TIMESTAMP_MASK;
+        } else {
+            return fallback;
+        }
+        int ahead = (int) (candidate - lastTimestamp);
+        if (ahead > 0 && ahead <= elapsedTicks + clockRate) {
+            return candidate;
+        }
+        if (ahead <= 0 && ahead > -clockRate) {
+            return (lastTimestamp + 1) & TIMESTAMP_MASK;
+        }
+        return fallback;
+    }
+
+    @Override
+    protected void updateTargetLayers(boolean preferenceChanged) {
+        int spatial = -1;
+        if (active()) {
+            for (int candidate = preferredSpatialLayer(); candidate >= 0 && spatial < 0; candidate--) {
+                if (producer().streamActive(candidate)) {
+                    spatial = candidate;
+                }
+            }
+            for (int candidate = preferredSpatialLayer() + 1; candidate < spatialLayers && spatial < 0; candidate++) {
+                if (producer().streamActive(candidate)) {
+                    spatial = candidate;
+                }
+            }
+        }
+        boolean spatialChanged = spatial != targetSpatialLayer;
+        targetSpatialLayer = spatial;
+        targetTemporalLayer = spatial < 0 ? -1
+                : spatial >= preferredSpatialLayer() ? preferredTemporalLayer() : temporalLayers - 1;
+        if (currentStream >= 0 && (spatial < 0 || !producer().streamActive(currentStream))) {
+            currentStream = -1;
+        }
+        if (spatial >= 0 && spatial != currentStream && (spatialChanged || preferenceChanged)) {
+            producer().requestKeyFrame(spatial);
+        }
+        checkLayersChanged();
+    }
+
+    @Override
+    protected void onStreamRestart() {
+        updateTargetLayers(true);
+    }
+
+    @Override
+    public void requestKeyFrame() {
+        int wanted = targetSpatialLayer >= 0 ? targetSpatialLayer : currentStream;
+        if (wanted >= 0) {
+            producer().requestKeyFrame(wanted);
+        }
+    }
+
+    @Override
+    protected int producerStreamForScore() {
+        return currentStream >= 0 ? currentStream : Math.max(0, targetSpatialLayer);
+    }
+}
