@@ -16,6 +16,18 @@ public interface PayloadParser {
      * video/AV1), null for codecs without layer information (audio, ...).
      */
     static PayloadParser forMimeType(String mimeType) {
-        throw new UnsupportedOperationException();
+        if (Payloads.mimeTypeIs(mimeType, "video/VP8")) {
+            return Vp8PayloadParser.INSTANCE;
+        }
+        if (Payloads.mimeTypeIs(mimeType, "video/VP9")) {
+            return Vp9PayloadParser.INSTANCE;
+        }
+        if (Payloads.mimeTypeIs(mimeType, "video/H264")) {
+            return H264PayloadParser.INSTANCE;
+        }
+        if (Payloads.mimeTypeIs(mimeType, "video/AV1")) {
+            return Av1PayloadParser.INSTANCE;
+        }
+        return null;
     }
 }
