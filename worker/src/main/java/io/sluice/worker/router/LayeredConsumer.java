@@ -46,7 +46,8 @@ public abstract class LayeredConsumer extends Consumer {
         super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator);
         this.spatialLayers = spatialLayers;
         this.temporalLayers = temporalLayers;
-        this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType());
+        this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType(),
+                producer.rtpParameters().getEncodings(0).getScalabilityMode());
         this.payloadRewrite = outgoing -> {
             rewriter.rewrite(outgoing.buffer(), outgoing.payloadOffset(), outgoing.payloadLength());
             outgoing.setMarker(rewriter.endOfForwardedFrame());

@@ -426,7 +426,7 @@ public final class Producer {
     /** A sender report about encoding {@code stream}: its NTP/RTP pair maps the stream's timestamps onto wall time. */
     void onSenderReport(int stream, SenderReport report) {
         long ntp = report.ntpTimestamp();
-        senderReportNtpMs[stream] = (ntp >>> 32) * 1000 + (((ntp & 0xFFFFFFFFL) * 1000) >>> 32);
+        senderReportNtpMs[stream] = (ntp >>> 32) * 1000 + (((ntp & 0xFFFFFFFFL) * 1000 + (1L << 31)) >>> 32);
         senderReportRtpTimestamps[stream] = report.rtpTimestamp();
         haveSenderReport[stream] = true;
     }

@@ -77,7 +77,12 @@ public final class SvcConsumer extends LayeredConsumer {
             }
             synchronize(packet, now);
         }
-        if (!rewriter.accept(descriptor, targetSpatialLayer, targetTemporalLayer)) {
+        boolean forwarded = rewriter.accept(descriptor, targetSpatialLayer, targetTemporalLayer);
+        if (rewriter.needsKeyFrame(targetSpatialLayer)) {
+            // Going up a spatial layer (or down, in K-SVC) waits for a key picture: ask for one.
+            producer().requestKeyFrame(STREAM);
+        }
+        if (!forwarded) {
             sequenceNumbers.drop(packet.sequenceNumber());
             return;
         }
@@ -124,9 +129,8 @@ public final class SvcConsumer extends LayeredConsumer {
         }
         if (targetSpatialLayer < 0) {
             syncRequired = true;
-        } else if (!syncRequired && targetSpatialLayer > spatialBefore && spatialBefore >= 0
-                && targetSpatialLayer > rewriter.currentSpatialLayer()) {
-            // K-SVC: a higher spatial layer can be joined only at a key frame.
+        } else if (!syncRequired && targetSpatialLayer != spatialBefore
+                && rewriter.needsKeyFrame(targetSpatialLayer)) {
             producer().requestKeyFrame(STREAM);
         }
         checkLayersChanged();

@@ -1,0 +1,421 @@
+package io.sluice.worker.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpHeaderExtensionParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
+import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.RtcpHeader;
+import io.sluice.worker.rtcp.SenderReport;
+import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.Vp8SimulcastSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated VP8 simulcast (three encodings of three temporal layers, RFC 7741 descriptors) through
+ * a producer into a {@link SimulcastConsumer} over fake transports, on a clock the test moves one
+ * frame (50 ms) at a time, the highest encoding first in each frame; PLIs the producer sends make
+ * the source's next frame a key frame. The
+ * consumer's output must be one well-formed stream: one SSRC, sequence numbers that grow by one,
+ * timestamps that follow the capture clock across switches (RFC 3550 §5.1, §6.4.1), picture ids
+ * that grow by one per picture and switches only at the first packet of a key frame.
+ */
+class SimulcastConsumerTest {
+
+    private static final int PAYLOAD_TYPE = 96;
+    private static final int RID_EXTENSION_ID = 10;
+    private static final long[] SSRCS = {0x1111_0000L, 0x2222_0000L, 0x3333_0000L};
+    private static final String[] RIDS = {"r0", "r1", "r2"};
+    private static final long START_MS = 1_000_000;
+
+    private final long[] now = {START_MS};
+    private final RecordingTransport sending = new RecordingTransport(0);
+    private final RecordingTransport receiving = new RecordingTransport(10);
+    private final List<Consumer> fanOut = new ArrayList<>();
+    private final List<ConsumerLayers> layerEvents = new ArrayList<>();
+    private final boolean[] sendingEncodings = {true, true, true};
+    private Vp8SimulcastSource source;
+    private Producer producer;
+    private SimulcastConsumer consumer;
+    private boolean senderReports = true;
+    private int frame;
+
+    /** A decoded forwarded packet: its RTP fields, its VP8 descriptor, and the source's marker. */
+    record Out(long ssrc, int sequenceNumber, long timestamp, boolean marker, int pictureId, int tl0PicIdx,
+            int temporalLayer, boolean startOfFrame, boolean keyFrame, int width, int encoding, int frame) {
+
+        static Out parse(ByteBuf buf) {
+            RtpPacket rtp = new RtpPacket();
+            assertThat(rtp.wrap(buf)).isTrue();
+            int at = rtp.payloadOffset();
+            int first = buf.getUnsignedByte(at);
+            assertThat(first & 0x80).as("X").isNotZero();
+            boolean start = (first & 0x10) != 0;
+            assertThat((int) buf.getUnsignedByte(at + 1)).isEqualTo(0xE0);
+            int pictureId = (buf.getUnsignedByte(at + 2) & 0x7F) << 8 | buf.getUnsignedByte(at + 3);
+            int tl0 = buf.getUnsignedByte(at + 4);
+            int tid = buf.getUnsignedByte(at + 5) >>> 6;
+            at += Vp8SimulcastSource.DESCRIPTOR_LENGTH;
+            boolean key = false;
+            int width = 0;
+            if (start) {
+                key = (buf.getUnsignedByte(at) & 0x01) == 0;
+                if (key) {
+                    width = buf.getUnsignedShortLE(at + 6) & 0x3FFF;
+                    at += Vp8SimulcastSource.KEY_FRAME_HEADER_LENGTH;
+                } else {
+                    at += Vp8SimulcastSource.INTER_FRAME_HEADER_LENGTH;
+                }
+            }
+            return new Out(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), pictureId, tl0, tid,
+                    start, key, width, buf.getUnsignedByte(at), buf.getUnsignedShort(at + 1));
+        }
+    }
+
+    private void create(boolean byRid, ConsumerLayers preferred, int keyFrameInterval) throws Exception {
+        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
+        RtpParameters.Builder given = RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PAYLOAD_TYPE)
+                        .setClockRate(90000))
+                .setRtcp(RtcpParameters.newBuilder().setCname("simulcast"));
+        if (byRid) {
+            given.addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
+                    .setUri(RtpHeaderExtensionUris.RTP_STREAM_ID).setId(RID_EXTENSION_ID));
+        }
+        for (int i = 0; i < 3; i++) {
+            RtpEncodingParameters.Builder encoding = RtpEncodingParameters.newBuilder().setScalabilityMode("L1T3");
+            if (byRid) {
+                encoding.setRid(RIDS[i]);
+            } else {
+                encoding.setSsrc((int) SSRCS[i]);
+            }
+            given.addEncodings(encoding);
+        }
+        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+                AppData.getDefaultInstance(), new Producer.Listener() {
+                    @Override
+                    public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
+                        fanOut.forEach(consumer -> consumer.send(stream, packet));
+                    }
+
+                    @Override
+                    public void onProducerPaused(Producer from) {
+                        fanOut.forEach(Consumer::onProducerPaused);
+                    }
+
+                    @Override
+                    public void onProducerResumed(Producer from) {
+                        fanOut.forEach(Consumer::onProducerResumed);
+                    }
+
+                    @Override
+                    public void onProducerStreamActivity(Producer from, int stream, boolean active) {
+                        fanOut.forEach(consumer -> consumer.onProducerStreamActivity(stream, active));
+                    }
+                }, () -> now[0], ByteBufAllocator.DEFAULT);
+        assertThat(producer.type()).isEqualTo(Producer.Type.SIMULCAST);
+        RtpParameters consumerParameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
+                new SplittableRandom(2));
+        assertThat(consumerParameters.getEncodingsList()).singleElement()
+                .satisfies(encoding -> assertThat(encoding.getScalabilityMode()).isEqualTo("L3T3"));
+        consumer = new SimulcastConsumer("c", producer, receiving, consumerParameters, false,
+                AppData.getDefaultInstance(), () -> now[0], ByteBufAllocator.DEFAULT, preferred);
+        consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
+        fanOut.add(consumer);
+        source = new Vp8SimulcastSource(PAYLOAD_TYPE, byRid ? RID_EXTENSION_ID : 0, SSRCS, byRid ? RIDS : null,
+                keyFrameInterval, 7);
+    }
+
+    @AfterEach
+    void releaseEverything() {
+        List<ByteBuf> all = new ArrayList<>(sending.rtcp);
+        all.addAll(receiving.rtp);
+        if (consumer != null) {
+            consumer.close();
+        }
+        sending.releaseAll();
+        receiving.releaseAll();
+        assertThat(all).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+    }
+
+    /** Sends frames until {@code until} (exclusive): PLIs first, then each sending encoding's packets, SRs each second. */
+    private void runUntil(int until) {
+        for (; frame < until; frame++) {
+            now[0] = START_MS + (long) frame * Vp8SimulcastSource.FRAME_INTERVAL_MS;
+            for (ByteBuf rtcp : sending.rtcp) {
+                if (rtcp.getUnsignedByte(1) == RtcpHeader.TYPE_PSFB && (rtcp.getUnsignedByte(0) & 0x1F) == FeedbackPsPli.FMT) {
+                    source.requestKeyFrame(rtcp.getUnsignedInt(8));
+                }
+                rtcp.release();
+            }
+            sending.rtcp.clear();
+            for (int i = 2; i >= 0; i--) {
+                if (!sendingEncodings[i]) {
+                    continue;
+                }
+                if (senderReports && frame % 20 == 0) {
+                    producer.onSenderReport(i, new SenderReport(SSRCS[i], Vp8SimulcastSource.ntpTimestamp(frame),
+                            source.encoding(i).timestamp(frame), 0, 0, List.of()));
+                }
+                for (byte[] bytes : source.frame(i, frame)) {
+                    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+                    RtpPacket packet = new RtpPacket();
+                    assertThat(packet.wrap(buf)).isTrue();
+                    assertThat(producer.receive(packet)).isTrue();
+                    buf.release();
+                }
+            }
+            producer.onActivityTimer();
+        }
+    }
+
+    private List<Out> output() {
+        return receiving.rtp.stream().map(Out::parse).toList();
+    }
+
+    /**
+     * One stream: one SSRC; sequence numbers +1 each packet; picture ids +1 each picture; timestamps
+     * rising with each picture; an encoding change only at a key frame's first packet.
+     */
+    private static void assertWellFormed(List<Out> out) {
+        assertThat(out).isNotEmpty();
+        assertThat(out.get(0).keyFrame()).as("starts at a key frame").isTrue();
+        for (int i = 1; i < out.size(); i++) {
+            Out previous = out.get(i - 1);
+            Out packet = out.get(i);
+            assertThat(packet.ssrc()).isEqualTo(previous.ssrc());
+            assertThat(packet.sequenceNumber()).as("sequence number after %s", previous)
+                    .isEqualTo((previous.sequenceNumber() + 1) & 0xFFFF);
+            if (packet.startOfFrame()) {
+                assertThat(previous.marker()).as("the previous picture ended").isTrue();
+                assertThat(packet.pictureId()).as("picture id after %s", previous)
+                        .isEqualTo((previous.pictureId() + 1) & 0x7FFF);
+                assertThat((int) (packet.timestamp() - previous.timestamp())).as("timestamp after %s", previous)
+                        .isPositive();
+            } else {
+                assertThat(packet.pictureId()).isEqualTo(previous.pictureId());
+                assertThat(packet.timestamp()).isEqualTo(previous.timestamp());
+            }
+            if (packet.encoding() != previous.encoding()) {
+                assertThat(packet.keyFrame() && packet.startOfFrame()).as("switch at a key frame: %s", packet).isTrue();
+            }
+        }
+    }
+
+    /**
+     * The timestamp each picture should have: its capture instant on the first forwarded
+     * encoding's clock; a key frame of the same instant as the last picture sent (the switch
+     * happened within one capture instant) is one tick later, a picture of its own, and the
+     * pictures after it keep that tick.
+     */
+    private static void assertTimestampsFollowTheCaptureClock(List<Out> out) {
+        Out first = out.get(0);
+        long base = first.timestamp() - (long) first.frame() * Vp8SimulcastSource.TICKS_PER_FRAME;
+        Out previous = null;
+        int bump = 0;
+        for (Out packet : out) {
+            if (packet.startOfFrame() && previous != null && packet.encoding() != previous.encoding()
+                    && packet.frame() == previous.frame()) {
+                bump++;
+            }
+            long expected = (base + (long) packet.frame() * Vp8SimulcastSource.TICKS_PER_FRAME + bump) & 0xFFFFFFFFL;
+            assertThat(packet.timestamp()).as("timestamp of %s", packet).isEqualTo(expected);
+            previous = packet;
+        }
+    }
+
+    private static List<Integer> encodings(List<Out> out) {
+        List<Integer> runs = new ArrayList<>();
+        for (Out packet : out) {
+            if (runs.isEmpty() || runs.get(runs.size() - 1) != packet.encoding()) {
+                runs.add(packet.encoding());
+            }
+        }
+        return runs;
+    }
+
+    private static ConsumerLayers layers(int spatial, int temporal) {
+        return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(temporal).build();
+    }
+
+    @Test
+    void forwardsTheHighestEncodingByDefaultAsOneStream() throws Exception {
+        create(true, null, 100);
+
+        runUntil(40);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertThat(encodings(out)).containsExactly(2);
+        assertThat(out.get(0).width()).isEqualTo(1280);
+        assertThat(out).extracting(Out::temporalLayer).contains(0, 1, 2);
+        assertThat(layerEvents).containsExactly(layers(2, 2));
+        assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.dump().getCurrentLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.stats(now[0]).getCurrentLayers()).isEqualTo(layers(2, 2));
+    }
+
+    @Test
+    void switchesDownAndUpAtKeyFramesItRequestsWithContinuousNumbersAndTimestamps() throws Exception {
+        create(true, null, 100);
+        runUntil(30);
+        assertThat(consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build()))
+                .isEqualTo(layers(0, 2));
+        runUntil(60);
+        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(1).build());
+        runUntil(90);
+        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(7).setTemporalLayer(9).build());
+        runUntil(120);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(encodings(out)).containsExactly(2, 0, 1, 2);
+        List<Integer> widthsAtSwitches = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            if (i == 0 || out.get(i).encoding() != out.get(i - 1).encoding()) {
+                widthsAtSwitches.add(out.get(i).width());
+            }
+        }
+        assertThat(widthsAtSwitches).containsExactly(1280, 320, 640, 1280);
+        // The key frame was asked for when the switch was wanted and arrived with the next frame.
+        for (int switchFrame : new int[] {30, 60, 90}) {
+            assertThat(out).anySatisfy(packet -> {
+                assertThat(packet.frame()).isEqualTo(switchFrame);
+                assertThat(packet.keyFrame()).isTrue();
+            });
+        }
+        assertThat(layerEvents).containsExactly(layers(2, 2), layers(0, 2), layers(1, 2), layers(2, 2));
+        assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 2));
+    }
+
+    @Test
+    void temporalLayersAboveTheTargetAreDroppedWithoutHoles() throws Exception {
+        create(true, ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(0).build(), 100);
+        runUntil(40);
+        List<Out> baseOnly = output();
+        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(1).build());
+        runUntil(80);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(baseOnly).extracting(Out::temporalLayer).containsOnly(0);
+        assertThat(baseOnly.stream().map(Out::frame).distinct().count()).isBetween(10L, 11L);
+        List<Out> after = out.subList(baseOnly.size(), out.size());
+        assertThat(after).extracting(Out::temporalLayer).contains(1).doesNotContain(2);
+        assertThat(layerEvents).containsExactly(layers(2, 0), layers(2, 1));
+        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).doesNotContainKey("paused");
+    }
+
+    @Test
+    void fallsBackWhenThePreferredEncodingStopsAndReturnsWhenItResumes() throws Exception {
+        create(true, null, 100);
+        runUntil(20);
+        sendingEncodings[2] = false;
+        runUntil(60);
+        assertThat(consumer.targetLayers()).isEqualTo(layers(1, 2));
+        sendingEncodings[2] = true;
+        runUntil(80);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(encodings(out)).containsExactly(2, 1, 2);
+        assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(1, 2), layers(2, 2));
+        // Encoding 2 stopped after frame 19; a second later it counts as stopped and encoding 1 takes over.
+        int firstOfEncoding1 = out.stream().filter(packet -> packet.encoding() == 1).findFirst().orElseThrow().frame();
+        assertThat(firstOfEncoding1).isBetween(39, 42);
+        int backTo2 = out.stream().filter(packet -> packet.encoding() == 2 && packet.frame() >= 60)
+                .findFirst().orElseThrow().frame();
+        assertThat(backTo2).isBetween(60, 61);
+    }
+
+    @Test
+    void nothingIsForwardedWhileNoEncodingSendsAndTheLayersSayNone() throws Exception {
+        create(false, null, 100);
+        runUntil(10);
+        sendingEncodings[0] = sendingEncodings[1] = sendingEncodings[2] = false;
+        runUntil(40);
+        assertThat(consumer.currentLayers()).isNull();
+        assertThat(consumer.targetLayers()).isNull();
+        assertThat(consumer.dump().hasCurrentLayers()).isFalse();
+        sendingEncodings[0] = sendingEncodings[1] = sendingEncodings[2] = true;
+        runUntil(60);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2));
+    }
+
+    @Test
+    void pauseAndResumeReportNoLayersThenContinueTheStream() throws Exception {
+        create(true, null, 100);
+        runUntil(20);
+        consumer.pause();
+        runUntil(30);
+        consumer.resume();
+        runUntil(50);
+        producer.pause();
+        runUntil(55);
+        producer.resume();
+        runUntil(70);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2), null, layers(2, 2));
+        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).containsKey("paused");
+    }
+
+    @Test
+    void withoutSenderReportsTheTimestampContinuesByTheWallClock() throws Exception {
+        senderReports = false;
+        create(false, null, 100);
+        runUntil(21);
+        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build());
+        runUntil(40);
+
+        List<Out> out = output();
+        assertWellFormed(out);
+        // The clock here moves exactly with the capture clock, so the wall time gives the same answer.
+        assertTimestampsFollowTheCaptureClock(out);
+        assertThat(encodings(out)).containsExactly(2, 0);
+    }
+
+    @Test
+    void requestKeyFrameAsksForTheTargetEncodingOnly() throws Exception {
+        create(false, ConsumerLayers.newBuilder().setSpatialLayer(1).build(), 100);
+        runUntil(30);
+        sending.releaseAll();
+
+        consumer.onKeyFrameRequested();
+
+        assertThat(sending.rtcp).singleElement().satisfies(pli -> assertThat(pli.getUnsignedInt(8)).isEqualTo(SSRCS[1]));
+    }
+}
