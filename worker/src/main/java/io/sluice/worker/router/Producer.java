@@ -91,6 +91,8 @@ public final class Producer {
     private final long[] senderReportRtpTimestamps;
     private final boolean[] haveSenderReport;
     private final long[] lastKeyFrameMs;
+    /** When the first packet of any encoding arrived (media clock), Long.MIN_VALUE before. */
+    private long firstPacketMs = Long.MIN_VALUE;
     /** Payload parser by producer payload type, for layered producers only; null for none. */
     private final PayloadParser[] payloadParsers = new PayloadParser[128];
     private final PayloadDescriptor descriptor;
@@ -287,6 +289,9 @@ public final class Producer {
             return true;
         }
         lastPacketMs[stream] = now;
+        if (firstPacketMs == Long.MIN_VALUE) {
+            firstPacketMs = now;
+        }
         if (descriptor != null) {
             parsePayload(stream, packet, now);
         }
@@ -416,6 +421,11 @@ public final class Producer {
     /** Whether encoding {@code stream} sent a packet within the last {@link #STREAM_INACTIVE_AFTER_MS}. */
     boolean streamActive(int stream) {
         return streamActive[stream];
+    }
+
+    /** When the producer's first packet arrived (media clock), Long.MIN_VALUE before any. */
+    long firstPacketMs() {
+        return firstPacketMs;
     }
 
     /** When encoding {@code stream} last sent a key frame (media clock), Long.MIN_VALUE if never seen. */

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * a time as one continuous stream. The target encoding is the preferred one, or, while that one
  * sends nothing, the best lower one that does (else the lowest higher one); the consumer switches
  * to it only at the first packet of one of its key frames, and asks the sender for such a key
- * frame when it wants to switch. Across a switch the receiver sees one SSRC, sequence numbers
+ * frame when it wants to switch (in the first {@link #STARTUP_GRACE_MS} of the producer, only the
+ * preferred encoding is waited for). Across a switch the receiver sees one SSRC, sequence numbers
  * that follow on ({@link SequenceNumberMap}), and timestamps carried over from the previous
  * encoding's timeline through both encodings' sender reports (RFC 3550 §6.4.1: an SR pairs an
  * NTP time with the stream's RTP timestamp), so the picture neither jumps nor freezes; without
@@ -24,6 +25,12 @@ import java.util.function.LongSupplier;
 public final class SimulcastConsumer extends LayeredConsumer {
 
     private static final long TIMESTAMP_MASK = 0xFFFFFFFFL;
+    /**
+     * A sender starts its encodings within a few packets of each other: for this long after the
+     * producer's first packet only the preferred encoding is chosen, so that the consumer does not
+     * start on another one and switch at once.
+     */
+    static final long STARTUP_GRACE_MS = 250;
 
     /** The encoding forwarded now, -1 for none. */
     private int currentStream = -1;
@@ -66,6 +73,10 @@ public final class SimulcastConsumer extends LayeredConsumer {
         if (!active()) {
             drop(DropReason.PAUSED);
             return;
+        }
+        if (targetSpatialLayer < 0) {
+            // Nothing chosen yet: the startup grace may be over, or an encoding may have started.
+            updateTargetLayers(false);
         }
         if (producerStream != currentStream && producerStream != targetSpatialLayer) {
             return;
@@ -161,7 +172,11 @@ public final class SimulcastConsumer extends LayeredConsumer {
     @Override
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatial = -1;
-        if (active()) {
+        long sinceFirstPacket = producer().firstPacketMs() == Long.MIN_VALUE ? 0
+                : monotonicMillis.getAsLong() - producer().firstPacketMs();
+        if (active() && currentStream < 0 && lastForwardedStream < 0 && sinceFirstPacket < STARTUP_GRACE_MS) {
+            spatial = producer().streamActive(preferredSpatialLayer()) ? preferredSpatialLayer() : -1;
+        } else if (active()) {
             for (int candidate = preferredSpatialLayer(); candidate >= 0 && spatial < 0; candidate--) {
                 if (producer().streamActive(candidate)) {
                     spatial = candidate;

@@ -23,6 +23,7 @@ import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.ForwardedVp8;
 import io.sluice.worker.testsupport.Vp8SimulcastSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,38 +59,6 @@ class SimulcastConsumerTest {
     private SimulcastConsumer consumer;
     private boolean senderReports = true;
     private int frame;
-
-    /** A decoded forwarded packet: its RTP fields, its VP8 descriptor, and the source's marker. */
-    record Out(long ssrc, int sequenceNumber, long timestamp, boolean marker, int pictureId, int tl0PicIdx,
-            int temporalLayer, boolean startOfFrame, boolean keyFrame, int width, int encoding, int frame) {
-
-        static Out parse(ByteBuf buf) {
-            RtpPacket rtp = new RtpPacket();
-            assertThat(rtp.wrap(buf)).isTrue();
-            int at = rtp.payloadOffset();
-            int first = buf.getUnsignedByte(at);
-            assertThat(first & 0x80).as("X").isNotZero();
-            boolean start = (first & 0x10) != 0;
-            assertThat((int) buf.getUnsignedByte(at + 1)).isEqualTo(0xE0);
-            int pictureId = (buf.getUnsignedByte(at + 2) & 0x7F) << 8 | buf.getUnsignedByte(at + 3);
-            int tl0 = buf.getUnsignedByte(at + 4);
-            int tid = buf.getUnsignedByte(at + 5) >>> 6;
-            at += Vp8SimulcastSource.DESCRIPTOR_LENGTH;
-            boolean key = false;
-            int width = 0;
-            if (start) {
-                key = (buf.getUnsignedByte(at) & 0x01) == 0;
-                if (key) {
-                    width = buf.getUnsignedShortLE(at + 6) & 0x3FFF;
-                    at += Vp8SimulcastSource.KEY_FRAME_HEADER_LENGTH;
-                } else {
-                    at += Vp8SimulcastSource.INTER_FRAME_HEADER_LENGTH;
-                }
-            }
-            return new Out(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), pictureId, tl0, tid,
-                    start, key, width, buf.getUnsignedByte(at), buf.getUnsignedShort(at + 1));
-        }
-    }
 
     private void create(boolean byRid, ConsumerLayers preferred, int keyFrameInterval) throws Exception {
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
@@ -192,69 +161,8 @@ class SimulcastConsumerTest {
         }
     }
 
-    private List<Out> output() {
-        return receiving.rtp.stream().map(Out::parse).toList();
-    }
-
-    /**
-     * One stream: one SSRC; sequence numbers +1 each packet; picture ids +1 each picture; timestamps
-     * rising with each picture; an encoding change only at a key frame's first packet.
-     */
-    private static void assertWellFormed(List<Out> out) {
-        assertThat(out).isNotEmpty();
-        assertThat(out.get(0).keyFrame()).as("starts at a key frame").isTrue();
-        for (int i = 1; i < out.size(); i++) {
-            Out previous = out.get(i - 1);
-            Out packet = out.get(i);
-            assertThat(packet.ssrc()).isEqualTo(previous.ssrc());
-            assertThat(packet.sequenceNumber()).as("sequence number after %s", previous)
-                    .isEqualTo((previous.sequenceNumber() + 1) & 0xFFFF);
-            if (packet.startOfFrame()) {
-                assertThat(previous.marker()).as("the previous picture ended").isTrue();
-                assertThat(packet.pictureId()).as("picture id after %s", previous)
-                        .isEqualTo((previous.pictureId() + 1) & 0x7FFF);
-                assertThat((int) (packet.timestamp() - previous.timestamp())).as("timestamp after %s", previous)
-                        .isPositive();
-            } else {
-                assertThat(packet.pictureId()).isEqualTo(previous.pictureId());
-                assertThat(packet.timestamp()).isEqualTo(previous.timestamp());
-            }
-            if (packet.encoding() != previous.encoding()) {
-                assertThat(packet.keyFrame() && packet.startOfFrame()).as("switch at a key frame: %s", packet).isTrue();
-            }
-        }
-    }
-
-    /**
-     * The timestamp each picture should have: its capture instant on the first forwarded
-     * encoding's clock; a key frame of the same instant as the last picture sent (the switch
-     * happened within one capture instant) is one tick later, a picture of its own, and the
-     * pictures after it keep that tick.
-     */
-    private static void assertTimestampsFollowTheCaptureClock(List<Out> out) {
-        Out first = out.get(0);
-        long base = first.timestamp() - (long) first.frame() * Vp8SimulcastSource.TICKS_PER_FRAME;
-        Out previous = null;
-        int bump = 0;
-        for (Out packet : out) {
-            if (packet.startOfFrame() && previous != null && packet.encoding() != previous.encoding()
-                    && packet.frame() == previous.frame()) {
-                bump++;
-            }
-            long expected = (base + (long) packet.frame() * Vp8SimulcastSource.TICKS_PER_FRAME + bump) & 0xFFFFFFFFL;
-            assertThat(packet.timestamp()).as("timestamp of %s", packet).isEqualTo(expected);
-            previous = packet;
-        }
-    }
-
-    private static List<Integer> encodings(List<Out> out) {
-        List<Integer> runs = new ArrayList<>();
-        for (Out packet : out) {
-            if (runs.isEmpty() || runs.get(runs.size() - 1) != packet.encoding()) {
-                runs.add(packet.encoding());
-            }
-        }
-        return runs;
+    private List<ForwardedVp8> output() {
+        return receiving.rtp.stream().map(ForwardedVp8::parse).toList();
     }
 
     private static ConsumerLayers layers(int spatial, int temporal) {
@@ -267,11 +175,11 @@ class SimulcastConsumerTest {
 
         runUntil(40);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertThat(encodings(out)).containsExactly(2);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        assertThat(ForwardedVp8.encodings(out)).containsExactly(2);
         assertThat(out.get(0).width()).isEqualTo(1280);
-        assertThat(out).extracting(Out::temporalLayer).contains(0, 1, 2);
+        assertThat(out).extracting(ForwardedVp8::temporalLayer).contains(0, 1, 2);
         assertThat(layerEvents).containsExactly(layers(2, 2));
         assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 2));
         assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
@@ -291,10 +199,10 @@ class SimulcastConsumerTest {
         consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(7).setTemporalLayer(9).build());
         runUntil(120);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertTimestampsFollowTheCaptureClock(out);
-        assertThat(encodings(out)).containsExactly(2, 0, 1, 2);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
+        assertThat(ForwardedVp8.encodings(out)).containsExactly(2, 0, 1, 2);
         List<Integer> widthsAtSwitches = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
             if (i == 0 || out.get(i).encoding() != out.get(i - 1).encoding()) {
@@ -317,17 +225,17 @@ class SimulcastConsumerTest {
     void temporalLayersAboveTheTargetAreDroppedWithoutHoles() throws Exception {
         create(true, ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(0).build(), 100);
         runUntil(40);
-        List<Out> baseOnly = output();
+        List<ForwardedVp8> baseOnly = output();
         consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(1).build());
         runUntil(80);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertTimestampsFollowTheCaptureClock(out);
-        assertThat(baseOnly).extracting(Out::temporalLayer).containsOnly(0);
-        assertThat(baseOnly.stream().map(Out::frame).distinct().count()).isBetween(10L, 11L);
-        List<Out> after = out.subList(baseOnly.size(), out.size());
-        assertThat(after).extracting(Out::temporalLayer).contains(1).doesNotContain(2);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
+        assertThat(baseOnly).extracting(ForwardedVp8::temporalLayer).containsOnly(0);
+        assertThat(baseOnly.stream().map(ForwardedVp8::frame).distinct().count()).isBetween(10L, 11L);
+        List<ForwardedVp8> after = out.subList(baseOnly.size(), out.size());
+        assertThat(after).extracting(ForwardedVp8::temporalLayer).contains(1).doesNotContain(2);
         assertThat(layerEvents).containsExactly(layers(2, 0), layers(2, 1));
         assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).doesNotContainKey("paused");
     }
@@ -342,10 +250,10 @@ class SimulcastConsumerTest {
         sendingEncodings[2] = true;
         runUntil(80);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertTimestampsFollowTheCaptureClock(out);
-        assertThat(encodings(out)).containsExactly(2, 1, 2);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
+        assertThat(ForwardedVp8.encodings(out)).containsExactly(2, 1, 2);
         assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(1, 2), layers(2, 2));
         // Encoding 2 stopped after frame 19; a second later it counts as stopped and encoding 1 takes over.
         int firstOfEncoding1 = out.stream().filter(packet -> packet.encoding() == 1).findFirst().orElseThrow().frame();
@@ -367,9 +275,9 @@ class SimulcastConsumerTest {
         sendingEncodings[0] = sendingEncodings[1] = sendingEncodings[2] = true;
         runUntil(60);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertTimestampsFollowTheCaptureClock(out);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
         assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2));
     }
 
@@ -386,9 +294,9 @@ class SimulcastConsumerTest {
         producer.resume();
         runUntil(70);
 
-        List<Out> out = output();
-        assertWellFormed(out);
-        assertTimestampsFollowTheCaptureClock(out);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
         assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2), null, layers(2, 2));
         assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).containsKey("paused");
     }
@@ -401,11 +309,11 @@ class SimulcastConsumerTest {
         consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build());
         runUntil(40);
 
-        List<Out> out = output();
-        assertWellFormed(out);
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
         // The clock here moves exactly with the capture clock, so the wall time gives the same answer.
-        assertTimestampsFollowTheCaptureClock(out);
-        assertThat(encodings(out)).containsExactly(2, 0);
+        ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
+        assertThat(ForwardedVp8.encodings(out)).containsExactly(2, 0);
     }
 
     @Test
