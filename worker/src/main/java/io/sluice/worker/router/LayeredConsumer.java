@@ -100,11 +100,23 @@ public abstract class LayeredConsumer extends Consumer {
     /** The layers forwarded now; null for none. */
     public final ConsumerLayers currentLayers() {
         int spatial = currentSpatialLayer();
-        return spatial < 0 ? null : layers(spatial, currentTemporalLayer());
+        return spatial < 0 ? null : layers(spatial, Math.min(currentTemporalLayer(), temporalLayers - 1));
     }
 
     private static ConsumerLayers layers(int spatial, int temporal) {
         return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(Math.max(0, temporal)).build();
+    }
+
+    /** Beyond any temporal layer a codec signals (VP8 and VP9 use 3 bits). */
+    private static final int ALL_TEMPORAL_LAYERS = 7;
+
+    /**
+     * The temporal target the rewriter gets for {@code target}: the highest announced layer means
+     * every layer, so that a sender that sends more temporal layers than its scalability mode says
+     * (or none) is not cut down to the ones announced.
+     */
+    protected final int rewriterTemporalTarget(int target) {
+        return target >= temporalLayers - 1 ? ALL_TEMPORAL_LAYERS : target;
     }
 
     /** The spatial layer forwarded now, -1 for none. */
@@ -122,7 +134,7 @@ public abstract class LayeredConsumer extends Consumer {
     /** Publishes "layerschange" when the forwarded layers differ from the last ones published. */
     protected final void checkLayersChanged() {
         int spatial = currentSpatialLayer();
-        int temporal = spatial < 0 ? -1 : Math.max(0, currentTemporalLayer());
+        int temporal = spatial < 0 ? -1 : Math.max(0, Math.min(currentTemporalLayer(), temporalLayers - 1));
         if (spatial == reportedSpatialLayer && temporal == reportedTemporalLayer) {
             return;
         }

@@ -102,7 +102,8 @@ public final class SimulcastConsumer extends LayeredConsumer {
             }
             switchTo(producerStream, packet, now);
         }
-        int temporal = producerStream == targetSpatialLayer ? targetTemporalLayer : temporalLayers - 1;
+        int temporal = rewriterTemporalTarget(
+                producerStream == targetSpatialLayer ? targetTemporalLayer : temporalLayers - 1);
         if (!rewriter.accept(descriptor, 0, temporal)) {
             sequenceNumbers.drop(packet.sequenceNumber());
             return;

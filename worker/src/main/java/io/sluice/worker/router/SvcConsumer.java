@@ -77,7 +77,8 @@ public final class SvcConsumer extends LayeredConsumer {
             }
             synchronize(packet, now);
         }
-        boolean forwarded = rewriter.accept(descriptor, targetSpatialLayer, targetTemporalLayer);
+        boolean forwarded = rewriter.accept(descriptor, targetSpatialLayer,
+                rewriterTemporalTarget(targetTemporalLayer));
         if (rewriter.needsKeyFrame(targetSpatialLayer)) {
             // Going up a spatial layer (or down, in K-SVC) waits for a key picture: ask for one.
             producer().requestKeyFrame(STREAM);

@@ -58,6 +58,7 @@ class SimulcastConsumerTest {
     private Producer producer;
     private SimulcastConsumer consumer;
     private boolean senderReports = true;
+    private String scalabilityMode = "L1T3";
     private int frame;
 
     private void create(boolean byRid, ConsumerLayers preferred, int keyFrameInterval) throws Exception {
@@ -72,7 +73,7 @@ class SimulcastConsumerTest {
                     .setUri(RtpHeaderExtensionUris.RTP_STREAM_ID).setId(RID_EXTENSION_ID));
         }
         for (int i = 0; i < 3; i++) {
-            RtpEncodingParameters.Builder encoding = RtpEncodingParameters.newBuilder().setScalabilityMode("L1T3");
+            RtpEncodingParameters.Builder encoding = RtpEncodingParameters.newBuilder().setScalabilityMode(scalabilityMode);
             if (byRid) {
                 encoding.setRid(RIDS[i]);
             } else {
@@ -109,7 +110,8 @@ class SimulcastConsumerTest {
         RtpParameters consumerParameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
                 new SplittableRandom(2));
         assertThat(consumerParameters.getEncodingsList()).singleElement()
-                .satisfies(encoding -> assertThat(encoding.getScalabilityMode()).isEqualTo("L3T3"));
+                .satisfies(encoding -> assertThat(encoding.getScalabilityMode())
+                        .isEqualTo(scalabilityMode.isEmpty() ? "L3T1" : "L3T3"));
         consumer = new SimulcastConsumer("c", producer, receiving, consumerParameters, false,
                 AppData.getDefaultInstance(), () -> now[0], ByteBufAllocator.DEFAULT, preferred);
         consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
@@ -314,6 +316,19 @@ class SimulcastConsumerTest {
         // The clock here moves exactly with the capture clock, so the wall time gives the same answer.
         ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
         assertThat(ForwardedVp8.encodings(out)).containsExactly(2, 0);
+    }
+
+    @Test
+    void temporalLayersTheScalabilityModeDoesNotAnnounceAreForwardedAll() throws Exception {
+        scalabilityMode = "";
+        create(true, null, 100);
+        runUntil(20);
+
+        List<ForwardedVp8> out = output();
+        ForwardedVp8.assertWellFormed(out);
+        assertThat(out).extracting(ForwardedVp8::temporalLayer).contains(0, 1, 2);
+        assertThat(layerEvents).containsExactly(layers(2, 0));
+        assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 0));
     }
 
     @Test
