@@ -143,6 +143,42 @@ class Vp9PayloadParserTest {
     }
 
     @Test
+    void theFrameHeaderOverridesAPBitLeftAtZero() {
+        int[] interFrame = {
+            0x88,       // I=1, P=0 (wrongly, as ffmpeg sends), B=1
+            0x05,       // PICTURE ID 5
+            0x86,       // VP9 §6.2: frame_marker=2, profile 0, show_existing_frame=0, frame_type=1 (inter)
+            0x00,
+        };
+        assertThat(parse(interFrame, false)).isTrue();
+        assertThat(d.keyFrame()).isFalse();
+
+        int[] profile3KeyFrame = {
+            0x88,       // P=0, B=1
+            0x05,
+            0xb0,       // frame_marker=2, profile 3 (low 1, high 1), reserved 0, show_existing 0, frame_type 0
+            0x00,
+        };
+        assertThat(parse(profile3KeyFrame, false)).isTrue();
+        assertThat(d.keyFrame()).isTrue();
+
+        int[] showExisting = {
+            0x88, 0x05,
+            0x88,       // frame_marker=2, profile 0, show_existing_frame=1
+        };
+        assertThat(parse(showExisting, false)).isTrue();
+        assertThat(d.keyFrame()).isFalse();
+
+        int[] continuation = {
+            0x84,       // P=0, B=0, E=1: a later packet of the layer frame
+            0x05,
+            0x00,
+        };
+        assertThat(parse(continuation, true)).isTrue();
+        assertThat(d.keyFrame()).as("flagged on the layer frame's first packet only").isFalse();
+    }
+
+    @Test
     void truncatedAfterEachFieldIsMalformed() {
         int[] full = nonFlexibleKeyPictureWithScalabilityStructure();
         // Cut before each field: picture id (both bytes), layer indices, TL0PICIDX, SS header,

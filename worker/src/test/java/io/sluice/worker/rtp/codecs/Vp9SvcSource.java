@@ -70,6 +70,11 @@ final class Vp9SvcSource {
                     bytes.add(0x34); bytes.add(2);              // TID 1, U, R=1, P_DIFF 2
                     bytes.add(0x44); bytes.add(1);              // TID 2, R=1, P_DIFF 1
                 }
+                if (first) {
+                    // VP9 uncompressed header: frame_marker 2, profile 0, show_existing_frame 0,
+                    // frame_type 0 (key) for layer 0 of a key picture, 1 (inter) elsewhere.
+                    bytes.add(keyPicture && spatialLayer == 0 ? 0x82 : 0x86);
+                }
                 bytes.add(0x11 * (spatialLayer + 1));          // VP9 data
                 boolean marker = last && spatialLayer == spatialLayers - 1;
                 packets.add(new Packet(bytes.stream().mapToInt(Integer::intValue).toArray(), marker, spatialLayer,
