@@ -120,6 +120,25 @@ class Vp8LayerRewriterTest {
     }
 
     @Test
+    void withLibwebrtcsSyncCadenceTheTopLayerIsReachedWithinTwoCycles() {
+        Vp8Source source = new Vp8Source(0, 15, 0);
+        ForwardingHarness harness = new ForwardingHarness(VP8, 0, 0);
+        for (int frame = 0; frame < 8; frame++) {
+            sendFrame(harness, source, frame == 0, 1);
+        }
+        harness.targetTemporalLayer = 2;
+        List<Integer> layerAfterFrame = new ArrayList<>();
+        for (int frame = 8; frame < 24; frame++) {
+            sendFrame(harness, source, false, 1);
+            layerAfterFrame.add(harness.rewriter.currentTemporalLayer());
+        }
+        // Frame 9 (layer 2, Y) comes before layer 1 has synced: no switch. Frame 10 (layer 1, Y):
+        // up to 1. Frame 17 (layer 2, Y): up to 2.
+        assertThat(layerAfterFrame).containsExactly(0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2);
+        assertContinuous(harness.frameStarts(), 15);
+    }
+
+    @Test
     void aKeyFrameRaisesTheCurrentLayerToTheTarget() {
         Vp8Source source = new Vp8Source(0, 15, 0);
         source.syncFrames = Set.of();

@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * A VP8 sender with temporal layers as libwebrtc sends them (RFC 7741 §4.2): picture id +1 per
  * frame, TL0PICIDX +1 per base layer frame, a key frame on layer 0, the 3-layer pattern 0,2,1,2.
- * The Y bit is set on the frames whose index since the last key frame is in {@link #syncFrames}:
- * by default the first frames of layers 1 and 2 after a key frame, as libwebrtc does.
+ * The Y bit is set as libwebrtc's DefaultTemporalLayers sets it for 3 layers: every 8 frames, on
+ * the layer 2 frame and then the layer 1 frame that reference only the base layer (frames 1 and 2
+ * of each 8), unless {@link #syncFrames} names the frames (by index since the key frame) instead.
  */
 final class Vp8Source {
 
@@ -18,8 +19,8 @@ final class Vp8Source {
     private int nextPictureId;
     private int tl0PicIdx;
     private int index;
-    /** Indices since the key frame of the frames above layer 0 that carry the Y bit. */
-    Set<Integer> syncFrames = Set.of(1, 2);
+    /** Indices since the key frame of the frames above layer 0 that carry the Y bit; null: libwebrtc's cadence. */
+    Set<Integer> syncFrames;
 
     Vp8Source(int firstPictureId, int pictureIdBits, int firstTl0PicIdx) {
         this.nextPictureId = firstPictureId;
@@ -33,7 +34,8 @@ final class Vp8Source {
             index = 0;
         }
         int temporalLayer = THREE_LAYERS[index % THREE_LAYERS.length];
-        boolean sync = temporalLayer > 0 && syncFrames.contains(index);
+        boolean sync = temporalLayer > 0
+                && (syncFrames == null ? index % 8 == 1 || index % 8 == 2 : syncFrames.contains(index));
         if (temporalLayer == 0) {
             tl0PicIdx = (tl0PicIdx + 1) & 0xFF;
         }
