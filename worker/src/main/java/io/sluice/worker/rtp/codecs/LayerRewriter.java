@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>The VP8 and VP9 rewriters forward nothing before a key frame, and nothing after {@link
  * #onSourceSwitch()} until the new source's key frame; {@link #needsKeyFrame(int)} tells the
- * consumer when to ask for one. Targets should be capped by the caller to the layers the producer
+ * consumer when to ask for one. The pass-through rewriter accepts everything, so its consumer
+ * switches sources at a key frame ({@link PayloadDescriptor#keyFrame()}) itself. Targets should be capped by the caller to the layers the producer
  * announces (its scalability mode): a rewriter cannot tell "no frame of temporal layer 2 yet" from
  * "no temporal layer 2". A target below 0 (paused) drops everything.
  */

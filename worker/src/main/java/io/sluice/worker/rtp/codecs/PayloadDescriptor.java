@@ -40,9 +40,10 @@ public final class PayloadDescriptor {
     /**
      * Whether this packet belongs to a key frame / intra picture a decoder can start from. VP8: the
      * first packet of a key frame (RFC 7741 §4.3; later packets of the frame carry no flag). VP9:
-     * a layer frame without inter-picture prediction (P=0) that is either of spatial layer 0 or
-     * predicted only from the layer below (D=1), i.e. the layer frames of a key picture from
-     * spatial layer 0 onward (RFC 9628 §4.2). H264: a packet carrying an IDR slice or an SPS
+     * the first packet (B) of a layer frame without inter-picture prediction (P=0) that is either
+     * of spatial layer 0 (and whose VP9 frame header, when readable, says key frame) or predicted
+     * only from the layer below (D=1): the layer frames of a key picture from spatial layer 0
+     * onward (RFC 9628 §4.2). H264: a packet carrying an IDR slice or an SPS
      * (RFC 6184 §5). AV1: the first packet of a new coded video sequence (N=1).
      */
     public boolean keyFrame() {

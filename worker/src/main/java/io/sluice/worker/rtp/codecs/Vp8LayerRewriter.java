@@ -12,8 +12,10 @@ import io.netty.buffer.ByteBuf;
  *   <li>Each picture is decided once, at its first packet seen; its other packets (and
  *       retransmissions) follow that decision. Down-switching therefore happens at a frame
  *       boundary. Up-switching goes one layer at a time, at a frame of the next layer that has the
- *       Y bit (it depends only on the base layer): a Y frame two layers up would be followed by
- *       frames of the layer in between that reference frames never sent.
+ *       Y bit (it depends only on the base layer): a Y frame two layers up can be followed by
+ *       frames of the layer in between that reference frames never sent. libwebrtc's 3-layer
+ *       pattern sets Y on a layer 2 and then a layer 1 frame every 8 frames, so the top layer is
+ *       reached within two such cycles; a key frame reaches it at once.
  *   <li>Dropped pictures are taken out of the picture id sequence, so that the receiver sees a
  *       continuous stream (a gap would read as a lost frame a decoder waits for). TL0PICIDX needs no
  *       such care: base layer frames are never dropped.

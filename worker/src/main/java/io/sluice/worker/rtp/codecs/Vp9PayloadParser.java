@@ -32,6 +32,8 @@ final class Vp9PayloadParser implements PayloadParser {
 
     /** RFC 9628 §4.2: "up to 3 times". */
     static final int MAX_REFERENCES = 3;
+    /** VP9 bitstream §6.2: the two bits that open every frame's uncompressed header. */
+    private static final int FRAME_MARKER = 2;
 
     private Vp9PayloadParser() {
     }
@@ -109,8 +111,33 @@ final class Vp9PayloadParser implements PayloadParser {
                 return false;
             }
         }
-        out.keyFrame = !interPicturePredicted && (out.spatialLayer == 0 || out.interLayerDependency);
+        if (out.startOfFrame && !interPicturePredicted) {
+            out.keyFrame = out.spatialLayer == 0
+                    ? !knownInterFrame(buffer, index, end)
+                    : out.interLayerDependency;
+        }
         return true;
+    }
+
+    /**
+     * Whether the VP9 frame starting at {@code index} says, in its uncompressed header (VP9
+     * bitstream §6.2: frame_marker, profile bits, show_existing_frame, frame_type), that it is no
+     * key frame. Some senders (ffmpeg's packetizer) leave P at 0 on every frame; libwebrtc sets it
+     * right, and a header that cannot be read leaves the P bit's word standing.
+     */
+    private static boolean knownInterFrame(ByteBuf buffer, int index, int end) {
+        if (index >= end) {
+            return false;
+        }
+        int header = buffer.getUnsignedByte(index);
+        if ((header >>> 6) != FRAME_MARKER) {
+            return false;
+        }
+        int profile = ((header >>> 5) & 0x01) | ((header >>> 3) & 0x02);
+        int shift = profile == 3 ? 1 : 0;
+        boolean showExistingFrame = ((header >>> (3 - shift)) & 0x01) != 0;
+        boolean interFrame = ((header >>> (2 - shift)) & 0x01) != 0;
+        return showExistingFrame || interFrame;
     }
 
     /**
