@@ -98,7 +98,7 @@ public final class SvcConsumer extends LayeredConsumer {
 
     /**
      * The first packet after creation keeps the producer's numbering; after a pause the sequence
-     * numbers follow the last one sent and the timestamps keep their offset (the producer's
+     * numbers, picture ids and TL0PICIDX follow the last ones sent and the timestamps keep their offset (the producer's
      * timeline runs on), unless that would not move forward, when the wall time elapsed is used.
      */
     private void synchronize(RtpPacket packet, long now) {
@@ -109,6 +109,8 @@ public final class SvcConsumer extends LayeredConsumer {
             return;
         }
         sequenceNumbers.resync(packet.sequenceNumber(), (stream.lastSequenceNumber() + 1) & 0xFFFF);
+        // Picture ids and TL0PICIDX continue from the last ones sent, from this key picture on.
+        rewriter.onSourceSwitch();
         long continued = (packet.timestamp() + timestampOffset) & TIMESTAMP_MASK;
         long elapsedTicks = Math.max(1, (now - stream.lastSentAtMs()) * stream.clockRate() / 1000);
         int ahead = (int) (continued - stream.lastTimestamp());

@@ -282,4 +282,32 @@ class SvcConsumerTest {
         assertThat(out.stream().filter(packet -> packet.interPicture() && packet.spatialLayer() == 0)).isNotEmpty();
         assertThat(producer.keyFrameRequestsSent()).as("one per spatial change").isEqualTo(2);
     }
+
+    @Test
+    void afterAPauseTheStreamContinuesFromARequestedKeyPicture() throws Exception {
+        SvcConsumer consumer = consumer(null);
+        consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
+        for (int i = 0; i < 10; i++) {
+            sendPicture();
+        }
+        consumer.pause();
+        for (int i = 0; i < 5; i++) {
+            sendPicture();
+        }
+        consumer.resume();
+        for (int i = 0; i < 10; i++) {
+            sendPicture();
+        }
+
+        List<Out> out = output(receivers.get(0));
+        assertWellFormed(out, 2, 2);
+        ConsumerLayers all = ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(2).build();
+        assertThat(layerEvents).containsExactly(all, null, all);
+        // The picture ids go on from the last one sent (RFC 9628 §4.2: a gap reads as a lost picture).
+        List<Integer> pictureIds = out.stream().map(Out::pictureId).distinct().toList();
+        for (int i = 1; i < pictureIds.size(); i++) {
+            assertThat(pictureIds.get(i)).isEqualTo((pictureIds.get(i - 1) + 1) & 0x7FFF);
+        }
+        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).containsKey("paused");
+    }
 }
