@@ -1,0 +1,306 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
+import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PlainTransportConnectRequest;
+import io.sluice.api.v1.PlainTransportConnectResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.ProducerGetStatsRequest;
+import io.sluice.api.v1.ProducerGetStatsResponse;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportResponse;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportConsumeResponse;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.worker.testsupport.ExternalTool;
+import io.sluice.worker.testsupport.ManagedProcess;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real VP8 simulcast: three ffmpeg encoders (160x120, 320x240, 640x480, 20 fps, a key frame every
+ * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one) send through one relay
+ * socket (a comedia transport learns one remote) into a simulcast producer with SSRC-signalled
+ * encodings; its simulcast consumer's stream passes a tap (which reads the key frames' widths,
+ * RFC 7741 §4.3, and checks sequence numbers and timestamps) on its way to an ffmpeg that decodes
+ * it. consumer.setPreferredLayers moves the stream up and down; the decoder must see the three
+ * sizes in that order and no frame it cannot decode.
+ */
+class FfmpegSimulcastControlTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int PAYLOAD_TYPE = 101;
+    private static final int[] SSRCS = {0x51000001, 0x51000002, 0x51000003};
+    private static final String[] SIZES = {"160x120", "320x240", "640x480"};
+    private static final int[] WIDTHS = {160, 320, 640};
+
+    private static RunningWorker worker;
+    private static ControlClient client;
+    private static String workerId;
+
+    private final List<DatagramSocket> sockets = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<ManagedProcess> ffmpegs = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = RunningWorker.start("ffmpeg-simulcast", 47000);
+        workerId = worker.workerId;
+        client = worker.client;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        ffmpegs.forEach(ManagedProcess::stop);
+        sockets.forEach(DatagramSocket::close);
+        for (Thread thread : threads) {
+            thread.join(5000);
+        }
+    }
+
+    private DatagramSocket socket() throws Exception {
+        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** Runs {@code body} on each datagram until the socket closes. */
+    private void onDatagrams(String name, DatagramSocket socket, DatagramHandler body) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[2048];
+            while (!socket.isClosed()) {
+                DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+                try {
+                    socket.receive(datagram);
+                    body.handle(Arrays.copyOf(datagram.getData(), datagram.getLength()),
+                            (InetSocketAddress) datagram.getSocketAddress());
+                } catch (Exception closed) {
+                    return;
+                }
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
+    }
+
+    @FunctionalInterface
+    private interface DatagramHandler {
+        void handle(byte[] datagram, InetSocketAddress from) throws Exception;
+    }
+
+    private ManagedProcess ffmpeg(String name, List<String> arguments) {
+        Path ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
+        List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y"));
+        command.addAll(arguments);
+        ManagedProcess started = new ManagedProcess(command, dir.resolve(name + ".log")).start();
+        ffmpegs.add(started);
+        return started;
+    }
+
+    private static PlainTransportInfo plainTransport(String routerId, boolean comedia) throws Exception {
+        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
+                        .setRouterId(routerId)
+                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
+                        .setComedia(comedia)
+                        .build())
+                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+    }
+
+    private static boolean isRtcp(byte[] datagram) {
+        int type = datagram[1] & 0xFF;
+        return datagram.length >= 8 && type >= 192 && type <= 223;
+    }
+
+    /**
+     * The width of the VP8 key frame whose first packet this is (RFC 7741 §4.2 descriptor, §4.3
+     * payload header, RFC 6386 §9.1 start code and size), or 0.
+     */
+    static int keyFrameWidth(byte[] rtp) {
+        ByteBuffer packet = ByteBuffer.wrap(rtp);
+        int at = 12 + 4 * (rtp[0] & 0x0F);
+        if ((rtp[0] & 0x10) != 0) {
+            at += 4 + 4 * (packet.getShort(at + 2) & 0xFFFF);
+        }
+        int first = rtp[at] & 0xFF;
+        boolean start = (first & 0x10) != 0 && (first & 0x07) == 0;
+        at++;
+        if ((first & 0x80) != 0) {
+            int extension = rtp[at++] & 0xFF;
+            if ((extension & 0x80) != 0) {
+                at += (rtp[at] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((extension & 0x40) != 0) {
+                at++;
+            }
+            if ((extension & 0x30) != 0) {
+                at++;
+            }
+        }
+        if (!start || (rtp[at] & 0x01) != 0 || (rtp[at + 3] & 0xFF) != 0x9d) {
+            return 0;
+        }
+        return packet.order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(at + 6) & 0x3FFF;
+    }
+
+    private record Tapped(int sequenceNumber, long timestamp, boolean marker, int keyFrameWidth, long atMs) {
+    }
+
+    @Test
+    void ffmpegSimulcastSwitchesDecodeAtEachSize() throws Exception {
+        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("ffmpeg-simulcast"))
+                .as(WorkerCreateRouterResponse.parser()).getRouterId();
+        var capabilities = client.call(workerId, "router.dump",
+                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
+                .as(RouterDumpResponse.parser()).getRtpCapabilities();
+        PlainTransportInfo sending = plainTransport(routerId, true);
+        RtpParameters.Builder parameters = RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PAYLOAD_TYPE)
+                        .setClockRate(90000))
+                .setRtcp(RtcpParameters.newBuilder().setCname("ffmpeg-simulcast"));
+        for (int ssrc : SSRCS) {
+            parameters.addEncodings(RtpEncodingParameters.newBuilder().setSsrc(ssrc));
+        }
+        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
+                        .setTransportId(sending.getId()).setKind(MediaKind.VIDEO).setRtpParameters(parameters).build())
+                .as(TransportProduceResponse.parser()).getProducerId();
+
+        // One relay socket: the comedia transport learns one remote.
+        DatagramSocket relay = socket();
+        InetSocketAddress workerAddress = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
+        onDatagrams("relay", relay, (datagram, from) -> {
+            if (!from.equals(workerAddress)) {
+                relay.send(new DatagramPacket(datagram, datagram.length, workerAddress));
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            ffmpeg("encoder-" + i, List.of("-re", "-t", "20", "-f", "lavfi", "-i", "testsrc=size=" + SIZES[i] + ":rate=20",
+                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "20", "-b:v", (150 << i) + "k",
+                    "-an", "-ssrc", String.valueOf(SSRCS[i]), "-payload_type", String.valueOf(PAYLOAD_TYPE),
+                    "-f", "rtp", "rtp://127.0.0.1:" + relay.getLocalPort() + "?rtcpport=" + relay.getLocalPort()));
+        }
+
+        // Consume once every encoding sends, so that the consumer starts on the preferred one.
+        await().atMost(WAIT).until(() -> client.call(workerId, "producer.getStats",
+                        ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                .as(ProducerGetStatsResponse.parser()).getStats().getStreamsCount() == 3);
+
+        // The tap between the consumer's transport and the decoding ffmpeg.
+        DatagramSocket tap = socket();
+        PlainTransportInfo receiving = plainTransport(routerId, false);
+        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
+                        .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(tap.getLocalPort()).build())
+                .as(PlainTransportConnectResponse.parser());
+        TransportConsumeResponse consumed = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
+                        .setTransportId(receiving.getId()).setProducerId(producerId).setRtpCapabilities(capabilities)
+                        .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0)).build())
+                .as(TransportConsumeResponse.parser());
+        assertThat(consumed.getType()).isEqualTo("simulcast");
+        String consumerId = consumed.getConsumerId();
+
+        int decoderPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            decoderPort = probe.getLocalPort();
+        }
+        RtpCodecParameters codec = consumed.getRtpParameters().getCodecs(0);
+        Path sdp = dir.resolve("receiver.sdp");
+        Files.writeString(sdp, "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=sluice\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=video " + decoderPort + " RTP/AVP " + codec.getPayloadType() + "\r\n"
+                + "a=rtpmap:" + codec.getPayloadType() + " VP8/90000\r\n");
+        ManagedProcess decoder = ffmpeg("decoder", List.of("-protocol_whitelist", "file,udp,rtp", "-i", sdp.toString(),
+                "-vf", "showinfo", "-frames:v", "150", "-f", "null", "-"));
+        List<Tapped> tapped = new CopyOnWriteArrayList<>();
+        InetSocketAddress decoderAddress = new InetSocketAddress("127.0.0.1", decoderPort);
+        onDatagrams("tap", tap, (datagram, from) -> {
+            if (isRtcp(datagram)) {
+                return;
+            }
+            ByteBuffer packet = ByteBuffer.wrap(datagram);
+            tapped.add(new Tapped(packet.getShort(2) & 0xFFFF, packet.getInt(4) & 0xFFFFFFFFL,
+                    (datagram[1] & 0x80) != 0, keyFrameWidth(datagram), System.nanoTime() / 1_000_000));
+            tap.send(new DatagramPacket(datagram, datagram.length, decoderAddress));
+        });
+
+        await().atMost(WAIT).until(() -> tapped.stream().anyMatch(packet -> packet.keyFrameWidth() == WIDTHS[0]));
+        Thread.sleep(1000);
+        List<Long> latencies = new ArrayList<>();
+        for (int spatial : new int[] {2, 1}) {
+            long requestedAtMs = System.nanoTime() / 1_000_000;
+            ConsumerSetPreferredLayersResponse answer = client.call(workerId, "consumer.setPreferredLayers",
+                    ConsumerSetPreferredLayersRequest.newBuilder().setConsumerId(consumerId)
+                            .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(spatial)).build())
+                    .as(ConsumerSetPreferredLayersResponse.parser());
+            assertThat(answer.getPreferredLayers().getSpatialLayer()).isEqualTo(spatial);
+            await().atMost(WAIT).until(() -> tapped.stream().anyMatch(packet -> packet.keyFrameWidth() == WIDTHS[spatial]
+                    && packet.atMs() >= requestedAtMs));
+            long firstAtMs = tapped.stream().filter(packet -> packet.keyFrameWidth() == WIDTHS[spatial]
+                    && packet.atMs() >= requestedAtMs).findFirst().orElseThrow().atMs();
+            latencies.add(firstAtMs - requestedAtMs);
+            Thread.sleep(1000);
+        }
+        System.out.printf("simulcast switch latency with ffmpeg (key frame every 1 s, PLIs ignored): %s ms%n",
+                latencies);
+
+        await().atMost(WAIT).until(() -> !decoder.isAlive());
+        String log = decoder.log();
+        List<String> sizes = new ArrayList<>();
+        Matcher shown = Pattern.compile("showinfo.* s:(\\d+x\\d+)").matcher(log);
+        while (shown.find()) {
+            if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).equals(shown.group(1))) {
+                sizes.add(shown.group(1));
+            }
+        }
+        assertThat(sizes).as("decoded sizes; decoder log:%n%s", log).containsExactly(SIZES[0], SIZES[2], SIZES[1]);
+        assertThat(log).doesNotContain("Discarding interframe without a prior keyframe")
+                .doesNotContain("Error while decoding").doesNotContain("RTP: missed");
+        List<Tapped> stream = List.copyOf(tapped);
+        for (int i = 1; i < stream.size(); i++) {
+            assertThat(stream.get(i).sequenceNumber()).isEqualTo((stream.get(i - 1).sequenceNumber() + 1) & 0xFFFF);
+            int step = (int) (stream.get(i).timestamp() - stream.get(i - 1).timestamp());
+            assertThat(step).as("timestamps never go back").isNotNegative();
+            // No jump: between two pictures at most a second (20 fps here), whatever the switch.
+            assertThat(step).isLessThan(90_000);
+        }
+    }
+}
