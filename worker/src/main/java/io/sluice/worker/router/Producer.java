@@ -51,12 +51,7 @@ public final class Producer {
 
     /** mediasoup's producer types, from the encodings and their codec ({@link #typeOf}). */
     public enum Type {
-        SIMPLE, SIMULCAST, SVC;
-
-        /** The name on the control API: "simple", "simulcast" or "svc". */
-        public String apiName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        SIMPLE, SIMULCAST, SVC
     }
 
     /** An encoding that sent nothing for this long counts as stopped (mediasoup: its score falls to 0). */

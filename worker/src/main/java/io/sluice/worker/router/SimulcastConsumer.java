@@ -38,7 +38,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
     private int lastForwardedStream = -1;
     /** Outgoing timestamp = the current encoding's timestamp + this (mod 2^32). */
     private long timestampOffset;
-    private long switches;
 
     SimulcastConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
@@ -61,11 +60,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
     @Override
     protected int currentTemporalLayer() {
         return rewriter.currentTemporalLayer();
-    }
-
-    /** Switches from one encoding to another (or back after a pause) so far. */
-    long switches() {
-        return switches;
     }
 
     @Override
@@ -126,7 +120,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
             sequenceNumbers.resync(packet.sequenceNumber(), (stream.lastSequenceNumber() + 1) & 0xFFFF);
             timestampOffset = (continuedTimestamp(to, packet.timestamp(), now) - packet.timestamp()) & TIMESTAMP_MASK;
             rewriter.onSourceSwitch();
-            switches++;
         } else {
             sequenceNumbers.resync(packet.sequenceNumber(), packet.sequenceNumber());
             timestampOffset = 0;
