@@ -222,9 +222,12 @@ class FfmpegSimulcastControlTest {
         }
 
         // Consume once every encoding sends, so that the consumer starts on the preferred one.
-        await().atMost(WAIT).until(() -> client.call(workerId, "producer.getStats",
-                        ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
-                .as(ProducerGetStatsResponse.parser()).getStats().getStreamsCount() == 3);
+        await().atMost(WAIT).until(() -> {
+            var streams = client.call(workerId, "producer.getStats",
+                            ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                    .as(ProducerGetStatsResponse.parser()).getStats().getStreamsList();
+            return streams.size() == 3 && streams.stream().allMatch(stream -> stream.getPacketCount() > 0);
+        });
 
         // The tap between the consumer's transport and the decoding ffmpeg.
         DatagramSocket tap = socket();
