@@ -13,6 +13,7 @@ import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
+import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
 import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.signaling.SignalingServer;
 import java.io.PrintWriter;
@@ -107,7 +108,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
             RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats),
-                    new InMemoryRoomAssignments(), DEFAULT_MEDIA_CODECS);
+                    new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
+                    DEFAULT_MEDIA_CODECS);
             directory.addListener(placement);
             events.addRouterListener(placement);
             events.addRouterListener(OrchestratorMain::logRouterClosed);
