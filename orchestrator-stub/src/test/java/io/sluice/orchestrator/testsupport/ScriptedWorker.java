@@ -114,7 +114,9 @@ public final class ScriptedWorker implements AutoCloseable {
         if (workerAnswers(layersSubject) && workerAnswers(prioritySubject)) {
             return false;
         }
-        standIn = nats.createDispatcher();
+        if (standIn == null) {
+            standIn = nats.createDispatcher();
+        }
         standIn.subscribe(layersSubject, message -> {
             ConsumerSetPreferredLayersRequest request = parse(message, ConsumerSetPreferredLayersRequest.parser());
             if (request != null) {
@@ -153,6 +155,18 @@ public final class ScriptedWorker implements AutoCloseable {
             // Left unanswered: the requester's timeout reports it.
             return null;
         }
+    }
+
+    /**
+     * Answers {@code sluice.<this worker>.<entity>.<method>} with what {@code reply} makes of each
+     * request's bytes, so that signaling can meet worker answers no real worker gives yet.
+     */
+    public void answer(String entity, String method, java.util.function.UnaryOperator<byte[]> reply) {
+        if (standIn == null) {
+            standIn = nats.createDispatcher();
+        }
+        standIn.subscribe("sluice." + workerId + "." + entity + "." + method,
+                message -> nats.publish(message.getReplyTo(), reply.apply(message.getData())));
     }
 
     public List<ConsumerSetPreferredLayersRequest> preferredLayersRequests() {
