@@ -5,12 +5,14 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
 import io.nats.service.Service;
 import io.nats.service.ServiceEndpoint;
 import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
 import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
 import io.sluice.api.v1.ConsumerSetPriorityRequest;
 import io.sluice.api.v1.ConsumerSetPriorityResponse;
+import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
@@ -162,11 +164,35 @@ public final class ScriptedWorker implements AutoCloseable {
      * request's bytes, so that signaling can meet worker answers no real worker gives yet.
      */
     public void answer(String entity, String method, java.util.function.UnaryOperator<byte[]> reply) {
+        answerOrFail(entity, method, () -> null, reply);
+    }
+
+    /**
+     * As {@link #answer}, but while {@code failure} supplies a code the request fails with it, as
+     * a worker's typed error (docs/protocol.md "Errors": status header and an {@code Error} body).
+     */
+    public void answerOrFail(String entity, String method, java.util.function.Supplier<ErrorCode> failure,
+            java.util.function.UnaryOperator<byte[]> reply) {
         if (standIn == null) {
             standIn = nats.createDispatcher();
         }
-        standIn.subscribe("sluice." + workerId + "." + entity + "." + method,
-                message -> nats.publish(message.getReplyTo(), reply.apply(message.getData())));
+        standIn.subscribe("sluice." + workerId + "." + entity + "." + method, message -> {
+            ErrorCode code = failure.get();
+            if (code == null) {
+                nats.publish(message.getReplyTo(), reply.apply(message.getData()));
+                return;
+            }
+            Headers headers = new Headers();
+            headers.put("Nats-Service-Error-Code", code == ErrorCode.NOT_FOUND ? "404" : "500");
+            headers.put("Nats-Service-Error", "scripted " + code);
+            nats.publish(message.getReplyTo(), headers, io.sluice.api.v1.Error.newBuilder().setCode(code)
+                    .setMessage("scripted " + code).build().toByteArray());
+        });
+    }
+
+    /** Leaves {@code count} sequence numbers out of the next published event: a gap, as after lost events. */
+    public void skipEvents(int count) {
+        eventSeq.addAndGet(count);
     }
 
     public List<ConsumerSetPreferredLayersRequest> preferredLayersRequests() {

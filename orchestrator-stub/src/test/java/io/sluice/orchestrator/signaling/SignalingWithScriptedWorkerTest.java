@@ -9,15 +9,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.DtlsFingerprint;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
+import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.IceParameters;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.ProducerDumpResponse;
 import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
@@ -46,11 +49,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The layer policy inside the signaling server: a simulcast consumer (as the consume response's
  * type says) whose relayed score stays poor is moved down with consumer.setPreferredLayers, and a
- * simple one is left alone. Real workers do not make simulcast consumers yet, so a
+ * simple one is left alone; and the re-reading of entities after missed events. Real workers do not make simulcast consumers yet, so a
  * {@link ScriptedWorker} answers the worker methods and publishes the score events, over the real
  * nats-server and redis-server.
  */
-class LayerPolicyWiringTest {
+class SignalingWithScriptedWorkerTest {
 
     private static final String WORKER = "scripted-simulcast";
     private static final String ROUTER = WORKER + "-router-1";
@@ -67,6 +70,8 @@ class LayerPolicyWiringTest {
     private static final AtomicInteger ids = new AtomicInteger();
     /** The type the scripted transport.consume answers next. */
     private static volatile String nextConsumerType = "simulcast";
+    /** While true, the scripted producer.dump answers NOT_FOUND. */
+    private static volatile boolean producersGone;
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,6 +88,11 @@ class LayerPolicyWiringTest {
                 .setProducerId("p-" + ids.incrementAndGet()).build().toByteArray());
         worker.answer("transport", "consume", request -> consumeResponse().toByteArray());
         worker.answer("consumer", "resume", request -> new byte[0]);
+        worker.answer("consumer", "dump", request -> ConsumerDumpResponse.newBuilder().setType("simulcast")
+                .setProducerPaused(true).setCurrentLayers(ConsumerLayers.newBuilder().setSpatialLayer(1)).build()
+                .toByteArray());
+        worker.answerOrFail("producer", "dump", () -> producersGone ? ErrorCode.NOT_FOUND : null,
+                request -> ProducerDumpResponse.getDefaultInstance().toByteArray());
         assertThat(worker.standInForConsumerLayerMethods(WORKER)).isTrue();
 
         directory = new WorkerDirectory(nats, redis, InstantSource.system());
@@ -159,6 +169,41 @@ class LayerPolicyWiringTest {
             Thread.sleep(1500);
             assertThat(worker.preferredLayersRequests()).hasSize(2);
             assertThat(worker.preferredLayersRequests().get(1).getPreferredLayers().getSpatialLayer()).isZero();
+        }
+    }
+
+    @Test
+    void afterMissedEventsThePeersReReadTheirEntities() throws Exception {
+        try (SignalingTestClient erin = new SignalingTestClient(server.port());
+                SignalingTestClient frank = new SignalingTestClient(server.port())) {
+            erin.ok("join", data("roomId", "room-gap", "token", SignalingStack.token("erin", "room-gap", "video")));
+            String send = erin.ok("createWebRtcTransport", data("direction", "send")).path("id").asText();
+            String camera = erin.ok("produce", data("transportId", send, "kind", "video", "rtpParameters",
+                    SignalingTestClient.parse(VP8))).path("id").asText();
+            frank.ok("join", data("roomId", "room-gap", "token", SignalingStack.token("frank", "room-gap")));
+            String recv = frank.ok("createWebRtcTransport", data("direction", "recv")).path("id").asText();
+            String consumer = frank.ok("consume", data("transportId", recv, "producerId", camera,
+                    "rtpCapabilities", SignalingTestClient.parse(CAPABILITIES))).path("id").asText();
+
+            // A gap in the worker's sequence (after an event the subscriber saw): the consumer's dump
+            // says its producer is paused, on layer 1.
+            worker.publishEvent(ROUTER, "transport", recv, "tuplechange", Event.newBuilder());
+            worker.skipEvents(5);
+            worker.publishEvent(ROUTER, "transport", recv, "tuplechange", Event.newBuilder());
+            JsonNode paused = frank.awaitNotification("consumerPaused");
+            assertThat(paused.path("consumerId").asText()).isEqualTo(consumer);
+            assertThat(paused.path("producerPaused").asBoolean()).isTrue();
+            assertThat(frank.awaitNotification("consumerLayersChanged").path("spatialLayer").asInt()).isEqualTo(1);
+
+            // Another gap while the producer is gone from the worker: closed here as its events would have.
+            producersGone = true;
+            worker.skipEvents(5);
+            worker.publishEvent(ROUTER, "transport", recv, "tuplechange", Event.newBuilder());
+            assertThat(erin.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(camera);
+            assertThat(frank.awaitNotification("consumerClosed").path("consumerId").asText()).isEqualTo(consumer);
+            assertThat(frank.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(camera);
+        } finally {
+            producersGone = false;
         }
     }
 
