@@ -327,6 +327,13 @@ async function main() {
   const recvTransport = device.createRecvTransport(
     await signaling.request('createWebRtcTransport', { direction: 'recv' }));
   connectOnDemand(recvTransport);
+  // Resuming asks the sender for a key frame: before the transport has connected, Sluice cannot
+  // forward it yet and the first frame waits for the next key frame request.
+  const recvConnected = new Promise((resolve) => {
+    recvTransport.on('connectionstatechange', (connectionState) => {
+      if (connectionState === 'connected') resolve();
+    });
+  });
 
   state.consume = async ({ producerId, peerId }) => {
     const answer = await signaling.request('consume', {
@@ -341,6 +348,7 @@ async function main() {
     };
     addTile(entry);
     state.consumers.set(consumer.id, entry);
+    await recvConnected;
     await signaling.request('resumeConsumer', { consumerId: consumer.id });
   };
   await Promise.all(joined.producers.map((producer) => state.consume(producer).catch(fail)));
