@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One browser's WebSocket (docs/signaling.md): its join token, its room, and the transports,
  * producers and consumers it owns. Every request is checked against the token and ownership
- * before anything reaches a worker. Replies and notifications leave through {@code sender}, which
- * must be callable from any thread (worker replies complete on jnats threads).
+ * before anything reaches a worker. The worker's events about what it owns arrive through
+ * {@link EventRelay} (the {@code on...} methods, on the NATS dispatcher thread) and become
+ * notifications; its simulcast and SVC consumers are handed to the rooms' layer policy. Replies
+ * and notifications leave through {@code sender}, which must be callable from any thread (worker
+ * replies complete on jnats threads).
  */
 final class SignalingSession {
 
