@@ -139,7 +139,8 @@ public final class OrchestratorMain implements Callable<Integer> {
             events.followAllRouters();
             directory.start();
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
-                    joinSecret.getBytes(StandardCharsets.UTF_8), events, new ScoreLayerPolicy(InstantSource.system()))) {
+                    joinSecret.getBytes(StandardCharsets.UTF_8), events,
+                    new ScoreLayerPolicy(InstantSource.system()))) {
                 log.info("orchestrator stub started: nats={} redis={} page http://{}:{}/", natsUrl, redisUrl, httpHost,
                         signaling.port());
                 CountDownLatch stopped = new CountDownLatch(1);

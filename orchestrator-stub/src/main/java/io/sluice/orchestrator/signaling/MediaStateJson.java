@@ -137,8 +137,10 @@ final class MediaStateJson {
     }
 
     private static String stateName(String enumName, String prefix) {
-        return enumName.startsWith(prefix) && !enumName.endsWith("UNSPECIFIED") ? enumName.substring(prefix.length()).toLowerCase(Locale.ROOT)
-                : "unknown";
+        if (!enumName.startsWith(prefix) || enumName.endsWith("UNSPECIFIED")) {
+            return "unknown";
+        }
+        return enumName.substring(prefix.length()).toLowerCase(Locale.ROOT);
     }
 
     private static SignalingException invalid(String message) {

@@ -345,7 +345,8 @@ final class SignalingSession {
     private CompletableFuture<JsonNode> setConsumerPriority(JsonNode data) {
         ConsumerClient consumer = ownedConsumer(data);
         JsonNode priority = data.get("priority");
-        if (priority == null || !priority.isIntegralNumber() || priority.asInt() < 1 || priority.asInt() > PRIORITY_MAX) {
+        if (priority == null || !priority.isIntegralNumber() || priority.asInt() < 1
+                || priority.asInt() > PRIORITY_MAX) {
             throw new SignalingException(SignalingException.INVALID_ARGUMENT,
                     "setConsumerPriority.priority: expected an integer from 1 to " + PRIORITY_MAX);
         }
@@ -481,6 +482,9 @@ final class SignalingSession {
             producer.dump().whenComplete((dump, failure) -> {
                 if (isNotFound(failure)) {
                     onProducerClosedByWorker(producer.id());
+                } else if (failure != null) {
+                    log.warn("peer {}: re-reading producer {} failed: {}", peerId, producer.id(),
+                            unwrap(failure).getMessage());
                 }
             });
         }

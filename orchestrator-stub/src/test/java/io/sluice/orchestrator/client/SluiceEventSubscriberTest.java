@@ -147,7 +147,8 @@ class SluiceEventSubscriberTest {
         publish("r5", "producer", "p1", "closed", 5, Event.newBuilder()
                 .setProducerClosed(ProducerClosed.newBuilder().setReason(ProducerClosed.Reason.TRANSPORT_CLOSED)));
         publish("r5", "transport", "t1", "icestatechange", 6, Event.newBuilder()
-                .setTransportIceStateChanged(TransportIceStateChanged.newBuilder().setIceState(IceState.ICE_CONNECTED)));
+                .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
+                        .setIceState(IceState.ICE_CONNECTED)));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 6);
         assertThat(seen).containsExactly("score r5 c1 7", "layers c1 2", "layers c1 -1", "paused c1 false",

@@ -47,11 +47,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layer policy inside the signaling server: a simulcast consumer (as the consume response's
- * type says) whose relayed score stays poor is moved down with consumer.setPreferredLayers, and a
- * simple one is left alone; and the re-reading of entities after missed events. Real workers do not make simulcast consumers yet, so a
- * {@link ScriptedWorker} answers the worker methods and publishes the score events, over the real
- * nats-server and redis-server.
+ * The signaling server against a {@link ScriptedWorker} that answers the worker methods and
+ * publishes the events, over the real nats-server and redis-server, for what real workers do not
+ * do yet: the layer policy moves a simulcast consumer (as the consume response's type says) down
+ * with consumer.setPreferredLayers while its relayed score stays poor and leaves a simple one
+ * alone; after missed events, the peers re-read their producers and consumers.
  */
 class SignalingWithScriptedWorkerTest {
 

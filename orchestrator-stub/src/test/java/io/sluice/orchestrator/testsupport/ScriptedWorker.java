@@ -110,7 +110,8 @@ public final class ScriptedWorker implements AutoCloseable {
      * these methods can be tested before every worker implements them. Layers are answered as
      * asked (no clamping), priorities as asked. Answers whether the stand-in was installed.
      */
-    public boolean standInForConsumerLayerMethods(String realWorkerId) throws InterruptedException, java.util.concurrent.TimeoutException {
+    public boolean standInForConsumerLayerMethods(String realWorkerId)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
         String layersSubject = "sluice." + realWorkerId + ".consumer.setPreferredLayers";
         String prioritySubject = "sluice." + realWorkerId + ".consumer.setPriority";
         if (workerAnswers(layersSubject) && workerAnswers(prioritySubject)) {
