@@ -74,6 +74,21 @@ class MediasoupClientInChromiumTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(viewer.evaluate(
                     "sluice.notified('consumerScore').length").asInt())
                     .as("consumer scores are relayed").isPositive());
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(viewer.evaluate("document.querySelector('#videos .overlay').textContent").asText())
+                        .as("the overlay shows the relayed score, the bitrate and the resolution")
+                        .containsPattern("[1-9][0-9]* kbps · score [0-9]+/[0-9]+ · [0-9]+x[0-9]+");
+                assertThat(viewer.evaluate("""
+                        (() => {
+                          const chart = document.querySelector('#videos canvas.chart');
+                          const pixels = chart.getContext('2d').getImageData(0, 0, chart.width, chart.height).data;
+                          let line = 0;
+                          for (let i = 0; i < pixels.length; i += 4) {
+                            if (pixels[i + 1] > 150 && pixels[i] < 120) line++;
+                          }
+                          return line;
+                        })()""").asInt()).as("the bitrate chart draws a line").isGreaterThan(20);
+            });
 
             // (b) C joins later and receives A too.
             try (ChromiumBrowser late = ChromiumBrowser.launch(chromium, List.of())) {
