@@ -15,9 +15,11 @@ import io.netty.buffer.ByteBuf;
  * <p>The VP8 and VP9 rewriters forward nothing before a key frame, and nothing after {@link
  * #onSourceSwitch()} until the new source's key frame; {@link #needsKeyFrame(int)} tells the
  * consumer when to ask for one. The pass-through rewriter accepts everything, so its consumer
- * switches sources at a key frame ({@link PayloadDescriptor#keyFrame()}) itself. Targets should be capped by the caller to the layers the producer
- * announces (its scalability mode): a rewriter cannot tell "no frame of temporal layer 2 yet" from
- * "no temporal layer 2". A target below 0 (paused) drops everything.
+ * switches sources at a key frame ({@link PayloadDescriptor#keyFrame()}) itself.
+ *
+ * <p>Targets should be capped by the caller to the layers the producer announces (its
+ * scalability mode): a rewriter cannot tell "no frame of temporal layer 2 yet" from "no temporal
+ * layer 2". A target below 0 (paused) drops everything.
  */
 public interface LayerRewriter {
 
@@ -59,13 +61,16 @@ public interface LayerRewriter {
         return false;
     }
 
-    /** The spatial layer being forwarded; -1 before the first accepted packet. 0 for simulcast (one layer per source). */
+    /** The spatial layer being forwarded; -1 before the first accepted packet; 0 for simulcast (a layer per source). */
     int currentSpatialLayer();
 
     /** The temporal layer being forwarded; -1 before the first accepted packet. */
     int currentTemporalLayer();
 
-    /** A rewriter for the codec, or a pass-through one (accepts everything, rewrites nothing) for codecs without one. */
+    /**
+     * A rewriter for the codec, or a pass-through one (accepts everything, rewrites nothing) for
+     * codecs without one.
+     */
     static LayerRewriter forMimeType(String mimeType) {
         return forMimeType(mimeType, null);
     }

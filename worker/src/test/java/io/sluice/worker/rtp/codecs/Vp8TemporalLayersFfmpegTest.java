@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Vp8TemporalLayersFfmpegTest {
 
     private static final int FRAMES = 48;
-    /** Frames sent after those checked: a live RTP input has no end, and ffmpeg holds the last frames until more come. */
+    /** Frames sent after those checked: a live RTP input has no end, ffmpeg holds its last frames till more come. */
     private static final int TAIL = 16;
     private static final int[] LAYER_PATTERN = {0, 2, 1, 2};
     private static final int MAX_PAYLOAD = 300;
@@ -56,11 +56,13 @@ class Vp8TemporalLayersFfmpegTest {
     @BeforeEach
     void encode() throws IOException {
         ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/udp")), "needs /proc/net/udp to see the receiver listen");
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/udp")),
+                "needs /proc/net/udp to see the receiver listen");
         encoded = dir.resolve("layers.ivf");
         run("encoder", List.of("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30",
-                "-frames:v", String.valueOf(FRAMES + TAIL), "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "16", "-keyint_min", "16",
-                "-b:v", "500k", "-error-resilient", "default", "-ts-parameters",
+                "-frames:v", String.valueOf(FRAMES + TAIL), "-c:v", "libvpx", "-deadline", "realtime",
+                "-cpu-used", "8", "-g", "16", "-keyint_min", "16", "-b:v", "500k", "-error-resilient", "default",
+                "-ts-parameters",
                 "ts_number_layers=3:ts_target_bitrate=250,375,500:ts_rate_decimator=4,2,1:ts_periodicity=4"
                         + ":ts_layer_id=0,2,1,2:ts_layering_mode=3",
                 "-f", "ivf", encoded.toString()));
@@ -167,7 +169,7 @@ class Vp8TemporalLayersFfmpegTest {
         out.write(value);
     }
 
-    /** The frames of an IVF file (32-byte file header; per frame a 4-byte size and an 8-byte timestamp, little-endian). */
+    /** The frames of an IVF file: a 32-byte header, then per frame a 4-byte size and 8-byte timestamp (LE). */
     private static List<byte[]> readIvf(Path file) throws IOException {
         ByteBuffer ivf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         ivf.position(ivf.getShort(6));

@@ -94,7 +94,8 @@ class Vp9LayerRewriterTest {
             send(harness, source, picture == 0);
         }
         harness.targetSpatialLayer = 0;
-        assertThat(harness.rewriter.needsKeyFrame(0)).as("layer 0's inter frames predict from frames not sent").isTrue();
+        assertThat(harness.rewriter.needsKeyFrame(0)).as("layer 0's inter frames predict from frames not sent")
+                .isTrue();
         assertThat(layersOf(send(harness, source, false))).containsExactly(2, 2);
         assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0);
         assertThat(layersOf(send(harness, source, false))).containsExactly(0, 0);
@@ -117,7 +118,8 @@ class Vp9LayerRewriterTest {
         }
         harness.targetSpatialLayer = 2;
         assertThat(harness.rewriter.needsKeyFrame(2)).isTrue();
-        assertThat(layersOf(send(harness, source, false))).as("layer 2 predicts from its past frames").containsExactly(0, 0, 1, 1);
+        assertThat(layersOf(send(harness, source, false))).as("layer 2 predicts from its past frames")
+                .containsExactly(0, 0, 1, 1);
         assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1, 2, 2);
         assertThat(layersOf(send(harness, source, false))).containsExactly(0, 0, 1, 1, 2, 2);
 
