@@ -55,7 +55,8 @@ public interface LayerRewriter {
     /**
      * Whether reaching {@code targetSpatialLayer} waits for a key frame the consumer should
      * request (PLI/FIR): before the first key frame, after a source switch, and for VP9 when the
-     * target spatial layer is above the current one, or below it in K-SVC.
+     * target spatial layer is above the current one (and the sender has sent that layer since its
+     * last key picture), or below it in K-SVC.
      */
     default boolean needsKeyFrame(int targetSpatialLayer) {
         return false;
