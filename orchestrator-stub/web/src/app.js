@@ -1,32 +1,77 @@
 // The demo page: joins ?room= with ?token= over the signaling WebSocket (docs/signaling.md),
-// publishes camera and microphone when the token allows it, and shows every other peer's media.
-// window.sluice exposes timings and receive statistics for the browser tests.
+// publishes camera and microphone when the token allows it, and shows every other peer's media
+// with an overlay (layers, scores, bitrate and a 30 s bitrate chart) fed by the relayed worker
+// events and the browser's own getStats.
+//
+// Query: room, token; audio=0 / video=0 leave one out; codec=vp8|vp9|h264 picks the video codec;
+// simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720).
+// window.sluice exposes state, timings and statistics for the browser tests.
 import { Device } from 'mediasoup-client';
 
 const params = new URLSearchParams(location.search);
 const statusLine = document.getElementById('status');
 const videos = document.getElementById('videos');
+const CHART_SECONDS = 30;
+const SIMULCAST_ENCODINGS = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1500000 },
+];
 
 const state = {
+  peerId: null,
   joinStartedAt: 0,
   firstFrameAt: 0,
   errors: [],
+  /** Every notification received, in order: {method, data}. */
+  notifications: [],
+  /** consumerId -> {consumer, peerId, type, score, layers, producerPaused, tile, ...}. */
   consumers: new Map(),
   producers: [],
+  producerScores: new Map(),
+  transportStates: new Map(),
+  consume: null,
 };
+let signaling = null;
+
+/** Sums a field of the inbound-rtp entries of the consumers of one kind. */
+async function inboundSum(kind, field) {
+  let sum = 0;
+  for (const { consumer } of state.consumers.values()) {
+    if (consumer.kind !== kind || consumer.closed) continue;
+    (await consumer.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp') sum += s[field] || 0;
+    });
+  }
+  return sum;
+}
+
 window.sluice = {
   state,
-  /** Sums framesDecoded of every video consumer (inbound-rtp of the receive transport's pc). */
-  async framesDecoded() {
-    let frames = 0;
+  framesDecoded: () => inboundSum('video', 'framesDecoded'),
+  audioPacketsReceived: () => inboundSum('audio', 'packetsReceived'),
+  /** Join request sent to first video frame shown, in ms (0 until then). */
+  joinToFirstFrameMs: () => (state.firstFrameAt ? Math.round(state.firstFrameAt - state.joinStartedAt) : 0),
+  /** The largest frameWidth any video consumer receives now. */
+  async frameWidth() {
+    let width = 0;
     for (const { consumer } of state.consumers.values()) {
-      if (consumer.kind !== 'video') continue;
+      if (consumer.kind !== 'video' || consumer.closed) continue;
       (await consumer.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp') frames += s.framesDecoded || 0;
+        if (s.type === 'inbound-rtp') width = Math.max(width, s.frameWidth || 0);
       });
     }
-    return frames;
+    return width;
   },
+  notified: (method) => state.notifications.filter((n) => n.method === method).map((n) => n.data),
+  setPreferredLayers: (consumerId, spatialLayer, temporalLayer) =>
+    signaling.request('setPreferredLayers', { consumerId, spatialLayer, temporalLayer }),
+  async closeProducer(kind) {
+    const producer = state.producers.find((p) => p.kind === kind && !p.closed);
+    producer.close();
+    await signaling.request('closeProducer', { producerId: producer.id });
+  },
+  leave: () => signaling.request('leave'),
 };
 
 function status(text) {
@@ -55,6 +100,7 @@ class Signaling {
         if (message.ok) waiting.resolve(message.data);
         else waiting.reject(new Error(`${message.error.code}: ${message.error.message}`));
       } else if (message.notification) {
+        state.notifications.push({ method: message.method, data: message.data });
         this.onNotification(message.method, message.data);
       }
     });
@@ -78,48 +124,187 @@ class Signaling {
   }
 }
 
-function connectOnDemand(signaling, transport) {
+function connectOnDemand(transport) {
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signaling.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
   });
 }
 
-function addTile(consumer, peerId) {
+/** Buttons choosing the spatial layer of a simulcast or SVC consumer (auto: the highest). */
+function layerButtons(entry) {
+  const bar = document.createElement('div');
+  bar.className = 'layers';
+  const choices = [['auto', 2], ['S0', 0], ['S1', 1], ['S2', 2]];
+  for (const [label, spatialLayer] of choices) {
+    const button = document.createElement('button');
+    button.textContent = label;
+    button.addEventListener('click', () => {
+      signaling.request('setPreferredLayers', { consumerId: entry.consumer.id, spatialLayer })
+        .then((layers) => { entry.preferred = layers; })
+        .catch((error) => { entry.lastError = String(error); });
+    });
+    bar.append(button);
+  }
+  return bar;
+}
+
+function addTile(entry) {
+  const { consumer, peerId } = entry;
   const tile = document.createElement('div');
   tile.className = 'tile';
   tile.dataset.peerId = peerId;
+  tile.dataset.consumerId = consumer.id;
   const media = document.createElement(consumer.kind === 'video' ? 'video' : 'audio');
   media.autoplay = true;
   media.playsInline = true;
+  media.muted = consumer.kind === 'video';
   media.srcObject = new MediaStream([consumer.track]);
   const overlay = document.createElement('div');
   overlay.className = 'overlay';
   overlay.textContent = `${consumer.kind} of ${peerId.slice(0, 8)}`;
   tile.append(media, overlay);
-  (consumer.kind === 'video' ? videos : document.body).append(tile);
-  return { tile, overlay };
+  if (consumer.kind === 'video') {
+    const chart = document.createElement('canvas');
+    chart.className = 'chart';
+    chart.width = 150;
+    chart.height = 40;
+    tile.append(chart);
+    entry.chart = chart;
+    if (entry.type !== 'simple') tile.append(layerButtons(entry));
+    const onFrame = () => {
+      if (!state.firstFrameAt) state.firstFrameAt = performance.now();
+    };
+    if (media.requestVideoFrameCallback) media.requestVideoFrameCallback(onFrame);
+    videos.append(tile);
+  } else {
+    document.body.append(tile);
+  }
+  entry.tile = tile;
+  entry.overlay = overlay;
+  entry.kbpsHistory = [];
 }
 
-/** Overlay: receive bitrate from the consumer's inbound-rtp; the score is a placeholder. */
+/** The last CHART_SECONDS of receive bitrate as a line, scaled to its maximum. */
+function drawChart(entry) {
+  const { chart, kbpsHistory } = entry;
+  if (!chart) return;
+  const g = chart.getContext('2d');
+  g.clearRect(0, 0, chart.width, chart.height);
+  g.fillStyle = 'rgba(0, 0, 0, .5)';
+  g.fillRect(0, 0, chart.width, chart.height);
+  const top = Math.max(100, ...kbpsHistory);
+  g.strokeStyle = '#4c4';
+  g.beginPath();
+  kbpsHistory.forEach((kbps, i) => {
+    const x = (i / (CHART_SECONDS - 1)) * (chart.width - 1);
+    const y = chart.height - 1 - (kbps / top) * (chart.height - 10);
+    if (i === 0) g.moveTo(x, y);
+    else g.lineTo(x, y);
+  });
+  g.stroke();
+  g.fillStyle = '#ccc';
+  g.font = '9px monospace';
+  g.fillText(`${top} kbps`, 2, 9);
+}
+
+function layersText(layers) {
+  if (!layers) return '–';
+  if (layers.spatialLayer === null) return 'none';
+  return `S${layers.spatialLayer}T${layers.temporalLayer === null ? '*' : layers.temporalLayer}`;
+}
+
+/** Overlay: layers and scores from the relayed events, bitrate and frames from getStats. */
 async function refreshOverlays() {
   for (const entry of state.consumers.values()) {
     const { consumer, overlay } = entry;
     let bytes = 0;
     let frames = 0;
+    let size = '';
     (await consumer.getStats()).forEach((s) => {
       if (s.type === 'inbound-rtp') {
         bytes += s.bytesReceived || 0;
         frames += s.framesDecoded || 0;
+        if (s.frameWidth) size = `${s.frameWidth}x${s.frameHeight}`;
       }
     });
     const kbps = entry.lastBytes === undefined ? 0 : Math.round(((bytes - entry.lastBytes) * 8) / 1000);
     entry.lastBytes = bytes;
-    if (consumer.kind === 'video' && frames > 0 && !state.firstFrameAt) {
-      state.firstFrameAt = performance.now();
+    entry.kbpsHistory.push(kbps);
+    if (entry.kbpsHistory.length > CHART_SECONDS) entry.kbpsHistory.shift();
+    const score = entry.score ? `${entry.score.score}/${entry.score.producerScore}` : '–';
+    let text = `${consumer.kind} of ${entry.peerId.slice(0, 8)} · ${kbps} kbps · score ${score}`;
+    if (consumer.kind === 'video') {
+      text += ` · ${size || 'no frames'} · ${frames} frames`;
+      if (entry.type !== 'simple') text += ` · ${entry.type} ${layersText(entry.layers)}`;
     }
-    overlay.textContent = `${consumer.kind} of ${entry.peerId.slice(0, 8)} · ${kbps} kbps · score –` +
-      (consumer.kind === 'video' ? ` · ${frames} frames` : '');
+    if (entry.producerPaused) text += ' · paused';
+    if (entry.lastError) text += ` · ${entry.lastError}`;
+    overlay.textContent = text;
+    drawChart(entry);
   }
+}
+
+/** The router codec the page asked for with ?codec=, from what this device can send. */
+function chosenCodec(device) {
+  const name = (params.get('codec') || '').toLowerCase();
+  if (!name) return undefined;
+  const candidates = device.rtpCapabilities.codecs.filter((c) => c.mimeType.toLowerCase() === `video/${name}`
+    && (name !== 'h264' || c.parameters['packetization-mode'] === 1));
+  // H264: constrained baseline (42e01f), which every browser encoder sends, before main (4d0032).
+  const codec = candidates.find((c) => c.parameters['profile-level-id'] === '42e01f') || candidates[0];
+  if (!codec) throw new Error(`codec ${name} is not supported by this browser and router`);
+  return codec;
+}
+
+function onNotification(method, data) {
+  const entry = data.consumerId ? state.consumers.get(data.consumerId) : undefined;
+  switch (method) {
+    case 'newProducer':
+      state.consume(data).catch(fail);
+      break;
+    case 'consumerClosed':
+      dropConsumer(data.consumerId);
+      break;
+    case 'peerLeft':
+      for (const [id, other] of state.consumers) if (other.peerId === data.peerId) dropConsumer(id);
+      break;
+    case 'producerClosed': {
+      // Our own producer closed on the worker (its transport or router went away).
+      const own = state.producers.find((p) => p.id === data.producerId);
+      if (own && !own.closed) own.close();
+      break;
+    }
+    case 'consumerPaused':
+    case 'consumerResumed':
+      if (entry) entry.producerPaused = data.producerPaused;
+      break;
+    case 'consumerScore':
+      if (entry) entry.score = data;
+      break;
+    case 'consumerLayersChanged':
+      if (entry) entry.layers = data;
+      break;
+    case 'producerScore':
+      state.producerScores.set(data.producerId, data.score);
+      break;
+    case 'transportStateChanged':
+      state.transportStates.set(data.transportId,
+        { ...state.transportStates.get(data.transportId), ...data });
+      break;
+    case 'transportClosed':
+      status(`transport ${data.transportId} closed (${data.reason})`);
+      break;
+    default:
+      break;
+  }
+}
+
+function dropConsumer(consumerId) {
+  const entry = state.consumers.get(consumerId);
+  if (!entry) return;
+  entry.consumer.close();
+  entry.tile.remove();
+  state.consumers.delete(consumerId);
 }
 
 async function main() {
@@ -129,9 +314,11 @@ async function main() {
     status('open this page as /?room=<room>&token=<join token>');
     return;
   }
-  const signaling = await Signaling.open(`ws://${location.host}/ws`);
+  signaling = await Signaling.open(`ws://${location.host}/ws`);
+  signaling.onNotification = onNotification;
   state.joinStartedAt = performance.now();
   const joined = await signaling.request('join', { roomId, token });
+  state.peerId = joined.peerId;
   status(`joined ${roomId} as ${joined.userId}`);
 
   const device = new Device();
@@ -139,50 +326,57 @@ async function main() {
 
   const recvTransport = device.createRecvTransport(
     await signaling.request('createWebRtcTransport', { direction: 'recv' }));
-  connectOnDemand(signaling, recvTransport);
+  connectOnDemand(recvTransport);
+  // Resuming asks the sender for a key frame: before the transport has connected, Sluice cannot
+  // forward it yet and the first frame waits for the next key frame request.
+  const recvConnected = new Promise((resolve) => {
+    recvTransport.on('connectionstatechange', (connectionState) => {
+      if (connectionState === 'connected') resolve();
+    });
+  });
 
-  const consume = async ({ producerId, peerId }) => {
+  state.consume = async ({ producerId, peerId }) => {
     const answer = await signaling.request('consume', {
       transportId: recvTransport.id, producerId, rtpCapabilities: device.rtpCapabilities,
     });
     const consumer = await recvTransport.consume({
       id: answer.id, producerId, kind: answer.kind, rtpParameters: answer.rtpParameters,
     });
-    state.consumers.set(consumer.id, { consumer, peerId, ...addTile(consumer, peerId) });
+    const entry = {
+      consumer, peerId, type: answer.type || 'simple', score: answer.score,
+      layers: answer.preferredLayers, producerPaused: answer.producerPaused,
+    };
+    addTile(entry);
+    state.consumers.set(consumer.id, entry);
+    await recvConnected;
     await signaling.request('resumeConsumer', { consumerId: consumer.id });
   };
-  const dropConsumer = (consumerId) => {
-    const entry = state.consumers.get(consumerId);
-    if (!entry) return;
-    entry.consumer.close();
-    entry.tile.remove();
-    state.consumers.delete(consumerId);
-  };
-  signaling.onNotification = (method, data) => {
-    if (method === 'newProducer') consume(data).catch(fail);
-    else if (method === 'consumerClosed') dropConsumer(data.consumerId);
-    else if (method === 'peerLeft') {
-      for (const [id, entry] of state.consumers) if (entry.peerId === data.peerId) dropConsumer(id);
-    }
-  };
-  await Promise.all(joined.producers.map((producer) => consume(producer).catch(fail)));
+  await Promise.all(joined.producers.map((producer) => state.consume(producer).catch(fail)));
   setInterval(() => refreshOverlays().catch(fail), 1000);
 
   const audio = joined.permissions.includes('audio') && params.get('audio') !== '0';
   const video = joined.permissions.includes('video') && params.get('video') !== '0';
   if (!audio && !video) return;
+  const simulcast = params.get('simulcast') === '1';
   const stream = await navigator.mediaDevices.getUserMedia({
-    audio, video: video ? { width: 640, height: 480 } : false,
+    audio,
+    // Chromium sends all three simulcast encodings only from a 1280x720 capture.
+    video: video ? (simulcast ? { width: 1280, height: 720 } : { width: 640, height: 480 }) : false,
   });
   const sendTransport = device.createSendTransport(
     await signaling.request('createWebRtcTransport', { direction: 'send' }));
-  connectOnDemand(signaling, sendTransport);
+  connectOnDemand(sendTransport);
   sendTransport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
     signaling.request('produce', { transportId: sendTransport.id, kind, rtpParameters })
       .then(({ id }) => callback({ id }), errback);
   });
   for (const track of stream.getTracks()) {
-    state.producers.push(await sendTransport.produce({ track }));
+    const options = { track };
+    if (track.kind === 'video') {
+      options.codec = chosenCodec(device);
+      if (simulcast) options.encodings = SIMULCAST_ENCODINGS;
+    }
+    state.producers.push(await sendTransport.produce(options));
   }
   status(`joined ${roomId} as ${joined.userId}, publishing ${stream.getTracks().map((t) => t.kind).join(' + ')}`);
 }

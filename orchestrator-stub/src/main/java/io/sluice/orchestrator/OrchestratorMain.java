@@ -7,13 +7,16 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
+import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
 import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.orchestrator.policy.ScoreLayerPolicy;
 import io.sluice.orchestrator.signaling.SignalingServer;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -21,6 +24,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -40,12 +44,34 @@ import picocli.CommandLine.Spec;
         description = "Discovers Sluice workers over NATS and Redis and serves browsers a signaling WebSocket.")
 public final class OrchestratorMain implements Callable<Integer> {
 
-    /** The codecs of every room's router: Opus and VP8, what every browser sends and decodes. */
+    /**
+     * The codecs of every room's router, as mediasoup's demo has them: Opus; VP8; VP9 profiles 0
+     * and 2; H264 constrained baseline 3.1 (42e01f) and main 5.0 (4d0032), packetization-mode 1.
+     * Browsers pick the first they can send (VP8) unless the page asks for another.
+     */
     public static final List<RtpCodecCapability> DEFAULT_MEDIA_CODECS = List.of(
             RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000)
                     .setChannels(2).build(),
-            RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
-                    .build());
+            video("video/VP8", Map.of()),
+            video("video/VP9", Map.of("profile-id", number(0))),
+            video("video/VP9", Map.of("profile-id", number(2))),
+            video("video/H264", Map.of("packetization-mode", number(1), "profile-level-id", text("4d0032"),
+                    "level-asymmetry-allowed", number(1))),
+            video("video/H264", Map.of("packetization-mode", number(1), "profile-level-id", text("42e01f"),
+                    "level-asymmetry-allowed", number(1))));
+
+    private static RtpCodecCapability video(String mimeType, Map<String, ParameterValue> parameters) {
+        return RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType(mimeType).setClockRate(90000)
+                .putAllParameters(parameters).build();
+    }
+
+    private static ParameterValue number(long value) {
+        return ParameterValue.newBuilder().setIntValue(value).build();
+    }
+
+    private static ParameterValue text(String value) {
+        return ParameterValue.newBuilder().setStringValue(value).build();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorMain.class);
 
@@ -107,16 +133,16 @@ public final class OrchestratorMain implements Callable<Integer> {
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
             RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats),
-                    new InMemoryRoomAssignments(), DEFAULT_MEDIA_CODECS);
+                    new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
+                    DEFAULT_MEDIA_CODECS);
             directory.addListener(placement);
             events.addRouterListener(placement);
             events.addRouterListener(OrchestratorMain::logRouterClosed);
-            events.addMissedEventsListener((workerId, first, next) ->
-                    log.warn("missed events {}..{} of worker {}", first, next - 1, workerId));
             events.followAllRouters();
             directory.start();
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
-                    joinSecret.getBytes(StandardCharsets.UTF_8))) {
+                    joinSecret.getBytes(StandardCharsets.UTF_8), events,
+                    new ScoreLayerPolicy(InstantSource.system()))) {
                 log.info("orchestrator stub started: nats={} redis={} page http://{}:{}/", natsUrl, redisUrl, httpHost,
                         signaling.port());
                 CountDownLatch stopped = new CountDownLatch(1);

@@ -78,7 +78,7 @@ public final class Worker {
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL, IdempotencyCache.DEFAULT_MAX_ENTRIES);
         this.rtc = rtc;
         this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, StunRateLimiter.withDefaults());
-        this.media = new WorkerMedia(loop, events, rtc, transports::get, clock);
+        this.media = new WorkerMedia(id, loop, events, rtc, transports::get, clock);
     }
 
     public String id() {
@@ -211,7 +211,17 @@ public final class Worker {
         return transport;
     }
 
+    /** Whether a live WebRTC transport has this id. */
+    public boolean hasWebRtcTransport(String transportId) {
+        return transports.containsKey(transportId);
+    }
+
+    /** transport.close, for a WebRTC or a plain transport; {@code NOT_FOUND} for neither. */
     public void closeTransport(String transportId) throws SluiceException {
+        if (!transports.containsKey(transportId) && media.hasPlainTransport(transportId)) {
+            media.closePlainTransport(transportId);
+            return;
+        }
         transport(transportId).close(TransportClosed.Reason.REQUESTED);
     }
 

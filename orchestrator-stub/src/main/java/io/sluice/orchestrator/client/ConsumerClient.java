@@ -4,6 +4,7 @@ import io.sluice.api.v1.ConsumerCloseRequest;
 import io.sluice.api.v1.ConsumerCloseResponse;
 import io.sluice.api.v1.ConsumerDumpRequest;
 import io.sluice.api.v1.ConsumerDumpResponse;
+import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.ConsumerPauseRequest;
@@ -12,11 +13,17 @@ import io.sluice.api.v1.ConsumerRequestKeyFrameRequest;
 import io.sluice.api.v1.ConsumerRequestKeyFrameResponse;
 import io.sluice.api.v1.ConsumerResumeRequest;
 import io.sluice.api.v1.ConsumerResumeResponse;
+import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
+import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
+import io.sluice.api.v1.ConsumerSetPriorityRequest;
+import io.sluice.api.v1.ConsumerSetPriorityResponse;
 import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportConsumeResponse;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -62,6 +69,41 @@ public final class ConsumerClient {
 
     public boolean producerPaused() {
         return created.getProducerPaused();
+    }
+
+    /** "simple", "simulcast" or "svc" as transport.consume answered ("simple" from a worker that left it out). */
+    public String type() {
+        return created.getType().isEmpty() ? "simple" : created.getType();
+    }
+
+    /** The score transport.consume answered. */
+    public ConsumerScore initialScore() {
+        return created.getScore();
+    }
+
+    /** For simulcast and SVC consumers: the preferred layers in effect when created. */
+    public Optional<ConsumerLayers> initialPreferredLayers() {
+        return created.hasPreferredLayers() ? Optional.of(created.getPreferredLayers()) : Optional.empty();
+    }
+
+    /**
+     * consumer.setPreferredLayers (simulcast and SVC consumers); completes with the layers in
+     * effect after the worker clamped them to what the producer has.
+     */
+    public CompletableFuture<ConsumerLayers> setPreferredLayers(ConsumerLayers layers) {
+        return requester.request(workerId, ENTITY, "setPreferredLayers",
+                        ConsumerSetPreferredLayersRequest.newBuilder().setConsumerId(id()).setPreferredLayers(layers)
+                                .build(),
+                        ConsumerSetPreferredLayersResponse.parser(), null)
+                .thenApply(ConsumerSetPreferredLayersResponse::getPreferredLayers);
+    }
+
+    /** consumer.setPriority (1 to 255); completes with the priority in effect. */
+    public CompletableFuture<Integer> setPriority(int priority) {
+        return requester.request(workerId, ENTITY, "setPriority",
+                        ConsumerSetPriorityRequest.newBuilder().setConsumerId(id()).setPriority(priority).build(),
+                        ConsumerSetPriorityResponse.parser(), null)
+                .thenApply(ConsumerSetPriorityResponse::getPriority);
     }
 
     /** consumer.pause (idempotent). */

@@ -4,11 +4,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.Heartbeat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,11 @@ public final class SluiceEventSubscriber implements AutoCloseable {
     private final List<RouterEventListener> routerListeners = new CopyOnWriteArrayList<>();
     private final List<HeartbeatListener> heartbeatListeners = new CopyOnWriteArrayList<>();
     private final List<MissedEventsListener> missedEventsListeners = new CopyOnWriteArrayList<>();
+    private final List<TransportEventListener> transportListeners = new CopyOnWriteArrayList<>();
+    private final List<ProducerEventListener> producerListeners = new CopyOnWriteArrayList<>();
+    private final List<ConsumerEventListener> consumerListeners = new CopyOnWriteArrayList<>();
+    // Guarded by this; jnats' unsubscribe(subject) only finds subscriptions without a handler.
+    private final Map<String, Subscription> routerSubscriptions = new HashMap<>();
     private final Connection connection;
     private final Dispatcher dispatcher;
     // Touched only on the dispatcher thread.
@@ -53,6 +61,18 @@ public final class SluiceEventSubscriber implements AutoCloseable {
         missedEventsListeners.add(listener);
     }
 
+    public void addTransportListener(TransportEventListener listener) {
+        transportListeners.add(listener);
+    }
+
+    public void addProducerListener(ProducerEventListener listener) {
+        producerListeners.add(listener);
+    }
+
+    public void addConsumerListener(ConsumerEventListener listener) {
+        consumerListeners.add(listener);
+    }
+
     /** Subscribes to {@code sluice.event.>}: every event of every worker. */
     public synchronized void followAllRouters() {
         if (!followingAll) {
@@ -61,17 +81,24 @@ public final class SluiceEventSubscriber implements AutoCloseable {
         }
     }
 
-    /** Subscribes to {@code sluice.event.<routerId>.>}: one room's events. */
+    /** Subscribes to {@code sluice.event.<routerId>.>}: one room's events (once, however often called). */
     public synchronized void followRouter(String routerId) {
-        if (!followingAll) {
-            dispatcher.subscribe(EVENT_PREFIX + routerId + ".>", this::onEventMessage);
+        if (!followingAll && !routerSubscriptions.containsKey(routerId)) {
+            routerSubscriptions.put(routerId, dispatcher.subscribe(EVENT_PREFIX + routerId + ".>",
+                    this::onEventMessage));
         }
     }
 
     public synchronized void unfollowRouter(String routerId) {
-        if (!followingAll) {
-            dispatcher.unsubscribe(EVENT_PREFIX + routerId + ".>");
+        Subscription subscription = routerSubscriptions.remove(routerId);
+        if (subscription != null) {
+            dispatcher.unsubscribe(subscription);
         }
+    }
+
+    /** True when every router's events arrive, so that gaps are detected ({@link MissedEventsListener}). */
+    public boolean followsAllRouters() {
+        return followingAll;
     }
 
     /** Subscribes to {@code sluice.heartbeat.*}. */
@@ -90,16 +117,54 @@ public final class SluiceEventSubscriber implements AutoCloseable {
         if (followingAll) {
             checkSequence(event);
         }
+        String routerId = event.getRouterId();
+        String entityId = entityIdOf(message.getSubject());
         switch (event.getBodyCase()) {
             case ROUTER_CLOSED -> {
                 for (RouterEventListener listener : routerListeners) {
-                    guarded(message, () -> listener.onRouterClosed(event.getWorkerId(), event.getRouterId(),
+                    guarded(message, () -> listener.onRouterClosed(event.getWorkerId(), routerId,
                             event.getRouterClosed().getReason()));
                 }
             }
+            case TRANSPORT_ICE_STATE_CHANGED -> transportListeners.forEach(listener -> guarded(message,
+                    () -> listener.onIceStateChanged(routerId, entityId,
+                            event.getTransportIceStateChanged().getIceState())));
+            case TRANSPORT_DTLS_STATE_CHANGED -> transportListeners.forEach(listener -> guarded(message,
+                    () -> listener.onDtlsStateChanged(routerId, entityId,
+                            event.getTransportDtlsStateChanged().getDtlsState(),
+                            event.getTransportDtlsStateChanged().getReason())));
+            case TRANSPORT_CLOSED -> transportListeners.forEach(listener -> guarded(message,
+                    () -> listener.onTransportClosed(routerId, entityId, event.getTransportClosed().getReason())));
+            case PRODUCER_CLOSED -> producerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onProducerClosed(routerId, entityId, event.getProducerClosed().getReason())));
+            case PRODUCER_SCORE -> producerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onProducerScore(routerId, entityId, event.getProducerScore())));
+            case CONSUMER_CLOSED -> consumerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onConsumerClosed(routerId, entityId, event.getConsumerClosed().getReason())));
+            case CONSUMER_PRODUCER_CLOSED -> consumerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onConsumerProducerClosed(routerId, entityId)));
+            case CONSUMER_PRODUCER_PAUSED -> consumerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onConsumerProducerPaused(routerId, entityId, true)));
+            case CONSUMER_PRODUCER_RESUMED -> consumerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onConsumerProducerPaused(routerId, entityId, false)));
+            case CONSUMER_SCORE -> consumerListeners.forEach(listener -> guarded(message,
+                    () -> listener.onConsumerScore(routerId, entityId, event.getConsumerScore())));
+            case CONSUMER_LAYERS_CHANGED -> {
+                Optional<ConsumerLayers> layers = event.getConsumerLayersChanged().hasLayers()
+                        ? Optional.of(event.getConsumerLayersChanged().getLayers()) : Optional.empty();
+                consumerListeners.forEach(listener -> guarded(message,
+                        () -> listener.onConsumerLayersChanged(routerId, entityId, layers)));
+            }
+            case TRANSPORT_TUPLE_CHANGED -> log.trace("tuple changed on {}", message.getSubject());
             // An event type newer than this client: its subject still tells what it is.
             case BODY_NOT_SET -> log.debug("event of an unknown type on {}", message.getSubject());
         }
+    }
+
+    /** {@code sluice.event.<routerId>.<entity>.<entityId>.<event>}: the entity id (ids hold no dots). */
+    private static String entityIdOf(String subject) {
+        String[] tokens = subject.split("\\.");
+        return tokens.length == 6 ? tokens[4] : "";
     }
 
     private void checkSequence(Event event) {

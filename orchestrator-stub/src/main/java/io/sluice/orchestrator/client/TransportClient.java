@@ -2,6 +2,7 @@ package io.sluice.orchestrator.client;
 
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
+import io.sluice.api.v1.IceParameters;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpParameters;
@@ -15,6 +16,8 @@ import io.sluice.api.v1.TransportGetStatsRequest;
 import io.sluice.api.v1.TransportGetStatsResponse;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.api.v1.TransportRestartIceRequest;
+import io.sluice.api.v1.TransportRestartIceResponse;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.WebRtcTransportInfo;
 import java.util.Objects;
@@ -97,6 +100,14 @@ public final class TransportClient {
         return requester.request(workerId, ENTITY, "consume", request, TransportConsumeResponse.parser(),
                         idempotencyKey)
                 .thenApply(created -> new ConsumerClient(requester, workerId, producerId, created));
+    }
+
+    /** transport.restartIce: new local ICE credentials, which the remote must be given. */
+    public CompletableFuture<IceParameters> restartIce() {
+        return requester.request(workerId, ENTITY, "restartIce",
+                        TransportRestartIceRequest.newBuilder().setTransportId(id()).build(),
+                        TransportRestartIceResponse.parser(), null)
+                .thenApply(TransportRestartIceResponse::getIceParameters);
     }
 
     /** transport.getStats */

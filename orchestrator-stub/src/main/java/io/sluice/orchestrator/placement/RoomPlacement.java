@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * loaded live worker, later calls for the room return the same router until it closes or its
  * worker disappears. Register it as a {@link RouterEventListener} and a
  * {@link WorkerDirectory.Listener} so that it forgets rooms whose router is gone.
+ *
+ * <p>With a shared {@link RoomAssignmentStore} (Redis), a room placed by another orchestrator, or
+ * by this one before it restarted, is found there and kept when its worker is live and its router
+ * answers {@code router.dump}; a stale entry is released and the room placed anew. Two
+ * orchestrators placing one room at once both create a router, but only the first claim stands:
+ * the other closes its router and uses the winner's.
  */
 public final class RoomPlacement implements RouterEventListener, WorkerDirectory.Listener {
 
@@ -42,15 +48,27 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     private final WorkerDirectory directory;
     private final SluiceRequester requester;
     private final RoomAssignments assignments;
+    private final RoomAssignmentStore store;
     private final List<RtpCodecCapability> mediaCodecs;
     // One placement per room at a time: concurrent callers for a room share its future.
     private final ConcurrentMap<String, CompletableFuture<RouterClient>> placing = new ConcurrentHashMap<>();
 
+    /** Placement in this process alone ({@link RoomAssignmentStore#NONE}). */
     public RoomPlacement(WorkerDirectory directory, SluiceRequester requester, RoomAssignments assignments,
             List<RtpCodecCapability> mediaCodecs) {
+        this(directory, requester, assignments, RoomAssignmentStore.NONE, mediaCodecs);
+    }
+
+    /**
+     * @param assignments this process's rooms (a cache of the store's entries it uses)
+     * @param store       where assignments are shared and survive a restart
+     */
+    public RoomPlacement(WorkerDirectory directory, SluiceRequester requester, RoomAssignments assignments,
+            RoomAssignmentStore store, List<RtpCodecCapability> mediaCodecs) {
         this.directory = directory;
         this.requester = requester;
         this.assignments = assignments;
+        this.store = store;
         this.mediaCodecs = List.copyOf(mediaCodecs);
     }
 
@@ -65,7 +83,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
             return CompletableFuture.completedFuture(
                     new WorkerClient(requester, known.get().workerId()).router(known.get().routerId()));
         }
-        CompletableFuture<RouterClient> placement = placing.computeIfAbsent(roomId, this::createRouterFor);
+        CompletableFuture<RouterClient> placement = placing.computeIfAbsent(roomId, this::restoreOrCreate);
         placement.whenComplete((router, failure) -> placing.remove(roomId, placement));
         return placement;
     }
@@ -79,6 +97,40 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         return directory.liveWorkers().stream().min(LEAST_LOADED);
     }
 
+    /** The store's assignment of the room when it still holds, else a new router. */
+    private CompletableFuture<RouterClient> restoreOrCreate(String roomId) {
+        return store.find(roomId).thenCompose(found -> found.isPresent()
+                ? restore(found.get())
+                : createRouterFor(roomId));
+    }
+
+    private CompletableFuture<RouterClient> restore(RoomAssignment stored) {
+        if (directory.find(stored.workerId()).isEmpty()) {
+            log.info("room {}: its stored router {} was on worker {}, which is not live; placing it again",
+                    stored.roomId(), stored.routerId(), stored.workerId());
+            return releaseAndCreate(stored);
+        }
+        RouterClient router = new WorkerClient(requester, stored.workerId()).router(stored.routerId());
+        return router.dump().handle((dump, failure) -> {
+            if (failure == null) {
+                assignments.put(stored);
+                log.info("room {} restored: router {} on worker {}", stored.roomId(), stored.routerId(),
+                        stored.workerId());
+                return CompletableFuture.completedFuture(router);
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            if (cause instanceof SluiceRequestException e && e.code() == ErrorCode.NOT_FOUND) {
+                log.info("room {}: its stored router {} is gone; placing it again", stored.roomId(), stored.routerId());
+                return releaseAndCreate(stored);
+            }
+            return CompletableFuture.<RouterClient>failedFuture(cause);
+        }).thenCompose(next -> next);
+    }
+
+    private CompletableFuture<RouterClient> releaseAndCreate(RoomAssignment stale) {
+        return store.release(stale.roomId(), stale.routerId()).thenCompose(released -> createRouterFor(stale.roomId()));
+    }
+
     private CompletableFuture<RouterClient> createRouterFor(String roomId) {
         Optional<WorkerInfo> chosen = leastLoadedWorker();
         if (chosen.isEmpty()) {
@@ -90,18 +142,38 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         // comes back after its router closed gets a new router, not the closed one's reply.
         String idempotencyKey = "place-room:" + roomId + ":" + UUID.randomUUID();
         return new WorkerClient(requester, workerId).createRouter(mediaCodecs, roomId, idempotencyKey)
-                .thenCompose(router -> directory.noteRouterCreated(workerId).thenApply(ignored -> {
-                    assignments.put(new RoomAssignment(roomId, workerId, router.id()));
-                    log.info("room {} placed on worker {} as router {}", roomId, workerId, router.id());
-                    return router;
-                }));
+                .thenCompose(router -> directory.noteRouterCreated(workerId)
+                        .thenCompose(ignored -> store.claim(new RoomAssignment(roomId, workerId, router.id())))
+                        .thenApply(standing -> {
+                            assignments.put(standing);
+                            if (standing.routerId().equals(router.id())) {
+                                log.info("room {} placed on worker {} as router {}", roomId, workerId, router.id());
+                                return router;
+                            }
+                            log.info("room {} was placed meanwhile as router {} on worker {}; closing router {}",
+                                    roomId, standing.routerId(), standing.workerId(), router.id());
+                            router.close().exceptionally(failure -> {
+                                log.warn("router {} not closed: {}", router.id(), failure.toString());
+                                return null;
+                            });
+                            return new WorkerClient(requester, standing.workerId()).router(standing.routerId());
+                        }));
+    }
+
+    /** Forgets the room here and in the store, if it still names the router. */
+    private void forget(RoomAssignment assignment) {
+        assignments.remove(assignment.roomId(), assignment.routerId());
+        store.release(assignment.roomId(), assignment.routerId()).exceptionally(failure -> {
+            log.warn("room {}: stored assignment not released: {}", assignment.roomId(), failure.toString());
+            return false;
+        });
     }
 
     @Override
     public void onRouterClosed(String workerId, String routerId, RouterClosed.Reason reason) {
         for (RoomAssignment assignment : assignments.all()) {
             if (assignment.routerId().equals(routerId)) {
-                assignments.remove(assignment.roomId(), routerId);
+                forget(assignment);
             }
         }
     }
@@ -117,7 +189,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
             if (assignment.workerId().equals(lastKnown.workerId())) {
                 log.warn("room {} lost its router {}: worker {} disappeared", assignment.roomId(),
                         assignment.routerId(), lastKnown.workerId());
-                assignments.remove(assignment.roomId(), assignment.routerId());
+                forget(assignment);
             }
         }
     }

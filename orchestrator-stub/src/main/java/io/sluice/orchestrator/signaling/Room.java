@@ -58,6 +58,10 @@ final class Room {
         return others;
     }
 
+    synchronized List<SignalingSession> peers() {
+        return List.copyOf(peers.values());
+    }
+
     synchronized List<PublishedProducer> producers() {
         return List.copyOf(producers.values());
     }

@@ -24,12 +24,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.orchestrator.policy.LayerPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,8 @@ public final class SignalingServer implements AutoCloseable {
     public static final String WEBSOCKET_PATH = "/ws";
     /** The largest request accepted: an SDP-sized rtpParameters is a few KB. */
     private static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+    private static final long POLICY_TICK_MILLIS = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
     /** Request path to classpath resource and content type. */
@@ -62,13 +67,29 @@ public final class SignalingServer implements AutoCloseable {
      * Listens on {@code host:port} (port 0 picks a free one).
      *
      * @param joinSecret the JOIN_SECRET that signs join tokens ({@link JoinToken})
+     * @param events the subscriber whose router events are relayed to the browsers: the server adds
+     *     its listeners and follows its rooms' routers (a no-op when it follows all routers, which
+     *     also detects missed events)
+     * @param layerPolicy chooses the layers of simulcast and SVC consumers from their scores
      */
-    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret)
-            throws InterruptedException {
-        Rooms rooms = new Rooms(placement);
+    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
+            SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
+        Rooms rooms = new Rooms(placement, events, layerPolicy);
+        EventRelay relay = new EventRelay(rooms);
+        events.addTransportListener(relay);
+        events.addProducerListener(relay);
+        events.addConsumerListener(relay);
+        events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
+            group.scheduleAtFixedRate(() -> {
+                try {
+                    rooms.tickLayerPolicy();
+                } catch (RuntimeException e) {
+                    log.error("layer policy failed", e);
+                }
+            }, POLICY_TICK_MILLIS, POLICY_TICK_MILLIS, TimeUnit.MILLISECONDS);
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)

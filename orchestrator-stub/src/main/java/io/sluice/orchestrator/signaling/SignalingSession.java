@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.json.RtpJson;
 import io.sluice.api.json.RtpJsonException;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.ProducerScore;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.orchestrator.client.ConsumerClient;
@@ -17,24 +21,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One browser's WebSocket (docs/signaling.md): its join token, its room, and the transports,
  * producers and consumers it owns. Every request is checked against the token and ownership
- * before anything reaches a worker. Replies and notifications leave through {@code sender}, which
- * must be callable from any thread (worker replies complete on jnats threads).
+ * before anything reaches a worker. The worker's events about what it owns arrive through
+ * {@link EventRelay} (the {@code on...} methods, on the NATS dispatcher thread) and become
+ * notifications; its simulcast and SVC consumers are handed to the rooms' layer policy. Replies
+ * and notifications leave through {@code sender}, which must be callable from any thread (worker
+ * replies complete on jnats threads).
  */
 final class SignalingSession {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingSession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A scalability mode's spatial layer count (W3C webrtc-svc: L3T3, S3T3, L2T2_KEY...). */
+    private static final Pattern SPATIAL_LAYERS = Pattern.compile("^[LS](\\d+)T\\d+");
+    private static final int PRIORITY_MAX = 255;
 
     private record OwnedTransport(TransportClient client, boolean sending) {}
 
@@ -114,7 +127,15 @@ final class SignalingSession {
             case "produce" -> produce(data);
             case "consume" -> consume(data);
             case "resumeConsumer" -> ownedConsumer(data).resume().thenApply(ignored -> null);
+            case "pauseConsumer" -> ownedConsumer(data).pause().thenApply(ignored -> null);
+            case "setPreferredLayers" -> setPreferredLayers(data);
+            case "setConsumerPriority" -> setConsumerPriority(data);
+            case "getConsumerStats" -> ownedConsumer(data).getStats().thenApply(MediaStateJson::consumerStats);
+            case "pauseProducer" -> ownedProducer(data).pause().thenApply(ignored -> null);
+            case "resumeProducer" -> ownedProducer(data).resume().thenApply(ignored -> null);
+            case "getProducerStats" -> ownedProducer(data).getStats().thenApply(MediaStateJson::producerStats);
             case "closeProducer" -> closeProducer(data);
+            case "restartIce" -> restartIce(data);
             case "leave" -> leave().thenApply(ignored -> null);
             default -> throw new SignalingException(SignalingException.NOT_FOUND, "unknown method " + method);
         };
@@ -163,6 +184,7 @@ final class SignalingSession {
                 .build();
         return room.router().createWebRtcTransport(request, null).thenApply(transport -> {
             transports.put(transport.id(), new OwnedTransport(transport, sending));
+            rooms.own(transport.id(), this);
             if (left) {
                 transport.close();
             }
@@ -184,6 +206,7 @@ final class SignalingSession {
         RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
         return transport.client().produce(SignalingJson.kind(kind), rtpParameters, null).thenApply(producer -> {
             producers.put(producer.id(), producer);
+            rooms.own(producer.id(), this);
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
             joined.addProducer(published);
             for (SignalingSession other : joined.otherPeers(peerId)) {
@@ -207,17 +230,25 @@ final class SignalingSession {
         return transport.client().consume(producerId, RtpJson.capabilitiesFromJson(data.get("rtpCapabilities")),
                 true, null).thenApply(consumer -> {
                     consumers.put(consumer.id(), consumer);
+                    rooms.own(consumer.id(), this);
                     if (!joined.addSubscription(producerId, new Room.Subscription(consumer.id(), this))) {
                         consumers.remove(consumer.id());
+                        rooms.disown(consumer.id());
                         throw new SignalingException(SignalingException.NOT_FOUND,
                                 "producer " + producerId + " closed");
                     }
+                    followLayers(consumer);
                     ObjectNode response = SignalingJson.NODES.objectNode();
                     response.put("id", consumer.id());
                     response.put("producerId", producerId);
                     response.put("kind", SignalingJson.kindName(consumer.kind()));
                     response.set("rtpParameters", RtpJson.toJson(consumer.rtpParameters()));
                     response.put("producerPaused", consumer.producerPaused());
+                    response.put("type", consumer.type());
+                    response.set("score", MediaStateJson.consumerScore(consumer.initialScore()));
+                    if (consumer.initialPreferredLayers().isPresent()) {
+                        response.set("preferredLayers", MediaStateJson.layers(consumer.initialPreferredLayers()));
+                    }
                     return response;
                 });
     }
@@ -228,6 +259,7 @@ final class SignalingSession {
         if (producer == null) {
             throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " of this peer");
         }
+        rooms.disown(producerId);
         return producer.close().thenApply(ignored -> {
             announceProducerClosed(room, producerId);
             return null;
@@ -249,10 +281,17 @@ final class SignalingSession {
         transports.values().forEach(transport -> closing.add(transport.client().close()
                 .exceptionally(failure -> null)));
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            producers.keySet().forEach(producerId -> announceProducerClosed(joined, producerId));
-            producers.clear();
-            consumers.values().forEach(consumer -> joined.removeSubscription(consumer.producerId(), consumer.id()));
-            consumers.clear();
+            // Removed one by one: a producer's closed event may be announcing it meanwhile.
+            for (String producerId : List.copyOf(producers.keySet())) {
+                if (producers.remove(producerId) != null) {
+                    rooms.disown(producerId);
+                    announceProducerClosed(joined, producerId);
+                }
+            }
+            for (ConsumerClient consumer : List.copyOf(consumers.values())) {
+                forgetConsumer(consumer);
+            }
+            transports.keySet().forEach(rooms::disown);
             transports.clear();
             rooms.leave(joined, peerId);
             ObjectNode gone = SignalingJson.NODES.objectNode().put("peerId", peerId);
@@ -273,13 +312,209 @@ final class SignalingSession {
     }
 
     private void consumerClosed(String consumerId, String producerId) {
-        if (consumers.remove(consumerId) != null) {
+        ConsumerClient consumer = consumers.get(consumerId);
+        if (consumer != null && forgetConsumer(consumer)) {
             notify("consumerClosed", SignalingJson.NODES.objectNode().put("consumerId", consumerId)
                     .put("producerId", producerId));
         }
     }
 
+    /** Drops a closed consumer everywhere; false when another path already did. */
+    private boolean forgetConsumer(ConsumerClient consumer) {
+        if (consumers.remove(consumer.id()) == null) {
+            return false;
+        }
+        rooms.disown(consumer.id());
+        rooms.layerPolicy().consumerRemoved(consumer.id());
+        Room joined = room;
+        if (joined != null) {
+            joined.removeSubscription(consumer.producerId(), consumer.id());
+        }
+        return true;
+    }
+
+    private CompletableFuture<JsonNode> setPreferredLayers(JsonNode data) {
+        ConsumerClient consumer = ownedConsumer(data);
+        ConsumerLayers requested = MediaStateJson.layersFromRequest(data, "setPreferredLayers");
+        return consumer.setPreferredLayers(requested).thenApply(effective -> {
+            rooms.layerPolicy().layersRequested(consumer.id(), effective);
+            return MediaStateJson.layers(Optional.of(effective));
+        });
+    }
+
+    private CompletableFuture<JsonNode> setConsumerPriority(JsonNode data) {
+        ConsumerClient consumer = ownedConsumer(data);
+        JsonNode priority = data.get("priority");
+        if (priority == null || !priority.isIntegralNumber() || priority.asInt() < 1
+                || priority.asInt() > PRIORITY_MAX) {
+            throw new SignalingException(SignalingException.INVALID_ARGUMENT,
+                    "setConsumerPriority.priority: expected an integer from 1 to " + PRIORITY_MAX);
+        }
+        return consumer.setPriority(priority.asInt())
+                .thenApply(effective -> SignalingJson.NODES.objectNode().put("priority", effective));
+    }
+
+    private CompletableFuture<JsonNode> restartIce(JsonNode data) {
+        return ownedTransport(data).client().restartIce().thenApply(ice -> {
+            ObjectNode response = SignalingJson.NODES.objectNode();
+            response.putObject("iceParameters").put("usernameFragment", ice.getUsernameFragment())
+                    .put("password", ice.getPassword()).put("iceLite", ice.getIceLite());
+            return response;
+        });
+    }
+
+    /**
+     * Hands a simulcast or SVC consumer to the layer policy, with the layers in effect as its
+     * ceiling (or, from a worker that does not answer them, the highest spatial layer its
+     * scalability mode announces).
+     */
+    private void followLayers(ConsumerClient consumer) {
+        if (consumer.type().equals("simple")) {
+            return;
+        }
+        Optional<ConsumerLayers> ceiling = consumer.initialPreferredLayers().or(() -> {
+            String mode = consumer.rtpParameters().getEncodingsCount() == 0 ? ""
+                    : consumer.rtpParameters().getEncodings(0).getScalabilityMode();
+            Matcher matcher = SPATIAL_LAYERS.matcher(mode);
+            return matcher.find() ? Optional.of(ConsumerLayers.newBuilder()
+                    .setSpatialLayer(Integer.parseInt(matcher.group(1)) - 1).build()) : Optional.empty();
+        });
+        if (ceiling.isPresent()) {
+            rooms.layerPolicy().consumerAdded(consumer.id(), ceiling.get());
+        } else {
+            log.debug("peer {}: {} consumer {} has no layers to follow", peerId, consumer.type(), consumer.id());
+        }
+    }
+
+    /** What the layer policy chose for one of this peer's consumers. */
+    void applyPolicyLayers(String consumerId, ConsumerLayers layers) {
+        ConsumerClient consumer = consumers.get(consumerId);
+        if (consumer == null) {
+            return;
+        }
+        log.info("peer {}: layer policy moves consumer {} to spatial layer {}", peerId, consumerId,
+                layers.getSpatialLayer());
+        consumer.setPreferredLayers(layers).whenComplete((effective, failure) -> {
+            if (failure != null) {
+                log.warn("peer {}: setPreferredLayers of consumer {} failed: {}", peerId, consumerId,
+                        unwrap(failure).getMessage());
+            }
+        });
+    }
+
+    // Worker events (EventRelay), on the NATS dispatcher thread.
+
+    void onConsumerClosedByWorker(String consumerId) {
+        ConsumerClient consumer = consumers.get(consumerId);
+        if (consumer != null) {
+            consumerClosed(consumerId, consumer.producerId());
+        }
+    }
+
+    void onProducerClosedByWorker(String producerId) {
+        Room joined = room;
+        if (producers.remove(producerId) != null && joined != null) {
+            rooms.disown(producerId);
+            announceProducerClosed(joined, producerId);
+            notify("producerClosed", SignalingJson.NODES.objectNode().put("producerId", producerId));
+        }
+    }
+
+    void onConsumerProducerPaused(String consumerId, boolean producerPaused) {
+        if (consumers.containsKey(consumerId)) {
+            notify(producerPaused ? "consumerPaused" : "consumerResumed", SignalingJson.NODES.objectNode()
+                    .put("consumerId", consumerId).put("producerPaused", producerPaused));
+        }
+    }
+
+    void onConsumerScore(String consumerId, ConsumerScore score) {
+        if (!consumers.containsKey(consumerId)) {
+            return;
+        }
+        ObjectNode notification = SignalingJson.NODES.objectNode().put("consumerId", consumerId);
+        notification.setAll(MediaStateJson.consumerScore(score));
+        notify("consumerScore", notification);
+        rooms.layerPolicy().onScore(consumerId, score).ifPresent(layers -> applyPolicyLayers(consumerId, layers));
+    }
+
+    void onProducerScore(String producerId, ProducerScore score) {
+        if (producers.containsKey(producerId)) {
+            ObjectNode notification = SignalingJson.NODES.objectNode().put("producerId", producerId);
+            notification.set("score", MediaStateJson.producerScore(score));
+            notify("producerScore", notification);
+        }
+    }
+
+    void onConsumerLayersChanged(String consumerId, Optional<ConsumerLayers> layers) {
+        if (consumers.containsKey(consumerId)) {
+            ObjectNode notification = SignalingJson.NODES.objectNode().put("consumerId", consumerId);
+            notification.setAll(MediaStateJson.layers(layers));
+            notify("consumerLayersChanged", notification);
+        }
+    }
+
+    void onTransportState(String transportId, String member, String state, String reason) {
+        if (transports.containsKey(transportId)) {
+            ObjectNode notification = SignalingJson.NODES.objectNode().put("transportId", transportId)
+                    .put(member, state);
+            if (!reason.isEmpty()) {
+                notification.put("reason", reason);
+            }
+            notify("transportStateChanged", notification);
+        }
+    }
+
+    void onTransportClosedByWorker(String transportId, String reason) {
+        if (transports.remove(transportId) != null) {
+            rooms.disown(transportId);
+            notify("transportClosed", SignalingJson.NODES.objectNode().put("transportId", transportId)
+                    .put("reason", reason));
+        }
+    }
+
+    /**
+     * After missed events: re-reads this peer's producers and consumers with dump requests; the
+     * ones the worker no longer has are closed here as their events would have, the others'
+     * producer pause and layers are sent again.
+     */
+    void resync() {
+        for (ProducerClient producer : List.copyOf(producers.values())) {
+            producer.dump().whenComplete((dump, failure) -> {
+                if (isNotFound(failure)) {
+                    onProducerClosedByWorker(producer.id());
+                } else if (failure != null) {
+                    log.warn("peer {}: re-reading producer {} failed: {}", peerId, producer.id(),
+                            unwrap(failure).getMessage());
+                }
+            });
+        }
+        for (ConsumerClient consumer : List.copyOf(consumers.values())) {
+            consumer.dump().whenComplete((dump, failure) -> {
+                if (isNotFound(failure)) {
+                    onConsumerClosedByWorker(consumer.id());
+                } else if (dump != null) {
+                    onConsumerProducerPaused(consumer.id(), dump.getProducerPaused());
+                    if (!consumer.type().equals("simple")) {
+                        onConsumerLayersChanged(consumer.id(), dump.hasCurrentLayers()
+                                ? Optional.of(dump.getCurrentLayers()) : Optional.empty());
+                    }
+                } else {
+                    log.warn("peer {}: re-reading consumer {} failed: {}", peerId, consumer.id(),
+                            unwrap(failure).getMessage());
+                }
+            });
+        }
+    }
+
+    private static boolean isNotFound(Throwable failure) {
+        return failure != null && unwrap(failure) instanceof SluiceRequestException worker
+                && worker.code() == ErrorCode.NOT_FOUND;
+    }
+
     private void notify(String method, JsonNode data) {
+        if (left) {
+            return;
+        }
         ObjectNode notification = SignalingJson.NODES.objectNode();
         notification.put("notification", true).put("method", method).set("data", data);
         sender.accept(notification.toString());
@@ -302,6 +537,15 @@ final class SignalingSession {
             throw new SignalingException(SignalingException.NOT_FOUND, "no consumer " + consumerId + " of this peer");
         }
         return consumer;
+    }
+
+    private ProducerClient ownedProducer(JsonNode data) {
+        String producerId = SignalingJson.text(data, "producerId", "producer");
+        ProducerClient producer = producers.get(producerId);
+        if (producer == null) {
+            throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " of this peer");
+        }
+        return producer;
     }
 
     private static ObjectNode producerJson(Room.PublishedProducer producer) {

@@ -5,13 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerLayersChanged;
+import io.sluice.api.v1.ConsumerProducerResumed;
+import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.Event;
+import io.sluice.api.v1.IceState;
+import io.sluice.api.v1.ProducerClosed;
+import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +100,85 @@ class SluiceEventSubscriberTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
         assertThat(seen).containsExactly("closed w-0 r1 REQUESTED", "missed w-0 2..4", "closed w-0 r4 REQUESTED",
                 "closed w-1 r7 REQUESTED");
+    }
+
+    @Test
+    void entityEventsReachTheirListenersWithTheEntityIdFromTheSubject() throws Exception {
+        subscriber.addConsumerListener(new ConsumerEventListener() {
+            @Override
+            public void onConsumerScore(String routerId, String consumerId, ConsumerScore score) {
+                seen.add("score " + routerId + " " + consumerId + " " + score.getScore());
+            }
+
+            @Override
+            public void onConsumerLayersChanged(String routerId, String consumerId, Optional<ConsumerLayers> layers) {
+                seen.add("layers " + consumerId + " " + layers.map(ConsumerLayers::getSpatialLayer).orElse(-1));
+            }
+
+            @Override
+            public void onConsumerProducerPaused(String routerId, String consumerId, boolean producerPaused) {
+                seen.add("paused " + consumerId + " " + producerPaused);
+            }
+        });
+        subscriber.addProducerListener(new ProducerEventListener() {
+            @Override
+            public void onProducerClosed(String routerId, String producerId, ProducerClosed.Reason reason) {
+                seen.add("producer closed " + producerId + " " + reason);
+            }
+        });
+        subscriber.addTransportListener(new TransportEventListener() {
+            @Override
+            public void onIceStateChanged(String routerId, String transportId, IceState state) {
+                seen.add("ice " + transportId + " " + state);
+            }
+        });
+        subscriber.followRouter("r5");
+        nats.flush(Duration.ofSeconds(2));
+
+        publish("r5", "consumer", "c1", "score", 1, Event.newBuilder()
+                .setConsumerScore(ConsumerScore.newBuilder().setScore(7)));
+        publish("r5", "consumer", "c1", "layerschange", 2, Event.newBuilder()
+                .setConsumerLayersChanged(ConsumerLayersChanged.newBuilder()
+                        .setLayers(ConsumerLayers.newBuilder().setSpatialLayer(2))));
+        publish("r5", "consumer", "c1", "layerschange", 3, Event.newBuilder()
+                .setConsumerLayersChanged(ConsumerLayersChanged.getDefaultInstance()));
+        publish("r5", "consumer", "c1", "producerresume", 4, Event.newBuilder()
+                .setConsumerProducerResumed(ConsumerProducerResumed.getDefaultInstance()));
+        publish("r5", "producer", "p1", "closed", 5, Event.newBuilder()
+                .setProducerClosed(ProducerClosed.newBuilder().setReason(ProducerClosed.Reason.TRANSPORT_CLOSED)));
+        publish("r5", "transport", "t1", "icestatechange", 6, Event.newBuilder()
+                .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
+                        .setIceState(IceState.ICE_CONNECTED)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 6);
+        assertThat(seen).containsExactly("score r5 c1 7", "layers c1 2", "layers c1 -1", "paused c1 false",
+                "producer closed p1 TRANSPORT_CLOSED", "ice t1 ICE_CONNECTED");
+    }
+
+    @Test
+    void anUnfollowedRouterIsNoLongerHeard() throws Exception {
+        subscriber.followRouter("r8");
+        subscriber.followRouter("r8");
+        nats.flush(Duration.ofSeconds(2));
+        publishClosed("w-0", 1, "r8");
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+
+        subscriber.unfollowRouter("r8");
+        subscriber.followRouter("r9");
+        nats.flush(Duration.ofSeconds(2));
+        publishClosed("w-0", 2, "r8");
+        publishClosed("w-0", 3, "r9");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+        nats.flush(Duration.ofSeconds(2));
+        assertThat(seen).as("followed once, however often asked; gone once unfollowed")
+                .containsExactly("closed w-0 r8 REQUESTED", "closed w-0 r9 REQUESTED");
+    }
+
+    private static void publish(String routerId, String entity, String entityId, String name, long seq,
+            Event.Builder body) {
+        Event event = body.setWorkerId("w-0").setSeq(seq).setRouterId(routerId).build();
+        nats.publish("sluice.event." + routerId + "." + entity + "." + entityId + "." + name, event.toByteArray());
     }
 
     @Test

@@ -4,6 +4,16 @@ import static io.sluice.orchestrator.signaling.SignalingTestClient.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerLayersChanged;
+import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.TransportCloseRequest;
+import io.sluice.api.v1.TransportCloseResponse;
+import io.sluice.api.v1.TransportDumpRequest;
+import io.sluice.api.v1.TransportDumpResponse;
+import io.sluice.orchestrator.client.SluiceRequester;
+import io.sluice.orchestrator.testsupport.ScriptedWorker;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.testsupport.WebRtcTestPeer;
 import java.net.InetSocketAddress;
@@ -15,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,6 +166,115 @@ class SignalingServerTest {
         JsonNode audioClosed = bob.awaitNotification("producerClosed");
         assertThat(audioClosed.path("producerId").asText()).isEqualTo(audioProducer);
         assertThat(bob.awaitNotification("peerLeft").path("peerId").asText()).isEqualTo(joined.path("peerId").asText());
+    }
+
+    @Test
+    void workerEventsAndTheNewMethodsReachOnlyTheOwningPeer() throws Exception {
+        SignalingTestClient alice = client();
+        alice.ok("join", data("roomId", "room-3", "token", SignalingStack.token("alice", "room-3", "video")));
+        JsonNode send = alice.ok("createWebRtcTransport", data("direction", "send"));
+        String sendId = send.path("id").asText();
+        String producer = alice.ok("produce", data("transportId", sendId, "kind", "video",
+                "rtpParameters", SignalingTestClient.parse(VP8_RTP_PARAMETERS))).path("id").asText();
+        SignalingTestClient bob = client();
+        bob.ok("join", data("roomId", "room-3", "token", SignalingStack.token("bob", "room-3")));
+        JsonNode recv = bob.ok("createWebRtcTransport", data("direction", "recv"));
+        JsonNode consumed = bob.ok("consume", data("transportId", recv.path("id").asText(), "producerId", producer,
+                "rtpCapabilities", SignalingTestClient.parse(RECEIVER_CAPABILITIES)));
+        String consumer = consumed.path("id").asText();
+        assertThat(consumed.path("type").asText()).isEqualTo("simple");
+        assertThat(consumed.path("score").path("score").isInt()).isTrue();
+        bob.ok("resumeConsumer", data("consumerId", consumer));
+
+        alice.ok("pauseProducer", data("producerId", producer));
+        JsonNode paused = bob.awaitNotification("consumerPaused");
+        assertThat(paused.path("consumerId").asText()).isEqualTo(consumer);
+        assertThat(paused.path("producerPaused").asBoolean()).isTrue();
+        alice.ok("resumeProducer", data("producerId", producer));
+        assertThat(bob.awaitNotification("consumerResumed").path("producerPaused").asBoolean()).isFalse();
+        bob.ok("pauseConsumer", data("consumerId", consumer));
+        bob.ok("resumeConsumer", data("consumerId", consumer));
+
+        JsonNode consumerStats = bob.ok("getConsumerStats", data("consumerId", consumer));
+        assertThat(consumerStats.path("consumerId").asText()).isEqualTo(consumer);
+        assertThat(consumerStats.path("streams").isArray()).isTrue();
+        assertThat(alice.ok("getProducerStats", data("producerId", producer)).path("producerId").asText())
+                .isEqualTo(producer);
+        assertThat(errorCode(bob.request("getProducerStats", data("producerId", producer))))
+                .as("alice's producer is not bob's").isEqualTo("NOT_FOUND");
+        assertThat(errorCode(bob.request("pauseProducer", data("producerId", producer)))).isEqualTo("NOT_FOUND");
+        assertThat(errorCode(alice.request("pauseConsumer", data("consumerId", consumer)))).isEqualTo("NOT_FOUND");
+        assertThat(errorCode(alice.request("setPreferredLayers", data("consumerId", consumer, "spatialLayer", 0))))
+                .isEqualTo("NOT_FOUND");
+        assertThat(errorCode(bob.request("setPreferredLayers", data("consumerId", consumer, "spatialLayer", -1))))
+                .isEqualTo("INVALID_ARGUMENT");
+        assertThat(errorCode(bob.request("setConsumerPriority", data("consumerId", consumer, "priority", 0))))
+                .isEqualTo("INVALID_ARGUMENT");
+
+        try (ScriptedWorker scripted = new ScriptedWorker("scripted-events", stack.nats(), null)) {
+            boolean standIn = scripted.standInForConsumerLayerMethods(stack.workerId());
+            JsonNode layers = bob.ok("setPreferredLayers", data("consumerId", consumer, "spatialLayer", 1,
+                    "temporalLayer", 0));
+            assertThat(bob.ok("setConsumerPriority", data("consumerId", consumer, "priority", 7)).path("priority")
+                    .asInt()).isEqualTo(7);
+            if (standIn) {
+                assertThat(layers.path("spatialLayer").asInt()).isEqualTo(1);
+                assertThat(layers.path("temporalLayer").asInt()).isEqualTo(0);
+                assertThat(scripted.preferredLayersRequests()).singleElement().satisfies(request -> {
+                    assertThat(request.getConsumerId()).isEqualTo(consumer);
+                    assertThat(request.getPreferredLayers().getSpatialLayer()).isEqualTo(1);
+                    assertThat(request.getPreferredLayers().getTemporalLayer()).isEqualTo(0);
+                });
+            }
+
+            String routerId = routerIdOf(recv.path("id").asText());
+            scripted.publishEvent(routerId, "consumer", consumer, "layerschange", Event.newBuilder()
+                    .setConsumerLayersChanged(ConsumerLayersChanged.newBuilder().setLayers(
+                            ConsumerLayers.newBuilder().setSpatialLayer(1).setTemporalLayer(2))));
+            JsonNode changed = bob.awaitNotification("consumerLayersChanged");
+            assertThat(changed.path("consumerId").asText()).isEqualTo(consumer);
+            assertThat(changed.path("spatialLayer").asInt()).isEqualTo(1);
+            assertThat(changed.path("temporalLayer").asInt()).isEqualTo(2);
+            scripted.publishEvent(routerId, "consumer", consumer, "layerschange", Event.newBuilder()
+                    .setConsumerLayersChanged(ConsumerLayersChanged.getDefaultInstance()));
+            JsonNode none = bob.awaitNotification("consumerLayersChanged");
+            assertThat(none.path("spatialLayer").isNull()).isTrue();
+            assertThat(none.path("temporalLayer").isNull()).isTrue();
+            scripted.publishEvent(routerId, "consumer", consumer, "score", Event.newBuilder()
+                    .setConsumerScore(ConsumerScore.newBuilder().setScore(3).setProducerScore(9).addProducerScores(9)));
+            JsonNode score = bob.awaitNotification("consumerScore");
+            assertThat(score.path("consumerId").asText()).isEqualTo(consumer);
+            assertThat(score.path("score").asInt()).isEqualTo(3);
+            assertThat(score.path("producerScore").asInt()).isEqualTo(9);
+            assertThat(score.path("producerScores").get(0).asInt()).isEqualTo(9);
+        }
+
+        String oldFragment = recv.path("iceParameters").path("usernameFragment").asText();
+        JsonNode restarted = bob.ok("restartIce", data("transportId", recv.path("id").asText()));
+        assertThat(restarted.path("iceParameters").path("usernameFragment").asText()).isNotEmpty()
+                .isNotEqualTo(oldFragment);
+        assertThat(errorCode(alice.request("restartIce", data("transportId", recv.path("id").asText()))))
+                .isEqualTo("NOT_FOUND");
+
+        // Closed on the worker, not through signaling: both browsers still learn of it.
+        new SluiceRequester(stack.nats()).request(stack.workerId(), "transport", "close",
+                TransportCloseRequest.newBuilder().setTransportId(sendId).build(), TransportCloseResponse.parser(),
+                null).get(15, TimeUnit.SECONDS);
+        assertThat(alice.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(producer);
+        assertThat(alice.awaitNotification("transportClosed").path("transportId").asText()).isEqualTo(sendId);
+        assertThat(bob.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(producer);
+        JsonNode closed = bob.awaitNotification("consumerClosed");
+        assertThat(closed.path("consumerId").asText()).isEqualTo(consumer);
+        assertThat(closed.path("producerId").asText()).isEqualTo(producer);
+        assertThat(errorCode(alice.request("pauseProducer", data("producerId", producer)))).isEqualTo("NOT_FOUND");
+        assertThat(errorCode(bob.request("getConsumerStats", data("consumerId", consumer)))).isEqualTo("NOT_FOUND");
+    }
+
+    /** The router of the room: the worker's transport dump names it. */
+    private static String routerIdOf(String transportId) throws Exception {
+        return new SluiceRequester(stack.nats()).request(stack.workerId(), "transport", "dump",
+                TransportDumpRequest.newBuilder().setTransportId(transportId).build(), TransportDumpResponse.parser(),
+                null).get(15, TimeUnit.SECONDS).getRouterId();
     }
 
     @Test

@@ -7,10 +7,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.sluice.orchestrator.OrchestratorMain;
+import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.orchestrator.policy.ScoreLayerPolicy;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
@@ -36,6 +38,7 @@ public final class SignalingStack implements AutoCloseable {
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redis;
     private WorkerDirectory directory;
+    private SluiceEventSubscriber events;
     private SignalingServer server;
 
     public static SignalingStack start() throws Exception {
@@ -44,7 +47,7 @@ public final class SignalingStack implements AutoCloseable {
             stack.natsServer = NatsServerProcess.start();
             stack.redisServer = RedisServerProcess.start();
             stack.worker = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of("NATS_URL", stack.natsServer.url(),
-                    "REDIS_URL", stack.redisServer.url(), "WORKERS", "1", "WORKER_ID", "signaling",
+                    "REDIS_URL", stack.redisServer.url(), "WORKERS", "1", "WORKER_ID", WORKER_ID,
                     "LISTEN_IP", "127.0.0.1")));
             stack.nats = Nats.connect(stack.natsServer.url());
             stack.redisClient = RedisClient.create(stack.redisServer.url());
@@ -55,12 +58,29 @@ public final class SignalingStack implements AutoCloseable {
             stack.directory.addListener(placement);
             stack.directory.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> !stack.directory.liveWorkers().isEmpty());
-            stack.server = SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET);
+            stack.events = new SluiceEventSubscriber(stack.nats);
+            stack.events.addRouterListener(placement);
+            stack.events.followAllRouters();
+            stack.server = SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, stack.events,
+                    new ScoreLayerPolicy(InstantSource.system()));
             return stack;
         } catch (Exception | AssertionError e) {
             stack.close();
             throw e;
         }
+    }
+
+    /** The in-process worker's WORKER_ID; its one loop is the worker {@link #workerId()}. */
+    private static final String WORKER_ID = "signaling";
+
+    /** The id of the worker (loop) the rooms are placed on. */
+    public String workerId() {
+        return directory.liveWorkers().getFirst().workerId();
+    }
+
+    /** A NATS connection to the stack's server (the one the signaling server uses). */
+    public Connection nats() {
+        return nats;
     }
 
     public int port() {
@@ -76,6 +96,9 @@ public final class SignalingStack implements AutoCloseable {
     public void close() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (events != null) {
+            events.close();
         }
         if (directory != null) {
             directory.close();

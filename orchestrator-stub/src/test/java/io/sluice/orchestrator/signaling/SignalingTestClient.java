@@ -27,6 +27,8 @@ final class SignalingTestClient implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final BlockingQueue<JsonNode> notifications = new LinkedBlockingQueue<>();
+    /** Received, not yet awaited (touched only by the test thread). */
+    private final java.util.List<JsonNode> unclaimed = new java.util.ArrayList<>();
 
     SignalingTestClient(int port) throws Exception {
         socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener())
@@ -53,17 +55,27 @@ final class SignalingTestClient implements AutoCloseable {
         return response.path("data");
     }
 
-    /** The next notification of this method, skipping others; fails after the timeout. */
+    /**
+     * The first notification of this method not yet awaited; others stay for later awaits (the
+     * relative order of notifications from different sources, replies and worker events, is not
+     * fixed). Fails after the timeout.
+     */
     JsonNode awaitNotification(String method) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
+            for (java.util.Iterator<JsonNode> it = unclaimed.iterator(); it.hasNext(); ) {
+                JsonNode next = it.next();
+                if (next.path("method").asText().equals(method)) {
+                    it.remove();
+                    return next.path("data");
+                }
+            }
             JsonNode next = notifications.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             if (next == null) {
-                throw new AssertionError("no " + method + " notification within " + TIMEOUT);
+                throw new AssertionError("no " + method + " notification within " + TIMEOUT + "; unclaimed: "
+                        + unclaimed);
             }
-            if (next.path("method").asText().equals(method)) {
-                return next.path("data");
-            }
+            unclaimed.add(next);
         }
     }
 

@@ -62,10 +62,14 @@ final class TransportHandlers {
                 .build();
     }
 
+    /** transport.getStats, for a WebRTC or a plain transport. */
     static TransportGetStatsResponse getStats(Worker worker, TransportGetStatsRequest request) throws SluiceException {
-        return TransportGetStatsResponse.newBuilder()
-                .setStats(worker.transport(request.getTransportId()).stats(worker.clock().millis()))
-                .build();
+        long now = worker.clock().millis();
+        String id = request.getTransportId();
+        if (!worker.hasWebRtcTransport(id) && worker.media().hasPlainTransport(id)) {
+            return TransportGetStatsResponse.newBuilder().setStats(worker.media().plainTransport(id).stats(now)).build();
+        }
+        return TransportGetStatsResponse.newBuilder().setStats(worker.transport(id).stats(now)).build();
     }
 
     static TransportDumpResponse dump(Worker worker, TransportDumpRequest request) throws SluiceException {

@@ -11,6 +11,7 @@ import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.SrtpParameters;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportProtocol;
+import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTuple;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.control.EventPublisher;
@@ -62,7 +63,9 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     private InetSocketAddress remoteRtcp;
     private boolean connected;
     private long packetsReceived;
+    private long bytesReceived;
     private long packetsSent;
+    private long bytesSent;
     private boolean closed;
     private Consumer<PlainTransport> onClosed = transport -> {};
 
@@ -182,6 +185,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
             return;
         }
         packetsReceived++;
+        bytesReceived += packet.readableBytes();
         if (srtpProfile != null) {
             if (srtpReceive == null) {
                 drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
@@ -251,6 +255,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
             return;
         }
         packetsSent++;
+        bytesSent += packet.readableBytes();
         socket.send(packet, remote);
     }
 
@@ -321,6 +326,43 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
             putIfPositive(dump, "srtp_replay", srtpReceive.replayedPackets());
         }
         return dump;
+    }
+
+    /** transport.getStats for a plain transport: counts on the wire (SRTP included), tuples, drops. */
+    public TransportStats stats(long nowMs) {
+        assert loop.inEventLoop();
+        TransportStats.Builder stats = TransportStats.newBuilder()
+                .setTransportId(id)
+                .setTimestampMs(nowMs)
+                .setType("plain")
+                .setTuple(tuple(rtpSocket, remoteRtp))
+                .setBytesReceived(bytesReceived)
+                .setPacketsReceived(packetsReceived)
+                .setBytesSent(bytesSent)
+                .setPacketsSent(packetsSent);
+        if (!rtcpMux && rtcpSocket != null) {
+            stats.setRtcpTuple(tuple(rtcpSocket, remoteRtcp));
+        }
+        for (DropReason reason : DropReason.values()) {
+            if (drops[reason.ordinal()] > 0) {
+                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+            }
+        }
+        if (srtpReceive != null) {
+            putIfPositive(stats, "srtp_auth_failed", srtpReceive.authenticationFailures());
+            putIfPositive(stats, "srtp_replay", srtpReceive.replayedPackets());
+        }
+        if (media != null) {
+            putIfPositive(stats, "unknown_ssrc", media.unknownSsrcPackets());
+            putIfPositive(stats, "malformed", media.malformedPackets());
+        }
+        return stats.build();
+    }
+
+    private static void putIfPositive(TransportStats.Builder stats, String name, long count) {
+        if (count > 0) {
+            stats.putDroppedPackets(name, count);
+        }
     }
 
     private static void putIfPositive(PlainTransportDumpResponse.Builder dump, String name, long count) {

@@ -507,6 +507,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         TransportStats.Builder stats = TransportStats.newBuilder()
                 .setTransportId(id)
                 .setTimestampMs(nowMs)
+                .setType("webrtc")
                 .setIceState(toProto(iceServer.state()))
                 .setDtlsState(toProto(dtls.state()))
                 .setBytesReceived(bytesReceived)

@@ -31,6 +31,7 @@ import io.sluice.worker.SluiceException;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
+import io.sluice.worker.registry.TransportMappings;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.srtp.SrtpProfile;
@@ -43,6 +44,8 @@ import java.time.InstantSource;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The media entities of one worker: plain transports, producers and consumers by id, and the
@@ -52,9 +55,12 @@ import java.util.random.RandomGenerator;
  */
 public final class WorkerMedia {
 
+    private static final Logger log = LoggerFactory.getLogger(WorkerMedia.class);
+
     private final EventLoop loop;
     private final EventPublisher events;
     private final RtcResources resources;
+    private final String workerId;
     private final Function<String, WebRtcTransport> webRtcTransports;
     private final LongSupplier wallClockMillis;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
@@ -73,8 +79,9 @@ public final class WorkerMedia {
      * @param webRtcTransports the worker's live WebRTC transport by id, or null
      * @param wallClock        the NTP time of sender reports
      */
-    public WorkerMedia(EventLoop loop, EventPublisher events, RtcResources resources,
+    public WorkerMedia(String workerId, EventLoop loop, EventPublisher events, RtcResources resources,
             Function<String, WebRtcTransport> webRtcTransports, InstantSource wallClock) {
+        this.workerId = workerId;
         this.loop = loop;
         this.wallClockMillis = wallClock::millis;
         this.events = events;
@@ -130,7 +137,7 @@ public final class WorkerMedia {
                 return;
             }
             if (rtcpInfo == null) {
-                finishPlainTransport(router, transport, rtpHandler, null, created);
+                finishPlainTransport(router, transport, request.getUserId(), rtpHandler, null, created);
                 return;
             }
             UdpRtcSocket.Handler rtcpHandler = UdpRtcSocket.handler(transport);
@@ -142,7 +149,8 @@ public final class WorkerMedia {
                                     "rtcp_listen_info: " + rtcp.cause().getMessage()));
                             return;
                         }
-                        finishPlainTransport(router, transport, rtpHandler, rtcpHandler, created);
+                        finishPlainTransport(router, transport, request.getUserId(), rtpHandler, rtcpHandler,
+                                created);
                     });
         });
         return created;
@@ -156,7 +164,7 @@ public final class WorkerMedia {
                 true, false, resources, field).get(0);
     }
 
-    private void finishPlainTransport(Router router, PlainTransport transport, UdpRtcSocket.Handler rtp,
+    private void finishPlainTransport(Router router, PlainTransport transport, String userId, UdpRtcSocket.Handler rtp,
             UdpRtcSocket.Handler rtcp, Promise<PlainTransport> created) {
         transport.attachSockets(rtp.socket(), rtcp == null ? null : rtcp.socket());
         if (router.closed()) {
@@ -174,8 +182,25 @@ public final class WorkerMedia {
         transport.onClosed(closed -> {
             plainTransports.remove(closed.id());
             routerMedia(closed.router()).removePlainTransport(closed);
+            resources.registry().removeTransport(closed.id()).whenComplete((removed, failure) -> {
+                if (failure != null) {
+                    log.debug("plain transport {}: Redis mapping not removed now ({}); the sweep removes it",
+                            closed.id(), failure.toString());
+                }
+            });
         });
+        // The same user-to-transport mapping as a WebRTC transport's, written in the background.
+        resources.registry().putTransport(new TransportMappings.Mapping(transport.id(), workerId, router.id(),
+                router.roomId(), userId)).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("plain transport {}: Redis mapping not written ({})", transport.id(), failure.toString());
+                    }
+                });
         created.setSuccess(transport);
+    }
+
+    public boolean hasPlainTransport(String transportId) {
+        return plainTransports.containsKey(transportId);
     }
 
     public PlainTransport plainTransport(String transportId) throws SluiceException {

@@ -128,7 +128,8 @@ public final class RtpReceiveStreamStats {
     /**
      * The reception report block for this stream (RFC 3550 §6.4.1, A.3), closing the current
      * interval: fraction lost counts since the previous block. Also adds the interval's sample to
-     * the score (mediasoup RtpStreamRecv). Returns null before the first packet.
+     * the score (mediasoup RtpStreamRecv, with a penalty for jitter: StreamScore#receiveSample).
+     * Returns null before the first packet.
      */
     public ReportBlock reportBlock(long ssrc, long nowMs) {
         if (!started) {
@@ -145,7 +146,7 @@ public final class RtpReceiveStreamStats {
             // Nothing arrived for a whole interval: the stream is inactive (mediasoup resets it to 0).
             score.reset(0);
         } else {
-            score.add(StreamScore.sample(receivedInterval, lostInterval));
+            score.add(StreamScore.receiveSample(receivedInterval, lostInterval, jitterMs()));
         }
         long lsr = haveSenderReport ? lastSenderReportCompact : 0;
         long dlsr = haveSenderReport ? NtpTime.millisToCompact(nowMs - lastSenderReportArrivalMs) : 0;
@@ -187,6 +188,11 @@ public final class RtpReceiveStreamStats {
     /** The fraction lost in the last closed interval, in 1/256. */
     public int fractionLost() {
         return fractionLost;
+    }
+
+    /** Interarrival jitter in milliseconds. */
+    public double jitterMs() {
+        return clockRate <= 0 ? 0 : jitter * 1000 / clockRate;
     }
 
     /** Interarrival jitter in RTP timestamp units, as reported (RFC 3550 §6.4.1). */

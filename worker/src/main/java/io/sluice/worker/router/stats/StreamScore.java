@@ -28,6 +28,24 @@ public final class StreamScore {
         return (int) Math.round(Math.pow(deliveredRatio, 4) * 10);
     }
 
+    /**
+     * A receiving stream's sample: the loss sample, less what its interarrival jitter costs. mediasoup
+     * scores loss alone; Sluice also marks a stream down whose packets arrive so unevenly that a
+     * receiver must buffer noticeably (a jitter buffer of a frame or more at 30 fps): 1 point from
+     * {@value #JITTER_PENALTY_MS_1} ms of jitter, 2 from {@value #JITTER_PENALTY_MS_2} ms, 4 from
+     * {@value #JITTER_PENALTY_MS_4} ms.
+     */
+    public static int receiveSample(long base, long lost, double jitterMs) {
+        int sample = sample(base, lost);
+        int penalty = jitterMs >= JITTER_PENALTY_MS_4 ? 4 : jitterMs >= JITTER_PENALTY_MS_2 ? 2
+                : jitterMs >= JITTER_PENALTY_MS_1 ? 1 : 0;
+        return Math.max(0, sample - penalty);
+    }
+
+    static final int JITTER_PENALTY_MS_1 = 30;
+    static final int JITTER_PENALTY_MS_2 = 60;
+    static final int JITTER_PENALTY_MS_4 = 120;
+
     /** Adds one interval's sample; returns whether the score changed. */
     public boolean add(int sample) {
         if (count == HISTORY) {

@@ -15,9 +15,11 @@ import io.netty.buffer.ByteBuf;
  * <p>The VP8 and VP9 rewriters forward nothing before a key frame, and nothing after {@link
  * #onSourceSwitch()} until the new source's key frame; {@link #needsKeyFrame(int)} tells the
  * consumer when to ask for one. The pass-through rewriter accepts everything, so its consumer
- * switches sources at a key frame ({@link PayloadDescriptor#keyFrame()}) itself. Targets should be capped by the caller to the layers the producer
- * announces (its scalability mode): a rewriter cannot tell "no frame of temporal layer 2 yet" from
- * "no temporal layer 2". A target below 0 (paused) drops everything.
+ * switches sources at a key frame ({@link PayloadDescriptor#keyFrame()}) itself.
+ *
+ * <p>Targets should be capped by the caller to the layers the producer announces (its
+ * scalability mode): a rewriter cannot tell "no frame of temporal layer 2 yet" from "no temporal
+ * layer 2". A target below 0 (paused) drops everything.
  */
 public interface LayerRewriter {
 
@@ -53,19 +55,23 @@ public interface LayerRewriter {
     /**
      * Whether reaching {@code targetSpatialLayer} waits for a key frame the consumer should
      * request (PLI/FIR): before the first key frame, after a source switch, and for VP9 when the
-     * target spatial layer is above the current one, or below it in K-SVC.
+     * target spatial layer is above the current one (and the sender has sent that layer since its
+     * last key picture), or below it in K-SVC.
      */
     default boolean needsKeyFrame(int targetSpatialLayer) {
         return false;
     }
 
-    /** The spatial layer being forwarded; -1 before the first accepted packet. 0 for simulcast (one layer per source). */
+    /** The spatial layer being forwarded; -1 before the first accepted packet; 0 for simulcast (a layer per source). */
     int currentSpatialLayer();
 
     /** The temporal layer being forwarded; -1 before the first accepted packet. */
     int currentTemporalLayer();
 
-    /** A rewriter for the codec, or a pass-through one (accepts everything, rewrites nothing) for codecs without one. */
+    /**
+     * A rewriter for the codec, or a pass-through one (accepts everything, rewrites nothing) for
+     * codecs without one.
+     */
     static LayerRewriter forMimeType(String mimeType) {
         return forMimeType(mimeType, null);
     }

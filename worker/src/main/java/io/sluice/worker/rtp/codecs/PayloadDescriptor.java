@@ -43,8 +43,8 @@ public final class PayloadDescriptor {
      * the first packet (B) of a layer frame without inter-picture prediction (P=0) that is either
      * of spatial layer 0 (and whose VP9 frame header, when readable, says key frame) or predicted
      * only from the layer below (D=1): the layer frames of a key picture from spatial layer 0
-     * onward (RFC 9628 §4.2). H264: a packet carrying an IDR slice or an SPS
-     * (RFC 6184 §5). AV1: the first packet of a new coded video sequence (N=1).
+     * onward (RFC 9628 §4.2). H264: a packet carrying an IDR slice or an SPS (RFC 6184 §5; of a
+     * FU-A, the first fragment). AV1: the first packet of a new coded video sequence (N=1).
      */
     public boolean keyFrame() {
         return keyFrame;

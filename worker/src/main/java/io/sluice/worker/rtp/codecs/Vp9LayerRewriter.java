@@ -48,6 +48,8 @@ final class Vp9LayerRewriter implements LayerRewriter {
     private boolean waitingForKeyFrame = true;
     private boolean kSvc;
     private int announcedSpatialLayers;
+    /** The highest spatial layer seen since the last key picture began; -1 before any. */
+    private int highestLayerSent = -1;
     private int currentSpatialLayer = -1;
     private int currentTemporalLayer = -1;
     private boolean started;
@@ -78,6 +80,7 @@ final class Vp9LayerRewriter implements LayerRewriter {
             kSvc = !d.interLayerDependency();
         }
         boolean keyPictureStart = d.keyFrame() && spatialLayer == 0 && d.startOfFrame();
+        highestLayerSent = keyPictureStart ? 0 : Math.max(highestLayerSent, spatialLayer);
         boolean hasPictureId = d.pictureId() != PayloadDescriptor.ABSENT;
         if (waitingForKeyFrame) {
             if (!keyPictureStart) {
@@ -221,6 +224,11 @@ final class Vp9LayerRewriter implements LayerRewriter {
         int reachable = announcedSpatialLayers > 0
                 ? Math.min(targetSpatialLayer, announcedSpatialLayers - 1)
                 : targetSpatialLayer;
+        if (highestLayerSent >= 0) {
+            // No key frame brings a layer the sender does not send (Chromium stops its top layers
+            // when bandwidth is short); one that comes back shows in its packets.
+            reachable = Math.min(reachable, highestLayerSent);
+        }
         return reachable > currentSpatialLayer || (kSvc && reachable < currentSpatialLayer);
     }
 

@@ -150,6 +150,31 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
+    void jitterLowersTheScoreOfALosslessStream() {
+        RtpReceiveStreamStats smooth = new RtpReceiveStreamStats(90000);
+        RtpReceiveStreamStats bursty = new RtpReceiveStreamStats(90000);
+        RtpReceiveStreamStats choppy = new RtpReceiveStreamStats(90000);
+        // 30 frames per second (3000 ticks, 33.3 ms apart), none lost. The smooth stream arrives on
+        // time; the bursty one alternately 0 and 80 ms late (|D| = 7200 ticks, J -> 7200 = 80 ms);
+        // the choppy one alternately 0 and 200 ms late (J -> 200 ms).
+        for (int i = 0; i < 300; i++) {
+            long sent = i * 100L / 3;
+            smooth.onPacket(i, i * 3000L, 1000, sent);
+            bursty.onPacket(i, i * 3000L, 1000, sent + (i % 2) * 80);
+            choppy.onPacket(i, i * 3000L, 1000, sent + (i % 2) * 200);
+        }
+        smooth.reportBlock(SSRC, 10_000);
+        bursty.reportBlock(SSRC, 10_000);
+        choppy.reportBlock(SSRC, 10_000);
+        assertThat(smooth.jitterMs()).isLessThan(1);
+        assertThat(bursty.jitterMs()).isBetween(60.0, 120.0);
+        assertThat(choppy.jitterMs()).isGreaterThan(120);
+        assertThat(smooth.score()).isEqualTo(10);
+        assertThat(bursty.score()).as("60 to 120 ms of jitter costs 2 points").isEqualTo(8);
+        assertThat(choppy.score()).as("120 ms and more costs 4").isEqualTo(6);
+    }
+
+    @Test
     void bitrateOverTheLastSecond() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         for (int i = 0; i < 10; i++) {

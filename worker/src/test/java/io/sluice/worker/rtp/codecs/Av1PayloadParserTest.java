@@ -77,7 +77,8 @@ class Av1PayloadParserTest {
     @Test
     void everyPrefixAndEveryByteValueParsesWithoutThrowing() {
         ByteBuf scratch = buffers.untracked(new int[64]);
-        assertThat(PayloadFuzz.everyPrefixOfEveryOneByteChange(scratch, newCodedVideoSequence(), parser, d)).isPositive();
+        assertThat(PayloadFuzz.everyPrefixOfEveryOneByteChange(scratch, newCodedVideoSequence(), parser, d))
+                .isPositive();
     }
 
     private boolean parse(int[] payload, boolean marker) {

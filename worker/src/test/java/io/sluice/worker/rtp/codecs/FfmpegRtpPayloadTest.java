@@ -132,7 +132,7 @@ class FfmpegRtpPayloadTest {
         assertThat(harness.rewriter.currentSpatialLayer()).isZero();
     }
 
-    /** Runs ffmpeg to send {@link #FRAMES} frames of a test pattern as RTP to a local socket; the packets in arrival order. */
+    /** Runs ffmpeg to send {@link #FRAMES} frames of a test pattern as RTP to a local socket; the packets received. */
     private List<byte[]> capture(String name, List<String> codec) throws IOException {
         Path ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -141,7 +141,8 @@ class FfmpegRtpPayloadTest {
             List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-re",
                     "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-frames:v", Integer.toString(FRAMES)));
             command.addAll(codec);
-            command.addAll(List.of("-deadline", "realtime", "-cpu-used", "8", "-g", Integer.toString(KEY_FRAME_INTERVAL),
+            command.addAll(List.of("-deadline", "realtime", "-cpu-used", "8",
+                    "-g", Integer.toString(KEY_FRAME_INTERVAL),
                     "-rtpflags", "skip_rtcp", "-f", "rtp",
                     "rtp://127.0.0.1:" + socket.getLocalPort() + "?pkt_size=300"));
             List<byte[]> packets = new ArrayList<>();

@@ -80,8 +80,9 @@ final class ForwardingHarness {
             rewriter.rewrite(copy, copyView.payloadOffset(), copyView.payloadLength());
             copyView.setMarker(rewriter.endOfForwardedFrame());
             assertThat(copy.readableBytes()).isEqualTo(original.readableBytes());
-            assertThat(parser.parse(copy, copyView.payloadOffset(), copyView.payloadLength(), copyView.marker(), received))
-                    .as("the rewritten payload parses").isTrue();
+            boolean parsed = parser.parse(copy, copyView.payloadOffset(), copyView.payloadLength(),
+                    copyView.marker(), received);
+            assertThat(parsed).as("the rewritten payload parses").isTrue();
             forwarded.add(new Forwarded(copyView.sequenceNumber(), received.pictureId(), received.tl0PicIdx(),
                     received.spatialLayer(), received.temporalLayer(), copyView.marker(), received.keyFrame(),
                     received.startOfFrame(), received.endOfFrame()));

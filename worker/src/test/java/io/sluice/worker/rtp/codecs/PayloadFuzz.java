@@ -9,7 +9,8 @@ final class PayloadFuzz {
     }
 
     /** {@code scratch}'s bytes are overwritten; the parse results are not checked, only that none throws. */
-    static int everyPrefixOfEveryOneByteChange(ByteBuf scratch, int[] payload, PayloadParser parser, PayloadDescriptor d) {
+    static int everyPrefixOfEveryOneByteChange(ByteBuf scratch, int[] payload, PayloadParser parser,
+            PayloadDescriptor d) {
         int accepted = 0;
         for (int position = 0; position < payload.length; position++) {
             for (int value = 0; value < 256; value++) {

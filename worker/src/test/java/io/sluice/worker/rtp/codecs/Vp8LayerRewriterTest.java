@@ -280,7 +280,8 @@ class Vp8LayerRewriterTest {
         for (int i = 1; i < frames.size(); i++) {
             Forwarded previous = frames.get(i - 1);
             Forwarded frame = frames.get(i);
-            assertThat(frame.pictureId()).as("picture id after %s", previous).isEqualTo((previous.pictureId() + 1) & mask);
+            assertThat(frame.pictureId()).as("picture id after %s", previous)
+                    .isEqualTo((previous.pictureId() + 1) & mask);
             int expectedTl0 = frame.temporalLayer() == 0 ? (previous.tl0PicIdx() + 1) & 0xFF : previous.tl0PicIdx();
             assertThat(frame.tl0PicIdx()).as("TL0PICIDX of %s after %s", frame, previous).isEqualTo(expectedTl0);
         }

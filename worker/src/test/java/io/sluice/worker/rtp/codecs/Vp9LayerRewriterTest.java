@@ -94,7 +94,8 @@ class Vp9LayerRewriterTest {
             send(harness, source, picture == 0);
         }
         harness.targetSpatialLayer = 0;
-        assertThat(harness.rewriter.needsKeyFrame(0)).as("layer 0's inter frames predict from frames not sent").isTrue();
+        assertThat(harness.rewriter.needsKeyFrame(0)).as("layer 0's inter frames predict from frames not sent")
+                .isTrue();
         assertThat(layersOf(send(harness, source, false))).containsExactly(2, 2);
         assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0);
         assertThat(layersOf(send(harness, source, false))).containsExactly(0, 0);
@@ -117,7 +118,8 @@ class Vp9LayerRewriterTest {
         }
         harness.targetSpatialLayer = 2;
         assertThat(harness.rewriter.needsKeyFrame(2)).isTrue();
-        assertThat(layersOf(send(harness, source, false))).as("layer 2 predicts from its past frames").containsExactly(0, 0, 1, 1);
+        assertThat(layersOf(send(harness, source, false))).as("layer 2 predicts from its past frames")
+                .containsExactly(0, 0, 1, 1);
         assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1, 2, 2);
         assertThat(layersOf(send(harness, source, false))).containsExactly(0, 0, 1, 1, 2, 2);
 
@@ -161,6 +163,38 @@ class Vp9LayerRewriterTest {
         assertThat(plain.rewriter.currentTemporalLayer()).isZero();
         assertThat(plain.send(true, 0xcc, 0x06, 0x00)).isTrue();  // P=1: inter frame
         assertThat(plain.forwarded).extracting(Forwarded::marker).containsExactly(true, true);
+    }
+
+    @Test
+    void aSenderThatStopsItsTopLayerIsFollowedDownWithoutEndlessKeyFrameRequests() {
+        Vp9SvcSource source = new Vp9SvcSource(3, true, 0, 0);
+        source.scalabilityStructure = false;
+        ForwardingHarness harness = new ForwardingHarness(VP9, 2, 2);
+        assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1, 2, 2);
+        assertThat(layersOf(send(harness, source, false))).containsExactly(0, 0, 2, 2);
+
+        // The sender stops layer 2; the consumer, seeing its bitrate fall to nothing, targets 1.
+        source.activeSpatialLayers = 2;
+        assertThat(send(harness, source, false)).as("K-SVC: layer 1 predicts from frames not sent").isEmpty();
+        harness.targetSpatialLayer = 1;
+        assertThat(harness.rewriter.needsKeyFrame(1)).as("K-SVC goes down at a key picture").isTrue();
+        assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1);
+        assertThat(harness.rewriter.currentSpatialLayer()).isEqualTo(1);
+        assertThat(layersOf(send(harness, source, false))).containsExactly(1, 1);
+
+        // Back to the preferred layer 2, which the sender does not send: nothing to ask for.
+        harness.targetSpatialLayer = 2;
+        assertThat(harness.rewriter.needsKeyFrame(2)).as("no key frame brings a layer not sent").isFalse();
+        assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1);
+        assertThat(harness.rewriter.currentSpatialLayer()).as("capped by the key picture").isEqualTo(1);
+        assertThat(harness.rewriter.needsKeyFrame(2)).isFalse();
+        assertThat(layersOf(send(harness, source, false))).containsExactly(1, 1);
+
+        source.activeSpatialLayers = 3;
+        send(harness, source, false);
+        assertThat(harness.rewriter.needsKeyFrame(2)).as("layer 2 is back").isTrue();
+        assertThat(layersOf(send(harness, source, true))).containsExactly(0, 0, 1, 1, 2, 2);
+        assertMarkersEndPictures(harness.forwarded);
     }
 
     @Test

@@ -26,9 +26,14 @@ final class Vp9SvcSource {
     private int index;
     /** Packets per layer frame. */
     int packetsPerLayerFrame = 2;
+    /** Whether key pictures carry the scalability structure. */
+    boolean scalabilityStructure = true;
+    /** The spatial layers sent now (the sender may stop its top ones); all by default. */
+    int activeSpatialLayers;
 
     Vp9SvcSource(int spatialLayers, boolean kSvc, int firstPictureId, int firstTl0PicIdx) {
         this.spatialLayers = spatialLayers;
+        this.activeSpatialLayers = spatialLayers;
         this.kSvc = kSvc;
         this.nextPictureId = firstPictureId;
         this.tl0PicIdx = (firstTl0PicIdx - 1) & 0xFF;
@@ -47,13 +52,13 @@ final class Vp9SvcSource {
         nextPictureId = (nextPictureId + 1) & 0x7FFF;
         index++;
         List<Packet> packets = new ArrayList<>();
-        for (int spatialLayer = 0; spatialLayer < spatialLayers; spatialLayer++) {
+        for (int spatialLayer = 0; spatialLayer < activeSpatialLayers; spatialLayer++) {
             boolean interPicture = !keyPicture;
             boolean dependsOnLayerBelow = spatialLayer > 0 && (keyPicture || !kSvc);
             for (int i = 0; i < packetsPerLayerFrame; i++) {
                 boolean first = i == 0;
                 boolean last = i == packetsPerLayerFrame - 1;
-                boolean withStructure = keyPicture && spatialLayer == 0 && first;
+                boolean withStructure = scalabilityStructure && keyPicture && spatialLayer == 0 && first;
                 List<Integer> bytes = new ArrayList<>();
                 bytes.add(0x80 | (interPicture ? 0x40 : 0) | 0x20 | (first ? 0x08 : 0) | (last ? 0x04 : 0)
                         | (withStructure ? 0x02 : 0));          // I=1, P, L=1, F=0, B, E, V
@@ -76,7 +81,7 @@ final class Vp9SvcSource {
                     bytes.add(keyPicture && spatialLayer == 0 ? 0x82 : 0x86);
                 }
                 bytes.add(0x11 * (spatialLayer + 1));          // VP9 data
-                boolean marker = last && spatialLayer == spatialLayers - 1;
+                boolean marker = last && spatialLayer == activeSpatialLayers - 1;
                 packets.add(new Packet(bytes.stream().mapToInt(Integer::intValue).toArray(), marker, spatialLayer,
                         temporalLayer));
             }
