@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The producers and consumers of one transport, and where its decrypted packets go: RTP to the
- * producer whose stream has the packet's SSRC, RTCP key-frame requests (PLI, FIR) and generic
+ * producer whose stream has the packet's SSRC (its transport-wide sequence number, when the
+ * sender negotiated one, to the {@link TransportCongestionControlServer}), RTCP key-frame requests (PLI, FIR) and generic
  * NACKs to the consumer they name. Lives on the router's loop; the arrays the media path scans are rebuilt when an
  * entity is added or removed, so a packet costs no allocation.
  */
@@ -28,6 +29,11 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     private Producer[] producerArray = new Producer[0];
     private Consumer[] consumerArray = new Consumer[0];
     private RtcpScheduler reports;
+    /** Transport-wide congestion control feedback to the sender; null until set. */
+    private TransportCongestionControlServer congestionControl;
+    private java.util.function.LongSupplier monotonicMicros;
+    /** The sender's id of the transport-wide sequence number extension, 0 while no producer negotiated it. */
+    private int transportWideSequenceId;
     private long unknownSsrcPackets;
     private long malformedPackets;
 
@@ -48,7 +54,24 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         return reports;
     }
 
+    /** Where the transport-wide sequence numbers of incoming packets go, and the clock of their arrival. */
+    void setCongestionControlServer(TransportCongestionControlServer server, java.util.function.LongSupplier micros) {
+        this.congestionControl = server;
+        this.monotonicMicros = micros;
+    }
+
+    TransportCongestionControlServer congestionControlServer() {
+        return congestionControl;
+    }
+
     void addProducer(Producer producer) {
+        if (transportWideSequenceId == 0) {
+            for (var extension : producer.rtpParameters().getHeaderExtensionsList()) {
+                if (extension.getUri().equals(io.sluice.worker.router.ortc.RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                    transportWideSequenceId = extension.getId();
+                }
+            }
+        }
         producers.put(producer.id(), producer);
         producerArray = producers.values().toArray(new Producer[0]);
     }
@@ -109,6 +132,12 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         if (!rtp.wrap(packet)) {
             malformedPackets++;
             return;
+        }
+        if (transportWideSequenceId != 0 && congestionControl != null) {
+            int sequenceNumber = rtp.transportWideSequenceNumber(transportWideSequenceId);
+            if (sequenceNumber >= 0) {
+                congestionControl.onPacket(sequenceNumber, rtp.ssrc(), monotonicMicros.getAsLong());
+            }
         }
         for (Producer producer : producerArray) {
             if (producer.receive(rtp)) {

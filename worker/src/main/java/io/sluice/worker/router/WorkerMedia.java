@@ -253,8 +253,11 @@ public final class WorkerMedia {
             if (transport instanceof WebRtcTransport webRtc) {
                 webRtc.setMediaListener(media);
             }
+            long localSsrc = random.nextLong() & 0xFFFFFFFFL;
             RtcpScheduler reports = new RtcpScheduler(media, resources.monotonicMillis(), wallClockMillis, allocator,
-                    random.nextLong() & 0xFFFFFFFFL, transport.id(), scores);
+                    localSsrc, transport.id(), scores);
+            media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc),
+                    () -> System.nanoTime() / 1000);
             media.setRtcpScheduler(reports);
             reports.start(loop, random);
             return media;
@@ -358,6 +361,10 @@ public final class WorkerMedia {
         for (Producer producer : producers.values()) {
             producer.onNackTimer();
             producer.onActivityTimer();
+        }
+        long now = resources.monotonicMillis().getAsLong();
+        for (TransportMedia media : transportMedia.values()) {
+            media.congestionControlServer().onTimer(now);
         }
     }
 
