@@ -79,8 +79,10 @@ public final class SvcConsumer extends LayeredConsumer {
         }
         boolean forwarded = rewriter.accept(descriptor, targetSpatialLayer,
                 rewriterTemporalTarget(targetTemporalLayer));
-        if (rewriter.needsKeyFrame(targetSpatialLayer)) {
-            // Going up a spatial layer (or down, in K-SVC) waits for a key picture: ask for one.
+        if (packet.marker() && rewriter.needsKeyFrame(targetSpatialLayer)) {
+            // Going up a spatial layer (or down, in K-SVC) waits for a key picture: ask for one,
+            // once the whole picture is seen (RFC 9628 §4.1: the marker ends it; a key picture's
+            // higher layers follow its first packet).
             producer().requestKeyFrame(STREAM);
         }
         if (!forwarded) {
