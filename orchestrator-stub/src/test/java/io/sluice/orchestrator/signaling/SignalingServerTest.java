@@ -213,11 +213,15 @@ class SignalingServerTest {
 
         try (ScriptedWorker scripted = new ScriptedWorker("scripted-events", stack.nats(), null)) {
             boolean standIn = scripted.standInForConsumerLayerMethods(stack.workerId());
-            JsonNode layers = bob.ok("setPreferredLayers", data("consumerId", consumer, "spatialLayer", 1,
-                    "temporalLayer", 0));
             assertThat(bob.ok("setConsumerPriority", data("consumerId", consumer, "priority", 7)).path("priority")
                     .asInt()).isEqualTo(7);
-            if (standIn) {
+            if (!standIn) {
+                // The real worker: this VP8 producer has one encoding, so its consumer is simple.
+                assertThat(errorCode(bob.request("setPreferredLayers", data("consumerId", consumer,
+                        "spatialLayer", 1, "temporalLayer", 0)))).isEqualTo("FAILED_PRECONDITION");
+            } else {
+                JsonNode layers = bob.ok("setPreferredLayers", data("consumerId", consumer, "spatialLayer", 1,
+                        "temporalLayer", 0));
                 assertThat(layers.path("spatialLayer").asInt()).isEqualTo(1);
                 assertThat(layers.path("temporalLayer").asInt()).isEqualTo(0);
                 assertThat(scripted.preferredLayersRequests()).singleElement().satisfies(request -> {
