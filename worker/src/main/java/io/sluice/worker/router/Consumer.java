@@ -234,6 +234,13 @@ public abstract class Consumer {
         return true;
     }
 
+    /** Its transport can send now: an active consumer restarts its stream (from a key frame). */
+    final void onTransportConnected() {
+        if (active()) {
+            onStreamRestart();
+        }
+    }
+
     final void onProducerPaused() {
         producerPaused = true;
         onStreamStopped();

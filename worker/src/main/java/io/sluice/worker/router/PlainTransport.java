@@ -157,6 +157,9 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         if (rtp != null) {
             remoteRtp = rtp;
             remoteRtcp = rtcp;
+            if (media != null) {
+                media.onTransportConnected();
+            }
         }
     }
 
@@ -222,6 +225,9 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
             remoteRtp = remote;
             if (rtcpMux) {
                 remoteRtcp = remote;
+            }
+            if (media != null) {
+                media.onTransportConnected();
             }
         }
         return remote.equals(remoteRtp);

@@ -75,6 +75,10 @@ public final class Producer {
     private final long[] mappedSsrcs;
     private final long[] rtxSsrcs;
     private final long[] lastKeyFrameRequestMs;
+    /** A request arrived within the interval after the last one was answered: send it when the interval ends. */
+    private final boolean[] keyFrameRequestPending;
+    /** The last request may be repeated once if no key frame answers it within the interval. */
+    private final boolean[] keyFrameRetryDue;
     private final RtpReceiveStreamStats[] streamStats;
     private final Type type;
     private final ScalabilityMode scalabilityMode;
@@ -135,6 +139,8 @@ public final class Producer {
         mappedSsrcs = new long[count];
         rtxSsrcs = new long[count];
         lastKeyFrameRequestMs = new long[count];
+        keyFrameRequestPending = new boolean[count];
+        keyFrameRetryDue = new boolean[count];
         streamStats = new RtpReceiveStreamStats[count];
         for (int i = 0; i < count; i++) {
             RtpMapping.EncodingMapping encoding = encodings.get(i);
@@ -155,7 +161,9 @@ public final class Producer {
         java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
         this.type = typeOf(rtpParameters);
         this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.getEncodings(0).getScalabilityMode());
-        if (type != Type.SIMPLE) {
+        // Every video producer's payloads are parsed once per packet: layered consumers need the
+        // descriptor, and key frames seen settle the key-frame requests sent for them.
+        if (kind == MediaKind.VIDEO) {
             for (var codec : rtpParameters.getCodecsList()) {
                 payloadParsers[codec.getPayloadType()] = PayloadParser.forMimeType(codec.getMimeType());
             }
@@ -318,13 +326,14 @@ public final class Producer {
                         descriptor);
         if (descriptorValid && descriptor.keyFrame()) {
             lastKeyFrameMs[stream] = now;
+            keyFrameRequestPending[stream] = false;
         }
     }
 
     /**
      * The payload descriptor of the packet being handed to {@link Listener#onProducerRtp} (parsed
-     * once for every consumer), valid only during that call; null for simple producers, codecs
-     * without one, and malformed payloads.
+     * once for every consumer), valid only during that call; null for audio, codecs without one,
+     * and malformed payloads.
      */
     PayloadDescriptor payloadDescriptor() {
         return descriptorValid ? descriptor : null;
@@ -372,7 +381,11 @@ public final class Producer {
 
     /**
      * Asks the sender for a key frame on every stream whose SSRC is known, with a picture loss
-     * indication (RFC 4585 §6.3.1), at most once per {@link #KEY_FRAME_REQUEST_INTERVAL_MS} per stream.
+     * indication (RFC 4585 §6.3.1), at most once per {@link #KEY_FRAME_REQUEST_INTERVAL_MS} per
+     * stream. A request within the interval is not lost: while the key frame asked for last has not
+     * arrived, it answers this request too; once it has, the new request is sent when the interval
+     * ends, unless another key frame comes first. A request no key frame answers within the
+     * interval is sent once more (a PLI can be lost), for codecs whose key frames Sluice recognizes.
      */
     public void requestKeyFrame() {
         for (int i = 0; i < streamSsrcs.length; i++) {
@@ -388,8 +401,52 @@ public final class Producer {
         long now = monotonicMillis.getAsLong();
         if (lastKeyFrameRequestMs[stream] != Long.MIN_VALUE
                 && now - lastKeyFrameRequestMs[stream] < KEY_FRAME_REQUEST_INTERVAL_MS) {
+            if (keyFrameAnswered(stream)) {
+                keyFrameRequestPending[stream] = true;
+            }
             return;
         }
+        sendKeyFrameRequest(stream, now);
+        keyFrameRetryDue[stream] = true;
+    }
+
+    /** Whether a key frame arrived since the last request on {@code stream} went out. */
+    private boolean keyFrameAnswered(int stream) {
+        return lastKeyFrameMs[stream] != Long.MIN_VALUE && lastKeyFrameMs[stream] >= lastKeyFrameRequestMs[stream];
+    }
+
+    /**
+     * Deferred and repeated key-frame requests whose interval has ended: a request held back by the
+     * throttle after the last one was answered, and one retry of a request no key frame answered.
+     */
+    void onKeyFrameRequestTimer() {
+        if (kind != MediaKind.VIDEO) {
+            return;
+        }
+        long now = monotonicMillis.getAsLong();
+        for (int i = 0; i < streamSsrcs.length; i++) {
+            if (streamSsrcs[i] < 0 || lastKeyFrameRequestMs[i] == Long.MIN_VALUE
+                    || now - lastKeyFrameRequestMs[i] < KEY_FRAME_REQUEST_INTERVAL_MS) {
+                continue;
+            }
+            if (keyFrameRequestPending[i]) {
+                keyFrameRequestPending[i] = false;
+                sendKeyFrameRequest(i, now);
+                keyFrameRetryDue[i] = true;
+            } else if (keyFrameRetryDue[i]) {
+                keyFrameRetryDue[i] = false;
+                if (canRecognizeKeyFrames(i) && !keyFrameAnswered(i)) {
+                    sendKeyFrameRequest(i, now);
+                }
+            }
+        }
+    }
+
+    private boolean canRecognizeKeyFrames(int stream) {
+        return descriptor != null;
+    }
+
+    private void sendKeyFrameRequest(int stream, long now) {
         lastKeyFrameRequestMs[stream] = now;
         keyFrameRequestsSent++;
         streamStats[stream].onPliSent();

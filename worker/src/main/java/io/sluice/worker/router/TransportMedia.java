@@ -127,6 +127,22 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         onRtcp(packet);
     }
 
+    @Override
+    public void onConnected(WebRtcTransport from) {
+        onTransportConnected();
+    }
+
+    /**
+     * The transport can send now (DTLS connected, or a plain transport's remote is known): each
+     * active consumer restarts its stream from a key frame, as mediasoup's consumers do when their
+     * transport connects, so that a receiver never waits for the sender's next periodic key frame.
+     */
+    void onTransportConnected() {
+        for (Consumer consumer : consumerArray) {
+            consumer.onTransportConnected();
+        }
+    }
+
     /** One decrypted RTP packet, in the socket's buffer (which the socket releases). */
     void onRtp(ByteBuf packet) {
         if (!rtp.wrap(packet)) {

@@ -80,6 +80,10 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         void onRtp(WebRtcTransport transport, ByteBuf packet);
 
         void onRtcp(WebRtcTransport transport, ByteBuf packet);
+
+        /** DTLS connected: SRTP keys are in place and media can flow both ways. */
+        default void onConnected(WebRtcTransport transport) {
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);
@@ -403,6 +407,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         Arrays.fill(remoteKeyAndSalt, (byte) 0);
         log.debug("transport {}: DTLS connected as {}, SRTP profile {}", id, dtlsRole, profile);
         emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_CONNECTED, "");
+        mediaListener.onConnected(this);
     }
 
     @Override

@@ -361,6 +361,7 @@ public final class WorkerMedia {
         for (Producer producer : producers.values()) {
             producer.onNackTimer();
             producer.onActivityTimer();
+            producer.onKeyFrameRequestTimer();
         }
         long now = resources.monotonicMillis().getAsLong();
         for (TransportMedia media : transportMedia.values()) {

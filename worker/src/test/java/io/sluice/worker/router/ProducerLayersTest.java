@@ -211,4 +211,51 @@ class ProducerLayersTest {
         assertThat(sending.rtcp).singleElement()
                 .satisfies(pli -> assertThat(pli.getUnsignedInt(8)).as("media SSRC").isEqualTo(ssrcs[1]));
     }
+
+    @Test
+    void aThrottledKeyFrameRequestIsDeferredNotLostAndAnUnansweredOneIsRepeatedOnce() throws Exception {
+        Producer producer = ridProducer();
+        long ssrc = 0x100;
+        receive(producer, VP8_PT, 1, ssrc, RID_ID, RIDS[0], vp8(false));
+
+        producer.requestKeyFrame(0);
+        assertThat(sending.rtcp).as("the first request goes out at once").hasSize(1);
+        now[0] += 100;
+        producer.requestKeyFrame(0);
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).as("the key frame asked for is still coming: it answers both").hasSize(1);
+
+        now[0] += 100;
+        receive(producer, VP8_PT, 2, ssrc, RID_ID, RIDS[0], vp8(true));
+        now[0] += 100;
+        producer.requestKeyFrame(0);
+        assertThat(sending.rtcp).as("within the interval").hasSize(1);
+        now[0] += 699;
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).hasSize(1);
+        now[0] += 1;
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).as("asked after the key frame: sent when the interval ends").hasSize(2);
+
+        // No key frame answers that one: it is repeated once after the interval, then not again.
+        now[0] += 1000;
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).hasSize(3);
+        now[0] += 5000;
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).hasSize(3);
+        assertThat(sending.rtcp).allSatisfy(pli -> assertThat(pli.getUnsignedInt(8)).isEqualTo(ssrc));
+
+        // A key frame that arrives before the interval ends settles a deferred request.
+        now[0] += 100;
+        producer.requestKeyFrame(0);
+        assertThat(sending.rtcp).hasSize(4);
+        receive(producer, VP8_PT, 3, ssrc, RID_ID, RIDS[0], vp8(true));
+        now[0] += 10;
+        producer.requestKeyFrame(0);
+        receive(producer, VP8_PT, 4, ssrc, RID_ID, RIDS[0], vp8(true));
+        now[0] += 2000;
+        producer.onKeyFrameRequestTimer();
+        assertThat(sending.rtcp).hasSize(4);
+    }
 }

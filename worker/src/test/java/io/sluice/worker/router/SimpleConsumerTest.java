@@ -317,6 +317,21 @@ class SimpleConsumerTest {
     }
 
     @Test
+    void aConsumerWhoseTransportConnectsAsksItsProducerForAKeyFrame() {
+        receive(packet(PRODUCER_SSRC, PRODUCER_PT, 1, 1));
+        assertThat(sending.rtcp).isEmpty();
+
+        receivingMedia.onTransportConnected();
+
+        assertThat(sending.rtcp).singleElement().satisfies(sent ->
+                assertThat(FeedbackPsPli.parse(sent, 0, sent.readableBytes()).mediaSsrc()).isEqualTo(PRODUCER_SSRC));
+        consumer.pause();
+        now[0] += Producer.KEY_FRAME_REQUEST_INTERVAL_MS;
+        receivingMedia.onTransportConnected();
+        assertThat(sending.rtcp).as("a paused consumer asks for nothing").hasSize(1);
+    }
+
+    @Test
     void aPliForAnotherSsrcIsIgnored() {
         ByteBuf pli = Unpooled.buffer();
         new FeedbackPsPli(0x99, 0xABCDEF).writeTo(pli);
