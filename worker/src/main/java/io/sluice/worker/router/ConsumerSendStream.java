@@ -13,9 +13,10 @@ import java.util.Arrays;
  * The one RTP stream a consumer sends (mediasoup's RtpStreamSend), whatever chooses its packets:
  * each forwarded packet is copied into a pooled buffer of its own, sized for the packet plus the
  * transport's SRTP overhead, rewritten to the stream's SSRC, payload type and header extension
- * ids and to the sequence number and timestamp the consumer computed, kept for retransmission when
- * the receiver negotiated NACK, counted, and handed (with ownership) to the transport. Runs on the
- * router's loop.
+ * ids and to the sequence number and timestamp the consumer computed, remembered for
+ * retransmission when the receiver negotiated NACK ({@link ConsumerRetransmission}: a handle on the
+ * producer's shared copy, or a copy of its own when the payload was rewritten), counted, and
+ * handed (with ownership) to the transport. Runs on the router's loop.
  */
 final class ConsumerSendStream {
 
@@ -49,14 +50,17 @@ final class ConsumerSendStream {
     private long packetsSent;
     private long bytesSent;
 
+    /** {@code producer}: whose packets the stream forwards, in the router's terms (its consumable parameters). */
     ConsumerSendStream(MediaTransport transport, ByteBufAllocator allocator, RtpParameters rtpParameters,
-            RtpParameters routerParameters) {
+            Producer producer) {
+        RtpParameters routerParameters = producer.consumableRtpParameters();
         this.transport = transport;
         this.allocator = allocator;
         this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
         this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
-                ? new ConsumerRetransmission(transport, allocator, rtpParameters) : null;
+                ? new ConsumerRetransmission(transport, allocator, rtpParameters, producer, this::rewriteHeader)
+                : null;
         this.stats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
@@ -92,8 +96,7 @@ final class ConsumerSendStream {
      * touches the copy last (its payload is the consumer's own).
      */
     Result send(RtpPacket packet, int sequenceNumber, long timestamp, long nowMs, PayloadRewrite rewrite) {
-        int payloadType = payloadTypes[packet.payloadType()];
-        if (payloadType < 0) {
+        if (payloadTypes[packet.payloadType()] < 0) {
             return Result.UNSUPPORTED_PAYLOAD_TYPE;
         }
         int length = packet.length();
@@ -103,13 +106,7 @@ final class ConsumerSendStream {
             copy.release();
             return Result.MALFORMED;
         }
-        outgoing.setSsrc(ssrc);
-        outgoing.setPayloadType(payloadType);
-        outgoing.setSequenceNumber(sequenceNumber);
-        outgoing.setTimestamp(timestamp);
-        if (outgoing.hasHeaderExtension()) {
-            outgoing.remapExtensionIds(extensionIds);
-        }
+        rewriteHeader(outgoing, sequenceNumber, timestamp);
         if (rewrite != null) {
             rewrite.rewrite(outgoing);
         }
@@ -122,11 +119,31 @@ final class ConsumerSendStream {
         packetsSent++;
         bytesSent += length;
         if (retransmission != null) {
-            retransmission.onSent(copy, sequenceNumber, nowMs);
+            retransmission.onSent(packet, copy, sequenceNumber, timestamp, rewrite != null, nowMs);
         }
         stats.onPacketSent(timestamp, outgoing.payloadLength(), length, nowMs);
         transport.sendRtp(copy);
         return Result.SENT;
+    }
+
+    /**
+     * This stream's header on {@code packet}, a copy of the producer's (router's terms): its SSRC,
+     * payload type and header extension ids, {@code sequenceNumber} and {@code timestamp}.
+     * Returns false when the endpoint cannot receive the packet's payload type.
+     */
+    private boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp) {
+        int payloadType = payloadTypes[packet.payloadType()];
+        if (payloadType < 0) {
+            return false;
+        }
+        packet.setSsrc(ssrc);
+        packet.setPayloadType(payloadType);
+        packet.setSequenceNumber(sequenceNumber);
+        packet.setTimestamp(timestamp);
+        if (packet.hasHeaderExtension()) {
+            packet.remapExtensionIds(extensionIds);
+        }
+        return true;
     }
 
     /** RFC 3550 §A.1: sequence numbers compare modulo 2^16. */

@@ -90,9 +90,13 @@ class LossRepairTest {
     }
 
     private SimpleConsumer newConsumer(RtpCapabilities capabilities) throws Exception {
+        return newConsumer(capabilities, 2);
+    }
+
+    private SimpleConsumer newConsumer(RtpCapabilities capabilities, int seed) throws Exception {
         RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
-                false, true, new SplittableRandom(2));
-        SimpleConsumer created = new SimpleConsumer("c", producer, receiving, parameters, false,
+                false, true, new SplittableRandom(seed));
+        SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, parameters, false,
                 AppData.getDefaultInstance(), () -> now[0], allocator);
         fanOut.consumers.add(created);
         return created;
@@ -304,5 +308,97 @@ class LossRepairTest {
         receivingMedia.onRtcp(rtcp);
         rtcp.release();
         assertThat(receiving.rtp).hasSize(1);
+    }
+
+    @Test
+    void consumersShareOneCopyOfEachPacketAndRebuildTheirOwnOnResend() throws Exception {
+        SimpleConsumer second = newConsumer(routerCapabilities, 3);
+        assertThat(second.ssrc()).isNotEqualTo(consumer.ssrc());
+        receivingMedia.addConsumer(second);
+        int before = allocated.size();
+        for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        assertThat(allocated.size() - before).as("per packet: one shared copy and one buffer per consumer sent")
+                .isEqualTo(5 * 3);
+        assertThat(producer.acquirePacketStore().storedPackets()).isEqualTo(5);
+        producer.releasePacketStore();
+        byte[] secondsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(5));
+        byte[] firstsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(4));
+        RtpPacket sent = new RtpPacket();
+        sent.wrap(receiving.rtp.get(5));
+        int secondsSequenceNumber = sent.sequenceNumber();
+
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, second.ssrc(), new int[] {secondsSequenceNumber});
+        ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
+        nack.writeTo(rtcp);
+        receivingMedia.onRtcp(rtcp);
+        rtcp.release();
+        nackFromReceiver(3);
+
+        assertThat(receiving.rtp).hasSize(12);
+        RtpParameters own = second.rtpParameters();
+        RtpPacket rtx = new RtpPacket();
+        rtx.wrap(receiving.rtp.get(10));
+        assertThat(rtx.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc()));
+        assertThat(Rtx.restoreInPlace(rtx, own.getCodecs(0).getPayloadType(), second.ssrc())).isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length()))
+                .as("the second consumer's packet, rebuilt from the shared copy").isEqualTo(secondsPacket3);
+        rtx.wrap(receiving.rtp.get(11));
+        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+                .isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(firstsPacket3);
+        assertThat(second.retransmittedPackets()).isEqualTo(1);
+        assertThat(consumer.retransmittedPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void aPacketWhoseSharedSlotWasReusedIsNotResent() {
+        receive(packet(1));
+        for (int sequenceNumber = 2; sequenceNumber <= 1 + 1024; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        receiving.releaseAll();
+        nackFromReceiver(1, 2);
+        assertThat(receiving.rtp).as("1 is gone; 2 is still kept").hasSize(1);
+        assertThat(consumer.sendStream().retransmission().unavailablePackets()).isEqualTo(1);
+    }
+
+    @Test
+    void theSharedStoreLivesWhileAConsumerAnswersNacks() throws Exception {
+        SimpleConsumer second = newConsumer(routerCapabilities, 3);
+        receive(packet(1));
+        receive(packet(2));
+        List<ByteBuf> copies = new ArrayList<>(allocated);
+        consumer.close();
+        fanOut.consumers.remove(consumer);
+        assertThat(producer.acquirePacketStore().storedPackets()).as("the second consumer still uses it").isEqualTo(2);
+        producer.releasePacketStore();
+        second.close();
+        fanOut.consumers.remove(second);
+        receiving.releaseAll();
+        assertThat(copies).as("the last consumer closed: shared copies released").allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+    }
+
+    @Test
+    void aPacketWhosePayloadTheConsumerRewroteIsResentAsSent() {
+        ByteBuf buf = packet(9);
+        RtpPacket view = new RtpPacket();
+        view.wrap(buf);
+        view.setPayloadType(consumer.rtpParameters().getCodecs(0).getPayloadType());   // the router's
+        ConsumerSendStream stream = consumer.sendStream();
+        assertThat(stream.send(view, 9, 27000, now[0], outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
+                0x77777777))).isEqualTo(ConsumerSendStream.Result.SENT);
+        byte[] sent = ByteBufUtil.getBytes(receiving.rtp.get(0));
+        buf.setInt(view.payloadOffset(), 0x11111111);
+        nackFromReceiver(9);
+        assertThat(receiving.rtp).hasSize(2);
+        RtpPacket rtx = new RtpPacket();
+        rtx.wrap(receiving.rtp.get(1));
+        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+                .isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
+        assertThat(producer.acquirePacketStore().storedPackets()).as("nothing shared").isZero();
+        producer.releasePacketStore();
     }
 }
