@@ -15,6 +15,7 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,6 +58,7 @@ public class ForwardingBenchmark {
 
     /** Releases what it is asked to send, as a socket would once written. */
     private static final class DiscardingTransport implements MediaTransport {
+        final TransportWideSequence transportWideSequence = new TransportWideSequence();
         long sent;
 
         @Override
@@ -83,6 +85,11 @@ public class ForwardingBenchmark {
         @Override
         public void sendRtcp(ByteBuf packet) {
             packet.release();
+        }
+
+        @Override
+        public TransportWideSequence transportWideSequence() {
+            return transportWideSequence;
         }
 
         @Override

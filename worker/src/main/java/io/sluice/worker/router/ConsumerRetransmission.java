@@ -24,17 +24,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * once for all consumers, in the producer's {@link SharedPacketStore}; here only an index by the
  * consumer's own sequence number remembers its handle, the producer's sequence number and the
  * consumer's timestamp, and a resend copies the shared packet and rewrites its header again
- * ({@link HeaderRewriter}). A packet whose payload the consumer changed (a layered consumer's
+ * ({@link HeaderRewriter}); each resend takes the transport's next transport-wide sequence number
+ * like any packet sent. A packet whose payload the consumer changed (a layered consumer's
  * {@link ConsumerSendStream.PayloadRewrite}) is kept as sent in a {@link RetransmissionBuffer} of
  * this consumer's own. Runs on the router's loop.
  */
 final class ConsumerRetransmission {
 
-    /** The consumer's header on a copy of the producer's packet (its SSRC, payload type, ids, numbers). */
-    @FunctionalInterface
+    /** The consumer's header on what it sends (its send stream). */
     interface HeaderRewriter {
-        /** Returns false when the packet cannot be sent by this consumer. */
+        /**
+         * Its SSRC, payload type, extension ids, sequence number and timestamp on a copy of the
+         * producer's packet; false when the packet cannot be sent by this consumer.
+         */
         boolean rewrite(RtpPacket packet, int sequenceNumber, long timestamp);
+
+        /** The transport's next transport-wide sequence number, when negotiated and the packet carries one. */
+        void stampTransportWideSequence(RtpPacket packet, long nowMs);
     }
 
     private static final int CAPACITY = RetransmissionBuffer.DEFAULT_CAPACITY;
@@ -167,6 +173,10 @@ final class ConsumerRetransmission {
             rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xFFFF;
             original.release();
         }
+        if (out != original) {
+            stored.wrap(out);
+        }
+        headerRewriter.stampTransportWideSequence(stored, nowMs);
         retransmittedPackets++;
         transport.sendRtp(out);
     }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * producer's shared copy, or a copy of its own when the payload was rewritten), counted, and
  * handed (with ownership) to the transport. Runs on the router's loop.
  */
-final class ConsumerSendStream {
+final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter {
 
     /** What {@link #send} did with a packet. */
     enum Result {
@@ -39,6 +40,8 @@ final class ConsumerSendStream {
     private final int[] payloadTypes = new int[128];
     /** This stream's header extension id by the router's, 0 to remove. */
     private final byte[] extensionIds = new byte[256];
+    /** This stream's id of the transport-wide sequence number extension, 0 when not negotiated. */
+    private final int transportWideSequenceId;
     private final RtpPacket outgoing = new RtpPacket();
     /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
     private final ConsumerRetransmission retransmission;
@@ -59,14 +62,20 @@ final class ConsumerSendStream {
         this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
         this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
-                ? new ConsumerRetransmission(transport, allocator, rtpParameters, producer, this::rewriteHeader)
-                : null;
+                ? new ConsumerRetransmission(transport, allocator, rtpParameters, producer, this) : null;
         this.stats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
             payloadTypes[codec.getPayloadType()] = codec.getPayloadType();
         }
+        int transportWide = 0;
+        for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
+            if (own.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                transportWide = own.getId();
+            }
+        }
+        this.transportWideSequenceId = transportWide;
         for (RtpHeaderExtensionParameters routerExtension : routerParameters.getHeaderExtensionsList()) {
             for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
                 if (own.getUri().equals(routerExtension.getUri())) {
@@ -106,7 +115,7 @@ final class ConsumerSendStream {
             copy.release();
             return Result.MALFORMED;
         }
-        rewriteHeader(outgoing, sequenceNumber, timestamp);
+        rewrite(outgoing, sequenceNumber, timestamp);
         if (rewrite != null) {
             rewrite.rewrite(outgoing);
         }
@@ -122,6 +131,7 @@ final class ConsumerSendStream {
             retransmission.onSent(packet, copy, sequenceNumber, timestamp, rewrite != null, nowMs);
         }
         stats.onPacketSent(timestamp, outgoing.payloadLength(), length, nowMs);
+        stampTransportWideSequence(outgoing, nowMs);
         transport.sendRtp(copy);
         return Result.SENT;
     }
@@ -131,7 +141,8 @@ final class ConsumerSendStream {
      * payload type and header extension ids, {@code sequenceNumber} and {@code timestamp}.
      * Returns false when the endpoint cannot receive the packet's payload type.
      */
-    private boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp) {
+    @Override
+    public boolean rewrite(RtpPacket packet, int sequenceNumber, long timestamp) {
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             return false;
@@ -144,6 +155,20 @@ final class ConsumerSendStream {
             packet.remapExtensionIds(extensionIds);
         }
         return true;
+    }
+
+    /**
+     * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2: when the endpoint negotiated the
+     * transport-wide sequence number, each packet the transport sends carries the transport's
+     * next one. It is written into the element the packet carries (the producer's sender's, now
+     * under this stream's id); a packet without one is sent unnumbered.
+     */
+    @Override
+    public void stampTransportWideSequence(RtpPacket packet, long nowMs) {
+        if (transportWideSequenceId != 0 && packet.transportWideSequenceNumber(transportWideSequenceId) >= 0) {
+            packet.setTransportWideSequenceNumber(transportWideSequenceId,
+                    transport.transportWideSequence().next(nowMs));
+        }
     }
 
     /** RFC 3550 §A.1: sequence numbers compare modulo 2^16. */

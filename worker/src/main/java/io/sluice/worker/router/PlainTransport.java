@@ -17,6 +17,7 @@ import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
@@ -54,6 +55,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     private final SrtpParameters localSrtpParameters;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
+    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
     private RtcSocket rtpSocket;
     private RtcSocket rtcpSocket;
     private TransportMedia media;
@@ -252,6 +254,11 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         }
         packetsSent++;
         socket.send(packet, remote);
+    }
+
+    @Override
+    public TransportWideSequence transportWideSequence() {
+        return transportWideSequence;
     }
 
     @Override

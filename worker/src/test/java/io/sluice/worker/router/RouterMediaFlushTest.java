@@ -24,6 +24,7 @@ import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,7 @@ class RouterMediaFlushTest {
 
     /** A transport that sends over one socket, without SRTP. */
     private static final class SocketTransport implements MediaTransport {
+        final TransportWideSequence transportWideSequence = new TransportWideSequence();
         final UdpRtcSocket socket;
         final FlushCounter counter = new FlushCounter();
         final EmbeddedChannel channel;
@@ -96,6 +98,11 @@ class RouterMediaFlushTest {
         @Override
         public void sendRtcp(ByteBuf packet) {
             sendRtp(packet);
+        }
+
+        @Override
+        public TransportWideSequence transportWideSequence() {
+            return transportWideSequence;
         }
 
         @Override
