@@ -71,6 +71,7 @@ final class ConsumerRetransmission {
     private long nackCount;
     private long nackedPackets;
     private long retransmittedPackets;
+    private long repairedPackets;
     private long unavailablePackets;
     private boolean closed;
 
@@ -159,7 +160,7 @@ final class ConsumerRetransmission {
         if (sequenceNumbers[slot] == sequenceNumber && handles[slot] != SharedPacketStore.NO_HANDLE) {
             original = rebuildShared(slot, sequenceNumber, nowMs);
         } else {
-            original = copyOwn(sequenceNumber, nowMs);
+            original = copyOwn(slot, sequenceNumber, nowMs);
         }
         if (original == null) {
             unavailablePackets++;
@@ -191,6 +192,9 @@ final class ConsumerRetransmission {
         if (source == null) {
             return null;
         }
+        if (resentAtMs[slot] == Long.MIN_VALUE) {
+            repairedPackets++;
+        }
         resentAtMs[slot] = nowMs;
         ByteBuf copy = allocator.directBuffer(source.readableBytes() + transport.srtpOverhead());
         copy.writeBytes(source, source.readerIndex(), source.readableBytes());
@@ -203,10 +207,16 @@ final class ConsumerRetransmission {
     }
 
     /** A copy of the packet kept as sent, viewed by {@link #stored}; null if gone or resent too recently. */
-    private ByteBuf copyOwn(int sequenceNumber, long nowMs) {
+    private ByteBuf copyOwn(int slot, int sequenceNumber, long nowMs) {
         ByteBuf kept = own == null ? null : own.takeForResend(sequenceNumber, nowMs);
         if (kept == null) {
             return null;
+        }
+        if (sequenceNumbers[slot] == sequenceNumber) {
+            if (resentAtMs[slot] == Long.MIN_VALUE) {
+                repairedPackets++;
+            }
+            resentAtMs[slot] = nowMs;
         }
         ByteBuf copy = allocator.directBuffer(kept.readableBytes() + transport.srtpOverhead());
         copy.writeBytes(kept, kept.readerIndex(), kept.readableBytes());
@@ -240,6 +250,11 @@ final class ConsumerRetransmission {
 
     long retransmittedPackets() {
         return retransmittedPackets;
+    }
+
+    /** Distinct packets resent (each counted at its first resend; mediasoup's packetsRepaired). */
+    long repairedPackets() {
+        return repairedPackets;
     }
 
     long unavailablePackets() {

@@ -215,6 +215,13 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
         }
     }
 
+    /** The receiver's round-trip time, from its reports: a packet is resent at most once per RTT. */
+    void setRoundTripTimeMs(long rttMs) {
+        if (retransmission != null) {
+            retransmission.setMinResendIntervalMs(rttMs);
+        }
+    }
+
     /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
     long retransmittedPackets() {
         return retransmission == null ? 0 : retransmission.retransmittedPackets();

@@ -22,7 +22,13 @@ import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.rtcp.ReceiverReport;
+import io.sluice.worker.rtcp.ReportBlock;
+import io.sluice.worker.rtcp.RtcpCompound;
+import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.NackGenerator;
@@ -400,5 +406,92 @@ class LossRepairTest {
         assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
         assertThat(producer.acquirePacketStore().storedPackets()).as("nothing shared").isZero();
         producer.releasePacketStore();
+    }
+
+    /**
+     * The consumer's receiver reports 300 ms of round trip (RFC 3550 §6.4.1: our SR echoed with
+     * LSR and a DLSR of 100 ms, 400 ms after we sent it); the transport also carries the producer.
+     */
+    private void roundTripOf300Ms() {
+        long[] wall = {1_700_000_000_000L};
+        receivingMedia.addProducer(producer);
+        RtcpScheduler reports = new RtcpScheduler(receivingMedia, () -> now[0], () -> wall[0], allocator, 0x0A0B0C0DL,
+                "sluice", new RtcpScheduler.ScoreListener() {
+                    @Override
+                    public void onProducerScore(Producer scored) {
+                    }
+
+                    @Override
+                    public void onConsumerScore(Consumer scored) {
+                    }
+                });
+        receivingMedia.setRtcpScheduler(reports);
+        reports.sendReports();
+        SenderReport sr = (SenderReport) RtcpCompound.parse(receiving.rtcp.get(0)).get(0);
+        wall[0] += 400;
+        ByteBuf rr = Unpooled.buffer();
+        RtcpCompound.write(List.of(new ReceiverReport(0x99999999L, List.of(new ReportBlock(consumer.ssrc(), 0, 0, 1,
+                0, sr.compactNtp(), NtpTime.millisToCompact(100))))), rr);
+        receivingMedia.onRtcp(rr);
+        rr.release();
+        assertThat(consumer.sendStats().roundTripTimeMs()).isCloseTo(300.0, org.assertj.core.api.Assertions.within(1.0));
+    }
+
+    @Test
+    void theReceiversRoundTripTimeSpacesResendsOfOnePacket() {
+        receive(packet(1));
+        receive(packet(2));
+        roundTripOf300Ms();
+        receiving.releaseAll();
+        nackFromReceiver(1);
+        now[0] += 150;
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).as("150 ms < RTT: not again yet (it would be after the default 100 ms)").hasSize(1);
+        now[0] += 150;
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).hasSize(2);
+    }
+
+    @Test
+    void theRoundTripTimeOfTheTransportSpacesTheProducersNackRetries() {
+        receive(packet(1));
+        receive(packet(2));
+        roundTripOf300Ms();
+        receive(packet(4));
+        now[0] += 20;
+        producer.onNackTimer();
+        int first = sending.rtcp.size();
+        assertThat(first).isPositive();
+        now[0] += 150;
+        producer.onNackTimer();
+        assertThat(sending.rtcp).as("no retry before an RTT").hasSize(first);
+        now[0] += 160;
+        producer.onNackTimer();
+        assertThat(sending.rtcp).hasSize(first + 1);
+    }
+
+    @Test
+    void streamStatsCountNacksResendsAndRepairs() {
+        for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        nackFromReceiver(2, 4);
+        now[0] += 100;
+        nackFromReceiver(2);
+        RtpStreamStats outbound = consumer.stats(now[0]).getStreams(0);
+        assertThat(outbound.getNackCount()).isEqualTo(2);
+        assertThat(outbound.getNackPacketCount()).isEqualTo(3);
+        assertThat(outbound.getPacketsRetransmitted()).isEqualTo(3);
+        assertThat(outbound.getPacketsRepaired()).as("distinct packets resent").isEqualTo(2);
+
+        receive(packet(7));
+        now[0] += 20;
+        producer.onNackTimer();
+        receive(rtxPacket(700, 6));
+        RtpStreamStats inbound = producer.stats(now[0]).getStreams(0);
+        assertThat(inbound.getNackCount()).isEqualTo(sending.rtcp.size()).isPositive();
+        assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
+        assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
+        assertThat(inbound.getPacketsRepaired()).isEqualTo(1);
     }
 }
