@@ -23,6 +23,7 @@ import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.TransportWideSequence;
 import java.net.InetSocketAddress;
@@ -196,5 +197,25 @@ class RouterMediaFlushTest {
         assertThat(shared.sentDatagrams()).isEqualTo(3 + 2);
         assertThat(own.sentDatagrams()).isEqualTo(2);
         assertThat(shared.channel.unsafe().outboundBuffer().totalPendingWriteBytes()).isZero();
+    }
+
+    @Test
+    void theResendsOneNackAsksForLeaveInOneFlush() {
+        TransportMedia sharedMedia = new TransportMedia(shared);
+        consumers.subList(0, 3).forEach(sharedMedia::addConsumer);
+        for (int sequenceNumber = 1; sequenceNumber <= 4; sequenceNumber++) {
+            receive(sequenceNumber);
+        }
+        shared.sentDatagrams();
+        int flushesBefore = shared.counter.flushes;
+        Consumer first = consumers.get(0);
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, first.ssrc(), new int[] {1, 2, 3});
+        ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
+        nack.writeTo(rtcp);
+        sharedMedia.onRtcp(rtcp);
+        rtcp.release();
+        assertThat(first.retransmittedPackets()).isEqualTo(3);
+        assertThat(shared.counter.flushes - flushesBefore).isEqualTo(1);
+        assertThat(shared.sentDatagrams()).isEqualTo(3);
     }
 }
