@@ -37,7 +37,7 @@ final class ConsumerRetransmission {
          * Its SSRC, payload type, extension ids, sequence number and timestamp on a copy of the
          * producer's packet; false when the packet cannot be sent by this consumer.
          */
-        boolean rewrite(RtpPacket packet, int sequenceNumber, long timestamp);
+        boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp);
 
         /** The transport's next transport-wide sequence number, when negotiated and the packet carries one. */
         void stampTransportWideSequence(RtpPacket packet, long nowMs);
@@ -182,7 +182,10 @@ final class ConsumerRetransmission {
         transport.sendRtp(out);
     }
 
-    /** The consumer's packet rebuilt from the shared copy, viewed by {@link #stored}; null if gone or resent too recently. */
+    /**
+     * The consumer's packet rebuilt from the shared copy, viewed by {@link #stored}; null if gone
+     * or resent too recently.
+     */
     private ByteBuf rebuildShared(int slot, int sequenceNumber, long nowMs) {
         if (nowMs - sentAtMs[slot] > MAX_AGE_MS
                 || resentAtMs[slot] != Long.MIN_VALUE && nowMs - resentAtMs[slot] < minResendIntervalMs) {
@@ -199,14 +202,17 @@ final class ConsumerRetransmission {
         ByteBuf copy = allocator.directBuffer(source.readableBytes() + transport.srtpOverhead());
         copy.writeBytes(source, source.readerIndex(), source.readableBytes());
         if (!stored.wrap(copy)
-                || !headerRewriter.rewrite(stored, sequenceNumber, Integer.toUnsignedLong(timestamps[slot]))) {
+                || !headerRewriter.rewriteHeader(stored, sequenceNumber, Integer.toUnsignedLong(timestamps[slot]))) {
             copy.release();
             return null;
         }
         return copy;
     }
 
-    /** A copy of the packet kept as sent, viewed by {@link #stored}; null if gone or resent too recently. */
+    /**
+     * A copy of the packet kept as sent, viewed by {@link #stored}; null if gone or resent too
+     * recently.
+     */
     private ByteBuf copyOwn(int slot, int sequenceNumber, long nowMs) {
         ByteBuf kept = own == null ? null : own.takeForResend(sequenceNumber, nowMs);
         if (kept == null) {

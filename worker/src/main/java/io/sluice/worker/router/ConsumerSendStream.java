@@ -115,7 +115,7 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
             copy.release();
             return Result.MALFORMED;
         }
-        rewrite(outgoing, sequenceNumber, timestamp);
+        rewriteHeader(outgoing, sequenceNumber, timestamp);
         if (rewrite != null) {
             rewrite.rewrite(outgoing);
         }
@@ -142,7 +142,7 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
      * Returns false when the endpoint cannot receive the packet's payload type.
      */
     @Override
-    public boolean rewrite(RtpPacket packet, int sequenceNumber, long timestamp) {
+    public boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp) {
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             return false;

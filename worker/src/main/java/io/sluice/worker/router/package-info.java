@@ -20,6 +20,7 @@
  * ({@code WorkerMedia} calls {@code Consumer.close}, which gives the store back). A consumer whose
  * payload rewrite changes a packet keeps what it sent in a
  * {@link io.sluice.worker.rtp.nack.RetransmissionBuffer} of its own instead. A resend is a fresh
- * buffer (the copy with the consumer's header rewritten again) given to {@code sendRtp}. An RTX packet from a producer's sender is restored in the socket's buffer.
+ * buffer (the copy with the consumer's header rewritten again) given to {@code sendRtp}. An RTX
+ * packet from a producer's sender is restored in the socket's buffer.
  */
 package io.sluice.worker.router;
