@@ -29,6 +29,8 @@ sluice_worker_jvm_options() {
     | sed -n 's/^ *java.specification.version = //p')
   if [ "${version%%.*}" -ge 23 ] 2>/dev/null; then
     echo "--sun-misc-unsafe-memory-access=allow"
+    # Netty's epoll transport loads its JNI library (JEP 472 warns on JDK 24+ without this).
+    echo "--enable-native-access=ALL-UNNAMED"
   fi
 }
 

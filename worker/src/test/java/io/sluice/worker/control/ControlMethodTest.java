@@ -47,8 +47,8 @@ class ControlMethodTest {
                 "router.createPlainTransport", "plainTransport.connect", "plainTransport.close", "plainTransport.dump",
                 "transport.produce", "transport.consume", "router.canConsume",
                 "producer.pause", "producer.resume", "producer.close", "producer.dump", "producer.getStats",
-                "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame", "consumer.dump",
-                "consumer.getStats");
+                "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame",
+                "consumer.setPriority", "consumer.dump", "consumer.getStats");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

@@ -57,7 +57,8 @@ class WorkerControlTest {
             "router_createPlainTransport", "plainTransport_connect", "plainTransport_close", "plainTransport_dump",
             "transport_produce", "transport_consume", "router_canConsume", "producer_pause", "producer_resume",
             "producer_close", "producer_dump", "producer_getStats", "consumer_pause", "consumer_resume",
-            "consumer_close", "consumer_requestKeyFrame", "consumer_dump", "consumer_getStats");
+            "consumer_close", "consumer_requestKeyFrame", "consumer_setPriority", "consumer_dump",
+            "consumer_getStats");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;
