@@ -18,6 +18,22 @@ sluice_pick_jdk() {
   return 1
 }
 
+# Prints the JVM options the worker's media path wants from $JAVA_HOME's java, one per line.
+# On JDK 23 and later, sun.misc.Unsafe's memory access must be allowed explicitly (JEP 471/498);
+# without it Netty 4.2 on JDK 24+ runs its pooled direct buffers without Unsafe, and every copy
+# into one allocates NIO buffer views (64 bytes per forwarded packet and consumer, see
+# docs/benchmarks.md "Fan-out load"). JDK 21 and 22 allow it by default and reject the option.
+sluice_worker_jvm_options() {
+  local version
+  version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = //p')
+  if [ "${version%%.*}" -ge 23 ] 2>/dev/null; then
+    echo "--sun-misc-unsafe-memory-access=allow"
+    # Netty's epoll transport loads its JNI library (JEP 472 warns on JDK 24+ without this).
+    echo "--enable-native-access=ALL-UNNAMED"
+  fi
+}
+
 # Prints the Debian packages (from "binary:package" pairs) whose binary is not on PATH.
 sluice_missing_packages() {
   local pair binary package missing=()

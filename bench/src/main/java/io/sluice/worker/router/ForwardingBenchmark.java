@@ -15,6 +15,7 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,14 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One incoming 1200-byte RTP packet through a producer (SSRC lookup, payload type and extension
  * id rewrite) and the router's fan-out to {@code consumers} simple consumers, each copying it into
- * a pooled buffer with SRTP room and rewriting it; the transport releases what it is given. No
- * sockets, no SRTP. Run with {@code -prof gc}. Two JVM facts decide the allocation: JMH's threads
- * are not Netty {@code FastThreadLocalThread}s, so the pool's buffer objects are not recycled here
- * (about 96 B per buffer) as they are on an event loop; and on JDK 24+ Netty uses Unsafe-free direct
- * buffers unless started with {@code --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false},
- * and their copy allocates a {@code ByteBuffer} duplicate (64 B per consumer per packet). On a
- * FastThreadLocalThread with Unsafe allowed the path allocates 0 B per packet. In the worker's
- * package, since producers and consumers are built by {@link WorkerMedia} only.
+ * a pooled buffer with SRTP room and rewriting it; with NACK, the first consumer also copies it
+ * once into the producer's shared retransmission store and each notes its handle. The transport
+ * releases what it is given. No sockets, no SRTP. Run with {@code -prof gc}. Three JVM facts
+ * decide the allocation: JMH's threads are not Netty {@code FastThreadLocalThread}s, so the pool's
+ * buffer objects are not recycled (about 96 B per buffer) as they are on an event loop, unless
+ * JMH is given {@link io.sluice.bench.FastThreadLocalExecutor}; on JDK 24+ Netty uses
+ * Unsafe-free direct buffers unless started with {@code --sun-misc-unsafe-memory-access=allow},
+ * and their copy allocates a {@code ByteBuffer} duplicate (64 B per consumer per packet); and
+ * Netty's default leak detector samples about one buffer in a hundred (about 12 B per buffer on
+ * average). On a FastThreadLocalThread with Unsafe allowed and leak detection off the path
+ * allocates 0 B per packet (docs/benchmarks.md). In the worker's package, since producers and
+ * consumers are built by {@link WorkerMedia} only.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,6 +62,7 @@ public class ForwardingBenchmark {
 
     /** Releases what it is asked to send, as a socket would once written. */
     private static final class DiscardingTransport implements MediaTransport {
+        final TransportWideSequence transportWideSequence = new TransportWideSequence();
         long sent;
 
         @Override
@@ -83,6 +89,11 @@ public class ForwardingBenchmark {
         @Override
         public void sendRtcp(ByteBuf packet) {
             packet.release();
+        }
+
+        @Override
+        public TransportWideSequence transportWideSequence() {
+            return transportWideSequence;
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,13 @@ public class SimulcastForwardingBenchmark {
 
     /** Releases what it is asked to send, as a socket would once written. */
     private static final class DiscardingTransport implements MediaTransport {
+        final TransportWideSequence transportWideSequence = new TransportWideSequence();
         long sent;
+
+        @Override
+        public TransportWideSequence transportWideSequence() {
+            return transportWideSequence;
+        }
 
         @Override
         public String id() {

@@ -16,6 +16,8 @@ public abstract sealed class RtcSocket permits UdpRtcSocket, TcpRtcConnection {
 
     private final int localId = NEXT_LOCAL_ID.getAndIncrement();
     protected final Channel channel;
+    /** Written to in an open {@link FlushBatch} and not flushed yet. */
+    boolean flushPending;
 
     RtcSocket(Channel channel) {
         this.channel = channel;
@@ -35,8 +37,22 @@ public abstract sealed class RtcSocket permits UdpRtcSocket, TcpRtcConnection {
         return channel;
     }
 
-    /** Sends one packet to {@code remote} (ignored on TCP: the connection has one peer); takes ownership of it. */
-    public abstract void send(ByteBuf packet, InetSocketAddress remote);
+    /**
+     * Sends one packet to {@code remote} (ignored on TCP: the connection has one peer); takes
+     * ownership of it. Flushed at once, or when the calling thread's open {@link FlushBatch} closes.
+     */
+    public final void send(ByteBuf packet, InetSocketAddress remote) {
+        write(packet, remote);
+        FlushBatch batch = FlushBatch.current();
+        if (batch.isOpen()) {
+            batch.defer(this);
+        } else {
+            channel.flush();
+        }
+    }
+
+    /** Queues one packet on the channel, without flushing. */
+    protected abstract void write(ByteBuf packet, InetSocketAddress remote);
 
     public void close() {
         channel.close();

@@ -40,8 +40,8 @@ public final class TcpRtcConnection extends RtcSocket {
     }
 
     @Override
-    public void send(ByteBuf packet, InetSocketAddress remote) {
-        channel.writeAndFlush(packet, channel.voidPromise());
+    protected void write(ByteBuf packet, InetSocketAddress remote) {
+        channel.write(packet, channel.voidPromise());
     }
 
     private static final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {

@@ -29,8 +29,8 @@ public final class UdpRtcSocket extends RtcSocket {
     }
 
     @Override
-    public void send(ByteBuf packet, InetSocketAddress remote) {
-        channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+    protected void write(ByteBuf packet, InetSocketAddress remote) {
+        channel.write(new DatagramPacket(packet, remote), channel.voidPromise());
     }
 
     /** Delivers each datagram's content (released after the sink returns) with its sender. */

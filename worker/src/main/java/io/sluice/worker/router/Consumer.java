@@ -60,8 +60,7 @@ public abstract class Consumer {
         this.producerPaused = producer.paused();
         this.appData = appData;
         this.monotonicMillis = monotonicMillis;
-        this.stream = new ConsumerSendStream(transport, allocator, rtpParameters,
-                producer.consumableRtpParameters());
+        this.stream = new ConsumerSendStream(transport, allocator, rtpParameters, producer);
     }
 
     public final String id() {

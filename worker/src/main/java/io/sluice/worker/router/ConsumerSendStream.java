@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.Arrays;
@@ -13,11 +14,12 @@ import java.util.Arrays;
  * The one RTP stream a consumer sends (mediasoup's RtpStreamSend), whatever chooses its packets:
  * each forwarded packet is copied into a pooled buffer of its own, sized for the packet plus the
  * transport's SRTP overhead, rewritten to the stream's SSRC, payload type and header extension
- * ids and to the sequence number and timestamp the consumer computed, kept for retransmission when
- * the receiver negotiated NACK, counted, and handed (with ownership) to the transport. Runs on the
- * router's loop.
+ * ids and to the sequence number and timestamp the consumer computed, remembered for
+ * retransmission when the receiver negotiated NACK ({@link ConsumerRetransmission}: a handle on the
+ * producer's shared copy, or a copy of its own when the payload was rewritten), counted, and
+ * handed (with ownership) to the transport. Runs on the router's loop.
  */
-final class ConsumerSendStream {
+final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter {
 
     /** What {@link #send} did with a packet. */
     enum Result {
@@ -38,6 +40,8 @@ final class ConsumerSendStream {
     private final int[] payloadTypes = new int[128];
     /** This stream's header extension id by the router's, 0 to remove. */
     private final byte[] extensionIds = new byte[256];
+    /** This stream's id of the transport-wide sequence number extension, 0 when not negotiated. */
+    private final int transportWideSequenceId;
     private final RtpPacket outgoing = new RtpPacket();
     /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
     private final ConsumerRetransmission retransmission;
@@ -49,20 +53,29 @@ final class ConsumerSendStream {
     private long packetsSent;
     private long bytesSent;
 
+    /** {@code producer}: whose packets the stream forwards, in the router's terms (its consumable parameters). */
     ConsumerSendStream(MediaTransport transport, ByteBufAllocator allocator, RtpParameters rtpParameters,
-            RtpParameters routerParameters) {
+            Producer producer) {
+        RtpParameters routerParameters = producer.consumableRtpParameters();
         this.transport = transport;
         this.allocator = allocator;
         this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
         this.clockRate = rtpParameters.getCodecs(0).getClockRate();
         this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
-                ? new ConsumerRetransmission(transport, allocator, rtpParameters) : null;
+                ? new ConsumerRetransmission(transport, allocator, rtpParameters, producer, this) : null;
         this.stats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
         for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
             payloadTypes[codec.getPayloadType()] = codec.getPayloadType();
         }
+        int transportWide = 0;
+        for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
+            if (own.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                transportWide = own.getId();
+            }
+        }
+        this.transportWideSequenceId = transportWide;
         for (RtpHeaderExtensionParameters routerExtension : routerParameters.getHeaderExtensionsList()) {
             for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
                 if (own.getUri().equals(routerExtension.getUri())) {
@@ -92,8 +105,7 @@ final class ConsumerSendStream {
      * touches the copy last (its payload is the consumer's own).
      */
     Result send(RtpPacket packet, int sequenceNumber, long timestamp, long nowMs, PayloadRewrite rewrite) {
-        int payloadType = payloadTypes[packet.payloadType()];
-        if (payloadType < 0) {
+        if (payloadTypes[packet.payloadType()] < 0) {
             return Result.UNSUPPORTED_PAYLOAD_TYPE;
         }
         int length = packet.length();
@@ -103,13 +115,7 @@ final class ConsumerSendStream {
             copy.release();
             return Result.MALFORMED;
         }
-        outgoing.setSsrc(ssrc);
-        outgoing.setPayloadType(payloadType);
-        outgoing.setSequenceNumber(sequenceNumber);
-        outgoing.setTimestamp(timestamp);
-        if (outgoing.hasHeaderExtension()) {
-            outgoing.remapExtensionIds(extensionIds);
-        }
+        rewriteHeader(outgoing, sequenceNumber, timestamp);
         if (rewrite != null) {
             rewrite.rewrite(outgoing);
         }
@@ -122,11 +128,47 @@ final class ConsumerSendStream {
         packetsSent++;
         bytesSent += length;
         if (retransmission != null) {
-            retransmission.onSent(copy, sequenceNumber, nowMs);
+            retransmission.onSent(packet, copy, sequenceNumber, timestamp, rewrite != null, nowMs);
         }
         stats.onPacketSent(timestamp, outgoing.payloadLength(), length, nowMs);
+        stampTransportWideSequence(outgoing, nowMs);
         transport.sendRtp(copy);
         return Result.SENT;
+    }
+
+    /**
+     * This stream's header on {@code packet}, a copy of the producer's (router's terms): its SSRC,
+     * payload type and header extension ids, {@code sequenceNumber} and {@code timestamp}.
+     * Returns false when the endpoint cannot receive the packet's payload type.
+     */
+    @Override
+    public boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp) {
+        int payloadType = payloadTypes[packet.payloadType()];
+        if (payloadType < 0) {
+            return false;
+        }
+        packet.setSsrc(ssrc);
+        packet.setPayloadType(payloadType);
+        packet.setSequenceNumber(sequenceNumber);
+        packet.setTimestamp(timestamp);
+        if (packet.hasHeaderExtension()) {
+            packet.remapExtensionIds(extensionIds);
+        }
+        return true;
+    }
+
+    /**
+     * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2: when the endpoint negotiated the
+     * transport-wide sequence number, each packet the transport sends carries the transport's
+     * next one. It is written into the element the packet carries (the producer's sender's, now
+     * under this stream's id); a packet without one is sent unnumbered.
+     */
+    @Override
+    public void stampTransportWideSequence(RtpPacket packet, long nowMs) {
+        if (transportWideSequenceId != 0 && packet.transportWideSequenceNumber(transportWideSequenceId) >= 0) {
+            packet.setTransportWideSequenceNumber(transportWideSequenceId,
+                    transport.transportWideSequence().next(nowMs));
+        }
     }
 
     /** RFC 3550 §A.1: sequence numbers compare modulo 2^16. */
@@ -170,6 +212,13 @@ final class ConsumerSendStream {
     void onNack(ByteBuf rtcp, int fciStart, int fciEnd, long nowMs) {
         if (retransmission != null) {
             retransmission.onNack(rtcp, fciStart, fciEnd, nowMs);
+        }
+    }
+
+    /** The receiver's round-trip time, from its reports: a packet is resent at most once per RTT. */
+    void setRoundTripTimeMs(long rttMs) {
+        if (retransmission != null) {
+            retransmission.setMinResendIntervalMs(rttMs);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.worker.rtp.TransportWideSequence;
 
 /**
  * What producers and consumers need of a transport, whatever carries it: a WebRTC transport (ICE,
@@ -25,4 +26,10 @@ public interface MediaTransport {
 
     /** Writable bytes an outgoing packet needs after its end for SRTP's tag and SRTCP index. */
     int srtpOverhead();
+
+    /**
+     * The transport-wide sequence numbers of what this transport sends, stamped by the consumers
+     * that negotiated the transport-wide-cc header extension.
+     */
+    TransportWideSequence transportWideSequence();
 }

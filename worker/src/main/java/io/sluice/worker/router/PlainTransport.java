@@ -18,6 +18,7 @@ import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
@@ -55,6 +56,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     private final SrtpParameters localSrtpParameters;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
+    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
     private RtcSocket rtpSocket;
     private RtcSocket rtcpSocket;
     private TransportMedia media;
@@ -263,6 +265,11 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         packetsSent++;
         bytesSent += packet.readableBytes();
         socket.send(packet, remote);
+    }
+
+    @Override
+    public TransportWideSequence transportWideSequence() {
+        return transportWideSequence;
     }
 
     @Override

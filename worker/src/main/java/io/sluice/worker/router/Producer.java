@@ -19,6 +19,7 @@ import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import io.sluice.worker.rtp.codecs.PayloadParser;
 import java.util.Locale;
+import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -106,6 +107,9 @@ public final class Producer {
     private final long[] drops = new long[DropReason.values().length];
     /** NACKs towards the sender and RTX restoration. */
     private final ProducerLossRepair lossRepair;
+    /** One copy of each forwarded packet while a consumer answers NACKs from it; null otherwise. */
+    private SharedPacketStore packetStore;
+    private int packetStoreUsers;
     private boolean paused;
     private long packetsReceived;
     private long bytesReceived;
@@ -510,6 +514,26 @@ public final class Producer {
     /** NACK retries due while no packet arrives; the worker calls it periodically. */
     void onNackTimer() {
         lossRepair.onTimer();
+    }
+
+    /**
+     * The store of forwarded packets the consumers that answer NACKs share: created for the first
+     * that asks, closed (every copy released) when the last gives it back with
+     * {@link #releasePacketStore()}.
+     */
+    SharedPacketStore acquirePacketStore() {
+        if (packetStore == null) {
+            packetStore = new SharedPacketStore(allocator, mappedSsrcs);
+        }
+        packetStoreUsers++;
+        return packetStore;
+    }
+
+    void releasePacketStore() {
+        if (packetStoreUsers > 0 && --packetStoreUsers == 0) {
+            packetStore.close();
+            packetStore = null;
+        }
     }
 
     ProducerLossRepair lossRepair() {

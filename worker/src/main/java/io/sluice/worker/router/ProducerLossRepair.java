@@ -38,9 +38,11 @@ final class ProducerLossRepair {
     private final int[] associatedPayloadTypes = new int[128];
     /** One per stream, null when the sender did not offer NACK. */
     private final NackGenerator[] nackGenerators;
-    private long rtxPacketsReceived;
-    private long packetsRepaired;
-    private long nackPacketsSent;
+    // Per stream, as RtpStreamStats reports them (mediasoup's RtpStreamRecv counters).
+    private final long[] rtxPacketsReceived;
+    private final long[] packetsRepaired;
+    private final long[] nacksSent;
+    private final long[] nackedPackets;
 
     /**
      * {@code streamSsrcs} is the producer's own array (entries learned later, from rids, show
@@ -61,6 +63,10 @@ final class ProducerLossRepair {
                 }
             }
         }
+        rtxPacketsReceived = new long[streamSsrcs.length];
+        packetsRepaired = new long[streamSsrcs.length];
+        nacksSent = new long[streamSsrcs.length];
+        nackedPackets = new long[streamSsrcs.length];
         boolean nack = ConsumerRetransmission.negotiated(parameters);
         nackGenerators = new NackGenerator[streamSsrcs.length];
         for (int i = 0; nack && i < streamSsrcs.length; i++) {
@@ -90,7 +96,7 @@ final class ProducerLossRepair {
             if (rtxSsrcs[i] != ssrc) {
                 continue;
             }
-            rtxPacketsReceived++;
+            rtxPacketsReceived[i]++;
             int originalPayloadType = associatedPayloadTypes[packet.payloadType()];
             if (originalPayloadType < 0 || streamSsrcs[i] < 0
                     || !Rtx.restoreInPlace(packet, originalPayloadType, streamSsrcs[i])) {
@@ -115,7 +121,7 @@ final class ProducerLossRepair {
             return false;
         }
         if (wasMissing) {
-            packetsRepaired++;
+            packetsRepaired[stream]++;
         }
         return true;
     }
@@ -136,21 +142,50 @@ final class ProducerLossRepair {
             FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(0, streamSsrcs[stream], lost);
             ByteBuf packet = allocator.directBuffer(nack.serializedLength() + transport.srtpOverhead());
             nack.writeTo(packet);
-            nackPacketsSent++;
+            nacksSent[stream]++;
+            nackedPackets[stream] += lost.length;
             transport.sendRtcp(packet);
         }
     }
 
-    long rtxPacketsReceived() {
-        return rtxPacketsReceived;
+    /**
+     * The round-trip time to the sender, when known: NACK retries for one packet come no faster
+     * than this (RFC 4585 §3.2: a repair takes at least an RTT).
+     */
+    void setRttMs(long rttMs) {
+        for (NackGenerator generator : nackGenerators) {
+            if (generator != null) {
+                generator.setRttMs(rttMs);
+            }
+        }
     }
 
-    /** Missing packets that arrived after all (late or by RTX). */
+    /** RTX packets received for {@code stream} (restorable or not). */
+    long rtxPacketsReceived(int stream) {
+        return rtxPacketsReceived[stream];
+    }
+
+    /** Missing packets of {@code stream} that arrived after all (late or by RTX). */
+    long packetsRepaired(int stream) {
+        return packetsRepaired[stream];
+    }
+
+    /** Missing packets of all streams that arrived after all. */
     long packetsRepaired() {
-        return packetsRepaired;
+        long total = 0;
+        for (long repaired : packetsRepaired) {
+            total += repaired;
+        }
+        return total;
     }
 
-    long nackPacketsSent() {
-        return nackPacketsSent;
+    /** NACK packets sent about {@code stream}. */
+    long nacksSent(int stream) {
+        return nacksSent[stream];
+    }
+
+    /** Sequence numbers of {@code stream} those NACKs asked for. */
+    long nackedPackets(int stream) {
+        return nackedPackets[stream];
     }
 }

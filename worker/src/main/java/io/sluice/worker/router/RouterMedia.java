@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.net.FlushBatch;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import java.util.Map;
  * A router's media graph: its producers, each one's consumers, and its plain transports. The
  * fan-out runs on the router's loop with no locks: a producer's packet goes to each consumer of it
  * in turn, and each consumer copies what it sends, so the producer's buffer is never shared
- * beyond the call.
+ * beyond the call. The consumers' writes are flushed together at the end ({@link FlushBatch}):
+ * one flush per socket touched, so a socket's datagrams leave in one {@code sendmmsg}.
  */
 public final class RouterMedia implements Producer.Listener {
 
@@ -107,8 +109,14 @@ public final class RouterMedia implements Producer.Listener {
         if (consumers == null) {
             return;
         }
-        for (Consumer consumer : consumers) {
-            consumer.send(stream, packet);
+        FlushBatch flushes = FlushBatch.current();
+        flushes.open();
+        try {
+            for (Consumer consumer : consumers) {
+                consumer.send(stream, packet);
+            }
+        } finally {
+            flushes.close();
         }
     }
 

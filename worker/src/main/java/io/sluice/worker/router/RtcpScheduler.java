@@ -7,6 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
+import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
 import io.sluice.worker.rtcp.RtcpCompound;
@@ -27,7 +28,8 @@ import java.util.random.RandomGenerator;
  * the producers' streams one receiver report (RFC 3550 §6.4.2) whose blocks carry what each stream
  * received, with an SDES CNAME (§6.1: every compound carries one). Incoming sender reports about
  * producer streams are kept for LSR/DLSR; incoming report blocks about consumer streams give
- * their loss, jitter, RTT and score. Score changes go to a {@link ScoreListener}.
+ * their loss, jitter, RTT and score; the RTT also paces the consumer's resends and the
+ * transport's producers' NACK retries. Score changes go to a {@link ScoreListener}.
  * Runs on the router's loop; the interval is randomized as RFC 3550 §6.3.1 asks (0.5 to 1.5 times).
  */
 final class RtcpScheduler {
@@ -200,12 +202,30 @@ final class RtcpScheduler {
         for (ReportBlock block : blocks) {
             for (Consumer consumer : media.consumers()) {
                 if (consumer.ssrc() == block.ssrc()) {
-                    if (consumer.sendStats().onReportBlock(block, nowNtp)) {
+                    RtpSendStreamStats stats = consumer.sendStats();
+                    double rttBefore = stats.roundTripTimeMs();
+                    if (stats.onReportBlock(block, nowNtp)) {
                         listener.onConsumerScore(consumer);
+                    }
+                    if (stats.roundTripTimeMs() != rttBefore) {
+                        onRoundTripTime(consumer, stats.roundTripTimeMs());
                     }
                     break;
                 }
             }
+        }
+    }
+
+    /**
+     * A report block echoed a consumer's sender report, giving the round-trip time to the
+     * endpoint this transport talks to: the consumer resends a packet at most once per RTT, and
+     * the transport's producers (the same endpoint, the same path) space their NACK retries by it.
+     */
+    private void onRoundTripTime(Consumer consumer, double rttMs) {
+        long rounded = Math.max(1, Math.round(rttMs));
+        consumer.sendStream().setRoundTripTimeMs(rounded);
+        for (Producer producer : media.producers()) {
+            producer.lossRepair().setRttMs(rounded);
         }
     }
 }

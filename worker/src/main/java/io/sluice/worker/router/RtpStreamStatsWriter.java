@@ -12,8 +12,11 @@ import java.util.List;
 /**
  * Producers' and consumers' stream statistics and scores in mediasoup's shape: getStats entries
  * ("inbound-rtp" for a producer's encodings, "outbound-rtp" then the producer's "inbound-rtp" for a
- * consumer) and the "score" event bodies. Counters retransmission will fill (NACK, RTX, repaired)
- * stay 0 until that exists.
+ * consumer) and the "score" event bodies. Loss repair counts as mediasoup's RtpStream stats do:
+ * inbound, the NACKs sent to the sender ({@code nack_count}, {@code nack_packet_count}), the RTX
+ * packets received ({@code packets_retransmitted}) and the missing packets that arrived after all
+ * ({@code packets_repaired}); outbound, the NACKs received from the receiver, the resends, and
+ * the distinct packets resent.
  */
 final class RtpStreamStatsWriter {
 
@@ -39,6 +42,7 @@ final class RtpStreamStatsWriter {
 
     private static RtpStreamStats inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
         RtpReceiveStreamStats stats = producer.streamStats(stream);
+        ProducerLossRepair lossRepair = producer.lossRepair();
         long rtx = producer.rtxSsrc(stream);
         return RtpStreamStats.newBuilder()
                 .setType(INBOUND)
@@ -53,6 +57,10 @@ final class RtpStreamStatsWriter {
                 .setPacketsLost(stats.packetsLost())
                 .setFractionLost(stats.fractionLost())
                 .setPacketsDiscarded(stats.packetsDiscarded())
+                .setNackCount(lossRepair.nacksSent(stream))
+                .setNackPacketCount(lossRepair.nackedPackets(stream))
+                .setPacketsRetransmitted(lossRepair.rtxPacketsReceived(stream))
+                .setPacketsRepaired(lossRepair.packetsRepaired(stream))
                 .setPliCount(stats.pliCount())
                 .setScore(stats.score())
                 .setBitrate(stats.bitrate(monotonicMs))
@@ -64,7 +72,7 @@ final class RtpStreamStatsWriter {
     static List<RtpStreamStats> outbound(Consumer consumer, long nowMs, long monotonicMs) {
         RtpSendStreamStats stats = consumer.sendStats();
         List<RtpStreamStats> streams = new ArrayList<>(2);
-        streams.add(RtpStreamStats.newBuilder()
+        RtpStreamStats.Builder own = RtpStreamStats.newBuilder()
                 .setType(OUTBOUND)
                 .setTimestampMs(nowMs)
                 .setSsrc((int) consumer.ssrc())
@@ -79,8 +87,15 @@ final class RtpStreamStatsWriter {
                 .setScore(stats.score())
                 .setBitrate(stats.bitrate(monotonicMs))
                 .setRoundTripTime(stats.roundTripTimeMs())
-                .setJitter((int) stats.jitter())
-                .build());
+                .setJitter((int) stats.jitter());
+        ConsumerRetransmission retransmission = consumer.sendStream().retransmission();
+        if (retransmission != null) {
+            own.setNackCount(retransmission.nackCount())
+                    .setNackPacketCount(retransmission.nackedPackets())
+                    .setPacketsRetransmitted(retransmission.retransmittedPackets())
+                    .setPacketsRepaired(retransmission.repairedPackets());
+        }
+        streams.add(own.build());
         Producer producer = consumer.producer();
         int producerStream = consumer.producerStreamForScore();
         if (producer.streamSsrc(producerStream) >= 0) {

@@ -1,6 +1,7 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.worker.net.FlushBatch;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
@@ -169,6 +170,17 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
      * reports go to the {@link RtcpScheduler}; the rest (NACK, REMB, transport-cc) is not used yet.
      */
     void onRtcp(ByteBuf packet) {
+        // The resends and key-frame requests one compound causes leave with one flush per socket.
+        FlushBatch flushes = FlushBatch.current();
+        flushes.open();
+        try {
+            onRtcpPackets(packet);
+        } finally {
+            flushes.close();
+        }
+    }
+
+    private void onRtcpPackets(ByteBuf packet) {
         rtcp.reset(packet);
         while (rtcp.next()) {
             if (reports != null && reports.onReport(rtcp)) {

@@ -31,6 +31,7 @@ import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.TcpRtcConnection;
+import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
@@ -105,6 +106,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     private final DtlsTransport dtls;
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
+    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
     private MediaListener mediaListener = MediaListener.NONE;
     private java.util.function.Consumer<WebRtcTransport> onClosed = closed -> {};
 
@@ -238,6 +240,11 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
             return;
         }
         send(packet, tuple);
+    }
+
+    @Override
+    public TransportWideSequence transportWideSequence() {
+        return transportWideSequence;
     }
 
     /** Bytes an outgoing packet needs after its end for the SRTP tag (and SRTCP index). */

@@ -12,10 +12,15 @@
  * SRTP tag included) and hands it to {@code MediaTransport.sendRtp}, which owns it from then on:
  * it is released by the socket write, or by the transport when it cannot send. Key-frame requests
  * are built the same way, one buffer per request given to {@code sendRtcp}, and so are the
- * producers' NACKs. A consumer that negotiated NACK also copies each packet it sends (before SRTP
- * protects it in place) into its {@link io.sluice.worker.rtp.nack.RetransmissionBuffer}, which owns
- * those copies and releases them when overwritten or when the consumer closes
- * ({@code WorkerMedia} calls {@code Consumer.close}); a resend is a fresh buffer given to
- * {@code sendRtp}. An RTX packet from a producer's sender is restored in the socket's buffer.
+ * producers' NACKs. While a consumer that negotiated NACK exists, the producer keeps one copy of
+ * each packet forwarded (the router's terms, before any consumer's rewrite) in its
+ * {@link io.sluice.worker.rtp.nack.SharedPacketStore}: the first consumer to send a packet copies
+ * it in, the others only note its handle. The store owns those copies, reuses or releases them as
+ * newer packets take their slots, and releases them all when the last such consumer closes
+ * ({@code WorkerMedia} calls {@code Consumer.close}, which gives the store back). A consumer whose
+ * payload rewrite changes a packet keeps what it sent in a
+ * {@link io.sluice.worker.rtp.nack.RetransmissionBuffer} of its own instead. A resend is a fresh
+ * buffer (the copy with the consumer's header rewritten again) given to {@code sendRtp}. An RTX
+ * packet from a producer's sender is restored in the socket's buffer.
  */
 package io.sluice.worker.router;

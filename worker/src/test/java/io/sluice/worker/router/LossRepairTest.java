@@ -22,7 +22,13 @@ import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.rtcp.ReceiverReport;
+import io.sluice.worker.rtcp.ReportBlock;
+import io.sluice.worker.rtcp.RtcpCompound;
+import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.NackGenerator;
@@ -90,9 +96,13 @@ class LossRepairTest {
     }
 
     private SimpleConsumer newConsumer(RtpCapabilities capabilities) throws Exception {
+        return newConsumer(capabilities, 2);
+    }
+
+    private SimpleConsumer newConsumer(RtpCapabilities capabilities, int seed) throws Exception {
         RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
-                false, true, new SplittableRandom(2));
-        SimpleConsumer created = new SimpleConsumer("c", producer, receiving, parameters, false,
+                false, true, new SplittableRandom(seed));
+        SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, parameters, false,
                 AppData.getDefaultInstance(), () -> now[0], allocator);
         fanOut.consumers.add(created);
         return created;
@@ -304,5 +314,184 @@ class LossRepairTest {
         receivingMedia.onRtcp(rtcp);
         rtcp.release();
         assertThat(receiving.rtp).hasSize(1);
+    }
+
+    @Test
+    void consumersShareOneCopyOfEachPacketAndRebuildTheirOwnOnResend() throws Exception {
+        SimpleConsumer second = newConsumer(routerCapabilities, 3);
+        assertThat(second.ssrc()).isNotEqualTo(consumer.ssrc());
+        receivingMedia.addConsumer(second);
+        int before = allocated.size();
+        for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        assertThat(allocated.size() - before).as("per packet: one shared copy and one buffer per consumer sent")
+                .isEqualTo(5 * 3);
+        assertThat(producer.acquirePacketStore().storedPackets()).isEqualTo(5);
+        producer.releasePacketStore();
+        byte[] secondsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(5));
+        byte[] firstsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(4));
+        RtpPacket sent = new RtpPacket();
+        sent.wrap(receiving.rtp.get(5));
+        int secondsSequenceNumber = sent.sequenceNumber();
+
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, second.ssrc(), new int[] {secondsSequenceNumber});
+        ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
+        nack.writeTo(rtcp);
+        receivingMedia.onRtcp(rtcp);
+        rtcp.release();
+        nackFromReceiver(3);
+
+        assertThat(receiving.rtp).hasSize(12);
+        RtpParameters own = second.rtpParameters();
+        RtpPacket rtx = new RtpPacket();
+        rtx.wrap(receiving.rtp.get(10));
+        assertThat(rtx.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc()));
+        assertThat(Rtx.restoreInPlace(rtx, own.getCodecs(0).getPayloadType(), second.ssrc())).isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length()))
+                .as("the second consumer's packet, rebuilt from the shared copy").isEqualTo(secondsPacket3);
+        rtx.wrap(receiving.rtp.get(11));
+        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+                .isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(firstsPacket3);
+        assertThat(second.retransmittedPackets()).isEqualTo(1);
+        assertThat(consumer.retransmittedPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void aPacketWhoseSharedSlotWasReusedIsNotResent() {
+        receive(packet(1));
+        for (int sequenceNumber = 2; sequenceNumber <= 1 + 1024; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        receiving.releaseAll();
+        nackFromReceiver(1, 2);
+        assertThat(receiving.rtp).as("1 is gone; 2 is still kept").hasSize(1);
+        assertThat(consumer.sendStream().retransmission().unavailablePackets()).isEqualTo(1);
+    }
+
+    @Test
+    void theSharedStoreLivesWhileAConsumerAnswersNacks() throws Exception {
+        SimpleConsumer second = newConsumer(routerCapabilities, 3);
+        receive(packet(1));
+        receive(packet(2));
+        List<ByteBuf> copies = new ArrayList<>(allocated);
+        consumer.close();
+        fanOut.consumers.remove(consumer);
+        assertThat(producer.acquirePacketStore().storedPackets()).as("the second consumer still uses it").isEqualTo(2);
+        producer.releasePacketStore();
+        second.close();
+        fanOut.consumers.remove(second);
+        receiving.releaseAll();
+        assertThat(copies).as("the last consumer closed: shared copies released").allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+    }
+
+    @Test
+    void aPacketWhosePayloadTheConsumerRewroteIsResentAsSent() {
+        ByteBuf buf = packet(9);
+        RtpPacket view = new RtpPacket();
+        view.wrap(buf);
+        view.setPayloadType(consumer.rtpParameters().getCodecs(0).getPayloadType());   // the router's
+        ConsumerSendStream stream = consumer.sendStream();
+        assertThat(stream.send(view, 9, 27000, now[0], outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
+                0x77777777))).isEqualTo(ConsumerSendStream.Result.SENT);
+        byte[] sent = ByteBufUtil.getBytes(receiving.rtp.get(0));
+        buf.setInt(view.payloadOffset(), 0x11111111);
+        nackFromReceiver(9);
+        assertThat(receiving.rtp).hasSize(2);
+        RtpPacket rtx = new RtpPacket();
+        rtx.wrap(receiving.rtp.get(1));
+        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+                .isTrue();
+        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
+        assertThat(producer.acquirePacketStore().storedPackets()).as("nothing shared").isZero();
+        producer.releasePacketStore();
+    }
+
+    /**
+     * The consumer's receiver reports 300 ms of round trip (RFC 3550 §6.4.1: our SR echoed with
+     * LSR and a DLSR of 100 ms, 400 ms after we sent it); the transport also carries the producer.
+     */
+    private void roundTripOf300Ms() {
+        long[] wall = {1_700_000_000_000L};
+        receivingMedia.addProducer(producer);
+        RtcpScheduler reports = new RtcpScheduler(receivingMedia, () -> now[0], () -> wall[0], allocator, 0x0A0B0C0DL,
+                "sluice", new RtcpScheduler.ScoreListener() {
+                    @Override
+                    public void onProducerScore(Producer scored) {
+                    }
+
+                    @Override
+                    public void onConsumerScore(Consumer scored) {
+                    }
+                });
+        receivingMedia.setRtcpScheduler(reports);
+        reports.sendReports();
+        SenderReport sr = (SenderReport) RtcpCompound.parse(receiving.rtcp.get(0)).get(0);
+        wall[0] += 400;
+        ByteBuf rr = Unpooled.buffer();
+        RtcpCompound.write(List.of(new ReceiverReport(0x99999999L, List.of(new ReportBlock(consumer.ssrc(), 0, 0, 1,
+                0, sr.compactNtp(), NtpTime.millisToCompact(100))))), rr);
+        receivingMedia.onRtcp(rr);
+        rr.release();
+        assertThat(consumer.sendStats().roundTripTimeMs()).isCloseTo(300.0, org.assertj.core.api.Assertions.within(1.0));
+    }
+
+    @Test
+    void theReceiversRoundTripTimeSpacesResendsOfOnePacket() {
+        receive(packet(1));
+        receive(packet(2));
+        roundTripOf300Ms();
+        receiving.releaseAll();
+        nackFromReceiver(1);
+        now[0] += 150;
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).as("150 ms < RTT: not again yet (it would be after the default 100 ms)").hasSize(1);
+        now[0] += 150;
+        nackFromReceiver(1);
+        assertThat(receiving.rtp).hasSize(2);
+    }
+
+    @Test
+    void theRoundTripTimeOfTheTransportSpacesTheProducersNackRetries() {
+        receive(packet(1));
+        receive(packet(2));
+        roundTripOf300Ms();
+        receive(packet(4));
+        now[0] += 20;
+        producer.onNackTimer();
+        int first = sending.rtcp.size();
+        assertThat(first).isPositive();
+        now[0] += 150;
+        producer.onNackTimer();
+        assertThat(sending.rtcp).as("no retry before an RTT").hasSize(first);
+        now[0] += 160;
+        producer.onNackTimer();
+        assertThat(sending.rtcp).hasSize(first + 1);
+    }
+
+    @Test
+    void streamStatsCountNacksResendsAndRepairs() {
+        for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
+            receive(packet(sequenceNumber));
+        }
+        nackFromReceiver(2, 4);
+        now[0] += 100;
+        nackFromReceiver(2);
+        RtpStreamStats outbound = consumer.stats(now[0]).getStreams(0);
+        assertThat(outbound.getNackCount()).isEqualTo(2);
+        assertThat(outbound.getNackPacketCount()).isEqualTo(3);
+        assertThat(outbound.getPacketsRetransmitted()).isEqualTo(3);
+        assertThat(outbound.getPacketsRepaired()).as("distinct packets resent").isEqualTo(2);
+
+        receive(packet(7));
+        now[0] += 20;
+        producer.onNackTimer();
+        receive(rtxPacket(700, 6));
+        RtpStreamStats inbound = producer.stats(now[0]).getStreams(0);
+        assertThat(inbound.getNackCount()).isEqualTo(sending.rtcp.size()).isPositive();
+        assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
+        assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
+        assertThat(inbound.getPacketsRepaired()).isEqualTo(1);
     }
 }

@@ -20,6 +20,7 @@ import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.rtp.TransportWideSequence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -41,6 +42,7 @@ class SimpleConsumerTest {
 
     /** A transport that keeps what it is asked to send; the test releases it. */
     static final class RecordingTransport implements MediaTransport {
+        final TransportWideSequence transportWideSequence = new TransportWideSequence();
         final List<ByteBuf> rtp = new ArrayList<>();
         final List<ByteBuf> rtcp = new ArrayList<>();
         final int overhead;
@@ -73,6 +75,11 @@ class SimpleConsumerTest {
         @Override
         public void sendRtcp(ByteBuf packet) {
             rtcp.add(packet);
+        }
+
+        @Override
+        public TransportWideSequence transportWideSequence() {
+            return transportWideSequence;
         }
 
         @Override
