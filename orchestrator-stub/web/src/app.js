@@ -4,7 +4,8 @@
 // events and the browser's own getStats.
 //
 // Query: room, token; audio=0 / video=0 leave one out; codec=vp8|vp9|h264 picks the video codec;
-// simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720).
+// simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720);
+// svc=<scalability mode> (e.g. L3T3_KEY, with codec=vp9) sends one SVC encoding of a 1280x720 capture.
 // window.sluice exposes state, timings and statistics for the browser tests.
 import { Device } from 'mediasoup-client';
 
@@ -358,10 +359,12 @@ async function main() {
   const video = joined.permissions.includes('video') && params.get('video') !== '0';
   if (!audio && !video) return;
   const simulcast = params.get('simulcast') === '1';
+  const svc = params.get('svc');
+  const layered = simulcast || Boolean(svc);
   const stream = await navigator.mediaDevices.getUserMedia({
     audio,
-    // Chromium sends all three simulcast encodings only from a 1280x720 capture.
-    video: video ? (simulcast ? { width: 1280, height: 720 } : { width: 640, height: 480 }) : false,
+    // Chromium sends all three simulcast encodings (or spatial layers) only from a 1280x720 capture.
+    video: video ? (layered ? { width: 1280, height: 720 } : { width: 640, height: 480 }) : false,
   });
   const sendTransport = device.createSendTransport(
     await signaling.request('createWebRtcTransport', { direction: 'send' }));
@@ -375,6 +378,7 @@ async function main() {
     if (track.kind === 'video') {
       options.codec = chosenCodec(device);
       if (simulcast) options.encodings = SIMULCAST_ENCODINGS;
+      else if (svc) options.encodings = [{ scalabilityMode: svc, maxBitrate: 2000000 }];
     }
     state.producers.push(await sendTransport.produce(options));
   }

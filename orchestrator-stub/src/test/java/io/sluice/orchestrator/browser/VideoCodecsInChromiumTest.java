@@ -113,7 +113,57 @@ class VideoCodecsInChromiumTest {
             viewer.evaluate("sluice.setPreferredLayers('" + consumerId + "', 1)");
             await().atMost(DemoPage.WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
                     viewer.evaluate("sluice.frameWidth()").asInt()).as("layer r1, 1/2 scale").isEqualTo(640));
+            await().atMost(DemoPage.WAIT).untilAsserted(() -> assertThat(viewer.evaluate(
+                    "sluice.notified('consumerLayersChanged').some(l => l.spatialLayer === 1)").asBoolean())
+                    .as("layerschange is relayed again").isTrue());
+            long frames = viewer.evaluate("sluice.framesDecoded()").asLong();
+            await().atMost(DemoPage.WAIT).untilAsserted(() -> assertThat(viewer.evaluate("sluice.framesDecoded()")
+                    .asLong()).as("frames keep being decoded after the switches").isGreaterThan(frames + 20));
             assertThat(viewer.evaluate("sluice.state.errors").toString()).isEqualTo("[]");
+        }
+    }
+
+    /**
+     * VP9 SVC as Chromium sends it (one encoding, scalability mode L3T3_KEY, spatial layers of 320,
+     * 640 and 1280 pixels' width): the worker's SVC consumer forwards the spatial layers up to the
+     * preferred one, and the viewer decodes each target layer at its own resolution.
+     */
+    @Test
+    @Tag("svc")
+    void theViewerDecodesEachVp9SvcSpatialLayerItPrefers() throws Exception {
+        Path chromium = ExternalTool.require("chromium", "chromium");
+        String room = "room-svc";
+        try (ChromiumBrowser publisher = ChromiumBrowser.launch(chromium, List.of());
+                ChromiumBrowser viewer = ChromiumBrowser.launch(chromium, List.of())) {
+            publisher.navigate(DemoPage.url(stack, room, "alice", "&audio=0&codec=vp9&svc=L3T3_KEY", "video"));
+            DemoPage.awaitPublishing(publisher, "[\"video\"]");
+            assertThat(publisher.evaluate("sluice.state.producers[0].rtpParameters.encodings[0].scalabilityMode")
+                    .asText()).isEqualTo("L3T3_KEY");
+            viewer.navigate(DemoPage.url(stack, room, "bob", ""));
+            DemoPage.awaitFirstFrame(viewer);
+            assertThat(viewer.evaluate("[...sluice.state.consumers.values()]"
+                    + ".find(e => e.consumer.kind === 'video').type").asText()).isEqualTo("svc");
+            String consumerId = viewer.evaluate("[...sluice.state.consumers.values()]"
+                    + ".find(e => e.consumer.kind === 'video').consumer.id").asText();
+            await().atMost(DemoPage.WAIT).untilAsserted(() -> assertThat(viewer.evaluate("sluice.frameWidth()")
+                    .asInt()).as("every spatial layer by default").isEqualTo(1280));
+
+            int[] widths = {320, 640};
+            for (int spatialLayer = 0; spatialLayer < widths.length; spatialLayer++) {
+                int layer = spatialLayer;
+                viewer.evaluate("sluice.setPreferredLayers('" + consumerId + "', " + layer + ")");
+                await().atMost(DemoPage.WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
+                        viewer.evaluate("sluice.frameWidth()").asInt()).as("spatial layer %d", layer)
+                        .isEqualTo(widths[layer]));
+                long frames = viewer.evaluate("sluice.framesDecoded()").asLong();
+                await().atMost(DemoPage.WAIT).untilAsserted(() -> assertThat(viewer.evaluate("sluice.framesDecoded()")
+                        .asLong()).as("spatial layer %d keeps decoding", layer).isGreaterThan(frames + 20));
+                await().atMost(DemoPage.WAIT).untilAsserted(() -> assertThat(viewer.evaluate(
+                        "sluice.notified('consumerLayersChanged').some(l => l.spatialLayer === " + layer + ")")
+                        .asBoolean()).as("layerschange for spatial layer %d", layer).isTrue());
+            }
+            assertThat(viewer.evaluate("sluice.state.errors").toString()).isEqualTo("[]");
+            assertThat(publisher.evaluate("sluice.state.errors").toString()).isEqualTo("[]");
         }
     }
 }
