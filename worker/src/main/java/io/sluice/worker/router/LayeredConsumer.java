@@ -128,8 +128,13 @@ public abstract class LayeredConsumer extends Consumer {
     /** The spatial layer forwarded now, -1 for none. */
     protected abstract int currentSpatialLayer();
 
-    /** The temporal layer forwarded now (meaningful while {@link #currentSpatialLayer()} is not -1). */
-    protected abstract int currentTemporalLayer();
+    /**
+     * The temporal layer forwarded now, the rewriter's (meaningful while {@link #currentSpatialLayer()}
+     * is not -1).
+     */
+    protected final int currentTemporalLayer() {
+        return rewriter.currentTemporalLayer();
+    }
 
     /**
      * Chooses the target layers again from the preferred ones, the pause state and what the

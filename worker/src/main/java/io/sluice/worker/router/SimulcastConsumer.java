@@ -55,11 +55,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
     }
 
     @Override
-    protected int currentTemporalLayer() {
-        return rewriter.currentTemporalLayer();
-    }
-
-    @Override
     void send(int producerStream, RtpPacket packet) {
         if (!active()) {
             drop(DropReason.PAUSED);

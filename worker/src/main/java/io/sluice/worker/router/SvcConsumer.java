@@ -43,11 +43,6 @@ public final class SvcConsumer extends LayeredConsumer {
     }
 
     @Override
-    protected int currentTemporalLayer() {
-        return rewriter.currentTemporalLayer();
-    }
-
-    @Override
     void send(int producerStream, RtpPacket packet) {
         if (!active()) {
             drop(DropReason.PAUSED);
