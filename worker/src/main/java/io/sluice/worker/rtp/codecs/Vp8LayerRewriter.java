@@ -28,8 +28,8 @@ final class Vp8LayerRewriter implements LayerRewriter {
     private final PictureMap pictures = new PictureMap(true);
     private final Tl0PicIdxMap tl0PicIdxs = new Tl0PicIdxMap();
     private final IdRewrite rewrite = new IdRewrite();
-    private boolean waitingForKeyFrame = true;
     private final TemporalLayerSelection temporalLayer = new TemporalLayerSelection();
+    private boolean waitingForKeyFrame = true;
     private boolean started;
     /** The decision for the frame in progress, for packets without a picture id. */
     private boolean frameForwarded;

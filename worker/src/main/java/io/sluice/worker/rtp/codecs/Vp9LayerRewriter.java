@@ -45,13 +45,13 @@ final class Vp9LayerRewriter implements LayerRewriter {
     private final PictureMap pictures = new PictureMap(false);
     private final Tl0PicIdxMap tl0PicIdxs = new Tl0PicIdxMap();
     private final IdRewrite rewrite = new IdRewrite();
+    private final TemporalLayerSelection temporalLayer = new TemporalLayerSelection();
     private boolean waitingForKeyFrame = true;
     private boolean kSvc;
     private int announcedSpatialLayers;
     /** The highest spatial layer seen since the last key picture began; -1 before any. */
     private int highestLayerSent = -1;
     private int currentSpatialLayer = -1;
-    private final TemporalLayerSelection temporalLayer = new TemporalLayerSelection();
     private boolean started;
     /** The key picture in progress, whose highest layer frame caps the current spatial layer. */
     private boolean inKeyPicture;
