@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RouterClosed;
@@ -24,10 +22,9 @@ import io.sluice.orchestrator.discovery.WorkerInfo;
 import io.sluice.orchestrator.discovery.WorkerInfo.Source;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RoomPlacement;
+import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -54,10 +51,8 @@ class AgainstWorkerProcessTest {
                     .build());
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static NatsServerProcess natsServer;
-    private static RedisServerProcess redisServer;
+    private static MessagingServers servers;
     private static Connection nats;
-    private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redis;
 
     private WorkerProcess workerProcess;
@@ -68,35 +63,23 @@ class AgainstWorkerProcessTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        natsServer = NatsServerProcess.start();
-        redisServer = RedisServerProcess.start();
-        nats = Nats.connect(natsServer.url());
-        redisClient = RedisClient.create(redisServer.url());
-        redis = redisClient.connect();
+        servers = MessagingServers.start();
+        nats = servers.nats();
+        redis = servers.redis();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redisClient.shutdown();
-        }
-        if (nats != null) {
-            nats.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-        if (natsServer != null) {
-            natsServer.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @BeforeEach
     void startWorkerAndOrchestrator() throws Exception {
         redis.sync().flushall();
-        workerProcess = WorkerProcess.start(new WorkerConfig(natsServer.url(), redisServer.url(), "it", 3, "127.0.0.1",
-                "127.0.0.1", 40000, 40999, "info"));
+        workerProcess = WorkerProcess.start(new WorkerConfig(servers.natsServer().url(), servers.redisServer().url(),
+                "it", 3, "127.0.0.1", "127.0.0.1", 40000, 40999, "info"));
         requester = new SluiceRequester(nats, Duration.ofSeconds(6));
         directory = new WorkerDirectory(nats, redis, InstantSource.system());
         directory.addListener(new WorkerDirectory.Listener() {

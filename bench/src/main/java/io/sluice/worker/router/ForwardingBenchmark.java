@@ -15,7 +15,6 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
-import io.sluice.worker.rtp.TransportWideSequence;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,48 +58,6 @@ public class ForwardingBenchmark {
     private static final int PACKET_LENGTH = 1200;
     private static final int SSRC = 0x11223344;
     private static final int ABS_SEND_TIME_ID = 3;
-
-    /** Releases what it is asked to send, as a socket would once written. */
-    private static final class DiscardingTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
-        long sent;
-
-        @Override
-        public String id() {
-            return "discard";
-        }
-
-        @Override
-        public Router router() {
-            return null;
-        }
-
-        @Override
-        public boolean closed() {
-            return false;
-        }
-
-        @Override
-        public void sendRtp(ByteBuf packet) {
-            sent += packet.readableBytes();
-            packet.release();
-        }
-
-        @Override
-        public void sendRtcp(ByteBuf packet) {
-            packet.release();
-        }
-
-        @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
-        }
-
-        @Override
-        public int srtpOverhead() {
-            return 16;
-        }
-    }
 
     @Param({"1", "10"})
     public int consumers;

@@ -12,7 +12,6 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
-import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,48 +54,6 @@ public class SimulcastForwardingBenchmark {
     private static final int PACKET_LENGTH = 1200;
     private static final int[] SSRCS = {0x1000_0001, 0x1000_0002, 0x1000_0003};
     private static final int[] TEMPORAL_PATTERN = {0, 2, 1, 2};
-
-    /** Releases what it is asked to send, as a socket would once written. */
-    private static final class DiscardingTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
-        long sent;
-
-        @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
-        }
-
-        @Override
-        public String id() {
-            return "discard";
-        }
-
-        @Override
-        public Router router() {
-            return null;
-        }
-
-        @Override
-        public boolean closed() {
-            return false;
-        }
-
-        @Override
-        public void sendRtp(ByteBuf packet) {
-            sent += packet.readableBytes();
-            packet.release();
-        }
-
-        @Override
-        public void sendRtcp(ByteBuf packet) {
-            packet.release();
-        }
-
-        @Override
-        public int srtpOverhead() {
-            return 16;
-        }
-    }
 
     @Param({"simple", "simulcast"})
     public String type;

@@ -4,14 +4,11 @@ import static io.sluice.orchestrator.testsupport.ScriptedWorker.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.sluice.orchestrator.discovery.WorkerInfo.Source;
+import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -29,10 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerDirectorySourcesTest {
 
-    private static NatsServerProcess natsServer;
-    private static RedisServerProcess redisServer;
+    private static MessagingServers servers;
     private static Connection nats;
-    private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redis;
 
     private WorkerDirectory directory;
@@ -41,27 +36,15 @@ class WorkerDirectorySourcesTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        natsServer = NatsServerProcess.start();
-        redisServer = RedisServerProcess.start();
-        nats = Nats.connect(natsServer.url());
-        redisClient = RedisClient.create(redisServer.url());
-        redis = redisClient.connect();
+        servers = MessagingServers.start();
+        nats = servers.nats();
+        redis = servers.redis();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redisClient.shutdown();
-        }
-        if (nats != null) {
-            nats.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-        if (natsServer != null) {
-            natsServer.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -3,10 +3,8 @@ package io.sluice.orchestrator.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.orchestrator.client.RouterClient;
@@ -14,10 +12,9 @@ import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.client.WorkerClient;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
+import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -41,10 +38,8 @@ class RoomAssignmentRestoreTest {
             .setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000).setChannels(2).build());
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static NatsServerProcess natsServer;
-    private static RedisServerProcess redisServer;
+    private static MessagingServers servers;
     private static Connection nats;
-    private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redis;
 
     private WorkerProcess workerProcess;
@@ -53,35 +48,23 @@ class RoomAssignmentRestoreTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        natsServer = NatsServerProcess.start();
-        redisServer = RedisServerProcess.start();
-        nats = Nats.connect(natsServer.url());
-        redisClient = RedisClient.create(redisServer.url());
-        redis = redisClient.connect();
+        servers = MessagingServers.start();
+        nats = servers.nats();
+        redis = servers.redis();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redisClient.shutdown();
-        }
-        if (nats != null) {
-            nats.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-        if (natsServer != null) {
-            natsServer.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @BeforeEach
     void startWorker() throws Exception {
         redis.sync().flushall();
-        workerProcess = WorkerProcess.start(new WorkerConfig(natsServer.url(), redisServer.url(), "rs", 2, "127.0.0.1",
-                "127.0.0.1", 41000, 41999, "info"));
+        workerProcess = WorkerProcess.start(new WorkerConfig(servers.natsServer().url(), servers.redisServer().url(),
+                "rs", 2, "127.0.0.1", "127.0.0.1", 41000, 41999, "info"));
         requester = new SluiceRequester(nats, Duration.ofSeconds(6));
     }
 

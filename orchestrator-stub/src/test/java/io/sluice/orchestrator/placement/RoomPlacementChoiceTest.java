@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
@@ -19,9 +17,8 @@ import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequestException;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
+import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -42,10 +39,8 @@ class RoomPlacementChoiceTest {
     private static final List<RtpCodecCapability> OPUS = List.of(RtpCodecCapability.newBuilder()
             .setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000).setChannels(2).build());
 
-    private static NatsServerProcess natsServer;
-    private static RedisServerProcess redisServer;
+    private static MessagingServers servers;
     private static Connection nats;
-    private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redis;
 
     private WorkerDirectory directory;
@@ -57,27 +52,15 @@ class RoomPlacementChoiceTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        natsServer = NatsServerProcess.start();
-        redisServer = RedisServerProcess.start();
-        nats = Nats.connect(natsServer.url());
-        redisClient = RedisClient.create(redisServer.url());
-        redis = redisClient.connect();
+        servers = MessagingServers.start();
+        nats = servers.nats();
+        redis = servers.redis();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-            redisClient.shutdown();
-        }
-        if (nats != null) {
-            nats.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-        if (natsServer != null) {
-            natsServer.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerScore;
@@ -35,9 +33,8 @@ import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.policy.ScoreLayerPolicy;
+import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
-import io.sluice.worker.testsupport.NatsServerProcess;
-import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -58,10 +55,8 @@ class SignalingWithScriptedWorkerTest {
     private static final String WORKER = "scripted-simulcast";
     private static final String ROUTER = WORKER + "-router-1";
 
-    private static NatsServerProcess natsServer;
-    private static RedisServerProcess redisServer;
+    private static MessagingServers servers;
     private static Connection nats;
-    private static RedisClient redisClient;
     private static StatefulRedisConnection<String, String> redis;
     private static ScriptedWorker worker;
     private static WorkerDirectory directory;
@@ -75,11 +70,9 @@ class SignalingWithScriptedWorkerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        natsServer = NatsServerProcess.start();
-        redisServer = RedisServerProcess.start();
-        nats = Nats.connect(natsServer.url());
-        redisClient = RedisClient.create(redisServer.url());
-        redis = redisClient.connect();
+        servers = MessagingServers.start();
+        nats = servers.nats();
+        redis = servers.redis();
         worker = new ScriptedWorker(WORKER, nats, redis.sync());
         worker.startService();
         worker.answer("router", "createWebRtcTransport", request -> RouterCreateWebRtcTransportResponse.newBuilder()
@@ -115,18 +108,8 @@ class SignalingWithScriptedWorkerTest {
                 closeable.close();
             }
         }
-        if (redis != null) {
-            redis.close();
-            redisClient.shutdown();
-        }
-        if (nats != null) {
-            nats.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-        if (natsServer != null) {
-            natsServer.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -6,7 +6,9 @@ import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
+import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,7 +33,11 @@ public abstract class LayeredConsumer extends Consumer {
     protected final LayerRewriter rewriter;
     /** The outgoing copy's payload rewrite (picture ids, TL0PICIDX, marker), made once. */
     protected final ConsumerSendStream.PayloadRewrite payloadRewrite;
+    protected static final long TIMESTAMP_MASK = 0xFFFFFFFFL;
+
     protected final SequenceNumberMap sequenceNumbers = new SequenceNumberMap();
+    /** Outgoing timestamp = the forwarded packet's timestamp + this (mod 2^32). */
+    protected long timestampOffset;
     private int preferredSpatialLayer;
     private int preferredTemporalLayer;
     protected int targetSpatialLayer = -1;
@@ -122,14 +128,49 @@ public abstract class LayeredConsumer extends Consumer {
     /** The spatial layer forwarded now, -1 for none. */
     protected abstract int currentSpatialLayer();
 
-    /** The temporal layer forwarded now (meaningful while {@link #currentSpatialLayer()} is not -1). */
-    protected abstract int currentTemporalLayer();
+    /**
+     * The temporal layer forwarded now, the rewriter's (meaningful while {@link #currentSpatialLayer()}
+     * is not -1).
+     */
+    protected final int currentTemporalLayer() {
+        return rewriter.currentTemporalLayer();
+    }
 
     /**
      * Chooses the target layers again from the preferred ones, the pause state and what the
      * producer sends; {@code preferenceChanged} when the backend just asked for other layers.
      */
     protected abstract void updateTargetLayers(boolean preferenceChanged);
+
+    /**
+     * The payload descriptor the producer parsed for {@code packet}; null, the packet counted as
+     * dropped, when its payload type is not the consumer's or its payload is malformed.
+     */
+    protected final PayloadDescriptor forwardableDescriptor(RtpPacket packet) {
+        if (!stream.supportsPayloadType(packet.payloadType())) {
+            drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
+            return null;
+        }
+        PayloadDescriptor descriptor = producer().payloadDescriptor();
+        if (descriptor == null) {
+            drop(DropReason.MALFORMED);
+        }
+        return descriptor;
+    }
+
+    /**
+     * Sends {@code packet}, which the rewriter accepted, with its sequence number mapped and its
+     * timestamp shifted by {@link #timestampOffset}, then publishes a layers change if any.
+     */
+    protected final void forward(RtpPacket packet, long now) {
+        int sequenceNumber = sequenceNumbers.map(packet.sequenceNumber());
+        if (sequenceNumber == SequenceNumberMap.TOO_OLD) {
+            return;
+        }
+        long timestamp = (packet.timestamp() + timestampOffset) & TIMESTAMP_MASK;
+        count(stream.send(packet, sequenceNumber, timestamp, now, payloadRewrite));
+        checkLayersChanged();
+    }
 
     /** Publishes "layerschange" when the forwarded layers differ from the last ones published. */
     protected final void checkLayersChanged() {

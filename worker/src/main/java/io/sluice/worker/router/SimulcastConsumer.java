@@ -24,7 +24,6 @@ import java.util.function.LongSupplier;
  */
 public final class SimulcastConsumer extends LayeredConsumer {
 
-    private static final long TIMESTAMP_MASK = 0xFFFFFFFFL;
     /**
      * A sender starts its encodings within a few packets of each other: for this long after the
      * producer's first packet only the preferred encoding is chosen, so that the consumer does not
@@ -36,8 +35,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
     private int currentStream = -1;
     /** The encoding forwarded last (kept across pauses), -1 before the first packet. */
     private int lastForwardedStream = -1;
-    /** Outgoing timestamp = the current encoding's timestamp + this (mod 2^32). */
-    private long timestampOffset;
 
     SimulcastConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
@@ -58,11 +55,6 @@ public final class SimulcastConsumer extends LayeredConsumer {
     }
 
     @Override
-    protected int currentTemporalLayer() {
-        return rewriter.currentTemporalLayer();
-    }
-
-    @Override
     void send(int producerStream, RtpPacket packet) {
         if (!active()) {
             drop(DropReason.PAUSED);
@@ -75,13 +67,8 @@ public final class SimulcastConsumer extends LayeredConsumer {
         if (producerStream != currentStream && producerStream != targetSpatialLayer) {
             return;
         }
-        if (!stream.supportsPayloadType(packet.payloadType())) {
-            drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
-            return;
-        }
-        PayloadDescriptor descriptor = producer().payloadDescriptor();
+        PayloadDescriptor descriptor = forwardableDescriptor(packet);
         if (descriptor == null) {
-            drop(DropReason.MALFORMED);
             return;
         }
         long now = monotonicMillis.getAsLong();
@@ -102,13 +89,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
             sequenceNumbers.drop(packet.sequenceNumber());
             return;
         }
-        int sequenceNumber = sequenceNumbers.map(packet.sequenceNumber());
-        if (sequenceNumber == SequenceNumberMap.TOO_OLD) {
-            return;
-        }
-        long timestamp = (packet.timestamp() + timestampOffset) & TIMESTAMP_MASK;
-        count(stream.send(packet, sequenceNumber, timestamp, now, payloadRewrite));
-        checkLayersChanged();
+        forward(packet, now);
     }
 
     /**

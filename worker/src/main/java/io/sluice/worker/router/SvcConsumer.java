@@ -19,12 +19,10 @@ import java.util.function.LongSupplier;
  */
 public final class SvcConsumer extends LayeredConsumer {
 
-    private static final long TIMESTAMP_MASK = 0xFFFFFFFFL;
     /** The producer's single encoding. */
     private static final int STREAM = 0;
 
     private boolean syncRequired = true;
-    private long timestampOffset;
 
     SvcConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
@@ -45,11 +43,6 @@ public final class SvcConsumer extends LayeredConsumer {
     }
 
     @Override
-    protected int currentTemporalLayer() {
-        return rewriter.currentTemporalLayer();
-    }
-
-    @Override
     void send(int producerStream, RtpPacket packet) {
         if (!active()) {
             drop(DropReason.PAUSED);
@@ -58,13 +51,8 @@ public final class SvcConsumer extends LayeredConsumer {
         if (producerStream != STREAM || targetSpatialLayer < 0) {
             return;
         }
-        if (!stream.supportsPayloadType(packet.payloadType())) {
-            drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
-            return;
-        }
-        PayloadDescriptor descriptor = producer().payloadDescriptor();
+        PayloadDescriptor descriptor = forwardableDescriptor(packet);
         if (descriptor == null) {
-            drop(DropReason.MALFORMED);
             return;
         }
         long now = monotonicMillis.getAsLong();
@@ -89,13 +77,7 @@ public final class SvcConsumer extends LayeredConsumer {
             sequenceNumbers.drop(packet.sequenceNumber());
             return;
         }
-        int sequenceNumber = sequenceNumbers.map(packet.sequenceNumber());
-        if (sequenceNumber == SequenceNumberMap.TOO_OLD) {
-            return;
-        }
-        long timestamp = (packet.timestamp() + timestampOffset) & TIMESTAMP_MASK;
-        count(stream.send(packet, sequenceNumber, timestamp, now, payloadRewrite));
-        checkLayersChanged();
+        forward(packet, now);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sluice.worker.control;
 
+import static io.sluice.worker.control.LoopbackUdp.isRtcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,25 +8,13 @@ import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
 import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.PlainTransportConnectRequest;
-import io.sluice.api.v1.PlainTransportConnectResponse;
 import io.sluice.api.v1.PlainTransportInfo;
-import io.sluice.api.v1.ProducerGetStatsRequest;
-import io.sluice.api.v1.ProducerGetStatsResponse;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreatePlainTransportResponse;
-import io.sluice.api.v1.RouterDumpRequest;
-import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
 import java.net.DatagramPacket;
@@ -37,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -69,8 +57,7 @@ class FfmpegSimulcastControlTest {
     private static ControlClient client;
     private static String workerId;
 
-    private final List<DatagramSocket> sockets = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final LoopbackUdp udp = new LoopbackUdp();
     private final List<ManagedProcess> ffmpegs = new ArrayList<>();
 
     @TempDir
@@ -93,41 +80,7 @@ class FfmpegSimulcastControlTest {
     @AfterEach
     void stopEverything() throws InterruptedException {
         ffmpegs.forEach(ManagedProcess::stop);
-        sockets.forEach(DatagramSocket::close);
-        for (Thread thread : threads) {
-            thread.join(5000);
-        }
-    }
-
-    private DatagramSocket socket() throws Exception {
-        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        return socket;
-    }
-
-    /** Runs {@code body} on each datagram until the socket closes. */
-    private void onDatagrams(String name, DatagramSocket socket, DatagramHandler body) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[2048];
-            while (!socket.isClosed()) {
-                DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(datagram);
-                    body.handle(Arrays.copyOf(datagram.getData(), datagram.getLength()),
-                            (InetSocketAddress) datagram.getSocketAddress());
-                } catch (Exception closed) {
-                    return;
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        threads.add(thread);
-    }
-
-    @FunctionalInterface
-    private interface DatagramHandler {
-        void handle(byte[] datagram, InetSocketAddress from) throws Exception;
+        udp.close();
     }
 
     private ManagedProcess ffmpeg(String name, List<String> arguments) {
@@ -137,20 +90,6 @@ class FfmpegSimulcastControlTest {
         ManagedProcess started = new ManagedProcess(command, dir.resolve(name + ".log")).start();
         ffmpegs.add(started);
         return started;
-    }
-
-    private static PlainTransportInfo plainTransport(String routerId, boolean comedia) throws Exception {
-        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
-                        .setRouterId(routerId)
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(comedia)
-                        .build())
-                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
-    }
-
-    private static boolean isRtcp(byte[] datagram) {
-        int type = datagram[1] & 0xFF;
-        return datagram.length >= 8 && type >= 192 && type <= 223;
     }
 
     /**
@@ -189,12 +128,9 @@ class FfmpegSimulcastControlTest {
 
     @Test
     void ffmpegSimulcastSwitchesDecodeAtEachSize() throws Exception {
-        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("ffmpeg-simulcast"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-        var capabilities = client.call(workerId, "router.dump",
-                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
-        PlainTransportInfo sending = plainTransport(routerId, true);
+        String routerId = worker.createRouter("ffmpeg-simulcast");
+        var capabilities = worker.routerCapabilities(routerId);
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true);
         RtpParameters.Builder parameters = RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PAYLOAD_TYPE)
                         .setClockRate(90000))
@@ -202,14 +138,12 @@ class FfmpegSimulcastControlTest {
         for (int ssrc : SSRCS) {
             parameters.addEncodings(RtpEncodingParameters.newBuilder().setSsrc(ssrc));
         }
-        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                        .setTransportId(sending.getId()).setKind(MediaKind.VIDEO).setRtpParameters(parameters).build())
-                .as(TransportProduceResponse.parser()).getProducerId();
+        String producerId = worker.produce(sending.getId(), MediaKind.VIDEO, parameters.build());
 
         // One relay socket: the comedia transport learns one remote.
-        DatagramSocket relay = socket();
+        DatagramSocket relay = udp.socket();
         InetSocketAddress workerAddress = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
-        onDatagrams("relay", relay, (datagram, from) -> {
+        udp.onDatagrams("relay", relay, (datagram, from) -> {
             if (!from.equals(workerAddress)) {
                 relay.send(new DatagramPacket(datagram, datagram.length, workerAddress));
             }
@@ -223,18 +157,14 @@ class FfmpegSimulcastControlTest {
 
         // Consume once every encoding sends, so that the consumer starts on the preferred one.
         await().atMost(WAIT).until(() -> {
-            var streams = client.call(workerId, "producer.getStats",
-                            ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
-                    .as(ProducerGetStatsResponse.parser()).getStats().getStreamsList();
+            var streams = worker.producerStats(producerId).getStats().getStreamsList();
             return streams.size() == 3 && streams.stream().allMatch(stream -> stream.getPacketCount() > 0);
         });
 
         // The tap between the consumer's transport and the decoding ffmpeg.
-        DatagramSocket tap = socket();
-        PlainTransportInfo receiving = plainTransport(routerId, false);
-        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
-                        .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(tap.getLocalPort()).build())
-                .as(PlainTransportConnectResponse.parser());
+        DatagramSocket tap = udp.socket();
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
+        worker.connectPlainTransport(receiving.getId(), tap.getLocalPort());
         TransportConsumeResponse consumed = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
                         .setTransportId(receiving.getId()).setProducerId(producerId).setRtpCapabilities(capabilities)
                         .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0)).build())
@@ -255,7 +185,7 @@ class FfmpegSimulcastControlTest {
                 "-vf", "showinfo", "-frames:v", "150", "-f", "null", "-"));
         List<Tapped> tapped = new CopyOnWriteArrayList<>();
         InetSocketAddress decoderAddress = new InetSocketAddress("127.0.0.1", decoderPort);
-        onDatagrams("tap", tap, (datagram, from) -> {
+        udp.onDatagrams("tap", tap, (datagram, from) -> {
             if (isRtcp(datagram)) {
                 return;
             }

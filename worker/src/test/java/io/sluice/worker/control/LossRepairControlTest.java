@@ -1,21 +1,15 @@
 package io.sluice.worker.control;
 
+import static io.sluice.worker.control.LoopbackUdp.isRtcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.PlainTransportConnectRequest;
-import io.sluice.api.v1.PlainTransportConnectResponse;
 import io.sluice.api.v1.PlainTransportInfo;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreatePlainTransportResponse;
-import io.sluice.api.v1.RouterDumpRequest;
-import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -25,19 +19,13 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtxParameters;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,8 +70,7 @@ class LossRepairControlTest {
     private static RunningWorker worker;
     private static ControlClient client;
     private static String workerId;
-    private final List<DatagramSocket> sockets = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final LoopbackUdp udp = new LoopbackUdp();
 
     @BeforeAll
     static void start() throws Exception {
@@ -101,50 +88,7 @@ class LossRepairControlTest {
 
     @AfterEach
     void closeSockets() throws InterruptedException {
-        sockets.forEach(DatagramSocket::close);
-        for (Thread thread : threads) {
-            thread.join(5000);
-        }
-    }
-
-    private DatagramSocket socket() throws SocketException {
-        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        return socket;
-    }
-
-    /** Runs {@code body} on each datagram {@code socket} receives until the socket closes. */
-    private void onDatagrams(String name, DatagramSocket socket, DatagramHandler body) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[2048];
-            while (!socket.isClosed()) {
-                DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(datagram);
-                    body.handle(Arrays.copyOf(datagram.getData(), datagram.getLength()),
-                            (InetSocketAddress) datagram.getSocketAddress());
-                } catch (Exception closed) {
-                    return;
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        threads.add(thread);
-    }
-
-    @FunctionalInterface
-    private interface DatagramHandler {
-        void handle(byte[] datagram, InetSocketAddress from) throws Exception;
-    }
-
-    private static PlainTransportInfo plainTransport(String routerId, boolean comedia) throws Exception {
-        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
-                        .setRouterId(routerId)
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(comedia)
-                        .build())
-                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+        udp.close();
     }
 
     /** VP8 with generic NACK (RFC 4585 §4.2) and its RTX (RFC 4588 §8.6: apt). */
@@ -193,29 +137,16 @@ class LossRepairControlTest {
         return lost;
     }
 
-    private static boolean isRtcp(byte[] datagram) {
-        int type = datagram[1] & 0xFF;
-        return datagram.length >= 8 && type >= 192 && type <= 223;
-    }
-
     @Test
     void lostPacketsAreNackedRepairedByRtxAndTheConsumerResendsWhatItsReceiverLost() throws Exception {
-        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("nack-room"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-        RtpCapabilities capabilities = client.call(workerId, "router.dump",
-                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
-        PlainTransportInfo sending = plainTransport(routerId, true);
-        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                        .setTransportId(sending.getId()).setKind(MediaKind.VIDEO)
-                        .setRtpParameters(producerParameters()).build())
-                .as(TransportProduceResponse.parser()).getProducerId();
+        String routerId = worker.createRouter("nack-room");
+        RtpCapabilities capabilities = worker.routerCapabilities(routerId);
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true);
+        String producerId = worker.produce(sending.getId(), MediaKind.VIDEO, producerParameters());
 
-        DatagramSocket receiver = socket();
-        PlainTransportInfo receiving = plainTransport(routerId, false);
-        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
-                        .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(receiver.getLocalPort()).build())
-                .as(PlainTransportConnectResponse.parser());
+        DatagramSocket receiver = udp.socket();
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
+        worker.connectPlainTransport(receiving.getId(), receiver.getLocalPort());
         TransportConsumeResponse consumer = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
                         .setTransportId(receiving.getId()).setProducerId(producerId).setRtpCapabilities(capabilities)
                         .build())
@@ -231,7 +162,7 @@ class LossRepairControlTest {
         Map<Integer, byte[]> received = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
         Map<Integer, byte[]> receivedRtx = new ConcurrentHashMap<>();
-        onDatagrams("receiver", receiver, (datagram, from) -> {
+        udp.onDatagrams("receiver", receiver, (datagram, from) -> {
             if (isRtcp(datagram)) {
                 return;
             }
@@ -249,12 +180,12 @@ class LossRepairControlTest {
         });
 
         // The relay between sender and worker drops each chosen packet once.
-        DatagramSocket sender = socket();
-        DatagramSocket relay = socket();
-        InetSocketAddress worker = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
+        DatagramSocket sender = udp.socket();
+        DatagramSocket relay = udp.socket();
+        InetSocketAddress workerAddress = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
         Set<Integer> droppedOnce = ConcurrentHashMap.newKeySet();
         AtomicInteger rtxDropped = new AtomicInteger();
-        onDatagrams("relay", relay, (datagram, from) -> {
+        udp.onDatagrams("relay", relay, (datagram, from) -> {
             if (from.getPort() == sender.getLocalPort()) {
                 ByteBuffer packet = ByteBuffer.wrap(datagram);
                 int sequenceNumber = packet.getShort(2) & 0xFFFF;
@@ -266,7 +197,7 @@ class LossRepairControlTest {
                         && (packet.getShort(12) & 0xFFFF) == RTX_LOST_ONCE && rtxDropped.getAndIncrement() == 0) {
                     return;
                 }
-                relay.send(new DatagramPacket(datagram, datagram.length, worker));
+                relay.send(new DatagramPacket(datagram, datagram.length, workerAddress));
             } else {
                 relay.send(new DatagramPacket(datagram, datagram.length, sender.getLocalSocketAddress()));
             }
@@ -275,7 +206,7 @@ class LossRepairControlTest {
         // The sender answers each NACK with RTX packets of its own numbering.
         List<Integer> nacked = new CopyOnWriteArrayList<>();
         AtomicInteger rtxSequenceNumber = new AtomicInteger(5000);
-        onDatagrams("sender-feedback", sender, (datagram, from) -> {
+        udp.onDatagrams("sender-feedback", sender, (datagram, from) -> {
             if (!isRtcp(datagram)) {
                 return;
             }
@@ -320,9 +251,7 @@ class LossRepairControlTest {
         for (int lost : claimedLost) {
             assertThat(receivedRtx.get(lost)).as("RTX of %d carries its payload", lost).isEqualTo(payload(lost));
         }
-        ConsumerGetStatsResponse stats = client.call(workerId, "consumer.getStats",
-                ConsumerGetStatsRequest.newBuilder().setConsumerId(consumer.getConsumerId()).build())
-                .as(ConsumerGetStatsResponse.parser());
+        ConsumerGetStatsResponse stats = worker.consumerStats(consumer.getConsumerId());
         assertThat(stats.getStats().getPacketsSent()).isEqualTo(PACKETS);
     }
 }

@@ -21,8 +21,6 @@ import io.sluice.worker.testsupport.WebRtcTestPeer;
 import java.net.InetSocketAddress;
 import io.sluice.api.v1.ConsumerClosed;
 import io.sluice.api.v1.ConsumerDumpRequest;
-import io.sluice.api.v1.ConsumerGetStatsRequest;
-import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.ConsumerPauseRequest;
 import io.sluice.api.v1.ConsumerResumeRequest;
 import io.sluice.api.v1.ErrorCode;
@@ -37,8 +35,6 @@ import io.sluice.api.v1.ProducerCloseRequest;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.ProducerDumpRequest;
 import io.sluice.api.v1.ProducerDumpResponse;
-import io.sluice.api.v1.ProducerGetStatsRequest;
-import io.sluice.api.v1.ProducerGetStatsResponse;
 import io.sluice.api.v1.ProducerPauseRequest;
 import io.sluice.api.v1.ProducerResumeRequest;
 import io.sluice.api.v1.RouterCanConsumeRequest;
@@ -61,7 +57,6 @@ import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
 import java.io.IOException;
@@ -124,30 +119,9 @@ class MediaForwardingControlTest {
 
     // ---- helpers ----
 
-    private static String createRouter() throws Exception {
-        return client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("media-room"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-    }
-
-    private static RtpCapabilities routerCapabilities(String routerId) throws Exception {
-        return client.call(workerId, "router.dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
-    }
-
     private static RouterDumpResponse routerDump(String routerId) throws Exception {
         return client.call(workerId, "router.dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build())
                 .as(RouterDumpResponse.parser());
-    }
-
-    private static PlainTransportInfo createPlainTransport(String routerId, boolean comedia, boolean srtp)
-            throws Exception {
-        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
-                        .setRouterId(routerId)
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(comedia)
-                        .setEnableSrtp(srtp)
-                        .build())
-                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
     }
 
     private static RtpParameters vp8Parameters(int ssrc) {
@@ -243,15 +217,15 @@ class MediaForwardingControlTest {
      */
     private static Forwarding forwarding(MediaKind kind, RtpParameters parameters, boolean srtp,
             SrtpParameters senderKey) throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo sending = createPlainTransport(routerId, true, srtp);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true, srtp);
         if (srtp) {
             client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
                     .setTransportId(sending.getId()).setSrtpParameters(senderKey).build())
                     .as(PlainTransportConnectResponse.parser());
         }
         String producerId = produce(sending.getId(), kind, parameters).as(TransportProduceResponse.parser()).getProducerId();
-        PlainTransportInfo receiving = createPlainTransport(routerId, false, srtp);
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false, srtp);
         int receiverPort = freeUdpPortPair();
         PlainTransportConnectRequest.Builder connect = PlainTransportConnectRequest.newBuilder()
                 .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(receiverPort);
@@ -260,7 +234,7 @@ class MediaForwardingControlTest {
             connect.setSrtpParameters(randomKey());
         }
         client.call(workerId, "plainTransport.connect", connect.build()).as(PlainTransportConnectResponse.parser());
-        TransportConsumeResponse consumer = consume(receiving.getId(), producerId, routerCapabilities(routerId))
+        TransportConsumeResponse consumer = consume(receiving.getId(), producerId, worker.routerCapabilities(routerId))
                 .as(TransportConsumeResponse.parser());
         return new Forwarding(routerId, sending, receiving, producerId, consumer, receiverPort);
     }
@@ -301,18 +275,6 @@ class MediaForwardingControlTest {
                 "-frames:v", String.valueOf(count), frames.resolve("frame-%03d.png").toString()));
     }
 
-    private static ProducerGetStatsResponse producerStats(String producerId) throws Exception {
-        return client.call(workerId, "producer.getStats",
-                ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
-                .as(ProducerGetStatsResponse.parser());
-    }
-
-    private static ConsumerGetStatsResponse consumerStats(String consumerId) throws Exception {
-        return client.call(workerId, "consumer.getStats",
-                ConsumerGetStatsRequest.newBuilder().setConsumerId(consumerId).build())
-                .as(ConsumerGetStatsResponse.parser());
-    }
-
     // ---- ffmpeg end to end ----
 
     @Test
@@ -326,8 +288,8 @@ class MediaForwardingControlTest {
 
         await().atMost(WAIT).until(() -> !receiver.isAlive());
         assertThat(countFiles(frames, ".png")).as("receiver log:%n%s", receiver.log()).isEqualTo(20);
-        assertThat(producerStats(media.producerId()).getStats().getPacketsReceived()).isPositive();
-        assertThat(consumerStats(media.consumer().getConsumerId()).getStats().getPacketsSent()).isPositive();
+        assertThat(worker.producerStats(media.producerId()).getStats().getPacketsReceived()).isPositive();
+        assertThat(worker.consumerStats(media.consumer().getConsumerId()).getStats().getPacketsSent()).isPositive();
         PlainTransportDumpResponse sending = client.call(workerId, "plainTransport.dump",
                 PlainTransportDumpRequest.newBuilder().setTransportId(media.sending().getId()).build())
                 .as(PlainTransportDumpResponse.parser());
@@ -376,7 +338,7 @@ class MediaForwardingControlTest {
                 PlainTransportDumpRequest.newBuilder().setTransportId(media.sending().getId()).build())
                 .as(PlainTransportDumpResponse.parser());
         assertThat(dump.getDroppedPacketsMap()).containsKey("srtp_failed");
-        assertThat(producerStats(media.producerId()).getStats().getPacketsReceived()).isZero();
+        assertThat(worker.producerStats(media.producerId()).getStats().getPacketsReceived()).isZero();
     }
 
     @Test
@@ -386,13 +348,13 @@ class MediaForwardingControlTest {
         ManagedProcess receiver = videoReceiver(receiverSdp(media.receiverPort(), media.consumer(), null), frames, 60);
         ffmpeg("sender", videoSender(20, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), null));
         String consumerId = media.consumer().getConsumerId();
-        await().atMost(WAIT).until(() -> consumerStats(consumerId).getStats().getPacketsSent() > 20);
+        await().atMost(WAIT).until(() -> worker.consumerStats(consumerId).getStats().getPacketsSent() > 20);
 
         client.call(workerId, "consumer.pause", ConsumerPauseRequest.newBuilder().setConsumerId(consumerId).build());
-        long sentWhilePausing = consumerStats(consumerId).getStats().getPacketsSent();
-        await().atMost(WAIT).until(() -> consumerStats(consumerId).getStats().getDroppedPacketsMap()
+        long sentWhilePausing = worker.consumerStats(consumerId).getStats().getPacketsSent();
+        await().atMost(WAIT).until(() -> worker.consumerStats(consumerId).getStats().getDroppedPacketsMap()
                 .getOrDefault("paused", 0L) > 40);
-        assertThat(consumerStats(consumerId).getStats().getPacketsSent()).isEqualTo(sentWhilePausing);
+        assertThat(worker.consumerStats(consumerId).getStats().getPacketsSent()).isEqualTo(sentWhilePausing);
         client.call(workerId, "consumer.resume", ConsumerResumeRequest.newBuilder().setConsumerId(consumerId).build());
 
         await().atMost(WAIT).until(() -> !receiver.isAlive());
@@ -400,12 +362,12 @@ class MediaForwardingControlTest {
         // The receiver heard the stream before and after the pause: a jump in sequence numbers
         // would show in its RTP demuxer's log as missed packets (RFC 3550 §A.1 loss accounting).
         assertThat(receiver.log()).doesNotContain("RTP: missed");
-        assertThat(producerStats(media.producerId()).getStats().getKeyFrameRequestsSent()).isPositive();
+        assertThat(worker.producerStats(media.producerId()).getStats().getKeyFrameRequestsSent()).isPositive();
     }
 
     @Test
     void withoutRtcpMuxRtpAndRtcpArriveOnTwoPortsEachLearnedByComedia() throws Exception {
-        String routerId = createRouter();
+        String routerId = worker.createRouter("media-room");
         PlainTransportInfo transport = client.call(workerId, "router.createPlainTransport",
                 RouterCreatePlainTransportRequest.newBuilder().setRouterId(routerId)
                         .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
@@ -430,15 +392,15 @@ class MediaForwardingControlTest {
         assertThat(dump.getTransport().getRtcpTuple().getRemotePort()).as("ffmpeg's sender reports")
                 .isPositive().isNotEqualTo(dump.getTransport().getTuple().getRemotePort());
         assertThat(dump.getDroppedPacketsMap()).doesNotContainKey("unknown_tuple");
-        assertThat(producerStats(producerId).getStats().getPacketsReceived()).isPositive();
+        assertThat(worker.producerStats(producerId).getStats().getPacketsReceived()).isPositive();
     }
 
     // ---- control level ----
 
     @Test
     void invalidProduceRequestsGetTypedErrorsAndLeaveNothingBehind() throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo transport = createPlainTransport(routerId, true, false);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo transport = worker.createPlainTransport(routerId, true, false);
 
         assertThat(produce(transport.getId(), MediaKind.AUDIO, vp8Parameters(1)).error().getField())
                 .isEqualTo("rtp_parameters.codecs[0].mime_type");
@@ -467,9 +429,9 @@ class MediaForwardingControlTest {
 
     @Test
     void invalidConsumeRequestsGetTypedErrorsAndLeaveNothingBehind() throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo sending = createPlainTransport(routerId, true, false);
-        PlainTransportInfo receiving = createPlainTransport(routerId, true, false);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true, false);
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, true, false);
         String producerId = produce(sending.getId(), MediaKind.VIDEO, vp8Parameters(7))
                 .as(TransportProduceResponse.parser()).getProducerId();
         RtpCapabilities opusOnly = RtpCapabilities.newBuilder()
@@ -482,16 +444,17 @@ class MediaForwardingControlTest {
                 .setRouterId(routerId).setProducerId(producerId).setRtpCapabilities(opusOnly).build())
                 .as(RouterCanConsumeResponse.parser()).getCanConsume()).isFalse();
         assertThat(client.call(workerId, "router.canConsume", RouterCanConsumeRequest.newBuilder()
-                .setRouterId(routerId).setProducerId(producerId).setRtpCapabilities(routerCapabilities(routerId)).build())
+                .setRouterId(routerId).setProducerId(producerId).setRtpCapabilities(worker.routerCapabilities(routerId))
+                .build())
                 .as(RouterCanConsumeResponse.parser()).getCanConsume()).isTrue();
         RtpCapabilities malformed = opusOnly.toBuilder()
                 .setCodecs(0, opusOnly.getCodecs(0).toBuilder().setMimeType("opus")).build();
         assertThat(consume(receiving.getId(), producerId, malformed).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        assertThat(consume(receiving.getId(), "no-such-producer", routerCapabilities(routerId)).code())
+        assertThat(consume(receiving.getId(), "no-such-producer", worker.routerCapabilities(routerId)).code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
-        String otherRouter = createRouter();
-        PlainTransportInfo elsewhere = createPlainTransport(otherRouter, true, false);
-        assertThat(consume(elsewhere.getId(), producerId, routerCapabilities(routerId)).code())
+        String otherRouter = worker.createRouter("media-room");
+        PlainTransportInfo elsewhere = worker.createPlainTransport(otherRouter, true, false);
+        assertThat(consume(elsewhere.getId(), producerId, worker.routerCapabilities(routerId)).code())
                 .as("a producer of another router").isEqualTo(ErrorCode.NOT_FOUND);
 
         assertThat(routerDump(routerId).getConsumerIdsList()).isEmpty();
@@ -503,12 +466,12 @@ class MediaForwardingControlTest {
 
     @Test
     void aClosedProducerClosesItsConsumersWithEventsOnNats() throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo sending = createPlainTransport(routerId, true, false);
-        PlainTransportInfo receiving = createPlainTransport(routerId, true, false);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true, false);
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, true, false);
         String producerId = produce(sending.getId(), MediaKind.VIDEO, vp8Parameters(8))
                 .as(TransportProduceResponse.parser()).getProducerId();
-        String consumerId = consume(receiving.getId(), producerId, routerCapabilities(routerId))
+        String consumerId = consume(receiving.getId(), producerId, worker.routerCapabilities(routerId))
                 .as(TransportConsumeResponse.parser()).getConsumerId();
 
         client.call(workerId, "producer.pause", ProducerPauseRequest.newBuilder().setProducerId(producerId).build());
@@ -536,12 +499,13 @@ class MediaForwardingControlTest {
 
     @Test
     void closingTheRouterClosesProducersConsumersAndPlainTransports() throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo sending = createPlainTransport(routerId, true, false);
-        PlainTransportInfo receiving = createPlainTransport(routerId, true, false);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true, false);
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, true, false);
         String producerId = produce(sending.getId(), MediaKind.VIDEO, vp8Parameters(9))
                 .as(TransportProduceResponse.parser()).getProducerId();
-        consume(receiving.getId(), producerId, routerCapabilities(routerId)).as(TransportConsumeResponse.parser());
+        consume(receiving.getId(), producerId, worker.routerCapabilities(routerId))
+                .as(TransportConsumeResponse.parser());
 
         client.call(workerId, "router.close", RouterCloseRequest.newBuilder().setRouterId(routerId).build());
 
@@ -559,9 +523,9 @@ class MediaForwardingControlTest {
 
     @Test
     void plainTransportConnectChecksItsArguments() throws Exception {
-        String routerId = createRouter();
-        PlainTransportInfo plain = createPlainTransport(routerId, false, false);
-        PlainTransportInfo srtp = createPlainTransport(routerId, false, true);
+        String routerId = worker.createRouter("media-room");
+        PlainTransportInfo plain = worker.createPlainTransport(routerId, false, false);
+        PlainTransportInfo srtp = worker.createPlainTransport(routerId, false, true);
 
         assertThat(client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
                 .setTransportId(plain.getId()).setPort(5004).build()).error().getField()).isEqualTo("ip");
@@ -588,7 +552,7 @@ class MediaForwardingControlTest {
 
     @Test
     void rtpFromAWebRtcPeerReachesAWebRtcConsumerAndAPlainOneRewritten() throws Exception {
-        String routerId = createRouter();
+        String routerId = worker.createRouter("media-room");
         WebRtcTransportInfo sendTransport = createWebRtcTransport(routerId);
         WebRtcTransportInfo recvTransport = createWebRtcTransport(routerId);
         try (WebRtcTestPeer sender = WebRtcTestPeer.udp(udpAddress(sendTransport));
@@ -601,12 +565,11 @@ class MediaForwardingControlTest {
             String producerId = produce(sendTransport.getId(), MediaKind.VIDEO, fromPeer)
                     .as(TransportProduceResponse.parser()).getProducerId();
             TransportConsumeResponse webRtcConsumer = consume(recvTransport.getId(), producerId,
-                    routerCapabilities(routerId)).as(TransportConsumeResponse.parser());
-            PlainTransportInfo plain = createPlainTransport(routerId, false, false);
-            client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
-                    .setTransportId(plain.getId()).setIp("127.0.0.1").setPort(plainReceiver.getLocalPort()).build())
-                    .as(PlainTransportConnectResponse.parser());
-            TransportConsumeResponse plainConsumer = consume(plain.getId(), producerId, routerCapabilities(routerId))
+                    worker.routerCapabilities(routerId)).as(TransportConsumeResponse.parser());
+            PlainTransportInfo plain = worker.createPlainTransport(routerId, false, false);
+            worker.connectPlainTransport(plain.getId(), plainReceiver.getLocalPort());
+            TransportConsumeResponse plainConsumer = consume(plain.getId(), producerId,
+                    worker.routerCapabilities(routerId))
                     .as(TransportConsumeResponse.parser());
 
             for (int seq = 1; seq <= 20; seq++) {
@@ -614,7 +577,7 @@ class MediaForwardingControlTest {
             }
 
             await().atMost(WAIT).until(() -> receiver.srtpPacketsReceived() >= 20);
-            assertThat(consumerStats(webRtcConsumer.getConsumerId()).getStats().getPacketsSent()).isEqualTo(20);
+            assertThat(worker.consumerStats(webRtcConsumer.getConsumerId()).getStats().getPacketsSent()).isEqualTo(20);
             plainReceiver.setSoTimeout(5000);
             java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[1500], 1500);
             plainReceiver.receive(datagram);

@@ -15,8 +15,6 @@ import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RouterCreatePlainTransportResponse;
-import io.sluice.api.v1.RouterDumpRequest;
-import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
@@ -28,10 +26,7 @@ import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportGetStatsRequest;
 import io.sluice.api.v1.TransportGetStatsResponse;
 import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.TransportStats;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.registry.TransportMappings;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -63,11 +58,6 @@ class PlainTransportAsTransportTest {
         }
     }
 
-    private static String createRouter(String room) throws Exception {
-        return worker.client.call(worker.workerId, "worker.createRouter", WorkerControlTest.opusAndVp8(room))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-    }
-
     private static PlainTransportInfo createPlain(String routerId, String userId, boolean rtcpMux) throws Exception {
         return worker.client.call(worker.workerId, "router.createPlainTransport",
                 RouterCreatePlainTransportRequest.newBuilder()
@@ -88,7 +78,7 @@ class PlainTransportAsTransportTest {
 
     @Test
     void aPlainTransportIsMappedInRedisCountedByGetStatsAndClosedByTransportClose() throws Exception {
-        String routerId = createRouter("plain-room");
+        String routerId = worker.createRouter("plain-room");
         PlainTransportInfo plain = createPlain(routerId, "recorder-1", false);
 
         RedisClient redisClient = RedisClient.create(worker.redis.url());
@@ -145,7 +135,7 @@ class PlainTransportAsTransportTest {
 
     @Test
     void consumeAnswersTypeAndScoreAndSetPriorityChecksItsRange() throws Exception {
-        String routerId = createRouter("priority-room");
+        String routerId = worker.createRouter("priority-room");
         PlainTransportInfo sending = createPlain(routerId, "sender", true);
         PlainTransportInfo receiving = createPlain(routerId, "receiver", true);
         RtpParameters vp8 = RtpParameters.newBuilder()
@@ -153,12 +143,8 @@ class PlainTransportAsTransportTest {
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(0x01020304))
                 .setRtcp(RtcpParameters.newBuilder().setCname("priority"))
                 .build();
-        String producerId = worker.client.call(worker.workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                .setTransportId(sending.getId()).setKind(MediaKind.VIDEO).setRtpParameters(vp8).build())
-                .as(TransportProduceResponse.parser()).getProducerId();
-        var capabilities = worker.client.call(worker.workerId, "router.dump",
-                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
+        String producerId = worker.produce(sending.getId(), MediaKind.VIDEO, vp8);
+        var capabilities = worker.routerCapabilities(routerId);
         TransportConsumeResponse consumer = worker.client.call(worker.workerId, "transport.consume",
                 TransportConsumeRequest.newBuilder().setTransportId(receiving.getId()).setProducerId(producerId)
                         .setRtpCapabilities(capabilities).build())

@@ -6,19 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.PlainTransportConnectRequest;
-import io.sluice.api.v1.PlainTransportConnectResponse;
 import io.sluice.api.v1.PlainTransportInfo;
-import io.sluice.api.v1.ProducerGetStatsRequest;
-import io.sluice.api.v1.ProducerGetStatsResponse;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreatePlainTransportResponse;
-import io.sluice.api.v1.RouterDumpRequest;
-import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
@@ -26,10 +17,6 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
 import io.sluice.worker.rtcp.RtcpCompound;
@@ -102,45 +89,20 @@ class RtcpStatsControlTest {
         }
     }
 
-    private static PlainTransportInfo createPlainTransport(String routerId, boolean comedia) throws Exception {
-        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
-                        .setRouterId(routerId)
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(comedia)
-                        .build())
-                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
-    }
-
-    private static ProducerGetStatsResponse producerStats(String producerId) throws Exception {
-        return client.call(workerId, "producer.getStats",
-                ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
-                .as(ProducerGetStatsResponse.parser());
-    }
-
-    private static ConsumerGetStatsResponse consumerStats(String consumerId) throws Exception {
-        return client.call(workerId, "consumer.getStats",
-                ConsumerGetStatsRequest.newBuilder().setConsumerId(consumerId).build())
-                .as(ConsumerGetStatsResponse.parser());
-    }
-
     private static List<Event> scoreEvents(Event.BodyCase body, String routerId) {
         return events.stream().filter(e -> e.getRouterId().equals(routerId) && e.getBodyCase() == body).toList();
     }
 
     @Test
     void senderReportsReachThePeerItsReceiverReportFillsConsumerStatsAndScoresArePublished() throws Exception {
-        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("rtcp-room"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-        PlainTransportInfo sending = createPlainTransport(routerId, true);
-        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                        .setTransportId(sending.getId()).setKind(MediaKind.VIDEO)
-                        .setRtpParameters(RtpParameters.newBuilder()
-                                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(101)
-                                        .setClockRate(90000))
-                                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(VIDEO_SSRC))
-                                .setRtcp(RtcpParameters.newBuilder().setCname("ffmpeg")))
-                        .build())
-                .as(TransportProduceResponse.parser()).getProducerId();
+        String routerId = worker.createRouter("rtcp-room");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true);
+        String producerId = worker.produce(sending.getId(), MediaKind.VIDEO, RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(101)
+                        .setClockRate(90000))
+                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(VIDEO_SSRC))
+                .setRtcp(RtcpParameters.newBuilder().setCname("ffmpeg"))
+                .build());
 
         peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         List<SenderReport> senderReports = new CopyOnWriteArrayList<>();
@@ -150,15 +112,11 @@ class RtcpStatsControlTest {
         peerReader = Thread.ofPlatform().name("rtcp-peer").start(() -> readPeer(rtpPackets, senderReports,
                 descriptions, lastSrArrivalMs));
 
-        PlainTransportInfo receiving = createPlainTransport(routerId, false);
-        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
-                .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(peer.getLocalPort()).build())
-                .as(PlainTransportConnectResponse.parser());
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
+        worker.connectPlainTransport(receiving.getId(), peer.getLocalPort());
         TransportConsumeResponse consumer = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
                         .setTransportId(receiving.getId()).setProducerId(producerId)
-                        .setRtpCapabilities(client.call(workerId, "router.dump",
-                                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                                .as(RouterDumpResponse.parser()).getRtpCapabilities())
+                        .setRtpCapabilities(worker.routerCapabilities(routerId))
                         .build())
                 .as(TransportConsumeResponse.parser());
         long consumerSsrc = Integer.toUnsignedLong(consumer.getRtpParameters().getEncodings(0).getSsrc());
@@ -194,7 +152,7 @@ class RtcpStatsControlTest {
         assertThat(descriptions).anySatisfy(sdes -> assertThat(sdes.chunks().get(0).ssrc()).isEqualTo(consumerSsrc));
 
         // While media flows: sane producer stats.
-        RtpStreamStats inbound = producerStats(producerId).getStats().getStreams(0);
+        RtpStreamStats inbound = worker.producerStats(producerId).getStats().getStreams(0);
         assertThat(inbound.getType()).isEqualTo("inbound-rtp");
         assertThat(inbound.getSsrc()).isEqualTo(VIDEO_SSRC);
         assertThat(inbound.getMimeType()).isEqualTo("video/VP8");
@@ -217,13 +175,13 @@ class RtcpStatsControlTest {
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), receiving.getTuple().getLocalPort())));
 
         await().atMost(WAIT).untilAsserted(() -> {
-            RtpStreamStats outbound = consumerStats(consumer.getConsumerId()).getStats().getStreams(0);
+            RtpStreamStats outbound = worker.consumerStats(consumer.getConsumerId()).getStats().getStreams(0);
             assertThat(outbound.getType()).isEqualTo("outbound-rtp");
             assertThat(outbound.getPacketsLost()).isEqualTo(3);
             assertThat(outbound.getFractionLost()).isEqualTo(10);
             assertThat(outbound.getJitter()).isEqualTo(45);
         });
-        ConsumerGetStatsResponse stats = consumerStats(consumer.getConsumerId());
+        ConsumerGetStatsResponse stats = worker.consumerStats(consumer.getConsumerId());
         RtpStreamStats outbound = stats.getStats().getStreams(0);
         assertThat(outbound.getSsrc()).isEqualTo((int) consumerSsrc);
         assertThat(outbound.getPacketCount()).isPositive();

@@ -3,7 +3,25 @@ package io.sluice.worker.control;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.sluice.api.v1.ConsumerGetStatsRequest;
+import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.Event;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PlainTransportConnectRequest;
+import io.sluice.api.v1.PlainTransportConnectResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.ProducerGetStatsRequest;
+import io.sluice.api.v1.ProducerGetStatsResponse;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportResponse;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
@@ -17,7 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * What the integration tests of this package drive: a real worker process with one loop on its own
  * nats-server and redis-server, RTC ports on 127.0.0.1 from a range of a thousand, a control client,
- * and the events it published on the subjects asked for.
+ * and the events it published on the subjects asked for; and the control calls those tests make
+ * the same way, each expecting a success reply.
  */
 final class RunningWorker implements AutoCloseable {
 
@@ -67,5 +86,60 @@ final class RunningWorker implements AutoCloseable {
             redis.close();
             nats.close();
         }
+    }
+
+    /** worker.createRouter with Opus and VP8 ({@link WorkerControlTest#opusAndVp8}); the router's id. */
+    String createRouter(String room) throws InterruptedException {
+        return client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8(room))
+                .as(WorkerCreateRouterResponse.parser()).getRouterId();
+    }
+
+    /** The router's RTP capabilities, from router.dump. */
+    RtpCapabilities routerCapabilities(String routerId) throws InterruptedException {
+        return client.call(workerId, "router.dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build())
+                .as(RouterDumpResponse.parser()).getRtpCapabilities();
+    }
+
+    /** router.createPlainTransport listening on 127.0.0.1, without SRTP. */
+    PlainTransportInfo createPlainTransport(String routerId, boolean comedia) throws InterruptedException {
+        return createPlainTransport(routerId, comedia, false);
+    }
+
+    /** router.createPlainTransport listening on 127.0.0.1. */
+    PlainTransportInfo createPlainTransport(String routerId, boolean comedia, boolean srtp)
+            throws InterruptedException {
+        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
+                        .setRouterId(routerId)
+                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
+                        .setComedia(comedia)
+                        .setEnableSrtp(srtp)
+                        .build())
+                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+    }
+
+    /** plainTransport.connect to {@code port} on 127.0.0.1, without SRTP. */
+    void connectPlainTransport(String transportId, int port) throws InterruptedException {
+        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
+                        .setTransportId(transportId).setIp("127.0.0.1").setPort(port).build())
+                .as(PlainTransportConnectResponse.parser());
+    }
+
+    /** transport.produce; the producer's id. */
+    String produce(String transportId, MediaKind kind, RtpParameters parameters) throws InterruptedException {
+        return client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
+                        .setTransportId(transportId).setKind(kind).setRtpParameters(parameters).build())
+                .as(TransportProduceResponse.parser()).getProducerId();
+    }
+
+    ProducerGetStatsResponse producerStats(String producerId) throws InterruptedException {
+        return client.call(workerId, "producer.getStats",
+                        ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                .as(ProducerGetStatsResponse.parser());
+    }
+
+    ConsumerGetStatsResponse consumerStats(String consumerId) throws InterruptedException {
+        return client.call(workerId, "consumer.getStats",
+                        ConsumerGetStatsRequest.newBuilder().setConsumerId(consumerId).build())
+                .as(ConsumerGetStatsResponse.parser());
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.worker.control;
 
+import static io.sluice.worker.control.LoopbackUdp.isRtcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sluice.api.v1.ConsumerDumpRequest;
 import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
@@ -15,13 +15,7 @@ import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.PlainTransportConnectRequest;
-import io.sluice.api.v1.PlainTransportConnectResponse;
 import io.sluice.api.v1.PlainTransportInfo;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreatePlainTransportResponse;
-import io.sluice.api.v1.RouterDumpRequest;
-import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecParameters;
@@ -30,10 +24,6 @@ import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
@@ -43,11 +33,9 @@ import io.sluice.worker.testsupport.ForwardedVp8;
 import io.sluice.worker.testsupport.Vp8SimulcastSource;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -77,8 +65,7 @@ class SimulcastControlTest {
     private static ControlClient client;
     private static String workerId;
 
-    private final List<DatagramSocket> sockets = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final LoopbackUdp udp = new LoopbackUdp();
     private final boolean[] sendingEncodings = {true, true, true};
     private volatile boolean running = true;
 
@@ -99,53 +86,7 @@ class SimulcastControlTest {
     @AfterEach
     void closeSockets() throws InterruptedException {
         running = false;
-        sockets.forEach(DatagramSocket::close);
-        for (Thread thread : threads) {
-            thread.join(5000);
-        }
-    }
-
-    private DatagramSocket socket() throws Exception {
-        DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        return socket;
-    }
-
-    private void thread(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
-        threads.add(thread);
-    }
-
-    /** Runs {@code body} on each datagram until the socket closes. */
-    private void onDatagrams(String name, DatagramSocket socket, java.util.function.Consumer<byte[]> body) {
-        thread(name, () -> {
-            byte[] buffer = new byte[2048];
-            while (!socket.isClosed()) {
-                DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(datagram);
-                } catch (Exception closed) {
-                    return;
-                }
-                body.accept(Arrays.copyOf(datagram.getData(), datagram.getLength()));
-            }
-        });
-    }
-
-    private static boolean isRtcp(byte[] datagram) {
-        int type = datagram[1] & 0xFF;
-        return datagram.length >= 8 && type >= 192 && type <= 223;
-    }
-
-    private static PlainTransportInfo plainTransport(String routerId, boolean comedia) throws Exception {
-        return client.call(workerId, "router.createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
-                        .setRouterId(routerId)
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(comedia)
-                        .build())
-                .as(RouterCreatePlainTransportResponse.parser()).getTransport();
+        udp.close();
     }
 
     private static RtpParameters simulcastParameters() {
@@ -224,23 +165,14 @@ class SimulcastControlTest {
 
     @Test
     void aSimulcastConsumerSwitchesFallsBackAndReportsItsLayersOverNats() throws Exception {
-        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("simulcast-room"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-        RtpCapabilities capabilities = client.call(workerId, "router.dump",
-                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
-        PlainTransportInfo sendingTransport = plainTransport(routerId, true);
-        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                        .setTransportId(sendingTransport.getId()).setKind(MediaKind.VIDEO)
-                        .setRtpParameters(simulcastParameters()).build())
-                .as(TransportProduceResponse.parser()).getProducerId();
+        String routerId = worker.createRouter("simulcast-room");
+        RtpCapabilities capabilities = worker.routerCapabilities(routerId);
+        PlainTransportInfo sendingTransport = worker.createPlainTransport(routerId, true);
+        String producerId = worker.produce(sendingTransport.getId(), MediaKind.VIDEO, simulcastParameters());
 
-        DatagramSocket receiver = socket();
-        PlainTransportInfo receivingTransport = plainTransport(routerId, false);
-        client.call(workerId, "plainTransport.connect", PlainTransportConnectRequest.newBuilder()
-                        .setTransportId(receivingTransport.getId()).setIp("127.0.0.1")
-                        .setPort(receiver.getLocalPort()).build())
-                .as(PlainTransportConnectResponse.parser());
+        DatagramSocket receiver = udp.socket();
+        PlainTransportInfo receivingTransport = worker.createPlainTransport(routerId, false);
+        worker.connectPlainTransport(receivingTransport.getId(), receiver.getLocalPort());
         TransportConsumeResponse consumed = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
                         .setTransportId(receivingTransport.getId()).setProducerId(producerId)
                         .setRtpCapabilities(capabilities).setPreferredLayers(spatial(1)).build())
@@ -253,7 +185,7 @@ class SimulcastControlTest {
 
         List<ForwardedVp8> received = new CopyOnWriteArrayList<>();
         List<Long> receivedAtMs = new CopyOnWriteArrayList<>();
-        onDatagrams("receiver", receiver, datagram -> {
+        udp.onDatagrams("receiver", receiver, (datagram, from) -> {
             if (!isRtcp(datagram)) {
                 ByteBuf buf = Unpooled.wrappedBuffer(datagram);
                 received.add(ForwardedVp8.parse(buf));
@@ -264,16 +196,16 @@ class SimulcastControlTest {
 
         Vp8SimulcastSource source = new Vp8SimulcastSource(PAYLOAD_TYPE, RID_EXTENSION_ID, SSRCS, RIDS,
                 KEY_FRAME_INTERVAL, 11);
-        DatagramSocket sender = socket();
+        DatagramSocket sender = udp.socket();
         InetSocketAddress workerAddress = new InetSocketAddress("127.0.0.1", sendingTransport.getTuple().getLocalPort());
-        onDatagrams("sender-feedback", sender, datagram -> {
+        udp.onDatagrams("sender-feedback", sender, (datagram, from) -> {
             if (isRtcp(datagram)) {
                 synchronized (source) {
                     pliMediaSsrcs(datagram).forEach(source::requestKeyFrame);
                 }
             }
         });
-        thread("sender", () -> {
+        udp.thread("sender", () -> {
             long startNs = System.nanoTime();
             for (int frame = 0; running; frame++) {
                 try {
@@ -353,9 +285,7 @@ class SimulcastControlTest {
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(eventsSince(routerId, beforeReturn))
                 .containsExactly(layers(2, 2)));
-        ConsumerGetStatsResponse stats = client.call(workerId, "consumer.getStats",
-                ConsumerGetStatsRequest.newBuilder().setConsumerId(consumerId).build())
-                .as(ConsumerGetStatsResponse.parser());
+        ConsumerGetStatsResponse stats = worker.consumerStats(consumerId);
         assertThat(stats.getStats().getCurrentLayers()).isEqualTo(layers(2, 2));
         int beforeEnd = received.size();
         await().atMost(WAIT).until(() -> received.size() > beforeEnd + 10);
@@ -371,23 +301,17 @@ class SimulcastControlTest {
 
     @Test
     void setPreferredLayersIsRefusedForASimpleConsumerAnUnknownOneAndWithoutLayers() throws Exception {
-        String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("simple-room"))
-                .as(WorkerCreateRouterResponse.parser()).getRouterId();
-        RtpCapabilities capabilities = client.call(workerId, "router.dump",
-                RouterDumpRequest.newBuilder().setRouterId(routerId).build())
-                .as(RouterDumpResponse.parser()).getRtpCapabilities();
-        PlainTransportInfo transport = plainTransport(routerId, true);
-        String producerId = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
-                        .setTransportId(transport.getId()).setKind(MediaKind.VIDEO)
-                        .setRtpParameters(RtpParameters.newBuilder()
-                                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8")
-                                        .setPayloadType(PAYLOAD_TYPE).setClockRate(90000))
-                                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(0x5555))
-                                .setRtcp(RtcpParameters.newBuilder().setCname("simple")))
-                        .build())
-                .as(TransportProduceResponse.parser()).getProducerId();
+        String routerId = worker.createRouter("simple-room");
+        RtpCapabilities capabilities = worker.routerCapabilities(routerId);
+        PlainTransportInfo transport = worker.createPlainTransport(routerId, true);
+        String producerId = worker.produce(transport.getId(), MediaKind.VIDEO, RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8")
+                        .setPayloadType(PAYLOAD_TYPE).setClockRate(90000))
+                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(0x5555))
+                .setRtcp(RtcpParameters.newBuilder().setCname("simple"))
+                .build());
         TransportConsumeResponse simple = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
-                        .setTransportId(plainTransport(routerId, true).getId()).setProducerId(producerId)
+                        .setTransportId(worker.createPlainTransport(routerId, true).getId()).setProducerId(producerId)
                         .setRtpCapabilities(capabilities).setPreferredLayers(spatial(1)).build())
                 .as(TransportConsumeResponse.parser());
         assertThat(simple.getType()).isEqualTo("simple");

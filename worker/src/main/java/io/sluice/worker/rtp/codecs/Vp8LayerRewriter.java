@@ -28,8 +28,8 @@ final class Vp8LayerRewriter implements LayerRewriter {
     private final PictureMap pictures = new PictureMap(true);
     private final Tl0PicIdxMap tl0PicIdxs = new Tl0PicIdxMap();
     private final IdRewrite rewrite = new IdRewrite();
+    private final TemporalLayerSelection temporalLayer = new TemporalLayerSelection();
     private boolean waitingForKeyFrame = true;
-    private int currentTemporalLayer = -1;
     private boolean started;
     /** The decision for the frame in progress, for packets without a picture id. */
     private boolean frameForwarded;
@@ -65,7 +65,7 @@ final class Vp8LayerRewriter implements LayerRewriter {
             }
             newest = pictures.newest(slot);
             if (pictures.pending(slot)) {
-                boolean forward = newest ? decide(d, targetTemporalLayer) : d.temporalLayer() <= currentTemporalLayer;
+                boolean forward = newest ? decide(d, targetTemporalLayer) : temporalLayer.forwardsOlderFrame(d);
                 if (forward) {
                     pictures.forward(slot);
                 } else {
@@ -94,22 +94,11 @@ final class Vp8LayerRewriter implements LayerRewriter {
 
     /** The decision for a new frame, which updates the current temporal layer. */
     private boolean decide(PayloadDescriptor d, int targetTemporalLayer) {
-        if (!d.hasLayerIndices()) {
-            currentTemporalLayer = 0;
-            return true;
-        }
         if (d.keyFrame()) {
-            currentTemporalLayer = targetTemporalLayer;
+            temporalLayer.startAtKeyFrame(d, targetTemporalLayer);
             return true;
         }
-        if (currentTemporalLayer > targetTemporalLayer) {
-            currentTemporalLayer = targetTemporalLayer;
-        }
-        int layer = d.temporalLayer();
-        if (layer == currentTemporalLayer + 1 && layer <= targetTemporalLayer && d.layerSync()) {
-            currentTemporalLayer = layer;
-        }
-        return layer <= currentTemporalLayer;
+        return temporalLayer.forwardsNewFrame(d, targetTemporalLayer);
     }
 
     @Override
@@ -139,6 +128,6 @@ final class Vp8LayerRewriter implements LayerRewriter {
 
     @Override
     public int currentTemporalLayer() {
-        return started ? currentTemporalLayer : -1;
+        return started ? temporalLayer.current() : -1;
     }
 }

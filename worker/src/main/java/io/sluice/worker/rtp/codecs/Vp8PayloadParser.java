@@ -56,30 +56,16 @@ final class Vp8PayloadParser implements PayloadParser {
             hasTid = (x & 0x20) != 0;
             hasKeyIdx = (x & 0x10) != 0;
             if (hasPictureId) {
-                if (index >= end) {
+                index = Payloads.readPictureId(buffer, index, end, payloadOffset, out);
+                if (index < 0) {
                     return false;
-                }
-                int high = buffer.getUnsignedByte(index);
-                out.pictureIdOffset = index - payloadOffset;
-                if ((high & 0x80) != 0) {
-                    if (index + 1 >= end) {
-                        return false;
-                    }
-                    out.pictureId = ((high & 0x7F) << 8) | buffer.getUnsignedByte(index + 1);
-                    out.pictureIdBits = 15;
-                    index += 2;
-                } else {
-                    out.pictureId = high;
-                    out.pictureIdBits = 7;
-                    index++;
                 }
             }
             if (hasTl0PicIdx) {
-                if (index >= end) {
+                index = Payloads.readTl0PicIdx(buffer, index, end, payloadOffset, out);
+                if (index < 0) {
                     return false;
                 }
-                out.tl0PicIdxOffset = index - payloadOffset;
-                out.tl0PicIdx = buffer.getUnsignedByte(index++);
             }
             if (hasTid || hasKeyIdx) {
                 if (index >= end) {

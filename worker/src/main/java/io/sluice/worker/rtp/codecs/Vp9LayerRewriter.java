@@ -45,13 +45,13 @@ final class Vp9LayerRewriter implements LayerRewriter {
     private final PictureMap pictures = new PictureMap(false);
     private final Tl0PicIdxMap tl0PicIdxs = new Tl0PicIdxMap();
     private final IdRewrite rewrite = new IdRewrite();
+    private final TemporalLayerSelection temporalLayer = new TemporalLayerSelection();
     private boolean waitingForKeyFrame = true;
     private boolean kSvc;
     private int announcedSpatialLayers;
     /** The highest spatial layer seen since the last key picture began; -1 before any. */
     private int highestLayerSent = -1;
     private int currentSpatialLayer = -1;
-    private int currentTemporalLayer = -1;
     private boolean started;
     /** The key picture in progress, whose highest layer frame caps the current spatial layer. */
     private boolean inKeyPicture;
@@ -109,7 +109,7 @@ final class Vp9LayerRewriter implements LayerRewriter {
             if (pictures.pending(slot)) {
                 boolean forward = newest
                         ? startPicture(d, keyPictureStart, targetSpatialLayer, targetTemporalLayer)
-                        : d.temporalLayer() <= currentTemporalLayer;
+                        : temporalLayer.forwardsOlderFrame(d);
                 pictures.setTag(slot, currentSpatialLayer);
                 if (forward) {
                     pictures.forward(slot);
@@ -171,7 +171,7 @@ final class Vp9LayerRewriter implements LayerRewriter {
                 : targetSpatialLayer;
         if (keyPictureStart) {
             currentSpatialLayer = reachableSpatialLayer;
-            currentTemporalLayer = d.hasLayerIndices() ? targetTemporalLayer : 0;
+            temporalLayer.startAtKeyFrame(d, targetTemporalLayer);
             inKeyPicture = true;
             return true;
         }
@@ -179,18 +179,7 @@ final class Vp9LayerRewriter implements LayerRewriter {
         if (currentSpatialLayer > reachableSpatialLayer && !kSvc) {
             currentSpatialLayer = reachableSpatialLayer;
         }
-        if (!d.hasLayerIndices()) {
-            currentTemporalLayer = 0;
-            return true;
-        }
-        if (currentTemporalLayer > targetTemporalLayer) {
-            currentTemporalLayer = targetTemporalLayer;
-        }
-        int layer = d.temporalLayer();
-        if (layer == currentTemporalLayer + 1 && layer <= targetTemporalLayer && d.layerSync()) {
-            currentTemporalLayer = layer;
-        }
-        return layer <= currentTemporalLayer;
+        return temporalLayer.forwardsNewFrame(d, targetTemporalLayer);
     }
 
     /** Whether the current spatial layer may rise from {@code topLayer} to this layer frame's. */
@@ -239,6 +228,6 @@ final class Vp9LayerRewriter implements LayerRewriter {
 
     @Override
     public int currentTemporalLayer() {
-        return started ? currentTemporalLayer : -1;
+        return started ? temporalLayer.current() : -1;
     }
 }

@@ -58,22 +58,9 @@ final class Vp9PayloadParser implements PayloadParser {
         out.endOfFrame = (first & 0x04) != 0;
         out.marker = marker;
         if (hasPictureId) {
-            if (index >= end) {
+            index = Payloads.readPictureId(buffer, index, end, payloadOffset, out);
+            if (index < 0) {
                 return false;
-            }
-            int high = buffer.getUnsignedByte(index);
-            out.pictureIdOffset = index - payloadOffset;
-            if ((high & 0x80) != 0) {
-                if (index + 1 >= end) {
-                    return false;
-                }
-                out.pictureId = ((high & 0x7F) << 8) | buffer.getUnsignedByte(index + 1);
-                out.pictureIdBits = 15;
-                index += 2;
-            } else {
-                out.pictureId = high;
-                out.pictureIdBits = 7;
-                index++;
             }
         }
         if (hasLayerIndices) {
@@ -87,11 +74,10 @@ final class Vp9PayloadParser implements PayloadParser {
             out.interLayerDependency = (layers & 0x01) != 0;
             out.hasLayerIndices = true;
             if (!flexibleMode) {
-                if (index >= end) {
+                index = Payloads.readTl0PicIdx(buffer, index, end, payloadOffset, out);
+                if (index < 0) {
                     return false;
                 }
-                out.tl0PicIdxOffset = index - payloadOffset;
-                out.tl0PicIdx = buffer.getUnsignedByte(index++);
             }
         }
         if (flexibleMode && interPicturePredicted) {
