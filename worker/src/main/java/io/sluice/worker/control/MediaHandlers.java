@@ -82,7 +82,8 @@ final class MediaHandlers {
 
     static TransportProduceResponse produce(Worker worker, TransportProduceRequest request) throws SluiceException {
         Producer producer = worker.media().produce(request);
-        return TransportProduceResponse.newBuilder().setProducerId(producer.id()).build();
+        return TransportProduceResponse.newBuilder().setProducerId(producer.id()).setType(producer.type().apiName())
+                .build();
     }
 
     static TransportConsumeResponse consume(Worker worker, TransportConsumeRequest request) throws SluiceException {

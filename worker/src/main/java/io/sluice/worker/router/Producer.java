@@ -52,7 +52,12 @@ public final class Producer {
 
     /** mediasoup's producer types, from the encodings and their codec ({@link #typeOf}). */
     public enum Type {
-        SIMPLE, SIMULCAST, SVC
+        SIMPLE, SIMULCAST, SVC;
+
+        /** mediasoup's name of the type: "simple", "simulcast" or "svc". */
+        public String apiName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** An encoding that sent nothing for this long counts as stopped (mediasoup: its score falls to 0). */
@@ -598,6 +603,7 @@ public final class Producer {
                 .setRtpParameters(rtpParameters)
                 .setConsumableRtpParameters(consumableRtpParameters)
                 .setPaused(paused)
+                .setType(type.apiName())
                 .setAppData(appData);
         for (int i = 0; i < streamSsrcs.length; i++) {
             ProducerStreamInfo.Builder stream = ProducerStreamInfo.newBuilder()

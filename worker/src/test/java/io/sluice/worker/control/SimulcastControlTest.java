@@ -15,6 +15,10 @@ import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.ProducerDumpResponse;
+import io.sluice.api.v1.ProducerDumpRequest;
+import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -168,7 +172,14 @@ class SimulcastControlTest {
         String routerId = worker.createRouter("simulcast-room");
         RtpCapabilities capabilities = worker.routerCapabilities(routerId);
         PlainTransportInfo sendingTransport = worker.createPlainTransport(routerId, true);
-        String producerId = worker.produce(sendingTransport.getId(), MediaKind.VIDEO, simulcastParameters());
+        TransportProduceResponse produced = client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
+                        .setTransportId(sendingTransport.getId()).setKind(MediaKind.VIDEO)
+                        .setRtpParameters(simulcastParameters()).build())
+                .as(TransportProduceResponse.parser());
+        assertThat(produced.getType()).isEqualTo("simulcast");
+        String producerId = produced.getProducerId();
+        assertThat(client.call(workerId, "producer.dump", ProducerDumpRequest.newBuilder().setProducerId(producerId)
+                .build()).as(ProducerDumpResponse.parser()).getType()).isEqualTo("simulcast");
 
         DatagramSocket receiver = udp.socket();
         PlainTransportInfo receivingTransport = worker.createPlainTransport(routerId, false);
