@@ -30,7 +30,9 @@ import java.util.Map;
  * <p>Options: {@code --steps 50,100,...} {@code --seconds 10} {@code --pps 100}
  * {@code --payload 1160} {@code --loss-limit 0.001} {@code --receivers 2}
  * {@code --consumer-transport plain|webrtc-server} (SRTP plain transports, the default, or
- * WebRTC transports sharing one WebRtcServer port, see {@link WebRtcClients})
+ * WebRTC transports sharing one WebRtcServer port, see {@link WebRtcClients}) and
+ * {@code --plain-srtp aes-cm|gcm} (the plain transports' SRTP: AES_CM_128_HMAC_SHA1_80, the
+ * default, or AEAD_AES_128_GCM, which DTLS negotiates for the WebRTC consumers)
  * {@code --rcvbuf 1048576} {@code --sample-every 16} {@code --profile} (samples the loop
  * thread's stack every 10 ms during each step and prints where it was) {@code --budget 270}
  * (seconds; no step starts after it).
@@ -40,7 +42,7 @@ public final class FanOutLoad {
     private FanOutLoad() {}
 
     record Settings(int[] steps, int seconds, int packetsPerSecond, int payload, double lossLimit, int receiverThreads,
-            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer) {
+            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer, SrtpProfile plainProfile) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -61,7 +63,12 @@ public final class FanOutLoad {
                     Integer.parseInt(options.getOrDefault("rcvbuf", "1048576")),
                     Integer.parseInt(options.getOrDefault("sample-every", "16")),
                     options.containsKey("profile"), Integer.parseInt(options.getOrDefault("budget", "270")),
-                    consumerTransport(options.getOrDefault("consumer-transport", "plain")));
+                    consumerTransport(options.getOrDefault("consumer-transport", "plain")),
+                    switch (options.getOrDefault("plain-srtp", "aes-cm")) {
+                        case "aes-cm" -> SrtpProfile.AES128_CM_HMAC_SHA1_80;
+                        case "gcm" -> SrtpProfile.AEAD_AES_128_GCM;
+                        default -> throw new IllegalArgumentException("--plain-srtp is aes-cm or gcm");
+                    });
         }
 
         private static boolean consumerTransport(String value) {
@@ -100,9 +107,12 @@ public final class FanOutLoad {
                 System.out.println("consumers: " + (settings.webRtcServer()
                         ? "WebRTC transports on one WebRtcServer UDP port (ICE + DTLS client per consumer)"
                         : "SRTP plain transports (one UDP socket each on the worker)"));
-                FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0), webRtcClients);
+                FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0), webRtcClients,
+                        settings.plainProfile());
                 byte[] senderKey = topology.createProducer();
-                SrtpProfile profile = SrtpProfile.AES128_CM_HMAC_SHA1_80;
+                SrtpProfile profile = settings.plainProfile();
+                System.out.println("plain transports' SRTP: " + profile
+                        + (settings.webRtcServer() ? " (the WebRTC consumers' comes from DTLS)" : ""));
                 SrtpSendContext srtp = new SrtpSendContext(profile,
                         Arrays.copyOf(senderKey, profile.keyLength()),
                         Arrays.copyOfRange(senderKey, profile.keyLength(), senderKey.length));

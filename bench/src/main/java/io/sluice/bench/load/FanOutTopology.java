@@ -63,7 +63,6 @@ final class FanOutTopology {
     private static final int WEBRTC_BATCH = 50;
     /** RFC 7675 §5.1: a browser's consent checks come every 5 s on average. */
     private static final long CONSENT_PERIOD_MILLIS = 5_000;
-    private static final SrtpProfile PROFILE = SrtpProfile.AES128_CM_HMAC_SHA1_80;
 
     private final SluiceRequester requester;
     private final String workerId;
@@ -76,8 +75,21 @@ final class FanOutTopology {
     private final WebRtcClients webRtcClients;
     private String webRtcServerId;
 
-    /** With {@code webRtcClients} null the consumers are SRTP plain transports. */
-    FanOutTopology(Connection connection, String workerId, WebRtcClients webRtcClients) {
+    /** SRTP of the plain transports (the producer's, and the consumers' in plain mode). */
+    private final SrtpProfile plainProfile;
+    private final SrtpCryptoSuite plainSuite;
+
+    /**
+     * With {@code webRtcClients} null the consumers are SRTP plain transports. {@code plainProfile}
+     * is AES128_CM_HMAC_SHA1_80 or AEAD_AES_128_GCM.
+     */
+    FanOutTopology(Connection connection, String workerId, WebRtcClients webRtcClients, SrtpProfile plainProfile) {
+        this.plainProfile = plainProfile;
+        this.plainSuite = switch (plainProfile) {
+            case AES128_CM_HMAC_SHA1_80 -> SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80;
+            case AEAD_AES_128_GCM -> SrtpCryptoSuite.AEAD_AES_128_GCM;
+            default -> throw new IllegalArgumentException("unsupported plain SRTP profile " + plainProfile);
+        };
         this.requester = new SluiceRequester(connection, Duration.ofSeconds(30));
         this.workerId = workerId;
         this.webRtcClients = webRtcClients;
@@ -128,7 +140,7 @@ final class FanOutTopology {
             for (CompletableFuture<PlainTransportInfo> future : transports) {
                 PlainTransportInfo transport = future.get(30, TimeUnit.SECONDS);
                 int receiverPort = receivers.add(
-                        new InetSocketAddress("127.0.0.1", transport.getTuple().getLocalPort()), PROFILE,
+                        new InetSocketAddress("127.0.0.1", transport.getTuple().getLocalPort()), plainProfile,
                         Base64.getDecoder().decode(transport.getSrtpParameters().getKeyBase64()));
                 // The receiver sends nothing; any well-formed key serves for its direction.
                 pending.add(request("plainTransport", "connect", PlainTransportConnectRequest.newBuilder()
@@ -220,19 +232,19 @@ final class FanOutTopology {
     private CompletableFuture<PlainTransportInfo> createTransport(boolean comedia) {
         return request("router", "createPlainTransport", RouterCreatePlainTransportRequest.newBuilder()
                 .setRouterId(routerId).setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                .setComedia(comedia).setEnableSrtp(true).setSrtpCryptoSuite(SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80)
+                .setComedia(comedia).setEnableSrtp(true).setSrtpCryptoSuite(plainSuite)
                 .build(), RouterCreatePlainTransportResponse.parser())
                 .thenApply(RouterCreatePlainTransportResponse::getTransport);
     }
 
     private byte[] randomKey() {
-        byte[] keyAndSalt = new byte[PROFILE.keyLength() + PROFILE.saltLength()];
+        byte[] keyAndSalt = new byte[plainProfile.keyLength() + plainProfile.saltLength()];
         random.nextBytes(keyAndSalt);
         return keyAndSalt;
     }
 
-    private static SrtpParameters srtpParameters(byte[] keyAndSalt) {
-        return SrtpParameters.newBuilder().setCryptoSuite(SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80)
+    private SrtpParameters srtpParameters(byte[] keyAndSalt) {
+        return SrtpParameters.newBuilder().setCryptoSuite(plainSuite)
                 .setKeyBase64(Base64.getEncoder().encodeToString(keyAndSalt)).build();
     }
 
