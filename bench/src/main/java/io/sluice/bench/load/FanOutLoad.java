@@ -31,8 +31,9 @@ import java.util.Map;
  * {@code --payload 1160} {@code --loss-limit 0.001} {@code --receivers 2}
  * {@code --consumer-transport plain|webrtc-server} (SRTP plain transports, the default, or
  * WebRTC transports sharing one WebRtcServer port, see {@link WebRtcClients}) and
- * {@code --plain-srtp aes-cm|gcm} (the plain transports' SRTP: AES_CM_128_HMAC_SHA1_80, the
- * default, or AEAD_AES_128_GCM, which DTLS negotiates for the WebRTC consumers)
+ * {@code --plain-srtp aes-cm|gcm|gcm256} (the plain transports' SRTP: AES_CM_128_HMAC_SHA1_80,
+ * the default, AEAD_AES_128_GCM, or AEAD_AES_256_GCM, which the worker's DTLS picks first and
+ * so the WebRTC consumers get)
  * {@code --rcvbuf 1048576} {@code --sample-every 16} {@code --profile} (samples the loop
  * thread's stack every 10 ms during each step and prints where it was) {@code --budget 270}
  * (seconds; no step starts after it).
@@ -67,7 +68,8 @@ public final class FanOutLoad {
                     switch (options.getOrDefault("plain-srtp", "aes-cm")) {
                         case "aes-cm" -> SrtpProfile.AES128_CM_HMAC_SHA1_80;
                         case "gcm" -> SrtpProfile.AEAD_AES_128_GCM;
-                        default -> throw new IllegalArgumentException("--plain-srtp is aes-cm or gcm");
+                        case "gcm256" -> SrtpProfile.AEAD_AES_256_GCM;
+                        default -> throw new IllegalArgumentException("--plain-srtp is aes-cm, gcm or gcm256");
                     });
         }
 
@@ -123,7 +125,8 @@ public final class FanOutLoad {
                             sender.packetLength() * 8.0 * settings.packetsPerSecond() / 1e6, settings.receiveBuffer());
                     run(settings, topology, receivers, sender, loop, began);
                     if (webRtcClients != null) {
-                        System.out.printf("consent checks sent: %d%n", webRtcClients.consentChecksSent());
+                        System.out.printf("consent checks sent: %d; WebRTC consumers' SRTP (from DTLS): %s%n",
+                                webRtcClients.consentChecksSent(), webRtcClients.negotiatedProfiles());
                     }
                 }
             }

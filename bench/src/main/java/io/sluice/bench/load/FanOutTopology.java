@@ -81,13 +81,14 @@ final class FanOutTopology {
 
     /**
      * With {@code webRtcClients} null the consumers are SRTP plain transports. {@code plainProfile}
-     * is AES128_CM_HMAC_SHA1_80 or AEAD_AES_128_GCM.
+     * is AES128_CM_HMAC_SHA1_80 or one of the AEAD_AES_*_GCM.
      */
     FanOutTopology(Connection connection, String workerId, WebRtcClients webRtcClients, SrtpProfile plainProfile) {
         this.plainProfile = plainProfile;
         this.plainSuite = switch (plainProfile) {
             case AES128_CM_HMAC_SHA1_80 -> SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80;
             case AEAD_AES_128_GCM -> SrtpCryptoSuite.AEAD_AES_128_GCM;
+            case AEAD_AES_256_GCM -> SrtpCryptoSuite.AEAD_AES_256_GCM;
             default -> throw new IllegalArgumentException("unsupported plain SRTP profile " + plainProfile);
         };
         this.requester = new SluiceRequester(connection, Duration.ofSeconds(30));

@@ -22,10 +22,11 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -66,6 +67,7 @@ final class WebRtcClients implements AutoCloseable {
     });
     private final List<Client> established = new CopyOnWriteArrayList<>();
     private final AtomicLong consentChecksSent = new AtomicLong();
+    private final Set<SrtpProfile> negotiatedProfiles = ConcurrentHashMap.newKeySet();
     private SetupReader setupReader;
     private int consentTick;
 
@@ -119,6 +121,11 @@ final class WebRtcClients implements AutoCloseable {
                 consentChecksSent.incrementAndGet();
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The SRTP profiles the handshakes ended with (the worker picks by its own preference). */
+    Set<SrtpProfile> negotiatedProfiles() {
+        return negotiatedProfiles;
     }
 
     long consentChecksSent() {
@@ -228,6 +235,7 @@ final class WebRtcClients implements AutoCloseable {
         @Override
         public void onDtlsConnected(SrtpProfile profile, byte[] localKeyAndSalt, byte[] remoteKeyAndSalt) {
             int keyLength = profile.keyLength();
+            negotiatedProfiles.add(profile);
             srtp.complete(new SrtpReceiveContext(profile, Arrays.copyOf(remoteKeyAndSalt, keyLength),
                     Arrays.copyOfRange(remoteKeyAndSalt, keyLength, remoteKeyAndSalt.length)));
         }
