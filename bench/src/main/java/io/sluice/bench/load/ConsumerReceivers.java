@@ -60,6 +60,15 @@ final class ConsumerReceivers implements AutoCloseable {
         return ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
 
+    /**
+     * Takes over a socket already connected to the worker (a WebRTC consumer's, after ICE and
+     * DTLS) with the SRTP context for what the worker sends on it; closes it on {@link #close()}.
+     */
+    void adopt(DatagramChannel channel, SrtpReceiveContext key) {
+        channels.add(channel);
+        keys.add(key);
+    }
+
     int size() {
         return channels.size();
     }
@@ -208,6 +217,12 @@ final class ConsumerReceivers implements AutoCloseable {
                         return;
                     }
                     lastPacketNanos = System.nanoTime();
+                    // RFC 7983 §7: only 128..191 in the first byte is RTP or RTCP; a WebRTC
+                    // consumer's socket also gets STUN responses to its consent checks.
+                    int first = buffer.get(0) & 0xFF;
+                    if (first < 128 || first > 191) {
+                        continue;
+                    }
                     // RFC 5761 §4: with rtcp-mux the worker's SRTCP sender reports share the port;
                     // only RTP (second byte's payload type outside 64..95) counts as forwarded media.
                     if (length >= 2 && (buffer.get(1) & 0x7F) >= 64 && (buffer.get(1) & 0x7F) <= 95) {

@@ -29,6 +29,11 @@ import java.util.Map;
  *
  * <p>Options: {@code --steps 50,100,...} {@code --seconds 10} {@code --pps 100}
  * {@code --payload 1160} {@code --loss-limit 0.001} {@code --receivers 2}
+ * {@code --consumer-transport plain|webrtc-server} (SRTP plain transports, the default, or
+ * WebRTC transports sharing one WebRtcServer port, see {@link WebRtcClients}) and
+ * {@code --plain-srtp aes-cm|gcm|gcm256} (the plain transports' SRTP: AES_CM_128_HMAC_SHA1_80,
+ * the default, AEAD_AES_128_GCM, or AEAD_AES_256_GCM, which the worker's DTLS picks first and
+ * so the WebRTC consumers get)
  * {@code --rcvbuf 1048576} {@code --sample-every 16} {@code --profile} (samples the loop
  * thread's stack every 10 ms during each step and prints where it was) {@code --budget 270}
  * (seconds; no step starts after it).
@@ -38,7 +43,7 @@ public final class FanOutLoad {
     private FanOutLoad() {}
 
     record Settings(int[] steps, int seconds, int packetsPerSecond, int payload, double lossLimit, int receiverThreads,
-            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds) {
+            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer, SrtpProfile plainProfile) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -58,7 +63,22 @@ public final class FanOutLoad {
                     Integer.parseInt(options.getOrDefault("receivers", "2")),
                     Integer.parseInt(options.getOrDefault("rcvbuf", "1048576")),
                     Integer.parseInt(options.getOrDefault("sample-every", "16")),
-                    options.containsKey("profile"), Integer.parseInt(options.getOrDefault("budget", "270")));
+                    options.containsKey("profile"), Integer.parseInt(options.getOrDefault("budget", "270")),
+                    consumerTransport(options.getOrDefault("consumer-transport", "plain")),
+                    switch (options.getOrDefault("plain-srtp", "aes-cm")) {
+                        case "aes-cm" -> SrtpProfile.AES128_CM_HMAC_SHA1_80;
+                        case "gcm" -> SrtpProfile.AEAD_AES_128_GCM;
+                        case "gcm256" -> SrtpProfile.AEAD_AES_256_GCM;
+                        default -> throw new IllegalArgumentException("--plain-srtp is aes-cm, gcm or gcm256");
+                    });
+        }
+
+        private static boolean consumerTransport(String value) {
+            return switch (value) {
+                case "plain" -> false;
+                case "webrtc-server" -> true;
+                default -> throw new IllegalArgumentException("--consumer-transport is plain or webrtc-server, not " + value);
+            };
         }
     }
 
@@ -84,10 +104,17 @@ public final class FanOutLoad {
             try (WorkerProcess worker = WorkerProcess.start(config);
                     Connection connection = Nats.connect(new Options.Builder()
                             .server("nats://127.0.0.1:" + natsPort).connectionName("sluice-fanout").build());
-                    ConsumerReceivers receivers = new ConsumerReceivers(settings.receiveBuffer(), settings.sampleEvery())) {
-                FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0));
+                    ConsumerReceivers receivers = new ConsumerReceivers(settings.receiveBuffer(), settings.sampleEvery());
+                    WebRtcClients webRtcClients = settings.webRtcServer() ? new WebRtcClients(settings.receiveBuffer()) : null) {
+                System.out.println("consumers: " + (settings.webRtcServer()
+                        ? "WebRTC transports on one WebRtcServer UDP port (ICE + DTLS client per consumer)"
+                        : "SRTP plain transports (one UDP socket each on the worker)"));
+                FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0), webRtcClients,
+                        settings.plainProfile());
                 byte[] senderKey = topology.createProducer();
-                SrtpProfile profile = SrtpProfile.AES128_CM_HMAC_SHA1_80;
+                SrtpProfile profile = settings.plainProfile();
+                System.out.println("plain transports' SRTP: " + profile
+                        + (settings.webRtcServer() ? " (the WebRTC consumers' comes from DTLS)" : ""));
                 SrtpSendContext srtp = new SrtpSendContext(profile,
                         Arrays.copyOf(senderKey, profile.keyLength()),
                         Arrays.copyOfRange(senderKey, profile.keyLength(), senderKey.length));
@@ -97,6 +124,10 @@ public final class FanOutLoad {
                             + " SO_RCVBUF requested %d%n", sender.packetLength(), settings.packetsPerSecond(),
                             sender.packetLength() * 8.0 * settings.packetsPerSecond() / 1e6, settings.receiveBuffer());
                     run(settings, topology, receivers, sender, loop, began);
+                    if (webRtcClients != null) {
+                        System.out.printf("consent checks sent: %d; WebRTC consumers' SRTP (from DTLS): %s%n",
+                                webRtcClients.consentChecksSent(), webRtcClients.negotiatedProfiles());
+                    }
                 }
             }
         }
