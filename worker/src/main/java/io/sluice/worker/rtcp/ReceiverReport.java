@@ -1,7 +1,6 @@
 package io.sluice.worker.rtcp;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,10 +13,7 @@ public record ReceiverReport(long senderSsrc, List<ReportBlock> reportBlocks) im
     public static final int FIXED_LENGTH = 8;
 
     public ReceiverReport {
-        if (reportBlocks.size() > RtcpHeader.MAX_COUNT) {
-            throw new IllegalArgumentException("at most 31 report blocks, got " + reportBlocks.size());
-        }
-        reportBlocks = List.copyOf(reportBlocks);
+        reportBlocks = ReportBlock.checkedCopy(reportBlocks);
     }
 
     public static ReceiverReport parse(ByteBuf buf, int index, int length) {
@@ -25,13 +21,10 @@ public record ReceiverReport(long senderSsrc, List<ReportBlock> reportBlocks) im
         if (content < FIXED_LENGTH || RtcpHeader.packetType(buf, index) != RtcpHeader.TYPE_RR) {
             return null;
         }
-        int count = RtcpHeader.count(buf, index);
-        if (FIXED_LENGTH + count * ReportBlock.LENGTH > content) {
+        List<ReportBlock> blocks = ReportBlock.readAll(buf, index, FIXED_LENGTH, RtcpHeader.count(buf, index),
+                content);
+        if (blocks == null) {
             return null;
-        }
-        List<ReportBlock> blocks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            blocks.add(ReportBlock.read(buf, index + FIXED_LENGTH + i * ReportBlock.LENGTH));
         }
         return new ReceiverReport(buf.getUnsignedInt(index + 4), blocks);
     }
@@ -55,8 +48,6 @@ public record ReceiverReport(long senderSsrc, List<ReportBlock> reportBlocks) im
     public void writeTo(ByteBuf dst) {
         RtcpHeader.write(dst, count(), RtcpHeader.TYPE_RR, serializedLength());
         dst.writeInt((int) senderSsrc);
-        for (ReportBlock block : reportBlocks) {
-            block.writeTo(dst);
-        }
+        ReportBlock.writeAll(reportBlocks, dst);
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.worker.rtcp;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A reception report block of a sender or receiver report (RFC 3550 §6.4.1):
@@ -32,6 +34,35 @@ public record ReportBlock(long ssrc, int fractionLost, int totalLost, long highe
         return new ReportBlock(buf.getUnsignedInt(index), lostWord >>> 24, totalLost,
                 buf.getUnsignedInt(index + 8), buf.getUnsignedInt(index + 12),
                 buf.getUnsignedInt(index + 16), buf.getUnsignedInt(index + 20));
+    }
+
+    /**
+     * The {@code count} blocks of a sender or receiver report that start {@code fixedLength} bytes
+     * into its packet at {@code index}, or null when they do not fit its {@code content} bytes.
+     */
+    static List<ReportBlock> readAll(ByteBuf buf, int index, int fixedLength, int count, int content) {
+        if (fixedLength + count * LENGTH > content) {
+            return null;
+        }
+        List<ReportBlock> blocks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            blocks.add(read(buf, index + fixedLength + i * LENGTH));
+        }
+        return blocks;
+    }
+
+    /** An immutable copy of a report's blocks, at most RC (31) of them. */
+    static List<ReportBlock> checkedCopy(List<ReportBlock> blocks) {
+        if (blocks.size() > RtcpHeader.MAX_COUNT) {
+            throw new IllegalArgumentException("at most 31 report blocks, got " + blocks.size());
+        }
+        return List.copyOf(blocks);
+    }
+
+    static void writeAll(List<ReportBlock> blocks, ByteBuf dst) {
+        for (ReportBlock block : blocks) {
+            block.writeTo(dst);
+        }
     }
 
     void writeTo(ByteBuf dst) {

@@ -1,7 +1,6 @@
 package io.sluice.worker.rtcp;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,10 +17,7 @@ public record SenderReport(long senderSsrc, long ntpTimestamp, long rtpTimestamp
     public static final int FIXED_LENGTH = 28;
 
     public SenderReport {
-        if (reportBlocks.size() > RtcpHeader.MAX_COUNT) {
-            throw new IllegalArgumentException("at most 31 report blocks, got " + reportBlocks.size());
-        }
-        reportBlocks = List.copyOf(reportBlocks);
+        reportBlocks = ReportBlock.checkedCopy(reportBlocks);
     }
 
     public static SenderReport parse(ByteBuf buf, int index, int length) {
@@ -29,13 +25,10 @@ public record SenderReport(long senderSsrc, long ntpTimestamp, long rtpTimestamp
         if (content < FIXED_LENGTH || RtcpHeader.packetType(buf, index) != RtcpHeader.TYPE_SR) {
             return null;
         }
-        int count = RtcpHeader.count(buf, index);
-        if (FIXED_LENGTH + count * ReportBlock.LENGTH > content) {
+        List<ReportBlock> blocks = ReportBlock.readAll(buf, index, FIXED_LENGTH, RtcpHeader.count(buf, index),
+                content);
+        if (blocks == null) {
             return null;
-        }
-        List<ReportBlock> blocks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            blocks.add(ReportBlock.read(buf, index + FIXED_LENGTH + i * ReportBlock.LENGTH));
         }
         return new SenderReport(buf.getUnsignedInt(index + 4), buf.getLong(index + 8),
                 buf.getUnsignedInt(index + 16), buf.getUnsignedInt(index + 20),
@@ -70,8 +63,6 @@ public record SenderReport(long senderSsrc, long ntpTimestamp, long rtpTimestamp
         dst.writeInt((int) rtpTimestamp);
         dst.writeInt((int) packetCount);
         dst.writeInt((int) octetCount);
-        for (ReportBlock block : reportBlocks) {
-            block.writeTo(dst);
-        }
+        ReportBlock.writeAll(reportBlocks, dst);
     }
 }
