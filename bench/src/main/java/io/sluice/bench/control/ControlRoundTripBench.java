@@ -10,6 +10,7 @@ import io.nats.service.StatsResponse;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.bench.BenchMachine;
 import io.sluice.orchestrator.client.RouterClient;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.client.WorkerClient;
@@ -201,12 +202,7 @@ public final class ControlRoundTripBench {
     }
 
     private static void printMachine() throws Exception {
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
-        System.out.printf("machine: %s, %d cores visible, JVM %s %s, max heap %d MB%n", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println(BenchMachine.describe());
         System.out.printf("jvm args: %s; load average %.2f%n", ManagementFactory.getRuntimeMXBean().getInputArguments(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }

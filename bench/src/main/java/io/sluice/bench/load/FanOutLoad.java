@@ -3,6 +3,7 @@ package io.sluice.bench.load;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.sluice.bench.BenchMachine;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.srtp.SrtpProfile;
@@ -236,12 +237,7 @@ public final class FanOutLoad {
     }
 
     private static void printMachine() throws Exception {
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
-        System.out.printf("machine: %s, %d cores visible, JVM %s %s, max heap %d MB%n", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println(BenchMachine.describe());
         System.out.printf("net.core.rmem_max=%s, rmem_default=%s; load average %.2f%n",
                 Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0),
                 Files.readAllLines(Path.of("/proc/sys/net/core/rmem_default")).get(0),
