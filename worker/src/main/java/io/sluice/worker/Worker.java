@@ -211,14 +211,9 @@ public final class Worker {
         return transport;
     }
 
-    /** Whether a live WebRTC transport has this id. */
-    public boolean hasWebRtcTransport(String transportId) {
-        return transports.containsKey(transportId);
-    }
-
     /** transport.close, for a WebRTC or a plain transport; {@code NOT_FOUND} for neither. */
     public void closeTransport(String transportId) throws SluiceException {
-        if (!transports.containsKey(transportId) && media.hasPlainTransport(transportId)) {
+        if (media.hasPlainTransport(transportId)) {
             media.closePlainTransport(transportId);
             return;
         }

@@ -66,7 +66,7 @@ final class TransportHandlers {
     static TransportGetStatsResponse getStats(Worker worker, TransportGetStatsRequest request) throws SluiceException {
         long now = worker.clock().millis();
         String id = request.getTransportId();
-        if (!worker.hasWebRtcTransport(id) && worker.media().hasPlainTransport(id)) {
+        if (worker.media().hasPlainTransport(id)) {
             return TransportGetStatsResponse.newBuilder().setStats(worker.media().plainTransport(id).stats(now)).build();
         }
         return TransportGetStatsResponse.newBuilder().setStats(worker.transport(id).stats(now)).build();

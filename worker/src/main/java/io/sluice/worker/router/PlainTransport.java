@@ -25,7 +25,9 @@ import io.sluice.worker.srtp.SrtpSendContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -328,16 +330,8 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
                 .setRouterId(router.id())
                 .setAppData(appData)
                 .setPacketsReceived(packetsReceived)
-                .setPacketsSent(packetsSent);
-        for (DropReason reason : DropReason.values()) {
-            if (drops[reason.ordinal()] > 0) {
-                dump.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
-            }
-        }
-        if (srtpReceive != null) {
-            putIfPositive(dump, "srtp_auth_failed", srtpReceive.authenticationFailures());
-            putIfPositive(dump, "srtp_replay", srtpReceive.replayedPackets());
-        }
+                .setPacketsSent(packetsSent)
+                .putAllDroppedPackets(droppedPackets());
         return dump;
     }
 
@@ -356,31 +350,32 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         if (!rtcpMux && rtcpSocket != null) {
             stats.setRtcpTuple(tuple(rtcpSocket, remoteRtcp));
         }
+        return stats.putAllDroppedPackets(droppedPackets()).build();
+    }
+
+    /**
+     * Incoming packets dropped, by reason, for dump and getStats: the transport's own reasons,
+     * SRTP failures, and what its media found (an SSRC no producer has, a malformed packet).
+     */
+    private Map<String, Long> droppedPackets() {
+        Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
-            if (drops[reason.ordinal()] > 0) {
-                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
-            }
+            putIfPositive(dropped, reason.statsName(), drops[reason.ordinal()]);
         }
         if (srtpReceive != null) {
-            putIfPositive(stats, "srtp_auth_failed", srtpReceive.authenticationFailures());
-            putIfPositive(stats, "srtp_replay", srtpReceive.replayedPackets());
+            putIfPositive(dropped, "srtp_auth_failed", srtpReceive.authenticationFailures());
+            putIfPositive(dropped, "srtp_replay", srtpReceive.replayedPackets());
         }
         if (media != null) {
-            putIfPositive(stats, "unknown_ssrc", media.unknownSsrcPackets());
-            putIfPositive(stats, "malformed", media.malformedPackets());
+            putIfPositive(dropped, "unknown_ssrc", media.unknownSsrcPackets());
+            putIfPositive(dropped, "malformed", media.malformedPackets());
         }
-        return stats.build();
+        return dropped;
     }
 
-    private static void putIfPositive(TransportStats.Builder stats, String name, long count) {
+    private static void putIfPositive(Map<String, Long> dropped, String name, long count) {
         if (count > 0) {
-            stats.putDroppedPackets(name, count);
-        }
-    }
-
-    private static void putIfPositive(PlainTransportDumpResponse.Builder dump, String name, long count) {
-        if (count > 0) {
-            dump.putDroppedPackets(name, count);
+            dropped.put(name, count);
         }
     }
 }

@@ -444,15 +444,12 @@ public final class Producer {
                 keyFrameRetryDue[i] = true;
             } else if (keyFrameRetryDue[i]) {
                 keyFrameRetryDue[i] = false;
-                if (canRecognizeKeyFrames(i) && !keyFrameAnswered(i)) {
+                // Only for codecs whose key frames are recognized (video payloads are parsed).
+                if (descriptor != null && !keyFrameAnswered(i)) {
                     sendKeyFrameRequest(i, now);
                 }
             }
         }
-    }
-
-    private boolean canRecognizeKeyFrames(int stream) {
-        return descriptor != null;
     }
 
     private void sendKeyFrameRequest(int stream, long now) {

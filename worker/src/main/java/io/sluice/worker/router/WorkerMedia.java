@@ -221,14 +221,7 @@ public final class WorkerMedia {
     public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
         PlainTransport transport = plainTransport(transportId);
         TransportMedia media = media(transport);
-        PlainTransportDumpResponse.Builder dump = transport.dump();
-        if (media.unknownSsrcPackets() > 0) {
-            dump.putDroppedPackets("unknown_ssrc", media.unknownSsrcPackets());
-        }
-        if (media.malformedPackets() > 0) {
-            dump.putDroppedPackets("malformed", media.malformedPackets());
-        }
-        return dump
+        return transport.dump()
                 .addAllProducerIds(media.producers().stream().map(Producer::id).toList())
                 .addAllConsumerIds(media.consumers().stream().map(Consumer::id).toList())
                 .build();
