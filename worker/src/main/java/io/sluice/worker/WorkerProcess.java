@@ -17,8 +17,11 @@ import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.dtls.DtlsTransport;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
+import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.RedisRegistry;
+import io.sluice.worker.registry.RedisTransportMappingListener;
 import io.sluice.worker.router.RtcResources;
+import io.sluice.worker.router.Worker;
 import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
 import java.io.IOException;
@@ -49,7 +52,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final ControlIo io;
     private final RedisRegistry registry;
     private final MultiThreadIoEventLoopGroup loops;
-    private final List<Worker> workers = new ArrayList<>();
+    private final List<WorkerControl> workers = new ArrayList<>();
     private final List<ControlService> services = new ArrayList<>();
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -89,12 +92,13 @@ public final class WorkerProcess implements AutoCloseable {
         String host = HostFacts.current(System.getenv()).hostName();
         RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
                 InetAddress.getByName(config.listenIp()), config.announcedIp(),
-                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry, RtcResources.systemMonotonicMillis());
+                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), new RedisTransportMappingListener(registry),
+                RtcResources.systemMonotonicMillis());
         long pid = ProcessHandle.current().pid();
         int index = 0;
         for (EventExecutor executor : loops) {
-            Worker worker = new Worker(config.workerId(index++), (IoEventLoop) executor, host, config.announcedIp(),
-                    pid, clock, io::publish, rtc);
+            WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
+                    config.announcedIp(), pid, clock, io::publish, rtc);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));
@@ -144,12 +148,12 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** The worker ids, in loop order: {@code <prefix>-0 .. <prefix>-(WORKERS-1)}. */
     public List<String> workerIds() {
-        return workers.stream().map(Worker::id).toList();
+        return workers.stream().map(WorkerControl::id).toList();
     }
 
     /** The workers, in loop order. Touch a worker's state only from a task on its loop. */
     public List<Worker> workers() {
-        return List.copyOf(workers);
+        return workers.stream().map(WorkerControl::worker).toList();
     }
 
     /**
@@ -167,7 +171,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         List<Future<?>> closed = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            Worker worker = workers.get(i);
+            Worker worker = workers.get(i).worker();
             HeartbeatPublisher heartbeat = heartbeats.get(i);
             closed.add(worker.loop().submit(() -> {
                 heartbeat.stop();

@@ -7,9 +7,7 @@ import io.nats.service.Service;
 import io.nats.service.ServiceBuilder;
 import io.nats.service.ServiceEndpoint;
 import io.nats.service.ServiceMessage;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +30,14 @@ public final class ControlService {
     public static final Duration LOOP_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
 
-    private final Worker worker;
+    private final WorkerControl worker;
     private final ControlIo io;
     private final List<ControlMethod<?, ?>> methods;
     private final BooleanSupplier closing;
     private final Map<String, String> metadata;
     private Service service;
 
-    public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
+    public ControlService(WorkerControl worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
         this.worker = worker;
         this.io = io;
         this.methods = List.copyOf(methods);
@@ -53,7 +51,7 @@ public final class ControlService {
                 .connection(io.connection())
                 .name(SERVICE_NAME)
                 .description("Sluice worker " + worker.id())
-                .version(Worker.VERSION)
+                .version(WorkerControl.VERSION)
                 .metadata(metadata)
                 .drainTimeout(Duration.ofSeconds(2));
         for (ControlMethod<?, ?> method : methods) {
@@ -128,6 +126,6 @@ public final class ControlService {
     }
 
     private static SluiceException unavailable(String message) {
-        return new SluiceException(ErrorCode.UNAVAILABLE, message);
+        return new SluiceException(SluiceException.Code.UNAVAILABLE, message);
     }
 }

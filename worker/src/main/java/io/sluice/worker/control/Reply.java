@@ -2,7 +2,7 @@ package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
 import io.nats.service.ServiceMessage;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 
 /** The answer to one request: sent once through {@link ControlIo} and counted in its endpoint's statistics. */
 final class Reply {
@@ -26,6 +26,6 @@ final class Reply {
 
     void error(SluiceException error) {
         statistics.recordError(System.nanoTime() - receivedNanos, error.code() + ": " + error.getMessage());
-        io.replyError(request, error.toProto());
+        io.replyError(request, ErrorReplies.toProto(error));
     }
 }

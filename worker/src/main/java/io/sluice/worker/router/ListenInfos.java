@@ -4,7 +4,6 @@ import io.netty.util.NetUtil;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProtocol;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.net.PortRange;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -5,9 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.TransportProtocol;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.SocketBinder;
@@ -81,7 +79,7 @@ final class ListenSockets {
         channel.addListener(done -> {
             if (!done.isSuccess()) {
                 bound.close();
-                result.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                result.setFailure(new SluiceException(SluiceException.Code.RESOURCE_EXHAUSTED,
                         "listen_infos[" + index + "]: " + done.cause().getMessage()));
                 return;
             }

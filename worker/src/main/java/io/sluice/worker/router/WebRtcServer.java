@@ -6,11 +6,9 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.WebRtcServerDumpResponse;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -130,16 +128,18 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         index.removeOwner(transport);
     }
 
-    /** Closes the sockets and every transport using them (closed with WEBRTC_SERVER_CLOSED). Idempotent. */
-    public void close() {
+    /** The transports on its ports, in creation order. */
+    List<WebRtcTransport> transports() {
+        return List.copyOf(transports);
+    }
+
+    /** Closes the sockets; the worker has closed the transports using them first. Idempotent. */
+    void close() {
         assert loop.inEventLoop();
         if (closed) {
             return;
         }
         closed = true;
-        for (WebRtcTransport transport : List.copyOf(transports)) {
-            transport.close(TransportClosed.Reason.WEBRTC_SERVER_CLOSED);
-        }
         channels.forEach(Channel::close);
     }
 
