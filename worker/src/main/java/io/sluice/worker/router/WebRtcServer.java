@@ -70,8 +70,8 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         List<IceCandidate> candidates = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
             ListenInfos.Resolved info = infos.get(i);
-            if (info.protocol() == TransportProtocol.UDP && !enableUdp
-                    || info.protocol() == TransportProtocol.TCP && !enableTcp) {
+            if (info.protocol() == TransportTuple.Protocol.UDP && !enableUdp
+                    || info.protocol() == TransportTuple.Protocol.TCP && !enableTcp) {
                 continue;
             }
             int port = ((InetSocketAddress) channels.get(i).localAddress()).getPort();
@@ -150,7 +150,7 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
             tuples.add(io.sluice.api.v1.TransportTuple.newBuilder()
                     .setLocalAddress(local.getAddress().getHostAddress())
                     .setLocalPort(local.getPort())
-                    .setProtocol(infos.get(i).protocol())
+                    .setProtocol(ListenInfos.toProto(infos.get(i).protocol()))
                     .build());
         }
         return tuples;
