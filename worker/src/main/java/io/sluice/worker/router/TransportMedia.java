@@ -8,6 +8,7 @@ import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     private RtcpScheduler reports;
     /** Transport-wide congestion control feedback to the sender; null until set. */
     private TransportCongestionControlServer congestionControl;
-    private java.util.function.LongSupplier monotonicMicros;
+    private Clock clock;
     /** The sender's id of the transport-wide sequence number extension, 0 while no producer negotiated it. */
     private int transportWideSequenceId;
     private long unknownSsrcPackets;
@@ -56,9 +57,9 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     }
 
     /** Where the transport-wide sequence numbers of incoming packets go, and the clock of their arrival. */
-    void setCongestionControlServer(TransportCongestionControlServer server, java.util.function.LongSupplier micros) {
+    void setCongestionControlServer(TransportCongestionControlServer server, Clock clock) {
         this.congestionControl = server;
-        this.monotonicMicros = micros;
+        this.clock = clock;
     }
 
     TransportCongestionControlServer congestionControlServer() {
@@ -153,7 +154,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         if (transportWideSequenceId != 0 && congestionControl != null) {
             int sequenceNumber = rtp.transportWideSequenceNumber(transportWideSequenceId);
             if (sequenceNumber >= 0) {
-                congestionControl.onPacket(sequenceNumber, rtp.ssrc(), monotonicMicros.getAsLong());
+                congestionControl.onPacket(sequenceNumber, rtp.ssrc(), clock.monotonicMicros());
             }
         }
         for (Producer producer : producerArray) {
