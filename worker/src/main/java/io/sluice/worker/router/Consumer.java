@@ -174,9 +174,9 @@ public abstract class Consumer {
         }
     }
 
-    /** A generic NACK naming this consumer's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
-    final void onNack(ByteBuf rtcp, int fciStart, int fciEnd) {
-        stream.onNack(rtcp, fciStart, fciEnd, clock.monotonicMillis());
+    /** The generic NACK at {@code offset} in {@code rtcp} names this consumer's SSRC in its {@code items} FCI items. */
+    final void onNack(ByteBuf rtcp, int offset, int items) {
+        stream.onNack(rtcp, offset, items, clock.monotonicMillis());
     }
 
     /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */

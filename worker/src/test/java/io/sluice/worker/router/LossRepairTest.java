@@ -24,6 +24,8 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.stats.NtpTime;
+import io.sluice.worker.rtcp.FeedbackPsFir;
+import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
@@ -170,7 +172,7 @@ class LossRepairTest {
     }
 
     @Test
-    void rfc4585Section621ProducerNacksTheGapAndRfc4588RtxRepairsIt() {
+    void rfc4585_section6_2_1_producerNacksTheGapAndRfc4588RtxRepairsIt() {
         receive(packet(1));
         receive(packet(2));
         receive(packet(4));
@@ -238,7 +240,7 @@ class LossRepairTest {
     }
 
     @Test
-    void rfc4588Section4ConsumerAnswersANackWithRtx() {
+    void rfc4588_section4_consumerAnswersANackWithRtx() {
         for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
             receive(packet(sequenceNumber));
         }
@@ -493,5 +495,42 @@ class LossRepairTest {
         assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
         assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
         assertThat(inbound.getPacketsRepaired()).isEqualTo(1);
+    }
+
+    /**
+     * The RTCP read path allocates nothing: a compound of a generic NACK (RFC 4585 §6.2.1), a PLI
+     * (§6.3.1) and a FIR (RFC 5104 §4.3.1) naming the consumer, read in place 100 000 times after
+     * a warm-up, counted with the JVM's per-thread allocation counter (bytes, not time). The NACK
+     * names packets never sent and the key-frame requests are throttled on a clock that stands
+     * still, so nothing is sent and all that runs is reading and dispatching.
+     */
+    @Test
+    void rtcpFeedbackReadPathAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        ByteBuf compound = Unpooled.buffer();
+        RtcpCompound.write(List.of(FeedbackRtpNack.ofLostSequenceNumbers(1, consumer.ssrc(), new int[] {40_000, 40_002}),
+                new FeedbackPsPli(1, consumer.ssrc()), FeedbackPsFir.of(1, consumer.ssrc(), 7)), compound);
+        incoming.add(compound);
+        int warmUp = 20_000;
+        int measured = 100_000;
+        for (int i = 0; i < warmUp; i++) {
+            receivingMedia.onRtcp(compound);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < measured; i++) {
+            receivingMedia.onRtcp(compound);
+        }
+        long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allocatedBytes).as("bytes allocated over %d compounds", measured).isLessThan(16_384);
+        assertThat(consumer.keyFrameRequestsReceived()).as("PLI and FIR each reached the consumer")
+                .isEqualTo(2L * (warmUp + measured));
+        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        assertThat(outbound.getNackCount()).isEqualTo(warmUp + measured);
+        assertThat(outbound.getNackPacketCount()).isEqualTo(2L * (warmUp + measured));
+        assertThat(outbound.getPacketsRetransmitted()).as("nothing to resend").isZero();
     }
 }
