@@ -1,6 +1,7 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.net.FlushBatch;
 import io.sluice.worker.rtcp.FeedbackPacket;
 import io.sluice.worker.rtcp.FeedbackPsFir;

@@ -28,6 +28,7 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
