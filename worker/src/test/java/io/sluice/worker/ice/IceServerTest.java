@@ -36,7 +36,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8839_5_4_credentialsAreRandomIceCharsOfMediasoupLengths() {
+    void rfc8839_section5_4_credentialsAreRandomIceCharsOfMediasoupLengths() {
         assertThat(server.usernameFragment()).hasSize(16).matches("[A-Za-z0-9+/]+");
         assertThat(server.password()).hasSize(32).matches("[A-Za-z0-9+/]+");
         assertThat(listener.takeEvents()).containsExactly("ufrag+ " + server.usernameFragment());
@@ -44,7 +44,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_validCheckIsAnsweredAndConnects() {
+    void rfc8445_section7_3_1_validCheckIsAnsweredAndConnects() {
         listener.takeEvents();
         byte[] request = send(BindingCheck.to(server), 5001);
 
@@ -81,7 +81,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_5_useCandidateCompletes() {
+    void rfc8445_section7_3_1_5_useCandidateCompletes() {
         send(BindingCheck.to(server), 5001);
         listener.takeEvents();
         send(BindingCheck.to(server).useCandidate(), 5001);
@@ -148,7 +148,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_1_peerClaimingControlledGets487WithIntegrity() {
+    void rfc8445_section7_3_1_1_peerClaimingControlledGets487WithIntegrity() {
         byte[] request = send(BindingCheck.to(server).controlled(), 5001);
 
         StunMessage response = assertError(listener.lastResponse(), request, StunErrorCode.ROLE_CONFLICT);
@@ -176,7 +176,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8489_9_1_3_unknownUsernameOrWrongPasswordGets401() {
+    void rfc8489_section9_1_3_unknownUsernameOrWrongPasswordGets401() {
         byte[] request = send(BindingCheck.to(server).username("someoneelse:peer"), 5001);
         assertError(listener.lastResponse(), request, StunErrorCode.UNAUTHORIZED);
         request = send(BindingCheck.to(server).username(server.usernameFragment()), 5001); // no colon
@@ -212,7 +212,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc7675_5_1_consentExpiresThirtySecondsAfterTheLastCheckOnTheSelectedTuple() {
+    void rfc7675_section5_1_consentExpiresThirtySecondsAfterTheLastCheckOnTheSelectedTuple() {
         send(BindingCheck.to(server).useCandidate(), 5001);
         send(BindingCheck.to(server), 5002);
         listener.takeEvents();
@@ -241,7 +241,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_9_restartIceKeepsOldCredentialsUntilTheNewOnesAreUsed() {
+    void rfc8445_section9_restartIceKeepsOldCredentialsUntilTheNewOnesAreUsed() {
         IceCredentials first = server.credentials();
         send(BindingCheck.to(first).useCandidate(), 5001);
         listener.takeEvents();

@@ -149,7 +149,7 @@ class RtcpSchedulerTest {
     }
 
     @Test
-    void rfc3550Section642_receiverReportForTheProducerStreamEchoesTheSendersSr() {
+    void rfc3550_section6_4_2_receiverReportForTheProducerStreamEchoesTheSendersSr() {
         tenPacketsOneLost();
         long srNtp = 0xE8000000_12345678L;
         sendingMedia.onRtcp(compound(new SenderReport(PRODUCER_SSRC, srNtp, 2970L * 10, 9, 36, List.of())));
@@ -181,7 +181,7 @@ class RtcpSchedulerTest {
     }
 
     @Test
-    void rfc3550Section641_senderReportForTheConsumerWithItsCname() {
+    void rfc3550_section6_4_1_senderReportForTheConsumerWithItsCname() {
         tenPacketsOneLost();
         advance(100);
 

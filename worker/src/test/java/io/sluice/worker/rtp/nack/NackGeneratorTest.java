@@ -117,7 +117,7 @@ class NackGeneratorTest {
     }
 
     @Test
-    void rfc3550SectionA1GapAcrossWraparoundIsOneGap() {
+    void rfc3550_appendixA_1_gapAcrossWraparoundIsOneGap() {
         receive(65533, 65534, 1, 2);
         advance(NackGenerator.REORDER_DELAY_MS);
         assertThat(nacks).containsExactly(new int[] {65535, 0});
@@ -127,7 +127,7 @@ class NackGeneratorTest {
     }
 
     @Test
-    void rfc3550SectionA1LatePacketBeforeWraparoundIsNotANewGap() {
+    void rfc3550_appendixA_1_latePacketBeforeWraparoundIsNotANewGap() {
         receive(65534, 0, 1);
         // 65535 arrives late, after the wrap: it is behind the highest, not 65535 packets ahead.
         assertThat(generator.receive(65535, false)).isTrue();
