@@ -496,7 +496,8 @@ def _parameters_msg_from_json(json: Any, path: str = "") -> rtp.RtpParameters:
 def _dtls_parameters_from_json(json: Any, path: str = "") -> transport_pb2.DtlsParameters:
     """The browser's DTLS parameters from mediasoup-client's transport ``connect`` event."""
     dtls = JsonObject(json, path)
-    role = dtls.optional_string("role") or "auto"
+    role = dtls.optional_string("role")
+    role = "auto" if role is None else role
     if role not in _ROLES:
         raise ClientJsonError(dtls.path("role"), f'unknown role "{role}"')
     message = transport_pb2.DtlsParameters(role=_ROLES[role])
