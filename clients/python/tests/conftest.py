@@ -146,7 +146,7 @@ def start_worker(java: Java, worker_jar: str, nats_url: str, redis_url: str,
 
 @pytest.fixture(scope="session")
 async def sluice(nats_url: str, redis_url: str) -> AsyncIterator[Sluice]:
-    client = await Sluice.connect(nats_url, redis_url=redis_url)
+    client = await Sluice.connect(nats_url, redis_url=redis_url, timeout=30)  # a busy machine is slow
     yield client
     await client.close()
 

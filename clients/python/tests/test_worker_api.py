@@ -285,7 +285,7 @@ async def test_router_close_is_routerclose_for_its_transports(worker) -> None:  
 
 
 async def test_a_gap_in_the_event_sequence_is_surfaced(nats_url: str, worker) -> None:  # type: ignore[no-untyped-def]
-    client = await Sluice.connect(nats_url)
+    client = await Sluice.connect(nats_url, timeout=30)
     try:
         mine = client.worker(worker.id)
         watched_router = await mine.create_router(MEDIA_CODECS)

@@ -206,6 +206,9 @@ class WorkerDirectory:
         entry.seen["heartbeat"] = self._clock()
 
     async def _on_ping_reply(self, msg: Msg) -> None:
+        if not msg.data:
+            # NATS' "no responders" status: no worker runs yet.
+            return
         try:
             reply = json.loads(msg.data)
         except ValueError:
