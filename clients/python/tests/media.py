@@ -29,3 +29,19 @@ VP8_PRODUCER_PARAMETERS = {
     "encodings": [{"ssrc": 22222222, "rtx": {"ssrc": 22222223}}],
     "rtcp": {"cname": "python-test"},
 }
+
+# mediasoup-client's three simulcast encodings (rid, no SSRC).
+VP8_SIMULCAST_PARAMETERS = {
+    "mid": "2",
+    "codecs": VP8_PRODUCER_PARAMETERS["codecs"],
+    "headerExtensions": [
+        {"uri": "urn:ietf:params:rtp-hdrext:sdes:mid", "id": 4, "encrypt": False, "parameters": {}},
+        {"uri": "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", "id": 10, "encrypt": False, "parameters": {}},
+        {"uri": "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id", "id": 11, "encrypt": False,
+         "parameters": {}},
+    ],
+    "encodings": [{"rid": "r0", "scalabilityMode": "L1T3", "maxBitrate": 100000, "active": True},
+                  {"rid": "r1", "scalabilityMode": "L1T3", "maxBitrate": 300000, "active": True},
+                  {"rid": "r2", "scalabilityMode": "L1T3", "maxBitrate": 900000, "active": True}],
+    "rtcp": {"cname": "python-simulcast"},
+}

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from media import MEDIA_CODECS, OPUS_PRODUCER_PARAMETERS, VP8_PRODUCER_PARAMETERS
+from media import MEDIA_CODECS, OPUS_PRODUCER_PARAMETERS, VP8_PRODUCER_PARAMETERS, VP8_SIMULCAST_PARAMETERS
 from sluice import (
     AlreadyExistsError,
     ClientJsonError,
@@ -92,6 +92,10 @@ async def test_bad_input_gets_typed_errors(worker, router) -> None:  # type: ign
     transport = await router.create_plain_transport(comedia=True)
     with pytest.raises(InvalidArgumentError):
         await transport.produce("audio", {"codecs": [], "encodings": []})
+    with pytest.raises(InvalidArgumentError):
+        await router.create_plain_transport(enable_srtp=True, srtp_crypto_suite="ROT13")
+    with pytest.raises(InvalidArgumentError):
+        await router.create_webrtc_transport(listen_infos=[{"protocol": "udp", "ip": "not-an-ip"}])
 
     assert no_codec.value.code == "INVALID_ARGUMENT" and no_codec.value.message
     assert unsupported.value.code == "UNSUPPORTED"
@@ -313,3 +317,31 @@ async def test_a_gap_in_the_event_sequence_is_surfaced(nats_url: str, worker) ->
     assert type(missed).__name__ == "MissedEvents" and missed.worker_id == worker.id
     assert missed.next_seq > missed.first_missed
     assert resumed.name == "producerresume"
+
+
+async def test_simulcast_consumer_layers_and_close(sluice: Sluice, router) -> None:  # type: ignore[no-untyped-def]
+    sending = await router.create_plain_transport(comedia=True)
+    receiving = await router.create_webrtc_transport()
+    producer = await sending.produce("video", VP8_SIMULCAST_PARAMETERS)
+    consumer = await receiving.consume(producer.id, router.rtp_capabilities,
+                                       preferred_layers={"spatialLayer": 2, "temporalLayer": 2})
+    everywhere: list[str] = []
+    sluice.on("closed", lambda event: everywhere.append(event.entity_id))
+    events = consumer.events()
+
+    chosen = await consumer.set_preferred_layers(0, 1)
+    dump = await consumer.dump()
+    await consumer.close()
+    closed = await next_named(events, "closed")
+
+    assert producer.type == "simulcast" and consumer.type == "simulcast"
+    assert consumer.to_client_json()["rtpParameters"]["encodings"][0]["scalabilityMode"] == "L3T3"
+    assert (chosen.spatial_layer, chosen.temporal_layer) == (0, 1)
+    assert consumer.preferred_layers == chosen
+    assert (dump.preferred_layers.spatial_layer, dump.preferred_layers.temporal_layer) == (0, 1)
+    assert consumer.closed and (closed.mediasoup_name, closed.data) == (None, "REQUESTED")
+    assert consumer.id in everywhere
+    with pytest.raises(EntityClosedError):
+        await consumer.resume()
+    with pytest.raises(NotFoundError):
+        await receiving.consume("no-such-producer", router.rtp_capabilities)

@@ -76,9 +76,9 @@ class Entity(EventTarget):
     def _on_event(self, event: Event) -> None:
         self._apply(event)
         names = [event.name]
-        if event.mediasoup_name not in (None, event.name):
+        if event.mediasoup_name is not None and event.mediasoup_name != event.name:
             names.insert(0, event.mediasoup_name)
-        self._emit(event, names)  # type: ignore[arg-type]
+        self._emit(event, names)
         if event.name == "closed":
             self._mark_closed()
             self._sluice._hub.unregister(self)

@@ -30,7 +30,7 @@ from .v1 import (
 
 M = TypeVar("M", bound=Message)
 
-_KIND_NAMES = {rtp.AUDIO: "audio", rtp.VIDEO: "video"}
+_KIND_NAMES: dict[rtp.MediaKind, str] = {rtp.AUDIO: "audio", rtp.VIDEO: "video"}
 _KINDS = {name: value for value, name in _KIND_NAMES.items()}
 _DIRECTION_NAMES = {
     rtp.SENDRECV: "sendrecv",
@@ -52,7 +52,7 @@ def kind_name(kind: int) -> str:
     return "audio" if kind == rtp.AUDIO else "video"
 
 
-def kind_of(name: str, path: str = "kind") -> int:
+def kind_of(name: str, path: str = "kind") -> rtp.MediaKind:
     if name not in _KINDS:
         raise ClientJsonError(path, f'kind is "audio" or "video", not "{name}"')
     return _KINDS[name]

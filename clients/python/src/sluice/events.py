@@ -98,7 +98,7 @@ def mediasoup_name(event: events_pb2.Event) -> str | None:
 
 def _data_of(event: events_pb2.Event) -> tuple[Message, Any]:
     body_name = event.WhichOneof("body")
-    body = getattr(event, body_name) if body_name else event
+    body: Any = getattr(event, body_name) if body_name else event
     if body_name == "transport_ice_state_changed":
         return body, client_json.ice_state_name(body.ice_state)
     if body_name == "transport_dtls_state_changed":

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ._entity import Entity, app_data as _app_data
 from .client_json import coerce, to_client_json
+from .errors import InvalidArgumentError
 from .transport import PlainTransport, WebRtcTransport
 from .v1 import (
     consumer_pb2,
@@ -134,9 +135,11 @@ class Router(Entity):
         idempotency_key: str | None = None,
     ) -> PlainTransport:
         """router.createPlainTransport; ``srtp_crypto_suite`` by name, e.g. "AES_CM_128_HMAC_SHA1_80"."""
+        if srtp_crypto_suite is not None and srtp_crypto_suite not in plain_pb2.SrtpCryptoSuite.keys():
+            raise InvalidArgumentError(f"unknown SRTP crypto suite {srtp_crypto_suite!r}", "srtp_crypto_suite")
         request = plain_pb2.RouterCreatePlainTransportRequest(
             router_id=self.id, comedia=comedia, enable_srtp=enable_srtp, user_id=user_id,
-            app_data=_app_data(app_data),
+            app_data=_app_data(app_data), srtp_crypto_suite=srtp_crypto_suite,
         )
         if listen_info is not None:
             request.listen_info.CopyFrom(_listen_info(listen_info))
@@ -144,8 +147,6 @@ class Router(Entity):
             request.rtcp_listen_info.CopyFrom(_listen_info(rtcp_listen_info))
         if rtcp_mux is not None:
             request.rtcp_mux = rtcp_mux
-        if srtp_crypto_suite is not None:
-            request.srtp_crypto_suite = plain_pb2.SrtpCryptoSuite.Value(srtp_crypto_suite)
         reply = await self._create("router", "createPlainTransport", request,
                                    plain_pb2.RouterCreatePlainTransportResponse, idempotency_key)
         transport = PlainTransport(self._sluice, self.worker_id, self.id, reply.transport, dict(app_data or {}))
