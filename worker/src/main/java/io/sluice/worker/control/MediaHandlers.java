@@ -89,6 +89,7 @@ final class MediaHandlers {
         Consumer consumer = worker.worker().consume(request);
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
+                .setProducerId(request.getProducerId())
                 .setKind(consumer.kind())
                 .setRtpParameters(consumer.rtpParameters())
                 .setProducerPaused(consumer.producerPaused())
@@ -128,7 +129,7 @@ final class MediaHandlers {
     static ProducerGetStatsResponse producerStats(WorkerControl worker, ProducerGetStatsRequest request)
             throws SluiceException {
         return ProducerGetStatsResponse.newBuilder()
-                .setStats(worker.worker().producerStats(request.getProducerId(), worker.clock().millis()))
+                .setStats(worker.worker().producerStats(request.getProducerId(), worker.clock().epochMillis()))
                 .build();
     }
 
@@ -181,7 +182,7 @@ final class MediaHandlers {
     static ConsumerGetStatsResponse consumerStats(WorkerControl worker, ConsumerGetStatsRequest request)
             throws SluiceException {
         return ConsumerGetStatsResponse.newBuilder()
-                .setStats(worker.worker().consumerStats(request.getConsumerId(), worker.clock().millis()))
+                .setStats(worker.worker().consumerStats(request.getConsumerId(), worker.clock().epochMillis()))
                 .build();
     }
 }

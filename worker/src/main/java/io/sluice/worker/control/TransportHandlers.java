@@ -68,7 +68,7 @@ final class TransportHandlers {
     /** transport.getStats, for a WebRTC or a plain transport. */
     static TransportGetStatsResponse getStats(WorkerControl worker, TransportGetStatsRequest request)
             throws SluiceException {
-        long now = worker.clock().millis();
+        long now = worker.clock().epochMillis();
         TransportStats stats = switch (worker.worker().transport(request.getTransportId())) {
             case WebRtcTransport webRtc -> webRtc.stats(now);
             case PlainTransport plain -> plain.stats(now);

@@ -7,10 +7,10 @@ import io.sluice.api.v1.WorkerGetResourceUsageResponse;
 import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
+import io.sluice.worker.time.Clock;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.time.InstantSource;
 
 /**
  * The control plane's side of one {@link Worker}: the process facts it announces (host, address,
@@ -28,19 +28,20 @@ public final class WorkerControl {
     private final String announcedIp;
     private final long pid;
     private final long startedAtMs;
-    private final InstantSource clock;
+    private final Clock clock;
     private final EventPublisher events;
     private final IdempotencyCache idempotencyCache;
-    private final LoopLoadMeter loadMeter = LoopLoadMeter.ofCallingThread();
+    private final LoopLoadMeter loadMeter;
 
     /** @param rtc what the process's transports share; null for a worker that makes no transports */
-    public WorkerControl(String id, IoEventLoop loop, String host, String announcedIp, long pid, InstantSource clock,
+    public WorkerControl(String id, IoEventLoop loop, String host, String announcedIp, long pid, Clock clock,
             EventPublisher.Sink eventSink, RtcResources rtc) {
         this.host = host;
         this.announcedIp = announcedIp;
         this.pid = pid;
         this.clock = clock;
-        this.startedAtMs = clock.millis();
+        this.startedAtMs = clock.epochMillis();
+        this.loadMeter = LoopLoadMeter.ofCallingThread(clock);
         this.events = new EventPublisher(id, loop, clock, eventSink);
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL,
                 IdempotencyCache.DEFAULT_MAX_ENTRIES);
@@ -68,7 +69,7 @@ public final class WorkerControl {
         return announcedIp;
     }
 
-    public InstantSource clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -126,7 +127,7 @@ public final class WorkerControl {
                 .setHeapUsedBytes(heap.getUsed())
                 .setHeapMaxBytes(heap.getMax())
                 .setDirectMemoryUsedBytes(directMemoryUsed())
-                .setUptimeMs(clock.millis() - startedAtMs)
+                .setUptimeMs(clock.epochMillis() - startedAtMs)
                 .build();
     }
 

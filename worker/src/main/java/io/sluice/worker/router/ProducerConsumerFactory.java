@@ -10,13 +10,13 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
-import java.time.InstantSource;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,19 +28,17 @@ import java.util.random.RandomGenerator;
 final class ProducerConsumerFactory {
 
     private final EventLoop loop;
-    private final RtcResources resources;
-    private final LongSupplier wallClockMillis;
+    private final Clock clock;
     private final RtcpScheduler.ScoreListener scores;
     private final LayeredConsumer.LayersListener layers;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final RandomGenerator random = new SecureRandom();
 
-    /** @param wallClock the NTP time of sender reports */
-    ProducerConsumerFactory(EventLoop loop, RtcResources resources, InstantSource wallClock,
-            RtcpScheduler.ScoreListener scores, LayeredConsumer.LayersListener layers) {
+    /** @param clock the media timers' monotonic time and the NTP time of sender reports */
+    ProducerConsumerFactory(EventLoop loop, Clock clock, RtcpScheduler.ScoreListener scores,
+            LayeredConsumer.LayersListener layers) {
         this.loop = loop;
-        this.resources = resources;
-        this.wallClockMillis = wallClock::millis;
+        this.clock = clock;
         this.scores = scores;
         this.layers = layers;
     }
@@ -53,10 +51,8 @@ final class ProducerConsumerFactory {
         }
         TransportMedia media = new TransportMedia(transport);
         long localSsrc = random.nextLong() & 0xFFFFFFFFL;
-        RtcpScheduler reports = new RtcpScheduler(media, resources.monotonicMillis(), wallClockMillis, allocator,
-                localSsrc, transport.id(), scores);
-        media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc),
-                () -> System.nanoTime() / 1000);
+        RtcpScheduler reports = new RtcpScheduler(media, clock, allocator, localSsrc, transport.id(), scores);
+        media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
         media.setRtcpScheduler(reports);
         switch (transport) {
             case WebRtcTransport webRtc -> webRtc.attachMedia(media);
@@ -95,7 +91,7 @@ final class ProducerConsumerFactory {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
         return new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping, consumable,
-                request.getPaused(), request.getAppData(), router.media(), resources.monotonicMillis(), allocator);
+                request.getPaused(), request.getAppData(), router.media(), clock, allocator);
     }
 
     /** A consumer of {@code producer} on {@code transport}, not yet registered anywhere. */
@@ -116,11 +112,11 @@ final class ProducerConsumerFactory {
         // mediasoup: the consumer's type is its producer's.
         Consumer consumer = switch (producer.type()) {
             case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator);
+                    request.getAppData(), clock, allocator);
             case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+                    request.getAppData(), clock, allocator, preferred);
             case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+                    request.getAppData(), clock, allocator, preferred);
         };
         if (consumer instanceof LayeredConsumer layered) {
             layered.setLayersListener(layers);

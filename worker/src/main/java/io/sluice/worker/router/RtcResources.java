@@ -4,21 +4,14 @@ import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.net.PortRange;
 import java.net.InetAddress;
 import java.util.concurrent.Executor;
-import java.util.function.LongSupplier;
 
 /**
  * What every WebRTC transport of a process shares: the DTLS certificate, the pool that runs DTLS
  * handshakes off the loops, the default listen address and port range, where the user-to-transport
- * mappings are kept, and the monotonic clock of ICE timers.
+ * mappings are kept.
  *
  * @param announcedAddress given to peers in candidates when a listen info names none
- * @param monotonicMillis milliseconds from an arbitrary origin (ICE consent, rate limits)
  */
 public record RtcResources(DtlsCertificate certificate, Executor dtlsHandshakeExecutor, InetAddress listenIp,
-        String announcedAddress, PortRange portRange, TransportMappingListener transportMappings,
-        LongSupplier monotonicMillis) {
-
-    public static LongSupplier systemMonotonicMillis() {
-        return () -> System.nanoTime() / 1_000_000;
-    }
+        String announcedAddress, PortRange portRange, TransportMappingListener transportMappings) {
 }

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.ice.StunRateLimiter;
+import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,12 +21,15 @@ final class WebRtcTransportFactory {
     private final EventLoop loop;
     private final EntityEvents events;
     private final RtcResources resources;
+    private final Clock clock;
     private final StunRateLimiter rateLimiter;
 
-    WebRtcTransportFactory(EventLoop loop, EntityEvents events, RtcResources resources, StunRateLimiter rateLimiter) {
+    WebRtcTransportFactory(EventLoop loop, EntityEvents events, RtcResources resources, Clock clock,
+            StunRateLimiter rateLimiter) {
         this.loop = loop;
         this.events = events;
         this.resources = resources;
+        this.clock = clock;
         this.rateLimiter = rateLimiter;
     }
 
@@ -33,7 +37,7 @@ final class WebRtcTransportFactory {
     WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
-                events, resources, rateLimiter, List.of(), List.of(), server,
+                events, resources, clock, rateLimiter, List.of(), List.of(), server,
                 server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
         server.adopt(transport);
         return transport;
@@ -62,7 +66,7 @@ final class WebRtcTransportFactory {
                             bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, rateLimiter,
+                        request.getUserId(), request.getAppData(), loop, events, resources, clock, rateLimiter,
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);

@@ -20,7 +20,7 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
-import java.time.InstantSource;
+import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +49,7 @@ public final class Worker {
     private final IoEventLoop loop;
     private final RtcResources rtc;
     private final EntityEvents events;
+    private final Clock clock;
     private final Map<String, Router> routers = new LinkedHashMap<>();
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
@@ -61,17 +62,18 @@ public final class Worker {
     private ScheduledFuture<?> producerTimer;
 
     /**
-     * @param wallClock the NTP time of sender reports
-     * @param rtc       what the process's transports share; null for a worker that makes no transports
+     * @param clock the media timers' monotonic time and the NTP time of sender reports
+     * @param rtc   what the process's transports share; null for a worker that makes no transports
      */
-    public Worker(String id, IoEventLoop loop, InstantSource wallClock, RtcResources rtc, EntityEvents events) {
+    public Worker(String id, IoEventLoop loop, Clock clock, RtcResources rtc, EntityEvents events) {
         this.id = id;
         this.loop = loop;
         this.rtc = rtc;
         this.events = events;
-        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, StunRateLimiter.withDefaults());
+        this.clock = clock;
+        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock, StunRateLimiter.withDefaults());
         this.plainTransports = new PlainTransportFactory(loop, rtc);
-        this.media = new ProducerConsumerFactory(loop, rtc, wallClock, scores, this::onLayersChanged);
+        this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
     }
 
     public String id() {
@@ -296,7 +298,7 @@ public final class Worker {
             producer.onActivityTimer();
             producer.onKeyFrameRequestTimer();
         }
-        long now = rtc.monotonicMillis().getAsLong();
+        long now = clock.monotonicMillis();
         for (Transport transport : transportIndex.values()) {
             if (transport.media() != null) {
                 transport.media().congestionControlServer().onTimer(now);

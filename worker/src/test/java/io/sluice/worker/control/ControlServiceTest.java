@@ -13,8 +13,8 @@ import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.time.Clock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +45,8 @@ class ControlServiceTest {
         io = new ControlIo(serverConnection);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // No RTC resources: these methods make no transports.
-        WorkerControl worker = new WorkerControl("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1, InstantSource.system(),
-                io::publish, null);
+        WorkerControl worker = new WorkerControl("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1,
+                Clock.system(), io::publish, null);
         service = new ControlService(worker, io, List.of(
                 ControlMethod.of("worker", "dump", WorkerDumpRequest.getDefaultInstance(), (w, request) -> w.dump()),
                 ControlMethod.of("worker", "explode", WorkerDumpRequest.getDefaultInstance(), (w, request) -> {

@@ -19,8 +19,8 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
+import io.sluice.worker.testsupport.TestClock;
 import java.net.InetAddress;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -100,8 +100,8 @@ class WorkerCloseCascadeTest {
         loops = new MultiThreadIoEventLoopGroup(1, NetChannels.ioHandlerFactory());
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
-                new PortRange(40000, 65000), mappings, () -> 1000);
-        worker = new Worker("w", loop, InstantSource.system(), rtc, events);
+                new PortRange(40000, 65000), mappings);
+        worker = new Worker("w", loop, new TestClock(), rtc, events);
         router = onLoop(() -> worker.createRouter(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()), "room",
                 AppData.getDefaultInstance()));
