@@ -36,6 +36,8 @@ sluice = sdk_fixtures.sluice
 worker_process = sdk_fixtures.worker_process
 
 JOIN_SECRET = "a-test-join-secret-of-more-than-32-bytes"
+#: The demo page's sources (the app.js bundle is only in the Maven build's output).
+WEB_DIR = REPO / "orchestrator-stub" / "src" / "main" / "resources" / "web"
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +45,7 @@ async def backend_url(nats_url: str, redis_url: str, worker_process: Any) -> Asy
     """ws:// of the backend's signaling WebSocket, once a worker has been discovered."""
     from app import create_app
 
-    app = create_app(nats_url=nats_url, redis_url=redis_url, join_secret=JOIN_SECRET)
+    app = create_app(nats_url=nats_url, redis_url=redis_url, join_secret=JOIN_SECRET, web_dir=str(WEB_DIR))
     port = sdk_fixtures.free_port()
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]

@@ -5,8 +5,10 @@ the owning peer, and leaving (by request or by closing the socket) told to the o
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 import jwt
 
 from app import sign_join_token
-from conftest import JOIN_SECRET, REPO, Connect, SignalingClient
+from conftest import JOIN_SECRET, REPO, WEB_DIR, Connect, SignalingClient
 
 VECTORS = REPO / "schemas" / "testdata"
 
@@ -182,3 +184,16 @@ async def test_a_simulcast_consumer_takes_preferred_layers_and_a_closed_socket_i
     assert await bob.notification("producerClosed") == {"producerId": producer_id}
     assert await bob.notification("consumerClosed") == {"consumerId": consumed["id"], "producerId": producer_id}
     assert await bob.notification("peerLeft") == {"peerId": alice_joined["peerId"]}
+
+
+async def test_the_demo_page_is_served(backend_url: str) -> None:
+    page_url = backend_url.replace("ws://", "http://").removesuffix("/ws") + "/"
+
+    def fetch() -> tuple[int, str, bytes]:
+        with urllib.request.urlopen(page_url, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+
+    status, content_type, body = await asyncio.to_thread(fetch)
+
+    assert status == 200 and content_type.startswith("text/html")
+    assert body == (WEB_DIR / "index.html").read_bytes()
