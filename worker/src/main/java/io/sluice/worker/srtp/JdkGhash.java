@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * GHASH on the JDK's own {@code com.sun.crypto.provider.GHASH}, whose block loop HotSpot replaces
- * with a carry-less-multiply stub (PCLMULQDQ/VPCLMULQDQ on x86-64, PMULL on AArch64): about ten
- * times the speed of {@link TableGhash}, with 144 bytes of key material instead of 64 KiB. The
+ * with a carry-less-multiply stub (PCLMULQDQ/VPCLMULQDQ on x86-64, PMULL on AArch64), with 144
+ * bytes of key material instead of {@link TableGhash}'s 64 KiB: AES-GCM then costs half of what it
+ * did with one key and a fifteenth with a thousand (docs/benchmarks.md, "SRTP"). The
  * JCE reaches it only through {@code AES/GCM/NoPadding}, which must be re-initialised per packet
  * and allocates about 900 bytes each time; here one GHASH object per key is created once and fed
  * whole blocks through its package-private {@code update(byte[], int, int)} (which checks the
@@ -46,8 +47,8 @@ final class JdkGhash extends Ghash {
             state = lookup.findGetter(ghash, "state", long[].class)
                     .asType(MethodType.methodType(long[].class, Object.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("AES-GCM falls back to a pure-Java GHASH about 10x slower than the JDK's intrinsic ({}); "
-                    + "run the JVM with {}", e.toString(), REQUIRED_JVM_OPTION);
+            log.warn("AES-GCM falls back to a pure-Java GHASH, 2x slower per packet than the JDK's intrinsic and "
+                    + "15x in a large fan-out ({}); run the JVM with {}", e.toString(), REQUIRED_JVM_OPTION);
         }
         UPDATE = update;
         CONSTRUCTOR = constructor;
