@@ -18,11 +18,13 @@ from typing import Any, Awaitable, Callable
 import jwt
 from quart import Quart, Response, send_from_directory, websocket
 
-from rooms import Peer, Room, Rooms
+from rooms import OwnedTransport, Peer, Room, Rooms
 from sluice import (
     ClientJsonError,
+    Consumer,
     EntityClosedError,
     NoRespondersError,
+    Producer,
     RequestError,
     RequestTimeoutError,
     Sluice,
@@ -92,6 +94,14 @@ def text(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value:
         raise invalid(f"{name}: expected a non-empty string")
+    return value
+
+
+def json_object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A mediasoup-client object; the SDK's from_client_json checks its members."""
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise invalid(f"{name}: expected an object")
     return value
 
 
@@ -209,7 +219,7 @@ class Session:
         room.adopt_transport(peer, transport, sending=direction == "send")
         return transport.to_client_json()
 
-    def owned_transport(self, data: dict[str, Any]) -> Any:
+    def owned_transport(self, data: dict[str, Any]) -> OwnedTransport:
         _, peer = self.joined
         transport_id = text(data, "transportId")
         owned = peer.transports.get(transport_id)
@@ -218,7 +228,7 @@ class Session:
             raise not_found(f"no transport {transport_id} of this peer")
         return owned
 
-    def owned_producer(self, data: dict[str, Any]) -> Any:
+    def owned_producer(self, data: dict[str, Any]) -> Producer:
         _, peer = self.joined
         producer_id = text(data, "producerId")
         producer = peer.producers.get(producer_id)
@@ -226,7 +236,7 @@ class Session:
             raise not_found(f"no producer {producer_id} of this peer")
         return producer
 
-    def owned_consumer(self, data: dict[str, Any]) -> Any:
+    def owned_consumer(self, data: dict[str, Any]) -> Consumer:
         _, peer = self.joined
         consumer_id = text(data, "consumerId")
         consumer = peer.consumers.get(consumer_id)
@@ -236,7 +246,7 @@ class Session:
 
     async def connect_transport(self, data: dict[str, Any]) -> dict[str, Any]:
         owned = self.owned_transport(data)
-        await owned.transport.connect(data.get("dtlsParameters"))
+        await owned.transport.connect(json_object(data, "dtlsParameters"))
         return {}
 
     async def restart_ice(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +263,7 @@ class Session:
             raise precondition("produce on a recv transport")
         if not peer.may_produce(kind):
             raise denied(f"the token does not allow {kind}")
-        producer = await owned.transport.produce(kind, data.get("rtpParameters"))
+        producer = await owned.transport.produce(kind, json_object(data, "rtpParameters"))
         room.adopt_producer(peer, producer)
         return {"id": producer.id}
 
@@ -285,7 +295,8 @@ class Session:
         if producer_id not in room.tracks:
             raise not_found(f"no producer {producer_id} in this room")
         # Paused: the browser resumes once its consumer exists, so the first key frame is not lost.
-        consumer = await owned.transport.consume(producer_id, data.get("rtpCapabilities"), paused=True)
+        consumer = await owned.transport.consume(producer_id, json_object(data, "rtpCapabilities"),
+                                                paused=True)
         room.adopt_consumer(peer, consumer)
         response = consumer.to_client_json()
         response.update(producerPaused=consumer.producer_paused, type=consumer.type, score=consumer.score)

@@ -149,6 +149,9 @@ async def test_peers_touch_only_what_they_own_and_what_their_token_allows(connec
     assert await bob.error("setPreferredLayers", {"consumerId": consumed["id"], "spatialLayer": -1}) \
         == "INVALID_ARGUMENT"
     assert await bob.error("createWebRtcTransport", {"direction": "sideways"}) == "INVALID_ARGUMENT"
+    assert await bob.error("consume", {"transportId": bob_recv["id"], "producerId": producer_id}) \
+        == "INVALID_ARGUMENT"
+    assert await alice.error("connectTransport", {"transportId": alice_transport}) == "INVALID_ARGUMENT"
     assert await bob.error("noSuchMethod") == "NOT_FOUND"
     # The worker's own code comes through: a simple consumer has no layers to prefer.
     assert await bob.error("setPreferredLayers", {"consumerId": consumed["id"], "spatialLayer": 0}) \
