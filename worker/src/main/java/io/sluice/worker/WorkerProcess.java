@@ -65,7 +65,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process: connects to NATS (waiting for it if it is not up yet), starts the
+     * Starts the process: connects to NATS (waiting for it up to NATS_CONNECT_TIMEOUT), starts the
      * loops and serves every worker's methods. Redis is reached in the background.
      */
     public static WorkerProcess start(WorkerConfig config) throws IOException, InterruptedException {
@@ -74,7 +74,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** As {@link #start(WorkerConfig)}, with the wall clock stamped on events, heartbeats and entries. */
     public static WorkerProcess start(WorkerConfig config, InstantSource clock) throws IOException, InterruptedException {
-        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix());
+        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix(),
+                Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
         WorkerProcess process = new WorkerProcess(config, connection);
         try {
             process.startWorkers(clock);
