@@ -3,6 +3,7 @@ package io.sluice.worker.control;
 import com.google.protobuf.Message;
 import io.nats.service.ServiceMessage;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.metrics.ControlMetrics;
 
 /** The answer to one request: sent once through {@link ControlIo} and counted in its endpoint's statistics. */
 final class Reply {
@@ -11,8 +12,13 @@ final class Reply {
     private final ServiceMessage request;
     private final EndpointStatistics statistics;
     private final long receivedNanos;
+    private final ControlMetrics metrics;
+    private final String method;
 
-    Reply(ControlIo io, ServiceMessage request, EndpointStatistics statistics, long receivedNanos) {
+    Reply(ControlIo io, ServiceMessage request, EndpointStatistics statistics, long receivedNanos,
+            ControlMetrics metrics, String method) {
+        this.metrics = metrics;
+        this.method = method;
         this.io = io;
         this.request = request;
         this.statistics = statistics;
@@ -20,12 +26,16 @@ final class Reply {
     }
 
     void success(Message response) {
-        statistics.recordSuccess(System.nanoTime() - receivedNanos);
+        long nanos = System.nanoTime() - receivedNanos;
+        statistics.recordSuccess(nanos);
+        metrics.observe(method, ControlMetrics.OK, nanos);
         io.reply(request, response.toByteArray());
     }
 
     void error(SluiceException error) {
-        statistics.recordError(System.nanoTime() - receivedNanos, error.code() + ": " + error.getMessage());
+        long nanos = System.nanoTime() - receivedNanos;
+        statistics.recordError(nanos, error.code() + ": " + error.getMessage());
+        metrics.observe(method, error.code().name(), nanos);
         io.replyError(request, error.toProto());
     }
 }
