@@ -92,7 +92,7 @@ public final class ControlService {
     // On a NATS dispatcher thread.
     private <Q extends Message, R extends Message> void onRequest(
             ControlMethod<Q, R> method, EndpointStatistics statistics, ServiceMessage message) {
-        Reply reply = new Reply(io, message, statistics, System.nanoTime(), metrics, method.fullName());
+        Reply reply = new Reply(io, message, statistics, worker.clock(), metrics, method.fullName());
         if (closing.getAsBoolean()) {
             reply.error(unavailable("worker " + worker.id() + " is closing"));
             return;
