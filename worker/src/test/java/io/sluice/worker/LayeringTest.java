@@ -50,15 +50,28 @@ class LayeringTest {
     void protocolPackagesKnowNothingOfTheLayersAbove() {
         noClasses().that().resideInAnyPackage(PROTOCOLS)
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".router..", ROOT + ".control..",
-                        ROOT + ".registry..")
+                        ROOT + ".registry..", ROOT + ".metrics..")
                 .check(MAIN);
     }
 
     @Test
-    void theRouterKnowsNoControlPlaneRegistryNatsNorRedis() {
+    void theRouterKnowsNoControlPlaneRegistryMetricsNatsNorRedis() {
         noClasses().that().resideInAPackage(ROOT + ".router..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".control..", ROOT + ".registry..",
-                        "io.nats..", "io.lettuce..")
+                        ROOT + ".metrics..", "io.nats..", "io.lettuce..", "io.prometheus..")
+                .check(MAIN);
+    }
+
+    /**
+     * Metrics sit between the control plane and the router: they read the router's loop counters
+     * and the workers through {@code metrics.MeteredWorker}, which the control plane implements;
+     * the control plane records into {@code metrics.ControlMetrics}. So metrics know nothing above.
+     */
+    @Test
+    void metricsKnowNothingOfTheControlPlaneRegistryNorNats() {
+        noClasses().that().resideInAPackage(ROOT + ".metrics..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".control..", ROOT + ".registry..",
+                        ROOT + ".config..", "io.nats..", "io.lettuce..")
                 .check(MAIN);
     }
 

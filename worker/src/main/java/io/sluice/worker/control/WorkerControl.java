@@ -5,6 +5,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageResponse;
 import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.metrics.MeteredWorker;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
@@ -16,9 +17,9 @@ import java.lang.management.MemoryUsage;
  * The control plane's side of one {@link Worker}: the process facts it announces (host, address,
  * pid, start time), its event publisher, the idempotency cache of its create requests and the
  * load meter of its loop. Handlers of the control API get this; everything here runs on the
- * worker's loop, as the worker's entities do.
+ * worker's loop, as the worker's entities do. It is also what {@code /metrics} reads of the worker.
  */
-public final class WorkerControl {
+public final class WorkerControl implements MeteredWorker {
 
     /** The Sluice version, in worker dumps and the NATS micro service (semver). */
     public static final String VERSION = "0.1.0";
@@ -53,10 +54,12 @@ public final class WorkerControl {
         return worker;
     }
 
+    @Override
     public String id() {
         return worker.id();
     }
 
+    @Override
     public IoEventLoop loop() {
         return worker.loop();
     }
@@ -92,6 +95,7 @@ public final class WorkerControl {
         loadMeter.sample();
     }
 
+    @Override
     public WorkerLoad load() {
         assert worker.loop().inEventLoop();
         return WorkerLoad.newBuilder()

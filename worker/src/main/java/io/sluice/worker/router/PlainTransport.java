@@ -46,6 +46,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     private final String userId;
     private final AppData appData;
     private final EventLoop loop;
+    private final LoopCounters loopCounters;
     private final boolean rtcpMux;
     private final boolean comedia;
     private final SrtpProfile srtpProfile;
@@ -77,6 +78,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         this.userId = userId;
         this.appData = appData;
         this.loop = loop;
+        this.loopCounters = LoopCounters.of(loop);
         this.rtcpMux = rtcpMux;
         this.comedia = comedia;
         this.srtpProfile = srtpProfile;
@@ -185,21 +187,26 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         boolean rtcp = PacketClassifier.isRtcp(packet);
         if (!rtcp && (onRtcpSocket || !PacketClassifier.isRtp(packet))) {
             drops[DropReason.NOT_RTP_OR_RTCP.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
             return;
         }
         if (!acceptFrom(onRtcpSocket, rtcp, remote)) {
             drops[DropReason.UNKNOWN_TUPLE.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_TUPLE);
             return;
         }
         packetsReceived++;
         bytesReceived += packet.readableBytes();
+        loopCounters.received(packet.readableBytes());
         if (srtpProfile != null) {
             if (srtpReceive == null) {
                 drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
+                loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
                 return;
             }
             if (!(rtcp ? srtpReceive.unprotectRtcp(packet) : srtpReceive.unprotectRtp(packet))) {
                 drops[DropReason.SRTP_FAILED.ordinal()]++;
+                loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
                 return;
             }
         }
@@ -266,6 +273,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         }
         packetsSent++;
         bytesSent += packet.readableBytes();
+        loopCounters.sent(packet.readableBytes());
         socket.send(packet, remote);
     }
 

@@ -81,6 +81,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final DtlsTransport dtls;
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
+    private final LoopCounters loopCounters;
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
     private TransportMedia media;
 
@@ -107,6 +108,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         this.id = id;
         this.router = router;
         this.userId = userId;
+        this.loopCounters = LoopCounters.of(loop);
         this.appData = appData;
         this.loop = loop;
         this.events = events;
@@ -237,6 +239,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         }
         bytesReceived += packet.readableBytes();
         packetsReceived++;
+        loopCounters.received(packet.readableBytes());
         if (socket instanceof TcpRtcConnection) {
             tcpConnections.add(socket);
         }
@@ -249,10 +252,12 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         }
         if (kind == PacketClassifier.Kind.UNKNOWN) {
             drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
             return;
         }
         if (iceServer.findTuple(socket.localId(), remote, socket.protocol()) == null) {
             drops[TransportDropReason.UNKNOWN_TUPLE.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_TUPLE);
             return;
         }
         switch (kind) {
@@ -260,18 +265,27 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
             case RTP -> {
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
-                } else if (srtpReceive.unprotectRtp(packet) && media != null) {
+                    loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
+                } else if (!srtpReceive.unprotectRtp(packet)) {
+                    loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
+                } else if (media != null) {
                     media.onRtp(packet);
                 }
             }
             case RTCP -> {
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
-                } else if (srtpReceive.unprotectRtcp(packet) && media != null) {
+                    loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
+                } else if (!srtpReceive.unprotectRtcp(packet)) {
+                    loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
+                } else if (media != null) {
                     media.onRtcp(packet);
                 }
             }
-            default -> drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+            default -> {
+                drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+                loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
+            }
         }
     }
 
@@ -304,6 +318,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         }
         bytesSent += response.readableBytes();
         packetsSent++;
+        loopCounters.sent(response.readableBytes());
         socket.send(response, tuple.remoteAddress());
     }
 
@@ -395,6 +410,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     @Override
     public void onDtlsFailed(String reason) {
         log.info("transport {}: DTLS failed: {}", id, reason);
+        loopCounters.dtlsFailed();
         events.dtlsStateChanged(this, DtlsState.FAILED, reason);
     }
 
@@ -411,6 +427,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         }
         bytesSent += packet.readableBytes();
         packetsSent++;
+        loopCounters.sent(packet.readableBytes());
         socket.send(packet, tuple.remoteAddress());
     }
 
