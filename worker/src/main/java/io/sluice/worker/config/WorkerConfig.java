@@ -1,5 +1,9 @@
 package io.sluice.worker.config;
 
+import io.sluice.api.bus.NatsSecurity;
+import io.sluice.api.bus.Redaction;
+import io.sluice.api.bus.RedisSecurity;
+import io.sluice.api.bus.TlsFiles;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +23,8 @@ import java.util.Set;
  * @param logLevel trace, debug, info, warn, error or off
  * @param dtlsCertificateFile PEM certificate for DTLS, or empty to make one at start
  * @param dtlsPrivateKeyFile PEM private key of that certificate, empty when it is
+ * @param natsSecurity credentials and TLS for NATS (docs/security.md)
+ * @param redisSecurity credentials and TLS for Redis
  */
 public record WorkerConfig(
         String natsUrl,
@@ -31,7 +37,9 @@ public record WorkerConfig(
         int rtcMaxPort,
         String logLevel,
         String dtlsCertificateFile,
-        String dtlsPrivateKeyFile) {
+        String dtlsPrivateKeyFile,
+        NatsSecurity natsSecurity,
+        RedisSecurity redisSecurity) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -52,6 +60,8 @@ public record WorkerConfig(
             dtlsPrivateKeyFile = dtlsPrivateKeyFile == null ? "" : dtlsPrivateKeyFile;
             checkDtlsFiles(Setting.DTLS_CERTIFICATE_FILE.variable(), dtlsCertificateFile,
                     Setting.DTLS_PRIVATE_KEY_FILE.variable(), dtlsPrivateKeyFile);
+            natsSecurity = natsSecurity == null ? NatsSecurity.NONE : natsSecurity;
+            redisSecurity = redisSecurity == null ? RedisSecurity.NONE : redisSecurity;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -61,6 +71,14 @@ public record WorkerConfig(
     public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
             String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
+    }
+
+    /** A config without bus credentials. */
+    public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
+            String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel, String dtlsCertificateFile,
+            String dtlsPrivateKeyFile) {
+        this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
+                dtlsCertificateFile, dtlsPrivateKeyFile, NatsSecurity.NONE, RedisSecurity.NONE);
     }
 
     private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
@@ -142,7 +160,54 @@ public record WorkerConfig(
                 certificateFile, names.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, Setting.DTLS_PRIVATE_KEY_FILE.variable()),
                 keyFile);
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
-                certificateFile, keyFile);
+                certificateFile, keyFile, natsSecurity(raw, names), redisSecurity(raw, names));
+    }
+
+    private static NatsSecurity natsSecurity(Map<Setting, String> raw, Map<Setting, String> names)
+            throws ConfigException {
+        for (Setting file : new Setting[] {Setting.NATS_CREDS_FILE, Setting.NATS_NKEY_SEED_FILE,
+                Setting.NATS_TLS_CA_FILE, Setting.NATS_TLS_CERT_FILE, Setting.NATS_TLS_KEY_FILE}) {
+            if (raw.containsKey(file)) {
+                SettingParsers.readableFile(names.get(file), raw.get(file));
+            }
+        }
+        try {
+            return new NatsSecurity(raw.get(Setting.NATS_CREDS_FILE), raw.get(Setting.NATS_NKEY_SEED_FILE),
+                    raw.get(Setting.NATS_USER), raw.get(Setting.NATS_PASSWORD), raw.get(Setting.NATS_TOKEN),
+                    new TlsFiles(raw.get(Setting.NATS_TLS_CA_FILE), raw.get(Setting.NATS_TLS_CERT_FILE),
+                            raw.get(Setting.NATS_TLS_KEY_FILE)), "");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_USER and "
+                    + "NATS_PASSWORD, NATS_TOKEN, NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE)");
+        }
+    }
+
+    private static RedisSecurity redisSecurity(Map<Setting, String> raw, Map<Setting, String> names)
+            throws ConfigException {
+        for (Setting file : new Setting[] {Setting.REDIS_TLS_CA_FILE, Setting.REDIS_TLS_CERT_FILE,
+                Setting.REDIS_TLS_KEY_FILE}) {
+            if (raw.containsKey(file)) {
+                SettingParsers.readableFile(names.get(file), raw.get(file));
+            }
+        }
+        try {
+            return new RedisSecurity(raw.get(Setting.REDIS_USER), raw.get(Setting.REDIS_PASSWORD),
+                    new TlsFiles(raw.get(Setting.REDIS_TLS_CA_FILE), raw.get(Setting.REDIS_TLS_CERT_FILE),
+                            raw.get(Setting.REDIS_TLS_KEY_FILE)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (REDIS_USER and REDIS_PASSWORD, REDIS_TLS_CERT_FILE and "
+                    + "REDIS_TLS_KEY_FILE)");
+        }
+    }
+
+    /** As the record's, with the URLs' credentials hidden (the security records show none). */
+    @Override
+    public String toString() {
+        return "WorkerConfig[natsUrl=" + Redaction.redact(natsUrl) + ", redisUrl=" + Redaction.redact(redisUrl)
+                + ", workerIdPrefix=" + workerIdPrefix + ", workers=" + workers + ", listenIp=" + listenIp
+                + ", announcedIp=" + announcedIp + ", rtcMinPort=" + rtcMinPort + ", rtcMaxPort=" + rtcMaxPort
+                + ", logLevel=" + logLevel + ", dtlsCertificateFile=" + dtlsCertificateFile + ", dtlsPrivateKeyFile="
+                + dtlsPrivateKeyFile + ", natsSecurity=" + natsSecurity + ", redisSecurity=" + redisSecurity + "]";
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -162,27 +227,37 @@ public record WorkerConfig(
 
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, redisSecurity);
+    }
+
+    public WorkerConfig withNatsSecurity(NatsSecurity security) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, security, redisSecurity);
+    }
+
+    public WorkerConfig withRedisSecurity(RedisSecurity security) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsSecurity, security);
     }
 
     /** The worker id of one loop. */

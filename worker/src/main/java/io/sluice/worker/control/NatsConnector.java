@@ -5,7 +5,10 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.sluice.api.bus.NatsSecurity;
+import io.sluice.api.bus.Redaction;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The process's one NATS connection. It reconnects forever, backing off from 100 ms to 2 s, and
  * resubscribes every service on its own, so a restarted nats-server is served again without a
- * restart of the worker. An outage is logged once when it starts and once when it ends.
+ * restart of the worker. An outage is logged once when it starts and once when it ends. Logs show
+ * the URLs without their credentials.
  */
 public final class NatsConnector {
 
@@ -24,23 +28,33 @@ public final class NatsConnector {
 
     private NatsConnector() {}
 
-    /** Connects, waiting for the server as long as it takes when it is not up yet. */
-    public static Connection connect(String urls, String connectionName) throws IOException, InterruptedException {
+    /**
+     * Connects with the given credentials, waiting for the server as long as it takes when it is
+     * not up yet. Unreadable credential or TLS files fail at once.
+     */
+    public static Connection connect(String urls, NatsSecurity security, String connectionName)
+            throws IOException, InterruptedException {
         AtomicBoolean down = new AtomicBoolean();
-        Options options = Options.builder()
+        String shownUrls = Redaction.redact(urls);
+        Options.Builder builder = Options.builder()
                 .servers(urls.split(","))
                 .connectionName(connectionName)
                 .maxReconnects(-1)
                 .reconnectDelayHandler(NatsConnector::backoff)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .pingInterval(Duration.ofSeconds(5))
-                .connectionListener((connection, event) -> onEvent(urls, down, event))
-                .errorListener(new LoggingErrorListener())
-                .build();
+                .connectionListener((connection, event) -> onEvent(shownUrls, down, event))
+                .errorListener(new LoggingErrorListener());
+        try {
+            security.applyTo(builder);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("NATS credentials or TLS files do not load: " + e.getMessage(), e);
+        }
+        Options options = builder.build();
         try {
             return Nats.connect(options);
         } catch (IOException e) {
-            log.warn("NATS at {} is not reachable ({}); waiting for it", urls, e.getMessage());
+            log.warn("NATS at {} is not reachable ({}); waiting for it", shownUrls, Redaction.redact(e.getMessage()));
             return Nats.connectReconnectOnConnect(options);
         }
     }
@@ -76,7 +90,7 @@ public final class NatsConnector {
 
         @Override
         public void exceptionOccurred(Connection connection, Exception exception) {
-            log.debug("NATS connection exception", exception);
+            log.debug("NATS connection exception: {}", Redaction.redact(String.valueOf(exception)));
         }
     }
 }
