@@ -71,6 +71,7 @@ public final class HeartbeatPublisher {
                 .setHost(worker.host())
                 .setAnnouncedIp(worker.announcedIp())
                 .setLoad(load)
+                .setInstanceId(lease.instanceId())
                 .build();
         io.publishIfConnected(subject, heartbeat.toByteArray());
         lease.renew(load, now);
