@@ -30,6 +30,7 @@ class WorkerMainTest {
     private static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"),
                 WorkerMain.class.getName()));
         command.addAll(List.of(args));
