@@ -12,6 +12,7 @@ import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
+import io.sluice.orchestrator.discovery.DeadWorkerSweep;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
@@ -132,9 +133,12 @@ public final class OrchestratorMain implements Callable<Integer> {
                 StatefulRedisConnection<String, String> redis = redisClient.connect();
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
-            RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats),
+            SluiceRequester requester = new SluiceRequester(nats);
+            requester.onNoResponders(directory::suspect);
+            RoomPlacement placement = new RoomPlacement(directory, requester,
                     new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
                     DEFAULT_MEDIA_CODECS);
+            directory.addListener(new DeadWorkerSweep(redis, InstantSource.system()));
             directory.addListener(placement);
             events.addRouterListener(placement);
             events.addRouterListener(OrchestratorMain::logRouterClosed);

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,19 @@ import org.slf4j.LoggerFactory;
  * the other closes its router and uses the winner's.
  */
 public final class RoomPlacement implements RouterEventListener, WorkerDirectory.Listener {
+
+    /**
+     * Told when a placed room's router went away (its worker died or closed it); the room is
+     * forgotten already, so the next {@link #placeRoom} creates a router elsewhere. Must not block.
+     */
+    @FunctionalInterface
+    public interface RouterLostListener {
+        /**
+         * @param reason why, as the {@code reconnect} notification tells the browsers
+         *     (docs/signaling.md): {@code workerDied}, {@code workerClosed} or {@code routerClosed}
+         */
+        void onRouterLost(RoomAssignment lost, String reason);
+    }
 
     /**
      * Fewest routers plus transports first, then the least busy loop, then the worker id, so that
@@ -52,6 +66,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     private final List<RtpCodecCapability> mediaCodecs;
     // One placement per room at a time: concurrent callers for a room share its future.
     private final ConcurrentMap<String, CompletableFuture<RouterClient>> placing = new ConcurrentHashMap<>();
+    private final List<RouterLostListener> routerLostListeners = new CopyOnWriteArrayList<>();
 
     /** Placement in this process alone ({@link RoomAssignmentStore#NONE}). */
     public RoomPlacement(WorkerDirectory directory, SluiceRequester requester, RoomAssignments assignments,
@@ -86,6 +101,10 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         CompletableFuture<RouterClient> placement = placing.computeIfAbsent(roomId, this::restoreOrCreate);
         placement.whenComplete((router, failure) -> placing.remove(roomId, placement));
         return placement;
+    }
+
+    public void addRouterLostListener(RouterLostListener listener) {
+        routerLostListeners.add(listener);
     }
 
     public Optional<RoomAssignment> assignment(String roomId) {
@@ -160,6 +179,18 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
                         }));
     }
 
+    /** Forgets the room and tells the listeners, who move its peers. */
+    private void lose(RoomAssignment assignment, String reason) {
+        forget(assignment);
+        for (RouterLostListener listener : routerLostListeners) {
+            try {
+                listener.onRouterLost(assignment, reason);
+            } catch (RuntimeException e) {
+                log.error("router lost listener failed", e);
+            }
+        }
+    }
+
     /** Forgets the room here and in the store, if it still names the router. */
     private void forget(RoomAssignment assignment) {
         assignments.remove(assignment.roomId(), assignment.routerId());
@@ -173,7 +204,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     public void onRouterClosed(String workerId, String routerId, RouterClosed.Reason reason) {
         for (RoomAssignment assignment : assignments.all()) {
             if (assignment.routerId().equals(routerId)) {
-                forget(assignment);
+                lose(assignment, reason == RouterClosed.Reason.WORKER_CLOSED ? "workerClosed" : "routerClosed");
             }
         }
     }
@@ -189,7 +220,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
             if (assignment.workerId().equals(lastKnown.workerId())) {
                 log.warn("room {} lost its router {}: worker {} disappeared", assignment.roomId(),
                         assignment.routerId(), lastKnown.workerId());
-                forget(assignment);
+                lose(assignment, "workerDied");
             }
         }
     }
