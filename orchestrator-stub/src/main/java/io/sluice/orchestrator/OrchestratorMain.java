@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -144,6 +147,10 @@ public final class OrchestratorMain implements Callable<Integer> {
             events.addRouterListener(OrchestratorMain::logRouterClosed);
             events.followAllRouters();
             directory.start();
+            // Room keys come back within a second after a Redis restart that lost them.
+            ScheduledExecutorService reclaim = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("sluice-room-reclaim").factory());
+            reclaim.scheduleWithFixedDelay(placement::reclaimStoredAssignments, 1, 1, TimeUnit.SECONDS);
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
                     new ScoreLayerPolicy(InstantSource.system()))) {

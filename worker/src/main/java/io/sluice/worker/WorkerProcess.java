@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
     /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
     private static final int DTLS_HANDSHAKE_THREADS = 16;
     private static final Duration TRANSPORT_SWEEP_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration DRAIN_CHECK = Duration.ofMillis(250);
 
     private final WorkerConfig config;
     private final Connection connection;
@@ -53,6 +55,10 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<ControlService> services = new ArrayList<>();
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch fullyClosed = new CountDownLatch(1);
+    /** System.nanoTime() when every worker was first seen draining; 0 before. Touched on the io thread. */
+    private long drainStartedNanos;
+    private volatile Runnable onDrained = () -> { };
     private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
 
     private WorkerProcess(WorkerConfig config, Connection connection) {
@@ -105,6 +111,7 @@ public final class WorkerProcess implements AutoCloseable {
             heartbeat.start();
         }
         scheduleTransportSweep(Duration.ofSeconds(2));
+        io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         try {
             connection.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -123,6 +130,71 @@ public final class WorkerProcess implements AutoCloseable {
             }
             registry.sweepTransports().whenComplete((result, failure) -> scheduleTransportSweep(TRANSPORT_SWEEP_INTERVAL));
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Puts every worker of the process into draining (docs/protocol.md, {@code worker.drain}):
+     * they take no new routers and say so in their heartbeats and registry entries, so the
+     * orchestrator moves their rooms away. The process closes once no router is left, or when
+     * DRAIN_TIMEOUT passes (closing what is left), then runs {@link #onDrained}.
+     */
+    public void drain() {
+        for (Worker worker : workers) {
+            worker.loop().execute(worker::drain);
+        }
+    }
+
+    /** {@link #drain()}, then waits until the process has closed. */
+    public void drainAndAwaitClose() throws InterruptedException {
+        drain();
+        fullyClosed.await();
+    }
+
+    /** Runs once a drain (of every worker, by SIGTERM or {@code worker.drain}) has closed the process. */
+    public void onDrained(Runnable action) {
+        this.onDrained = action;
+    }
+
+    /** Every 250 ms, on the io thread: once every worker drains, closes the process when empty or late. */
+    private void checkDrain() {
+        if (closing.get()) {
+            return;
+        }
+        boolean allDraining = true;
+        int routers = 0;
+        try {
+            for (Worker worker : workers) {
+                int[] state = worker.loop().submit(() -> new int[] {worker.isDraining() ? 1 : 0,
+                        worker.routers().size()}).get(1, TimeUnit.SECONDS);
+                allDraining &= state[0] == 1;
+                routers += state[1];
+            }
+        } catch (Exception e) {
+            allDraining = false;
+        }
+        if (allDraining) {
+            long now = System.nanoTime();
+            if (drainStartedNanos == 0) {
+                drainStartedNanos = now;
+                log.info("draining workers {}: {} routers to move off, at most {} s", workerIds(), routers,
+                        config.drainTimeout().toSeconds());
+            }
+            long elapsedMs = (now - drainStartedNanos) / 1_000_000;
+            if (routers == 0 || elapsedMs >= config.drainTimeout().toMillis()) {
+                if (routers == 0) {
+                    log.info("drained in {} ms: no router left; closing", elapsedMs);
+                } else {
+                    log.warn("drain deadline of {} s passed with {} routers left; closing them",
+                            config.drainTimeout().toSeconds(), routers);
+                }
+                Thread.ofPlatform().name("sluice-drained").start(() -> {
+                    close();
+                    onDrained.run();
+                });
+                return;
+            }
+        }
+        io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The configured certificate, or a new self-signed one; a file that does not load stops the start. */
@@ -198,6 +270,7 @@ public final class WorkerProcess implements AutoCloseable {
                 .awaitUninterruptibly(SHUTDOWN_STEP.toMillis() + 1000);
         dtlsHandshakes.shutdownNow();
         log.info("workers {} closed", workerIds());
+        fullyClosed.countDown();
     }
 
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** A parsed {@code sluice:worker:<workerId>} hash (docs/protocol.md, "Redis keys"). */
 record RegistryEntry(String workerId, String instanceId, String host, String announcedIp, long pid, long startedAtMs,
-        Instant updatedAt, WorkerLoad load) {
+        Instant updatedAt, WorkerLoad load, boolean draining) {
 
     static final String KEY_PREFIX = "sluice:worker:";
 
@@ -38,7 +38,8 @@ record RegistryEntry(String workerId, String instanceId, String host, String ann
                 .setLoopUtilization(decimal(fields, "loop_utilization"))
                 .build();
         return new RegistryEntry(workerId, fields.getOrDefault("instance_id", ""), fields.getOrDefault("host", ""), fields.getOrDefault("announced_ip", ""),
-                number(fields, "pid"), number(fields, "started_at_ms"), updatedAt, load);
+                number(fields, "pid"), number(fields, "started_at_ms"), updatedAt, load,
+                "1".equals(fields.get("draining")));
     }
 
     private static long number(Map<String, String> fields, String name) {

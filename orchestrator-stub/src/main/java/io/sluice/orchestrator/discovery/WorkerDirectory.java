@@ -58,6 +58,10 @@ public final class WorkerDirectory implements AutoCloseable {
         void onWorkerAppeared(WorkerInfo worker);
 
         void onWorkerDisappeared(WorkerInfo lastKnown);
+
+        /** The worker started draining: it takes no new rooms, and its rooms should move. */
+        default void onWorkerDraining(WorkerInfo worker) {
+        }
     }
 
     /** As the worker's registry lease: silence this long means the worker is gone. */
@@ -230,6 +234,9 @@ public final class WorkerDirectory implements AutoCloseable {
             entry.loadAt = registry.updatedAt();
         }
         announceIfNew(entry);
+        if (registry.draining()) {
+            startDraining(entry);
+        }
     }
 
     private void onHeartbeat(Heartbeat heartbeat) {
@@ -250,6 +257,9 @@ public final class WorkerDirectory implements AutoCloseable {
         entry.load = heartbeat.getLoad();
         entry.loadAt = now;
         announceIfNew(entry);
+        if (heartbeat.getDraining()) {
+            startDraining(entry);
+        }
     }
 
     private void onPingReply(Message message, Instant receivedAt) {
@@ -275,6 +285,18 @@ public final class WorkerDirectory implements AutoCloseable {
         entry.announcedIp = orElse(stringOf(metadata.map.get("announced_ip")), entry.announcedIp);
         entry.serviceSeen = receivedAt;
         announceIfNew(entry);
+    }
+
+    /** Marks the worker draining (once) and tells the listeners. */
+    private void startDraining(WorkerEntry entry) {
+        if (entry.draining || !entry.announced) {
+            return;
+        }
+        entry.draining = true;
+        publish();
+        WorkerInfo info = entry.toInfo(clock.instant());
+        log.info("worker draining: {}", info.workerId());
+        listeners.forEach(listener -> guarded(() -> listener.onWorkerDraining(info)));
     }
 
     private boolean isDeadInstance(String workerId, String instanceId) {
@@ -450,6 +472,7 @@ public final class WorkerDirectory implements AutoCloseable {
         final String workerId;
         String instanceId = "";
         boolean probing;
+        boolean draining;
         String host = "";
         String announcedIp = "";
         long pid;
@@ -484,7 +507,8 @@ public final class WorkerDirectory implements AutoCloseable {
             if (recent(heartbeatSeen, now)) {
                 seenBy.add(WorkerInfo.Source.HEARTBEAT);
             }
-            return new WorkerInfo(workerId, instanceId, host, announcedIp, pid, startedAtMs, load, lastSeen(), seenBy);
+            return new WorkerInfo(workerId, instanceId, host, announcedIp, pid, startedAtMs, load, draining, lastSeen(),
+                    seenBy);
         }
 
         private static boolean recent(Instant seen, Instant now) {

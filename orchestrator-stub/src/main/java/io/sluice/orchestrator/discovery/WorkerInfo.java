@@ -11,11 +11,12 @@ import java.util.Set;
  * @param instanceId the id of the worker's process (its heartbeat's and registry entry's
  *     {@code instance_id}; empty until one is seen): a new process under the same worker id has
  *     another
+ * @param draining the worker drains (heartbeat or registry entry): no new rooms go there
  * @param lastSeen the latest time any source reported the worker
  * @param seenBy the sources that reported it within the lease ({@link WorkerDirectory#LEASE})
  */
 public record WorkerInfo(String workerId, String instanceId, String host, String announcedIp, long pid,
-        long startedAtMs, WorkerLoad load, Instant lastSeen, Set<Source> seenBy) {
+        long startedAtMs, WorkerLoad load, boolean draining, Instant lastSeen, Set<Source> seenBy) {
 
     /** Where a worker was seen. */
     public enum Source {

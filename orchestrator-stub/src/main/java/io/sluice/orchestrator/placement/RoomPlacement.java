@@ -43,7 +43,8 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     public interface RouterLostListener {
         /**
          * @param reason why, as the {@code reconnect} notification tells the browsers
-         *     (docs/signaling.md): {@code workerDied}, {@code workerClosed} or {@code routerClosed}
+         *     (docs/signaling.md): {@code workerDied}, {@code workerDraining}, {@code workerClosed} or
+         *     {@code routerClosed}
          */
         void onRouterLost(RoomAssignment lost, String reason);
     }
@@ -111,9 +112,9 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         return assignments.get(roomId);
     }
 
-    /** The live worker a new room goes to, if any. */
+    /** The live worker a new room goes to, if any: never a draining one. */
     public Optional<WorkerInfo> leastLoadedWorker() {
-        return directory.liveWorkers().stream().min(LEAST_LOADED);
+        return directory.liveWorkers().stream().filter(worker -> !worker.draining()).min(LEAST_LOADED);
     }
 
     /** The store's assignment of the room when it still holds, else a new router. */
@@ -124,8 +125,8 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     }
 
     private CompletableFuture<RouterClient> restore(RoomAssignment stored) {
-        if (directory.find(stored.workerId()).isEmpty()) {
-            log.info("room {}: its stored router {} was on worker {}, which is not live; placing it again",
+        if (directory.find(stored.workerId()).filter(worker -> !worker.draining()).isEmpty()) {
+            log.info("room {}: its stored router {} was on worker {}, which is not live or drains; placing it again",
                     stored.roomId(), stored.routerId(), stored.workerId());
             return releaseAndCreate(stored);
         }
@@ -179,6 +180,22 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
                         }));
     }
 
+    /**
+     * Claims every room this stub holds in the store again (a Redis that restarted without
+     * persistence has lost them; a claim that finds the room's key keeps it). Call it every
+     * second or so: one Redis script per room.
+     */
+    public void reclaimStoredAssignments() {
+        for (RoomAssignment assignment : assignments.all()) {
+            store.claim(assignment).whenComplete((standing, failure) -> {
+                if (standing != null && !standing.routerId().equals(assignment.routerId())) {
+                    log.warn("room {}: the store names router {} on worker {}, this stub router {}", assignment.roomId(),
+                            standing.routerId(), standing.workerId(), assignment.routerId());
+                }
+            });
+        }
+    }
+
     /** Forgets the room and tells the listeners, who move its peers. */
     private void lose(RoomAssignment assignment, String reason) {
         forget(assignment);
@@ -205,6 +222,25 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         for (RoomAssignment assignment : assignments.all()) {
             if (assignment.routerId().equals(routerId)) {
                 lose(assignment, reason == RouterClosed.Reason.WORKER_CLOSED ? "workerClosed" : "routerClosed");
+            }
+        }
+    }
+
+    /**
+     * Moves every room off the draining worker: the peers reconnect to the room's next router,
+     * then the old router is closed, so the worker empties and its process exits.
+     */
+    @Override
+    public void onWorkerDraining(WorkerInfo worker) {
+        for (RoomAssignment assignment : assignments.all()) {
+            if (assignment.workerId().equals(worker.workerId())) {
+                lose(assignment, "workerDraining");
+                new WorkerClient(requester, assignment.workerId()).router(assignment.routerId()).close()
+                        .exceptionally(failure -> {
+                            log.warn("router {} on draining worker {} not closed: {}", assignment.routerId(),
+                                    assignment.workerId(), failure.toString());
+                            return null;
+                        });
             }
         }
     }

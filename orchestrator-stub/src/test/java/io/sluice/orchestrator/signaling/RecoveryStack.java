@@ -54,6 +54,8 @@ public final class RecoveryStack implements AutoCloseable {
     private SignalingServer server;
     /** Worker id to System.nanoTime() of the directory finding it gone, last time. */
     private final Map<String, Long> disappearedAt = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService reclaim =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     private RecoveryStack(Path logs) {
         this.logs = logs;
@@ -91,6 +93,8 @@ public final class RecoveryStack implements AutoCloseable {
                 }
             });
             stack.directory.start();
+            stack.reclaim.scheduleWithFixedDelay(stack.placement::reclaimStoredAssignments, 1, 1,
+                    java.util.concurrent.TimeUnit.SECONDS);
             stack.events = new SluiceEventSubscriber(stack.nats);
             stack.events.addRouterListener(stack.placement);
             stack.events.followAllRouters();
@@ -153,6 +157,10 @@ public final class RecoveryStack implements AutoCloseable {
         return placement.assignment(roomId);
     }
 
+    public RedisServerProcess redisServer() {
+        return redisServer;
+    }
+
     public StatefulRedisConnection<String, String> redis() {
         return redis;
     }
@@ -167,6 +175,7 @@ public final class RecoveryStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        reclaim.shutdownNow();
         if (server != null) {
             server.close();
         }

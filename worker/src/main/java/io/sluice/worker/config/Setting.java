@@ -19,7 +19,9 @@ public enum Setting {
     LOG_LEVEL("LEVEL", "trace, debug, info, warn, error or off.", WorkerConfig.DEFAULT_LOG_LEVEL),
     DTLS_CERTIFICATE_FILE("PATH", "PEM certificate (ECDSA P-256 or P-384) for DTLS; set with DTLS_PRIVATE_KEY_FILE.",
             "a self-signed ECDSA P-256 certificate made at start"),
-    DTLS_PRIVATE_KEY_FILE("PATH", "PEM private key (unencrypted) of DTLS_CERTIFICATE_FILE.", "none");
+    DTLS_PRIVATE_KEY_FILE("PATH", "PEM private key (unencrypted) of DTLS_CERTIFICATE_FILE.", "none"),
+    DRAIN_TIMEOUT("SECONDS", "On SIGTERM or worker.drain, the longest wait for the routers to move off before closing them.",
+            Integer.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
 
     private final String paramLabel;
     private final String description;

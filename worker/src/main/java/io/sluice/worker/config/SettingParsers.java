@@ -66,6 +66,14 @@ final class SettingParsers {
         return value;
     }
 
+    static int seconds(String name, String raw) throws ConfigException {
+        Integer value = parseInt(raw);
+        if (value == null || value < 0 || value > 3600) {
+            throw new ConfigException(name + " must be a number of seconds (0-3600), got \"" + raw + "\"");
+        }
+        return value;
+    }
+
     static int port(String name, String raw) throws ConfigException {
         Integer value = parseInt(raw);
         if (value == null || value < 1 || value > 65535) {

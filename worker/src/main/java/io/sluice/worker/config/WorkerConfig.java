@@ -31,7 +31,8 @@ public record WorkerConfig(
         int rtcMaxPort,
         String logLevel,
         String dtlsCertificateFile,
-        String dtlsPrivateKeyFile) {
+        String dtlsPrivateKeyFile,
+        int drainTimeoutSeconds) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -39,6 +40,8 @@ public record WorkerConfig(
     public static final int DEFAULT_RTC_MIN_PORT = 40000;
     public static final int DEFAULT_RTC_MAX_PORT = 49999;
     public static final String DEFAULT_LOG_LEVEL = "info";
+    /** Below the 35 s stop grace period of compose/docker-compose.yml, so a drain ends before SIGKILL. */
+    public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
     static final Set<String> NATS_SCHEMES = Set.of("nats", "tls", "ws", "wss");
     static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss");
@@ -61,6 +64,19 @@ public record WorkerConfig(
     public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
             String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
+    }
+
+    /** With the default drain timeout. */
+    public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
+            String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel, String dtlsCertificateFile,
+            String dtlsPrivateKeyFile) {
+        this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
+                dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    }
+
+    /** How long a drain waits for the routers to move off. */
+    public java.time.Duration drainTimeout() {
+        return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
     private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
@@ -141,8 +157,11 @@ public record WorkerConfig(
         checkDtlsFiles(names.getOrDefault(Setting.DTLS_CERTIFICATE_FILE, Setting.DTLS_CERTIFICATE_FILE.variable()),
                 certificateFile, names.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, Setting.DTLS_PRIVATE_KEY_FILE.variable()),
                 keyFile);
+        int drainTimeout = raw.containsKey(Setting.DRAIN_TIMEOUT)
+                ? SettingParsers.seconds(names.get(Setting.DRAIN_TIMEOUT), raw.get(Setting.DRAIN_TIMEOUT))
+                : DEFAULT_DRAIN_TIMEOUT_SECONDS;
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
-                certificateFile, keyFile);
+                certificateFile, keyFile, drainTimeout);
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -162,27 +181,27 @@ public record WorkerConfig(
 
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, drainTimeoutSeconds);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, drainTimeoutSeconds);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, drainTimeoutSeconds);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, drainTimeoutSeconds);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, drainTimeoutSeconds);
     }
 
     /** The worker id of one loop. */

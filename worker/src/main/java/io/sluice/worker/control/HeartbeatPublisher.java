@@ -72,8 +72,9 @@ public final class HeartbeatPublisher {
                 .setAnnouncedIp(worker.announcedIp())
                 .setLoad(load)
                 .setInstanceId(lease.instanceId())
+                .setDraining(worker.isDraining())
                 .build();
         io.publishIfConnected(subject, heartbeat.toByteArray());
-        lease.renew(load, now);
+        lease.renew(load, worker.isDraining(), now);
     }
 }

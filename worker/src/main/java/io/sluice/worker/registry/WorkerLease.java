@@ -48,12 +48,12 @@ public final class WorkerLease {
     }
 
     /** Writes the entry with this load and renews its TTL; never blocks (called on the loop). */
-    public void renew(WorkerLoad load, long nowMs) {
-        registry.renew(key, TTL_MS, fields(load, nowMs));
+    public void renew(WorkerLoad load, boolean draining, long nowMs) {
+        registry.renew(key, TTL_MS, fields(load, draining, nowMs));
     }
 
-    List<String> fields(WorkerLoad load, long nowMs) {
-        List<String> fields = new ArrayList<>(24);
+    List<String> fields(WorkerLoad load, boolean draining, long nowMs) {
+        List<String> fields = new ArrayList<>(26);
         add(fields, "id", workerId);
         add(fields, "instance_id", instanceId);
         add(fields, "host", host);
@@ -66,6 +66,7 @@ public final class WorkerLease {
         add(fields, "producers", Integer.toUnsignedString(load.getProducers()));
         add(fields, "consumers", Integer.toUnsignedString(load.getConsumers()));
         add(fields, "loop_utilization", Double.toString(load.getLoopUtilization()));
+        add(fields, "draining", draining ? "1" : "0");
         return fields;
     }
 
