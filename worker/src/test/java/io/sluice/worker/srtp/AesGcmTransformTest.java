@@ -75,7 +75,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpEncryption(Vector v) {
+    void rfc7714_section8_srtpEncryption(Vector v) {
         byte[] a = Arrays.copyOf(RTP_PLAIN, RTP_PLAIN.length + 16);
 
         transform(v).protectRtp(a, 0, 12, RTP_PLAIN.length, RTP_SSRC, RTP_INDEX);
@@ -85,7 +85,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpDecryption(Vector v) {
+    void rfc7714_section8_srtpDecryption(Vector v) {
         byte[] a = v.srtp().clone();
 
         assertThat(transform(v).unprotectRtp(a, 0, 12, a.length - 16, RTP_SSRC, RTP_INDEX)).isTrue();
@@ -95,7 +95,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpDecryptionFailsOnAnyFlippedBitOrWrongIndex(Vector v) {
+    void rfc7714_section8_srtpDecryptionFailsOnAnyFlippedBitOrWrongIndex(Vector v) {
         AesGcmTransform transform = transform(v);
         for (int i = 0; i < v.srtp().length; i++) {
             byte[] a = v.srtp().clone();
@@ -110,7 +110,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpEncryption(Vector v) {
+    void rfc7714_section9_srtcpEncryption(Vector v) {
         byte[] a = Arrays.copyOf(RTCP_PLAIN, RTCP_PLAIN.length + 20);
 
         transform(v).protectRtcp(a, 0, RTCP_PLAIN.length, RTCP_SSRC, SRTCP_INDEX);
@@ -120,7 +120,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpDecryption(Vector v) {
+    void rfc7714_section9_srtcpDecryption(Vector v) {
         byte[] a = v.srtcp().clone();
         AesGcmTransform transform = transform(v);
         int trailer = readInt(a, transform.rtcpTrailerOffset(a.length));
@@ -132,7 +132,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpDecryptionFailsOnAnyFlippedBit(Vector v) {
+    void rfc7714_section9_srtcpDecryptionFailsOnAnyFlippedBit(Vector v) {
         AesGcmTransform transform = transform(v);
         for (int i = 0; i < v.srtcp().length; i++) {
             byte[] a = v.srtcp().clone();
@@ -144,7 +144,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9_3SrtcpWithoutEncryptionIsAuthenticatedOnly(Vector v) {
+    void rfc7714_section9_3_srtcpWithoutEncryptionIsAuthenticatedOnly(Vector v) {
         byte[] a = v.srtcpAuthenticatedOnly().clone();
         AesGcmTransform transform = transform(v);
         int trailer = readInt(a, transform.rtcpTrailerOffset(a.length));
