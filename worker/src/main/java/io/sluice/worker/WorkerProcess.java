@@ -56,13 +56,15 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch fullyClosed = new CountDownLatch(1);
-    /** System.nanoTime() when every worker was first seen draining; 0 before. Touched on the io thread. */
+    /** Clock time (monotonic nanos) when every worker was first seen draining; 0 before. Touched on the io thread. */
     private long drainStartedNanos;
+    private final Clock clock;
     private volatile Runnable onDrained = () -> { };
     private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
 
-    private WorkerProcess(WorkerConfig config, Connection connection) {
+    private WorkerProcess(WorkerConfig config, Connection connection, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.connection = connection;
         this.io = new ControlIo(connection);
         this.registry = RedisRegistry.start(config.redisUrl(), io);
@@ -81,7 +83,7 @@ public final class WorkerProcess implements AutoCloseable {
     /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
     public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
         Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix());
-        WorkerProcess process = new WorkerProcess(config, connection);
+        WorkerProcess process = new WorkerProcess(config, connection, clock);
         try {
             process.startWorkers(clock);
         } catch (RuntimeException | IOException | InterruptedException e) {
@@ -173,7 +175,7 @@ public final class WorkerProcess implements AutoCloseable {
             allDraining = false;
         }
         if (allDraining) {
-            long now = System.nanoTime();
+            long now = clock.monotonicNanos();
             if (drainStartedNanos == 0) {
                 drainStartedNanos = now;
                 log.info("draining workers {}: {} routers to move off, at most {} s", workerIds(), routers,

@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.discovery;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -345,7 +346,7 @@ public final class WorkerDirectory implements AutoCloseable {
     }
 
     /** When the lease was last renewed by the instance, if it still exists and is that instance's. */
-    private static Optional<Instant> leaseRenewal(List<io.lettuce.core.KeyValue<String, String>> fields,
+    private static Optional<Instant> leaseRenewal(List<KeyValue<String, String>> fields,
             String instanceId) {
         if (fields.size() < 2 || !fields.get(1).hasValue()) {
             return Optional.empty();
