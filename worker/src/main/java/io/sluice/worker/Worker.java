@@ -61,7 +61,8 @@ public final class Worker {
     private final Map<String, Router> routers = new LinkedHashMap<>();
     private final Map<String, WebRtcTransport> transports = new HashMap<>();
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
-    private boolean draining;
+    /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
+    private volatile boolean draining;
     private final RtcResources rtc;
     private final WebRtcTransportFactory transportFactory;
     private final WorkerMedia media;
@@ -141,7 +142,6 @@ public final class Worker {
     }
 
     public boolean isDraining() {
-        assert loop.inEventLoop();
         return draining;
     }
 

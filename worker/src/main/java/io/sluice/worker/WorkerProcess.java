@@ -157,22 +157,25 @@ public final class WorkerProcess implements AutoCloseable {
         this.onDrained = action;
     }
 
-    /** Every 250 ms, on the io thread: once every worker drains, closes the process when empty or late. */
+    /**
+     * Every 250 ms, on the io thread: once every worker drains, counts their routers (on their
+     * loops) and closes the process when none is left or the deadline passed. Until a drain it
+     * reads one volatile flag per worker and asks the loops nothing.
+     */
     private void checkDrain() {
         if (closing.get()) {
             return;
         }
-        boolean allDraining = true;
+        boolean allDraining = workers.stream().allMatch(Worker::isDraining);
         int routers = 0;
-        try {
-            for (Worker worker : workers) {
-                int[] state = worker.loop().submit(() -> new int[] {worker.isDraining() ? 1 : 0,
-                        worker.routers().size()}).get(1, TimeUnit.SECONDS);
-                allDraining &= state[0] == 1;
-                routers += state[1];
+        if (allDraining) {
+            try {
+                for (Worker worker : workers) {
+                    routers += worker.loop().submit(() -> worker.routers().size()).get(1, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                allDraining = false;
             }
-        } catch (Exception e) {
-            allDraining = false;
         }
         if (allDraining) {
             long now = clock.monotonicNanos();
