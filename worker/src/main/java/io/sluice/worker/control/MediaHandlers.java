@@ -90,6 +90,7 @@ final class MediaHandlers {
         Consumer consumer = worker.media().consume(request);
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
+                .setProducerId(request.getProducerId())
                 .setKind(consumer.kind())
                 .setRtpParameters(consumer.rtpParameters())
                 .setProducerPaused(consumer.producerPaused())
