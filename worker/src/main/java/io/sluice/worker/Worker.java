@@ -61,6 +61,8 @@ public final class Worker {
     private final Map<String, Router> routers = new LinkedHashMap<>();
     private final Map<String, WebRtcTransport> transports = new HashMap<>();
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
+    /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
+    private volatile boolean draining;
     private final RtcResources rtc;
     private final WebRtcTransportFactory transportFactory;
     private final WorkerMedia media;
@@ -123,10 +125,24 @@ public final class Worker {
     public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, AppData appData)
             throws SluiceException {
         assert loop.inEventLoop();
+        if (draining) {
+            throw new SluiceException(io.sluice.api.v1.ErrorCode.UNAVAILABLE,
+                    "worker " + id + " is draining: it takes no new routers");
+        }
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
         Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop);
         routers.put(router.id(), router);
         return router;
+    }
+
+    /** From now on refuses new routers (worker.drain, SIGTERM); the ones it has live on. */
+    public void drain() {
+        assert loop.inEventLoop();
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /** The live router with this id, or {@code NOT_FOUND}. */

@@ -34,6 +34,7 @@ class WorkerMainTest {
     private static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"),
                 // The shipped logback.xml, not the tests' quiet one.
                 "-Dlogback.configurationFile=" + WorkerMain.class.getResource("/logback.xml"),

@@ -71,8 +71,10 @@ public final class HeartbeatPublisher {
                 .setHost(worker.host())
                 .setAnnouncedIp(worker.announcedIp())
                 .setLoad(load)
+                .setInstanceId(lease.instanceId())
+                .setDraining(worker.isDraining())
                 .build();
         io.publishIfConnected(subject, heartbeat.toByteArray());
-        lease.renew(load, now);
+        lease.renew(load, worker.isDraining(), now);
     }
 }

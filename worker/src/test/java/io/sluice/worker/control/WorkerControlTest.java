@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 /** The control API of a real worker process (2 loops) over a real nats-server, with a real redis-server. */
 class WorkerControlTest {
 
-    private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_getResourceUsage",
+    private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_drain", "worker_getResourceUsage",
             "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities",
             "router_createWebRtcTransport", "transport_connect", "transport_restartIce", "transport_getStats",
             "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump",

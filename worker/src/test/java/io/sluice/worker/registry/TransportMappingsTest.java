@@ -126,6 +126,24 @@ class TransportMappingsTest {
     }
 
     @Test
+    void aWorkerRestartedUnderItsIdSweepsTheDeadProcesssEntriesAndKeepsItsOwn() throws Exception {
+        result(new TransportMappings(connection, "old-process").put("t-old", "w-0", "r1", "room1", "alice"));
+        // The new process of w-0 renews the lease as its own, then maps a transport.
+        redis.hset("sluice:worker:w-0", Map.of("id", "w-0", "instance_id", "new-process"));
+        redis.pexpire("sluice:worker:w-0", 60_000);
+        result(new TransportMappings(connection, "new-process").put("t-new", "w-0", "r2", "room1", "alice"));
+        assertThat(redis.hget("sluice:transport:t-new", "instance_id")).isEqualTo("new-process");
+
+        TransportMappings.SweepResult swept = result(mappings.sweep());
+
+        assertThat(swept).isEqualTo(new TransportMappings.SweepResult(1, 1));
+        assertThat(redis.exists("sluice:transport:t-old")).isZero();
+        assertThat(redis.smembers("sluice:user:room1:alice:transports")).containsExactly("t-new");
+        assertThat(redis.smembers("sluice:worker:w-0:transports")).containsExactly("t-new");
+        assertThat(result(mappings.sweep())).as("nothing more to sweep").isEqualTo(new TransportMappings.SweepResult(0, 0));
+    }
+
+    @Test
     void sweepWalksEveryScanPage() throws Exception {
         int workers = 600;
         for (int i = 0; i < workers; i++) {

@@ -74,6 +74,21 @@ public class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then waits up to {@code timeout} for the exit; answers the exit status (-1: still running). */
+    public synchronized int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Answers the exit status once the process exits by itself within {@code timeout} (-1: still running). */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        Process current;
+        synchronized (this) {
+            current = process;
+        }
+        return current.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? current.exitValue() : -1;
+    }
+
     /** SIGKILL at once, as a crash would. */
     public synchronized void kill() {
         if (process == null) {
