@@ -51,27 +51,37 @@ public class ManagedProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after five seconds. */
     public synchronized void stop() {
+        terminate(Duration.ofSeconds(5));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if the process has not exited after {@code grace}; whether it exited
+     * by itself (a test of what a process does on SIGTERM gives it the time a busy machine needs).
+     */
+    public synchronized boolean terminate(Duration grace) {
         if (process == null) {
-            return;
+            return true;
         }
         process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
-    /** SIGKILL at once, as a crash would. */
+    /** SIGKILL at once, as a crash would; returns once the process is gone. */
     public synchronized void kill() {
         if (process == null) {
             return;
         }
         process.destroyForcibly();
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
