@@ -38,10 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real VP8 simulcast: three ffmpeg encoders (160x120, 320x240, 640x480, 20 fps, a key frame every
- * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one) send through one relay
- * socket (a comedia transport learns one remote) into a simulcast producer with SSRC-signalled
- * encodings; its simulcast consumer's stream passes a tap (which reads the key frames' widths,
+ * Real VP8 simulcast: three ffmpeg streams (80x60, 160x120, 320x240, 20 fps, a key frame every
+ * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one), encoded first and sent in
+ * real time (an encoder starved of CPU on a busy machine would send late and in bursts, and the
+ * producer would take a late encoding for a stopped one), go through one relay socket (a comedia
+ * transport learns one remote) into a simulcast producer with SSRC-signalled encodings; its simulcast consumer's stream passes a tap (which reads the key frames' widths,
  * RFC 7741 §4.3, and checks sequence numbers and timestamps) on its way to an ffmpeg that decodes
  * it. consumer.setPreferredLayers moves the stream up and down; the decoder must see the three
  * sizes in that order and no frame it cannot decode.
@@ -52,8 +53,10 @@ class FfmpegSimulcastControlTest {
     private static final Duration WAIT = Patience.WAIT;
     private static final int PAYLOAD_TYPE = 101;
     private static final int[] SSRCS = {0x51000001, 0x51000002, 0x51000003};
-    private static final String[] SIZES = {"160x120", "320x240", "640x480"};
-    private static final int[] WIDTHS = {160, 320, 640};
+    private static final String[] SIZES = {"80x60", "160x120", "320x240"};
+    private static final int[] WIDTHS = {80, 160, 320};
+    /** Frames encoded per size, sent again and again: five seconds, five key frames. */
+    private static final int ENCODED_FRAMES = 100;
     /** Frames decoded at one size before the next switch: a second of them. */
     private static final int FRAMES_PER_SIZE = 20;
     private static final Pattern SHOWINFO_SIZE = Pattern.compile("showinfo.* s:(\\d+x\\d+)");
@@ -147,6 +150,17 @@ class FfmpegSimulcastControlTest {
         return run;
     }
 
+    /** Waits until the decoder has shown {@link #FRAMES_PER_SIZE} frames at {@code size} since its last change of size. */
+    private static void awaitDecoded(ManagedProcess decoder, String consumerId, String size) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            String log = decoder.log();
+            assertThat(decodedFramesAtLastSize(log, size))
+                    .as("frames at %s; sizes decoded so far %s; consumer %s", size, decodedSizes(log),
+                            worker.consumerStats(consumerId).getStats())
+                    .isGreaterThanOrEqualTo(FRAMES_PER_SIZE);
+        });
+    }
+
     private record Tapped(int sequenceNumber, long timestamp, boolean marker, int keyFrameWidth, long atMs) {
     }
 
@@ -172,9 +186,20 @@ class FfmpegSimulcastControlTest {
                 relay.send(new DatagramPacket(datagram, datagram.length, workerAddress));
             }
         });
+        List<ManagedProcess> encoders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ffmpeg("encoder-" + i, List.of("-re", "-t", "120", "-f", "lavfi", "-i", "testsrc=size=" + SIZES[i] + ":rate=20",
-                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "20", "-b:v", (150 << i) + "k",
+            encoders.add(ffmpeg("encoder-" + i, List.of("-f", "lavfi", "-i", "testsrc=size=" + SIZES[i] + ":rate=20",
+                    "-frames:v", String.valueOf(ENCODED_FRAMES), "-c:v", "libvpx", "-deadline", "realtime",
+                    "-cpu-used", "8", "-g", "20", "-b:v", (150 << i) + "k", "-an", "-f", "ivf",
+                    dir.resolve("encoding-" + i + ".ivf").toString())));
+        }
+        for (ManagedProcess encoder : encoders) {
+            await().atMost(WAIT).until(() -> !encoder.isAlive());
+        }
+        for (int i = 0; i < 3; i++) {
+            Path encoded = dir.resolve("encoding-" + i + ".ivf");
+            assertThat(Files.size(encoded)).as("encoder log:%n%s", encoders.get(i).log()).isPositive();
+            ffmpeg("sender-" + i, List.of("-re", "-stream_loop", "-1", "-i", encoded.toString(), "-c:v", "copy",
                     "-an", "-ssrc", String.valueOf(SSRCS[i]), "-payload_type", String.valueOf(PAYLOAD_TYPE),
                     "-f", "rtp", "rtp://127.0.0.1:" + relay.getLocalPort() + "?rtcpport=" + relay.getLocalPort()));
         }
@@ -185,7 +210,7 @@ class FfmpegSimulcastControlTest {
             return streams.size() == 3 && streams.stream().allMatch(stream -> stream.getPacketCount() > 0);
         });
 
-        // The decoder listens before the consumer sends, so that its first frame is the 160x120 key
+        // The decoder listens before the consumer sends, so that its first frame is the smallest key
         // frame; the consumer's payload type is the router's for VP8.
         int payloadType = capabilities.getCodecsList().stream()
                 .filter(codec -> codec.getMimeType().equals("video/VP8")).findFirst().orElseThrow()
@@ -224,7 +249,7 @@ class FfmpegSimulcastControlTest {
         String consumerId = consumed.getConsumerId();
 
         // Each size is decoded for a while (a second of frames) before the next switch.
-        await().atMost(WAIT).until(() -> decodedFramesAtLastSize(decoder.log(), SIZES[0]) >= FRAMES_PER_SIZE);
+        awaitDecoded(decoder, consumerId, SIZES[0]);
         List<Long> latencies = new ArrayList<>();
         for (int spatial : new int[] {2, 1}) {
             int tappedBefore = tapped.size();
@@ -234,7 +259,7 @@ class FfmpegSimulcastControlTest {
                             .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(spatial)).build())
                     .as(ConsumerSetPreferredLayersResponse.parser());
             assertThat(answer.getPreferredLayers().getSpatialLayer()).isEqualTo(spatial);
-            await().atMost(WAIT).until(() -> decodedFramesAtLastSize(decoder.log(), SIZES[spatial]) >= FRAMES_PER_SIZE);
+            awaitDecoded(decoder, consumerId, SIZES[spatial]);
             long firstAtMs = tapped.subList(tappedBefore, tapped.size()).stream()
                     .filter(packet -> packet.keyFrameWidth() == WIDTHS[spatial]).findFirst().orElseThrow().atMs();
             latencies.add(firstAtMs - requestedAtMs);
