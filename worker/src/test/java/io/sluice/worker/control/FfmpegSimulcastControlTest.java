@@ -42,10 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one), encoded first and sent in
  * real time (an encoder starved of CPU on a busy machine would send late and in bursts, and the
  * producer would take a late encoding for a stopped one), go through one relay socket (a comedia
- * transport learns one remote) into a simulcast producer with SSRC-signalled encodings; its simulcast consumer's stream passes a tap (which reads the key frames' widths,
- * RFC 7741 §4.3, and checks sequence numbers and timestamps) on its way to an ffmpeg that decodes
- * it. consumer.setPreferredLayers moves the stream up and down; the decoder must see the three
- * sizes in that order and no frame it cannot decode.
+ * transport learns one remote) into a simulcast producer with SSRC-signalled encodings; its
+ * simulcast consumer's stream passes a tap (which reads the key frames' widths, RFC 7741 §4.3, and
+ * checks sequence numbers and timestamps) on its way to an ffmpeg that decodes it.
+ * consumer.setPreferredLayers moves the stream up and down; the decoder must see the three sizes in
+ * that order and no frame it cannot decode.
  */
 @ExtendWith(SharedWorker.class)
 class FfmpegSimulcastControlTest {
@@ -150,7 +151,7 @@ class FfmpegSimulcastControlTest {
         return run;
     }
 
-    /** Waits until the decoder has shown {@link #FRAMES_PER_SIZE} frames at {@code size} since its last change of size. */
+    /** Waits until the decoder has shown {@link #FRAMES_PER_SIZE} frames at {@code size} since it changed size. */
     private static void awaitDecoded(ManagedProcess decoder, String consumerId, String size) {
         await().atMost(WAIT).untilAsserted(() -> {
             String log = decoder.log();
