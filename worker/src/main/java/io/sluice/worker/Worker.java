@@ -25,10 +25,10 @@ import io.sluice.worker.router.WebRtcTransportFactory;
 import io.sluice.worker.router.WorkerMedia;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.time.Clock;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -54,10 +54,10 @@ public final class Worker {
     private final String announcedIp;
     private final long pid;
     private final long startedAtMs;
-    private final InstantSource clock;
+    private final Clock clock;
     private final EventPublisher events;
     private final IdempotencyCache idempotencyCache;
-    private final LoopLoadMeter loadMeter = LoopLoadMeter.ofCallingThread();
+    private final LoopLoadMeter loadMeter;
     private final Map<String, Router> routers = new LinkedHashMap<>();
     private final Map<String, WebRtcTransport> transports = new HashMap<>();
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ public final class Worker {
     private final WebRtcTransportFactory transportFactory;
     private final WorkerMedia media;
 
-    public Worker(String id, IoEventLoop loop, String host, String announcedIp, long pid, InstantSource clock,
+    public Worker(String id, IoEventLoop loop, String host, String announcedIp, long pid, Clock clock,
             EventPublisher.Sink eventSink, RtcResources rtc) {
         this.id = id;
         this.loop = loop;
@@ -73,11 +73,12 @@ public final class Worker {
         this.announcedIp = announcedIp;
         this.pid = pid;
         this.clock = clock;
-        this.startedAtMs = clock.millis();
+        this.startedAtMs = clock.epochMillis();
+        this.loadMeter = LoopLoadMeter.ofCallingThread(clock);
         this.events = new EventPublisher(id, loop, clock, eventSink);
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL, IdempotencyCache.DEFAULT_MAX_ENTRIES);
         this.rtc = rtc;
-        this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, StunRateLimiter.withDefaults());
+        this.transportFactory = new WebRtcTransportFactory(id, loop, events, rtc, clock, StunRateLimiter.withDefaults());
         this.media = new WorkerMedia(id, loop, events, rtc, transports::get, clock);
     }
 
@@ -98,7 +99,7 @@ public final class Worker {
         return announcedIp;
     }
 
-    public InstantSource clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -297,7 +298,7 @@ public final class Worker {
                 .setHeapUsedBytes(heap.getUsed())
                 .setHeapMaxBytes(heap.getMax())
                 .setDirectMemoryUsedBytes(directMemoryUsed())
-                .setUptimeMs(clock.millis() - startedAtMs)
+                .setUptimeMs(clock.epochMillis() - startedAtMs)
                 .build();
     }
 

@@ -19,11 +19,11 @@ import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.registry.RedisRegistry;
 import io.sluice.worker.router.RtcResources;
+import io.sluice.worker.time.Clock;
 import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +69,11 @@ public final class WorkerProcess implements AutoCloseable {
      * loops and serves every worker's methods. Redis is reached in the background.
      */
     public static WorkerProcess start(WorkerConfig config) throws IOException, InterruptedException {
-        return start(config, InstantSource.system());
+        return start(config, Clock.system());
     }
 
-    /** As {@link #start(WorkerConfig)}, with the wall clock stamped on events, heartbeats and entries. */
-    public static WorkerProcess start(WorkerConfig config, InstantSource clock) throws IOException, InterruptedException {
+    /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
+    public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
         Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix());
         WorkerProcess process = new WorkerProcess(config, connection);
         try {
@@ -85,11 +85,11 @@ public final class WorkerProcess implements AutoCloseable {
         return process;
     }
 
-    private void startWorkers(InstantSource clock) throws IOException, InterruptedException {
+    private void startWorkers(Clock clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
         RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
                 InetAddress.getByName(config.listenIp()), config.announcedIp(),
-                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry, RtcResources.systemMonotonicMillis());
+                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry);
         long pid = ProcessHandle.current().pid();
         int index = 0;
         for (EventExecutor executor : loops) {

@@ -26,13 +26,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * each time under the next sequence number, so no copy is timed); {@code protectThenUnprotectRtp}
  * adds what the receiver does (verify, replay check, decrypt). Unprotect alone is the difference.
  * Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per packet.
+ *
+ * <p>{@code contexts} > 1 is closer to a fan-out: each packet goes through the next of that many
+ * send/receive context pairs (each its own key), so per-key state (AES round keys, GHASH tables,
+ * HMAC pads, scratch) is no longer hot in the L1/L2 cache as it is with one context.
+ *
+ * <p>The fork runs with the worker's {@code --add-opens} (AES-GCM on the JDK's GHASH intrinsic);
+ * {@code -jvmArgsAppend -Dnone} on the command line replaces it and measures the pure-Java fallback.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED")
 public class SrtpBenchmark {
     private static final int HEADER = 12;
     private static final int PAYLOAD = 1200;
@@ -44,21 +51,29 @@ public class SrtpBenchmark {
     @Param({"heap", "direct"})
     public String buffer;
 
-    private SrtpSendContext send;
-    private SrtpReceiveContext receive;
+    @Param({"1", "1000"})
+    public int contexts;
+
+    private SrtpSendContext[] sends;
+    private SrtpReceiveContext[] receives;
     private ByteBuf packet;
     private int sequence;
+    private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
-        byte[] key = new byte[profile.keyLength()];
-        byte[] salt = new byte[profile.saltLength()];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = (byte) (i + 1);
+        sends = new SrtpSendContext[contexts];
+        receives = new SrtpReceiveContext[contexts];
+        for (int c = 0; c < contexts; c++) {
+            byte[] key = new byte[profile.keyLength()];
+            byte[] salt = new byte[profile.saltLength()];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = (byte) (i + 1 + c);
+            }
+            sends[c] = new SrtpSendContext(profile, key, salt);
+            receives[c] = new SrtpReceiveContext(profile, key, salt);
         }
-        send = new SrtpSendContext(profile, key, salt);
-        receive = new SrtpReceiveContext(profile, key, salt);
-        int capacity = HEADER + PAYLOAD + send.maxOverhead();
+        int capacity = HEADER + PAYLOAD + sends[0].maxOverhead();
         packet = buffer.equals("direct") ? Unpooled.directBuffer(capacity) : Unpooled.buffer(capacity);
         packet.writeBytes(new byte[] {(byte) 0x80, 96, 0, 0, 0, 0, 0x10, 0, 0x12, 0x34, 0x56, 0x78});
         for (int i = 0; i < PAYLOAD; i++) {
@@ -71,21 +86,26 @@ public class SrtpBenchmark {
         packet.release();
     }
 
-    private void nextSequence() {
-        sequence = (sequence + 1) & 0xFFFF;
-        packet.setShort(2, sequence);
+    /** The next context pair; its sequence number advances once per round over all contexts. */
+    private int nextContext() {
+        int c = next;
+        next = c + 1 == contexts ? 0 : c + 1;
+        if (c == 0) {
+            sequence = (sequence + 1) & 0xFFFF;
+            packet.setShort(2, sequence);
+        }
         packet.writerIndex(HEADER + PAYLOAD);
+        return c;
     }
 
     @Benchmark
     public boolean protectRtp() {
-        nextSequence();
-        return send.protectRtp(packet);
+        return sends[nextContext()].protectRtp(packet);
     }
 
     @Benchmark
     public boolean protectThenUnprotectRtp() {
-        nextSequence();
-        return send.protectRtp(packet) & receive.unprotectRtp(packet);
+        int c = nextContext();
+        return sends[c].protectRtp(packet) & receives[c].unprotectRtp(packet);
     }
 }

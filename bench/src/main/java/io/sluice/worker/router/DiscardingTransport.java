@@ -1,7 +1,7 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
-import io.sluice.worker.rtp.TransportWideSequence;
+import io.sluice.worker.bwe.TransportWideSequence;
 
 /**
  * A media transport for the forwarding benchmarks that releases what it is asked to send, as a

@@ -15,6 +15,7 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.time.Clock;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -113,12 +114,12 @@ public class ForwardingBenchmark {
             public void onProducerResumed(Producer from) {}
         };
         producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, System::nanoTime, PooledByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), listener, Clock.system(), PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
             RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, nack, new SplittableRandom(i));
             fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
-                    System::nanoTime, PooledByteBufAllocator.DEFAULT));
+                    Clock.system(), PooledByteBufAllocator.DEFAULT));
         }
         created.addAll(fanOut);
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(PACKET_LENGTH);

@@ -13,11 +13,11 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,7 +63,7 @@ public class SimulcastForwardingBenchmark {
 
     private final DiscardingTransport transport = new DiscardingTransport();
     private final RtpPacket view = new RtpPacket();
-    private final LongSupplier millis = () -> System.nanoTime() / 1_000_000;
+    private final Clock clock = Clock.system();
     private final List<Consumer> created = new ArrayList<>();
     private ByteBuf packet;
     private Producer producer;
@@ -114,15 +114,15 @@ public class SimulcastForwardingBenchmark {
             }
         };
         producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, millis, PooledByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), listener, clock, PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
             RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
             all[i] = encodings == 1
-                    ? new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(), millis,
+                    ? new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(), clock,
                             PooledByteBufAllocator.DEFAULT)
                     : new SimulcastConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
-                            millis, PooledByteBufAllocator.DEFAULT, null);
+                            clock, PooledByteBufAllocator.DEFAULT, null);
             created.add(all[i]);
         }
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(PACKET_LENGTH);

@@ -83,7 +83,7 @@ public final class ControlService {
     // On a NATS dispatcher thread.
     private <Q extends Message, R extends Message> void onRequest(
             ControlMethod<Q, R> method, EndpointStatistics statistics, ServiceMessage message) {
-        Reply reply = new Reply(io, message, statistics, System.nanoTime());
+        Reply reply = new Reply(io, message, statistics, worker.clock());
         if (closing.getAsBoolean()) {
             reply.error(unavailable("worker " + worker.id() + " is closing"));
             return;

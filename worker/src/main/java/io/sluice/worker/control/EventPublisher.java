@@ -3,7 +3,7 @@ package io.sluice.worker.control;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.RouterClosed;
-import java.time.InstantSource;
+import io.sluice.worker.time.Clock;
 
 /**
  * Publishes one worker's events on {@code sluice.event.<routerId>.<entity>.<entityId>.<event>}.
@@ -21,11 +21,11 @@ public final class EventPublisher {
 
     private final String workerId;
     private final EventExecutor loop;
-    private final InstantSource clock;
+    private final Clock clock;
     private final Sink sink;
     private long lastSeq;
 
-    public EventPublisher(String workerId, EventExecutor loop, InstantSource clock, Sink sink) {
+    public EventPublisher(String workerId, EventExecutor loop, Clock clock, Sink sink) {
         this.workerId = workerId;
         this.loop = loop;
         this.clock = clock;
@@ -41,7 +41,7 @@ public final class EventPublisher {
         long seq = ++lastSeq;
         Event stamped = event
                 .setWorkerId(workerId)
-                .setTimestampMs(clock.millis())
+                .setTimestampMs(clock.epochMillis())
                 .setSeq(seq)
                 .setRouterId(routerId)
                 .build();

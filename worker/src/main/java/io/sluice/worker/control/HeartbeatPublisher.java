@@ -63,7 +63,7 @@ public final class HeartbeatPublisher {
     private void beatOnce() {
         worker.sampleLoad();
         WorkerLoad load = worker.load();
-        long now = worker.clock().millis();
+        long now = worker.clock().epochMillis();
         Heartbeat heartbeat = Heartbeat.newBuilder()
                 .setWorkerId(worker.id())
                 .setTimestampMs(now)

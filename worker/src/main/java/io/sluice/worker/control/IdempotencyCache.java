@@ -3,8 +3,8 @@ package io.sluice.worker.control;
 import com.google.protobuf.Message;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.time.Clock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +22,12 @@ public final class IdempotencyCache {
 
     private record Entry(Message request, CompletionStage<Message> response, long expiresAtMs) {}
 
-    private final InstantSource clock;
+    private final Clock clock;
     private final long ttlMs;
     private final int maxEntries;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
-    public IdempotencyCache(InstantSource clock, Duration ttl, int maxEntries) {
+    public IdempotencyCache(Clock clock, Duration ttl, int maxEntries) {
         this.clock = clock;
         this.ttlMs = ttl.toMillis();
         this.maxEntries = maxEntries;
@@ -39,7 +39,7 @@ public final class IdempotencyCache {
      * {@code ALREADY_EXISTS}: the caller reused a key.
      */
     public CompletionStage<Message> replay(String method, String key, Message request) throws SluiceException {
-        long now = clock.millis();
+        long now = clock.epochMillis();
         evictExpired(now);
         Entry entry = entries.get(method + '\n' + key);
         if (entry == null) {
@@ -53,7 +53,7 @@ public final class IdempotencyCache {
     }
 
     public void remember(String method, String key, Message request, CompletionStage<Message> response) {
-        long now = clock.millis();
+        long now = clock.epochMillis();
         entries.put(method + '\n' + key, new Entry(request, response, now + ttlMs));
         while (entries.size() > maxEntries) {
             Iterator<Map.Entry<String, Entry>> oldest = entries.entrySet().iterator();

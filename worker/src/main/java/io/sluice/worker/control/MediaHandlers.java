@@ -90,6 +90,7 @@ final class MediaHandlers {
         Consumer consumer = worker.media().consume(request);
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
+                .setProducerId(request.getProducerId())
                 .setKind(consumer.kind())
                 .setRtpParameters(consumer.rtpParameters())
                 .setProducerPaused(consumer.producerPaused())
@@ -129,7 +130,7 @@ final class MediaHandlers {
     static ProducerGetStatsResponse producerStats(Worker worker, ProducerGetStatsRequest request)
             throws SluiceException {
         return ProducerGetStatsResponse.newBuilder()
-                .setStats(worker.media().producerStats(request.getProducerId(), worker.clock().millis()))
+                .setStats(worker.media().producerStats(request.getProducerId(), worker.clock().epochMillis()))
                 .build();
     }
 
@@ -182,7 +183,7 @@ final class MediaHandlers {
     static ConsumerGetStatsResponse consumerStats(Worker worker, ConsumerGetStatsRequest request)
             throws SluiceException {
         return ConsumerGetStatsResponse.newBuilder()
-                .setStats(worker.media().consumerStats(request.getConsumerId(), worker.clock().millis()))
+                .setStats(worker.media().consumerStats(request.getConsumerId(), worker.clock().epochMillis()))
                 .build();
     }
 }

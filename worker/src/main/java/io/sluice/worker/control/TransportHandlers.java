@@ -64,7 +64,7 @@ final class TransportHandlers {
 
     /** transport.getStats, for a WebRTC or a plain transport. */
     static TransportGetStatsResponse getStats(Worker worker, TransportGetStatsRequest request) throws SluiceException {
-        long now = worker.clock().millis();
+        long now = worker.clock().epochMillis();
         String id = request.getTransportId();
         if (worker.media().hasPlainTransport(id)) {
             return TransportGetStatsResponse.newBuilder().setStats(worker.media().plainTransport(id).stats(now)).build();

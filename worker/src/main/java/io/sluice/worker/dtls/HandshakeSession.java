@@ -25,17 +25,15 @@ final class HandshakeSession {
     static final String EXPORTER_LABEL = "EXTRACTOR-dtls_srtp";
 
     /**
-     * Our use_srtp preference (RFC 5764 §4.1.2). mediasoup puts AEAD first (RFC 7714 §14.2); Sluice
-     * puts AES_CM_128_HMAC_SHA1_80 (WebRTC's mandatory profile, RFC 8827 §6.5) first, because its
-     * AES-GCM runs on a pure-Java GHASH that costs about 5 us more per 1200-byte packet than
-     * AES-CM with the JDK's SHA-1 intrinsic: one loop forwards to 2 000 WebRTC consumers with
-     * AES-CM and to about 1 000 with AES-256-GCM (docs/benchmarks.md, "Shared port"). A peer
-     * that offers only AEAD still gets it.
+     * Our use_srtp preference, as mediasoup's: AEAD first (RFC 7714 §14.2), then RFC 5764 §4.1.2.
+     * AES-GCM runs on the JDK's AES and GHASH intrinsics (srtp.JdkGhash) and costs less per packet
+     * than AES_CM_128_HMAC_SHA1_80, whose SHA-1 dominates (docs/benchmarks.md, "SRTP"). Without the
+     * worker's --add-opens it falls back to a slower pure-Java GHASH and says so in the log.
      */
     static final List<SrtpProfile> PROFILE_PREFERENCE = List.of(
-            SrtpProfile.AES128_CM_HMAC_SHA1_80,
             SrtpProfile.AEAD_AES_256_GCM,
             SrtpProfile.AEAD_AES_128_GCM,
+            SrtpProfile.AES128_CM_HMAC_SHA1_80,
             SrtpProfile.AES128_CM_HMAC_SHA1_32);
 
     /** DTLS 1.2 only: a peer offering 1.3 (Chromium) negotiates 1.2 through supported_versions. */

@@ -2,12 +2,12 @@ package io.sluice.worker.ice;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.worker.time.Clock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import javax.crypto.Mac;
 
@@ -77,7 +77,7 @@ public final class IceServer {
 
     private final Listener listener;
     private final ByteBufAllocator allocator;
-    private final LongSupplier clockMillis;
+    private final Clock clock;
     private final RandomGenerator random;
     private final StunRateLimiter rateLimiter;
     private final Options options;
@@ -104,11 +104,11 @@ public final class IceServer {
      * Generates the local credentials and announces the ufrag through
      * {@link Listener#onLocalUsernameFragmentAdded} before returning.
      */
-    public IceServer(Listener listener, ByteBufAllocator allocator, LongSupplier clockMillis, RandomGenerator random,
+    public IceServer(Listener listener, ByteBufAllocator allocator, Clock clock, RandomGenerator random,
             StunRateLimiter rateLimiter, Options options) {
         this.listener = listener;
         this.allocator = allocator;
-        this.clockMillis = clockMillis;
+        this.clock = clock;
         this.random = random;
         this.rateLimiter = rateLimiter;
         this.options = options;
@@ -125,7 +125,7 @@ public final class IceServer {
         if (state == IceState.CLOSED) {
             return;
         }
-        long now = clockMillis.getAsLong();
+        long now = clock.monotonicMillis();
         TransportTuple knownTuple = findTuple(localId, remoteAddress, protocol);
         if (knownTuple == null && rateLimiter.isLimited(remoteAddress.getAddress(), now)) {
             dropCounts[IceDropReason.RATE_LIMITED.ordinal()]++;
@@ -350,7 +350,7 @@ public final class IceServer {
         remoteNomination = 0;
         listener.onLocalUsernameFragmentAdded(credentials.usernameFragment());
         if (selectedTuple != null) {
-            selectedTuple.lastConsentMillis = clockMillis.getAsLong();
+            selectedTuple.lastConsentMillis = clock.monotonicMillis();
         }
         return credentials;
     }
@@ -386,7 +386,7 @@ public final class IceServer {
         selectedTuple = null;
         if ((state == IceState.CONNECTED || state == IceState.COMPLETED) && !tuples.isEmpty()) {
             TransportTuple next = tuples.get(tuples.size() - 1);
-            next.lastConsentMillis = clockMillis.getAsLong();
+            next.lastConsentMillis = clock.monotonicMillis();
             select(next);
         } else if (state != IceState.CLOSED) {
             disconnect();

@@ -10,8 +10,8 @@ import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.time.Clock;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 /**
  * A producer's media sent out of another transport (mediasoup's Consumer): what the router's
@@ -42,7 +42,7 @@ public abstract class Consumer {
     private final MediaTransport transport;
     private final RtpParameters rtpParameters;
     private final AppData appData;
-    protected final LongSupplier monotonicMillis;
+    protected final Clock clock;
     protected final ConsumerSendStream stream;
     private final long[] drops = new long[DropReason.values().length];
     private boolean paused;
@@ -51,7 +51,7 @@ public abstract class Consumer {
     private long keyFrameRequestsReceived;
 
     Consumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters, boolean paused,
-            AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator) {
+            AppData appData, Clock clock, ByteBufAllocator allocator) {
         this.id = id;
         this.producer = producer;
         this.transport = transport;
@@ -59,7 +59,7 @@ public abstract class Consumer {
         this.paused = paused;
         this.producerPaused = producer.paused();
         this.appData = appData;
-        this.monotonicMillis = monotonicMillis;
+        this.clock = clock;
         this.stream = new ConsumerSendStream(transport, allocator, rtpParameters, producer);
     }
 
@@ -174,9 +174,9 @@ public abstract class Consumer {
         }
     }
 
-    /** A generic NACK naming this consumer's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
-    final void onNack(ByteBuf rtcp, int fciStart, int fciEnd) {
-        stream.onNack(rtcp, fciStart, fciEnd, monotonicMillis.getAsLong());
+    /** The generic NACK at {@code offset} in {@code rtcp} names this consumer's SSRC in its {@code items} FCI items. */
+    final void onNack(ByteBuf rtcp, int offset, int items) {
+        stream.onNack(rtcp, offset, items, clock.monotonicMillis());
     }
 
     /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
@@ -281,6 +281,6 @@ public abstract class Consumer {
             }
         }
         describe(stats);
-        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, monotonicMillis.getAsLong())).build();
+        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, clock.monotonicMillis())).build();
     }
 }

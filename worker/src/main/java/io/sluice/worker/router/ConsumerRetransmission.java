@@ -6,12 +6,14 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.CodecParameters;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.RetransmissionBuffer;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
 
 /**
  * A consumer's answer to generic NACKs (RFC 4585 §6.2.1) from its receiver, as mediasoup's
@@ -68,6 +70,10 @@ final class ConsumerRetransmission {
     private RetransmissionBuffer own;
     private long minResendIntervalMs = RetransmissionBuffer.DEFAULT_MIN_RESEND_INTERVAL_MS;
     private int rtxSequenceNumber;
+    /** The time of the NACK being answered, for {@link #resendLost}. */
+    private long nackNowMs;
+    /** Made once: answering a NACK allocates nothing. */
+    private final IntConsumer resendLost = sequenceNumber -> resend(sequenceNumber, nackNowMs);
     private long nackCount;
     private long nackedPackets;
     private long retransmittedPackets;
@@ -136,21 +142,13 @@ final class ConsumerRetransmission {
     }
 
     /**
-     * The FCI of a generic NACK naming this consumer's SSRC, {@code fciStart} to {@code fciEnd} in
-     * {@code rtcp}: each {@code PID | BLP} word names PID and, for each bit i of BLP set, PID + i + 1.
+     * The generic NACK at {@code offset} in {@code rtcp}, naming this consumer's SSRC in its
+     * {@code items} FCI items: each sequence number they report lost is sent again.
      */
-    void onNack(ByteBuf rtcp, int fciStart, int fciEnd, long nowMs) {
+    void onNack(ByteBuf rtcp, int offset, int items, long nowMs) {
         nackCount++;
-        for (int word = fciStart; word + 4 <= fciEnd; word += 4) {
-            int packetId = rtcp.getUnsignedShort(word);
-            int lostBitmask = rtcp.getUnsignedShort(word + 2);
-            resend(packetId, nowMs);
-            for (int bit = 0; bit < 16; bit++) {
-                if ((lostBitmask & (1 << bit)) != 0) {
-                    resend((packetId + bit + 1) & 0xFFFF, nowMs);
-                }
-            }
-        }
+        nackNowMs = nowMs;
+        FeedbackRtpNack.forEachLost(rtcp, offset, items, resendLost);
     }
 
     private void resend(int sequenceNumber, long nowMs) {

@@ -208,10 +208,10 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
         return stats;
     }
 
-    /** A generic NACK naming this stream's SSRC: its FCI words from {@code fciStart} to {@code fciEnd}. */
-    void onNack(ByteBuf rtcp, int fciStart, int fciEnd, long nowMs) {
+    /** The generic NACK at {@code offset} in {@code rtcp}, naming this stream's SSRC in its {@code items} FCI items. */
+    void onNack(ByteBuf rtcp, int offset, int items, long nowMs) {
         if (retransmission != null) {
-            retransmission.onNack(rtcp, fciStart, fciEnd, nowMs);
+            retransmission.onNack(rtcp, offset, items, nowMs);
         }
     }
 

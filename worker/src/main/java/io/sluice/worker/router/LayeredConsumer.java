@@ -9,7 +9,7 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
-import java.util.function.LongSupplier;
+import io.sluice.worker.time.Clock;
 
 /**
  * What simulcast and SVC consumers share (mediasoup's layer handling in SimulcastConsumer and
@@ -47,9 +47,9 @@ public abstract class LayeredConsumer extends Consumer {
     private LayersListener layersListener = consumer -> { };
 
     LayeredConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
+            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator,
             int spatialLayers, int temporalLayers, ConsumerLayers preferred) {
-        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator);
+        super(id, producer, transport, rtpParameters, paused, appData, clock, allocator);
         this.spatialLayers = spatialLayers;
         this.temporalLayers = temporalLayers;
         this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType(),

@@ -1,13 +1,14 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
-import io.sluice.worker.rtp.TransportWideSequence;
+import io.sluice.worker.bwe.RtcpSender;
+import io.sluice.worker.bwe.TransportWideSequence;
 
 /**
  * What producers and consumers need of a transport, whatever carries it: a WebRTC transport (ICE,
  * DTLS-SRTP) or a plain one (UDP, optional SDES-keyed SRTP). Used only on the router's loop.
  */
-public interface MediaTransport {
+public interface MediaTransport extends RtcpSender {
 
     String id();
 
@@ -20,12 +21,6 @@ public interface MediaTransport {
      * {@link #srtpOverhead()} writable bytes after the packet. Takes ownership of the buffer.
      */
     void sendRtp(ByteBuf packet);
-
-    /** As {@link #sendRtp} for one RTCP (compound) packet. */
-    void sendRtcp(ByteBuf packet);
-
-    /** Writable bytes an outgoing packet needs after its end for SRTP's tag and SRTCP index. */
-    int srtpOverhead();
 
     /**
      * The transport-wide sequence numbers of what this transport sends, stamped by the consumers

@@ -18,10 +18,10 @@ import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import io.sluice.worker.rtp.codecs.PayloadParser;
+import io.sluice.worker.time.Clock;
 import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
@@ -73,7 +73,7 @@ public final class Producer {
     private final RtpParameters consumableRtpParameters;
     private final AppData appData;
     private final Listener listener;
-    private final LongSupplier monotonicMillis;
+    private final Clock clock;
     private final ByteBufAllocator allocator;
     /** Incoming SSRC of each encoding; -1 until learned from its rid. */
     private final long[] streamSsrcs;
@@ -130,7 +130,7 @@ public final class Producer {
 
     Producer(String id, MediaKind kind, MediaTransport transport, RtpParameters rtpParameters, RtpMapping mapping,
             RtpParameters consumableRtpParameters, boolean paused, AppData appData, Listener listener,
-            LongSupplier monotonicMillis, ByteBufAllocator allocator) {
+            Clock clock, ByteBufAllocator allocator) {
         this.id = id;
         this.kind = kind;
         this.transport = transport;
@@ -139,7 +139,7 @@ public final class Producer {
         this.paused = paused;
         this.appData = appData;
         this.listener = listener;
-        this.monotonicMillis = monotonicMillis;
+        this.clock = clock;
         this.allocator = allocator;
         List<RtpMapping.EncodingMapping> encodings = mapping.encodings();
         int count = encodings.size();
@@ -203,7 +203,7 @@ public final class Producer {
             }
         }
         this.lossRepair = new ProducerLossRepair(transport, allocator, rtpParameters, streamSsrcs, rtxSsrcs,
-                monotonicMillis, this::requestKeyFrame);
+                clock, this::requestKeyFrame);
         this.ridExtensionId = rid;
         this.repairedRidExtensionId = repairedRid;
         this.midExtensionId = rtpParameters.getMid().isEmpty() ? 0 : mid;
@@ -293,7 +293,7 @@ public final class Producer {
         }
         packetsReceived++;
         bytesReceived += packet.length();
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         streamStats[stream].onPacket(packet.sequenceNumber(), packet.timestamp(), packet.length(), now);
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
@@ -407,7 +407,7 @@ public final class Producer {
         if (kind != MediaKind.VIDEO || streamSsrcs[stream] < 0) {
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         if (lastKeyFrameRequestMs[stream] != Long.MIN_VALUE
                 && now - lastKeyFrameRequestMs[stream] < KEY_FRAME_REQUEST_INTERVAL_MS) {
             if (keyFrameAnswered(stream)) {
@@ -432,7 +432,7 @@ public final class Producer {
         if (kind != MediaKind.VIDEO) {
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         for (int i = 0; i < streamSsrcs.length; i++) {
             if (streamSsrcs[i] < 0 || lastKeyFrameRequestMs[i] == Long.MIN_VALUE
                     || now - lastKeyFrameRequestMs[i] < KEY_FRAME_REQUEST_INTERVAL_MS) {
@@ -467,7 +467,7 @@ public final class Producer {
      * tells the listener; the worker calls it periodically.
      */
     void onActivityTimer() {
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         for (int i = 0; i < streamActive.length; i++) {
             if (streamActive[i] && now - lastPacketMs[i] >= STREAM_INACTIVE_AFTER_MS) {
                 streamActive[i] = false;
@@ -626,6 +626,6 @@ public final class Producer {
                 stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, monotonicMillis.getAsLong())).build();
+        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis())).build();
     }
 }

@@ -10,8 +10,8 @@ import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.NackGenerator;
+import io.sluice.worker.time.Clock;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
 /**
  * Loss repair on a producer's receive streams (mediasoup's RtpStreamRecv): a {@link NackGenerator}
@@ -49,7 +49,7 @@ final class ProducerLossRepair {
      * through); {@code keyFrameRequester} asks the sender for a key frame when loss is too heavy.
      */
     ProducerLossRepair(MediaTransport transport, ByteBufAllocator allocator, RtpParameters parameters,
-            long[] streamSsrcs, long[] rtxSsrcs, LongSupplier monotonicMillis, Runnable keyFrameRequester) {
+            long[] streamSsrcs, long[] rtxSsrcs, Clock clock, Runnable keyFrameRequester) {
         this.transport = transport;
         this.allocator = allocator;
         this.streamSsrcs = streamSsrcs;
@@ -71,7 +71,7 @@ final class ProducerLossRepair {
         nackGenerators = new NackGenerator[streamSsrcs.length];
         for (int i = 0; nack && i < streamSsrcs.length; i++) {
             int stream = i;
-            nackGenerators[i] = new NackGenerator(monotonicMillis, new NackGenerator.Listener() {
+            nackGenerators[i] = new NackGenerator(clock, new NackGenerator.Listener() {
                 @Override
                 public void onNackRequired(int[] sequenceNumbers, int count) {
                     sendNack(stream, sequenceNumbers, count);

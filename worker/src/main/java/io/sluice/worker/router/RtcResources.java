@@ -5,20 +5,14 @@ import io.sluice.worker.net.PortRange;
 import io.sluice.worker.registry.RedisRegistry;
 import java.net.InetAddress;
 import java.util.concurrent.Executor;
-import java.util.function.LongSupplier;
 
 /**
  * What every WebRTC transport of a process shares: the DTLS certificate, the pool that runs DTLS
- * handshakes off the loops, the default listen address and port range, the Redis registry for the
- * user-to-transport mappings, and the monotonic clock of ICE timers.
+ * handshakes off the loops, the default listen address and port range, and the Redis registry for
+ * the user-to-transport mappings.
  *
  * @param announcedAddress given to peers in candidates when a listen info names none
- * @param monotonicMillis milliseconds from an arbitrary origin (ICE consent, rate limits)
  */
 public record RtcResources(DtlsCertificate certificate, Executor dtlsHandshakeExecutor, InetAddress listenIp,
-        String announcedAddress, PortRange portRange, RedisRegistry registry, LongSupplier monotonicMillis) {
-
-    public static LongSupplier systemMonotonicMillis() {
-        return () -> System.nanoTime() / 1_000_000;
-    }
+        String announcedAddress, PortRange portRange, RedisRegistry registry) {
 }

@@ -16,10 +16,10 @@ import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtcp.RtcpPacket;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtcp.SourceDescription;
+import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,8 +46,7 @@ final class RtcpScheduler {
     static final long AUDIO_INTERVAL_MS = 5000;
 
     private final TransportMedia media;
-    private final LongSupplier monotonicMillis;
-    private final LongSupplier wallClockMillis;
+    private final Clock clock;
     private final ByteBufAllocator allocator;
     private final long localSsrc;
     private final String cname;
@@ -60,11 +59,9 @@ final class RtcpScheduler {
      * @param localSsrc the SSRC our receiver reports are sent from (RFC 3550 §8: random)
      * @param cname     the CNAME of that SSRC
      */
-    RtcpScheduler(TransportMedia media, LongSupplier monotonicMillis, LongSupplier wallClockMillis,
-            ByteBufAllocator allocator, long localSsrc, String cname, ScoreListener listener) {
+    RtcpScheduler(TransportMedia media, Clock clock, ByteBufAllocator allocator, long localSsrc, String cname, ScoreListener listener) {
         this.media = media;
-        this.monotonicMillis = monotonicMillis;
-        this.wallClockMillis = wallClockMillis;
+        this.clock = clock;
         this.allocator = allocator;
         this.localSsrc = localSsrc;
         this.cname = cname;
@@ -115,8 +112,8 @@ final class RtcpScheduler {
 
     /** Builds and sends this interval's reports. */
     void sendReports() {
-        long now = monotonicMillis.getAsLong();
-        long ntp = NtpTime.fromUnixMillis(wallClockMillis.getAsLong());
+        long now = clock.monotonicMillis();
+        long ntp = NtpTime.fromUnixMillis(clock.epochMillis());
         for (Consumer consumer : media.consumers()) {
             SenderReport report = consumer.sendStats().senderReport(consumer.ssrc(), now, ntp);
             if (report != null) {
@@ -186,7 +183,7 @@ final class RtcpScheduler {
         for (Producer producer : media.producers()) {
             for (int i = 0; i < producer.streamCount(); i++) {
                 if (producer.streamSsrc(i) == report.senderSsrc()) {
-                    producer.streamStats(i).onSenderReport(report.ntpTimestamp(), monotonicMillis.getAsLong());
+                    producer.streamStats(i).onSenderReport(report.ntpTimestamp(), clock.monotonicMillis());
                     producer.onSenderReport(i, report);
                     return;
                 }
@@ -198,7 +195,7 @@ final class RtcpScheduler {
         if (blocks.isEmpty()) {
             return;
         }
-        long nowNtp = NtpTime.fromUnixMillis(wallClockMillis.getAsLong());
+        long nowNtp = NtpTime.fromUnixMillis(clock.epochMillis());
         for (ReportBlock block : blocks) {
             for (Consumer consumer : media.consumers()) {
                 if (consumer.ssrc() == block.ssrc()) {

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
-import java.util.function.LongSupplier;
+import io.sluice.worker.time.Clock;
 
 /**
  * A consumer of one single-stream producer (mediasoup's SimpleConsumer): every packet of the
@@ -19,8 +19,8 @@ public final class SimpleConsumer extends Consumer {
     private long timestampOffset;
 
     SimpleConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator) {
-        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator);
+            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator) {
+        super(id, producer, transport, rtpParameters, paused, appData, clock, allocator);
     }
 
     @Override
@@ -38,7 +38,7 @@ public final class SimpleConsumer extends Consumer {
             drop(DropReason.UNSUPPORTED_PAYLOAD_TYPE);
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         if (syncRequired) {
             synchronize(packet, now);
         }

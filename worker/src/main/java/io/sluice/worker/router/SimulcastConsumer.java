@@ -6,7 +6,7 @@ import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
-import java.util.function.LongSupplier;
+import io.sluice.worker.time.Clock;
 
 /**
  * A consumer of a simulcast producer (mediasoup's SimulcastConsumer): it forwards one encoding at
@@ -37,9 +37,9 @@ public final class SimulcastConsumer extends LayeredConsumer {
     private int lastForwardedStream = -1;
 
     SimulcastConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
+            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator,
             ConsumerLayers preferred) {
-        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator,
+        super(id, producer, transport, rtpParameters, paused, appData, clock, allocator,
                 producer.streamCount(), producer.scalabilityMode().temporalLayers(), preferred);
         updateTargetLayers(false);
     }
@@ -71,7 +71,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
         if (descriptor == null) {
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         if (producerStream != currentStream) {
             // RFC 7741 §4.3: a decoder can start only at the first packet of a key frame.
             if (!descriptor.keyFrame() || !descriptor.startOfFrame()) {
@@ -148,7 +148,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatial = -1;
         long sinceFirstPacket = producer().firstPacketMs() == Long.MIN_VALUE ? 0
-                : monotonicMillis.getAsLong() - producer().firstPacketMs();
+                : clock.monotonicMillis() - producer().firstPacketMs();
         if (active() && currentStream < 0 && lastForwardedStream < 0 && sinceFirstPacket < STARTUP_GRACE_MS) {
             spatial = producer().streamActive(preferredSpatialLayer()) ? preferredSpatialLayer() : -1;
         } else if (active()) {

@@ -6,7 +6,7 @@ import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
-import java.util.function.LongSupplier;
+import io.sluice.worker.time.Clock;
 
 /**
  * A consumer of an SVC producer (mediasoup's SvcConsumer): one stream whose spatial and temporal
@@ -25,9 +25,9 @@ public final class SvcConsumer extends LayeredConsumer {
     private boolean syncRequired = true;
 
     SvcConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, LongSupplier monotonicMillis, ByteBufAllocator allocator,
+            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator,
             ConsumerLayers preferred) {
-        super(id, producer, transport, rtpParameters, paused, appData, monotonicMillis, allocator,
+        super(id, producer, transport, rtpParameters, paused, appData, clock, allocator,
                 producer.scalabilityMode().spatialLayers(), producer.scalabilityMode().temporalLayers(), preferred);
         updateTargetLayers(false);
     }
@@ -55,7 +55,7 @@ public final class SvcConsumer extends LayeredConsumer {
         if (descriptor == null) {
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         if (syncRequired) {
             // RFC 9628 §4.2: a receiver can start decoding at a key frame of the lowest spatial layer.
             if (!descriptor.keyFrame() || !descriptor.startOfFrame() || descriptor.spatialLayer() != 0) {

@@ -1,13 +1,16 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.net.FlushBatch;
+import io.sluice.worker.rtcp.FeedbackPacket;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +35,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     private RtcpScheduler reports;
     /** Transport-wide congestion control feedback to the sender; null until set. */
     private TransportCongestionControlServer congestionControl;
-    private java.util.function.LongSupplier monotonicMicros;
+    private Clock clock;
     /** The sender's id of the transport-wide sequence number extension, 0 while no producer negotiated it. */
     private int transportWideSequenceId;
     private long unknownSsrcPackets;
@@ -56,9 +59,9 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     }
 
     /** Where the transport-wide sequence numbers of incoming packets go, and the clock of their arrival. */
-    void setCongestionControlServer(TransportCongestionControlServer server, java.util.function.LongSupplier micros) {
+    void setCongestionControlServer(TransportCongestionControlServer server, Clock clock) {
         this.congestionControl = server;
-        this.monotonicMicros = micros;
+        this.clock = clock;
     }
 
     TransportCongestionControlServer congestionControlServer() {
@@ -153,7 +156,7 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
         if (transportWideSequenceId != 0 && congestionControl != null) {
             int sequenceNumber = rtp.transportWideSequenceNumber(transportWideSequenceId);
             if (sequenceNumber >= 0) {
-                congestionControl.onPacket(sequenceNumber, rtp.ssrc(), monotonicMicros.getAsLong());
+                congestionControl.onPacket(sequenceNumber, rtp.ssrc(), clock.monotonicMicros());
             }
         }
         for (Producer producer : producerArray) {
@@ -166,8 +169,10 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
 
     /**
      * One decrypted RTCP compound. Key-frame requests (RFC 4585 §6.3.1 PLI; RFC 5104 §4.3.1 FIR,
-     * whose FCI entries name the SSRCs) reach the consumer sending that SSRC; sender and receiver
-     * reports go to the {@link RtcpScheduler}; the rest (NACK, REMB, transport-cc) is not used yet.
+     * whose FCI entries name the SSRCs) and generic NACKs (RFC 4585 §6.2.1) reach the consumer
+     * sending that SSRC; sender and receiver reports go to the {@link RtcpScheduler}; REMB and
+     * transport-cc feedback from a receiver are not used. Each packet is read in place through its
+     * {@code rtcp} class's static accessors (the one parser of its type), allocating nothing.
      */
     void onRtcp(ByteBuf packet) {
         // The resends and key-frame requests one compound causes leave with one flush per socket.
@@ -186,23 +191,26 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
             if (reports != null && reports.onReport(rtcp)) {
                 continue;
             }
-            if (rtcp.packetLength() < 12) {
-                continue;
-            }
             int offset = rtcp.offset();
+            int length = rtcp.packetLength();
             if (rtcp.packetType() == RtcpHeader.TYPE_RTPFB && rtcp.count() == FeedbackRtpNack.FMT) {
-                onNack(packet, offset, offset + rtcp.packetLength());
+                int items = FeedbackRtpNack.itemCount(packet, offset, length);
+                if (items > 0) {
+                    onNack(packet, offset, items);
+                }
                 continue;
             }
             if (rtcp.packetType() != RtcpHeader.TYPE_PSFB) {
                 continue;
             }
             if (rtcp.count() == FeedbackPsPli.FMT) {
-                requestKeyFrame(packet.getUnsignedInt(offset + 8));
+                if (FeedbackPsPli.isValid(packet, offset, length)) {
+                    requestKeyFrame(FeedbackPacket.mediaSsrc(packet, offset));
+                }
             } else if (rtcp.count() == FeedbackPsFir.FMT) {
-                for (int entry = offset + 12; entry + FeedbackPsFir.ENTRY_LENGTH <= offset + rtcp.packetLength();
-                        entry += FeedbackPsFir.ENTRY_LENGTH) {
-                    requestKeyFrame(packet.getUnsignedInt(entry));
+                int entries = FeedbackPsFir.entryCount(packet, offset, length);
+                for (int entry = 0; entry < entries; entry++) {
+                    requestKeyFrame(FeedbackPsFir.entrySsrc(packet, offset, entry));
                 }
             }
         }
@@ -212,11 +220,11 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
     }
 
     /** RFC 4585 §6.2.1: a generic NACK goes to the consumer sending its media SSRC. */
-    private void onNack(ByteBuf packet, int offset, int end) {
-        long mediaSsrc = packet.getUnsignedInt(offset + 8);
+    private void onNack(ByteBuf packet, int offset, int items) {
+        long mediaSsrc = FeedbackPacket.mediaSsrc(packet, offset);
         for (Consumer consumer : consumerArray) {
             if (consumer.ssrc() == mediaSsrc) {
-                consumer.onNack(packet, offset + 12, end);
+                consumer.onNack(packet, offset, items);
                 return;
             }
         }

@@ -17,6 +17,7 @@ import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTupleChanged;
 import io.sluice.api.v1.WebRtcTransportInfo;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.bwe.TransportWideSequence;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
@@ -31,10 +32,10 @@ import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.TcpRtcConnection;
-import io.sluice.worker.rtp.TransportWideSequence;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
+import io.sluice.worker.time.Clock;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
      * @param ownUdpSockets the UDP sockets among them, to send on
      */
     WebRtcTransport(String id, Router router, String userId, AppData appData, EventLoop loop, EventPublisher events,
-            RtcResources resources, StunRateLimiter rateLimiter, List<Channel> ownChannels,
+            RtcResources resources, Clock clock, StunRateLimiter rateLimiter, List<Channel> ownChannels,
             List<RtcSocket> ownUdpSockets, PortOwner portOwner, List<IceCandidate> candidates) {
         this.id = id;
         this.router = router;
@@ -143,12 +144,12 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         for (RtcSocket socket : ownUdpSockets) {
             socketsByLocalId.put(socket.localId(), socket);
         }
-        this.iceServer = new IceServer(this, ByteBufAllocator.DEFAULT, resources.monotonicMillis(), RANDOM,
+        this.iceServer = new IceServer(this, ByteBufAllocator.DEFAULT, clock, RANDOM,
                 rateLimiter, IceServer.Options.defaults());
         this.dtls = new DtlsTransport(loop, resources.dtlsHandshakeExecutor(), resources.certificate(),
                 DtlsTransport.Settings.DEFAULT, this);
         this.iceTimer = loop.scheduleAtFixedRate(
-                () -> iceServer.tick(resources.monotonicMillis().getAsLong()), 1, 1, TimeUnit.SECONDS);
+                () -> iceServer.tick(clock.monotonicMillis()), 1, 1, TimeUnit.SECONDS);
     }
 
     public String id() {

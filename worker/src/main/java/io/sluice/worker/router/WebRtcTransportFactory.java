@@ -9,6 +9,7 @@ import io.sluice.worker.SluiceException;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.registry.TransportMappings;
+import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,15 +28,17 @@ public final class WebRtcTransportFactory {
     private final EventLoop loop;
     private final EventPublisher events;
     private final RtcResources resources;
+    private final Clock clock;
     private final StunRateLimiter rateLimiter;
     private final String workerId;
 
     public WebRtcTransportFactory(String workerId, EventLoop loop, EventPublisher events, RtcResources resources,
-            StunRateLimiter rateLimiter) {
+            Clock clock, StunRateLimiter rateLimiter) {
         this.workerId = workerId;
         this.loop = loop;
         this.events = events;
         this.resources = resources;
+        this.clock = clock;
         this.rateLimiter = rateLimiter;
     }
 
@@ -43,7 +46,7 @@ public final class WebRtcTransportFactory {
     public WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
-                events, resources, rateLimiter, List.of(), List.of(), server,
+                events, resources, clock, rateLimiter, List.of(), List.of(), server,
                 server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
         server.adopt(transport);
         return transport;
@@ -72,7 +75,7 @@ public final class WebRtcTransportFactory {
                             bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, rateLimiter,
+                        request.getUserId(), request.getAppData(), loop, events, resources, clock, rateLimiter,
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);

@@ -28,6 +28,7 @@ import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
@@ -35,14 +36,13 @@ import io.sluice.worker.registry.TransportMappings;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.time.InstantSource;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +62,7 @@ public final class WorkerMedia {
     private final RtcResources resources;
     private final String workerId;
     private final Function<String, WebRtcTransport> webRtcTransports;
-    private final LongSupplier wallClockMillis;
+    private final Clock clock;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final RandomGenerator random = new SecureRandom();
     private final Map<String, PlainTransport> plainTransports = new HashMap<>();
@@ -77,13 +77,13 @@ public final class WorkerMedia {
 
     /**
      * @param webRtcTransports the worker's live WebRTC transport by id, or null
-     * @param wallClock        the NTP time of sender reports
+     * @param clock            the media timers' monotonic time and the NTP time of sender reports
      */
     public WorkerMedia(String workerId, EventLoop loop, EventPublisher events, RtcResources resources,
-            Function<String, WebRtcTransport> webRtcTransports, InstantSource wallClock) {
+            Function<String, WebRtcTransport> webRtcTransports, Clock clock) {
         this.workerId = workerId;
         this.loop = loop;
-        this.wallClockMillis = wallClock::millis;
+        this.clock = clock;
         this.events = events;
         this.resources = resources;
         this.webRtcTransports = webRtcTransports;
@@ -247,10 +247,9 @@ public final class WorkerMedia {
                 webRtc.setMediaListener(media);
             }
             long localSsrc = random.nextLong() & 0xFFFFFFFFL;
-            RtcpScheduler reports = new RtcpScheduler(media, resources.monotonicMillis(), wallClockMillis, allocator,
+            RtcpScheduler reports = new RtcpScheduler(media, clock, allocator,
                     localSsrc, transport.id(), scores);
-            media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc),
-                    () -> System.nanoTime() / 1000);
+            media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
             media.setRtcpScheduler(reports);
             reports.start(loop, random);
             return media;
@@ -338,7 +337,7 @@ public final class WorkerMedia {
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
         RouterMedia routerMedia = routerMedia(router);
         Producer producer = new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping,
-                consumable, request.getPaused(), request.getAppData(), routerMedia, resources.monotonicMillis(),
+                consumable, request.getPaused(), request.getAppData(), routerMedia, clock,
                 allocator);
         producers.put(producer.id(), producer);
         if (nackTimer == null) {
@@ -356,7 +355,7 @@ public final class WorkerMedia {
             producer.onActivityTimer();
             producer.onKeyFrameRequestTimer();
         }
-        long now = resources.monotonicMillis().getAsLong();
+        long now = clock.monotonicMillis();
         for (TransportMedia media : transportMedia.values()) {
             media.congestionControlServer().onTimer(now);
         }
@@ -446,11 +445,11 @@ public final class WorkerMedia {
         // mediasoup: the consumer's type is its producer's.
         Consumer consumer = switch (producer.type()) {
             case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator);
+                    request.getAppData(), clock, allocator);
             case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+                    request.getAppData(), clock, allocator, preferred);
             case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), resources.monotonicMillis(), allocator, preferred);
+                    request.getAppData(), clock, allocator, preferred);
         };
         if (consumer instanceof LayeredConsumer layered) {
             layered.setLayersListener(this::emitLayersChanged);

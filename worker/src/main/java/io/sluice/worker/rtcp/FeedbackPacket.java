@@ -29,6 +29,16 @@ public sealed interface FeedbackPacket extends RtcpPacket permits FeedbackRtpNac
         return content;
     }
 
+    /** SSRC of packet sender, of a feedback packet at {@code index}. */
+    static long senderSsrc(ByteBuf buf, int index) {
+        return buf.getUnsignedInt(index + 4);
+    }
+
+    /** SSRC of media source, of a feedback packet at {@code index}. */
+    static long mediaSsrc(ByteBuf buf, int index) {
+        return buf.getUnsignedInt(index + 8);
+    }
+
     static void writeCommon(ByteBuf dst, int fmt, int packetType, int length, long senderSsrc, long mediaSsrc) {
         RtcpHeader.write(dst, fmt, packetType, length);
         dst.writeInt((int) senderSsrc);

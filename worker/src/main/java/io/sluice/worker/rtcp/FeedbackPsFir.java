@@ -32,17 +32,35 @@ public record FeedbackPsFir(long senderSsrc, long mediaSsrc, List<Entry> entries
     }
 
     public static FeedbackPsFir parse(ByteBuf buf, int index, int length) {
-        int content = FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_PSFB, FMT);
-        int entryCount = (content - COMMON_LENGTH) / ENTRY_LENGTH;
-        if (content < 0 || entryCount < 1) {
+        int entryCount = entryCount(buf, index, length);
+        if (entryCount < 1) {
             return null;
         }
         List<Entry> entries = new ArrayList<>(entryCount);
         for (int i = 0; i < entryCount; i++) {
-            int entry = index + COMMON_LENGTH + ENTRY_LENGTH * i;
-            entries.add(new Entry(buf.getUnsignedInt(entry), buf.getUnsignedByte(entry + 4)));
+            entries.add(new Entry(entrySsrc(buf, index, i), entrySequenceNumber(buf, index, i)));
         }
-        return new FeedbackPsFir(buf.getUnsignedInt(index + 4), buf.getUnsignedInt(index + 8), entries);
+        return new FeedbackPsFir(FeedbackPacket.senderSsrc(buf, index), FeedbackPacket.mediaSsrc(buf, index), entries);
+    }
+
+    /**
+     * The FCI entries of the FIR in the {@code length} bytes at {@code index}, 0 when they are no
+     * FIR (or one without entries): the hot path reads them in place with {@link #entrySsrc},
+     * allocating nothing.
+     */
+    public static int entryCount(ByteBuf buf, int index, int length) {
+        int content = FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_PSFB, FMT);
+        return content < 0 ? 0 : (content - COMMON_LENGTH) / ENTRY_LENGTH;
+    }
+
+    /** The SSRC asked for a key frame by entry {@code entry} (below {@link #entryCount}). */
+    public static long entrySsrc(ByteBuf buf, int index, int entry) {
+        return buf.getUnsignedInt(index + COMMON_LENGTH + ENTRY_LENGTH * entry);
+    }
+
+    /** The command sequence number of entry {@code entry} (§4.3.1.1). */
+    public static int entrySequenceNumber(ByteBuf buf, int index, int entry) {
+        return buf.getUnsignedByte(index + COMMON_LENGTH + ENTRY_LENGTH * entry + 4);
     }
 
     @Override

@@ -8,10 +8,18 @@ public record FeedbackPsPli(long senderSsrc, long mediaSsrc) implements Feedback
     public static final int FMT = 1;
 
     public static FeedbackPsPli parse(ByteBuf buf, int index, int length) {
-        if (FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_PSFB, FMT) < 0) {
+        if (!isValid(buf, index, length)) {
             return null;
         }
-        return new FeedbackPsPli(buf.getUnsignedInt(index + 4), buf.getUnsignedInt(index + 8));
+        return new FeedbackPsPli(FeedbackPacket.senderSsrc(buf, index), FeedbackPacket.mediaSsrc(buf, index));
+    }
+
+    /**
+     * Whether the {@code length} bytes at {@code index} are a PLI; the hot path then reads its
+     * media SSRC with {@link FeedbackPacket#mediaSsrc} in place, allocating nothing.
+     */
+    public static boolean isValid(ByteBuf buf, int index, int length) {
+        return FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_PSFB, FMT) >= 0;
     }
 
     @Override

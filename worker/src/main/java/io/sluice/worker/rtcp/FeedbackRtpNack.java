@@ -3,6 +3,7 @@ package io.sluice.worker.rtcp;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Generic NACK (RFC 4585 §6.2.1): transport layer feedback, FMT 1, whose FCI is one or more
@@ -12,6 +13,8 @@ import java.util.List;
 public record FeedbackRtpNack(long senderSsrc, long mediaSsrc, List<Item> items) implements FeedbackPacket {
 
     public static final int FMT = 1;
+    /** One {@code PID | BLP} word. */
+    public static final int ITEM_LENGTH = 4;
 
     /** One FCI word. */
     public record Item(int packetId, int lostBitmask) {
@@ -59,17 +62,52 @@ public record FeedbackRtpNack(long senderSsrc, long mediaSsrc, List<Item> items)
     }
 
     public static FeedbackRtpNack parse(ByteBuf buf, int index, int length) {
-        int content = FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_RTPFB, FMT);
-        int itemCount = (content - COMMON_LENGTH) / 4;
-        if (content < 0 || itemCount < 1) {
+        int itemCount = itemCount(buf, index, length);
+        if (itemCount < 1) {
             return null;
         }
         List<Item> items = new ArrayList<>(itemCount);
         for (int i = 0; i < itemCount; i++) {
-            int word = index + COMMON_LENGTH + 4 * i;
-            items.add(new Item(buf.getUnsignedShort(word), buf.getUnsignedShort(word + 2)));
+            items.add(new Item(packetId(buf, index, i), lostBitmask(buf, index, i)));
         }
-        return new FeedbackRtpNack(buf.getUnsignedInt(index + 4), buf.getUnsignedInt(index + 8), items);
+        return new FeedbackRtpNack(FeedbackPacket.senderSsrc(buf, index), FeedbackPacket.mediaSsrc(buf, index), items);
+    }
+
+    /**
+     * The FCI items of the NACK in the {@code length} bytes at {@code index}, 0 when they are no
+     * NACK (or one without items): the hot path reads them in place with {@link #forEachLost},
+     * allocating nothing.
+     */
+    public static int itemCount(ByteBuf buf, int index, int length) {
+        int content = FeedbackPacket.contentLength(buf, index, length, RtcpHeader.TYPE_RTPFB, FMT);
+        return content < 0 ? 0 : (content - COMMON_LENGTH) / ITEM_LENGTH;
+    }
+
+    /** PID of item {@code item} (below {@link #itemCount}). */
+    public static int packetId(ByteBuf buf, int index, int item) {
+        return buf.getUnsignedShort(index + COMMON_LENGTH + ITEM_LENGTH * item);
+    }
+
+    /** BLP of item {@code item}. */
+    public static int lostBitmask(ByteBuf buf, int index, int item) {
+        return buf.getUnsignedShort(index + COMMON_LENGTH + ITEM_LENGTH * item + 2);
+    }
+
+    /** Each sequence number the first {@code itemCount} items of the NACK at {@code index} report lost, in order. */
+    public static void forEachLost(ByteBuf buf, int index, int itemCount, IntConsumer lost) {
+        for (int item = 0; item < itemCount; item++) {
+            forEachLost(packetId(buf, index, item), lostBitmask(buf, index, item), lost);
+        }
+    }
+
+    /** PID, then PID + i + 1 for each bit i of BLP that is set (§6.2.1). */
+    public static void forEachLost(int packetId, int lostBitmask, IntConsumer lost) {
+        lost.accept(packetId);
+        for (int bit = 0; bit < 16; bit++) {
+            if ((lostBitmask & (1 << bit)) != 0) {
+                lost.accept((packetId + bit + 1) & 0xffff);
+            }
+        }
     }
 
     /** Every sequence number reported lost, in the order of the items. */
@@ -79,14 +117,9 @@ public record FeedbackRtpNack(long senderSsrc, long mediaSsrc, List<Item> items)
             total += item.lostCount();
         }
         int[] lost = new int[total];
-        int next = 0;
+        int[] next = {0};
         for (Item item : items) {
-            lost[next++] = item.packetId();
-            for (int bit = 0; bit < 16; bit++) {
-                if ((item.lostBitmask() & (1 << bit)) != 0) {
-                    lost[next++] = (item.packetId() + bit + 1) & 0xffff;
-                }
-            }
+            forEachLost(item.packetId(), item.lostBitmask(), sequenceNumber -> lost[next[0]++] = sequenceNumber);
         }
         return lost;
     }
@@ -103,7 +136,7 @@ public record FeedbackRtpNack(long senderSsrc, long mediaSsrc, List<Item> items)
 
     @Override
     public int serializedLength() {
-        return COMMON_LENGTH + 4 * items.size();
+        return COMMON_LENGTH + ITEM_LENGTH * items.size();
     }
 
     @Override

@@ -1,12 +1,15 @@
 package io.sluice.worker.srtp;
 
+import java.util.function.Function;
+
 /**
  * AEAD_AES_128_GCM and AEAD_AES_256_GCM (RFC 7714): GCM with a 96-bit IV formed from the session
  * salt (§8.1, §9.1), a 16-byte tag, and AAD = the RTP header (§8.2; header extensions are
  * authenticated, not encrypted) or the RTCP header plus E|index (§9.2 / §9.3 when E = 0).
  * GCM is built here from {@link AesCounterMode} and {@link Ghash} because the JCE's
  * {@code AES/GCM/NoPadding} must be re-initialised with a fresh parameter object per packet and
- * allocates about 900 bytes each time.
+ * allocates about 900 bytes each time; both parts still run on the JDK's AES and carry-less-multiply
+ * intrinsics when {@link JdkGhash} is available.
  */
 final class AesGcmTransform extends SrtpTransform {
     static final int TAG_LENGTH = 16;
@@ -16,8 +19,13 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] rtcpAad = new byte[16];
 
     AesGcmTransform(SrtpSessionKeys keys) {
-        rtp = new Direction(keys.rtpCipherKey(), keys.rtpSalt(), true);
-        rtcp = new Direction(keys.rtcpCipherKey(), keys.rtcpSalt(), false);
+        this(keys, Ghash::forSrtp, Ghash::forSrtcp);
+    }
+
+    /** With the given GHASH implementations (for tests that check each one). */
+    AesGcmTransform(SrtpSessionKeys keys, Function<byte[], Ghash> rtpGhash, Function<byte[], Ghash> rtcpGhash) {
+        rtp = new Direction(keys.rtpCipherKey(), keys.rtpSalt(), rtpGhash);
+        rtcp = new Direction(keys.rtcpCipherKey(), keys.rtcpSalt(), rtcpGhash);
     }
 
     @Override
@@ -150,18 +158,18 @@ final class AesGcmTransform extends SrtpTransform {
         return (high | low) == 0;
     }
 
-    /** The key, hash subkey tables and salt of one of SRTP or SRTCP. */
+    /** The key, GHASH and salt of one of SRTP or SRTCP. */
     private static final class Direction {
         final AesCounterMode counterMode;
         final Ghash ghash;
         final long saltHigh;
         final long saltLow;
 
-        Direction(byte[] key, byte[] salt, boolean wideTables) {
+        Direction(byte[] key, byte[] salt, Function<byte[], Ghash> ghashFactory) {
             counterMode = new AesCounterMode(key);
             byte[] hashSubkey = new byte[AesCounterMode.BLOCK];
             counterMode.encryptBlock(new byte[AesCounterMode.BLOCK], hashSubkey);
-            ghash = wideTables ? Ghash.wide(hashSubkey) : Ghash.narrow(hashSubkey);
+            ghash = ghashFactory.apply(hashSubkey);
             byte[] padded = new byte[AesCounterMode.BLOCK];
             System.arraycopy(salt, 0, padded, 0, 12);
             saltHigh = AesCounterMode.readLong(padded, 0);

@@ -15,8 +15,8 @@ import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.time.Clock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ class ControlServiceTest {
         io = new ControlIo(serverConnection);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // No RTC resources: these methods make no transports.
-        Worker worker = new Worker("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1, InstantSource.system(),
+        Worker worker = new Worker("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1, Clock.system(),
                 io::publish, null);
         service = new ControlService(worker, io, List.of(
                 ControlMethod.of("worker", "dump", WorkerDumpRequest.getDefaultInstance(), (w, request) -> w.dump()),

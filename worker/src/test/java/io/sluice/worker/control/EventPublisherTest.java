@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class EventPublisherTest {
     private record Published(String subject, byte[] body) {}
 
     private final List<Published> published = new ArrayList<>();
-    private final MutableClock clock = new MutableClock(1_700_000_000_123L);
+    private final TestClock clock = new TestClock(0, 1_700_000_000_123L);
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final EventPublisher events = new EventPublisher("eu1-7f3a-0", channel.eventLoop(), clock,
             (subject, body) -> published.add(new Published(subject, body)));
@@ -25,7 +26,7 @@ class EventPublisherTest {
         assertThat(events.lastSeq()).isZero();
 
         long first = events.routerClosed("r-1", RouterClosed.Reason.REQUESTED);
-        clock.advance(java.time.Duration.ofMillis(5));
+        clock.advanceMillis(5);
         long second = events.routerClosed("r-2", RouterClosed.Reason.WORKER_CLOSED);
 
         assertThat(first).isEqualTo(1);

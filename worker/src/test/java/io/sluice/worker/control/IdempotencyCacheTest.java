@@ -8,6 +8,7 @@ import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.SluiceException;
+import io.sluice.worker.testsupport.TestClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class IdempotencyCacheTest {
 
-    private final MutableClock clock = new MutableClock(1_700_000_000_000L);
+    private final TestClock clock = new TestClock(0, 1_700_000_000_000L);
     private final IdempotencyCache cache = new IdempotencyCache(clock, Duration.ofMinutes(10), 3);
 
     private static WorkerCreateRouterRequest request(String room) {

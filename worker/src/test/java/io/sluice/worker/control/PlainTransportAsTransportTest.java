@@ -145,6 +145,7 @@ class PlainTransportAsTransportTest {
                         .setRtpCapabilities(capabilities).build())
                 .as(TransportConsumeResponse.parser());
         assertThat(consumer.getType()).isEqualTo("simple");
+        assertThat(consumer.getProducerId()).isEqualTo(producerId);
         assertThat(consumer.hasScore()).isTrue();
         assertThat(consumer.getScore().getProducerScoresList()).hasSize(1);
 

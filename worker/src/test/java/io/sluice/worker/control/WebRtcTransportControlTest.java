@@ -212,7 +212,7 @@ class WebRtcTransportControlTest {
                     .as(TransportConnectResponse.parser());
             assertThat(connected.getDtlsLocalRole()).isEqualTo(DtlsRole.SERVER);
             peer.startDtls(io.sluice.worker.dtls.DtlsRole.CLIENT, sha256(transport));
-            assertThat(peer.awaitDtlsConnected(WAIT)).isEqualTo(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+            assertThat(peer.awaitDtlsConnected(WAIT)).isEqualTo(SrtpProfile.AEAD_AES_256_GCM);
 
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(stats(transport.getId()).getDtlsState()).isEqualTo(DtlsState.DTLS_CONNECTED));

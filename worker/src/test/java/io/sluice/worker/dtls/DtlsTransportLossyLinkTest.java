@@ -65,8 +65,8 @@ class DtlsTransportLossyLinkTest {
             RecordingListener.Connected atClient = client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             RecordingListener.Connected atServer = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
-            assertThat(atClient.profile()).isEqualTo(SrtpProfile.AES128_CM_HMAC_SHA1_80).isEqualTo(atServer.profile());
-            assertThat(atClient.localKeyAndSalt()).hasSize(30).isEqualTo(atServer.remoteKeyAndSalt());
+            assertThat(atClient.profile()).isEqualTo(SrtpProfile.AEAD_AES_256_GCM).isEqualTo(atServer.profile());
+            assertThat(atClient.localKeyAndSalt()).hasSize(44).isEqualTo(atServer.remoteKeyAndSalt());
             assertThat(atClient.remoteKeyAndSalt()).isEqualTo(atServer.localKeyAndSalt())
                     .isNotEqualTo(atClient.localKeyAndSalt());
             assertThat(toServer.dropped).isPositive();

@@ -146,8 +146,7 @@ class DtlsTransportOpenSslInteropTest {
             server.connect(DtlsRole.SERVER, theirs.fingerprint(FingerprintAlgorithm.SHA_384));
             try (OpenSslProcess client = new OpenSslProcess(openssl("s_client", "-dtls1_2",
                     "-connect", "127.0.0.1:" + glue.localPort(),
-                    // The client's first choice (the _32 profile) loses to the server's preference.
-                    "-use_srtp", "SRTP_AES128_CM_SHA1_32:SRTP_AEAD_AES_128_GCM",
+                    "-use_srtp", "SRTP_AES128_CM_SHA1_80:SRTP_AES128_CM_SHA1_32:SRTP_AEAD_AES_128_GCM",
                     "-keymatexport", "EXTRACTOR-dtls_srtp",
                     "-keymatexportlen", "56"))) {
                 RecordingListener.Connected connected = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.Rfc4571FrameDecoder;
 import io.sluice.worker.net.Rfc4571FrameEncoder;
 import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.testsupport.TestClock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ class IceServerLoopbackTest {
     private static final int TCP_CONNECTION_ID = 2;
 
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final FakeClock clock = new FakeClock();
+    private final TestClock clock = new TestClock();
     private IceServer server;
     private Channel udp;
     private Channel tcpServer;

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.sluice.worker.ice.TransportTuple.Protocol;
+import io.sluice.worker.testsupport.TestClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ class IceServerTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int LOCAL_ID = 1;
 
-    private final FakeClock clock = new FakeClock();
+    private final TestClock clock = new TestClock();
     private final RecordingIceListener listener = new RecordingIceListener();
     private IceServer server;
 
@@ -35,7 +36,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8839_5_4_credentialsAreRandomIceCharsOfMediasoupLengths() {
+    void rfc8839_section5_4_credentialsAreRandomIceCharsOfMediasoupLengths() {
         assertThat(server.usernameFragment()).hasSize(16).matches("[A-Za-z0-9+/]+");
         assertThat(server.password()).hasSize(32).matches("[A-Za-z0-9+/]+");
         assertThat(listener.takeEvents()).containsExactly("ufrag+ " + server.usernameFragment());
@@ -43,7 +44,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_validCheckIsAnsweredAndConnects() {
+    void rfc8445_section7_3_1_validCheckIsAnsweredAndConnects() {
         listener.takeEvents();
         byte[] request = send(BindingCheck.to(server), 5001);
 
@@ -80,7 +81,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_5_useCandidateCompletes() {
+    void rfc8445_section7_3_1_5_useCandidateCompletes() {
         send(BindingCheck.to(server), 5001);
         listener.takeEvents();
         send(BindingCheck.to(server).useCandidate(), 5001);
@@ -147,7 +148,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_7_3_1_1_peerClaimingControlledGets487WithIntegrity() {
+    void rfc8445_section7_3_1_1_peerClaimingControlledGets487WithIntegrity() {
         byte[] request = send(BindingCheck.to(server).controlled(), 5001);
 
         StunMessage response = assertError(listener.lastResponse(), request, StunErrorCode.ROLE_CONFLICT);
@@ -175,7 +176,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8489_9_1_3_unknownUsernameOrWrongPasswordGets401() {
+    void rfc8489_section9_1_3_unknownUsernameOrWrongPasswordGets401() {
         byte[] request = send(BindingCheck.to(server).username("someoneelse:peer"), 5001);
         assertError(listener.lastResponse(), request, StunErrorCode.UNAUTHORIZED);
         request = send(BindingCheck.to(server).username(server.usernameFragment()), 5001); // no colon
@@ -211,24 +212,24 @@ class IceServerTest {
     }
 
     @Test
-    void rfc7675_5_1_consentExpiresThirtySecondsAfterTheLastCheckOnTheSelectedTuple() {
+    void rfc7675_section5_1_consentExpiresThirtySecondsAfterTheLastCheckOnTheSelectedTuple() {
         send(BindingCheck.to(server).useCandidate(), 5001);
         send(BindingCheck.to(server), 5002);
         listener.takeEvents();
 
-        clock.advance(20_000);
+        clock.advanceMillis(20_000);
         send(BindingCheck.to(server), 5001); // consent refreshed at +20 s
-        server.tick(clock.advance(9_999)); // +29.999 s
+        server.tick(clock.advanceMillis(9_999)); // +29.999 s
         assertThat(server.state()).isEqualTo(IceState.COMPLETED);
-        server.tick(clock.advance(1)); // +30 s: the unselected 5002 is stale
+        server.tick(clock.advanceMillis(1)); // +30 s: the unselected 5002 is stale
         assertThat(listener.takeEvents()).containsExactly("removed 5002");
 
-        clock.advance(10_000);
+        clock.advanceMillis(10_000);
         send(BindingCheck.to(server), 5003); // checks elsewhere do not refresh 5001
         listener.takeEvents();
-        server.tick(clock.advance(9_999)); // +49.999 s, 29.999 s after 5001's last check
+        server.tick(clock.advanceMillis(9_999)); // +49.999 s, 29.999 s after 5001's last check
         assertThat(server.state()).isEqualTo(IceState.COMPLETED);
-        server.tick(clock.advance(1));
+        server.tick(clock.advanceMillis(1));
 
         assertThat(server.state()).isEqualTo(IceState.DISCONNECTED);
         assertThat(server.selectedTuple()).isNull();
@@ -240,7 +241,7 @@ class IceServerTest {
     }
 
     @Test
-    void rfc8445_9_restartIceKeepsOldCredentialsUntilTheNewOnesAreUsed() {
+    void rfc8445_section9_restartIceKeepsOldCredentialsUntilTheNewOnesAreUsed() {
         IceCredentials first = server.credentials();
         send(BindingCheck.to(first).useCandidate(), 5001);
         listener.takeEvents();
@@ -279,11 +280,11 @@ class IceServerTest {
     @Test
     void restartIceGivesThePeerAFreshConsentPeriod() {
         send(BindingCheck.to(server).useCandidate(), 5001);
-        clock.advance(25_000);
+        clock.advanceMillis(25_000);
         server.restartIce();
-        server.tick(clock.advance(29_999));
+        server.tick(clock.advanceMillis(29_999));
         assertThat(server.state()).isEqualTo(IceState.COMPLETED);
-        server.tick(clock.advance(1));
+        server.tick(clock.advanceMillis(1));
         assertThat(server.state()).isEqualTo(IceState.DISCONNECTED);
     }
 
@@ -339,7 +340,7 @@ class IceServerTest {
                 "ufrag- " + first.usernameFragment(), "removed 5001", "state CLOSED");
         int responses = listener.responses.size();
         send(BindingCheck.to(second), 5001);
-        server.tick(clock.advance(60_000));
+        server.tick(clock.advanceMillis(60_000));
         server.close();
         assertThat(listener.responses).hasSize(responses);
         assertThat(listener.takeEvents()).isEmpty();
@@ -362,12 +363,12 @@ class IceServerTest {
         assertThat(server.tuples()).hasSize(1);
 
         // 10 tokens per second come back.
-        clock.advance(1_000);
+        clock.advanceMillis(1_000);
         for (int i = 0; i < 15; i++) {
             send(BindingCheck.to(server).password("not the password at all!!"), 6000);
         }
         assertThat(server.dropCount(IceDropReason.BAD_INTEGRITY)).isEqualTo(30);
-        clock.advance(100);
+        clock.advanceMillis(100);
         send(BindingCheck.to(server), 6000);
         assertThat(server.tuples()).hasSize(2);
     }

@@ -115,7 +115,7 @@ class StunMessageMalformedTest {
     }
 
     @Test
-    void rfc8489_14_5_attributesAfterMessageIntegrityAreIgnored() {
+    void rfc8489_section14_5_attributesAfterMessageIntegrityAreIgnored() {
         byte[] packet = RawStun.bindingRequest()
                 .attribute(StunMessage.ATTR_PRIORITY, bytes(0, 0, 0, 1))
                 .attribute(StunMessage.ATTR_MESSAGE_INTEGRITY, new byte[20])
@@ -131,7 +131,7 @@ class StunMessageMalformedTest {
     }
 
     @Test
-    void rfc8489_14_onlyTheFirstOfRepeatedAttributesCounts() {
+    void rfc8489_section14_onlyTheFirstOfRepeatedAttributesCounts() {
         byte[] packet = RawStun.bindingRequest()
                 .attribute(StunMessage.ATTR_PRIORITY, bytes(0, 0, 0, 7))
                 .attribute(StunMessage.ATTR_PRIORITY, bytes(0, 0, 0, 9))

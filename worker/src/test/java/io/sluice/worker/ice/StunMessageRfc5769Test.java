@@ -32,7 +32,7 @@ class StunMessageRfc5769Test {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bufferKinds")
-    void section2_1_sampleRequest(String kind, Function<byte[], ByteBuf> buffers) {
+    void rfc5769_section2_1_sampleRequest(String kind, Function<byte[], ByteBuf> buffers) {
         ByteBuf packet = buffers.apply(Rfc5769Vectors.SAMPLE_REQUEST);
         try {
             StunMessage message = StunMessage.parse(packet);
@@ -61,7 +61,7 @@ class StunMessageRfc5769Test {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bufferKinds")
-    void section2_1_sampleRequestWrittenAgain(String kind, Function<byte[], ByteBuf> buffers) {
+    void rfc5769_section2_1_sampleRequestWrittenAgain(String kind, Function<byte[], ByteBuf> buffers) {
         ByteBuf transactionId = buffers.apply(TRANSACTION_ID);
         ByteBuf out = buffers.apply(new byte[0]);
         try {
@@ -85,14 +85,14 @@ class StunMessageRfc5769Test {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bufferKinds")
-    void section2_2_sampleIpv4Response(String kind, Function<byte[], ByteBuf> buffers) throws Exception {
+    void rfc5769_section2_2_sampleIpv4Response(String kind, Function<byte[], ByteBuf> buffers) throws Exception {
         InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853);
         assertResponseVector(buffers, Rfc5769Vectors.SAMPLE_IPV4_RESPONSE, mapped);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bufferKinds")
-    void section2_3_sampleIpv6Response(String kind, Function<byte[], ByteBuf> buffers) throws Exception {
+    void rfc5769_section2_3_sampleIpv6Response(String kind, Function<byte[], ByteBuf> buffers) throws Exception {
         InetSocketAddress mapped =
                 new InetSocketAddress(InetAddress.getByName("2001:db8:1234:5678:11:2233:4455:6677"), 32853);
         assertResponseVector(buffers, Rfc5769Vectors.SAMPLE_IPV6_RESPONSE, mapped);
@@ -129,7 +129,7 @@ class StunMessageRfc5769Test {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bufferKinds")
-    void section2_4_sampleRequestWithLongTermAuthentication(String kind, Function<byte[], ByteBuf> buffers)
+    void rfc5769_section2_4_sampleRequestWithLongTermAuthentication(String kind, Function<byte[], ByteBuf> buffers)
             throws Exception {
         ByteBuf packet = buffers.apply(Rfc5769Vectors.SAMPLE_REQUEST_LONG_TERM);
         try {

@@ -16,7 +16,7 @@ class StunMessageWriterTest {
     private final StunMessageWriter writer = new StunMessageWriter();
 
     @Test
-    void rfc8445_7_2_2_aCheckRoundTrips() {
+    void rfc8445_section7_2_2_aCheckRoundTrips() {
         ByteBuf transactionId = PooledByteBufAllocator.DEFAULT.buffer().writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
         ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer();
         out.writeShort(0xABCD); // room a caller kept in front (e.g. an RFC 4571 length): not part of the message
@@ -50,7 +50,7 @@ class StunMessageWriterTest {
     }
 
     @Test
-    void rfc8489_14_8_errorResponsesCarryClassNumberAndReason() {
+    void rfc8489_section14_8_errorResponsesCarryClassNumberAndReason() {
         for (StunErrorCode error : StunErrorCode.values()) {
             ByteBuf transactionId = PooledByteBufAllocator.DEFAULT.buffer().writeZero(12);
             ByteBuf out = PooledByteBufAllocator.DEFAULT.heapBuffer();
@@ -74,7 +74,7 @@ class StunMessageWriterTest {
     }
 
     @Test
-    void rfc8489_14_2_xorMappedAddressRoundTripsForBothFamilies() throws Exception {
+    void rfc8489_section14_2_xorMappedAddressRoundTripsForBothFamilies() throws Exception {
         for (String host : new String[] {"127.0.0.1", "255.255.255.255", "::1", "fe80::1:2:3:4"}) {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), 65535);
             ByteBuf transactionId = PooledByteBufAllocator.DEFAULT.buffer().writeBytes(new byte[] {

@@ -26,7 +26,7 @@ class UsernameFragmentIndexTest {
     private final UsernameFragmentIndex<String> index = new UsernameFragmentIndex<>();
 
     @Test
-    void rfc8445_7_2_2_stunIsRoutedByTheLocalUfragBeforeTheColon() {
+    void rfc8445_section7_2_2_stunIsRoutedByTheLocalUfragBeforeTheColon() {
         index.addUsernameFragment("abcdefgh", "transport-1");
         index.addUsernameFragment("abcdefg", "transport-2");
 

@@ -24,6 +24,8 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.stats.NtpTime;
+import io.sluice.worker.rtcp.FeedbackPsFir;
+import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
@@ -32,6 +34,7 @@ import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.NackGenerator;
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -61,7 +64,7 @@ class LossRepairTest {
             return buf;
         }
     };
-    private final long[] now = {1_000_000};
+    private final TestClock clock = new TestClock(1_000_000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final RecordingTransport receiving = new RecordingTransport(14);
     private final FanOut fanOut = new FanOut();
@@ -89,7 +92,7 @@ class LossRepairTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, () -> now[0], allocator);
+                AppData.getDefaultInstance(), fanOut, clock, allocator);
         consumer = newConsumer(routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
@@ -103,7 +106,7 @@ class LossRepairTest {
         RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
                 false, true, new SplittableRandom(seed));
         SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), () -> now[0], allocator);
+                AppData.getDefaultInstance(), clock, allocator);
         fanOut.consumers.add(created);
         return created;
     }
@@ -169,11 +172,11 @@ class LossRepairTest {
     }
 
     @Test
-    void rfc4585Section621ProducerNacksTheGapAndRfc4588RtxRepairsIt() {
+    void rfc4585_section6_2_1_producerNacksTheGapAndRfc4588RtxRepairsIt() {
         receive(packet(1));
         receive(packet(2));
         receive(packet(4));
-        now[0] += NackGenerator.REORDER_DELAY_MS;
+        clock.advanceMillis(NackGenerator.REORDER_DELAY_MS);
         producer.onNackTimer();
 
         assertThat(sending.rtcp).hasSize(1);
@@ -191,7 +194,7 @@ class LossRepairTest {
         assertThat(repaired.buffer().getInt(repaired.payloadOffset())).isEqualTo(3);
         assertThat(producer.lossRepair().packetsRepaired()).isOne();
 
-        now[0] += NackGenerator.DEFAULT_RTT_MS * 2;
+        clock.advanceMillis(NackGenerator.DEFAULT_RTT_MS * 2);
         producer.onNackTimer();
         assertThat(sending.rtcp).as("a repaired packet is not asked for again").hasSize(1);
     }
@@ -222,7 +225,7 @@ class LossRepairTest {
         receive(packet(1));
         receive(packet(3));
         for (int i = 0; i < 30; i++) {
-            now[0] += NackGenerator.DEFAULT_RTT_MS;
+            clock.advanceMillis(NackGenerator.DEFAULT_RTT_MS);
             producer.onNackTimer();
         }
         assertThat(sending.rtcp).hasSize(NackGenerator.MAX_NACK_RETRIES);
@@ -237,7 +240,7 @@ class LossRepairTest {
     }
 
     @Test
-    void rfc4588Section4ConsumerAnswersANackWithRtx() {
+    void rfc4588_section4_consumerAnswersANackWithRtx() {
         for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
             receive(packet(sequenceNumber));
         }
@@ -272,7 +275,7 @@ class LossRepairTest {
         nackFromReceiver(1);
         nackFromReceiver(1);
         assertThat(receiving.rtp).hasSize(3);
-        now[0] += 100;
+        clock.advanceMillis(100);
         nackFromReceiver(1);
         assertThat(receiving.rtp).hasSize(4);
     }
@@ -393,7 +396,7 @@ class LossRepairTest {
         view.wrap(buf);
         view.setPayloadType(consumer.rtpParameters().getCodecs(0).getPayloadType());   // the router's
         ConsumerSendStream stream = consumer.sendStream();
-        assertThat(stream.send(view, 9, 27000, now[0], outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
+        assertThat(stream.send(view, 9, 27000, clock.monotonicMillis(), outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
                 0x77777777))).isEqualTo(ConsumerSendStream.Result.SENT);
         byte[] sent = ByteBufUtil.getBytes(receiving.rtp.get(0));
         buf.setInt(view.payloadOffset(), 0x11111111);
@@ -413,9 +416,8 @@ class LossRepairTest {
      * LSR and a DLSR of 100 ms, 400 ms after we sent it); the transport also carries the producer.
      */
     private void roundTripOf300Ms() {
-        long[] wall = {1_700_000_000_000L};
         receivingMedia.addProducer(producer);
-        RtcpScheduler reports = new RtcpScheduler(receivingMedia, () -> now[0], () -> wall[0], allocator, 0x0A0B0C0DL,
+        RtcpScheduler reports = new RtcpScheduler(receivingMedia, clock, allocator, 0x0A0B0C0DL,
                 "sluice", new RtcpScheduler.ScoreListener() {
                     @Override
                     public void onProducerScore(Producer scored) {
@@ -428,7 +430,7 @@ class LossRepairTest {
         receivingMedia.setRtcpScheduler(reports);
         reports.sendReports();
         SenderReport sr = (SenderReport) RtcpCompound.parse(receiving.rtcp.get(0)).get(0);
-        wall[0] += 400;
+        clock.advanceMillis(400);
         ByteBuf rr = Unpooled.buffer();
         RtcpCompound.write(List.of(new ReceiverReport(0x99999999L, List.of(new ReportBlock(consumer.ssrc(), 0, 0, 1,
                 0, sr.compactNtp(), NtpTime.millisToCompact(100))))), rr);
@@ -444,10 +446,10 @@ class LossRepairTest {
         roundTripOf300Ms();
         receiving.releaseAll();
         nackFromReceiver(1);
-        now[0] += 150;
+        clock.advanceMillis(150);
         nackFromReceiver(1);
         assertThat(receiving.rtp).as("150 ms < RTT: not again yet (it would be after the default 100 ms)").hasSize(1);
-        now[0] += 150;
+        clock.advanceMillis(150);
         nackFromReceiver(1);
         assertThat(receiving.rtp).hasSize(2);
     }
@@ -458,14 +460,14 @@ class LossRepairTest {
         receive(packet(2));
         roundTripOf300Ms();
         receive(packet(4));
-        now[0] += 20;
+        clock.advanceMillis(20);
         producer.onNackTimer();
         int first = sending.rtcp.size();
         assertThat(first).isPositive();
-        now[0] += 150;
+        clock.advanceMillis(150);
         producer.onNackTimer();
         assertThat(sending.rtcp).as("no retry before an RTT").hasSize(first);
-        now[0] += 160;
+        clock.advanceMillis(160);
         producer.onNackTimer();
         assertThat(sending.rtcp).hasSize(first + 1);
     }
@@ -476,22 +478,59 @@ class LossRepairTest {
             receive(packet(sequenceNumber));
         }
         nackFromReceiver(2, 4);
-        now[0] += 100;
+        clock.advanceMillis(100);
         nackFromReceiver(2);
-        RtpStreamStats outbound = consumer.stats(now[0]).getStreams(0);
+        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
         assertThat(outbound.getNackCount()).isEqualTo(2);
         assertThat(outbound.getNackPacketCount()).isEqualTo(3);
         assertThat(outbound.getPacketsRetransmitted()).isEqualTo(3);
         assertThat(outbound.getPacketsRepaired()).as("distinct packets resent").isEqualTo(2);
 
         receive(packet(7));
-        now[0] += 20;
+        clock.advanceMillis(20);
         producer.onNackTimer();
         receive(rtxPacket(700, 6));
-        RtpStreamStats inbound = producer.stats(now[0]).getStreams(0);
+        RtpStreamStats inbound = producer.stats(clock.monotonicMillis()).getStreams(0);
         assertThat(inbound.getNackCount()).isEqualTo(sending.rtcp.size()).isPositive();
         assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
         assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
         assertThat(inbound.getPacketsRepaired()).isEqualTo(1);
+    }
+
+    /**
+     * The RTCP read path allocates nothing: a compound of a generic NACK (RFC 4585 §6.2.1), a PLI
+     * (§6.3.1) and a FIR (RFC 5104 §4.3.1) naming the consumer, read in place 100 000 times after
+     * a warm-up, counted with the JVM's per-thread allocation counter (bytes, not time). The NACK
+     * names packets never sent and the key-frame requests are throttled on a clock that stands
+     * still, so nothing is sent and all that runs is reading and dispatching.
+     */
+    @Test
+    void rtcpFeedbackReadPathAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        ByteBuf compound = Unpooled.buffer();
+        RtcpCompound.write(List.of(FeedbackRtpNack.ofLostSequenceNumbers(1, consumer.ssrc(), new int[] {40_000, 40_002}),
+                new FeedbackPsPli(1, consumer.ssrc()), FeedbackPsFir.of(1, consumer.ssrc(), 7)), compound);
+        incoming.add(compound);
+        int warmUp = 20_000;
+        int measured = 100_000;
+        for (int i = 0; i < warmUp; i++) {
+            receivingMedia.onRtcp(compound);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < measured; i++) {
+            receivingMedia.onRtcp(compound);
+        }
+        long allocatedBytes = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allocatedBytes).as("bytes allocated over %d compounds", measured).isLessThan(16_384);
+        assertThat(consumer.keyFrameRequestsReceived()).as("PLI and FIR each reached the consumer")
+                .isEqualTo(2L * (warmUp + measured));
+        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        assertThat(outbound.getNackCount()).isEqualTo(warmUp + measured);
+        assertThat(outbound.getNackPacketCount()).isEqualTo(2L * (warmUp + measured));
+        assertThat(outbound.getPacketsRetransmitted()).as("nothing to resend").isZero();
     }
 }

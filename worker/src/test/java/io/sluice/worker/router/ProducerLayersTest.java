@@ -22,6 +22,7 @@ import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.TestClock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class ProducerLayersTest {
     private static final int RRID_ID = 11;
     private static final String[] RIDS = {"l", "m", "h"};
 
-    private final long[] now = {10_000};
+    private final TestClock clock = new TestClock(10_000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final List<String> activity = new ArrayList<>();
     private final List<Integer> forwardedSequenceNumbers = new ArrayList<>();
@@ -122,7 +123,7 @@ class ProducerLayersTest {
                     public void onProducerStreamActivity(Producer producer, int stream, boolean active) {
                         activity.add(stream + (active ? " started" : " stopped"));
                     }
-                }, () -> now[0], ByteBufAllocator.DEFAULT);
+                }, clock, ByteBufAllocator.DEFAULT);
     }
 
     /**
@@ -184,14 +185,14 @@ class ProducerLayersTest {
             receive(producer, VP8_PT, 1, ssrcs[i], RID_ID, RIDS[i], vp8(i == 2));
         }
         assertThat(activity).containsExactly("0 started", "1 started", "2 started");
-        assertThat(producer.lastKeyFrameMs(2)).isEqualTo(now[0]);
+        assertThat(producer.lastKeyFrameMs(2)).isEqualTo(clock.monotonicMillis());
         assertThat(producer.lastKeyFrameMs(0)).isEqualTo(Long.MIN_VALUE);
 
-        now[0] += 999;
+        clock.advanceMillis(999);
         receive(producer, VP8_PT, 2, ssrcs[0], RID_ID, RIDS[0], vp8(false));
         producer.onActivityTimer();
         assertThat(activity).hasSize(3);
-        now[0] += 1;
+        clock.advanceMillis(1);
         producer.onActivityTimer();
         assertThat(activity).endsWith("1 stopped", "2 stopped");
         assertThat(producer.streamActive(0)).isTrue();
@@ -220,41 +221,41 @@ class ProducerLayersTest {
 
         producer.requestKeyFrame(0);
         assertThat(sending.rtcp).as("the first request goes out at once").hasSize(1);
-        now[0] += 100;
+        clock.advanceMillis(100);
         producer.requestKeyFrame(0);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).as("the key frame asked for is still coming: it answers both").hasSize(1);
 
-        now[0] += 100;
+        clock.advanceMillis(100);
         receive(producer, VP8_PT, 2, ssrc, RID_ID, RIDS[0], vp8(true));
-        now[0] += 100;
+        clock.advanceMillis(100);
         producer.requestKeyFrame(0);
         assertThat(sending.rtcp).as("within the interval").hasSize(1);
-        now[0] += 699;
+        clock.advanceMillis(699);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).hasSize(1);
-        now[0] += 1;
+        clock.advanceMillis(1);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).as("asked after the key frame: sent when the interval ends").hasSize(2);
 
         // No key frame answers that one: it is repeated once after the interval, then not again.
-        now[0] += 1000;
+        clock.advanceMillis(1000);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).hasSize(3);
-        now[0] += 5000;
+        clock.advanceMillis(5000);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).hasSize(3);
         assertThat(sending.rtcp).allSatisfy(pli -> assertThat(pli.getUnsignedInt(8)).isEqualTo(ssrc));
 
         // A key frame that arrives before the interval ends settles a deferred request.
-        now[0] += 100;
+        clock.advanceMillis(100);
         producer.requestKeyFrame(0);
         assertThat(sending.rtcp).hasSize(4);
         receive(producer, VP8_PT, 3, ssrc, RID_ID, RIDS[0], vp8(true));
-        now[0] += 10;
+        clock.advanceMillis(10);
         producer.requestKeyFrame(0);
         receive(producer, VP8_PT, 4, ssrc, RID_ID, RIDS[0], vp8(true));
-        now[0] += 2000;
+        clock.advanceMillis(2000);
         producer.onKeyFrameRequestTimer();
         assertThat(sending.rtcp).hasSize(4);
     }

@@ -18,6 +18,7 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.bwe.TransportWideSequence;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.UdpRtcSocket;
@@ -25,7 +26,7 @@ import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
-import io.sluice.worker.rtp.TransportWideSequence;
+import io.sluice.worker.testsupport.TestClock;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,7 @@ class RouterMediaFlushTest {
     }
 
     private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true);
+    private final TestClock clock = new TestClock(1000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final SimpleConsumerTest.RecordingTransport sending = new SimpleConsumerTest.RecordingTransport(0);
     private final SocketTransport shared = new SocketTransport();
     private final SocketTransport own = new SocketTransport();
@@ -142,12 +144,12 @@ class RouterMediaFlushTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
         producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), media, () -> 1000, allocator);
+                AppData.getDefaultInstance(), media, clock, allocator);
         media.addProducer(producer);
         for (int i = 0; i < 4; i++) {
             RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, true, new SplittableRandom(i));
             Consumer consumer = new SimpleConsumer("c" + i, producer, i < 3 ? shared : this.own, own, false,
-                    AppData.getDefaultInstance(), () -> 1000, allocator);
+                    AppData.getDefaultInstance(), clock, allocator);
             consumers.add(consumer);
             media.addConsumer(consumer);
         }

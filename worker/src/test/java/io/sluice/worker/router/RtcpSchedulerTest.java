@@ -30,6 +30,7 @@ import io.sluice.worker.rtcp.RtcpPacket;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtcp.SourceDescription;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,8 +51,7 @@ class RtcpSchedulerTest {
     private static final long LOCAL_SSRC = 0x0A0B0C0DL;
     private static final int PT = 101;
 
-    private final long[] monotonic = {5_000};
-    private final long[] wall = {1_700_000_000_000L};
+    private final TestClock clock = new TestClock(5_000, 1_700_000_000_000L);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final RecordingTransport receiving = new RecordingTransport(14);
     private final SimpleConsumerTest.FanOut fanOut = new SimpleConsumerTest.FanOut();
@@ -76,10 +76,10 @@ class RtcpSchedulerTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
         producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, () -> monotonic[0], ByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = new SimpleConsumer("c", producer, receiving,
                 Ortc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2)), false,
-                AppData.getDefaultInstance(), () -> monotonic[0], ByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(consumer);
         sendingMedia = new TransportMedia(sending);
         sendingMedia.addProducer(producer);
@@ -96,9 +96,9 @@ class RtcpSchedulerTest {
                 scoreEvents.add("consumer " + scored.sendStats().score());
             }
         };
-        producerSide = new RtcpScheduler(sendingMedia, () -> monotonic[0], () -> wall[0], ByteBufAllocator.DEFAULT,
+        producerSide = new RtcpScheduler(sendingMedia, clock, ByteBufAllocator.DEFAULT,
                 LOCAL_SSRC, "sluice", listener);
-        consumerSide = new RtcpScheduler(receivingMedia, () -> monotonic[0], () -> wall[0], ByteBufAllocator.DEFAULT,
+        consumerSide = new RtcpScheduler(receivingMedia, clock, ByteBufAllocator.DEFAULT,
                 LOCAL_SSRC, "sluice", listener);
         sendingMedia.setRtcpScheduler(producerSide);
         receivingMedia.setRtcpScheduler(consumerSide);
@@ -117,8 +117,7 @@ class RtcpSchedulerTest {
     }
 
     private void advance(long millis) {
-        monotonic[0] += millis;
-        wall[0] += millis;
+        clock.advanceMillis(millis);
     }
 
     /** A minimal RTP packet (RFC 3550 §5.1) with a 4-byte payload. */
@@ -150,7 +149,7 @@ class RtcpSchedulerTest {
     }
 
     @Test
-    void rfc3550Section642_receiverReportForTheProducerStreamEchoesTheSendersSr() {
+    void rfc3550_section6_4_2_receiverReportForTheProducerStreamEchoesTheSendersSr() {
         tenPacketsOneLost();
         long srNtp = 0xE8000000_12345678L;
         sendingMedia.onRtcp(compound(new SenderReport(PRODUCER_SSRC, srNtp, 2970L * 10, 9, 36, List.of())));
@@ -182,7 +181,7 @@ class RtcpSchedulerTest {
     }
 
     @Test
-    void rfc3550Section641_senderReportForTheConsumerWithItsCname() {
+    void rfc3550_section6_4_1_senderReportForTheConsumerWithItsCname() {
         tenPacketsOneLost();
         advance(100);
 
@@ -194,7 +193,7 @@ class RtcpSchedulerTest {
         List<RtcpPacket> parsed = RtcpCompound.parse(report);
         SenderReport sr = (SenderReport) parsed.get(0);
         assertThat(sr.senderSsrc()).isEqualTo(consumer.ssrc());
-        assertThat(sr.ntpTimestamp()).isEqualTo(NtpTime.fromUnixMillis(wall[0]));
+        assertThat(sr.ntpTimestamp()).isEqualTo(NtpTime.fromUnixMillis(clock.epochMillis()));
         // The last packet (seq 10, ts 29700) went 133 ms ago (33 + 100): 11970 ticks later.
         assertThat(sr.rtpTimestamp()).isEqualTo(29700 + 11970);
         assertThat(sr.packetCount()).isEqualTo(9);
@@ -220,7 +219,7 @@ class RtcpSchedulerTest {
         receivingMedia.onRtcp(compound(new ReceiverReport(0x99999999L, List.of(block)),
                 new FeedbackPsPli(0x99999999L, consumer.ssrc())));
 
-        ConsumerStats stats = consumer.stats(monotonic[0]);
+        ConsumerStats stats = consumer.stats(clock.monotonicMillis());
         RtpStreamStats outbound = stats.getStreams(0);
         assertThat(outbound.getType()).isEqualTo("outbound-rtp");
         assertThat(outbound.getRoundTripTime()).isCloseTo(50.0, within(0.1));
@@ -240,7 +239,7 @@ class RtcpSchedulerTest {
         tenPacketsOneLost();
         producerSide.sendReports();
 
-        ProducerStats stats = producer.stats(monotonic[0]);
+        ProducerStats stats = producer.stats(clock.monotonicMillis());
         assertThat(stats.getStreamsList()).hasSize(1);
         RtpStreamStats inbound = stats.getStreams(0);
         assertThat(inbound.getType()).isEqualTo("inbound-rtp");
@@ -270,7 +269,7 @@ class RtcpSchedulerTest {
     void theIntervalIsOneSecondWithVideoAndFiveForAudioAlone() {
         assertThat(producerSide.intervalMs()).isEqualTo(RtcpScheduler.VIDEO_INTERVAL_MS);
         TransportMedia empty = new TransportMedia(new RecordingTransport(0));
-        assertThat(new RtcpScheduler(empty, () -> 0, () -> 0, ByteBufAllocator.DEFAULT, 1, "x", null).intervalMs())
+        assertThat(new RtcpScheduler(empty, new TestClock(0, 0), ByteBufAllocator.DEFAULT, 1, "x", null).intervalMs())
                 .isEqualTo(RtcpScheduler.AUDIO_INTERVAL_MS);
     }
 }

@@ -14,13 +14,14 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.bwe.TransportWideSequence;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtp.RtpPacket;
-import io.sluice.worker.rtp.TransportWideSequence;
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -115,7 +116,7 @@ class SimpleConsumerTest {
         }
     }
 
-    private final long[] now = {1_000_000};
+    private final TestClock clock = new TestClock(1_000_000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final RecordingTransport receiving = new RecordingTransport(14);
     private final FanOut fanOut = new FanOut();
@@ -142,7 +143,7 @@ class SimpleConsumerTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, () -> now[0], ByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = newConsumer("c", routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
@@ -152,7 +153,7 @@ class SimpleConsumerTest {
         RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
                 false, false, new SplittableRandom(2));
         SimpleConsumer created = new SimpleConsumer(id, producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), () -> now[0], ByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(created);
         return created;
     }
@@ -251,7 +252,7 @@ class SimpleConsumerTest {
     void resumingContinuesTheSequenceAndAdvancesTheTimestampByTheWallTime() {
         for (int i = 0; i < 5; i++) {
             receive(packet(PRODUCER_SSRC, PRODUCER_PT, 1000 + i, 5000 + 3000L * i));
-            now[0] += 33;
+            clock.advanceMillis(33);
         }
         consumer.pause();
         for (int i = 5; i < 50; i++) {
@@ -259,7 +260,7 @@ class SimpleConsumerTest {
         }
         assertThat(receiving.rtp).hasSize(5);
         long lastTimestamp = sent(4).timestamp();
-        now[0] += 500;
+        clock.advanceMillis(500);
 
         consumer.resume();
         receive(packet(PRODUCER_SSRC, PRODUCER_PT, 1050, 5000 + 3000L * 50));
@@ -310,10 +311,10 @@ class SimpleConsumerTest {
         receivingMedia.onRtcp(pli);
         receivingMedia.onRtcp(fir);
         assertThat(sending.rtcp).hasSize(1);
-        now[0] += Producer.KEY_FRAME_REQUEST_INTERVAL_MS - 1;
+        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS - 1);
         receivingMedia.onRtcp(pli);
         assertThat(sending.rtcp).hasSize(1);
-        now[0] += 1;
+        clock.advanceMillis(1);
         receivingMedia.onRtcp(pli);
 
         assertThat(sending.rtcp).hasSize(2);
@@ -333,7 +334,7 @@ class SimpleConsumerTest {
         assertThat(sending.rtcp).singleElement().satisfies(sent ->
                 assertThat(FeedbackPsPli.parse(sent, 0, sent.readableBytes()).mediaSsrc()).isEqualTo(PRODUCER_SSRC));
         consumer.pause();
-        now[0] += Producer.KEY_FRAME_REQUEST_INTERVAL_MS;
+        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS);
         receivingMedia.onTransportConnected();
         assertThat(sending.rtcp).as("a paused consumer asks for nothing").hasSize(1);
     }
@@ -364,7 +365,7 @@ class SimpleConsumerTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         return new Producer("q", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), new FanOut(), () -> now[0], ByteBufAllocator.DEFAULT);
+                AppData.getDefaultInstance(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
     }
 
     /** An RTP packet carrying one one-byte element (RFC 8285 §4.2) with an ASCII value (mid, rid). */

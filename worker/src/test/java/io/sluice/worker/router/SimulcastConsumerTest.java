@@ -24,6 +24,7 @@ import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.testsupport.ForwardedVp8;
+import io.sluice.worker.testsupport.TestClock;
 import io.sluice.worker.testsupport.Vp8SimulcastSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class SimulcastConsumerTest {
     private static final String[] RIDS = {"r0", "r1", "r2"};
     private static final long START_MS = 1_000_000;
 
-    private final long[] now = {START_MS};
+    private final TestClock clock = new TestClock(START_MS, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final RecordingTransport receiving = new RecordingTransport(10);
     private final List<Consumer> fanOut = new ArrayList<>();
@@ -105,7 +106,7 @@ class SimulcastConsumerTest {
                     public void onProducerStreamActivity(Producer from, int stream, boolean active) {
                         fanOut.forEach(consumer -> consumer.onProducerStreamActivity(stream, active));
                     }
-                }, () -> now[0], ByteBufAllocator.DEFAULT);
+                }, clock, ByteBufAllocator.DEFAULT);
         assertThat(producer.type()).isEqualTo(Producer.Type.SIMULCAST);
         RtpParameters consumerParameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
                 new SplittableRandom(2));
@@ -113,7 +114,7 @@ class SimulcastConsumerTest {
                 .satisfies(encoding -> assertThat(encoding.getScalabilityMode())
                         .isEqualTo(scalabilityMode.isEmpty() ? "L3T1" : "L3T3"));
         consumer = new SimulcastConsumer("c", producer, receiving, consumerParameters, false,
-                AppData.getDefaultInstance(), () -> now[0], ByteBufAllocator.DEFAULT, preferred);
+                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
         fanOut.add(consumer);
         source = new Vp8SimulcastSource(PAYLOAD_TYPE, byRid ? RID_EXTENSION_ID : 0, SSRCS, byRid ? RIDS : null,
@@ -135,7 +136,7 @@ class SimulcastConsumerTest {
     /** Sends frames until {@code until} (exclusive): PLIs first, then each sending encoding's packets, SRs each second. */
     private void runUntil(int until) {
         for (; frame < until; frame++) {
-            now[0] = START_MS + (long) frame * Vp8SimulcastSource.FRAME_INTERVAL_MS;
+            clock.advanceToMillis(START_MS + (long) frame * Vp8SimulcastSource.FRAME_INTERVAL_MS);
             for (ByteBuf rtcp : sending.rtcp) {
                 if (rtcp.getUnsignedByte(1) == RtcpHeader.TYPE_PSFB && (rtcp.getUnsignedByte(0) & 0x1F) == FeedbackPsPli.FMT) {
                     source.requestKeyFrame(rtcp.getUnsignedInt(8));
@@ -186,7 +187,7 @@ class SimulcastConsumerTest {
         assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 2));
         assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
         assertThat(consumer.dump().getCurrentLayers()).isEqualTo(layers(2, 2));
-        assertThat(consumer.stats(now[0]).getCurrentLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.stats(clock.monotonicMillis()).getCurrentLayers()).isEqualTo(layers(2, 2));
     }
 
     @Test
@@ -239,7 +240,7 @@ class SimulcastConsumerTest {
         List<ForwardedVp8> after = out.subList(baseOnly.size(), out.size());
         assertThat(after).extracting(ForwardedVp8::temporalLayer).contains(1).doesNotContain(2);
         assertThat(layerEvents).containsExactly(layers(2, 0), layers(2, 1));
-        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).doesNotContainKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).doesNotContainKey("paused");
     }
 
     @Test
@@ -300,7 +301,7 @@ class SimulcastConsumerTest {
         ForwardedVp8.assertWellFormed(out);
         ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
         assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2), null, layers(2, 2));
-        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).containsKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).containsKey("paused");
     }
 
     @Test

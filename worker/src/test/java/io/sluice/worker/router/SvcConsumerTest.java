@@ -21,6 +21,7 @@ import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.TestClock;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ class SvcConsumerTest {
     private static final int[] TEMPORAL_PATTERN = {0, 2, 1, 2};
     private static final int TICKS_PER_PICTURE = 9000;
 
-    private final long[] now = {5_000_000};
+    private final TestClock clock = new TestClock(5_000_000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final List<RecordingTransport> receivers = new ArrayList<>();
     private final List<SvcConsumer> consumers = new ArrayList<>();
@@ -107,7 +108,7 @@ class SvcConsumerTest {
                     public void onProducerStreamActivity(Producer from, int stream, boolean active) {
                         consumers.forEach(consumer -> consumer.onProducerStreamActivity(stream, active));
                     }
-                }, () -> now[0], ByteBufAllocator.DEFAULT);
+                }, clock, ByteBufAllocator.DEFAULT);
         assertThat(producer.type()).isEqualTo(Producer.Type.SVC);
     }
 
@@ -118,7 +119,7 @@ class SvcConsumerTest {
                 new SplittableRandom(consumers.size()));
         assertThat(parameters.getEncodings(0).getScalabilityMode()).isEqualTo("L3T3_KEY");
         SvcConsumer consumer = new SvcConsumer("c" + consumers.size(), producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), () -> now[0], ByteBufAllocator.DEFAULT, preferred);
+                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumers.add(consumer);
         return consumer;
     }
@@ -192,7 +193,7 @@ class SvcConsumerTest {
             }
         }
         picture++;
-        now[0] += 100;
+        clock.advanceMillis(100);
         producer.onActivityTimer();
     }
 
@@ -308,6 +309,6 @@ class SvcConsumerTest {
         for (int i = 1; i < pictureIds.size(); i++) {
             assertThat(pictureIds.get(i)).isEqualTo((pictureIds.get(i - 1) + 1) & 0x7FFF);
         }
-        assertThat(consumer.stats(now[0]).getDroppedPacketsMap()).containsKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).containsKey("paused");
     }
 }

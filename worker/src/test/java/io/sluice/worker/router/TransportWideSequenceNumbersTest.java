@@ -22,6 +22,7 @@ import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -42,7 +43,7 @@ class TransportWideSequenceNumbersTest {
     private static final int PRODUCER_TWCC_ID = 3;
 
     private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true);
-    private final long[] now = {5000};
+    private final TestClock clock = new TestClock(5000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final RecordingTransport sending = new RecordingTransport(0);
     private final RecordingTransport receiving = new RecordingTransport(10);
     private final RecordingTransport other = new RecordingTransport(10);
@@ -67,7 +68,7 @@ class TransportWideSequenceNumbersTest {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, () -> now[0], allocator);
+                AppData.getDefaultInstance(), fanOut, clock, allocator);
         receivingMedia = new TransportMedia(receiving);
     }
 
@@ -76,7 +77,7 @@ class TransportWideSequenceNumbersTest {
         RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
                 false, true, new SplittableRandom(seed));
         SimpleConsumer consumer = new SimpleConsumer(id, producer, transport, parameters, false,
-                AppData.getDefaultInstance(), () -> now[0], allocator);
+                AppData.getDefaultInstance(), clock, allocator);
         fanOut.consumers.add(consumer);
         if (transport == receiving) {
             receivingMedia.addConsumer(consumer);
@@ -131,7 +132,7 @@ class TransportWideSequenceNumbersTest {
         assertThat(id).isNotZero().isEqualTo(twccId(second));
         for (int sequenceNumber = 10; sequenceNumber < 15; sequenceNumber++) {
             receive(sequenceNumber);
-            now[0] += 10;
+            clock.advanceMillis(10);
         }
         assertThat(numbers(receiving.rtp, id)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(receiving.transportWideSequence.sentAtMs(1)).isEqualTo(5000);

@@ -29,7 +29,7 @@ class ByeTest {
     }
 
     @Test
-    void rfc3550_6_6_byeWithReason() {
+    void rfc3550_section6_6_byeWithReason() {
         ByteBuf buf = buffers.of(byeWithReason());
 
         Bye bye = Bye.parse(buf, 0, buf.readableBytes());
@@ -43,7 +43,7 @@ class ByeTest {
     }
 
     @Test
-    void rfc3550_6_6_byeWithoutReason() {
+    void rfc3550_section6_6_byeWithoutReason() {
         int[] bytes = {
             0x81, 0xcb, 0x00, 0x01, // SC=1, length 1
             0xff, 0xff, 0xff, 0xfe, // SSRC

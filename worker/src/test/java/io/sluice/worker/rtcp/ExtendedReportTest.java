@@ -34,7 +34,7 @@ class ExtendedReportTest {
     }
 
     @Test
-    void rfc3611_4_4_and_4_5_rrtrDlrrAndAnUnknownBlock() {
+    void rfc3611_section4_4_and_section4_5_rrtrDlrrAndAnUnknownBlock() {
         ByteBuf buf = buffers.of(extendedReport());
 
         ExtendedReport report = ExtendedReport.parse(buf, 0, buf.readableBytes());

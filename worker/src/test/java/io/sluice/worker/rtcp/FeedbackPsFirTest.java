@@ -30,7 +30,7 @@ class FeedbackPsFirTest {
     }
 
     @Test
-    void rfc5104_4_3_1_fullIntraRequestEntries() {
+    void rfc5104_section4_3_1_fullIntraRequestEntries() {
         ByteBuf buf = buffers.of(fir());
 
         FeedbackPsFir fir = FeedbackPsFir.parse(buf, 0, buf.readableBytes());
@@ -45,7 +45,7 @@ class FeedbackPsFirTest {
     }
 
     @Test
-    void rfc5104_4_3_1_1_ofOneMediaSsrc() {
+    void rfc5104_section4_3_1_1_ofOneMediaSsrc() {
         FeedbackPsFir fir = FeedbackPsFir.of(0xfa17fa17L, 5, 263);
 
         assertThat(fir.mediaSsrc()).isZero();

@@ -26,7 +26,7 @@ class FeedbackPsPliTest {
     }
 
     @Test
-    void rfc4585_6_3_1_pictureLossIndicationHasNoFci() {
+    void rfc4585_section6_3_1_pictureLossIndicationHasNoFci() {
         ByteBuf buf = buffers.of(pli());
 
         FeedbackPsPli pli = FeedbackPsPli.parse(buf, 0, buf.readableBytes());

@@ -32,7 +32,7 @@ class FeedbackPsRembTest {
     }
 
     @Test
-    void draftAlvestrandRmcatRemb_2_2_bitrateAndSsrcs() {
+    void draftAlvestrandRmcatRemb_section2_2_bitrateAndSsrcs() {
         ByteBuf buf = buffers.of(remb());
 
         FeedbackPsRemb remb = FeedbackPsRemb.parse(buf, 0, buf.readableBytes());
@@ -48,7 +48,7 @@ class FeedbackPsRembTest {
     }
 
     @Test
-    void draftAlvestrandRmcatRemb_2_2_unrepresentableBitrateIsRoundedDown() {
+    void draftAlvestrandRmcatRemb_section2_2_unrepresentableBitrateIsRoundedDown() {
         FeedbackPsRemb remb = new FeedbackPsRemb(1, 0, 1_234_567, List.of(2L));
         ByteBuf buf = buffers.empty(64);
         remb.writeTo(buf);
@@ -60,7 +60,7 @@ class FeedbackPsRembTest {
     }
 
     @Test
-    void draftAlvestrandRmcatRemb_2_2_hugeExponentSaturates() {
+    void draftAlvestrandRmcatRemb_section2_2_hugeExponentSaturates() {
         int[] bytes = remb();
         bytes[17] = 0xff; // BR Exp 63
         ByteBuf buf = buffers.of(bytes);

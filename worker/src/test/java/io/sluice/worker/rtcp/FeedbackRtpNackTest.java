@@ -28,7 +28,7 @@ class FeedbackRtpNackTest {
     }
 
     @Test
-    void rfc4585_6_2_1_genericNackPidAndBlp() {
+    void rfc4585_section6_2_1_genericNackPidAndBlp() {
         ByteBuf buf = buffers.of(nack());
 
         FeedbackRtpNack nack = FeedbackRtpNack.parse(buf, 0, buf.readableBytes());
@@ -45,7 +45,7 @@ class FeedbackRtpNackTest {
     }
 
     @Test
-    void rfc4585_6_2_1_buildFromLostSequenceNumbers() {
+    void rfc4585_section6_2_1_buildFromLostSequenceNumbers() {
         FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, 0x12345678L,
             new int[] {65534, 65535, 1, 14, 32});
 
@@ -53,7 +53,7 @@ class FeedbackRtpNackTest {
     }
 
     @Test
-    void rfc4585_6_2_1_eighteenConsecutiveLossesNeedTwoItems() {
+    void rfc4585_section6_2_1_eighteenConsecutiveLossesNeedTwoItems() {
         int[] lost = new int[18]; // PID + 16 BLP bits cover 17
         for (int i = 0; i < lost.length; i++) {
             lost[i] = 100 + i;
@@ -67,7 +67,7 @@ class FeedbackRtpNackTest {
     }
 
     @Test
-    void rfc4585_6_2_1_emptyListBuildsNoItem() {
+    void rfc4585_section6_2_1_emptyListBuildsNoItem() {
         assertThat(FeedbackRtpNack.ofLostSequenceNumbers(1, 2, new int[0]).items()).isEmpty();
     }
 }

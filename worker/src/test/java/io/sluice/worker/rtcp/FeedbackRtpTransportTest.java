@@ -45,7 +45,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_parseEveryChunkKindAndDelta() {
+    void draftHolmer_section3_1_parseEveryChunkKindAndDelta() {
         ByteBuf buf = buffers.of(transportFeedback());
 
         FeedbackRtpTransport feedback = FeedbackRtpTransport.parse(buf, 0, buf.readableBytes());
@@ -83,7 +83,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_zeroPaddingWithoutThePBitIsAlsoAccepted() {
+    void draftHolmer_section3_1_zeroPaddingWithoutThePBitIsAlsoAccepted() {
         int[] bytes = transportFeedback();
         bytes[0] = 0x8f;                 // P=0
         bytes[bytes.length - 1] = 0x00;  // plain zero padding
@@ -96,7 +96,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_3_runLengthLongerThanTheStatusCountIsClamped() {
+    void draftHolmer_section3_1_3_runLengthLongerThanTheStatusCountIsClamped() {
         int[] bytes = {
             0x8f, 0xcd, 0x00, 0x05, // FMT=15, length 5 (24 bytes)
             0x00, 0x00, 0x00, 0x01,
@@ -116,7 +116,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_builderReportsGapsAndDeltasOnTheAbsoluteGrid() {
+    void draftHolmer_section3_1_builderReportsGapsAndDeltasOnTheAbsoluteGrid() {
         FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(1200);
         builder.reset(1, 0x12345678L, 7);
         long base = 10 * 64_000L + 1_000; // 1 ms after reference time 10
@@ -145,7 +145,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_builderRefusesWhatItCannotCarry() {
+    void draftHolmer_section3_1_builderRefusesWhatItCannotCarry() {
         FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(1200);
         builder.reset(1, 2, 0);
         assertThat(builder.addReceived(10, 1_000_000)).isTrue();
@@ -162,7 +162,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_builderStopsAtTheMaximumLength() {
+    void draftHolmer_section3_1_builderStopsAtTheMaximumLength() {
         FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(40);
         builder.reset(1, 2, 0);
         int added = 0;
@@ -180,7 +180,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_builderIsReusable() {
+    void draftHolmer_section3_1_builderIsReusable() {
         FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(1200);
         builder.reset(1, 2, 0);
         for (int i = 0; i < 200; i++) {
@@ -198,7 +198,7 @@ class FeedbackRtpTransportTest {
     }
 
     @Test
-    void draftHolmer_3_1_2_longLossUsesRunLengthChunks() {
+    void draftHolmer_section3_1_2_longLossUsesRunLengthChunks() {
         FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(1200);
         builder.reset(1, 2, 0);
         assertThat(builder.addReceived(0, 0)).isTrue();

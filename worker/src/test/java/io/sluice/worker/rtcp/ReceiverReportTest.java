@@ -44,7 +44,7 @@ class ReceiverReportTest {
     }
 
     @Test
-    void rfc3550_6_4_2_receiverReportWithTwoBlocks() {
+    void rfc3550_section6_4_2_receiverReportWithTwoBlocks() {
         ByteBuf buf = buffers.of(receiverReport());
 
         ReceiverReport report = ReceiverReport.parse(buf, 0, buf.readableBytes());
@@ -60,7 +60,7 @@ class ReceiverReportTest {
     }
 
     @Test
-    void rfc3550_6_4_2_emptyReceiverReport() {
+    void rfc3550_section6_4_2_emptyReceiverReport() {
         ByteBuf buf = buffers.of(emptyReceiverReport());
 
         ReceiverReport report = ReceiverReport.parse(buf, 0, buf.readableBytes());

@@ -30,7 +30,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc3550_6_1_senderReportAndSdes() {
+    void rfc3550_section6_1_senderReportAndSdes() {
         int[] bytes = concat(SenderReportTest.senderReport(), SourceDescriptionTest.cnameSdes());
         ByteBuf buf = buffers.of(bytes);
 
@@ -45,7 +45,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc3550_6_1_receiverReportSdesAndPli() {
+    void rfc3550_section6_1_receiverReportSdesAndPli() {
         int[] bytes = concat(ReceiverReportTest.emptyReceiverReport(), SourceDescriptionTest.cnameSdes(),
             FeedbackPsPliTest.pli());
         ByteBuf buf = buffers.of(bytes);
@@ -59,7 +59,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc5506_3_reducedSizeSingleFeedbackPacket() {
+    void rfc5506_section3_reducedSizeSingleFeedbackPacket() {
         ByteBuf buf = buffers.of(FeedbackRtpNackTest.nack());
 
         List<RtcpPacket> packets = RtcpCompound.parse(buf);
@@ -129,7 +129,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc3550_6_1_iteratorWalksHeadersInPlace() {
+    void rfc3550_section6_1_iteratorWalksHeadersInPlace() {
         int[] bytes = concat(ReceiverReportTest.emptyReceiverReport(), SourceDescriptionTest.cnameSdes(),
             FeedbackRtpTransportTest.transportFeedback());
         ByteBuf buf = buffers.of(bytes);
@@ -157,7 +157,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc5761_4_demultiplexesRtcpFromRtpByPacketType() {
+    void rfc5761_section4_demultiplexesRtcpFromRtpByPacketType() {
         ByteBuf rtcp = buffers.of(ReceiverReportTest.emptyReceiverReport());
         ByteBuf rtp = buffers.of(0x80, 0x60, 0x00, 0x01, 0, 0, 0, 2, 0, 0, 0, 3);
         ByteBuf rtpWithMarkerPt96 = buffers.of(0x80, 0xe0, 0x00, 0x01, 0, 0, 0, 2, 0, 0, 0, 3);
@@ -185,7 +185,7 @@ class RtcpCompoundTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedCompounds")
-    void rfc3550_A_2_malformedCompoundsAreRejected(String name, int[] bytes) {
+    void rfc3550_appendixA_2_malformedCompoundsAreRejected(String name, int[] bytes) {
         ByteBuf buf = buffers.of(bytes);
 
         assertThat(RtcpCompound.parse(buf)).isNull();
@@ -193,7 +193,7 @@ class RtcpCompoundTest {
     }
 
     @Test
-    void rfc3550_A_2_iteratorStopsAtAMalformedHeader() {
+    void rfc3550_appendixA_2_iteratorStopsAtAMalformedHeader() {
         ByteBuf buf = buffers.of(concat(ReceiverReportTest.emptyReceiverReport(),
             new int[] {0x80, 0xc9, 0x00, 0x05, 0, 0, 0, 1}));
         RtcpCompoundIterator iterator = new RtcpCompoundIterator().reset(buf);

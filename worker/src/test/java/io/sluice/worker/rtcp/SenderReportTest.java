@@ -37,7 +37,7 @@ class SenderReportTest {
     }
 
     @Test
-    void rfc3550_6_4_1_senderReportWithOneReportBlock() {
+    void rfc3550_section6_4_1_senderReportWithOneReportBlock() {
         ByteBuf buf = buffers.of(senderReport());
 
         SenderReport report = SenderReport.parse(buf, 0, buf.readableBytes());
@@ -57,7 +57,7 @@ class SenderReportTest {
     }
 
     @Test
-    void rfc3550_6_4_1_senderReportWithoutBlocksRoundTrips() {
+    void rfc3550_section6_4_1_senderReportWithoutBlocksRoundTrips() {
         SenderReport report = new SenderReport(1, 2, 3, 4, 5, List.of());
         ByteBuf buf = buffers.empty(64);
         report.writeTo(buf);
@@ -67,7 +67,7 @@ class SenderReportTest {
     }
 
     @Test
-    void rfc3550_6_4_1_profileExtensionAfterTheBlocksIsSkipped() {
+    void rfc3550_section6_4_1_profileExtensionAfterTheBlocksIsSkipped() {
         int[] bytes = RtcpTesting.concat(senderReport(), new int[] {0xaa, 0xbb, 0xcc, 0xdd});
         bytes[3] = 0x0d; // length 13: one word of profile-specific extension
         ByteBuf buf = buffers.of(bytes);

@@ -41,7 +41,7 @@ class SourceDescriptionTest {
     }
 
     @Test
-    void rfc3550_6_5_1_cnameChunk() {
+    void rfc3550_section6_5_1_cnameChunk() {
         ByteBuf buf = buffers.of(cnameSdes());
 
         SourceDescription sdes = SourceDescription.parse(buf, 0, buf.readableBytes());
@@ -58,7 +58,7 @@ class SourceDescriptionTest {
     }
 
     @Test
-    void rfc3550_6_5_chunksWithSeveralItemsAndNone() {
+    void rfc3550_section6_5_chunksWithSeveralItemsAndNone() {
         ByteBuf buf = buffers.of(twoChunkSdes());
 
         SourceDescription sdes = SourceDescription.parse(buf, 0, buf.readableBytes());

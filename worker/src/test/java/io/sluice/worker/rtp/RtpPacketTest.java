@@ -42,7 +42,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc3550_5_1_fixedHeaderCsrcsAndRfc8285_4_2_oneByteElements() {
+    void rfc3550_section5_1_fixedHeaderCsrcsAndRfc8285Section4_2OneByteElements() {
         ByteBuf buf = buffers.of(oneByteExtensionPacket());
 
         assertThat(packet.wrap(buf)).isTrue();
@@ -98,7 +98,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_4_3_twoByteElementsIncludingEmptyOne() {
+    void rfc8285_section4_3_twoByteElementsIncludingEmptyOne() {
         ByteBuf buf = buffers.of(
             0x90, 0x60, 0x00, 0x01, // V=2, X=1, CC=0, M=0, PT=96, seq 1
             0x00, 0x00, 0x00, 0x02, // timestamp 2
@@ -127,7 +127,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc3550_5_3_1_genericExtensionIsExposedWithoutElements() {
+    void rfc3550_section5_3_1_genericExtensionIsExposedWithoutElements() {
         ByteBuf buf = buffers.of(
             0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
             0xab, 0xcd, 0x00, 0x01, // profile 0xABCD, 1 word
@@ -147,7 +147,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_4_2_id15StopsParsingTheBlock() {
+    void rfc8285_section4_2_id15StopsParsingTheBlock() {
         ByteBuf buf = buffers.of(
             0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
             0xbe, 0xde, 0x00, 0x01,
@@ -162,7 +162,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_4_2_id0IsAPaddingByteWhateverItsLength() {
+    void rfc8285_section4_2_id0IsAPaddingByteWhateverItsLength() {
         ByteBuf buf = buffers.of(
             0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
             0xbe, 0xde, 0x00, 0x01,
@@ -177,7 +177,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc3550_5_1_paddingIsExcludedFromThePayload() {
+    void rfc3550_section5_1_paddingIsExcludedFromThePayload() {
         ByteBuf buf = buffers.of(
             0xa0, 0x6f, 0xff, 0xff, // V=2, P=1, PT=111, seq 65535
             0xff, 0xff, 0xff, 0xff, // timestamp 2^32-1
@@ -231,7 +231,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void draftHolmer_2_transportWideSequenceNumberIsWrittenInPlace() {
+    void draftHolmer_section2_transportWideSequenceNumberIsWrittenInPlace() {
         ByteBuf buf = buffers.of(oneByteExtensionPacket());
         assertThat(packet.wrap(buf)).isTrue();
 
@@ -244,7 +244,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_setExtensionIdRewritesTheElementHeader() {
+    void rfc8285_section4_setExtensionIdRewritesTheElementHeader() {
         ByteBuf buf = buffers.of(oneByteExtensionPacket());
         assertThat(packet.wrap(buf)).isTrue();
 
@@ -266,7 +266,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_remapExtensionIdsSwapsAndRemovesAsPadding() {
+    void rfc8285_section4_remapExtensionIdsSwapsAndRemovesAsPadding() {
         ByteBuf buf = buffers.of(oneByteExtensionPacket());
         assertThat(packet.wrap(buf)).isTrue();
         byte[] idMap = new byte[256];
@@ -299,7 +299,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_remapRefusesCollisionsAndOutOfRangeIdsWithoutWriting() {
+    void rfc8285_section4_remapRefusesCollisionsAndOutOfRangeIdsWithoutWriting() {
         ByteBuf buf = buffers.of(oneByteExtensionPacket());
         assertThat(packet.wrap(buf)).isTrue();
         byte[] collision = new byte[256];
@@ -321,7 +321,7 @@ class RtpPacketTest {
     }
 
     @Test
-    void rfc8285_4_3_twoByteFormTakesIdsAbove14() {
+    void rfc8285_section4_3_twoByteFormTakesIdsAbove14() {
         ByteBuf buf = buffers.of(
             0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
             0x10, 0x00, 0x00, 0x01,

@@ -58,7 +58,7 @@ class RtxTest {
     }
 
     @Test
-    void rfc4588_4_writeRtxCarriesTheOriginalSequenceNumberFirst() {
+    void rfc4588_section4_writeRtxCarriesTheOriginalSequenceNumberFirst() {
         ByteBuf src = buffers.of(originalPacket());
         ByteBuf dst = buffers.empty(64);
         dst.writeByte(0xee); // bytes already in dst stay in front
@@ -89,7 +89,7 @@ class RtxTest {
     }
 
     @Test
-    void rfc4588_4_writeOriginalFromRtx() {
+    void rfc4588_section4_writeOriginalFromRtx() {
         ByteBuf src = buffers.of(rtxPacket());
         ByteBuf dst = buffers.empty(64);
         assertThat(rtx.wrap(src)).isTrue();
@@ -101,7 +101,7 @@ class RtxTest {
     }
 
     @Test
-    void rfc4588_4_restoreInPlaceMovesTheHeaderOverTheOsn() {
+    void rfc4588_section4_restoreInPlaceMovesTheHeaderOverTheOsn() {
         int[] withPadding = rtxPacket();
         int[] padded = new int[withPadding.length + 4];
         System.arraycopy(withPadding, 0, padded, 0, withPadding.length);
@@ -124,7 +124,7 @@ class RtxTest {
     }
 
     @Test
-    void rfc4588_4_roundTripThroughRtxGivesTheOriginalBack() {
+    void rfc4588_section4_roundTripThroughRtxGivesTheOriginalBack() {
         ByteBuf src = buffers.of(originalPacket());
         ByteBuf rtxBuf = buffers.empty(64);
         assertThat(original.wrap(src)).isTrue();
@@ -145,7 +145,7 @@ class RtxTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rtxWithoutOsn")
-    void rfc4588_4_rtxWithoutRoomForAnOsnIsRefused(String name, int[] bytes) {
+    void rfc4588_section4_rtxWithoutRoomForAnOsnIsRefused(String name, int[] bytes) {
         ByteBuf buf = buffers.of(bytes);
         ByteBuf dst = buffers.empty(64);
         assertThat(rtx.wrap(buf)).isTrue();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class AesCounterModeTest {
 
     @Test
-    void rfc3711AppendixB2AesCmKeystream() {
+    void rfc3711_appendixB_2_aesCmKeystream() {
         // Session key and the IV = salt·2^16 of B.2; SSRC, ROC and SEQ are zero there.
         AesCounterMode aes = new AesCounterMode(Hex.bytes("2B7E151628AED2A6ABF7158809CF4F3C"));
         byte[] iv = Hex.bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");

@@ -31,15 +31,28 @@ class AesGcmTransformTest {
             81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61
             deadbeef deadbeef deadbeef deadbeef deadbeef""");
 
-    record Vector(String section, byte[] key, byte[] srtp, byte[] srtcp, byte[] srtcpAuthenticatedOnly) {
+    /** Each vector runs on both GHASH implementations: the JDK's intrinsic and the tables of the fallback. */
+    record Vector(String section, byte[] key, byte[] srtp, byte[] srtcp, byte[] srtcpAuthenticatedOnly, boolean jdkGhash) {
+        Vector(String section, byte[] key, byte[] srtp, byte[] srtcp, byte[] srtcpAuthenticatedOnly) {
+            this(section, key, srtp, srtcp, srtcpAuthenticatedOnly, true);
+        }
+
+        Vector onTables() {
+            return new Vector(section, key, srtp, srtcp, srtcpAuthenticatedOnly, false);
+        }
+
         @Override
         public String toString() {
-            return section;
+            return section + (jdkGhash ? " on the JDK's GHASH" : " on GHASH tables");
         }
     }
 
     static Stream<Arguments> vectors() {
-        return Stream.of(Arguments.of(new Vector("RFC 7714 §16 AEAD_AES_128_GCM",
+        return rfcVectors().flatMap(v -> Stream.of(v, v.onTables())).map(Arguments::of);
+    }
+
+    private static Stream<Vector> rfcVectors() {
+        return Stream.of(new Vector("RFC 7714 §16 AEAD_AES_128_GCM",
                         Hex.bytes("000102030405060708090a0b0c0d0e0f"),
                         Hex.bytes("""
                                 8040f17b 8041f8d3 5501a0b2 f24de3a3 fb34de6c acba861c 9d7e4bca be633bd5
@@ -52,8 +65,8 @@ class AesGcmTransformTest {
                         Hex.bytes("""
                                 81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61
                                 deadbeef deadbeef deadbeef deadbeef deadbeef 841dd968 3dd78ec9 2ae58790
-                                125f62b3 000005d4"""))),
-                Arguments.of(new Vector("RFC 7714 §17 AEAD_AES_256_GCM",
+                                125f62b3 000005d4""")),
+                new Vector("RFC 7714 §17 AEAD_AES_256_GCM",
                         Hex.bytes("000102030405060708090a0b0c0d0e0f 101112131415161718191a1b1c1d1e1f"),
                         Hex.bytes("""
                                 8040f17b 8041f8d3 5501a0b2 32b1de78 a822fe12 ef9f78fa 332e33aa b1801238
@@ -66,16 +79,19 @@ class AesGcmTransformTest {
                         Hex.bytes("""
                                 81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61
                                 deadbeef deadbeef deadbeef deadbeef deadbeef 91db4afb feee5a97 8fab4393
-                                ed2615fe 000005d4"""))));
+                                ed2615fe 000005d4""")));
     }
 
     private static AesGcmTransform transform(Vector v) {
-        return new AesGcmTransform(new SrtpSessionKeys(v.key(), new byte[0], SALT, v.key(), new byte[0], SALT));
+        SrtpSessionKeys keys = new SrtpSessionKeys(v.key(), new byte[0], SALT, v.key(), new byte[0], SALT);
+        return v.jdkGhash()
+                ? new AesGcmTransform(keys, JdkGhash::new, JdkGhash::new)
+                : new AesGcmTransform(keys, TableGhash::wide, TableGhash::narrow);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpEncryption(Vector v) {
+    void rfc7714_section8_srtpEncryption(Vector v) {
         byte[] a = Arrays.copyOf(RTP_PLAIN, RTP_PLAIN.length + 16);
 
         transform(v).protectRtp(a, 0, 12, RTP_PLAIN.length, RTP_SSRC, RTP_INDEX);
@@ -85,7 +101,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpDecryption(Vector v) {
+    void rfc7714_section8_srtpDecryption(Vector v) {
         byte[] a = v.srtp().clone();
 
         assertThat(transform(v).unprotectRtp(a, 0, 12, a.length - 16, RTP_SSRC, RTP_INDEX)).isTrue();
@@ -95,7 +111,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section8SrtpDecryptionFailsOnAnyFlippedBitOrWrongIndex(Vector v) {
+    void rfc7714_section8_srtpDecryptionFailsOnAnyFlippedBitOrWrongIndex(Vector v) {
         AesGcmTransform transform = transform(v);
         for (int i = 0; i < v.srtp().length; i++) {
             byte[] a = v.srtp().clone();
@@ -110,7 +126,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpEncryption(Vector v) {
+    void rfc7714_section9_srtcpEncryption(Vector v) {
         byte[] a = Arrays.copyOf(RTCP_PLAIN, RTCP_PLAIN.length + 20);
 
         transform(v).protectRtcp(a, 0, RTCP_PLAIN.length, RTCP_SSRC, SRTCP_INDEX);
@@ -120,7 +136,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpDecryption(Vector v) {
+    void rfc7714_section9_srtcpDecryption(Vector v) {
         byte[] a = v.srtcp().clone();
         AesGcmTransform transform = transform(v);
         int trailer = readInt(a, transform.rtcpTrailerOffset(a.length));
@@ -132,7 +148,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9SrtcpDecryptionFailsOnAnyFlippedBit(Vector v) {
+    void rfc7714_section9_srtcpDecryptionFailsOnAnyFlippedBit(Vector v) {
         AesGcmTransform transform = transform(v);
         for (int i = 0; i < v.srtcp().length; i++) {
             byte[] a = v.srtcp().clone();
@@ -144,7 +160,7 @@ class AesGcmTransformTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void section9_3SrtcpWithoutEncryptionIsAuthenticatedOnly(Vector v) {
+    void rfc7714_section9_3_srtcpWithoutEncryptionIsAuthenticatedOnly(Vector v) {
         byte[] a = v.srtcpAuthenticatedOnly().clone();
         AesGcmTransform transform = transform(v);
         int trailer = readInt(a, transform.rtcpTrailerOffset(a.length));

@@ -26,7 +26,7 @@ class SrtpAllocationTest {
         "AES128_CM_HMAC_SHA1_80, false", "AES128_CM_HMAC_SHA1_80, true",
         "AES128_CM_HMAC_SHA1_32, false",
         "AEAD_AES_128_GCM, false", "AEAD_AES_128_GCM, true",
-        "AEAD_AES_256_GCM, false"})
+        "AEAD_AES_256_GCM, false", "AEAD_AES_256_GCM, true"})
     void protectAndUnprotectAllocateNothingPerPacket(SrtpProfile profile, boolean direct) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
@@ -52,6 +52,38 @@ class SrtpAllocationTest {
             buf.release();
         }
         assertThat(buf.refCnt()).isZero();
+    }
+
+    /** AES-GCM on each GHASH: the JDK's (reached through method handles) and the tables of the fallback. */
+    @ParameterizedTest(name = "{0}-byte key, JDK GHASH={1}")
+    @CsvSource({"16, true", "32, true", "16, false", "32, false"})
+    void aesGcmAllocatesNothingPerPacketOnEitherGhash(int keyLength, boolean jdkGhash) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        byte[] key = new byte[keyLength];
+        byte[] salt = new byte[12];
+        SrtpSessionKeys keys = new SrtpSessionKeys(key, new byte[0], salt, key, new byte[0], salt);
+        AesGcmTransform gcm = jdkGhash
+                ? new AesGcmTransform(keys, JdkGhash::new, JdkGhash::new)
+                : new AesGcmTransform(keys, TableGhash::wide, TableGhash::narrow);
+        byte[] packet = SrtpContextsTest.rtpWithCsrcsAndExtension(0, 0x1234, 1200);
+        byte[] a = java.util.Arrays.copyOf(packet, packet.length + AesGcmTransform.TAG_LENGTH);
+        int headerLength = packet.length - 1200;
+        transformRoundTrips(gcm, a, headerLength, packet.length, WARM_UP);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        transformRoundTrips(gcm, a, headerLength, packet.length, MEASURED);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allocated).as("bytes allocated over %d AES-GCM round trips", MEASURED).isLessThan(TOLERATED_BYTES);
+    }
+
+    private static void transformRoundTrips(AesGcmTransform gcm, byte[] a, int headerLength, int length, int count) {
+        for (int i = 0; i < count; i++) {
+            gcm.protectRtp(a, 0, headerLength, length, 0x1234, i);
+            if (!gcm.unprotectRtp(a, 0, headerLength, length, 0x1234, i)) {
+                throw new AssertionError("AES-GCM round trip failed at " + i);
+            }
+        }
     }
 
     private static void roundTrips(SrtpSendContext send, SrtpReceiveContext receive, ByteBuf buf,

@@ -100,7 +100,7 @@ class SrtpContextsTest {
 
     /** libsrtp's reference packets (test/srtp_driver.c) for AES_CM_128_HMAC_SHA1_80, keyed with RFC 3711 B.3's master key. */
     @Test
-    void rfc3711Section3ReferencePacketsOfLibsrtp() {
+    void rfc3711_section3_referencePacketsOfLibsrtp() {
         byte[] key = Hex.bytes("e1f97a0d3e018be0d64fa32c06de4139");
         byte[] salt = Hex.bytes("0ec675ad498afeebb6960b3aabe6");
         SrtpSendContext send = new SrtpSendContext(SrtpProfile.AES128_CM_HMAC_SHA1_80, key, salt);
@@ -170,7 +170,7 @@ class SrtpContextsTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
-    void rfc3711Section3_3_1RolloverCounterAcrossSequenceWrap(SrtpProfile profile) {
+    void rfc3711_section3_3_1_rolloverCounterAcrossSequenceWrap(SrtpProfile profile) {
         SrtpSendContext send = sender(profile);
         SrtpReceiveContext receive = receiver(profile);
         SrtpReceiveContext lateReceiver = receiver(profile);
@@ -196,7 +196,7 @@ class SrtpContextsTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
-    void rfc3711Section3_3_2ReorderingInsideTheWindowIsAcceptedAndReplaysAreNot(SrtpProfile profile) {
+    void rfc3711_section3_3_2_reorderingInsideTheWindowIsAcceptedAndReplaysAreNot(SrtpProfile profile) {
         SrtpSendContext send = sender(profile);
         SrtpReceiveContext receive = receiver(profile);
         List<byte[]> packets = new ArrayList<>();
@@ -224,7 +224,7 @@ class SrtpContextsTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
-    void rfc3711Section3_3_2ForgedPacketsNeitherPassNorMoveTheWindow(SrtpProfile profile) {
+    void rfc3711_section3_3_2_forgedPacketsNeitherPassNorMoveTheWindow(SrtpProfile profile) {
         SrtpSendContext send = sender(profile);
         SrtpReceiveContext receive = receiver(profile);
         List<byte[]> packets = new ArrayList<>();
@@ -251,7 +251,7 @@ class SrtpContextsTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
-    void rfc3711Section3_4SrtcpReplayAndTamperingRejected(SrtpProfile profile) {
+    void rfc3711_section3_4_srtcpReplayAndTamperingRejected(SrtpProfile profile) {
         SrtpSendContext send = sender(profile);
         SrtpReceiveContext receive = receiver(profile);
         ByteBuf buf = buffer(rtcp(SSRC), send.maxOverhead(), false);
@@ -313,7 +313,7 @@ class SrtpContextsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedRtp")
-    void rfc3550Section5_1MalformedRtpIsCountedNotThrown(Malformed malformed) {
+    void rfc3550_section5_1_malformedRtpIsCountedNotThrown(Malformed malformed) {
         for (SrtpProfile profile : SrtpProfile.values()) {
             SrtpReceiveContext receive = receiver(profile);
             ByteBuf buf = buffer(Hex.bytes(malformed.hex()), 0, false);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SrtpKeyDerivationTest {
 
     @Test
-    void rfc3711AppendixB3KeyDerivation() {
+    void rfc3711_appendixB_3_keyDerivation() {
         byte[] masterKey = Hex.bytes("E1F97A0D3E018BE0D64FA32C06DE4139");
         byte[] masterSalt = Hex.bytes("0EC675AD498AFEEBB6960B3AABE6");
 
@@ -20,7 +20,7 @@ class SrtpKeyDerivationTest {
     }
 
     @Test
-    void rfc3711AppendixB3AuthenticationKeySpansSeveralBlocks() {
+    void rfc3711_appendixB_3_authenticationKeySpansSeveralBlocks() {
         // B.3 prints 94 octets of the label-0x01 PRF output to exercise the block counter.
         byte[] out = SrtpKeyDerivation.derive(Hex.bytes("E1F97A0D3E018BE0D64FA32C06DE4139"),
                 Hex.bytes("0EC675AD498AFEEBB6960B3AABE6"), SrtpKeyDerivation.LABEL_RTP_AUTHENTICATION, 94);
@@ -32,7 +32,7 @@ class SrtpKeyDerivationTest {
     }
 
     @Test
-    void rfc6188Section7_2Aes256CmPrf() {
+    void rfc6188_section7_2_aes256CmPrf() {
         byte[] masterKey = Hex.bytes("f0f04914b513f2763a1b1fa130f10e29 98f6f6e43e4309d1e622a0e332b9f1b6");
         byte[] masterSalt = Hex.bytes("3b04803de51ee7c96423ab5b78d2");
 
@@ -45,7 +45,7 @@ class SrtpKeyDerivationTest {
     }
 
     @Test
-    void rfc3711Section4_3_2SrtcpLabelsGiveDifferentKeys() {
+    void rfc3711_section4_3_2_srtcpLabelsGiveDifferentKeys() {
         byte[] masterKey = Hex.bytes("E1F97A0D3E018BE0D64FA32C06DE4139");
         byte[] masterSalt = Hex.bytes("0EC675AD498AFEEBB6960B3AABE6");
 
@@ -58,7 +58,7 @@ class SrtpKeyDerivationTest {
     }
 
     @Test
-    void rfc7714Section11GcmProfilesDeriveTwelveByteSaltsAndNoAuthenticationKey() {
+    void rfc7714_section11_gcmProfilesDeriveTwelveByteSaltsAndNoAuthenticationKey() {
         byte[] masterKey = Hex.bytes("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
         byte[] masterSalt = Hex.bytes("517569642070726f2071756f");
 

@@ -50,7 +50,7 @@ class SrtpStreamTableTest {
     }
 
     @Test
-    void rfc3711AppendixAIndexEstimate() {
+    void rfc3711_appendixA_indexEstimate() {
         // s_l below 2^15: a SEQ far above it belongs to the previous ROC.
         assertThat(SrtpStream.estimateIndex(true, 5, 100, 65_000)).isEqualTo(4L * 65_536 + 65_000);
         assertThat(SrtpStream.estimateIndex(true, 5, 100, 200)).isEqualTo(5L * 65_536 + 200);
@@ -63,7 +63,7 @@ class SrtpStreamTableTest {
     }
 
     @Test
-    void rfc3711Section3_3_2ReplayWindowOf64() {
+    void rfc3711_section3_3_2_replayWindowOf64() {
         ReplayWindow window = new ReplayWindow();
         assertThat(window.check(1000)).isTrue();
         window.accept(1000);

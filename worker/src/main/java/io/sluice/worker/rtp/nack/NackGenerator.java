@@ -1,6 +1,7 @@
 package io.sluice.worker.rtp.nack;
 
-import java.util.function.LongSupplier;
+import io.sluice.worker.time.Clock;
+
 
 /**
  * Finds the packets missing from one received RTP stream and decides when to ask for each again
@@ -42,7 +43,7 @@ public final class NackGenerator {
 
     private static final int SEQUENCE_MOD = 1 << 16;
 
-    private final LongSupplier monotonicMillis;
+    private final Clock clock;
     private final Listener listener;
     /** Ring of missing packets, oldest first: extended sequence, next send time, NACKs sent. */
     private final long[] missing = new long[MAX_NACK_PACKETS];
@@ -64,8 +65,8 @@ public final class NackGenerator {
     private long givenUp;
     private long keyFramesRequested;
 
-    public NackGenerator(LongSupplier monotonicMillis, Listener listener) {
-        this.monotonicMillis = monotonicMillis;
+    public NackGenerator(Clock clock, Listener listener) {
+        this.clock = clock;
         this.listener = listener;
     }
 
@@ -74,7 +75,7 @@ public final class NackGenerator {
      * was missing and is now recovered (late, or restored from RTX). NACKs now due are sent.
      */
     public boolean receive(int sequenceNumber, boolean keyFrame) {
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         boolean wasMissing = false;
         long extended;
         if (!started) {
@@ -105,7 +106,7 @@ public final class NackGenerator {
             compact();
             return;
         }
-        long now = monotonicMillis.getAsLong();
+        long now = clock.monotonicMillis();
         if (now < earliestDueMs) {
             return;
         }

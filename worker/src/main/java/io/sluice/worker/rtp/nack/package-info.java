@@ -8,6 +8,13 @@
  * sent when they are that stream's own (a payload rewritten for one consumer).
  * Both run on one event loop, take time from an injected clock and allocate nothing per packet.
  *
+ * <p>Where the rest of NACK handling lives: the wire format (parse, build, and the in-place
+ * accessors the media path reads) is {@link io.sluice.worker.rtcp.FeedbackRtpNack}; a producer's
+ * receive side (one generator per stream, NACKs sent to the sender) is {@code router.ProducerLossRepair};
+ * a consumer's send side (answering its receiver's NACKs from the shared store or its own buffer,
+ * as RTX or as the original) is {@code router.ConsumerRetransmission}, which
+ * {@code router.TransportMedia} hands each NACK naming that consumer's SSRC.
+ *
  * <p>Buffers: the generator holds no buffers. The shared store and the retransmission buffer copy
  * each packet they are given into a pooled buffer of their own (the caller keeps and releases
  * what it passed); a stored copy is reused or released when its slot is taken by a newer packet,

@@ -40,7 +40,7 @@ class CodecMatcherTest {
 
     /** RFC 6184 section 8.1: packetization-mode (0 when absent) and profile must agree; levels may differ. */
     @Test
-    void rfc6184Section8_1_strictH264MatchComparesPacketizationModeAndProfile() {
+    void rfc6184_section8_1_strictH264MatchComparesPacketizationModeAndProfile() {
         RtpCodecCapability mode1 = h264("42e01f", 1);
         assertThat(CodecMatcher.matches(mode1, h264("42e034", 1), true)).isTrue();
         assertThat(CodecMatcher.matches(mode1, h264("42e01f", 0), true)).isFalse();
@@ -53,7 +53,7 @@ class CodecMatcherTest {
 
     /** RFC 9628 section 6: profile-id 0 when absent. */
     @Test
-    void rfc9628Section6_strictVp9MatchComparesProfileId() {
+    void rfc9628_section6_strictVp9MatchComparesProfileId() {
         assertThat(CodecMatcher.matches(vp9(0), video("video/VP9").build(), true)).isTrue();
         assertThat(CodecMatcher.matches(vp9(2), vp9(0), true)).isFalse();
         assertThat(CodecMatcher.matches(vp9(2), vp9(0), false)).isTrue();

@@ -40,7 +40,7 @@ class H264ProfileLevelIdTest {
         "64002a, HIGH, L4_2",
         "42E01F, CONSTRAINED_BASELINE, L3_1",
     })
-    void rfc6184Section8_1_parsesProfileAndLevel(String hex, Profile profile, Level level) {
+    void rfc6184_section8_1_parsesProfileAndLevel(String hex, Profile profile, Level level) {
         assertThat(H264ProfileLevelId.parse(hex)).contains(new H264ProfileLevelId(profile, level));
     }
 
@@ -51,7 +51,7 @@ class H264ProfileLevelIdTest {
         "42e000", "42e009", "42e0ff", "42e035",       // level_idc not in table A-1
         "ff001f", "4d081f", "43e01f", "42e81f", "64011f", "640d1f", "f4011f", "58401f",  // profile-iop matches no pattern
     })
-    void rfc6184Section8_1_rejectsMalformedOrUnknown(String hex) {
+    void rfc6184_section8_1_rejectsMalformedOrUnknown(String hex) {
         assertThat(H264ProfileLevelId.parse(hex)).isEmpty();
     }
 
@@ -96,7 +96,7 @@ class H264ProfileLevelIdTest {
 
     /** RFC 6184 section 8.2.2: without level-asymmetry-allowed the answer may not exceed the offer's level. */
     @Test
-    void rfc6184Section8_2_2_answerTakesTheLowerLevelWithoutAsymmetry() {
+    void rfc6184_section8_2_2_answerTakesTheLowerLevelWithoutAsymmetry() {
         assertThat(H264ProfileLevelId.answerProfileLevelId(plid("42e034"), plid("42e01f"))).contains("42e01f");
         assertThat(H264ProfileLevelId.answerProfileLevelId(plid("42e00a"), plid("42e01f"))).contains("42e00a");
         assertThat(H264ProfileLevelId.answerProfileLevelId(plid("42f00b"), plid("42e00a"))).contains("42e00a");
@@ -104,7 +104,7 @@ class H264ProfileLevelIdTest {
     }
 
     @Test
-    void rfc6184Section8_2_2_answerKeepsTheLocalLevelWhenBothAllowAsymmetry() {
+    void rfc6184_section8_2_2_answerKeepsTheLocalLevelWhenBothAllowAsymmetry() {
         Map<String, ParameterValue> local = Map.of(
                 "profile-level-id", MediaCodecs.text("42e034"), "level-asymmetry-allowed", MediaCodecs.number(1));
         Map<String, ParameterValue> remote = Map.of(

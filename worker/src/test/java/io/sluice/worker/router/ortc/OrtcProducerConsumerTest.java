@@ -119,7 +119,7 @@ class OrtcProducerConsumerTest {
 
     /** RFC 6184 section 8.2.2: the consumable profile-level-id is the answer to the router's 42e01f. */
     @Test
-    void rfc6184Section8_2_2_h264ProducerProfileLevelIdIsAnsweredAgainstTheRouters() throws Exception {
+    void rfc6184_section8_2_2_h264ProducerProfileLevelIdIsAnsweredAgainstTheRouters() throws Exception {
         assertThat(consumableProfileLevelId("42e034", true)).isEqualTo("42e034");
         assertThat(consumableProfileLevelId("42e034", false)).isEqualTo("42e01f");
         assertThat(consumableProfileLevelId("42c01f", true)).isEqualTo("42e01f");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class NtpTimeTest {
 
     @Test
-    void rfc3550Section4_theUnixEpochIsSecond2208988800() {
+    void rfc3550_section4_theUnixEpochIsSecond2208988800() {
         assertThat(NtpTime.fromUnixMillis(0)).isEqualTo(2_208_988_800L << 32);
     }
 
@@ -18,7 +18,7 @@ class NtpTimeTest {
     }
 
     @Test
-    void rfc3550Section641_compactIsTheMiddle32Bits() {
+    void rfc3550_section6_4_1_compactIsTheMiddle32Bits() {
         assertThat(NtpTime.compact(0xAABBCCDD_EEFF1122L)).isEqualTo(0xCCDDEEFFL);
         assertThat(NtpTime.millisToCompact(5250)).isEqualTo(0x00054000L);
     }

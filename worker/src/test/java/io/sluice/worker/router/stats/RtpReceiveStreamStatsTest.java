@@ -14,7 +14,7 @@ class RtpReceiveStreamStatsTest {
     private static final long SSRC = 0x11223344L;
 
     @Test
-    void rfc3550A3_lossAndFractionLostPerInterval() {
+    void rfc3550_appendixA_3_lossAndFractionLostPerInterval() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         long now = 1000;
         for (int seq = 1; seq <= 10; seq++) {
@@ -41,7 +41,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550A1_theExtendedSequenceNumberCountsWraps() {
+    void rfc3550_appendixA_1_theExtendedSequenceNumberCountsWraps() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         int[] sequence = {65534, 65535, 0, 1};
         for (int seq : sequence) {
@@ -53,7 +53,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550Section641_duplicatesMakeTheCumulativeLossNegative() {
+    void rfc3550_section6_4_1_duplicatesMakeTheCumulativeLossNegative() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         for (int seq : new int[] {1, 2, 2, 3}) {
             stats.onPacket(seq, 0, 10, 0);
@@ -64,7 +64,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550A1_aLargeJumpIsDiscardedUntilTheNextPacketConfirmsIt() {
+    void rfc3550_appendixA_1_aLargeJumpIsDiscardedUntilTheNextPacketConfirmsIt() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         stats.onPacket(100, 0, 10, 0);
         stats.onPacket(101, 0, 10, 0);
@@ -77,7 +77,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550A1_aLateReorderedPacketCountsWithoutMovingTheHighest() {
+    void rfc3550_appendixA_1_aLateReorderedPacketCountsWithoutMovingTheHighest() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         stats.onPacket(10, 0, 10, 0);
         stats.onPacket(12, 0, 10, 0);
@@ -87,7 +87,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550A8_interarrivalJitterInTimestampUnits() {
+    void rfc3550_appendixA_8_interarrivalJitterInTimestampUnits() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(8000);
         // 20 ms packets (160 ticks at 8 kHz). Arrival in ticks: 0, 240, 320.
         stats.onPacket(1, 0, 10, 0);
@@ -104,7 +104,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550A8_aTimestampWrapDoesNotLookLikeJitter() {
+    void rfc3550_appendixA_8_aTimestampWrapDoesNotLookLikeJitter() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         stats.onPacket(1, 0xFFFFFFFFL - 2999, 10, 0);
         stats.onPacket(2, 0, 10, 33);
@@ -114,7 +114,7 @@ class RtpReceiveStreamStatsTest {
     }
 
     @Test
-    void rfc3550Section641_lsrIsTheMiddleOfTheSrNtpAndDlsrTheDelaySinceIn65536ths() {
+    void rfc3550_section6_4_1_lsrIsTheMiddleOfTheSrNtpAndDlsrTheDelaySinceIn65536ths() {
         RtpReceiveStreamStats stats = new RtpReceiveStreamStats(90000);
         stats.onPacket(1, 0, 10, 1000);
         assertThat(stats.reportBlock(SSRC, 1000).lastSenderReport()).as("no SR yet").isZero();

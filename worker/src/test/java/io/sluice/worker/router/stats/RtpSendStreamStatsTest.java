@@ -20,7 +20,7 @@ class RtpSendStreamStatsTest {
     private static final long SSRC = 0xCAFEBABEL;
 
     @Test
-    void rfc3550Section641_senderReportExtrapolatesTheTimestampAndCountsPayloadOctets() {
+    void rfc3550_section6_4_1_senderReportExtrapolatesTheTimestampAndCountsPayloadOctets() {
         RtpSendStreamStats stats = new RtpSendStreamStats(90000);
         assertThat(stats.senderReport(SSRC, 0, 0)).as("nothing sent yet").isNull();
         stats.onPacketSent(90_000, 100, 112, 1000);
@@ -48,7 +48,7 @@ class RtpSendStreamStatsTest {
     }
 
     @Test
-    void rfc3550Section641_roundTripTimeExample() {
+    void rfc3550_section6_4_1_roundTripTimeExample() {
         // The RFC's example: A = 0xb710:8000 (46864.500 s), LSR = 0xb705:2000 (46853.125 s),
         // DLSR = 0x0005:4000 (5.250 s) give a round trip of 0x0006:2000 (6.125 s).
         RtpSendStreamStats stats = new RtpSendStreamStats(90000);

@@ -31,7 +31,7 @@ class H264PayloadParserTest {
     }
 
     @Test
-    void rfc6184_5_7_1_stapAWithParameterSetsIsAKeyFrameStart() {
+    void rfc6184_section5_7_1_stapAWithParameterSetsIsAKeyFrameStart() {
         assertThat(parse(stapAWithSpsAndPps(), false)).isTrue();
 
         assertThat(d.keyFrame()).isTrue();
@@ -41,7 +41,7 @@ class H264PayloadParserTest {
     }
 
     @Test
-    void rfc6184_5_6_singleIdrSlice() {
+    void rfc6184_section5_6_singleIdrSlice() {
         int[] payload = {
             0x65,       // F=0, NRI=3, type 5: IDR slice
             0x88,       // slice header: first_mb_in_slice ue(v) = '1' = 0, ...
@@ -55,7 +55,7 @@ class H264PayloadParserTest {
     }
 
     @Test
-    void rfc6184_5_6_secondSliceOfAPictureIsNoStart() {
+    void rfc6184_section5_6_secondSliceOfAPictureIsNoStart() {
         int[] payload = {
             0x41,       // NRI=2, type 1: non-IDR slice
             0x5a,       // first_mb_in_slice ue(v) = '010' = 1: not the first slice
@@ -68,7 +68,7 @@ class H264PayloadParserTest {
     }
 
     @Test
-    void rfc6184_5_8_fuAStartOfAnIdrSliceOnly() {
+    void rfc6184_section5_8_fuAStartOfAnIdrSliceOnly() {
         int[] start = {
             0x7c,       // FU indicator: NRI=3, type 28
             0x85,       // FU header: S=1, E=0, R=0, type 5

@@ -35,7 +35,7 @@ class Vp8PayloadParserTest {
     }
 
     @Test
-    void rfc7741_4_2_allOptionalFieldsAndKeyFrame() {
+    void rfc7741_section4_2_allOptionalFieldsAndKeyFrame() {
         assertThat(parse(allFieldsKeyFrame(), false)).isTrue();
 
         assertThat(d.pictureId()).isEqualTo(291);
@@ -55,7 +55,7 @@ class Vp8PayloadParserTest {
     }
 
     @Test
-    void rfc7741_4_2_sevenBitPictureIdAndTemporalLayer() {
+    void rfc7741_section4_2_sevenBitPictureIdAndTemporalLayer() {
         int[] payload = {
             0x80,       // X=1, S=0, PID=0: a continuation packet
             0xa0,       // I=1, L=0, T=1, K=0
@@ -78,7 +78,7 @@ class Vp8PayloadParserTest {
     }
 
     @Test
-    void rfc7741_4_3_interFrameHasPBitSet() {
+    void rfc7741_section4_3_interFrameHasPBitSet() {
         int[] payload = {
             0x10,       // X=0, S=1, PID=0
             0x31,       // §4.3: Size0=1, H=1, VER=0, P=1: inter frame
@@ -94,7 +94,7 @@ class Vp8PayloadParserTest {
     }
 
     @Test
-    void rfc7741_4_3_laterPartitionIsNotTheStartOfTheFrame() {
+    void rfc7741_section4_3_laterPartitionIsNotTheStartOfTheFrame() {
         int[] payload = {
             0x11,       // X=0, S=1, PID=1: start of partition 1, not of the frame
             0x10, 0x00, // would read as a key frame header were it the first partition

@@ -53,7 +53,7 @@ class Vp9PayloadParserTest {
     }
 
     @Test
-    void rfc9628_4_2_nonFlexibleModeKeyPictureWithScalabilityStructure() {
+    void rfc9628_section4_2_nonFlexibleModeKeyPictureWithScalabilityStructure() {
         assertThat(parse(nonFlexibleKeyPictureWithScalabilityStructure(), false)).isTrue();
 
         assertThat(d.pictureId()).isEqualTo(4095);
@@ -75,7 +75,7 @@ class Vp9PayloadParserTest {
     }
 
     @Test
-    void rfc9628_4_2_flexibleModeReferences() {
+    void rfc9628_section4_2_flexibleModeReferences() {
         assertThat(parse(flexibleInterFrame(), true)).isTrue();
 
         assertThat(d.pictureId()).isEqualTo(5);
@@ -95,7 +95,7 @@ class Vp9PayloadParserTest {
     }
 
     @Test
-    void rfc9628_4_2_upperLayerOfAKeyPictureDependsOnTheLayerBelow() {
+    void rfc9628_section4_2_upperLayerOfAKeyPictureDependsOnTheLayerBelow() {
         int[] payload = {
             0xa8,       // I=1, P=0, L=1, F=0, B=1, E=0, V=0
             0x10,       // M=0, PICTURE ID = 16
@@ -111,7 +111,7 @@ class Vp9PayloadParserTest {
     }
 
     @Test
-    void rfc9628_4_2_kSvcInterLayerFrameIsNoKeyFrame() {
+    void rfc9628_section4_2_kSvcInterLayerFrameIsNoKeyFrame() {
         int[] payload = {
             0xe4,       // I=1, P=1, L=1, F=0, B=0, E=1, V=0
             0x10,       // PICTURE ID = 16

@@ -2,6 +2,7 @@ package io.sluice.worker.rtp.nack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class NackGeneratorTest {
 
-    private long now = 1_000;
+    private final TestClock clock = new TestClock(1_000, TestClock.DEFAULT_EPOCH_MILLIS);
     private final List<int[]> nacks = new ArrayList<>();
     private int keyFrameRequests;
-    private final NackGenerator generator = new NackGenerator(() -> now, new NackGenerator.Listener() {
+    private final NackGenerator generator = new NackGenerator(clock, new NackGenerator.Listener() {
         @Override
         public void onNackRequired(int[] sequenceNumbers, int count) {
             nacks.add(Arrays.copyOf(sequenceNumbers, count));
@@ -36,7 +37,7 @@ class NackGeneratorTest {
     }
 
     private void advance(long ms) {
-        now += ms;
+        clock.advanceMillis(ms);
         generator.onTimer();
     }
 
@@ -116,7 +117,7 @@ class NackGeneratorTest {
     }
 
     @Test
-    void rfc3550SectionA1GapAcrossWraparoundIsOneGap() {
+    void rfc3550_appendixA_1_gapAcrossWraparoundIsOneGap() {
         receive(65533, 65534, 1, 2);
         advance(NackGenerator.REORDER_DELAY_MS);
         assertThat(nacks).containsExactly(new int[] {65535, 0});
@@ -126,7 +127,7 @@ class NackGeneratorTest {
     }
 
     @Test
-    void rfc3550SectionA1LatePacketBeforeWraparoundIsNotANewGap() {
+    void rfc3550_appendixA_1_latePacketBeforeWraparoundIsNotANewGap() {
         receive(65534, 0, 1);
         // 65535 arrives late, after the wrap: it is behind the highest, not 65535 packets ahead.
         assertThat(generator.receive(65535, false)).isTrue();
@@ -179,7 +180,7 @@ class NackGeneratorTest {
     @Test
     void retriesAlsoRideOnArrivingPackets() {
         receive(1, 3);
-        now += NackGenerator.REORDER_DELAY_MS;
+        clock.advanceMillis(NackGenerator.REORDER_DELAY_MS);
         receive(4);
         assertThat(nacks).containsExactly(new int[] {2});
     }

@@ -1,4 +1,4 @@
-package io.sluice.worker.router;
+package io.sluice.worker.bwe;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,15 +15,15 @@ import io.sluice.worker.rtcp.FeedbackRtpTransportBuilder;
  * its feedback was sent is left out (the sender counted it lost). Runs on the router's loop;
  * nothing is allocated per packet.
  */
-final class TransportCongestionControlServer {
+public final class TransportCongestionControlServer {
 
-    static final long FEEDBACK_INTERVAL_MS = 100;
+    public static final long FEEDBACK_INTERVAL_MS = 100;
     /** Arrivals kept between two feedback packets: far more than 100 ms of any browser's packets. */
     private static final int CAPACITY = 2048;
     /** Below a typical MTU with room for SRTCP. */
     private static final int MAX_FEEDBACK_LENGTH = 1100;
 
-    private final MediaTransport transport;
+    private final RtcpSender transport;
     private final ByteBufAllocator allocator;
     private final long senderSsrc;
     private final FeedbackRtpTransportBuilder builder = new FeedbackRtpTransportBuilder(MAX_FEEDBACK_LENGTH);
@@ -39,14 +39,14 @@ final class TransportCongestionControlServer {
     private long feedbackPacketsSent;
 
     /** @param senderSsrc the SSRC our RTCP is sent from */
-    TransportCongestionControlServer(MediaTransport transport, ByteBufAllocator allocator, long senderSsrc) {
+    public TransportCongestionControlServer(RtcpSender transport, ByteBufAllocator allocator, long senderSsrc) {
         this.transport = transport;
         this.allocator = allocator;
         this.senderSsrc = senderSsrc;
     }
 
     /** A packet of media SSRC {@code ssrc} with transport-wide sequence number {@code sequenceNumber} arrived. */
-    void onPacket(int sequenceNumber, long ssrc, long nowMicros) {
+    public void onPacket(int sequenceNumber, long ssrc, long nowMicros) {
         long unwrapped = unwrap(sequenceNumber);
         mediaSsrc = ssrc;
         if (unwrapped <= reportedUpTo || count == CAPACITY) {
@@ -88,7 +88,7 @@ final class TransportCongestionControlServer {
     }
 
     /** Sends the feedback due: every {@link #FEEDBACK_INTERVAL_MS} while packets arrive. */
-    void onTimer(long nowMs) {
+    public void onTimer(long nowMs) {
         if (count == 0 || lastFeedbackMs != Long.MIN_VALUE && nowMs - lastFeedbackMs < FEEDBACK_INTERVAL_MS) {
             return;
         }
@@ -118,7 +118,7 @@ final class TransportCongestionControlServer {
         transport.sendRtcp(packet);
     }
 
-    long feedbackPacketsSent() {
+    public long feedbackPacketsSent() {
         return feedbackPacketsSent;
     }
 }

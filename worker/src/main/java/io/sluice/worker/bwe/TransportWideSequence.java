@@ -1,4 +1,4 @@
-package io.sluice.worker.rtp;
+package io.sluice.worker.bwe;
 
 /**
  * The transport-wide sequence numbers of one sending transport

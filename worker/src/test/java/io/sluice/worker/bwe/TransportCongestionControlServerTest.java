@@ -1,11 +1,11 @@
-package io.sluice.worker.router;
+package io.sluice.worker.bwe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
 import io.sluice.worker.rtcp.FeedbackRtpTransport;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,26 @@ class TransportCongestionControlServerTest {
     private static final long SENDER_SSRC = 0x0BADCAFEL;
     private static final long MEDIA_SSRC = 0x12345678L;
 
-    private final RecordingTransport transport = new RecordingTransport(10);
+    /** Keeps what the server sends; the test releases it. */
+    private static final class RecordingTransport implements RtcpSender {
+        final List<ByteBuf> rtcp = new ArrayList<>();
+
+        @Override
+        public void sendRtcp(ByteBuf packet) {
+            rtcp.add(packet);
+        }
+
+        @Override
+        public int srtpOverhead() {
+            return 10;
+        }
+
+        void releaseAll() {
+            rtcp.forEach(ByteBuf::release);
+        }
+    }
+
+    private final RecordingTransport transport = new RecordingTransport();
     private final TransportCongestionControlServer server =
             new TransportCongestionControlServer(transport, ByteBufAllocator.DEFAULT, SENDER_SSRC);
 

@@ -1,4 +1,4 @@
-package io.sluice.worker.rtp;
+package io.sluice.worker.bwe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,88 @@
+"""The entry point: one NATS connection (and optionally Redis) to every Sluice worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nats
+from nats.aio.client import Client as NatsClient
+
+from ._requester import DEFAULT_TIMEOUT, Requester
+from .discovery import WorkerDirectory, WorkerInfo
+from .events import Callback, EventHub
+from .worker import Worker
+
+
+class Sluice:
+    """Connect with :meth:`connect`; find workers with :meth:`workers` /
+    :meth:`least_loaded_worker`; close with :meth:`close` (or ``async with``).
+
+    ``on("missedevents", cb)`` hears of gaps in any worker's event sequence; every entity of
+    that worker also gets a :class:`~sluice.events.MissedEvents` in its callbacks and streams.
+    """
+
+    def __init__(self, nc: NatsClient, redis: Any = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 create_attempts: int = 3, owns_connections: bool = False) -> None:
+        self.nc = nc
+        self.redis = redis
+        self._requester = Requester(nc, timeout, create_attempts)
+        self._hub = EventHub(nc)
+        self.directory = WorkerDirectory(nc, redis)
+        self._owns_connections = owns_connections
+
+    @classmethod
+    async def connect(cls, nats_url: str = "nats://127.0.0.1:4222", *, redis_url: str | None = None,
+                      timeout: float = DEFAULT_TIMEOUT, create_attempts: int = 3) -> Sluice:
+        """Connects to NATS (and to Redis for the worker registry when ``redis_url`` is given,
+        which needs the ``redis`` package), subscribes to events and starts discovery."""
+        nc = await nats.connect(nats_url, allow_reconnect=True, max_reconnect_attempts=-1)
+        redis = None
+        if redis_url is not None:
+            import redis.asyncio as redis_asyncio
+
+            redis = redis_asyncio.from_url(redis_url)
+        sluice = cls(nc, redis, timeout=timeout, create_attempts=create_attempts, owns_connections=True)
+        await sluice.start()
+        return sluice
+
+    async def start(self) -> None:
+        await self._hub.start()
+        await self.directory.start()
+
+    async def close(self) -> None:
+        await self.directory.stop()
+        await self._hub.stop()
+        if self._owns_connections:
+            await self.nc.drain()
+            if self.redis is not None:
+                await self.redis.aclose()
+
+    async def __aenter__(self) -> Sluice:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def on(self, name: str, callback: Callback) -> None:
+        """Every worker's events named ``name`` (Sluice's name), or ``missedevents``."""
+        self._hub.global_emitter.on(name, callback)
+
+    def worker(self, worker_id: str) -> Worker:
+        """A worker by id (it need not have been discovered)."""
+        found = [info for info in self.directory.live_workers() if info.worker_id == worker_id]
+        return Worker(self, worker_id, found[0] if found else None)
+
+    async def workers(self, *, wait_for: int = 0, timeout: float = 10.0) -> list[Worker]:
+        """The live workers; with ``wait_for``, waits until at least that many are live."""
+        infos = (await self.directory.wait_for_workers(wait_for, timeout) if wait_for
+                 else await self.directory.refresh())
+        return [Worker(self, info.worker_id, info) for info in infos]
+
+    async def least_loaded_worker(self, *, timeout: float = 10.0) -> Worker:
+        """The live worker with the fewest routers and transports; counts the router the
+        caller is about to create (call it once per placement)."""
+        await self.directory.wait_for_workers(1, timeout)
+        chosen: WorkerInfo | None = self.directory.least_loaded()
+        assert chosen is not None
+        self.directory.note_router_created(chosen.worker_id)
+        return Worker(self, chosen.worker_id, chosen)
