@@ -14,9 +14,9 @@ RUN mvn -B -ntp -q -pl worker -am package -DskipTests \
     && cp worker/target/sluice-worker-*-all.jar /tmp/sluice-worker.jar
 
 FROM eclipse-temurin:21-jre
-# redis-cli for the compose health check (the worker's registry lease).
+# curl for the compose health check (/readyz on METRICS_PORT).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends redis-tools \
+    && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /opt/sluice sluice
 COPY --from=build /tmp/sluice-worker.jar /opt/sluice/sluice-worker.jar

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,6 +102,14 @@ public final class OrchestratorMain implements Callable<Integer> {
     private String joinSecret;
 
     public static void main(String[] args) {
+        String logFormat = System.getenv("LOG_FORMAT");
+        if (logFormat != null && !logFormat.isEmpty() && !logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("sluice-orchestrator: LOG_FORMAT must be text or json, got \"" + logFormat + "\"");
+            System.exit(2);
+        }
+        // jnats logs through java.util.logging; one format for every line (logback.xml).
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(commandLine().execute(args));
     }
 

@@ -2,6 +2,8 @@ package io.sluice.worker;
 
 import ch.qos.logback.classic.Level;
 import io.sluice.worker.config.ConfigException;
+import io.sluice.worker.config.HostAddresses;
+import io.sluice.worker.config.LogFormat;
 import io.sluice.worker.config.WorkerCommandLine;
 import io.sluice.worker.config.WorkerConfig;
 import java.io.PrintStream;
@@ -9,11 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code sluice-worker}: reads the settings (environment, then flags), starts a
- * {@link WorkerProcess} and closes it cleanly on SIGTERM. A bad setting prints one line and
- * exits with status 2.
+ * {@link WorkerProcess} and closes it cleanly on SIGTERM. A bad setting, a {@code LISTEN_IP} that
+ * is not this host's or a wrong {@code LOG_FORMAT} prints one line and exits with status 2.
  */
 public final class WorkerMain {
 
@@ -24,6 +27,8 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         WorkerConfig config = parseOrExit(args, System.getenv(), System.out, System.err);
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         setLogLevel(config.logLevel());
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         WorkerProcess process;
@@ -55,6 +60,13 @@ public final class WorkerMain {
                 out.flush();
                 System.exit(0);
             }
+            if (parsed.versionRequested()) {
+                out.println(version());
+                out.flush();
+                System.exit(0);
+            }
+            LogFormat.check(env);
+            HostAddresses.requireLocal("LISTEN_IP", parsed.config().listenIp());
             return parsed.config();
         } catch (ConfigException e) {
             err.println(WorkerCommandLine.PROGRAM + ": " + e.getMessage());
@@ -62,6 +74,10 @@ public final class WorkerMain {
             System.exit(EXIT_BAD_CONFIG);
             return null;
         }
+    }
+
+    static String version() {
+        return WorkerCommandLine.PROGRAM + " " + Worker.VERSION + " (Java " + Runtime.version() + ")";
     }
 
     private static void setLogLevel(String level) {

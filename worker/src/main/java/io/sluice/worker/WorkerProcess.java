@@ -14,6 +14,9 @@ import io.sluice.worker.control.ControlService;
 import io.sluice.worker.control.HeartbeatPublisher;
 import io.sluice.worker.control.NatsConnector;
 import io.sluice.worker.dtls.DtlsCertificate;
+import io.sluice.worker.metrics.ControlMetrics;
+import io.sluice.worker.metrics.HealthServer;
+import io.sluice.worker.metrics.WorkerMetrics;
 import io.sluice.worker.dtls.DtlsTransport;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
@@ -54,6 +57,8 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
+    private final ControlMetrics controlMetrics = new ControlMetrics();
+    private HealthServer healthServer;
 
     private WorkerProcess(WorkerConfig config, Connection connection) {
         this.config = config;
@@ -65,7 +70,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process: connects to NATS (waiting for it if it is not up yet), starts the
+     * Starts the process: connects to NATS (waiting for it up to NATS_CONNECT_TIMEOUT), starts the
      * loops and serves every worker's methods. Redis is reached in the background.
      */
     public static WorkerProcess start(WorkerConfig config) throws IOException, InterruptedException {
@@ -74,7 +79,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
     public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
-        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix());
+        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix(),
+                Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
         WorkerProcess process = new WorkerProcess(config, connection);
         try {
             process.startWorkers(clock);
@@ -95,7 +101,7 @@ public final class WorkerProcess implements AutoCloseable {
         for (EventExecutor executor : loops) {
             Worker worker = new Worker(config.workerId(index++), (IoEventLoop) executor, host, config.announcedIp(),
                     pid, clock, io::publish, rtc);
-            ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get);
+            ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));
             workers.add(worker);
@@ -105,6 +111,10 @@ public final class WorkerProcess implements AutoCloseable {
             heartbeat.start();
         }
         scheduleTransportSweep(Duration.ofSeconds(2));
+        if (config.metricsPort() != 0) {
+            healthServer = HealthServer.start(config.metricsIp(), config.metricsPort(),
+                    new WorkerMetrics(workers, controlMetrics, clock::monotonicNanos), this::notReadyReason);
+        }
         try {
             connection.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -136,6 +146,25 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IOException("DTLS_CERTIFICATE_FILE / DTLS_PRIVATE_KEY_FILE do not load: " + e.getMessage(), e);
         }
+    }
+
+    /** Why the process should get no work now (for /readyz), or null when it is ready. */
+    String notReadyReason() {
+        if (closing.get()) {
+            return "draining: the process is closing";
+        }
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            return "NATS is " + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (!registry.reachable()) {
+            return "Redis does not hold the workers' leases (unreachable or not yet connected)";
+        }
+        return null;
+    }
+
+    /** The port of /metrics, /healthz and /readyz, or 0 when METRICS_PORT is unset. */
+    public int metricsPort() {
+        return healthServer == null ? 0 : healthServer.port();
     }
 
     public WorkerConfig config() {
@@ -197,6 +226,9 @@ public final class WorkerProcess implements AutoCloseable {
         loops.shutdownGracefully(0, SHUTDOWN_STEP.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_STEP.toMillis() + 1000);
         dtlsHandshakes.shutdownNow();
+        if (healthServer != null) {
+            healthServer.close();
+        }
         log.info("workers {} closed", workerIds());
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.sluice.worker.registry.WorkerLease;
+import io.sluice.worker.testsupport.FreePort;
 import io.sluice.worker.testsupport.ManagedProcess;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.RedisServerProcess;
@@ -21,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sluice-worker} as a real child JVM: help, a bad setting, SIGKILL and SIGTERM. */
+/**
+ * {@code sluice-worker} as a real child JVM: help, version, bad settings, an unreachable NATS,
+ * the log formats, SIGKILL and SIGTERM.
+ */
 class WorkerMainTest {
 
     @TempDir
@@ -31,6 +35,8 @@ class WorkerMainTest {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "-cp", System.getProperty("java.class.path"),
+                // The shipped logback.xml, not the tests' quiet one.
+                "-Dlogback.configurationFile=" + WorkerMain.class.getResource("/logback.xml"),
                 WorkerMain.class.getName()));
         command.addAll(List.of(args));
         return command;
@@ -43,7 +49,7 @@ class WorkerMainTest {
                 .redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("RTC_") || name.equals("WORKERS")
-                || name.endsWith("_URL") || name.equals("LOG_LEVEL") || name.endsWith("_IP"));
+                || name.endsWith("_URL") || name.startsWith("LOG_") || name.endsWith("_IP") || name.startsWith("NATS_"));
         builder.environment().putAll(env);
         Process child = builder.start();
         if (!child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
@@ -80,6 +86,65 @@ class WorkerMainTest {
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.stderr().lines()).singleElement().asString()
                 .startsWith("sluice-worker: Unknown options: '--rtc-port'");
+    }
+
+    @Test
+    void versionPrintsTheProgramAndItsVersion() throws Exception {
+        Outcome outcome = run(Map.of(), "--version");
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.stdout()).startsWith("sluice-worker " + Worker.VERSION + " (Java ");
+    }
+
+    @Test
+    void aListenIpThatIsNotThisHostsStopsWithOneLineAndStatusTwo() throws Exception {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of a test machine.
+        Outcome outcome = run(Map.of("LISTEN_IP", "192.0.2.7"));
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr().lines()).singleElement().asString()
+                .startsWith("sluice-worker: LISTEN_IP 192.0.2.7 is not an address of this host (its addresses: ")
+                .contains("127.0.0.1");
+    }
+
+    @Test
+    void aWrongLogFormatStopsWithOneLineAndStatusTwo() throws Exception {
+        Outcome outcome = run(Map.of("LOG_FORMAT", "xml"));
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).isEqualTo("sluice-worker: LOG_FORMAT must be text or json, got \"xml\""
+                + System.lineSeparator());
+    }
+
+    @Test
+    void anUnreachableNatsIsRetriedWithALineEachThenGivesUpWithStatusOne() throws Exception {
+        String url = "nats://127.0.0.1:" + FreePort.tcp();
+        Outcome outcome = run(Map.of("NATS_URL", url, "NATS_CONNECT_TIMEOUT", "2"));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        List<String> lines = outcome.stderr().lines().toList();
+        String stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) ";
+        assertThat(lines).filteredOn(line -> line.contains("; attempt ")).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(line -> line.matches(stamp + "WARN  \\[main\\] i\\.s\\.worker\\.control\\.NatsConnector - NATS at "
+                        + java.util.regex.Pattern.quote(url) + " is not reachable .*; attempt \\d+, next in \\d+ ms, "
+                        + "giving up after 2 s"), "the pattern with date, level, thread and logger");
+        assertThat(lines.getLast()).matches(stamp + "ERROR \\[main\\] io\\.sluice\\.worker\\.WorkerMain - could not start: .*"
+                + "NATS at " + java.util.regex.Pattern.quote(url) + " not reachable within 2 s \\(\\d+ attempts, last: .*");
+    }
+
+    @Test
+    void logFormatJsonWritesOneObjectPerLine() throws Exception {
+        Outcome outcome = run(Map.of("NATS_URL", "nats://127.0.0.1:" + FreePort.tcp(), "NATS_CONNECT_TIMEOUT", "1",
+                "LOG_FORMAT", "json"));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr().lines().toList()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                .startsWith("{").endsWith("}")
+                .containsPattern("\"timestamp\":\\d+")
+                .containsPattern("\"level\":\"(WARN|ERROR)\"")
+                .containsPattern("\"threadName\":\"[^\"]+\"")
+                .containsPattern("\"loggerName\":\"io\\.sluice\\.worker\\.[A-Za-z.]+\"")
+                .contains("\"formattedMessage\":\""));
     }
 
     /** How long a busy machine may take to start a child JVM, or to end it on SIGTERM. */

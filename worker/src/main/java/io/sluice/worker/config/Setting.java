@@ -19,7 +19,11 @@ public enum Setting {
     LOG_LEVEL("LEVEL", "trace, debug, info, warn, error or off.", WorkerConfig.DEFAULT_LOG_LEVEL),
     DTLS_CERTIFICATE_FILE("PATH", "PEM certificate (ECDSA P-256 or P-384) for DTLS; set with DTLS_PRIVATE_KEY_FILE.",
             "a self-signed ECDSA P-256 certificate made at start"),
-    DTLS_PRIVATE_KEY_FILE("PATH", "PEM private key (unencrypted) of DTLS_CERTIFICATE_FILE.", "none");
+    DTLS_PRIVATE_KEY_FILE("PATH", "PEM private key (unencrypted) of DTLS_CERTIFICATE_FILE.", "none"),
+    NATS_CONNECT_TIMEOUT("SECONDS", "How long to retry reaching NATS at start before giving up; 0 retries forever.",
+            Integer.toString(WorkerConfig.DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS)),
+    METRICS_PORT("PORT", "HTTP port of /metrics (Prometheus), /healthz and /readyz; 0 serves none.", "0 (none)"),
+    METRICS_IP("IP", "Address the metrics and health port binds to.", WorkerConfig.DEFAULT_METRICS_IP);
 
     private final String paramLabel;
     private final String description;

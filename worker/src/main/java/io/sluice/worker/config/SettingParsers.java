@@ -74,6 +74,20 @@ final class SettingParsers {
         return value;
     }
 
+    /** A number of seconds, 0 included. */
+    static int seconds(String name, String raw) throws ConfigException {
+        Integer value = parseInt(raw);
+        if (value == null) {
+            throw new ConfigException(name + " must be a number of seconds (0 or more), got \"" + raw + "\"");
+        }
+        return value;
+    }
+
+    /** A port number, or 0 for none. */
+    static int portOrZero(String name, String raw) throws ConfigException {
+        return "0".equals(raw) ? 0 : port(name, raw);
+    }
+
     /** An IPv4 or IPv6 literal; never resolved, so a typo cannot wait on DNS. */
     static String ip(String name, String raw) throws ConfigException {
         if (!NetUtil.isValidIpV4Address(raw) && !NetUtil.isValidIpV6Address(raw)) {

@@ -16,8 +16,8 @@ public final class WorkerCommandLine {
 
     public static final String PROGRAM = "sluice-worker";
 
-    /** What the command line asked for: the help, or a run with this config. */
-    public record Parsed(boolean helpRequested, WorkerConfig config) {}
+    /** What the command line asked for: the help, the version, or a run with this config. */
+    public record Parsed(boolean helpRequested, boolean versionRequested, WorkerConfig config) {}
 
     private WorkerCommandLine() {}
 
@@ -33,7 +33,10 @@ public final class WorkerCommandLine {
             throw new ConfigException(firstLine(e.getMessage()) + " (see --help)");
         }
         if (result.isUsageHelpRequested()) {
-            return new Parsed(true, null);
+            return new Parsed(true, false, null);
+        }
+        if (result.isVersionHelpRequested()) {
+            return new Parsed(false, true, null);
         }
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
@@ -41,7 +44,7 @@ public final class WorkerCommandLine {
                 flags.put(setting, result.matchedOptionValue(setting.flag(), ""));
             }
         }
-        return new Parsed(false, WorkerConfig.resolve(flags, env, facts));
+        return new Parsed(false, false, WorkerConfig.resolve(flags, env, facts));
     }
 
     public static String usage(Map<String, String> env) {
@@ -70,6 +73,8 @@ public final class WorkerCommandLine {
                     .build());
         }
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print the version and exit.").build());
         return spec;
     }
 

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param logLevel trace, debug, info, warn, error or off
  * @param dtlsCertificateFile PEM certificate for DTLS, or empty to make one at start
  * @param dtlsPrivateKeyFile PEM private key of that certificate, empty when it is
+ * @param natsConnectTimeoutSeconds how long the start waits for NATS; 0 waits forever
+ * @param metricsIp address of the metrics and health HTTP port
+ * @param metricsPort port of /metrics, /healthz and /readyz; 0 for none
  */
 public record WorkerConfig(
         String natsUrl,
@@ -31,7 +34,10 @@ public record WorkerConfig(
         int rtcMaxPort,
         String logLevel,
         String dtlsCertificateFile,
-        String dtlsPrivateKeyFile) {
+        String dtlsPrivateKeyFile,
+        int natsConnectTimeoutSeconds,
+        String metricsIp,
+        int metricsPort) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -39,6 +45,8 @@ public record WorkerConfig(
     public static final int DEFAULT_RTC_MIN_PORT = 40000;
     public static final int DEFAULT_RTC_MAX_PORT = 49999;
     public static final String DEFAULT_LOG_LEVEL = "info";
+    public static final int DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS = 30;
+    public static final String DEFAULT_METRICS_IP = "127.0.0.1";
 
     static final Set<String> NATS_SCHEMES = Set.of("nats", "tls", "ws", "wss");
     static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss");
@@ -52,6 +60,9 @@ public record WorkerConfig(
             dtlsPrivateKeyFile = dtlsPrivateKeyFile == null ? "" : dtlsPrivateKeyFile;
             checkDtlsFiles(Setting.DTLS_CERTIFICATE_FILE.variable(), dtlsCertificateFile,
                     Setting.DTLS_PRIVATE_KEY_FILE.variable(), dtlsPrivateKeyFile);
+            SettingParsers.seconds(Setting.NATS_CONNECT_TIMEOUT.variable(), Integer.toString(natsConnectTimeoutSeconds));
+            SettingParsers.ip(Setting.METRICS_IP.variable(), String.valueOf(metricsIp));
+            SettingParsers.portOrZero(Setting.METRICS_PORT.variable(), Integer.toString(metricsPort));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -61,6 +72,14 @@ public record WorkerConfig(
     public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
             String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
+    }
+
+    /** A config with the default NATS start timeout and no metrics port. */
+    public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
+            String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel, String dtlsCertificateFile,
+            String dtlsPrivateKeyFile) {
+        this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
+                dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS, DEFAULT_METRICS_IP, 0);
     }
 
     private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
@@ -141,8 +160,17 @@ public record WorkerConfig(
         checkDtlsFiles(names.getOrDefault(Setting.DTLS_CERTIFICATE_FILE, Setting.DTLS_CERTIFICATE_FILE.variable()),
                 certificateFile, names.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, Setting.DTLS_PRIVATE_KEY_FILE.variable()),
                 keyFile);
+        int natsConnectTimeout = raw.containsKey(Setting.NATS_CONNECT_TIMEOUT)
+                ? SettingParsers.seconds(names.get(Setting.NATS_CONNECT_TIMEOUT), raw.get(Setting.NATS_CONNECT_TIMEOUT))
+                : DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS;
+        String metricsIp = raw.containsKey(Setting.METRICS_IP)
+                ? SettingParsers.ip(names.get(Setting.METRICS_IP), raw.get(Setting.METRICS_IP))
+                : DEFAULT_METRICS_IP;
+        int metricsPort = raw.containsKey(Setting.METRICS_PORT)
+                ? SettingParsers.portOrZero(names.get(Setting.METRICS_PORT), raw.get(Setting.METRICS_PORT))
+                : 0;
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
-                certificateFile, keyFile);
+                certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort);
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -162,27 +190,37 @@ public record WorkerConfig(
 
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+    }
+
+    public WorkerConfig withMetricsPort(int port) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
+                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, port);
+    }
+
+    public WorkerConfig withNatsConnectTimeoutSeconds(int seconds) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
+                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, seconds, metricsIp, metricsPort);
     }
 
     /** The worker id of one loop. */

@@ -10,6 +10,7 @@ import io.nats.service.ServiceMessage;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
+import io.sluice.worker.metrics.ControlMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,17 @@ public final class ControlService {
     private final List<ControlMethod<?, ?>> methods;
     private final BooleanSupplier closing;
     private final Map<String, String> metadata;
+    private final ControlMetrics metrics;
     private Service service;
 
     public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
+        this(worker, io, methods, closing, new ControlMetrics());
+    }
+
+    /** As above, recording every request's duration and outcome in {@code metrics} ({@code /metrics}). */
+    public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing,
+            ControlMetrics metrics) {
+        this.metrics = metrics;
         this.worker = worker;
         this.io = io;
         this.methods = List.copyOf(methods);
@@ -83,7 +92,7 @@ public final class ControlService {
     // On a NATS dispatcher thread.
     private <Q extends Message, R extends Message> void onRequest(
             ControlMethod<Q, R> method, EndpointStatistics statistics, ServiceMessage message) {
-        Reply reply = new Reply(io, message, statistics, worker.clock());
+        Reply reply = new Reply(io, message, statistics, worker.clock(), metrics, method.fullName());
         if (closing.getAsBoolean()) {
             reply.error(unavailable("worker " + worker.id() + " is closing"));
             return;

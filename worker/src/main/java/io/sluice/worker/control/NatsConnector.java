@@ -8,13 +8,15 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one NATS connection. It reconnects forever, backing off from 100 ms to 2 s, and
- * resubscribes every service on its own, so a restarted nats-server is served again without a
- * restart of the worker. An outage is logged once when it starts and once when it ends.
+ * The process's one NATS connection. At start it tries again, with a log line per attempt, until
+ * NATS answers or the start's time is up. Once connected it reconnects forever, backing off from
+ * 100 ms to 2 s, and resubscribes every service on its own, so a restarted nats-server is served
+ * again without a restart of the worker. An outage is logged once when it starts and once when it ends.
  */
 public final class NatsConnector {
 
@@ -24,9 +26,19 @@ public final class NatsConnector {
 
     private NatsConnector() {}
 
-    /** Connects, waiting for the server as long as it takes when it is not up yet. */
-    public static Connection connect(String urls, String connectionName) throws IOException, InterruptedException {
-        AtomicBoolean down = new AtomicBoolean();
+    /**
+     * Connects, trying again while NATS is not up yet, for {@code giveUpAfter} at most (zero: as
+     * long as it takes); then fails with the last reason.
+     */
+    public static Connection connect(String urls, String connectionName, Duration giveUpAfter)
+            throws IOException, InterruptedException {
+        return connect(urls, connectionName, giveUpAfter, System::nanoTime);
+    }
+
+    static Connection connect(String urls, String connectionName, Duration giveUpAfter, LongSupplier nanoTime)
+            throws IOException, InterruptedException {
+        // Down until the first connect, which is then logged; a failed attempt at start is not an outage.
+        AtomicBoolean down = new AtomicBoolean(true);
         Options options = Options.builder()
                 .servers(urls.split(","))
                 .connectionName(connectionName)
@@ -37,11 +49,22 @@ public final class NatsConnector {
                 .connectionListener((connection, event) -> onEvent(urls, down, event))
                 .errorListener(new LoggingErrorListener())
                 .build();
-        try {
-            return Nats.connect(options);
-        } catch (IOException e) {
-            log.warn("NATS at {} is not reachable ({}); waiting for it", urls, e.getMessage());
-            return Nats.connectReconnectOnConnect(options);
+        long startedAt = nanoTime.getAsLong();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Nats.connect(options);
+            } catch (IOException e) {
+                Duration waited = Duration.ofNanos(nanoTime.getAsLong() - startedAt);
+                if (!giveUpAfter.isZero() && waited.compareTo(giveUpAfter) >= 0) {
+                    throw new IOException("NATS at " + urls + " not reachable within " + giveUpAfter.toSeconds()
+                            + " s (" + attempt + " attempts, last: " + e.getMessage()
+                            + "); check NATS_URL, or raise NATS_CONNECT_TIMEOUT (0 waits forever)", e);
+                }
+                Duration pause = backoff(attempt);
+                log.warn("NATS at {} is not reachable ({}); attempt {}, next in {} ms{}", urls, e.getMessage(), attempt,
+                        pause.toMillis(), giveUpAfter.isZero() ? "" : ", giving up after " + giveUpAfter.toSeconds() + " s");
+                Thread.sleep(pause.toMillis());
+            }
         }
     }
 

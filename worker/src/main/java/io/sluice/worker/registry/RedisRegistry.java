@@ -214,6 +214,11 @@ public final class RedisRegistry implements AutoCloseable {
         }
     }
 
+    /** Whether Redis is connected and took the last write: the leases are held (for /readyz). */
+    public boolean reachable() {
+        return !closed && connection != null && !outage.get();
+    }
+
     /**
      * Deletes every lease at once (a clean shutdown leaves no entry to expire), waiting at most
      * 2 s for Redis, then closes the client.

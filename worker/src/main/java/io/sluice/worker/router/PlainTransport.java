@@ -3,6 +3,7 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.sluice.api.v1.AppData;
+import io.sluice.worker.metrics.LoopCounters;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.PlainTransportConnectRequest;
@@ -51,6 +52,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     private final Router router;
     private final AppData appData;
     private final EventLoop loop;
+    private final LoopCounters loopCounters;
     private final EventPublisher events;
     private final boolean rtcpMux;
     private final boolean comedia;
@@ -83,6 +85,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         this.router = router;
         this.appData = appData;
         this.loop = loop;
+        this.loopCounters = LoopCounters.of(loop);
         this.events = events;
         this.rtcpMux = rtcpMux;
         this.comedia = comedia;
@@ -185,21 +188,26 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         boolean rtcp = PacketClassifier.isRtcp(packet);
         if (!rtcp && (onRtcpSocket || !PacketClassifier.isRtp(packet))) {
             drops[DropReason.NOT_RTP_OR_RTCP.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
             return;
         }
         if (!acceptFrom(onRtcpSocket, rtcp, remote)) {
             drops[DropReason.UNKNOWN_TUPLE.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_TUPLE);
             return;
         }
         packetsReceived++;
         bytesReceived += packet.readableBytes();
+        loopCounters.received(packet.readableBytes());
         if (srtpProfile != null) {
             if (srtpReceive == null) {
                 drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
                 return;
             }
             if (!(rtcp ? srtpReceive.unprotectRtcp(packet) : srtpReceive.unprotectRtp(packet))) {
                 drops[DropReason.SRTP_FAILED.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
                 return;
             }
         }
@@ -266,6 +274,7 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         }
         packetsSent++;
         bytesSent += packet.readableBytes();
+        loopCounters.sent(packet.readableBytes());
         socket.send(packet, remote);
     }
 

@@ -23,6 +23,7 @@ import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.dtls.DtlsTransport;
+import io.sluice.worker.metrics.LoopCounters;
 import io.sluice.worker.ice.IceDropReason;
 import io.sluice.worker.ice.IceServer;
 import io.sluice.worker.ice.IceState;
@@ -107,6 +108,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     private final DtlsTransport dtls;
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
+    private final LoopCounters loopCounters;
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
     private MediaListener mediaListener = MediaListener.NONE;
     private java.util.function.Consumer<WebRtcTransport> onClosed = closed -> {};
@@ -134,6 +136,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         this.id = id;
         this.router = router;
         this.userId = userId;
+        this.loopCounters = LoopCounters.of(loop);
         this.appData = appData;
         this.loop = loop;
         this.events = events;
@@ -263,6 +266,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
         bytesReceived += packet.readableBytes();
         packetsReceived++;
+        loopCounters.received(packet.readableBytes());
         if (socket instanceof TcpRtcConnection) {
             tcpConnections.add(socket);
         }
@@ -275,10 +279,12 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
         if (kind == PacketClassifier.Kind.UNKNOWN) {
             drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
             return;
         }
         if (iceServer.findTuple(socket.localId(), remote, socket.protocol()) == null) {
             drops[TransportDropReason.UNKNOWN_TUPLE.ordinal()]++;
+            loopCounters.dropped(LoopCounters.Drop.UNKNOWN_TUPLE);
             return;
         }
         switch (kind) {
@@ -286,18 +292,27 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
             case RTP -> {
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
+                    loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
                 } else if (srtpReceive.unprotectRtp(packet)) {
                     mediaListener.onRtp(this, packet);
+                } else {
+                    loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
                 }
             }
             case RTCP -> {
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
+                    loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
                 } else if (srtpReceive.unprotectRtcp(packet)) {
                     mediaListener.onRtcp(this, packet);
+                } else {
+                    loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
                 }
             }
-            default -> drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+            default -> {
+                drops[TransportDropReason.UNKNOWN_PACKET.ordinal()]++;
+                loopCounters.dropped(LoopCounters.Drop.UNKNOWN_PACKET);
+            }
         }
     }
 
@@ -330,6 +345,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
         bytesSent += response.readableBytes();
         packetsSent++;
+        loopCounters.sent(response.readableBytes());
         socket.send(response, tuple.remoteAddress());
     }
 
@@ -421,6 +437,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     @Override
     public void onDtlsFailed(String reason) {
         log.info("transport {}: DTLS failed: {}", id, reason);
+        loopCounters.dtlsFailed();
         emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_FAILED, reason);
     }
 
@@ -442,6 +459,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
         bytesSent += packet.readableBytes();
         packetsSent++;
+        loopCounters.sent(packet.readableBytes());
         socket.send(packet, tuple.remoteAddress());
     }
 

@@ -27,6 +27,7 @@ import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.FreePort;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
@@ -65,7 +66,7 @@ final class RunningWorker implements AutoCloseable {
         process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
                 "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
                 "WORKER_ID", name + "-" + UUID.randomUUID().toString().substring(0, 8),
-                "LISTEN_IP", "127.0.0.1",
+                "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
                 "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMaxPort))));
         workerId = process.workerIds().get(0);
         connection = Nats.connect(nats.url());

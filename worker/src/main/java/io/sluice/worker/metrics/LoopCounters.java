@@ -1,0 +1,70 @@
+package io.sluice.worker.metrics;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Running totals of one event loop's transports, for {@code /metrics}: plain fields that only the
+ * loop writes, so counting a packet is an increment, with no lock, volatile or allocation. The
+ * scrape reads them in a task on the same loop ({@link LoopSampler}). Transports look their loop's
+ * counters up once, when they are made; totals outlive the transports that added to them.
+ */
+public final class LoopCounters {
+
+    /** Why a transport dropped an incoming datagram ({@code sluice_packets_dropped_total{reason}}). */
+    public enum Drop {
+        /** Not STUN, DTLS, RTP or RTCP (RFC 7983 §7). */
+        UNKNOWN_PACKET("unknown_packet"),
+        /** From an address that passed no ICE check, or not the plain transport's peer. */
+        UNKNOWN_TUPLE("unknown_tuple"),
+        /** RTP or RTCP before DTLS (or the plain transport's keys) gave SRTP keys. */
+        NO_SRTP_KEYS("no_srtp_keys"),
+        /** SRTP or SRTCP that failed authentication, replay or format checks (RFC 3711 §3.3). */
+        SRTP_FAILED("srtp_failed");
+
+        private final String label;
+
+        Drop(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private static final Map<EventExecutor, LoopCounters> BY_LOOP = new WeakHashMap<>();
+
+    long packetsReceived;
+    long bytesReceived;
+    long packetsSent;
+    long bytesSent;
+    long dtlsFailures;
+    final long[] drops = new long[Drop.values().length];
+
+    /** The counters of this loop, made on first use; call when an entity is made, never per packet. */
+    public static LoopCounters of(EventExecutor loop) {
+        synchronized (BY_LOOP) {
+            return BY_LOOP.computeIfAbsent(loop, ignored -> new LoopCounters());
+        }
+    }
+
+    public void received(int bytes) {
+        packetsReceived++;
+        bytesReceived += bytes;
+    }
+
+    public void sent(int bytes) {
+        packetsSent++;
+        bytesSent += bytes;
+    }
+
+    public void dropped(Drop reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    public void dtlsFailed() {
+        dtlsFailures++;
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.worker.metrics;
+
+import io.sluice.api.v1.WorkerLoad;
+
+/**
+ * One worker loop as a scrape saw it: entity counts and busy share from the worker, the
+ * transports' running totals, and how long the sampling task waited in the loop's queue.
+ */
+record LoopSample(
+        String workerId,
+        WorkerLoad load,
+        long queueDelayNanos,
+        long packetsReceived,
+        long bytesReceived,
+        long packetsSent,
+        long bytesSent,
+        long dtlsFailures,
+        long[] drops) {
+
+    /** Reads the counters; call on the loop that owns them. */
+    static LoopSample read(String workerId, WorkerLoad load, long queueDelayNanos, LoopCounters counters) {
+        return new LoopSample(workerId, load, queueDelayNanos, counters.packetsReceived, counters.bytesReceived,
+                counters.packetsSent, counters.bytesSent, counters.dtlsFailures, counters.drops.clone());
+    }
+}
