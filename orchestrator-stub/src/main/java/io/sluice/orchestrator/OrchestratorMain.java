@@ -6,6 +6,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.sluice.api.bus.NatsSecurity;
+import io.sluice.api.bus.Redaction;
+import io.sluice.api.bus.RedisSecurity;
+import io.sluice.api.bus.TlsFiles;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RouterClosed;
@@ -87,6 +91,63 @@ public final class OrchestratorMain implements Callable<Integer> {
             description = "Redis URL (env REDIS_URL, default ${DEFAULT-VALUE}).")
     private String redisUrl;
 
+    @Option(names = "--nats-creds-file", defaultValue = "${env:NATS_CREDS_FILE:-}",
+            description = "NATS credentials file: user JWT and nkey seed (env NATS_CREDS_FILE; docs/security.md).")
+    private String natsCredsFile;
+
+    @Option(names = "--nats-nkey-seed-file", defaultValue = "${env:NATS_NKEY_SEED_FILE:-}",
+            description = "File holding the NATS nkey user seed (env NATS_NKEY_SEED_FILE).")
+    private String natsNkeySeedFile;
+
+    @Option(names = "--nats-user", defaultValue = "${env:NATS_USER:-}",
+            description = "NATS user, with --nats-password (env NATS_USER).")
+    private String natsUser;
+
+    @Option(names = "--nats-password", defaultValue = "${env:NATS_PASSWORD:-}",
+            description = "Password of the NATS user (env NATS_PASSWORD; prefer the variable: flags show in ps).")
+    private String natsPassword;
+
+    @Option(names = "--nats-token", defaultValue = "${env:NATS_TOKEN:-}",
+            description = "NATS authentication token (env NATS_TOKEN).")
+    private String natsToken;
+
+    @Option(names = "--nats-tls-ca-file", defaultValue = "${env:NATS_TLS_CA_FILE:-}",
+            description = "PEM CA certificate(s) for NATS's TLS (env NATS_TLS_CA_FILE).")
+    private String natsTlsCaFile;
+
+    @Option(names = "--nats-tls-cert-file", defaultValue = "${env:NATS_TLS_CERT_FILE:-}",
+            description = "PEM client certificate for NATS's TLS (env NATS_TLS_CERT_FILE).")
+    private String natsTlsCertFile;
+
+    @Option(names = "--nats-tls-key-file", defaultValue = "${env:NATS_TLS_KEY_FILE:-}",
+            description = "PEM PKCS#8 key of the NATS client certificate (env NATS_TLS_KEY_FILE).")
+    private String natsTlsKeyFile;
+
+    @Option(names = "--nats-inbox-prefix", defaultValue = "${env:NATS_INBOX_PREFIX:-}",
+            description = "Prefix of this backend's reply inboxes, private to its NATS user in docs/security.md's "
+                    + "configuration (env NATS_INBOX_PREFIX, default _INBOX).")
+    private String natsInboxPrefix;
+
+    @Option(names = "--redis-user", defaultValue = "${env:REDIS_USER:-}",
+            description = "Redis ACL user, with --redis-password (env REDIS_USER).")
+    private String redisUser;
+
+    @Option(names = "--redis-password", defaultValue = "${env:REDIS_PASSWORD:-}",
+            description = "Redis password (env REDIS_PASSWORD; prefer the variable).")
+    private String redisPassword;
+
+    @Option(names = "--redis-tls-ca-file", defaultValue = "${env:REDIS_TLS_CA_FILE:-}",
+            description = "PEM CA certificate(s) for Redis's TLS (env REDIS_TLS_CA_FILE).")
+    private String redisTlsCaFile;
+
+    @Option(names = "--redis-tls-cert-file", defaultValue = "${env:REDIS_TLS_CERT_FILE:-}",
+            description = "PEM client certificate for Redis's TLS (env REDIS_TLS_CERT_FILE).")
+    private String redisTlsCertFile;
+
+    @Option(names = "--redis-tls-key-file", defaultValue = "${env:REDIS_TLS_KEY_FILE:-}",
+            description = "PEM PKCS#8 key of the Redis client certificate (env REDIS_TLS_KEY_FILE).")
+    private String redisTlsKeyFile;
+
     @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-3000}",
             description = "Port of the demo page and the browser WebSocket /ws "
                     + "(env HTTP_PORT, default ${DEFAULT-VALUE}).")
@@ -131,12 +192,15 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        Options natsOptions = Options.builder()
+        NatsSecurity natsSecurity = natsSecurity();
+        RedisSecurity redisSecurity = redisSecurity();
+        Options natsOptions = natsSecurity.applyTo(Options.builder()
                 .server(natsUrl)
                 .connectionName("sluice-orchestrator-stub")
-                .maxReconnects(-1)
+                .maxReconnects(-1))
                 .build();
-        RedisClient redisClient = RedisClient.create(RedisURI.create(redisUrl));
+        RedisClient redisClient = RedisClient.create(redisSecurity.uri(redisUrl));
+        redisClient.setOptions(redisSecurity.applyTo(io.lettuce.core.ClientOptions.builder()).build());
         try (Connection nats = Nats.connect(natsOptions);
                 StatefulRedisConnection<String, String> redis = redisClient.connect();
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
@@ -152,7 +216,8 @@ public final class OrchestratorMain implements Callable<Integer> {
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
                     new ScoreLayerPolicy(InstantSource.system()))) {
-                log.info("orchestrator stub started: nats={} redis={} page http://{}:{}/", natsUrl, redisUrl, httpHost,
+                log.info("orchestrator stub started: nats={} ({}) redis={} ({}) page http://{}:{}/",
+                        Redaction.redact(natsUrl), natsSecurity, Redaction.redact(redisUrl), redisSecurity, httpHost,
                         signaling.port());
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sluice-orchestrator-shutdown"));
@@ -176,7 +241,14 @@ public final class OrchestratorMain implements Callable<Integer> {
             RedisURI.create(redisUrl);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--redis-url': " + redisUrl + ": " + e.getMessage());
+                    "Invalid value for option '--redis-url': " + Redaction.redact(redisUrl) + ": "
+                            + Redaction.redact(e.getMessage()));
+        }
+        try {
+            natsSecurity();
+            redisSecurity();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (joinSecret.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
@@ -196,8 +268,17 @@ public final class OrchestratorMain implements Callable<Integer> {
         }
         if (problem != null) {
             throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '" + option + "': " + value + ": " + problem);
+                    "Invalid value for option '" + option + "': " + Redaction.redact(value) + ": " + problem);
         }
+    }
+
+    private NatsSecurity natsSecurity() {
+        return new NatsSecurity(natsCredsFile, natsNkeySeedFile, natsUser, natsPassword, natsToken,
+                new TlsFiles(natsTlsCaFile, natsTlsCertFile, natsTlsKeyFile), natsInboxPrefix);
+    }
+
+    private RedisSecurity redisSecurity() {
+        return new RedisSecurity(redisUser, redisPassword, new TlsFiles(redisTlsCaFile, redisTlsCertFile, redisTlsKeyFile));
     }
 
     private static void logRouterClosed(String workerId, String routerId, RouterClosed.Reason reason) {
@@ -210,6 +291,6 @@ public final class OrchestratorMain implements Callable<Integer> {
             cause = cause.getCause();
         }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.replace('\n', ' ');
+        return Redaction.redact(message.replace('\n', ' '));
     }
 }

@@ -61,4 +61,23 @@ class OrchestratorMainTest {
         assertThat(status).isEqualTo(1);
         assertThat(err.toString().strip()).startsWith("sluice-orchestrator: ").doesNotContain("\n");
     }
+
+    @Test
+    void credentialsInUrlsNeverReachTheErrorOutput() {
+        int status = run("--nats-url", "nats://backend:s3cretNats@127.0.0.1:1",
+                "--redis-url", "redis://:s3cretRedis@127.0.0.1:1", "--join-secret", "secret");
+        int badUrl = run("--nats-url", "http://backend:s3cretNats@127.0.0.1:4222", "--join-secret", "secret");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(badUrl).isEqualTo(2);
+        assertThat(err.toString()).contains("***@").doesNotContain("s3cretNats", "s3cretRedis");
+    }
+
+    @Test
+    void twoNatsAuthenticationMethodsAreAOneLineError() {
+        int status = run("--nats-token", "t", "--nats-user", "u", "--nats-password", "p", "--join-secret", "secret");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString().strip()).contains("one method").doesNotContain("\n");
+    }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.sluice.api.bus.Redaction;
 import io.sluice.worker.config.HostFacts;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.control.ControlIo;
@@ -60,11 +61,16 @@ public final class WorkerProcess implements AutoCloseable {
     private final ControlMetrics controlMetrics = new ControlMetrics();
     private HealthServer healthServer;
 
-    private WorkerProcess(WorkerConfig config, Connection connection) {
+    private WorkerProcess(WorkerConfig config, Connection connection) throws IOException {
         this.config = config;
         this.connection = connection;
         this.io = new ControlIo(connection);
-        this.registry = RedisRegistry.start(config.redisUrl(), io);
+        try {
+            this.registry = RedisRegistry.start(config.redisUrl(), config.redisSecurity(), io);
+        } catch (IOException e) {
+            io.close();
+            throw e;
+        }
         this.loops = new MultiThreadIoEventLoopGroup(config.workers(),
                 new DefaultThreadFactory("sluice-loop"), NetChannels.ioHandlerFactory());
     }
@@ -79,9 +85,15 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
     public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
-        Connection connection = NatsConnector.connect(config.natsUrl(), "sluice-worker " + config.workerIdPrefix(),
-                Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
-        WorkerProcess process = new WorkerProcess(config, connection);
+        Connection connection = NatsConnector.connect(config.natsUrl(), config.natsSecurity(),
+                "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
+        WorkerProcess process;
+        try {
+            process = new WorkerProcess(config, connection);
+        } catch (IOException e) {
+            connection.close();
+            throw e;
+        }
         try {
             process.startWorkers(clock);
         } catch (RuntimeException | IOException | InterruptedException e) {
@@ -121,7 +133,7 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IOException("NATS did not confirm the subscriptions within 5 s", e);
         }
         log.info("serving workers {} on NATS {} ({} loops, {}; RTC on {} ports {}-{}, announced as {})", workerIds(),
-                config.natsUrl(), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
+                Redaction.redact(config.natsUrl()), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
                 config.rtcMaxPort(), config.announcedIp());
     }
 

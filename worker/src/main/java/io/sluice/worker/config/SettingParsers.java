@@ -38,7 +38,7 @@ final class SettingParsers {
 
     private static String url(String name, String part, String raw, Set<String> schemes) throws ConfigException {
         String expected = " must be a URL like " + schemes.stream().sorted().findFirst().orElseThrow()
-                + "://host:port, got \"" + raw + "\"";
+                + "://host:port, got \"" + io.sluice.api.bus.Redaction.redact(raw) + "\"";
         try {
             URI uri = new URI(part);
             if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))

@@ -1,5 +1,9 @@
 package io.sluice.worker.config;
 
+import io.sluice.api.bus.NatsSecurity;
+import io.sluice.api.bus.Redaction;
+import io.sluice.api.bus.RedisSecurity;
+import io.sluice.api.bus.TlsFiles;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +26,8 @@ import java.util.Set;
  * @param natsConnectTimeoutSeconds how long the start waits for NATS; 0 waits forever
  * @param metricsIp address of the metrics and health HTTP port
  * @param metricsPort port of /metrics, /healthz and /readyz; 0 for none
+ * @param natsSecurity credentials and TLS for NATS (docs/security.md)
+ * @param redisSecurity credentials and TLS for Redis
  */
 public record WorkerConfig(
         String natsUrl,
@@ -37,7 +43,9 @@ public record WorkerConfig(
         String dtlsPrivateKeyFile,
         int natsConnectTimeoutSeconds,
         String metricsIp,
-        int metricsPort) {
+        int metricsPort,
+        NatsSecurity natsSecurity,
+        RedisSecurity redisSecurity) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -63,6 +71,8 @@ public record WorkerConfig(
             SettingParsers.seconds(Setting.NATS_CONNECT_TIMEOUT.variable(), Integer.toString(natsConnectTimeoutSeconds));
             SettingParsers.ip(Setting.METRICS_IP.variable(), String.valueOf(metricsIp));
             SettingParsers.portOrZero(Setting.METRICS_PORT.variable(), Integer.toString(metricsPort));
+            natsSecurity = natsSecurity == null ? NatsSecurity.NONE : natsSecurity;
+            redisSecurity = redisSecurity == null ? RedisSecurity.NONE : redisSecurity;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -74,12 +84,13 @@ public record WorkerConfig(
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
     }
 
-    /** A config with the default NATS start timeout and no metrics port. */
+    /** A config with the default NATS start timeout, no metrics port and no bus credentials. */
     public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
             String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel, String dtlsCertificateFile,
             String dtlsPrivateKeyFile) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
-                dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS, DEFAULT_METRICS_IP, 0);
+                dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS, DEFAULT_METRICS_IP, 0,
+                NatsSecurity.NONE, RedisSecurity.NONE);
     }
 
     private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
@@ -170,7 +181,55 @@ public record WorkerConfig(
                 ? SettingParsers.portOrZero(names.get(Setting.METRICS_PORT), raw.get(Setting.METRICS_PORT))
                 : 0;
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
-                certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort);
+                certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort, natsSecurity(raw, names), redisSecurity(raw, names));
+    }
+
+    private static NatsSecurity natsSecurity(Map<Setting, String> raw, Map<Setting, String> names)
+            throws ConfigException {
+        for (Setting file : new Setting[] {Setting.NATS_CREDS_FILE, Setting.NATS_NKEY_SEED_FILE,
+                Setting.NATS_TLS_CA_FILE, Setting.NATS_TLS_CERT_FILE, Setting.NATS_TLS_KEY_FILE}) {
+            if (raw.containsKey(file)) {
+                SettingParsers.readableFile(names.get(file), raw.get(file));
+            }
+        }
+        try {
+            return new NatsSecurity(raw.get(Setting.NATS_CREDS_FILE), raw.get(Setting.NATS_NKEY_SEED_FILE),
+                    raw.get(Setting.NATS_USER), raw.get(Setting.NATS_PASSWORD), raw.get(Setting.NATS_TOKEN),
+                    new TlsFiles(raw.get(Setting.NATS_TLS_CA_FILE), raw.get(Setting.NATS_TLS_CERT_FILE),
+                            raw.get(Setting.NATS_TLS_KEY_FILE)), "");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_USER and "
+                    + "NATS_PASSWORD, NATS_TOKEN, NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE)");
+        }
+    }
+
+    private static RedisSecurity redisSecurity(Map<Setting, String> raw, Map<Setting, String> names)
+            throws ConfigException {
+        for (Setting file : new Setting[] {Setting.REDIS_TLS_CA_FILE, Setting.REDIS_TLS_CERT_FILE,
+                Setting.REDIS_TLS_KEY_FILE}) {
+            if (raw.containsKey(file)) {
+                SettingParsers.readableFile(names.get(file), raw.get(file));
+            }
+        }
+        try {
+            return new RedisSecurity(raw.get(Setting.REDIS_USER), raw.get(Setting.REDIS_PASSWORD),
+                    new TlsFiles(raw.get(Setting.REDIS_TLS_CA_FILE), raw.get(Setting.REDIS_TLS_CERT_FILE),
+                            raw.get(Setting.REDIS_TLS_KEY_FILE)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (REDIS_USER and REDIS_PASSWORD, REDIS_TLS_CERT_FILE and "
+                    + "REDIS_TLS_KEY_FILE)");
+        }
+    }
+
+    /** As the record's, with the URLs' credentials hidden (the security records show none). */
+    @Override
+    public String toString() {
+        return "WorkerConfig[natsUrl=" + Redaction.redact(natsUrl) + ", redisUrl=" + Redaction.redact(redisUrl)
+                + ", workerIdPrefix=" + workerIdPrefix + ", workers=" + workers + ", listenIp=" + listenIp
+                + ", announcedIp=" + announcedIp + ", rtcMinPort=" + rtcMinPort + ", rtcMaxPort=" + rtcMaxPort
+                + ", logLevel=" + logLevel + ", dtlsCertificateFile=" + dtlsCertificateFile + ", dtlsPrivateKeyFile="
+                + dtlsPrivateKeyFile + ", natsConnectTimeoutSeconds=" + natsConnectTimeoutSeconds
+                + ", metricsIp=" + metricsIp + ", metricsPort=" + metricsPort + ", natsSecurity=" + natsSecurity + ", redisSecurity=" + redisSecurity + "]";
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -190,37 +249,56 @@ public record WorkerConfig(
 
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
+                redisSecurity);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
+                redisSecurity);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
+                redisSecurity);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
+                redisSecurity);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
-                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort);
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
+                natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
-                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, port);
+                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, port,
+                natsSecurity, redisSecurity);
     }
 
     public WorkerConfig withNatsConnectTimeoutSeconds(int seconds) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
-                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, seconds, metricsIp, metricsPort);
+                rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, seconds, metricsIp, metricsPort,
+                natsSecurity, redisSecurity);
+    }
+
+    public WorkerConfig withNatsSecurity(NatsSecurity security) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
+                security, redisSecurity);
+    }
+
+    public WorkerConfig withRedisSecurity(RedisSecurity security) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
+                natsSecurity, security);
     }
 
     /** The worker id of one loop. */

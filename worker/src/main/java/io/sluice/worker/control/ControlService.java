@@ -7,6 +7,7 @@ import io.nats.service.Service;
 import io.nats.service.ServiceBuilder;
 import io.nats.service.ServiceEndpoint;
 import io.nats.service.ServiceMessage;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.worker.SluiceException;
 import io.sluice.worker.Worker;
@@ -31,6 +32,8 @@ public final class ControlService {
     public static final String SERVICE_NAME = "sluice-worker";
     public static final String IDEMPOTENCY_KEY_HEADER = "Sluice-Idempotency-Key";
     public static final Duration LOOP_TIMEOUT = Duration.ofSeconds(5);
+    /** The largest request body: the biggest real ones (produce, consume) are a few KB. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
 
     private final Worker worker;
@@ -97,6 +100,11 @@ public final class ControlService {
             reply.error(unavailable("worker " + worker.id() + " is closing"));
             return;
         }
+        if (message.getData() != null && message.getData().length > MAX_REQUEST_BYTES) {
+            reply.error(new SluiceException(ErrorCode.INVALID_ARGUMENT, method.fullName() + " request of "
+                    + message.getData().length + " bytes is over the limit of " + MAX_REQUEST_BYTES + " bytes"));
+            return;
+        }
         LoopRequest<Q, R> request;
         try {
             Q decoded = method.parse(message.getData());
@@ -106,18 +114,21 @@ public final class ControlService {
             reply.error(e);
             return;
         }
-        try {
-            worker.loop().execute(request);
-        } catch (RejectedExecutionException e) {
-            reply.error(unavailable("worker " + worker.id() + " is closing"));
-            return;
-        }
-        io.schedule(() -> {
+        // The timeout holds the whole request: it is cancelled as soon as the loop starts it, so
+        // an answered request is not kept for the rest of the 5 s.
+        ScheduledFuture<?> timeout = io.schedule(() -> {
             if (request.expire()) {
                 reply.error(unavailable("worker " + worker.id() + " did not answer " + method.fullName()
                         + " within " + LOOP_TIMEOUT.toSeconds() + " s"));
             }
         }, LOOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        request.onStart(() -> timeout.cancel(false));
+        try {
+            worker.loop().execute(request);
+        } catch (RejectedExecutionException e) {
+            timeout.cancel(false);
+            reply.error(unavailable("worker " + worker.id() + " is closing"));
+        }
     }
 
     private static String idempotencyKey(ControlMethod<?, ?> method, ServiceMessage message) throws SluiceException {

@@ -28,6 +28,8 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
     private final String idempotencyKey;
     private final Reply reply;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
+    // Set before the request is handed to the loop, which publishes it to the loop's thread.
+    private Runnable onStart = () -> { };
 
     LoopRequest(Worker worker, ControlMethod<Q, R> method, Q request, String idempotencyKey, Reply reply) {
         this.worker = worker;
@@ -35,6 +37,11 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
         this.request = request;
         this.idempotencyKey = idempotencyKey;
         this.reply = reply;
+    }
+
+    /** Runs on the loop when the request starts (and only then); set before handing it to the loop. */
+    void onStart(Runnable action) {
+        onStart = action;
     }
 
     /** Called by the timeout; true if the request had not started and now never will. */
@@ -47,6 +54,7 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
         if (!state.compareAndSet(QUEUED, STARTED)) {
             return;
         }
+        onStart.run();
         try {
             handle().whenComplete((response, failure) -> {
                 if (failure == null) {

@@ -5,7 +5,10 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.sluice.api.bus.NatsSecurity;
+import io.sluice.api.bus.Redaction;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The process's one NATS connection. At start it tries again, with a log line per attempt, until
  * NATS answers or the start's time is up. Once connected it reconnects forever, backing off from
  * 100 ms to 2 s, and resubscribes every service on its own, so a restarted nats-server is served
- * again without a restart of the worker. An outage is logged once when it starts and once when it ends.
+ * again without a restart of the worker. An outage is logged once when it starts and once when it
+ * ends. Logs show the URLs without their credentials.
  */
 public final class NatsConnector {
 
@@ -27,41 +31,49 @@ public final class NatsConnector {
     private NatsConnector() {}
 
     /**
-     * Connects, trying again while NATS is not up yet, for {@code giveUpAfter} at most (zero: as
-     * long as it takes); then fails with the last reason.
+     * Connects with the given credentials, trying again while NATS is not up yet, for
+     * {@code giveUpAfter} at most (zero: as long as it takes); then fails with the last reason.
+     * Unreadable credential or TLS files fail at once.
      */
-    public static Connection connect(String urls, String connectionName, Duration giveUpAfter)
+    public static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter)
             throws IOException, InterruptedException {
-        return connect(urls, connectionName, giveUpAfter, System::nanoTime);
+        return connect(urls, security, connectionName, giveUpAfter, System::nanoTime);
     }
 
-    static Connection connect(String urls, String connectionName, Duration giveUpAfter, LongSupplier nanoTime)
-            throws IOException, InterruptedException {
+    static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter,
+            LongSupplier nanoTime) throws IOException, InterruptedException {
         // Down until the first connect, which is then logged; a failed attempt at start is not an outage.
         AtomicBoolean down = new AtomicBoolean(true);
-        Options options = Options.builder()
+        String shownUrls = Redaction.redact(urls);
+        Options.Builder builder = Options.builder()
                 .servers(urls.split(","))
                 .connectionName(connectionName)
                 .maxReconnects(-1)
                 .reconnectDelayHandler(NatsConnector::backoff)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .pingInterval(Duration.ofSeconds(5))
-                .connectionListener((connection, event) -> onEvent(urls, down, event))
-                .errorListener(new LoggingErrorListener())
-                .build();
+                .connectionListener((connection, event) -> onEvent(shownUrls, down, event))
+                .errorListener(new LoggingErrorListener());
+        try {
+            security.applyTo(builder);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("NATS credentials or TLS files do not load: " + e.getMessage(), e);
+        }
+        Options options = builder.build();
         long startedAt = nanoTime.getAsLong();
         for (int attempt = 1; ; attempt++) {
             try {
                 return Nats.connect(options);
             } catch (IOException e) {
+                String reason = Redaction.redact(e.getMessage());
                 Duration waited = Duration.ofNanos(nanoTime.getAsLong() - startedAt);
                 if (!giveUpAfter.isZero() && waited.compareTo(giveUpAfter) >= 0) {
-                    throw new IOException("NATS at " + urls + " not reachable within " + giveUpAfter.toSeconds()
-                            + " s (" + attempt + " attempts, last: " + e.getMessage()
-                            + "); check NATS_URL, or raise NATS_CONNECT_TIMEOUT (0 waits forever)", e);
+                    throw new IOException("NATS at " + shownUrls + " not reachable within " + giveUpAfter.toSeconds()
+                            + " s (" + attempt + " attempts, last: " + reason
+                            + "); check NATS_URL, or raise NATS_CONNECT_TIMEOUT (0 waits forever)");
                 }
                 Duration pause = backoff(attempt);
-                log.warn("NATS at {} is not reachable ({}); attempt {}, next in {} ms{}", urls, e.getMessage(), attempt,
+                log.warn("NATS at {} is not reachable ({}); attempt {}, next in {} ms{}", shownUrls, reason, attempt,
                         pause.toMillis(), giveUpAfter.isZero() ? "" : ", giving up after " + giveUpAfter.toSeconds() + " s");
                 Thread.sleep(pause.toMillis());
             }
@@ -99,7 +111,7 @@ public final class NatsConnector {
 
         @Override
         public void exceptionOccurred(Connection connection, Exception exception) {
-            log.debug("NATS connection exception", exception);
+            log.debug("NATS connection exception: {}", Redaction.redact(String.valueOf(exception)));
         }
     }
 }

@@ -10,6 +10,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.sluice.api.bus.Redaction;
+import io.sluice.api.bus.RedisSecurity;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The process's Redis client for worker leases. It never blocks a loop or the start of the
  * process: it connects in the background, writes with the async API and a 2 s timeout, and while
  * Redis is away it drops writes (the next heartbeat rewrites everything). An outage is logged
- * once when it starts and once when it ends.
+ * once when it starts and once when it ends, with the URL's credentials hidden.
  */
 public final class RedisRegistry implements AutoCloseable {
 
@@ -54,30 +58,37 @@ public final class RedisRegistry implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
 
-    private RedisRegistry(String url, Executor io) {
-        this.url = url;
+    private RedisRegistry(String url, RedisSecurity security, Executor io) throws IOException {
+        this.url = Redaction.redact(url);
         this.io = io;
-        this.uri = RedisURI.create(url);
+        this.uri = security.uri(url);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(1)
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).build());
+        try {
+            client.setOptions(security.applyTo(options).build());
+        } catch (GeneralSecurityException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw new IOException("Redis TLS files do not load: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * A registry on {@code url}; Redis calls start on {@code io} (a thread that is not a loop).
-     * Returns at once, whether Redis is up or not.
+     * A registry on {@code url} with the given credentials; Redis calls start on {@code io} (a
+     * thread that is not a loop). Returns at once, whether Redis is up or not; fails only when the
+     * TLS files do not load.
      */
-    public static RedisRegistry start(String url, Executor io) {
-        RedisRegistry registry = new RedisRegistry(url, io);
+    public static RedisRegistry start(String url, RedisSecurity security, Executor io) throws IOException {
+        RedisRegistry registry = new RedisRegistry(url, security, io);
         io.execute(registry::connectIfNeeded);
         return registry;
     }
@@ -248,6 +259,6 @@ public final class RedisRegistry implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root.getClass().getSimpleName() + ": " + Redaction.redact(root.getMessage());
     }
 }

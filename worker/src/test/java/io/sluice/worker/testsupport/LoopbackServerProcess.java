@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real server binary (nats-server, redis-server) on a free 127.0.0.1 port, with its own temporary
@@ -23,6 +24,12 @@ public abstract class LoopbackServerProcess implements AutoCloseable {
     }
 
     protected LoopbackServerProcess(String binaryName, String debianPackage, CommandLine command) {
+        this(binaryName, debianPackage, command, Map.of());
+    }
+
+    /** As above, with these variables added to the server's environment. */
+    protected LoopbackServerProcess(String binaryName, String debianPackage, CommandLine command,
+            Map<String, String> environment) {
         Path binary = ExternalTool.require(binaryName, debianPackage);
         Path directory;
         try {
@@ -31,7 +38,7 @@ public abstract class LoopbackServerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.port = FreePort.tcp();
-        this.process = new ManagedProcess(command.of(binary, port, directory),
+        this.process = new ManagedProcess(command.of(binary, port, directory), environment,
                 directory.resolve(binaryName + "-" + port + ".log"));
         startAgain();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,11 +18,18 @@ import java.util.concurrent.TimeUnit;
 public class ManagedProcess implements AutoCloseable {
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path logFile;
     private Process process;
 
     public ManagedProcess(List<String> command, Path logFile) {
+        this(command, Map.of(), logFile);
+    }
+
+    /** A process whose environment is this one's plus {@code environment}. */
+    public ManagedProcess(List<String> command, Map<String, String> environment, Path logFile) {
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
         this.logFile = logFile;
     }
 
@@ -31,7 +39,9 @@ public class ManagedProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(logFile.getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
