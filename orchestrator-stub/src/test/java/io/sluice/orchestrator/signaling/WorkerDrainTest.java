@@ -76,7 +76,7 @@ class WorkerDrainTest {
             long drainAt = System.nanoTime();
             Thread.ofPlatform().start(() -> {
                 try {
-                    stack.worker(RecoveryStack.indexOf(first.workerId())).terminate(Duration.ofMillis(1));
+                    stack.worker(RecoveryStack.indexOf(first.workerId())).sigterm(Duration.ofMillis(1));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
