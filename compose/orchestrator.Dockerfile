@@ -21,4 +21,4 @@ COPY --from=build /tmp/sluice-orchestrator-stub.jar /opt/sluice/sluice-orchestra
 USER sluice
 WORKDIR /opt/sluice
 EXPOSE 3000
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/sluice/sluice-orchestrator-stub.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice-orchestrator-stub.jar"]

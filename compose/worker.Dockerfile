@@ -24,4 +24,4 @@ USER sluice
 WORKDIR /opt/sluice
 # JRE 21 lets Netty use sun.misc.Unsafe by default; on a JRE 23 or later add
 # --sun-misc-unsafe-memory-access=allow (scripts/lib.sh sluice_worker_jvm_options; docs/benchmarks.md).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/sluice/sluice-worker.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice-worker.jar"]

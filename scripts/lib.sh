@@ -23,10 +23,13 @@ sluice_pick_jdk() {
 # without it Netty 4.2 on JDK 24+ runs its pooled direct buffers without Unsafe, and every copy
 # into one allocates NIO buffer views (64 bytes per forwarded packet and consumer, see
 # docs/benchmarks.md "Fan-out load"). JDK 21 and 22 allow it by default and reject the option.
+# Every JVM exits on OutOfMemoryError: a worker that lives on after one holds its ports and
+# answers nothing; a dead one is detected in under 2 s and its rooms move (docs/protocol.md).
 # On every JDK, the add-opens lets SRTP's AES-GCM use the JDK's GHASH intrinsic (srtp/JdkGhash.java;
 # the worker jar's manifest carries it too, for java -jar).
 sluice_worker_jvm_options() {
   local version
+  echo "-XX:+ExitOnOutOfMemoryError"
   echo "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED"
   version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java.specification.version = //p')

@@ -7,6 +7,9 @@
 // simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720);
 // svc=<scalability mode> (e.g. L3T3_KEY, with codec=vp9) sends one SVC encoding of a 1280x720 capture.
 // window.sluice exposes state, timings and statistics for the browser tests.
+// On a `reconnect` notification (the room's router went away, docs/signaling.md) the page drops its
+// transports and joins again on the same WebSocket, re-producing the same tracks and consuming
+// the room's producers anew, without a reload.
 import { Device } from 'mediasoup-client';
 
 const params = new URLSearchParams(location.search);
@@ -32,15 +35,30 @@ const state = {
   producerScores: new Map(),
   transportStates: new Map(),
   consume: null,
+  /** Every reconnect: {reason, at (performance.now()), rejoinedAt}. */
+  reconnects: [],
 };
+/** The camera and microphone, captured once and sent again after every reconnect. */
+let localTracks = null;
+/** The mediasoup-client transports of the current join. */
+let transports = [];
+/** newProducer notifications that arrive before the receive transport of a join exists. */
+let pendingProducers = [];
+/** Counts the joins: what a join left unfinished when the room moved is not an error of the page. */
+let roomGeneration = 0;
 let signaling = null;
+
+/** A consumer's stats; none once it closed (a reconnect may close it meanwhile). */
+function statsOf(consumer) {
+  return consumer.closed ? Promise.resolve(new Map()) : consumer.getStats().catch(() => new Map());
+}
 
 /** Sums a field of the inbound-rtp entries of the consumers of one kind. */
 async function inboundSum(kind, field) {
   let sum = 0;
   for (const { consumer } of state.consumers.values()) {
     if (consumer.kind !== kind || consumer.closed) continue;
-    (await consumer.getStats()).forEach((s) => {
+    (await statsOf(consumer)).forEach((s) => {
       if (s.type === 'inbound-rtp') sum += s[field] || 0;
     });
   }
@@ -58,7 +76,7 @@ window.sluice = {
     let width = 0;
     for (const { consumer } of state.consumers.values()) {
       if (consumer.kind !== 'video' || consumer.closed) continue;
-      (await consumer.getStats()).forEach((s) => {
+      (await statsOf(consumer)).forEach((s) => {
         if (s.type === 'inbound-rtp') width = Math.max(width, s.frameWidth || 0);
       });
     }
@@ -221,7 +239,7 @@ async function refreshOverlays() {
     let bytes = 0;
     let frames = 0;
     let size = '';
-    (await consumer.getStats()).forEach((s) => {
+    (await statsOf(consumer)).forEach((s) => {
       if (s.type === 'inbound-rtp') {
         bytes += s.bytesReceived || 0;
         frames += s.framesDecoded || 0;
@@ -261,7 +279,11 @@ function onNotification(method, data) {
   const entry = data.consumerId ? state.consumers.get(data.consumerId) : undefined;
   switch (method) {
     case 'newProducer':
-      state.consume(data).catch(fail);
+      if (state.consume) state.consume(data);
+      else pendingProducers.push(data);
+      break;
+    case 'reconnect':
+      reconnect(data.reason).catch(fail);
       break;
     case 'consumerClosed':
       dropConsumer(data.consumerId);
@@ -308,16 +330,42 @@ function dropConsumer(consumerId) {
   state.consumers.delete(consumerId);
 }
 
-async function main() {
+/** Forgets every transport, producer and consumer of the router that went away. */
+function dropRoomState() {
+  roomGeneration++;
+  state.consume = null;
+  pendingProducers = [];
+  for (const id of [...state.consumers.keys()]) dropConsumer(id);
+  for (const transport of transports) if (!transport.closed) transport.close();
+  transports = [];
+  state.producers = [];
+}
+
+/** Joins again after the room's router went away, with backoff while no worker takes it. */
+async function reconnect(reason) {
+  const attempt = { reason, at: performance.now(), rejoinedAt: 0 };
+  state.reconnects.push(attempt);
+  status(`reconnecting (${reason})`);
+  dropRoomState();
+  for (let tries = 0; ; tries++) {
+    try {
+      await enterRoom();
+      attempt.rejoinedAt = performance.now();
+      return;
+    } catch (error) {
+      if (state.reconnects[state.reconnects.length - 1] !== attempt) return; // a newer reconnect took over
+      dropRoomState();
+      await new Promise((resolve) => { setTimeout(resolve, Math.min(2000, 100 * 2 ** tries)); });
+    }
+  }
+}
+
+/** One join of the room: device, receive transport, the room's producers, then our own tracks. */
+async function enterRoom() {
+  const generation = roomGeneration;
+  const failHere = (error) => { if (generation === roomGeneration) fail(error); };
   const roomId = params.get('room');
   const token = params.get('token');
-  if (!roomId || !token) {
-    status('open this page as /?room=<room>&token=<join token>');
-    return;
-  }
-  signaling = await Signaling.open(`ws://${location.host}/ws`);
-  signaling.onNotification = onNotification;
-  state.joinStartedAt = performance.now();
   const joined = await signaling.request('join', { roomId, token });
   state.peerId = joined.peerId;
   status(`joined ${roomId} as ${joined.userId}`);
@@ -327,6 +375,7 @@ async function main() {
 
   const recvTransport = device.createRecvTransport(
     await signaling.request('createWebRtcTransport', { direction: 'recv' }));
+  transports.push(recvTransport);
   connectOnDemand(recvTransport);
   // Resuming asks the sender for a key frame: before the transport has connected, Sluice cannot
   // forward it yet and the first frame waits for the next key frame request.
@@ -336,7 +385,7 @@ async function main() {
     });
   });
 
-  state.consume = async ({ producerId, peerId }) => {
+  const consumeOrThrow = async ({ producerId, peerId }) => {
     const answer = await signaling.request('consume', {
       transportId: recvTransport.id, producerId, rtpCapabilities: device.rtpCapabilities,
     });
@@ -352,29 +401,28 @@ async function main() {
     await recvConnected;
     await signaling.request('resumeConsumer', { consumerId: consumer.id });
   };
-  await Promise.all(joined.producers.map((producer) => state.consume(producer).catch(fail)));
-  setInterval(() => refreshOverlays().catch(fail), 1000);
+  const consume = (producer) => consumeOrThrow(producer).catch(failHere);
+  state.consume = consume;
+  const known = new Set(joined.producers.map((p) => p.producerId));
+  const early = pendingProducers.filter((p) => !known.has(p.producerId));
+  pendingProducers = [];
+  await Promise.all([...joined.producers, ...early].map(consume));
 
-  const audio = joined.permissions.includes('audio') && params.get('audio') !== '0';
-  const video = joined.permissions.includes('video') && params.get('video') !== '0';
-  if (!audio && !video) return;
+  if (!localTracks) localTracks = await captureTracks(joined.permissions);
+  if (localTracks.length === 0) return;
   const simulcast = params.get('simulcast') === '1';
   const svc = params.get('svc');
-  const layered = simulcast || Boolean(svc);
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio,
-    // Chromium sends all three simulcast encodings (or spatial layers) only from a 1280x720 capture.
-    video: video ? (layered ? { width: 1280, height: 720 } : { width: 640, height: 480 }) : false,
-  });
   const sendTransport = device.createSendTransport(
     await signaling.request('createWebRtcTransport', { direction: 'send' }));
+  transports.push(sendTransport);
   connectOnDemand(sendTransport);
   sendTransport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
     signaling.request('produce', { transportId: sendTransport.id, kind, rtpParameters })
       .then(({ id }) => callback({ id }), errback);
   });
-  for (const track of stream.getTracks()) {
-    const options = { track };
+  for (const track of localTracks) {
+    // The tracks outlive the producers: a reconnect sends them again.
+    const options = { track, stopTracks: false };
     if (track.kind === 'video') {
       options.codec = chosenCodec(device);
       if (simulcast) options.encodings = SIMULCAST_ENCODINGS;
@@ -382,7 +430,35 @@ async function main() {
     }
     state.producers.push(await sendTransport.produce(options));
   }
-  status(`joined ${roomId} as ${joined.userId}, publishing ${stream.getTracks().map((t) => t.kind).join(' + ')}`);
+  status(`joined ${roomId} as ${joined.userId}, publishing ${localTracks.map((t) => t.kind).join(' + ')}`);
+}
+
+/** The camera and microphone the token and the query allow (none for a viewer). */
+async function captureTracks(permissions) {
+  const audio = permissions.includes('audio') && params.get('audio') !== '0';
+  const video = permissions.includes('video') && params.get('video') !== '0';
+  if (!audio && !video) return [];
+  const layered = params.get('simulcast') === '1' || Boolean(params.get('svc'));
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio,
+    // Chromium sends all three simulcast encodings (or spatial layers) only from a 1280x720 capture.
+    video: video ? (layered ? { width: 1280, height: 720 } : { width: 640, height: 480 }) : false,
+  });
+  return stream.getTracks();
+}
+
+async function main() {
+  if (!params.get('room') || !params.get('token')) {
+    status('open this page as /?room=<room>&token=<join token>');
+    return;
+  }
+  signaling = await Signaling.open(`ws://${location.host}/ws`);
+  signaling.onNotification = onNotification;
+  setInterval(() => refreshOverlays().catch(fail), 1000);
+  state.joinStartedAt = performance.now();
+  await enterRoom().catch((error) => {
+    if (state.reconnects.length === 0) throw error; // else the reconnect's own join carries on
+  });
 }
 
 main().catch(fail);

@@ -16,6 +16,7 @@ import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
+import io.sluice.orchestrator.discovery.DeadWorkerSweep;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
@@ -31,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -205,14 +209,21 @@ public final class OrchestratorMain implements Callable<Integer> {
                 StatefulRedisConnection<String, String> redis = redisClient.connect();
                 WorkerDirectory directory = new WorkerDirectory(nats, redis, InstantSource.system());
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
-            RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats),
+            SluiceRequester requester = new SluiceRequester(nats);
+            requester.onNoResponders(directory::suspect);
+            RoomPlacement placement = new RoomPlacement(directory, requester,
                     new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
                     DEFAULT_MEDIA_CODECS);
+            directory.addListener(new DeadWorkerSweep(redis, InstantSource.system()));
             directory.addListener(placement);
             events.addRouterListener(placement);
             events.addRouterListener(OrchestratorMain::logRouterClosed);
             events.followAllRouters();
             directory.start();
+            // Room keys come back within a second after a Redis restart that lost them.
+            ScheduledExecutorService reclaim = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("sluice-room-reclaim").factory());
+            reclaim.scheduleWithFixedDelay(placement::reclaimStoredAssignments, 1, 1, TimeUnit.SECONDS);
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
                     new ScoreLayerPolicy(InstantSource.system()))) {

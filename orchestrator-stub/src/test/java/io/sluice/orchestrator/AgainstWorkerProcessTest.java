@@ -25,6 +25,7 @@ import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -49,7 +50,7 @@ class AgainstWorkerProcessTest {
                     .setChannels(2).build(),
             RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
                     .build());
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Patience.WAIT;
 
     private static MessagingServers servers;
     private static Connection nats;
@@ -80,7 +81,7 @@ class AgainstWorkerProcessTest {
         redis.sync().flushall();
         workerProcess = WorkerProcess.start(new WorkerConfig(servers.natsServer().url(), servers.redisServer().url(),
                 "it", 3, "127.0.0.1", "127.0.0.1", 40000, 40999, "info"));
-        requester = new SluiceRequester(nats, Duration.ofSeconds(6));
+        requester = new SluiceRequester(nats, Duration.ofSeconds(30));
         directory = new WorkerDirectory(nats, redis, InstantSource.system());
         directory.addListener(new WorkerDirectory.Listener() {
             @Override
@@ -137,8 +138,8 @@ class AgainstWorkerProcessTest {
     void dumpAndResourceUsageAnswerForEachWorker() throws Exception {
         for (String workerId : workerProcess.workerIds()) {
             WorkerClient worker = new WorkerClient(requester, workerId);
-            WorkerDumpResponse dump = worker.dump().get(5, TimeUnit.SECONDS);
-            WorkerGetResourceUsageResponse usage = worker.getResourceUsage().get(5, TimeUnit.SECONDS);
+            WorkerDumpResponse dump = worker.dump().get(30, TimeUnit.SECONDS);
+            WorkerGetResourceUsageResponse usage = worker.getResourceUsage().get(30, TimeUnit.SECONDS);
 
             assertThat(dump.getWorkerId()).isEqualTo(workerId);
             assertThat(dump.getPid()).isEqualTo(ProcessHandle.current().pid());
@@ -174,15 +175,15 @@ class AgainstWorkerProcessTest {
     void createRouterWithTheSameIdempotencyKeyReturnsTheSameRouter() throws Exception {
         WorkerClient worker = new WorkerClient(requester, "it-0");
 
-        RouterClient first = worker.createRouter(MEDIA_CODECS, "room1", "key-1").get(5, TimeUnit.SECONDS);
-        RouterClient again = worker.createRouter(MEDIA_CODECS, "room1", "key-1").get(5, TimeUnit.SECONDS);
-        RouterClient other = worker.createRouter(MEDIA_CODECS, "room1", "key-2").get(5, TimeUnit.SECONDS);
+        RouterClient first = worker.createRouter(MEDIA_CODECS, "room1", "key-1").get(30, TimeUnit.SECONDS);
+        RouterClient again = worker.createRouter(MEDIA_CODECS, "room1", "key-1").get(30, TimeUnit.SECONDS);
+        RouterClient other = worker.createRouter(MEDIA_CODECS, "room1", "key-2").get(30, TimeUnit.SECONDS);
 
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(other.id()).isNotEqualTo(first.id());
         assertThat(first.createdRtpCapabilities()).hasValueSatisfying(
                 capabilities -> assertThat(capabilities.getCodecsCount()).isGreaterThanOrEqualTo(2));
-        assertThat(worker.dump().get(5, TimeUnit.SECONDS).getRouterIdsList())
+        assertThat(worker.dump().get(30, TimeUnit.SECONDS).getRouterIdsList())
                 .containsExactlyInAnyOrder(first.id(), other.id());
         assertCode(worker.createRouter(MEDIA_CODECS, "another-room", "key-1"), ErrorCode.ALREADY_EXISTS);
     }
@@ -190,12 +191,12 @@ class AgainstWorkerProcessTest {
     @Test
     void aClosedRouterReachesTheRouterListenerAndIsGone() throws Exception {
         RouterClient router = new WorkerClient(requester, "it-2").createRouter(MEDIA_CODECS, "room1", null)
-                .get(5, TimeUnit.SECONDS);
-        assertThat(router.getRtpCapabilities().get(5, TimeUnit.SECONDS))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(router.getRtpCapabilities().get(30, TimeUnit.SECONDS))
                 .isEqualTo(router.createdRtpCapabilities().orElseThrow());
-        assertThat(router.dump().get(5, TimeUnit.SECONDS).getRoomId()).isEqualTo("room1");
+        assertThat(router.dump().get(30, TimeUnit.SECONDS).getRoomId()).isEqualTo("room1");
 
-        router.close().get(5, TimeUnit.SECONDS);
+        router.close().get(30, TimeUnit.SECONDS);
 
         await().atMost(WAIT).until(() -> seen.contains("closed " + router.id() + " " + RouterClosed.Reason.REQUESTED));
         assertCode(router.dump(), ErrorCode.NOT_FOUND);
@@ -207,23 +208,23 @@ class AgainstWorkerProcessTest {
         events.addRouterListener(placement);
         await().atMost(WAIT).until(() -> directory.liveWorkers().size() == 3);
 
-        RouterClient room1 = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
-        RouterClient room2 = placement.placeRoom("room2").get(5, TimeUnit.SECONDS);
-        RouterClient room3 = placement.placeRoom("room3").get(5, TimeUnit.SECONDS);
-        RouterClient room1Again = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
+        RouterClient room1 = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
+        RouterClient room2 = placement.placeRoom("room2").get(30, TimeUnit.SECONDS);
+        RouterClient room3 = placement.placeRoom("room3").get(30, TimeUnit.SECONDS);
+        RouterClient room1Again = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
 
         assertThat(Set.of(room1.workerId(), room2.workerId(), room3.workerId())).hasSize(3);
         assertThat(room1Again.id()).isEqualTo(room1.id());
         // Once the heartbeats carry the routers, a fourth room still goes to a worker with one.
         await().atMost(WAIT).until(() -> directory.liveWorkers().stream()
                 .allMatch(worker -> worker.load().getRouters() == 1));
-        RouterClient room4 = placement.placeRoom("room4").get(5, TimeUnit.SECONDS);
-        assertThat(new WorkerClient(requester, room4.workerId()).dump().get(5, TimeUnit.SECONDS).getRouterIdsCount())
+        RouterClient room4 = placement.placeRoom("room4").get(30, TimeUnit.SECONDS);
+        assertThat(new WorkerClient(requester, room4.workerId()).dump().get(30, TimeUnit.SECONDS).getRouterIdsCount())
                 .isEqualTo(2);
     }
 
     private static void assertCode(CompletableFuture<?> request, ErrorCode code) {
-        assertThatThrownBy(() -> request.get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> request.get(30, TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

@@ -16,8 +16,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code sluice-worker}: reads the settings (environment, then flags), starts a
- * {@link WorkerProcess} and closes it cleanly on SIGTERM. A bad setting, a {@code LISTEN_IP} that
- * is not this host's or a wrong {@code LOG_FORMAT} prints one line and exits with status 2.
+ * {@link WorkerProcess}, and on SIGTERM drains it (no new routers; the orchestrator moves the
+ * rooms away) and exits with status 0 once it has no router left or DRAIN_TIMEOUT passed. A
+ * drain of every worker by {@code worker.drain} ends the same way. A bad setting prints one line
+ * and exits with status 2.
  */
 public final class WorkerMain {
 
@@ -41,10 +43,17 @@ public final class WorkerMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        process.onDrained(() -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            process.close();
+            log.info("shutting down: draining first, at most {} s", config.drainTimeout().toSeconds());
+            try {
+                process.drainAndAwaitClose();
+            } catch (InterruptedException e) {
+                process.close();
+            }
             stopped.countDown();
+            // A drained worker stopped as asked: status 0, not the 143 of a JVM ended by SIGTERM.
+            Runtime.getRuntime().halt(0);
         }, "sluice-shutdown"));
         try {
             stopped.await();

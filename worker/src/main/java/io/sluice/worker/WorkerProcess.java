@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class WorkerProcess implements AutoCloseable {
     /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
     private static final int DTLS_HANDSHAKE_THREADS = 16;
     private static final Duration TRANSPORT_SWEEP_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration DRAIN_CHECK = Duration.ofMillis(250);
 
     private final WorkerConfig config;
     private final Connection connection;
@@ -60,12 +62,18 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<ControlService> services = new ArrayList<>();
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch fullyClosed = new CountDownLatch(1);
+    /** Clock time (monotonic nanos) when every worker was first seen draining; 0 before. Touched on the io thread. */
+    private long drainStartedNanos;
+    private final Clock clock;
+    private volatile Runnable onDrained = () -> { };
     private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
     private final ControlMetrics controlMetrics = new ControlMetrics();
     private HealthServer healthServer;
 
-    private WorkerProcess(WorkerConfig config, Connection connection) throws IOException {
+    private WorkerProcess(WorkerConfig config, Connection connection, Clock clock) throws IOException {
         this.config = config;
+        this.clock = clock;
         this.connection = connection;
         this.io = new ControlIo(connection);
         try {
@@ -92,7 +100,7 @@ public final class WorkerProcess implements AutoCloseable {
                 "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
         WorkerProcess process;
         try {
-            process = new WorkerProcess(config, connection);
+            process = new WorkerProcess(config, connection, clock);
         } catch (IOException e) {
             connection.close();
             throw e;
@@ -130,6 +138,7 @@ public final class WorkerProcess implements AutoCloseable {
             healthServer = HealthServer.start(config.metricsIp(), config.metricsPort(),
                     new WorkerMetrics(workers, controlMetrics, clock::monotonicNanos), this::notReadyReason);
         }
+        io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         try {
             connection.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -150,6 +159,74 @@ public final class WorkerProcess implements AutoCloseable {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Puts every worker of the process into draining (docs/protocol.md, {@code worker.drain}):
+     * they take no new routers and say so in their heartbeats and registry entries, so the
+     * orchestrator moves their rooms away. The process closes once no router is left, or when
+     * DRAIN_TIMEOUT passes (closing what is left), then runs {@link #onDrained}.
+     */
+    public void drain() {
+        for (Worker worker : workers()) {
+            worker.loop().execute(worker::drain);
+        }
+    }
+
+    /** {@link #drain()}, then waits until the process has closed. */
+    public void drainAndAwaitClose() throws InterruptedException {
+        drain();
+        fullyClosed.await();
+    }
+
+    /** Runs once a drain (of every worker, by SIGTERM or {@code worker.drain}) has closed the process. */
+    public void onDrained(Runnable action) {
+        this.onDrained = action;
+    }
+
+    /**
+     * Every 250 ms, on the io thread: once every worker drains, counts their routers (on their
+     * loops) and closes the process when none is left or the deadline passed. Until a drain it
+     * reads one volatile flag per worker and asks the loops nothing.
+     */
+    private void checkDrain() {
+        if (closing.get()) {
+            return;
+        }
+        boolean allDraining = workers().stream().allMatch(Worker::isDraining);
+        int routers = 0;
+        if (allDraining) {
+            try {
+                for (Worker worker : workers()) {
+                    routers += worker.loop().submit(() -> worker.routers().size()).get(1, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                allDraining = false;
+            }
+        }
+        if (allDraining) {
+            long now = clock.monotonicNanos();
+            if (drainStartedNanos == 0) {
+                drainStartedNanos = now;
+                log.info("draining workers {}: {} routers to move off, at most {} s", workerIds(), routers,
+                        config.drainTimeout().toSeconds());
+            }
+            long elapsedMs = (now - drainStartedNanos) / 1_000_000;
+            if (routers == 0 || elapsedMs >= config.drainTimeout().toMillis()) {
+                if (routers == 0) {
+                    log.info("drained in {} ms: no router left; closing", elapsedMs);
+                } else {
+                    log.warn("drain deadline of {} s passed with {} routers left; closing them",
+                            config.drainTimeout().toSeconds(), routers);
+                }
+                Thread.ofPlatform().name("sluice-drained").start(() -> {
+                    close();
+                    onDrained.run();
+                });
+                return;
+            }
+        }
+        io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The configured certificate, or a new self-signed one; a file that does not load stops the start. */
     private static DtlsCertificate dtlsCertificate(WorkerConfig config) throws IOException {
         if (config.dtlsCertificateFile().isEmpty()) {
@@ -167,6 +244,9 @@ public final class WorkerProcess implements AutoCloseable {
     String notReadyReason() {
         if (closing.get()) {
             return "draining: the process is closing";
+        }
+        if (workers().stream().anyMatch(Worker::isDraining)) {
+            return "draining: no new routers; rooms are moving off";
         }
         if (connection.getStatus() != Connection.Status.CONNECTED) {
             return "NATS is " + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT);
@@ -245,6 +325,7 @@ public final class WorkerProcess implements AutoCloseable {
             healthServer.close();
         }
         log.info("workers {} closed", workerIds());
+        fullyClosed.countDown();
     }
 
 }

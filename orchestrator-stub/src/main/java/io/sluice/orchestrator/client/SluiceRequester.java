@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * Sends one protobuf request to one worker over NATS request/reply and decodes its reply
@@ -30,6 +31,7 @@ public final class SluiceRequester {
 
     private final Connection connection;
     private final Duration timeout;
+    private volatile Consumer<String> noRespondersListener = workerId -> { };
 
     public SluiceRequester(Connection connection) {
         this(connection, DEFAULT_TIMEOUT);
@@ -42,6 +44,14 @@ public final class SluiceRequester {
 
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * Told (on a jnats thread) the worker id of every request that met NATS "no responders",
+     * such as {@code WorkerDirectory::suspect}.
+     */
+    public void onNoResponders(Consumer<String> listener) {
+        this.noRespondersListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** {@code sluice.<workerId>.<entity>.<method>}. */
@@ -62,16 +72,21 @@ public final class SluiceRequester {
         if (idempotencyKey != null) {
             headers.put(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
         }
+        CompletableFuture<Message> sent;
         CompletableFuture<Message> reply;
         try {
+            sent = connection.requestWithTimeout(subject, headers, request.toByteArray(), timeout);
             // jnats expires timed-out requests on a periodic sweep (every 5 s by default), so the
             // caller's timeout is enforced here too, to the millisecond.
-            reply = connection.requestWithTimeout(subject, headers, request.toByteArray(), timeout)
-                    .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            reply = sent.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable(subject, e));
         }
         return reply.handle((message, failure) -> {
+            if (NoResponders.in(sent, message, failure)) {
+                noRespondersListener.accept(workerId);
+                throw new SluiceRequestException(ErrorCode.UNAVAILABLE, subject + ": no worker answered (no responders)");
+            }
             if (failure != null) {
                 throw unavailable(subject, failure);
             }
@@ -81,7 +96,6 @@ public final class SluiceRequester {
 
     private static <T extends MessageLite> T decode(String subject, Message reply, Parser<T> responseParser) {
         if (reply.isStatusMessage()) {
-            // 503 "no responders": no worker subscribes to the subject (unknown or gone worker).
             throw new SluiceRequestException(ErrorCode.UNAVAILABLE,
                     subject + ": no worker answered (status " + reply.getStatus().getCode() + ")");
         }

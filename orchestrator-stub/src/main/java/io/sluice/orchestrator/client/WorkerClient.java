@@ -4,6 +4,8 @@ import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.api.v1.WorkerDrainRequest;
+import io.sluice.api.v1.WorkerDrainResponse;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
@@ -33,6 +35,12 @@ public final class WorkerClient {
     public CompletableFuture<WorkerDumpResponse> dump() {
         return requester.request(workerId, ENTITY, "dump", WorkerDumpRequest.getDefaultInstance(),
                 WorkerDumpResponse.parser(), null);
+    }
+
+    /** worker.drain: answers the routers still open on the worker. */
+    public CompletableFuture<Integer> drain() {
+        return requester.request(workerId, ENTITY, "drain", WorkerDrainRequest.getDefaultInstance(),
+                WorkerDrainResponse.parser(), null).thenApply(WorkerDrainResponse::getRouters);
     }
 
     /** worker.getResourceUsage */

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A parsed {@code sluice:worker:<workerId>} hash (docs/protocol.md, "Redis keys"). */
-record RegistryEntry(String workerId, String host, String announcedIp, long pid, long startedAtMs, Instant updatedAt,
-        WorkerLoad load) {
+record RegistryEntry(String workerId, String instanceId, String host, String announcedIp, long pid, long startedAtMs,
+        Instant updatedAt, WorkerLoad load, boolean draining) {
 
     static final String KEY_PREFIX = "sluice:worker:";
 
@@ -37,8 +37,9 @@ record RegistryEntry(String workerId, String host, String announcedIp, long pid,
                 .setConsumers((int) number(fields, "consumers"))
                 .setLoopUtilization(decimal(fields, "loop_utilization"))
                 .build();
-        return new RegistryEntry(workerId, fields.getOrDefault("host", ""), fields.getOrDefault("announced_ip", ""),
-                number(fields, "pid"), number(fields, "started_at_ms"), updatedAt, load);
+        return new RegistryEntry(workerId, fields.getOrDefault("instance_id", ""), fields.getOrDefault("host", ""), fields.getOrDefault("announced_ip", ""),
+                number(fields, "pid"), number(fields, "started_at_ms"), updatedAt, load,
+                "1".equals(fields.get("draining")));
     }
 
     private static long number(Map<String, String> fields, String name) {

@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.discovery;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,6 +14,7 @@ import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.WorkerLoad;
+import io.sluice.orchestrator.client.NoResponders;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +38,16 @@ import org.slf4j.LoggerFactory;
  * The live workers, merged from three sources (docs/protocol.md): the Redis registry
  * ({@code SCAN sluice:worker:*}, {@code HGETALL}), the replies to {@code $SRV.PING.sluice-worker}
  * and the heartbeats on {@code sluice.heartbeat.*}. A worker is live while any source reported it
- * within {@link #LEASE}; it disappears when all fell silent for that long (a crash is noticed
- * within about 5 s, as the registry lease expires).
+ * within {@link #LEASE}; it disappears when all fell silent for that long.
+ *
+ * <p>A crash is noticed sooner (docs/protocol.md, "Failure detection"): when a worker's heartbeat
+ * is late by {@link #HEARTBEAT_SILENCE}, or a request to it met "no responders"
+ * ({@link #suspect}), the directory probes it: a {@code worker.dump} request and a read of its
+ * lease. NATS answering "no responders" (nothing subscribes to the worker's subjects: its process
+ * is gone, the server dropped its connection) while the lease has not been renewed for
+ * {@link #LEASE_RENEWAL_SILENCE} (so it is not merely cut off from NATS) makes it dead at once. A
+ * heartbeat or registry entry with another {@code instance_id} under the same worker id means
+ * the earlier process is gone too. A dead process's entries never make it live again.
  *
  * <p>All state belongs to one thread of this directory: heartbeats, ping replies and Redis
  * replies hop onto it; readers get an immutable snapshot. Listeners run on that thread.
@@ -49,11 +59,21 @@ public final class WorkerDirectory implements AutoCloseable {
         void onWorkerAppeared(WorkerInfo worker);
 
         void onWorkerDisappeared(WorkerInfo lastKnown);
+
+        /** The worker started draining: it takes no new rooms, and its rooms should move. */
+        default void onWorkerDraining(WorkerInfo worker) {
+        }
     }
 
     /** As the worker's registry lease: silence this long means the worker is gone. */
     public static final Duration LEASE = Duration.ofSeconds(5);
+    /** A heartbeat (one a second) this late gets the worker probed. */
+    public static final Duration HEARTBEAT_SILENCE = Duration.ofMillis(1200);
+    /** A lease renewed within this long keeps a worker that NATS cannot reach alive. */
+    public static final Duration LEASE_RENEWAL_SILENCE = Duration.ofMillis(1200);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
+    static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     static final String SERVICE_NAME = "sluice-worker";
     private static final Logger log = LoggerFactory.getLogger(WorkerDirectory.class);
     private static final long SCAN_BATCH = 256;
@@ -68,6 +88,8 @@ public final class WorkerDirectory implements AutoCloseable {
     private final String pingInbox;
     // Touched only on `thread`.
     private final Map<String, WorkerEntry> entries = new HashMap<>();
+    /** The instance id of the last process of each worker id found dead. */
+    private final Map<String, String> deadInstances = new HashMap<>();
     private volatile List<WorkerInfo> snapshot = List.of();
 
     public WorkerDirectory(Connection nats, StatefulRedisConnection<String, String> redis, InstantSource clock) {
@@ -97,6 +119,21 @@ public final class WorkerDirectory implements AutoCloseable {
             thread.execute(() -> onPingReply(message, receivedAt));
         });
         thread.scheduleWithFixedDelay(this::refreshQuietly, 0, REFRESH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::probeSilentWorkers, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A request to the worker met "no responders" (or failed otherwise): probe it now rather
+     * than at its next missed heartbeat. Callable from any thread.
+     */
+    public void suspect(String workerId) {
+        thread.execute(() -> {
+            WorkerEntry entry = entries.get(workerId);
+            if (entry != null && entry.announced) {
+                probe(entry);
+            }
+        });
     }
 
     /**
@@ -175,7 +212,19 @@ public final class WorkerDirectory implements AutoCloseable {
     }
 
     private void onRegistryEntry(RegistryEntry registry) {
+        if (isDeadInstance(registry.workerId(), registry.instanceId())) {
+            return;
+        }
+        WorkerEntry known = entries.get(registry.workerId());
+        if (known != null && !known.instanceId.isEmpty() && !registry.instanceId().isEmpty()
+                && !known.instanceId.equals(registry.instanceId())) {
+            if (registry.updatedAt().isBefore(known.heartbeatSeen)) {
+                return; // an older read of the entry the new process overwrote since
+            }
+            declareDead(known, "its registry entry names another process (instance " + registry.instanceId() + ")");
+        }
         WorkerEntry entry = entryFor(registry.workerId());
+        entry.instanceId = orElse(registry.instanceId(), entry.instanceId);
         entry.host = orElse(registry.host(), entry.host);
         entry.announcedIp = orElse(registry.announcedIp(), entry.announcedIp);
         entry.pid = registry.pid();
@@ -186,17 +235,32 @@ public final class WorkerDirectory implements AutoCloseable {
             entry.loadAt = registry.updatedAt();
         }
         announceIfNew(entry);
+        if (registry.draining()) {
+            startDraining(entry);
+        }
     }
 
     private void onHeartbeat(Heartbeat heartbeat) {
         Instant now = clock.instant();
+        if (isDeadInstance(heartbeat.getWorkerId(), heartbeat.getInstanceId())) {
+            return;
+        }
+        WorkerEntry known = entries.get(heartbeat.getWorkerId());
+        if (known != null && !known.instanceId.isEmpty() && !heartbeat.getInstanceId().isEmpty()
+                && !known.instanceId.equals(heartbeat.getInstanceId())) {
+            declareDead(known, "a new process (instance " + heartbeat.getInstanceId() + ") beats under its id");
+        }
         WorkerEntry entry = entryFor(heartbeat.getWorkerId());
+        entry.instanceId = orElse(heartbeat.getInstanceId(), entry.instanceId);
         entry.host = orElse(heartbeat.getHost(), entry.host);
         entry.announcedIp = orElse(heartbeat.getAnnouncedIp(), entry.announcedIp);
         entry.heartbeatSeen = now;
         entry.load = heartbeat.getLoad();
         entry.loadAt = now;
         announceIfNew(entry);
+        if (heartbeat.getDraining()) {
+            startDraining(entry);
+        }
     }
 
     private void onPingReply(Message message, Instant receivedAt) {
@@ -222,6 +286,111 @@ public final class WorkerDirectory implements AutoCloseable {
         entry.announcedIp = orElse(stringOf(metadata.map.get("announced_ip")), entry.announcedIp);
         entry.serviceSeen = receivedAt;
         announceIfNew(entry);
+    }
+
+    /** Marks the worker draining (once) and tells the listeners. */
+    private void startDraining(WorkerEntry entry) {
+        if (entry.draining || !entry.announced) {
+            return;
+        }
+        entry.draining = true;
+        publish();
+        WorkerInfo info = entry.toInfo(clock.instant());
+        log.info("worker draining: {}", info.workerId());
+        listeners.forEach(listener -> guarded(() -> listener.onWorkerDraining(info)));
+    }
+
+    private boolean isDeadInstance(String workerId, String instanceId) {
+        return !instanceId.isEmpty() && instanceId.equals(deadInstances.get(workerId));
+    }
+
+    /** Probes every announced worker whose heartbeats stopped (after having come). */
+    private void probeSilentWorkers() {
+        Instant now = clock.instant();
+        for (WorkerEntry entry : List.copyOf(entries.values())) {
+            if (entry.announced && !entry.heartbeatSeen.equals(Instant.EPOCH)
+                    && Duration.between(entry.heartbeatSeen, now).compareTo(HEARTBEAT_SILENCE) >= 0) {
+                probe(entry);
+            }
+        }
+    }
+
+    /**
+     * Asks the worker for its dump over NATS and reads its lease's renewal time; both answers
+     * come back to {@link #onProbed} on the directory's thread. One probe per worker at a time.
+     */
+    private void probe(WorkerEntry entry) {
+        if (entry.probing) {
+            return;
+        }
+        entry.probing = true;
+        String workerId = entry.workerId;
+        String instanceId = entry.instanceId;
+        CompletableFuture<Boolean> noResponders;
+        try {
+            CompletableFuture<Message> sent = nats.requestWithTimeout("sluice." + workerId + ".worker.dump",
+                    new byte[0], PROBE_TIMEOUT);
+            noResponders = sent.orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((reply, failure) -> NoResponders.in(sent, reply, failure));
+        } catch (RuntimeException e) {
+            noResponders = CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Optional<Instant>> leaseRenewed = redis.hmget(RegistryEntry.KEY_PREFIX + workerId,
+                        "instance_id", "updated_at_ms").toCompletableFuture()
+                .thenApply(fields -> leaseRenewal(fields, instanceId))
+                .exceptionally(failure -> Optional.empty());
+        noResponders.thenCombine(leaseRenewed, (absent, renewed) -> {
+            thread.execute(() -> onProbed(workerId, instanceId, absent, renewed));
+            return null;
+        });
+    }
+
+    /** When the lease was last renewed by the instance, if it still exists and is that instance's. */
+    private static Optional<Instant> leaseRenewal(List<KeyValue<String, String>> fields,
+            String instanceId) {
+        if (fields.size() < 2 || !fields.get(1).hasValue()) {
+            return Optional.empty();
+        }
+        String leaseInstance = fields.get(0).getValueOrElse("");
+        if (!instanceId.isEmpty() && !leaseInstance.isEmpty() && !leaseInstance.equals(instanceId)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(fields.get(1).getValue().trim())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void onProbed(String workerId, String instanceId, boolean noResponders, Optional<Instant> leaseRenewed) {
+        WorkerEntry entry = entries.get(workerId);
+        if (entry == null || !entry.instanceId.equals(instanceId)) {
+            return;
+        }
+        entry.probing = false;
+        Instant now = clock.instant();
+        boolean leaseFresh = leaseRenewed.isPresent()
+                && Duration.between(leaseRenewed.get(), now).compareTo(LEASE_RENEWAL_SILENCE) < 0;
+        if (noResponders && !leaseFresh) {
+            declareDead(entry, "no responders on NATS and its lease not renewed for "
+                    + LEASE_RENEWAL_SILENCE.toMillis() + " ms");
+        }
+    }
+
+    /** Forgets the worker's process now, and tells the listeners it disappeared. */
+    private void declareDead(WorkerEntry entry, String why) {
+        entries.remove(entry.workerId, entry);
+        if (!entry.instanceId.isEmpty()) {
+            deadInstances.put(entry.workerId, entry.instanceId);
+        }
+        publish();
+        if (!entry.announced) {
+            return;
+        }
+        WorkerInfo info = entry.toInfo(clock.instant());
+        log.warn("worker dead: {} (instance {}): {}; last heartbeat {}", info.workerId(), info.instanceId(), why,
+                entry.heartbeatSeen);
+        listeners.forEach(listener -> guarded(() -> listener.onWorkerDisappeared(info)));
     }
 
     private WorkerEntry entryFor(String workerId) {
@@ -302,6 +471,9 @@ public final class WorkerDirectory implements AutoCloseable {
     /** The mutable record of one worker, on the directory's thread. */
     private static final class WorkerEntry {
         final String workerId;
+        String instanceId = "";
+        boolean probing;
+        boolean draining;
         String host = "";
         String announcedIp = "";
         long pid;
@@ -336,7 +508,8 @@ public final class WorkerDirectory implements AutoCloseable {
             if (recent(heartbeatSeen, now)) {
                 seenBy.add(WorkerInfo.Source.HEARTBEAT);
             }
-            return new WorkerInfo(workerId, host, announcedIp, pid, startedAtMs, load, lastSeen(), seenBy);
+            return new WorkerInfo(workerId, instanceId, host, announcedIp, pid, startedAtMs, load, draining, lastSeen(),
+                    seenBy);
         }
 
         private static boolean recent(Instant seen, Instant now) {

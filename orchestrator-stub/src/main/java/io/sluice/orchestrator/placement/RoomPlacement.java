@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,20 @@ import org.slf4j.LoggerFactory;
  * the other closes its router and uses the winner's.
  */
 public final class RoomPlacement implements RouterEventListener, WorkerDirectory.Listener {
+
+    /**
+     * Told when a placed room's router went away (its worker died or closed it); the room is
+     * forgotten already, so the next {@link #placeRoom} creates a router elsewhere. Must not block.
+     */
+    @FunctionalInterface
+    public interface RouterLostListener {
+        /**
+         * @param reason why, as the {@code reconnect} notification tells the browsers
+         *     (docs/signaling.md): {@code workerDied}, {@code workerDraining}, {@code workerClosed} or
+         *     {@code routerClosed}
+         */
+        void onRouterLost(RoomAssignment lost, String reason);
+    }
 
     /**
      * Fewest routers plus transports first, then the least busy loop, then the worker id, so that
@@ -52,6 +67,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     private final List<RtpCodecCapability> mediaCodecs;
     // One placement per room at a time: concurrent callers for a room share its future.
     private final ConcurrentMap<String, CompletableFuture<RouterClient>> placing = new ConcurrentHashMap<>();
+    private final List<RouterLostListener> routerLostListeners = new CopyOnWriteArrayList<>();
 
     /** Placement in this process alone ({@link RoomAssignmentStore#NONE}). */
     public RoomPlacement(WorkerDirectory directory, SluiceRequester requester, RoomAssignments assignments,
@@ -88,13 +104,17 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         return placement;
     }
 
+    public void addRouterLostListener(RouterLostListener listener) {
+        routerLostListeners.add(listener);
+    }
+
     public Optional<RoomAssignment> assignment(String roomId) {
         return assignments.get(roomId);
     }
 
-    /** The live worker a new room goes to, if any. */
+    /** The live worker a new room goes to, if any: never a draining one. */
     public Optional<WorkerInfo> leastLoadedWorker() {
-        return directory.liveWorkers().stream().min(LEAST_LOADED);
+        return directory.liveWorkers().stream().filter(worker -> !worker.draining()).min(LEAST_LOADED);
     }
 
     /** The store's assignment of the room when it still holds, else a new router. */
@@ -105,8 +125,8 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     }
 
     private CompletableFuture<RouterClient> restore(RoomAssignment stored) {
-        if (directory.find(stored.workerId()).isEmpty()) {
-            log.info("room {}: its stored router {} was on worker {}, which is not live; placing it again",
+        if (directory.find(stored.workerId()).filter(worker -> !worker.draining()).isEmpty()) {
+            log.info("room {}: its stored router {} was on worker {}, which is not live or drains; placing it again",
                     stored.roomId(), stored.routerId(), stored.workerId());
             return releaseAndCreate(stored);
         }
@@ -160,6 +180,34 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
                         }));
     }
 
+    /**
+     * Claims every room this stub holds in the store again (a Redis that restarted without
+     * persistence has lost them; a claim that finds the room's key keeps it). Call it every
+     * second or so: one Redis script per room.
+     */
+    public void reclaimStoredAssignments() {
+        for (RoomAssignment assignment : assignments.all()) {
+            store.claim(assignment).whenComplete((standing, failure) -> {
+                if (standing != null && !standing.routerId().equals(assignment.routerId())) {
+                    log.warn("room {}: the store names router {} on worker {}, this stub router {}", assignment.roomId(),
+                            standing.routerId(), standing.workerId(), assignment.routerId());
+                }
+            });
+        }
+    }
+
+    /** Forgets the room and tells the listeners, who move its peers. */
+    private void lose(RoomAssignment assignment, String reason) {
+        forget(assignment);
+        for (RouterLostListener listener : routerLostListeners) {
+            try {
+                listener.onRouterLost(assignment, reason);
+            } catch (RuntimeException e) {
+                log.error("router lost listener failed", e);
+            }
+        }
+    }
+
     /** Forgets the room here and in the store, if it still names the router. */
     private void forget(RoomAssignment assignment) {
         assignments.remove(assignment.roomId(), assignment.routerId());
@@ -173,7 +221,26 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     public void onRouterClosed(String workerId, String routerId, RouterClosed.Reason reason) {
         for (RoomAssignment assignment : assignments.all()) {
             if (assignment.routerId().equals(routerId)) {
-                forget(assignment);
+                lose(assignment, reason == RouterClosed.Reason.WORKER_CLOSED ? "workerClosed" : "routerClosed");
+            }
+        }
+    }
+
+    /**
+     * Moves every room off the draining worker: the peers reconnect to the room's next router,
+     * then the old router is closed, so the worker empties and its process exits.
+     */
+    @Override
+    public void onWorkerDraining(WorkerInfo worker) {
+        for (RoomAssignment assignment : assignments.all()) {
+            if (assignment.workerId().equals(worker.workerId())) {
+                lose(assignment, "workerDraining");
+                new WorkerClient(requester, assignment.workerId()).router(assignment.routerId()).close()
+                        .exceptionally(failure -> {
+                            log.warn("router {} on draining worker {} not closed: {}", assignment.routerId(),
+                                    assignment.workerId(), failure.toString());
+                            return null;
+                        });
             }
         }
     }
@@ -189,7 +256,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
             if (assignment.workerId().equals(lastKnown.workerId())) {
                 log.warn("room {} lost its router {}: worker {} disappeared", assignment.roomId(),
                         assignment.routerId(), lastKnown.workerId());
-                forget(assignment);
+                lose(assignment, "workerDied");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sluice.orchestrator.signaling;
 
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
+import io.sluice.orchestrator.placement.RoomAssignment;
 import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.policy.LayerPolicy;
 import java.util.ArrayList;
@@ -12,13 +13,19 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rooms with peers connected to this signaling server; each room's router comes from
  * {@link RoomPlacement}. It follows the events of its rooms' routers and knows which session
  * owns each transport, producer and consumer, so that {@link EventRelay} can tell the right peer.
+ * When a room's router goes away, every peer of the room moves to the room's next router
+ * together ({@link #onRouterLost}): a room never splits across two routers.
  */
-final class Rooms {
+final class Rooms implements RoomPlacement.RouterLostListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Rooms.class);
 
     private final RoomPlacement placement;
     private final SluiceEventSubscriber events;
@@ -60,6 +67,30 @@ final class Rooms {
                 .equals(room.router().id()))) {
             events.unfollowRouter(room.router().id());
         }
+    }
+
+    /**
+     * The room's router is gone (its worker died, is draining or closed it): the room is dropped
+     * here, every peer is told to {@code reconnect}, and the room is placed again at once so the
+     * peers' new joins find its new router ready.
+     */
+    @Override
+    public void onRouterLost(RoomAssignment lost, String reason) {
+        Room room = rooms.get(lost.roomId());
+        if (room == null || !room.router().id().equals(lost.routerId()) || !rooms.remove(lost.roomId(), room)) {
+            return;
+        }
+        events.unfollowRouter(lost.routerId());
+        List<SignalingSession> peers = room.peers();
+        log.info("room {} moves off router {} on worker {} ({}): {} peers reconnect", lost.roomId(), lost.routerId(),
+                lost.workerId(), reason, peers.size());
+        peers.forEach(session -> session.reconnect(reason));
+        placement.placeRoom(lost.roomId()).whenComplete((router, failure) -> {
+            if (failure != null) {
+                log.warn("room {} not placed again yet ({}); its peers' joins will retry", lost.roomId(),
+                        failure.toString());
+            }
+        });
     }
 
     void own(String entityId, SignalingSession session) {

@@ -75,6 +75,7 @@ public final class SignalingServer implements AutoCloseable {
     public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
             SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
         Rooms rooms = new Rooms(placement, events, layerPolicy);
+        placement.addRouterLostListener(rooms);
         EventRelay relay = new EventRelay(rooms);
         events.addTransportListener(relay);
         events.addProducerListener(relay);

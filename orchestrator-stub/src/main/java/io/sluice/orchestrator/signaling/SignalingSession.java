@@ -61,6 +61,8 @@ final class SignalingSession {
     private volatile JoinToken token;
     private volatile Room room;
     private volatile boolean left;
+    /** Counts the rooms this session joined: a reply from an earlier router is not kept. */
+    private volatile int generation;
 
     SignalingSession(Rooms rooms, byte[] joinSecret, Consumer<String> sender) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
@@ -182,7 +184,12 @@ final class SignalingSession {
         RouterCreateWebRtcTransportRequest request = RouterCreateWebRtcTransportRequest.newBuilder()
                 .setUserId(token.userId())
                 .build();
+        int joinedGeneration = generation;
         return room.router().createWebRtcTransport(request, null).thenApply(transport -> {
+            if (joinedGeneration != generation) {
+                transport.close();
+                throw moved();
+            }
             transports.put(transport.id(), new OwnedTransport(transport, sending));
             rooms.own(transport.id(), this);
             if (left) {
@@ -204,7 +211,11 @@ final class SignalingSession {
         }
         Room joined = room;
         RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
+        int joinedGeneration = generation;
         return transport.client().produce(SignalingJson.kind(kind), rtpParameters, null).thenApply(producer -> {
+            if (joinedGeneration != generation) {
+                throw moved();
+            }
             producers.put(producer.id(), producer);
             rooms.own(producer.id(), this);
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
@@ -223,12 +234,16 @@ final class SignalingSession {
         }
         String producerId = SignalingJson.text(data, "producerId", "consume");
         Room joined = room;
+        int joinedGeneration = generation;
         if (joined.producer(producerId) == null) {
             throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " in this room");
         }
         // Paused: the browser resumes once its consumer exists, so the first key frame is not lost.
         return transport.client().consume(producerId, RtpJson.capabilitiesFromJson(data.get("rtpCapabilities")),
                 true, null).thenApply(consumer -> {
+                    if (joinedGeneration != generation) {
+                        throw moved();
+                    }
                     consumers.put(consumer.id(), consumer);
                     rooms.own(consumer.id(), this);
                     if (!joined.addSubscription(producerId, new Room.Subscription(consumer.id(), this))) {
@@ -298,6 +313,41 @@ final class SignalingSession {
             joined.otherPeers(peerId).forEach(other -> other.notify("peerLeft", gone));
             log.info("peer {} left room {}", peerId, joined.id());
         });
+    }
+
+    /**
+     * The room's router went away (docs/signaling.md, {@code reconnect}): forgets everything this
+     * peer had on it, closes its transports there in case the worker still lives (a draining
+     * one), and tells the browser to join again, which places it on the room's next router.
+     * The WebSocket stays open; the peer keeps its id.
+     */
+    void reconnect(String reason) {
+        Room joined = room;
+        if (left || joined == null) {
+            return;
+        }
+        generation++;
+        room = null;
+        token = null;
+        for (OwnedTransport transport : List.copyOf(transports.values())) {
+            rooms.disown(transport.client().id());
+            transport.client().close().exceptionally(failure -> null);
+        }
+        transports.clear();
+        producers.keySet().forEach(rooms::disown);
+        producers.clear();
+        for (String consumerId : List.copyOf(consumers.keySet())) {
+            rooms.disown(consumerId);
+            rooms.layerPolicy().consumerRemoved(consumerId);
+        }
+        consumers.clear();
+        log.info("peer {} told to reconnect: room {} lost its router ({})", peerId, joined.id(), reason);
+        notify("reconnect", SignalingJson.NODES.objectNode().put("reason", reason).put("roomId", joined.id()));
+    }
+
+    private static SignalingException moved() {
+        return new SignalingException(SignalingException.FAILED_PRECONDITION,
+                "the room moved to another router meanwhile; join again");
     }
 
     private void announceProducerClosed(Room joined, String producerId) {

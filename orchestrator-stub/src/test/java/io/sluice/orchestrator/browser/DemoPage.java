@@ -18,7 +18,12 @@ final class DemoPage {
 
     /** The page joining {@code roomId} as {@code userId}; {@code query} is added as is ("&codec=vp9"). */
     static String url(SignalingStack stack, String roomId, String userId, String query, String... permissions) {
-        return "http://127.0.0.1:" + stack.port() + "/?room=" + roomId + "&token="
+        return url(stack.port(), roomId, userId, query, permissions);
+    }
+
+    /** As {@link #url(SignalingStack, String, String, String, String...)}, for the signaling server on {@code port}. */
+    static String url(int port, String roomId, String userId, String query, String... permissions) {
+        return "http://127.0.0.1:" + port + "/?room=" + roomId + "&token="
                 + URLEncoder.encode(SignalingStack.token(userId, roomId, permissions), StandardCharsets.UTF_8) + query;
     }
 

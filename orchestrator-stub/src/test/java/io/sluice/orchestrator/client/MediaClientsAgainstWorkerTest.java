@@ -68,7 +68,7 @@ class MediaClientsAgainstWorkerTest {
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
-        return future.get(10, TimeUnit.SECONDS);
+        return future.get(30, TimeUnit.SECONDS);
     }
 
     @Test

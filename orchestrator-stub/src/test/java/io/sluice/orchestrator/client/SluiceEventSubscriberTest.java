@@ -17,6 +17,7 @@ import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,36 +69,36 @@ class SluiceEventSubscriberTest {
     @Test
     void routerClosedReachesTheListenerWhenFollowingAll() throws Exception {
         subscriber.followAllRouters();
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
 
         publishClosed("w-0", 1, "r1");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("closed w-0 r1 REQUESTED"));
+        await().atMost(Patience.WAIT).until(() -> seen.contains("closed w-0 r1 REQUESTED"));
     }
 
     @Test
     void followingOneRouterSeesOnlyItsEvents() throws Exception {
         subscriber.followRouter("r2");
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
 
         publishClosed("w-0", 1, "r1");
         publishClosed("w-0", 2, "r2");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("closed w-0 r2 REQUESTED"));
-        nats.flush(Duration.ofSeconds(2));
+        await().atMost(Patience.WAIT).until(() -> seen.contains("closed w-0 r2 REQUESTED"));
+        nats.flush(Patience.WAIT);
         assertThat(seen).containsExactly("closed w-0 r2 REQUESTED");
     }
 
     @Test
     void aSequenceGapIsReportedAsMissedEvents() throws Exception {
         subscriber.followAllRouters();
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
 
         publishClosed("w-0", 1, "r1");
         publishClosed("w-0", 4, "r4");
         publishClosed("w-1", 7, "r7");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
+        await().atMost(Patience.WAIT).until(() -> seen.size() == 4);
         assertThat(seen).containsExactly("closed w-0 r1 REQUESTED", "missed w-0 2..4", "closed w-0 r4 REQUESTED",
                 "closed w-1 r7 REQUESTED");
     }
@@ -133,7 +134,7 @@ class SluiceEventSubscriberTest {
             }
         });
         subscriber.followRouter("r5");
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
 
         publish("r5", "consumer", "c1", "score", 1, Event.newBuilder()
                 .setConsumerScore(ConsumerScore.newBuilder().setScore(7)));
@@ -150,7 +151,7 @@ class SluiceEventSubscriberTest {
                 .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
                         .setIceState(IceState.ICE_CONNECTED)));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 6);
+        await().atMost(Patience.WAIT).until(() -> seen.size() == 6);
         assertThat(seen).containsExactly("score r5 c1 7", "layers c1 2", "layers c1 -1", "paused c1 false",
                 "producer closed p1 TRANSPORT_CLOSED", "ice t1 ICE_CONNECTED");
     }
@@ -159,18 +160,18 @@ class SluiceEventSubscriberTest {
     void anUnfollowedRouterIsNoLongerHeard() throws Exception {
         subscriber.followRouter("r8");
         subscriber.followRouter("r8");
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
         publishClosed("w-0", 1, "r8");
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+        await().atMost(Patience.WAIT).until(() -> seen.size() == 1);
 
         subscriber.unfollowRouter("r8");
         subscriber.followRouter("r9");
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
         publishClosed("w-0", 2, "r8");
         publishClosed("w-0", 3, "r9");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
-        nats.flush(Duration.ofSeconds(2));
+        await().atMost(Patience.WAIT).until(() -> seen.size() == 2);
+        nats.flush(Patience.WAIT);
         assertThat(seen).as("followed once, however often asked; gone once unfollowed")
                 .containsExactly("closed w-0 r8 REQUESTED", "closed w-0 r9 REQUESTED");
     }
@@ -184,13 +185,13 @@ class SluiceEventSubscriberTest {
     @Test
     void heartbeatsReachTheListenerAndGarbageIsDropped() throws Exception {
         subscriber.followHeartbeats();
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
 
         nats.publish("sluice.heartbeat.w-0", new byte[] {(byte) 0xff, 0x01});
         nats.publish("sluice.heartbeat.w-0", Heartbeat.newBuilder().setWorkerId("w-0").setSeq(1)
                 .setLoad(WorkerLoad.newBuilder().setRouters(3)).build().toByteArray());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        await().atMost(Patience.WAIT).until(() -> !seen.isEmpty());
         assertThat(seen).containsExactly("heartbeat w-0 routers=3");
     }
 

@@ -13,6 +13,7 @@ import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -65,9 +66,9 @@ class SluiceRequesterTest {
             reply.data(WorkerDumpResponse.newBuilder().setWorkerId("w-0").setPid(42).build().toByteArray());
         });
 
-        WorkerDumpResponse dump = requester(Duration.ofSeconds(2))
+        WorkerDumpResponse dump = requester(Duration.ofSeconds(30))
                 .request("w-0", "worker", "dump", WorkerDumpRequest.getDefaultInstance(), WorkerDumpResponse.parser(), "key-1")
-                .get(5, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(dump.getWorkerId()).isEqualTo("w-0");
         assertThat(dump.getPid()).isEqualTo(42);
@@ -82,9 +83,9 @@ class SluiceRequesterTest {
             reply.data(WorkerDumpResponse.getDefaultInstance().toByteArray());
         });
 
-        requester(Duration.ofSeconds(2))
+        requester(Duration.ofSeconds(30))
                 .request("w-0", "worker", "dump", WorkerDumpRequest.getDefaultInstance(), WorkerDumpResponse.parser(), null)
-                .get(5, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(received.get() == null || !received.get().containsKey(SluiceRequester.IDEMPOTENCY_KEY_HEADER)).isTrue();
     }
@@ -96,7 +97,7 @@ class SluiceRequesterTest {
                 .data(Error.newBuilder().setCode(ErrorCode.INVALID_ARGUMENT).setMessage("body message")
                         .setField("media_codecs[0].mime_type").build().toByteArray()));
 
-        assertThatThrownBy(() -> dump(Duration.ofSeconds(2)).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> dump(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -109,7 +110,7 @@ class SluiceRequesterTest {
     void anErrorReplyWithoutAnErrorBodyIsTypedFromItsStatusHeader() {
         respond("sluice.w-0.worker.dump", (request, reply) -> reply.headers(errorHeaders("404", "router not found: r9")));
 
-        assertThatThrownBy(() -> dump(Duration.ofSeconds(2)).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> dump(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
                     assertThat(e.getMessage()).isEqualTo("router not found: r9");
@@ -118,7 +119,7 @@ class SluiceRequesterTest {
 
     @Test
     void aSubjectNobodyServesIsUnavailable() {
-        assertThatThrownBy(() -> dump(Duration.ofSeconds(2)).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> dump(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
@@ -127,7 +128,7 @@ class SluiceRequesterTest {
     void aWorkerThatNeverAnswersIsUnavailableAfterTheTimeout() {
         respond("sluice.w-0.worker.dump", (request, reply) -> reply.silent());
 
-        assertThatThrownBy(() -> dump(Duration.ofMillis(300)).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> dump(Duration.ofMillis(300)).get(30, TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
@@ -192,7 +193,7 @@ class SluiceRequesterTest {
         });
         responder.subscribe(subject);
         try {
-            nats.flush(Duration.ofSeconds(2));
+            nats.flush(Patience.WAIT);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -9,6 +9,7 @@ import io.nats.client.Connection;
 import io.sluice.orchestrator.discovery.WorkerInfo.Source;
 import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -84,7 +85,7 @@ class WorkerDirectorySourcesTest {
         beating.publishHeartbeat(load(1, 0, 0.5));
         serving.startService();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> directory.liveWorkers().size() == 3);
+        await().atMost(Patience.WAIT).until(() -> directory.liveWorkers().size() == 3);
         assertThat(directory.find("only-registry")).hasValueSatisfying(worker -> {
             assertThat(worker.seenBy()).isEqualTo(Set.of(Source.REGISTRY));
             assertThat(worker.host()).isEqualTo("host-only-registry");
@@ -110,9 +111,9 @@ class WorkerDirectorySourcesTest {
         ScriptedWorker crashed = worker("crashed");
         crashed.writeRegistry(300, load(0, 0, 0));
         crashed.publishHeartbeat(load(0, 0, 0));
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("appeared crashed"));
+        await().atMost(Patience.WAIT).until(() -> events.contains("appeared crashed"));
 
-        await().atMost(WorkerDirectory.LEASE.plusSeconds(5)).until(() -> events.contains("disappeared crashed"));
+        await().atMost(WorkerDirectory.LEASE.plus(Patience.WAIT)).until(() -> events.contains("disappeared crashed"));
         assertThat(directory.liveWorkers()).isEmpty();
     }
 
@@ -120,11 +121,11 @@ class WorkerDirectorySourcesTest {
     void aFresherHeartbeatWinsOverAnOlderRegistryLoad() {
         ScriptedWorker both = worker("both");
         both.writeRegistry(10_000, load(7, 7, 0.9));
-        await().atMost(Duration.ofSeconds(5)).until(() -> directory.find("both").isPresent());
+        await().atMost(Patience.WAIT).until(() -> directory.find("both").isPresent());
 
         both.publishHeartbeat(load(1, 0, 0.1));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> directory.find("both").orElseThrow().routersAndTransports() == 1);
+        await().atMost(Patience.WAIT).until(() -> directory.find("both").orElseThrow().routersAndTransports() == 1);
         assertThat(directory.find("both").orElseThrow().seenBy()).contains(Source.REGISTRY, Source.HEARTBEAT);
     }
 

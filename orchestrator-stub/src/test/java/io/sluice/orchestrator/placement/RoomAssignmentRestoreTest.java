@@ -15,6 +15,7 @@ import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class RoomAssignmentRestoreTest {
 
     private static final List<RtpCodecCapability> OPUS = List.of(RtpCodecCapability.newBuilder()
             .setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000).setChannels(2).build());
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Patience.WAIT;
 
     private static MessagingServers servers;
     private static Connection nats;
@@ -65,7 +66,7 @@ class RoomAssignmentRestoreTest {
         redis.sync().flushall();
         workerProcess = WorkerProcess.start(new WorkerConfig(servers.natsServer().url(), servers.redisServer().url(),
                 "rs", 2, "127.0.0.1", "127.0.0.1", 41000, 41999, "info"));
-        requester = new SluiceRequester(nats, Duration.ofSeconds(6));
+        requester = new SluiceRequester(nats, Duration.ofSeconds(30));
     }
 
     @AfterEach
@@ -96,21 +97,21 @@ class RoomAssignmentRestoreTest {
     private int routersOnWorkers() throws Exception {
         int routers = 0;
         for (String workerId : workerProcess.workerIds()) {
-            routers += new WorkerClient(requester, workerId).dump().get(5, TimeUnit.SECONDS).getRouterIdsCount();
+            routers += new WorkerClient(requester, workerId).dump().get(30, TimeUnit.SECONDS).getRouterIdsCount();
         }
         return routers;
     }
 
     @Test
     void aRestartedOrchestratorFindsItsRoomsRouterInRedis() throws Exception {
-        RouterClient placed = orchestrator().placeRoom("room-a").get(5, TimeUnit.SECONDS);
+        RouterClient placed = orchestrator().placeRoom("room-a").get(30, TimeUnit.SECONDS);
         assertThat(redis.sync().hgetall(RedisRoomAssignmentStore.roomKey("room-a")))
                 .containsEntry("worker_id", placed.workerId())
                 .containsEntry("router_id", placed.id())
                 .containsKey("created_at_ms");
 
         RoomPlacement restarted = orchestrator();
-        RouterClient found = restarted.placeRoom("room-a").get(5, TimeUnit.SECONDS);
+        RouterClient found = restarted.placeRoom("room-a").get(30, TimeUnit.SECONDS);
 
         assertThat(found.id()).isEqualTo(placed.id());
         assertThat(found.workerId()).isEqualTo(placed.workerId());
@@ -121,22 +122,22 @@ class RoomAssignmentRestoreTest {
     @Test
     void aClosedRoutersEntryIsReleasedAndAStaleOneReplaced() throws Exception {
         RoomPlacement placement = orchestrator();
-        RouterClient first = placement.placeRoom("room-b").get(5, TimeUnit.SECONDS);
+        RouterClient first = placement.placeRoom("room-b").get(30, TimeUnit.SECONDS);
 
-        first.close().get(5, TimeUnit.SECONDS);
+        first.close().get(30, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> redis.sync().exists(RedisRoomAssignmentStore.roomKey("room-b")) == 0);
 
         // An entry naming a router that no longer exists (its close was missed while no orchestrator ran).
         redis.sync().hset(RedisRoomAssignmentStore.roomKey("room-b"), java.util.Map.of(
                 "worker_id", first.workerId(), "router_id", "gone-router", "created_at_ms", "1"));
-        RouterClient second = orchestrator().placeRoom("room-b").get(5, TimeUnit.SECONDS);
+        RouterClient second = orchestrator().placeRoom("room-b").get(30, TimeUnit.SECONDS);
         assertThat(second.id()).isNotEqualTo(first.id()).isNotEqualTo("gone-router");
         assertThat(redis.sync().hget(RedisRoomAssignmentStore.roomKey("room-b"), "router_id")).isEqualTo(second.id());
 
         // An entry naming a worker that is not live.
         redis.sync().hset(RedisRoomAssignmentStore.roomKey("room-c"), java.util.Map.of(
                 "worker_id", "no-such-worker", "router_id", "r", "created_at_ms", "1"));
-        RouterClient third = placement.placeRoom("room-c").get(5, TimeUnit.SECONDS);
+        RouterClient third = placement.placeRoom("room-c").get(30, TimeUnit.SECONDS);
         assertThat(third.workerId()).startsWith("rs-");
         assertThat(redis.sync().hget(RedisRoomAssignmentStore.roomKey("room-c"), "worker_id")).isEqualTo(third.workerId());
     }
@@ -148,8 +149,8 @@ class RoomAssignmentRestoreTest {
 
         CompletableFuture<RouterClient> fromOne = one.placeRoom("room-d");
         CompletableFuture<RouterClient> fromTwo = two.placeRoom("room-d");
-        RouterClient a = fromOne.get(5, TimeUnit.SECONDS);
-        RouterClient b = fromTwo.get(5, TimeUnit.SECONDS);
+        RouterClient a = fromOne.get(30, TimeUnit.SECONDS);
+        RouterClient b = fromTwo.get(30, TimeUnit.SECONDS);
 
         assertThat(a.id()).isEqualTo(b.id());
         assertThat(redis.sync().hget(RedisRoomAssignmentStore.roomKey("room-d"), "router_id")).isEqualTo(a.id());

@@ -19,6 +19,7 @@ import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -74,7 +75,7 @@ class RoomPlacementChoiceTest {
             worker.startService();
         }
         directory = new WorkerDirectory(nats, redis, InstantSource.system());
-        placement = new RoomPlacement(directory, new SluiceRequester(nats, Duration.ofSeconds(2)),
+        placement = new RoomPlacement(directory, new SluiceRequester(nats, Duration.ofSeconds(30)),
                 new InMemoryRoomAssignments(), OPUS);
         directory.addListener(placement);
         events = new SluiceEventSubscriber(nats);
@@ -84,7 +85,7 @@ class RoomPlacementChoiceTest {
         busy.publishHeartbeat(load(2, 1, 0.1));
         hot.publishHeartbeat(load(1, 1, 0.9));
         cool.publishHeartbeat(load(2, 0, 0.2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> directory.liveWorkers().stream()
+        await().atMost(Patience.WAIT).until(() -> directory.liveWorkers().stream()
                 .filter(worker -> worker.seenBy().contains(io.sluice.orchestrator.discovery.WorkerInfo.Source.HEARTBEAT))
                 .count() == 3);
     }
@@ -98,7 +99,7 @@ class RoomPlacementChoiceTest {
 
     @Test
     void aRoomGoesToTheWorkerWithFewestRoutersAndTransportsThenTheIdlestLoop() throws Exception {
-        RouterClient router = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
+        RouterClient router = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
 
         // hot and cool both hold 2 routers+transports; cool's loop is idler.
         assertThat(router.workerId()).isEqualTo("cool");
@@ -115,10 +116,10 @@ class RoomPlacementChoiceTest {
     void aPlacedRoomKeepsItsRouterAndConcurrentCallersShareOneCreation() throws Exception {
         CompletableFuture<RouterClient> first = placement.placeRoom("room1");
         CompletableFuture<RouterClient> second = placement.placeRoom("room1");
-        RouterClient placed = first.get(5, TimeUnit.SECONDS);
-        RouterClient again = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
+        RouterClient placed = first.get(30, TimeUnit.SECONDS);
+        RouterClient again = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
 
-        assertThat(second.get(5, TimeUnit.SECONDS).id()).isEqualTo(placed.id());
+        assertThat(second.get(30, TimeUnit.SECONDS).id()).isEqualTo(placed.id());
         assertThat(again.id()).isEqualTo(placed.id());
         assertThat(again.workerId()).isEqualTo(placed.workerId());
         assertThat(cool.createRouterRequests()).hasSize(1);
@@ -126,8 +127,8 @@ class RoomPlacementChoiceTest {
 
     @Test
     void roomsPlacedInABurstSpreadBeforeTheNextHeartbeat() throws Exception {
-        RouterClient room1 = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
-        RouterClient room2 = placement.placeRoom("room2").get(5, TimeUnit.SECONDS);
+        RouterClient room1 = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
+        RouterClient room2 = placement.placeRoom("room2").get(30, TimeUnit.SECONDS);
 
         // After room1, cool counts 3 and hot's 2 is the fewest.
         assertThat(room1.workerId()).isEqualTo("cool");
@@ -136,13 +137,13 @@ class RoomPlacementChoiceTest {
 
     @Test
     void aClosedRouterFreesItsRoomForANewPlacement() throws Exception {
-        RouterClient router = placement.placeRoom("room1").get(5, TimeUnit.SECONDS);
+        RouterClient router = placement.placeRoom("room1").get(30, TimeUnit.SECONDS);
 
         Event closed = Event.newBuilder().setWorkerId("cool").setSeq(1).setRouterId(router.id())
                 .setRouterClosed(RouterClosed.newBuilder().setReason(RouterClosed.Reason.REQUESTED)).build();
         nats.publish("sluice.event." + router.id() + ".router." + router.id() + ".closed", closed.toByteArray());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> placement.assignment("room1").isEmpty());
+        await().atMost(Patience.WAIT).until(() -> placement.assignment("room1").isEmpty());
     }
 
     @Test
@@ -150,7 +151,7 @@ class RoomPlacementChoiceTest {
         RoomPlacement nowhere = new RoomPlacement(new WorkerDirectory(nats, redis, InstantSource.system()),
                 new SluiceRequester(nats), new InMemoryRoomAssignments(), OPUS);
 
-        assertThatThrownBy(() -> nowhere.placeRoom("room1").get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> nowhere.placeRoom("room1").get(30, TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(SluiceRequestException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }

@@ -16,6 +16,7 @@ import io.sluice.orchestrator.policy.ScoreLayerPolicy;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class SignalingStack implements AutoCloseable {
                     new InMemoryRoomAssignments(), OrchestratorMain.DEFAULT_MEDIA_CODECS);
             stack.directory.addListener(placement);
             stack.directory.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !stack.directory.liveWorkers().isEmpty());
+            await().atMost(Patience.WAIT).until(() -> !stack.directory.liveWorkers().isEmpty());
             stack.events = new SluiceEventSubscriber(stack.nats);
             stack.events.addRouterListener(placement);
             stack.events.followAllRouters();

@@ -3,6 +3,7 @@ package io.sluice.orchestrator.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.worker.testsupport.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SignalingTestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration TIMEOUT = Patience.WAIT;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final WebSocket socket;

@@ -35,6 +35,7 @@ import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.policy.ScoreLayerPolicy;
 import io.sluice.orchestrator.testsupport.MessagingServers;
 import io.sluice.orchestrator.testsupport.ScriptedWorker;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -89,12 +90,12 @@ class SignalingWithScriptedWorkerTest {
         assertThat(worker.standInForConsumerLayerMethods(WORKER)).isTrue();
 
         directory = new WorkerDirectory(nats, redis, InstantSource.system());
-        RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats, Duration.ofSeconds(5)),
+        RoomPlacement placement = new RoomPlacement(directory, new SluiceRequester(nats, Duration.ofSeconds(30)),
                 new InMemoryRoomAssignments(), List.of());
         directory.addListener(placement);
         directory.start();
         worker.publishHeartbeat(ScriptedWorker.load(0, 0, 0.1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !directory.liveWorkers().isEmpty());
+        await().atMost(Patience.WAIT).until(() -> !directory.liveWorkers().isEmpty());
         events = new SluiceEventSubscriber(nats);
         events.followAllRouters();
         server = SignalingServer.start("127.0.0.1", 0, placement, SignalingStack.JOIN_SECRET, events,
@@ -136,7 +137,7 @@ class SignalingWithScriptedWorkerTest {
                 assertThat(bob.awaitNotification("consumerScore").path("score").asInt()).isEqualTo(2);
             }
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.preferredLayersRequests())
+            await().atMost(Patience.WAIT).untilAsserted(() -> assertThat(worker.preferredLayersRequests())
                     .singleElement().satisfies(request -> {
                         assertThat(request.getConsumerId()).isEqualTo(consumer);
                         assertThat(request.getPreferredLayers().getSpatialLayer()).isEqualTo(1);

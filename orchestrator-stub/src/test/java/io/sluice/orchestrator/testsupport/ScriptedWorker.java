@@ -18,6 +18,7 @@ import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class ScriptedWorker implements AutoCloseable {
                         .build().toByteArray());
             }
         });
-        nats.flush(Duration.ofSeconds(2));
+        nats.flush(Patience.WAIT);
         return true;
     }
 

@@ -36,7 +36,9 @@ public enum Setting {
     NATS_CONNECT_TIMEOUT("SECONDS", "How long to retry reaching NATS at start before giving up; 0 retries forever.",
             Integer.toString(WorkerConfig.DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS)),
     METRICS_PORT("PORT", "HTTP port of /metrics (Prometheus), /healthz and /readyz; 0 serves none.", "0 (none)"),
-    METRICS_IP("IP", "Address the metrics and health port binds to.", WorkerConfig.DEFAULT_METRICS_IP);
+    METRICS_IP("IP", "Address the metrics and health port binds to.", WorkerConfig.DEFAULT_METRICS_IP),
+    DRAIN_TIMEOUT("SECONDS", "On SIGTERM or worker.drain, the longest wait for the routers to move off before closing them.",
+            Integer.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
 
     private final String paramLabel;
     private final String description;

@@ -66,19 +66,19 @@ final class SettingParsers {
         return value;
     }
 
-    static int port(String name, String raw) throws ConfigException {
+    /** A number of seconds from 0 to an hour. */
+    static int seconds(String name, String raw) throws ConfigException {
         Integer value = parseInt(raw);
-        if (value == null || value < 1 || value > 65535) {
-            throw new ConfigException(name + " must be a port number (1-65535), got \"" + raw + "\"");
+        if (value == null || value < 0 || value > 3600) {
+            throw new ConfigException(name + " must be a number of seconds (0-3600), got \"" + raw + "\"");
         }
         return value;
     }
 
-    /** A number of seconds, 0 included. */
-    static int seconds(String name, String raw) throws ConfigException {
+    static int port(String name, String raw) throws ConfigException {
         Integer value = parseInt(raw);
-        if (value == null) {
-            throw new ConfigException(name + " must be a number of seconds (0 or more), got \"" + raw + "\"");
+        if (value == null || value < 1 || value > 65535) {
+            throw new ConfigException(name + " must be a port number (1-65535), got \"" + raw + "\"");
         }
         return value;
     }

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param metricsPort port of /metrics, /healthz and /readyz; 0 for none
  * @param natsSecurity credentials and TLS for NATS (docs/security.md)
  * @param redisSecurity credentials and TLS for Redis
+ * @param drainTimeoutSeconds how long a drain waits for the routers to move off
  */
 public record WorkerConfig(
         String natsUrl,
@@ -45,7 +46,8 @@ public record WorkerConfig(
         String metricsIp,
         int metricsPort,
         NatsSecurity natsSecurity,
-        RedisSecurity redisSecurity) {
+        RedisSecurity redisSecurity,
+        int drainTimeoutSeconds) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -55,6 +57,8 @@ public record WorkerConfig(
     public static final String DEFAULT_LOG_LEVEL = "info";
     public static final int DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS = 30;
     public static final String DEFAULT_METRICS_IP = "127.0.0.1";
+    /** Below the 35 s stop grace period of compose/docker-compose.yml, so a drain ends before SIGKILL. */
+    public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
     static final Set<String> NATS_SCHEMES = Set.of("nats", "tls", "ws", "wss");
     static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss");
@@ -84,13 +88,18 @@ public record WorkerConfig(
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel, "", "");
     }
 
-    /** A config with the default NATS start timeout, no metrics port and no bus credentials. */
+    /** A config with the default NATS start timeout and drain timeout, no metrics port and no bus credentials. */
     public WorkerConfig(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
             String announcedIp, int rtcMinPort, int rtcMaxPort, String logLevel, String dtlsCertificateFile,
             String dtlsPrivateKeyFile) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
                 dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS, DEFAULT_METRICS_IP, 0,
-                NatsSecurity.NONE, RedisSecurity.NONE);
+                NatsSecurity.NONE, RedisSecurity.NONE, DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    }
+
+    /** How long a drain waits for the routers to move off. */
+    public java.time.Duration drainTimeout() {
+        return java.time.Duration.ofSeconds(drainTimeoutSeconds);
     }
 
     private static void checkDtlsFiles(String certificateName, String certificateFile, String keyName, String keyFile)
@@ -171,6 +180,9 @@ public record WorkerConfig(
         checkDtlsFiles(names.getOrDefault(Setting.DTLS_CERTIFICATE_FILE, Setting.DTLS_CERTIFICATE_FILE.variable()),
                 certificateFile, names.getOrDefault(Setting.DTLS_PRIVATE_KEY_FILE, Setting.DTLS_PRIVATE_KEY_FILE.variable()),
                 keyFile);
+        int drainTimeout = raw.containsKey(Setting.DRAIN_TIMEOUT)
+                ? SettingParsers.seconds(names.get(Setting.DRAIN_TIMEOUT), raw.get(Setting.DRAIN_TIMEOUT))
+                : DEFAULT_DRAIN_TIMEOUT_SECONDS;
         int natsConnectTimeout = raw.containsKey(Setting.NATS_CONNECT_TIMEOUT)
                 ? SettingParsers.seconds(names.get(Setting.NATS_CONNECT_TIMEOUT), raw.get(Setting.NATS_CONNECT_TIMEOUT))
                 : DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS;
@@ -181,7 +193,8 @@ public record WorkerConfig(
                 ? SettingParsers.portOrZero(names.get(Setting.METRICS_PORT), raw.get(Setting.METRICS_PORT))
                 : 0;
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
-                certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort, natsSecurity(raw, names), redisSecurity(raw, names));
+                certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort, natsSecurity(raw, names), redisSecurity(raw, names),
+                drainTimeout);
     }
 
     private static NatsSecurity natsSecurity(Map<Setting, String> raw, Map<Setting, String> names)
@@ -229,7 +242,8 @@ public record WorkerConfig(
                 + ", announcedIp=" + announcedIp + ", rtcMinPort=" + rtcMinPort + ", rtcMaxPort=" + rtcMaxPort
                 + ", logLevel=" + logLevel + ", dtlsCertificateFile=" + dtlsCertificateFile + ", dtlsPrivateKeyFile="
                 + dtlsPrivateKeyFile + ", natsConnectTimeoutSeconds=" + natsConnectTimeoutSeconds
-                + ", metricsIp=" + metricsIp + ", metricsPort=" + metricsPort + ", natsSecurity=" + natsSecurity + ", redisSecurity=" + redisSecurity + "]";
+                + ", metricsIp=" + metricsIp + ", metricsPort=" + metricsPort + ", natsSecurity=" + natsSecurity + ", redisSecurity=" + redisSecurity
+                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + "]";
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -250,55 +264,61 @@ public record WorkerConfig(
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity);
+                redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity);
+                redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity);
+                redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity);
+                redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                natsSecurity, redisSecurity);
+                natsSecurity, redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
                 rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, port,
-                natsSecurity, redisSecurity);
+                natsSecurity, redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withNatsConnectTimeoutSeconds(int seconds) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
                 rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, seconds, metricsIp, metricsPort,
-                natsSecurity, redisSecurity);
+                natsSecurity, redisSecurity, drainTimeoutSeconds);
     }
 
     public WorkerConfig withNatsSecurity(NatsSecurity security) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                security, redisSecurity);
+                security, redisSecurity, drainTimeoutSeconds);
+    }
+
+    public WorkerConfig withDrainTimeoutSeconds(int seconds) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
+                natsSecurity, redisSecurity, seconds);
     }
 
     public WorkerConfig withRedisSecurity(RedisSecurity security) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                natsSecurity, security);
+                natsSecurity, security, drainTimeoutSeconds);
     }
 
     /** The worker id of one loop. */

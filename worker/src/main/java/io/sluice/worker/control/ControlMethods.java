@@ -13,6 +13,7 @@ import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
+import io.sluice.api.v1.WorkerDrainRequest;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ControlMethods {
     public static List<ControlMethod<?, ?>> all() {
         List<ControlMethod<?, ?>> all = new java.util.ArrayList<>(List.of(
                 ControlMethod.of("worker", "dump", WorkerDumpRequest.getDefaultInstance(), WorkerHandlers::dump),
+                ControlMethod.of("worker", "drain", WorkerDrainRequest.getDefaultInstance(), WorkerHandlers::drain),
                 ControlMethod.of("worker", "getResourceUsage", WorkerGetResourceUsageRequest.getDefaultInstance(),
                         WorkerHandlers::getResourceUsage),
                 ControlMethod.creating("worker", "createRouter", WorkerCreateRouterRequest.getDefaultInstance(),

@@ -70,8 +70,10 @@ public final class HeartbeatPublisher {
                 .setHost(worker.host())
                 .setAnnouncedIp(worker.announcedIp())
                 .setLoad(load)
+                .setInstanceId(lease.instanceId())
+                .setDraining(worker.worker().isDraining())
                 .build();
         io.publishIfConnected(subject, heartbeat.toByteArray());
-        lease.renew(load, now);
+        lease.renew(load, worker.worker().isDraining(), now);
     }
 }

@@ -2,6 +2,8 @@ package io.sluice.worker.control;
 
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.api.v1.WorkerDrainRequest;
+import io.sluice.api.v1.WorkerDrainResponse;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
@@ -16,6 +18,11 @@ final class WorkerHandlers {
 
     static WorkerDumpResponse dump(WorkerControl worker, WorkerDumpRequest request) {
         return worker.dump();
+    }
+
+    static WorkerDrainResponse drain(WorkerControl worker, WorkerDrainRequest request) {
+        worker.worker().drain();
+        return WorkerDrainResponse.newBuilder().setRouters(worker.worker().routers().size()).build();
     }
 
     static WorkerGetResourceUsageResponse getResourceUsage(WorkerControl worker, WorkerGetResourceUsageRequest request) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -44,6 +45,8 @@ public final class RedisRegistry implements AutoCloseable {
             "redis.call('HSET', KEYS[1], unpack(ARGV, 2)) redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1";
 
     private final String url;
+    /** This process's instance id (epoch), in its leases and transport mappings. */
+    private final String instanceId = UUID.randomUUID().toString();
     private final Executor io;
     private final ClientResources resources;
     private final RedisClient client;
@@ -93,8 +96,18 @@ public final class RedisRegistry implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * A random id of this process, written into its leases ({@code instance_id}) and transport
+     * mappings: a process restarted under the same {@code WORKER_ID} has another, so the
+     * entries of the dead one are told apart from the new one's and swept
+     * (docs/protocol.md, "Redis keys").
+     */
+    public String instanceId() {
+        return instanceId;
+    }
+
     public WorkerLease lease(String workerId, String host, String announcedIp, long pid, long startedAtMs) {
-        WorkerLease lease = new WorkerLease(this, workerId, host, announcedIp, pid, startedAtMs);
+        WorkerLease lease = new WorkerLease(this, workerId, instanceId, host, announcedIp, pid, startedAtMs);
         leaseKeys.add(lease.key());
         return lease;
     }
@@ -110,7 +123,7 @@ public final class RedisRegistry implements AutoCloseable {
             io.execute(this::connectIfNeeded);
             return CompletableFuture.failedFuture(new IllegalStateException("Redis at " + url + " is not connected"));
         }
-        return new TransportMappings(current).put(mapping.transportId(), mapping.workerId(), mapping.routerId(),
+        return new TransportMappings(current, instanceId).put(mapping.transportId(), mapping.workerId(), mapping.routerId(),
                 mapping.roomId(), mapping.userId());
     }
 
@@ -134,7 +147,7 @@ public final class RedisRegistry implements AutoCloseable {
         if (current == null || closed || liveTransports.isEmpty()) {
             return;
         }
-        TransportMappings mappings = new TransportMappings(current);
+        TransportMappings mappings = new TransportMappings(current, instanceId);
         for (TransportMappings.Mapping mapping : List.copyOf(liveTransports.values())) {
             mappings.put(mapping.transportId(), mapping.workerId(), mapping.routerId(), mapping.roomId(), mapping.userId())
                     .handle((written, failure) -> liveTransports.containsKey(mapping.transportId())

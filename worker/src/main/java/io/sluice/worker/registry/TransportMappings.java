@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The Redis mappings from users to the transports serving them (docs/protocol.md, "Redis keys"):
- * {@code sluice:transport:<transportId>} (hash: worker_id, router_id, room_id, user_id),
+ * {@code sluice:transport:<transportId>} (hash: worker_id, router_id, room_id, user_id, and
+ * instance_id, the writing process's {@link RedisRegistry#instanceId()}),
  * {@code sluice:user:<roomId>:<userId>:transports} and {@code sluice:worker:<workerId>:transports}
  * (sets of transport ids).
  *
@@ -45,9 +46,17 @@ public final class TransportMappings {
     private static final long SCAN_BATCH = 256;
 
     private final RedisAsyncCommands<String, String> redis;
+    private final String instanceId;
 
+    /** Mappings that {@link #put} writes without an instance id (readers, sweepers, tests). */
     public TransportMappings(StatefulRedisConnection<String, String> connection) {
+        this(connection, "");
+    }
+
+    /** Mappings that {@link #put} writes as the process {@code instanceId}'s. */
+    public TransportMappings(StatefulRedisConnection<String, String> connection, String instanceId) {
         this.redis = connection.async();
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     }
 
     public static String transportKey(String transportId) {
@@ -76,7 +85,8 @@ public final class TransportMappings {
         Mapping mapping = new Mapping(transportId, workerId, routerId, roomId, userId);
         String[] keys = {transportKey(transportId), userTransportsKey(roomId, userId), workerTransportsKey(workerId)};
         CompletionStage<Long> written = redis.eval(TransportMappingsScripts.PUT, ScriptOutputType.INTEGER, keys,
-                mapping.transportId(), mapping.workerId(), mapping.routerId(), mapping.roomId(), mapping.userId());
+                mapping.transportId(), mapping.workerId(), mapping.routerId(), mapping.roomId(), mapping.userId(),
+                instanceId);
         return written.toCompletableFuture().thenCompose(result -> result == 1L
                 ? CompletableFuture.<Void>completedFuture(null)
                 : CompletableFuture.<Void>failedFuture(new SluiceException(SluiceException.Code.ALREADY_EXISTS,
@@ -104,8 +114,10 @@ public final class TransportMappings {
     /**
      * For every {@code sluice:worker:<workerId>:transports} set whose worker has no live lease
      * ({@code sluice:worker:<workerId>} is gone: the worker crashed or stopped), removes all its
-     * transports' entries and the set. A worker whose lease is live is left alone, even when its
-     * lease comes back between the scan and the removal (the script checks it again).
+     * transports' entries and the set; under a live lease, removes the entries an earlier process
+     * (another instance id) of the same worker id left. The live process's own entries are left
+     * alone, even when its lease comes back between the scan and the removal (the script checks
+     * it again).
      */
     public CompletableFuture<SweepResult> sweep() {
         return sweepFrom(ScanCursor.INITIAL, new SweepResult(0, 0));
@@ -130,7 +142,7 @@ public final class TransportMappings {
     private CompletableFuture<Long> sweepWorker(String workerId) {
         String[] keys = {workerLeaseKey(workerId), workerTransportsKey(workerId)};
         CompletionStage<Long> removed = redis.eval(TransportMappingsScripts.SWEEP_WORKER, ScriptOutputType.INTEGER,
-                keys, workerId);
+                keys, workerId, "");
         return removed.toCompletableFuture();
     }
 

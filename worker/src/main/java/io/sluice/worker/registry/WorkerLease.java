@@ -16,15 +16,18 @@ public final class WorkerLease {
     private final RedisRegistry registry;
     private final String key;
     private final String workerId;
+    private final String instanceId;
     private final String host;
     private final String announcedIp;
     private final long pid;
     private final long startedAtMs;
 
-    WorkerLease(RedisRegistry registry, String workerId, String host, String announcedIp, long pid, long startedAtMs) {
+    WorkerLease(RedisRegistry registry, String workerId, String instanceId, String host, String announcedIp, long pid,
+            long startedAtMs) {
         this.registry = registry;
         this.key = key(workerId);
         this.workerId = workerId;
+        this.instanceId = instanceId;
         this.host = host;
         this.announcedIp = announcedIp;
         this.pid = pid;
@@ -39,14 +42,20 @@ public final class WorkerLease {
         return key;
     }
 
-    /** Writes the entry with this load and renews its TTL; never blocks (called on the loop). */
-    public void renew(WorkerLoad load, long nowMs) {
-        registry.renew(key, TTL_MS, fields(load, nowMs));
+    /** The process's instance id ({@link RedisRegistry#instanceId()}). */
+    public String instanceId() {
+        return instanceId;
     }
 
-    List<String> fields(WorkerLoad load, long nowMs) {
-        List<String> fields = new ArrayList<>(22);
+    /** Writes the entry with this load and renews its TTL; never blocks (called on the loop). */
+    public void renew(WorkerLoad load, boolean draining, long nowMs) {
+        registry.renew(key, TTL_MS, fields(load, draining, nowMs));
+    }
+
+    List<String> fields(WorkerLoad load, boolean draining, long nowMs) {
+        List<String> fields = new ArrayList<>(26);
         add(fields, "id", workerId);
+        add(fields, "instance_id", instanceId);
         add(fields, "host", host);
         add(fields, "announced_ip", announcedIp);
         add(fields, "pid", Long.toString(pid));
@@ -57,6 +66,7 @@ public final class WorkerLease {
         add(fields, "producers", Integer.toUnsignedString(load.getProducers()));
         add(fields, "consumers", Integer.toUnsignedString(load.getConsumers()));
         add(fields, "loop_utilization", Double.toString(load.getLoopUtilization()));
+        add(fields, "draining", draining ? "1" : "0");
         return fields;
     }
 

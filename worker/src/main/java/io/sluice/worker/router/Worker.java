@@ -51,6 +51,8 @@ public final class Worker {
     private final EntityEvents events;
     private final Clock clock;
     private final Map<String, Router> routers = new LinkedHashMap<>();
+    /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
+    private volatile boolean draining;
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
     private final Map<String, Producer> producerIndex = new HashMap<>();
@@ -94,10 +96,24 @@ public final class Worker {
     public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, AppData appData)
             throws SluiceException {
         assert loop.inEventLoop();
+        if (draining) {
+            throw new SluiceException(SluiceException.Code.UNAVAILABLE,
+                    "worker " + id + " is draining: it takes no new routers");
+        }
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
         Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
         routers.put(router.id(), router);
         return router;
+    }
+
+    /** From now on refuses new routers (worker.drain, SIGTERM); the ones it has live on. */
+    public void drain() {
+        assert loop.inEventLoop();
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /** The live router with this id, or {@code NOT_FOUND}. */

@@ -31,6 +31,7 @@ import io.sluice.worker.testsupport.ChromiumBrowser;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.NetworkIsolation;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("browser")
 class ChromiumWebRtcTransportTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Patience.WAIT;
     private static final Pattern VP8 = Pattern.compile("a=rtpmap:(\\d+) VP8/90000");
     private static final Pattern FINGERPRINT = Pattern.compile("a=fingerprint:sha-256 (\\S+)");
 

@@ -13,6 +13,7 @@ import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -73,8 +74,8 @@ class ControlServiceTest {
                             return done;
                         })), closing::get);
         service.start();
-        serverConnection.flush(Duration.ofSeconds(5));
-        client = new ControlClient(clientConnection, Duration.ofSeconds(5));
+        serverConnection.flush(Patience.WAIT);
+        client = new ControlClient(clientConnection, Patience.WAIT);
     }
 
     @AfterEach
@@ -118,9 +119,9 @@ class ControlServiceTest {
         byte[] body = WorkerDumpRequest.getDefaultInstance().toByteArray();
         Headers key = new Headers().put(ControlService.IDEMPOTENCY_KEY_HEADER, "k-pending");
         CompletableFuture<io.nats.client.Message> first =
-                clientConnection.requestWithTimeout("sluice.svc-0.worker.slowCreate", key, body, Duration.ofSeconds(5));
+                clientConnection.requestWithTimeout("sluice.svc-0.worker.slowCreate", key, body, Patience.WAIT);
         CompletableFuture<io.nats.client.Message> retry =
-                clientConnection.requestWithTimeout("sluice.svc-0.worker.slowCreate", key, body, Duration.ofSeconds(5));
+                clientConnection.requestWithTimeout("sluice.svc-0.worker.slowCreate", key, body, Patience.WAIT);
 
         assertThat(WorkerDumpResponse.parseFrom(first.get().getData()).getWorkerId()).isEqualTo("created-1");
         assertThat(WorkerDumpResponse.parseFrom(retry.get().getData()).getWorkerId()).isEqualTo("created-1");

@@ -17,9 +17,10 @@ import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.testsupport.UdpPorts;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -30,28 +31,36 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real VP8 simulcast: three ffmpeg encoders (160x120, 320x240, 640x480, 20 fps, a key frame every
- * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one) send through one relay
- * socket (a comedia transport learns one remote) into a simulcast producer with SSRC-signalled
- * encodings; its simulcast consumer's stream passes a tap (which reads the key frames' widths,
- * RFC 7741 §4.3, and checks sequence numbers and timestamps) on its way to an ffmpeg that decodes
- * it. consumer.setPreferredLayers moves the stream up and down; the decoder must see the three
- * sizes in that order and no frame it cannot decode.
+ * Real VP8 simulcast: three ffmpeg streams (80x60, 160x120, 320x240, 20 fps, a key frame every
+ * 20 frames; ffmpeg ignores PLIs, so a switch waits for the next one), encoded first and sent in
+ * real time (an encoder starved of CPU on a busy machine would send late and in bursts, and the
+ * producer would take a late encoding for a stopped one), go through one relay socket (a comedia
+ * transport learns one remote) into a simulcast producer with SSRC-signalled encodings; its
+ * simulcast consumer's stream passes a tap (which reads the key frames' widths, RFC 7741 §4.3, and
+ * checks sequence numbers and timestamps) on its way to an ffmpeg that decodes it.
+ * consumer.setPreferredLayers moves the stream up and down; the decoder must see the three sizes in
+ * that order and no frame it cannot decode.
  */
+@ExtendWith(SharedWorker.class)
 class FfmpegSimulcastControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Patience.WAIT;
     private static final int PAYLOAD_TYPE = 101;
     private static final int[] SSRCS = {0x51000001, 0x51000002, 0x51000003};
-    private static final String[] SIZES = {"160x120", "320x240", "640x480"};
-    private static final int[] WIDTHS = {160, 320, 640};
+    private static final String[] SIZES = {"80x60", "160x120", "320x240"};
+    private static final int[] WIDTHS = {80, 160, 320};
+    /** Frames encoded per size, sent again and again: five seconds, five key frames. */
+    private static final int ENCODED_FRAMES = 100;
+    /** Frames decoded at one size before the next switch: a second of them. */
+    private static final int FRAMES_PER_SIZE = 20;
+    private static final Pattern SHOWINFO_SIZE = Pattern.compile("showinfo.* s:(\\d+x\\d+)");
 
     private static RunningWorker worker;
     private static ControlClient client;
@@ -64,17 +73,10 @@ class FfmpegSimulcastControlTest {
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("ffmpeg-simulcast", 47000);
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
     }
 
     @AfterEach
@@ -123,6 +125,43 @@ class FfmpegSimulcastControlTest {
         return packet.order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(at + 6) & 0x3FFF;
     }
 
+    /** The decoded frame sizes in order, each run of one size once (showinfo's "s:WxH"). */
+    private static List<String> decodedSizes(String decoderLog) {
+        List<String> sizes = new ArrayList<>();
+        Matcher shown = SHOWINFO_SIZE.matcher(decoderLog);
+        while (shown.find()) {
+            if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).equals(shown.group(1))) {
+                sizes.add(shown.group(1));
+            }
+        }
+        return sizes;
+    }
+
+    /** How many frames the decoder showed since it last changed size, if that size is {@code size}; else 0. */
+    private static int decodedFramesAtLastSize(String decoderLog, String size) {
+        List<String> all = new ArrayList<>();
+        Matcher shown = SHOWINFO_SIZE.matcher(decoderLog);
+        while (shown.find()) {
+            all.add(shown.group(1));
+        }
+        int run = 0;
+        for (int i = all.size() - 1; i >= 0 && all.get(i).equals(size); i--) {
+            run++;
+        }
+        return run;
+    }
+
+    /** Waits until the decoder has shown {@link #FRAMES_PER_SIZE} frames at {@code size} since it changed size. */
+    private static void awaitDecoded(ManagedProcess decoder, String consumerId, String size) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            String log = decoder.log();
+            assertThat(decodedFramesAtLastSize(log, size))
+                    .as("frames at %s; sizes decoded so far %s; consumer %s", size, decodedSizes(log),
+                            worker.consumerStats(consumerId).getStats())
+                    .isGreaterThanOrEqualTo(FRAMES_PER_SIZE);
+        });
+    }
+
     private record Tapped(int sequenceNumber, long timestamp, boolean marker, int keyFrameWidth, long atMs) {
     }
 
@@ -148,9 +187,20 @@ class FfmpegSimulcastControlTest {
                 relay.send(new DatagramPacket(datagram, datagram.length, workerAddress));
             }
         });
+        List<ManagedProcess> encoders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ffmpeg("encoder-" + i, List.of("-re", "-t", "20", "-f", "lavfi", "-i", "testsrc=size=" + SIZES[i] + ":rate=20",
-                    "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "20", "-b:v", (150 << i) + "k",
+            encoders.add(ffmpeg("encoder-" + i, List.of("-f", "lavfi", "-i", "testsrc=size=" + SIZES[i] + ":rate=20",
+                    "-frames:v", String.valueOf(ENCODED_FRAMES), "-c:v", "libvpx", "-deadline", "realtime",
+                    "-cpu-used", "8", "-g", "20", "-b:v", (150 << i) + "k", "-an", "-f", "ivf",
+                    dir.resolve("encoding-" + i + ".ivf").toString())));
+        }
+        for (ManagedProcess encoder : encoders) {
+            await().atMost(WAIT).until(() -> !encoder.isAlive());
+        }
+        for (int i = 0; i < 3; i++) {
+            Path encoded = dir.resolve("encoding-" + i + ".ivf");
+            assertThat(Files.size(encoded)).as("encoder log:%n%s", encoders.get(i).log()).isPositive();
+            ffmpeg("sender-" + i, List.of("-re", "-stream_loop", "-1", "-i", encoded.toString(), "-c:v", "copy",
                     "-an", "-ssrc", String.valueOf(SSRCS[i]), "-payload_type", String.valueOf(PAYLOAD_TYPE),
                     "-f", "rtp", "rtp://127.0.0.1:" + relay.getLocalPort() + "?rtcpport=" + relay.getLocalPort()));
         }
@@ -161,28 +211,23 @@ class FfmpegSimulcastControlTest {
             return streams.size() == 3 && streams.stream().allMatch(stream -> stream.getPacketCount() > 0);
         });
 
-        // The tap between the consumer's transport and the decoding ffmpeg.
-        DatagramSocket tap = udp.socket();
-        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
-        worker.connectPlainTransport(receiving.getId(), tap.getLocalPort());
-        TransportConsumeResponse consumed = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
-                        .setTransportId(receiving.getId()).setProducerId(producerId).setRtpCapabilities(capabilities)
-                        .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0)).build())
-                .as(TransportConsumeResponse.parser());
-        assertThat(consumed.getType()).isEqualTo("simulcast");
-        String consumerId = consumed.getConsumerId();
-
-        int decoderPort;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            decoderPort = probe.getLocalPort();
-        }
-        RtpCodecParameters codec = consumed.getRtpParameters().getCodecs(0);
+        // The decoder listens before the consumer sends, so that its first frame is the smallest key
+        // frame; the consumer's payload type is the router's for VP8.
+        int payloadType = capabilities.getCodecsList().stream()
+                .filter(codec -> codec.getMimeType().equals("video/VP8")).findFirst().orElseThrow()
+                .getPreferredPayloadType();
+        int decoderPort = UdpPorts.freePair();
         Path sdp = dir.resolve("receiver.sdp");
         Files.writeString(sdp, "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=sluice\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=video " + decoderPort + " RTP/AVP " + codec.getPayloadType() + "\r\n"
-                + "a=rtpmap:" + codec.getPayloadType() + " VP8/90000\r\n");
+                + "m=video " + decoderPort + " RTP/AVP " + payloadType + "\r\n"
+                + "a=rtpmap:" + payloadType + " VP8/90000\r\n");
         ManagedProcess decoder = ffmpeg("decoder", List.of("-protocol_whitelist", "file,udp,rtp", "-i", sdp.toString(),
-                "-vf", "showinfo", "-frames:v", "150", "-f", "null", "-"));
+                "-vf", "showinfo", "-f", "null", "-"));
+        await().atMost(WAIT).until(() -> UdpPorts.isBound(decoderPort) || !decoder.isAlive());
+        assertThat(decoder.isAlive()).as("decoder log:%n%s", decoder.log()).isTrue();
+
+        // The tap between the consumer's transport and the decoding ffmpeg.
+        DatagramSocket tap = udp.socket();
         List<Tapped> tapped = new CopyOnWriteArrayList<>();
         InetSocketAddress decoderAddress = new InetSocketAddress("127.0.0.1", decoderPort);
         udp.onDatagrams("tap", tap, (datagram, from) -> {
@@ -194,36 +239,38 @@ class FfmpegSimulcastControlTest {
                     (datagram[1] & 0x80) != 0, keyFrameWidth(datagram), System.nanoTime() / 1_000_000));
             tap.send(new DatagramPacket(datagram, datagram.length, decoderAddress));
         });
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
+        worker.connectPlainTransport(receiving.getId(), tap.getLocalPort());
+        TransportConsumeResponse consumed = client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
+                        .setTransportId(receiving.getId()).setProducerId(producerId).setRtpCapabilities(capabilities)
+                        .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0)).build())
+                .as(TransportConsumeResponse.parser());
+        assertThat(consumed.getType()).isEqualTo("simulcast");
+        assertThat(consumed.getRtpParameters().getCodecs(0).getPayloadType()).isEqualTo(payloadType);
+        String consumerId = consumed.getConsumerId();
 
-        await().atMost(WAIT).until(() -> tapped.stream().anyMatch(packet -> packet.keyFrameWidth() == WIDTHS[0]));
-        Thread.sleep(1000);
+        // Each size is decoded for a while (a second of frames) before the next switch.
+        awaitDecoded(decoder, consumerId, SIZES[0]);
         List<Long> latencies = new ArrayList<>();
         for (int spatial : new int[] {2, 1}) {
+            int tappedBefore = tapped.size();
             long requestedAtMs = System.nanoTime() / 1_000_000;
             ConsumerSetPreferredLayersResponse answer = client.call(workerId, "consumer.setPreferredLayers",
                     ConsumerSetPreferredLayersRequest.newBuilder().setConsumerId(consumerId)
                             .setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(spatial)).build())
                     .as(ConsumerSetPreferredLayersResponse.parser());
             assertThat(answer.getPreferredLayers().getSpatialLayer()).isEqualTo(spatial);
-            await().atMost(WAIT).until(() -> tapped.stream().anyMatch(packet -> packet.keyFrameWidth() == WIDTHS[spatial]
-                    && packet.atMs() >= requestedAtMs));
-            long firstAtMs = tapped.stream().filter(packet -> packet.keyFrameWidth() == WIDTHS[spatial]
-                    && packet.atMs() >= requestedAtMs).findFirst().orElseThrow().atMs();
+            awaitDecoded(decoder, consumerId, SIZES[spatial]);
+            long firstAtMs = tapped.subList(tappedBefore, tapped.size()).stream()
+                    .filter(packet -> packet.keyFrameWidth() == WIDTHS[spatial]).findFirst().orElseThrow().atMs();
             latencies.add(firstAtMs - requestedAtMs);
-            Thread.sleep(1000);
         }
         System.out.printf("simulcast switch latency with ffmpeg (key frame every 1 s, PLIs ignored): %s ms%n",
                 latencies);
 
-        await().atMost(WAIT).until(() -> !decoder.isAlive());
+        assertThat(decoder.terminate(WAIT)).as("decoder ends on SIGTERM").isTrue();
         String log = decoder.log();
-        List<String> sizes = new ArrayList<>();
-        Matcher shown = Pattern.compile("showinfo.* s:(\\d+x\\d+)").matcher(log);
-        while (shown.find()) {
-            if (sizes.isEmpty() || !sizes.get(sizes.size() - 1).equals(shown.group(1))) {
-                sizes.add(shown.group(1));
-            }
-        }
+        List<String> sizes = decodedSizes(log);
         assertThat(sizes).as("decoded sizes; decoder log:%n%s", log).containsExactly(SIZES[0], SIZES[2], SIZES[1]);
         assertThat(log).doesNotContain("Discarding interframe without a prior keyframe")
                 .doesNotContain("Error while decoding").doesNotContain("RTP: missed");

@@ -21,12 +21,18 @@ final class LoopbackUdp implements AutoCloseable {
         void handle(byte[] datagram, InetSocketAddress from) throws Exception;
     }
 
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
     private final List<DatagramSocket> sockets = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    /** A socket on a free port of 127.0.0.1. */
+    /**
+     * A socket on a free port of 127.0.0.1, with a receive buffer that holds seconds of a test's
+     * media while its reading thread waits for a core on a busy machine.
+     */
     DatagramSocket socket() throws SocketException {
         DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
         sockets.add(socket);
         return socket;
     }

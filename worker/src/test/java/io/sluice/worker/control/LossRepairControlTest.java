@@ -23,6 +23,7 @@ import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -35,13 +36,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Loss repair end to end on a real worker over NATS, with real UDP on loopback. A Java sender
@@ -51,9 +54,10 @@ import org.junit.jupiter.api.Test;
  * number exactly once. Then the receiver NACKs packets it claims to have lost and gets them again
  * as RTX from the consumer's retransmission buffer.
  */
+@ExtendWith(SharedWorker.class)
 class LossRepairControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.WAIT;
     private static final int VIDEO_SSRC = 0x0A0B0C0D;
     private static final int RTX_SSRC = 0x0E0F1011;
     private static final int VIDEO_PT = 101;
@@ -66,6 +70,14 @@ class LossRepairControlTest {
     private static final Set<Integer> DROPPED = Set.of(20, 21, 22, 90, 150, 199);
     /** Its first RTX is dropped too: the worker must ask again one RTT later. */
     private static final int RTX_LOST_ONCE = 90;
+    /**
+     * Sent after the repairs; the receiver claims to have lost three of them. The consumer keeps a
+     * packet 2 s (RetransmissionBuffer.DEFAULT_MAX_AGE_MS, as mediasoup): the receiver NACKs as soon
+     * as the last of them arrives, whatever the repairs before took on a busy machine.
+     */
+    private static final int LAST_BURST = 30;
+    /** Two in one NACK item (PID and a BLP bit), one in a second item (RFC 4585 §6.2.1). */
+    private static final int[] CLAIMED_LOST = {PACKETS + 1, PACKETS + 2, PACKETS + LAST_BURST};
 
     private static RunningWorker worker;
     private static ControlClient client;
@@ -73,17 +85,10 @@ class LossRepairControlTest {
     private final LoopbackUdp udp = new LoopbackUdp();
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("nack", 44000);
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
     }
 
     @AfterEach
@@ -162,6 +167,7 @@ class LossRepairControlTest {
         Map<Integer, byte[]> received = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
         Map<Integer, byte[]> receivedRtx = new ConcurrentHashMap<>();
+        CountDownLatch lastBurstReceived = new CountDownLatch(LAST_BURST);
         udp.onDatagrams("receiver", receiver, (datagram, from) -> {
             if (isRtcp(datagram)) {
                 return;
@@ -172,6 +178,8 @@ class LossRepairControlTest {
             if (ssrc == consumerSsrc) {
                 if (received.put(sequenceNumber, Arrays.copyOfRange(datagram, 12, datagram.length)) != null) {
                     duplicates.incrementAndGet();
+                } else if (sequenceNumber > PACKETS) {
+                    lastBurstReceived.countDown();
                 }
             } else if (ssrc == consumerRtxSsrc && (datagram[1] & 0x7F) == consumerRtxPt) {
                 int originalSequenceNumber = packet.getShort(12) & 0xFFFF;
@@ -236,8 +244,12 @@ class LossRepairControlTest {
             assertThat(received.get(sequenceNumber)).as("payload of %d", sequenceNumber).isEqualTo(payload(sequenceNumber));
         }
 
-        // The receiver now claims it lost three packets: the consumer resends them as RTX.
-        int[] claimedLost = {30, 31, 100};
+        // The receiver now claims it lost three packets of a last burst: the consumer resends them as RTX.
+        for (int sequenceNumber = PACKETS + 1; sequenceNumber <= PACKETS + LAST_BURST; sequenceNumber++) {
+            byte[] packet = rtp(VIDEO_PT, sequenceNumber, VIDEO_SSRC, payload(sequenceNumber));
+            sender.send(new DatagramPacket(packet, packet.length, relay.getLocalSocketAddress()));
+        }
+        int[] claimedLost = CLAIMED_LOST;
         FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(0x1234, consumerSsrc, claimedLost);
         ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
         nack.writeTo(rtcp);
@@ -245,13 +257,15 @@ class LossRepairControlTest {
         rtcp.readBytes(nackBytes);
         rtcp.release();
         InetSocketAddress consumerSide = new InetSocketAddress("127.0.0.1", receiving.getTuple().getLocalPort());
+        assertThat(lastBurstReceived.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the last burst arrived").isTrue();
         receiver.send(new DatagramPacket(nackBytes, nackBytes.length, consumerSide));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(receivedRtx.keySet()).containsExactlyInAnyOrder(30, 31, 100));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(receivedRtx.keySet())
+                .containsExactlyInAnyOrder(CLAIMED_LOST[0], CLAIMED_LOST[1], CLAIMED_LOST[2]));
         for (int lost : claimedLost) {
             assertThat(receivedRtx.get(lost)).as("RTX of %d carries its payload", lost).isEqualTo(payload(lost));
         }
         ConsumerGetStatsResponse stats = worker.consumerStats(consumer.getConsumerId());
-        assertThat(stats.getStats().getPacketsSent()).isEqualTo(PACKETS);
+        assertThat(stats.getStats().getPacketsSent()).isEqualTo(PACKETS + LAST_BURST);
     }
 }

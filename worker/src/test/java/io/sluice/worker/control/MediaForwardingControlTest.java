@@ -17,6 +17,8 @@ import io.sluice.api.v1.TransportDumpResponse;
 import io.sluice.api.v1.TransportGetStatsRequest;
 import io.sluice.api.v1.TransportGetStatsResponse;
 import io.sluice.api.v1.WebRtcTransportInfo;
+import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.testsupport.UdpPorts;
 import io.sluice.worker.testsupport.WebRtcTestPeer;
 import java.net.InetSocketAddress;
 import io.sluice.api.v1.ConsumerClosed;
@@ -70,10 +72,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,9 +84,10 @@ import org.junit.jupiter.api.io.TempDir;
  * consumer on a second plain transport, and a second ffmpeg decodes what arrives. Control-level
  * cases check typed errors, that refused requests leave nothing behind, and the close cascade.
  */
+@ExtendWith(SharedWorker.class)
 class MediaForwardingControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Patience.WAIT;
     private static final int VIDEO_SSRC = 0x11223344;
     private static final int AUDIO_SSRC = 0x22334455;
 
@@ -98,18 +101,11 @@ class MediaForwardingControlTest {
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("media", 43000, "sluice.event.>");
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
         events = worker.events;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
     }
 
     @AfterEach
@@ -151,23 +147,6 @@ class MediaForwardingControlTest {
             throws Exception {
         return client.call(workerId, "transport.consume", TransportConsumeRequest.newBuilder()
                 .setTransportId(transportId).setProducerId(producerId).setRtpCapabilities(capabilities).build());
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket rtp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = rtp.getLocalPort();
-                if (port % 2 != 0 || port > 65000) {
-                    continue;
-                }
-                try (DatagramSocket rtcp = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair");
     }
 
     private ManagedProcess ffmpeg(String name, List<String> arguments) {
@@ -226,7 +205,7 @@ class MediaForwardingControlTest {
         }
         String producerId = produce(sending.getId(), kind, parameters).as(TransportProduceResponse.parser()).getProducerId();
         PlainTransportInfo receiving = worker.createPlainTransport(routerId, false, srtp);
-        int receiverPort = freeUdpPortPair();
+        int receiverPort = UdpPorts.freePair();
         PlainTransportConnectRequest.Builder connect = PlainTransportConnectRequest.newBuilder()
                 .setTransportId(receiving.getId()).setIp("127.0.0.1").setPort(receiverPort);
         if (srtp) {
@@ -270,9 +249,17 @@ class MediaForwardingControlTest {
         return args;
     }
 
-    private ManagedProcess videoReceiver(Path sdp, Path frames, int count) {
-        return ffmpeg("receiver", List.of("-protocol_whitelist", "file,udp,rtp,srtp,crypto", "-i", sdp.toString(),
-                "-frames:v", String.valueOf(count), frames.resolve("frame-%03d.png").toString()));
+    private ManagedProcess videoReceiver(Path sdp, int port, Path frames, int count) {
+        return listening(ffmpeg("receiver", List.of("-protocol_whitelist", "file,udp,rtp,srtp,crypto",
+                "-i", sdp.toString(), "-frames:v", String.valueOf(count), frames.resolve("frame-%03d.png").toString())),
+                port);
+    }
+
+    /** The receiver once it has bound its port: what is sent before is lost to it. */
+    private static ManagedProcess listening(ManagedProcess receiver, int port) {
+        await().atMost(WAIT).until(() -> UdpPorts.isBound(port) || !receiver.isAlive());
+        assertThat(receiver.isAlive()).as("receiver log:%n%s", receiver.log()).isTrue();
+        return receiver;
     }
 
     // ---- ffmpeg end to end ----
@@ -283,8 +270,9 @@ class MediaForwardingControlTest {
         assertThat(media.consumer().getKind()).isEqualTo(MediaKind.VIDEO);
         assertThat(media.consumer().getRtpParameters().getCodecs(0).getMimeType()).isEqualTo("video/VP8");
         Path frames = Files.createDirectory(dir.resolve("vp8"));
-        ManagedProcess receiver = videoReceiver(receiverSdp(media.receiverPort(), media.consumer(), null), frames, 20);
-        ffmpeg("sender", videoSender(15, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), null));
+        ManagedProcess receiver = videoReceiver(receiverSdp(media.receiverPort(), media.consumer(), null),
+                media.receiverPort(), frames, 20);
+        ffmpeg("sender", videoSender(60, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), null));
 
         await().atMost(WAIT).until(() -> !receiver.isAlive());
         assertThat(countFiles(frames, ".png")).as("receiver log:%n%s", receiver.log()).isEqualTo(20);
@@ -301,10 +289,10 @@ class MediaForwardingControlTest {
     void opusFromFfmpegIsForwardedToAConsumerThatFfmpegDecodes() throws Exception {
         Forwarding media = forwarding(MediaKind.AUDIO, opusParameters(AUDIO_SSRC), false, null);
         Path wav = dir.resolve("opus.wav");
-        ManagedProcess receiver = ffmpeg("receiver", List.of("-protocol_whitelist", "file,udp,rtp",
+        ManagedProcess receiver = listening(ffmpeg("receiver", List.of("-protocol_whitelist", "file,udp,rtp",
                 "-i", receiverSdp(media.receiverPort(), media.consumer(), null).toString(),
-                "-frames:a", "50", wav.toString()));
-        ffmpeg("sender", audioSender(15, AUDIO_SSRC, media.sending().getTuple().getLocalPort(), null));
+                "-frames:a", "50", wav.toString())), media.receiverPort());
+        ffmpeg("sender", audioSender(60, AUDIO_SSRC, media.sending().getTuple().getLocalPort(), null));
 
         await().atMost(WAIT).until(() -> !receiver.isAlive());
         // 50 Opus frames of 20 ms decode to 48000 Hz stereo 16-bit PCM: far more than a WAV header.
@@ -320,8 +308,9 @@ class MediaForwardingControlTest {
         assertThat(Base64.getDecoder().decode(media.receiving().getSrtpParameters().getKeyBase64())).hasSize(30);
         Path frames = Files.createDirectory(dir.resolve("srtp"));
         ManagedProcess receiver = videoReceiver(
-                receiverSdp(media.receiverPort(), media.consumer(), media.receiving().getSrtpParameters()), frames, 10);
-        ffmpeg("sender", videoSender(15, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), senderKey));
+                receiverSdp(media.receiverPort(), media.consumer(), media.receiving().getSrtpParameters()),
+                media.receiverPort(), frames, 10);
+        ffmpeg("sender", videoSender(60, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), senderKey));
 
         await().atMost(WAIT).until(() -> !receiver.isAlive());
         assertThat(countFiles(frames, ".png")).as("receiver log:%n%s", receiver.log()).isEqualTo(10);
@@ -345,8 +334,9 @@ class MediaForwardingControlTest {
     void pauseAndResumeKeepSequenceNumbersContiguous() throws Exception {
         Forwarding media = forwarding(MediaKind.VIDEO, vp8Parameters(VIDEO_SSRC), false, null);
         Path frames = Files.createDirectory(dir.resolve("resumed"));
-        ManagedProcess receiver = videoReceiver(receiverSdp(media.receiverPort(), media.consumer(), null), frames, 60);
-        ffmpeg("sender", videoSender(20, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), null));
+        ManagedProcess receiver = videoReceiver(receiverSdp(media.receiverPort(), media.consumer(), null),
+                media.receiverPort(), frames, 60);
+        ffmpeg("sender", videoSender(60, VIDEO_SSRC, media.sending().getTuple().getLocalPort(), null));
         String consumerId = media.consumer().getConsumerId();
         await().atMost(WAIT).until(() -> worker.consumerStats(consumerId).getStats().getPacketsSent() > 20);
 

@@ -17,6 +17,7 @@ import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.Map;
@@ -63,23 +64,23 @@ class NatsRestartTest {
         nats.kill();
         nats.startAgain();
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(client.call(workerId, "worker.dump",
                         WorkerDumpRequest.getDefaultInstance()).as(WorkerDumpResponse.parser()).getWorkerId())
                         .isEqualTo(workerId));
         Subscription heartbeats = connection.subscribe(HeartbeatPublisher.subject(workerId));
-        connection.flush(Duration.ofSeconds(2));
-        assertThat(Heartbeat.parseFrom(heartbeats.nextMessage(Duration.ofSeconds(5)).getData()).getWorkerId())
+        connection.flush(Patience.WAIT);
+        assertThat(Heartbeat.parseFrom(heartbeats.nextMessage(Patience.WAIT).getData()).getWorkerId())
                 .isEqualTo(workerId);
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(180)
     void closesWhileNatsIsDownAndStillDeletesItsRegistryEntry() throws Exception {
         String key = io.sluice.worker.registry.WorkerLease.key(process.workerIds().getFirst());
         io.lettuce.core.RedisClient redisClient = io.lettuce.core.RedisClient.create(redis.url());
         try (var redisConnection = redisClient.connect()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> redisConnection.sync().exists(key) == 1);
+            await().atMost(Patience.WAIT).until(() -> redisConnection.sync().exists(key) == 1);
             nats.kill();
 
             process.close();
@@ -94,15 +95,15 @@ class NatsRestartTest {
     @Test
     void shutdownClosesEveryRouterWithWorkerClosed() throws Exception {
         String workerId = process.workerIds().getFirst();
-        ControlClient client = new ControlClient(connection, Duration.ofSeconds(5));
+        ControlClient client = new ControlClient(connection, Patience.WAIT);
         String routerId = client.call(workerId, "worker.createRouter", WorkerControlTest.opusAndVp8("room"))
                 .as(WorkerCreateRouterResponse.parser()).getRouterId();
         Subscription events = connection.subscribe("sluice.event." + routerId + ".>");
-        connection.flush(Duration.ofSeconds(2));
+        connection.flush(Patience.WAIT);
 
         process.close();
 
-        Event event = Event.parseFrom(events.nextMessage(Duration.ofSeconds(5)).getData());
+        Event event = Event.parseFrom(events.nextMessage(Patience.WAIT).getData());
         assertThat(event.getRouterClosed().getReason()).isEqualTo(RouterClosed.Reason.WORKER_CLOSED);
         assertThat(event.getWorkerId()).isEqualTo(workerId);
         assertThat(event.getSeq()).isEqualTo(1);

@@ -28,34 +28,29 @@ import io.sluice.api.v1.TransportGetStatsResponse;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.worker.registry.TransportMappings;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Plain transports answer the generic transport methods (getStats, close) and are mapped in Redis
  * like WebRTC transports; consumer.setPriority and the consume reply's type and score.
  */
+@ExtendWith(SharedWorker.class)
 class PlainTransportAsTransportTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.WAIT;
 
     private static RunningWorker worker;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("plain-generic", 46000, "sluice.event.>");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
+    static void start(RunningWorker shared) {
+        worker = shared;
     }
 
     private static PlainTransportInfo createPlain(String routerId, String userId, boolean rtcpMux) throws Exception {

@@ -26,21 +26,25 @@ import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.rtcp.SourceDescription;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,9 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The socket receives the worker's sender reports and answers with a receiver report whose loss
  * and LSR/DLSR the consumer's stats then show; producer and consumer "score" events arrive on NATS.
  */
+@ExtendWith(SharedWorker.class)
 class RtcpStatsControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Patience.WAIT;
     private static final int VIDEO_SSRC = 0x33445566;
 
     private static RunningWorker worker;
@@ -66,18 +71,11 @@ class RtcpStatsControlTest {
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("rtcp", 44000, "sluice.event.*.producer.*.score", "sluice.event.*.consumer.*.score");
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
         events = worker.events;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
     }
 
     @AfterEach
@@ -108,9 +106,9 @@ class RtcpStatsControlTest {
         List<SenderReport> senderReports = new CopyOnWriteArrayList<>();
         List<SourceDescription> descriptions = new CopyOnWriteArrayList<>();
         AtomicLong rtpPackets = new AtomicLong();
-        long[] lastSrArrivalMs = new long[1];
+        Map<SenderReport, Long> srArrivalMs = new ConcurrentHashMap<>();
         peerReader = Thread.ofPlatform().name("rtcp-peer").start(() -> readPeer(rtpPackets, senderReports,
-                descriptions, lastSrArrivalMs));
+                descriptions, srArrivalMs));
 
         PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
         worker.connectPlainTransport(receiving.getId(), peer.getLocalPort());
@@ -121,24 +119,35 @@ class RtcpStatsControlTest {
                 .as(TransportConsumeResponse.parser());
         long consumerSsrc = Integer.toUnsignedLong(consumer.getRtpParameters().getEncodings(0).getSsrc());
 
+        // Encoded first, sent in real time after: an encoder starved of CPU on a busy machine would
+        // send its frames late and in bursts, and the producer's score counts that jitter.
         Path ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
+        Path encoded = dir.resolve("testsrc.ivf");
+        ManagedProcess encoder = new ManagedProcess(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y",
+                "-f", "lavfi", "-i", "testsrc=size=320x240:rate=20", "-frames:v", "100", "-c:v", "libvpx", "-cpu-used", "8",
+                "-deadline", "realtime", "-g", "10", "-b:v", "300k", "-an", "-f", "ivf", encoded.toString()),
+                dir.resolve("encoder.log")).start();
+        ffmpegs.add(encoder);
+        await().atMost(WAIT).until(() -> !encoder.isAlive());
+        assertThat(Files.size(encoded)).as("encoder log:%n%s", encoder.log()).isPositive();
         int port = sending.getTuple().getLocalPort();
         ManagedProcess sender = new ManagedProcess(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y",
-                "-re", "-t", "12", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=20", "-c:v", "libvpx",
-                "-deadline", "realtime", "-g", "10", "-b:v", "300k", "-an", "-ssrc", String.valueOf(VIDEO_SSRC),
+                "-re", "-stream_loop", "-1", "-i", encoded.toString(), "-c:v", "copy", "-an",
+                "-ssrc", String.valueOf(VIDEO_SSRC),
                 "-payload_type", "101", "-f", "rtp", "rtp://127.0.0.1:" + port + "?rtcpport=" + port),
                 dir.resolve("sender.log")).start();
         ffmpegs.add(sender);
 
-        // The producer's first report interval scores its stream and publishes the change.
-        await().atMost(WAIT).until(() -> !scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId).isEmpty());
-        Event producerScore = scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId).get(0);
-        assertThat(producerScore.getProducerScore().getScoresList()).hasSize(1);
-        assertThat(producerScore.getProducerScore().getScores(0).getSsrc()).isEqualTo(VIDEO_SSRC);
-        assertThat(producerScore.getProducerScore().getScores(0).getScore()).as("loopback loses nothing").isEqualTo(10);
-        await().atMost(WAIT).until(() -> !scoreEvents(Event.BodyCase.CONSUMER_SCORE, routerId).isEmpty());
-        assertThat(scoreEvents(Event.BodyCase.CONSUMER_SCORE, routerId).get(0).getConsumerScore().getProducerScore())
-                .isEqualTo(10);
+        // Each report interval scores the producer's stream and publishes a change: loopback loses
+        // nothing, so it reaches 10 (a late first interval on a busy machine may cost a jitter point).
+        await().atMost(WAIT).until(() -> scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId).stream()
+                .anyMatch(event -> event.getProducerScore().getScores(0).getScore() == 10));
+        assertThat(scoreEvents(Event.BodyCase.PRODUCER_SCORE, routerId)).allSatisfy(producerScore -> {
+            assertThat(producerScore.getProducerScore().getScoresList()).hasSize(1);
+            assertThat(producerScore.getProducerScore().getScores(0).getSsrc()).isEqualTo(VIDEO_SSRC);
+        });
+        await().atMost(WAIT).until(() -> scoreEvents(Event.BodyCase.CONSUMER_SCORE, routerId).stream()
+                .anyMatch(event -> event.getConsumerScore().getProducerScore() == 10));
 
         // Sender reports for the consumer's stream reach the peer, with its CNAME.
         await().atMost(WAIT).until(() -> senderReports.size() >= 2);
@@ -147,24 +156,27 @@ class RtcpStatsControlTest {
         assertThat(sr.packetCount()).isPositive().isLessThanOrEqualTo(rtpPackets.get());
         assertThat(sr.octetCount()).isGreaterThan(sr.packetCount() * 10);
         long ntpSeconds = sr.ntpTimestamp() >>> 32;
-        long nowNtpSeconds = System.currentTimeMillis() / 1000 + 2_208_988_800L;
-        assertThat(ntpSeconds).as("NTP time from the wall clock").isBetween(nowNtpSeconds - 5, nowNtpSeconds + 1);
+        long arrivalNtpSeconds = srArrivalMs.get(sr) / 1000 + 2_208_988_800L;
+        // Sent before it arrived; how long before is the machine's business, a minute is room enough.
+        assertThat(ntpSeconds).as("NTP time from the wall clock").isBetween(arrivalNtpSeconds - 60, arrivalNtpSeconds);
         assertThat(descriptions).anySatisfy(sdes -> assertThat(sdes.chunks().get(0).ssrc()).isEqualTo(consumerSsrc));
 
-        // While media flows: sane producer stats.
-        RtpStreamStats inbound = worker.producerStats(producerId).getStats().getStreams(0);
-        assertThat(inbound.getType()).isEqualTo("inbound-rtp");
-        assertThat(inbound.getSsrc()).isEqualTo(VIDEO_SSRC);
-        assertThat(inbound.getMimeType()).isEqualTo("video/VP8");
-        assertThat(inbound.getPacketCount()).isPositive();
-        assertThat(inbound.getByteCount()).isGreaterThan(inbound.getPacketCount() * 12);
-        assertThat(inbound.getBitrate()).as("300 kbit/s asked of libvpx").isBetween(50_000L, 2_000_000L);
-        assertThat(inbound.getPacketsLost()).isZero();
-        assertThat(inbound.getJitter()).as("under a second at 90 kHz").isLessThan(90_000);
-        assertThat(inbound.getScore()).isEqualTo(10);
+        // While media flows: sane producer stats (in one sample; a starved sender may need a few).
+        await().atMost(WAIT).untilAsserted(() -> {
+            RtpStreamStats inbound = worker.producerStats(producerId).getStats().getStreams(0);
+            assertThat(inbound.getType()).isEqualTo("inbound-rtp");
+            assertThat(inbound.getSsrc()).isEqualTo(VIDEO_SSRC);
+            assertThat(inbound.getMimeType()).isEqualTo("video/VP8");
+            assertThat(inbound.getPacketCount()).isPositive();
+            assertThat(inbound.getByteCount()).isGreaterThan(inbound.getPacketCount() * 12);
+            assertThat(inbound.getBitrate()).as("300 kbit/s asked of libvpx").isBetween(50_000L, 2_000_000L);
+            assertThat(inbound.getPacketsLost()).isZero();
+            assertThat(inbound.getJitter()).as("under a second at 90 kHz").isLessThan(90_000);
+            assertThat(inbound.getScore()).isEqualTo(10);
+        });
 
         // The peer reports 3 lost and echoes the SR after holding it 20 ms (RFC 3550 §6.4.1).
-        long held = System.currentTimeMillis() - lastSrArrivalMs[0];
+        long held = System.currentTimeMillis() - srArrivalMs.get(sr);
         ReportBlock block = new ReportBlock(consumerSsrc, 10, 3, 1000, 45, sr.compactNtp(), held * 65536 / 1000);
         ByteBuf rr = Unpooled.buffer();
         RtcpCompound.write(List.of(new ReceiverReport(0x12345678L, List.of(block)),
@@ -192,7 +204,7 @@ class RtcpStatsControlTest {
 
     /** Counts RTP and parses RTCP (RFC 5761 §4 tells them apart on the one port) until the socket closes. */
     private void readPeer(AtomicLong rtpPackets, List<SenderReport> senderReports, List<SourceDescription> descriptions,
-            long[] lastSrArrivalMs) {
+            Map<SenderReport, Long> srArrivalMs) {
         byte[] buffer = new byte[2048];
         while (!peer.isClosed()) {
             DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
@@ -212,7 +224,7 @@ class RtcpStatsControlTest {
             assertThat(compound).as("a well-formed compound").isNotNull();
             for (RtcpPacket packet : compound) {
                 if (packet instanceof SenderReport sr) {
-                    lastSrArrivalMs[0] = System.currentTimeMillis();
+                    srArrivalMs.put(sr, System.currentTimeMillis());
                     senderReports.add(sr);
                 } else if (packet instanceof SourceDescription sdes) {
                     descriptions.add(sdes);

@@ -1,8 +1,11 @@
 package io.sluice.worker.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.Subscription;
 import io.sluice.api.v1.ConsumerGetStatsRequest;
 import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.Event;
@@ -26,20 +29,24 @@ import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.FreePort;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the integration tests of this package drive: a real worker process with one loop on its own
- * nats-server and redis-server, RTC ports on 127.0.0.1 from a range of a thousand, a control client,
- * and the events it published on the subjects asked for; and the control calls those tests make
- * the same way, each expecting a success reply.
+ * nats-server and redis-server, RTC ports on 127.0.0.1 from a range, a control client, and the
+ * events it published on the subjects asked for; and the control calls those tests make the same
+ * way, each expecting a success reply. Most test classes share one ({@link SharedWorker}).
  */
 final class RunningWorker implements AutoCloseable {
+
+    static final Duration WAIT = Patience.WAIT;
 
     final NatsServerProcess nats;
     final RedisServerProcess redis;
@@ -47,19 +54,23 @@ final class RunningWorker implements AutoCloseable {
     final Connection connection;
     final ControlClient client;
     final String workerId;
+    final int rtcMinPort;
+    final int rtcMaxPort;
     final List<Event> events = new CopyOnWriteArrayList<>();
 
-    private RunningWorker(String name, int rtcMinPort, List<String> eventSubjects) throws Exception {
+    private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, List<String> eventSubjects) throws Exception {
+        this.rtcMinPort = rtcMinPort;
+        this.rtcMaxPort = rtcMaxPort;
         nats = NatsServerProcess.start();
         redis = RedisServerProcess.start();
         process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
                 "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
                 "WORKER_ID", name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
-                "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMinPort + 999))));
+                "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMaxPort))));
         workerId = process.workerIds().get(0);
         connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
+        client = new ControlClient(connection, WAIT);
         if (!eventSubjects.isEmpty()) {
             Dispatcher dispatcher = connection.createDispatcher(message -> {
                 try {
@@ -69,13 +80,20 @@ final class RunningWorker implements AutoCloseable {
                 }
             });
             eventSubjects.forEach(dispatcher::subscribe);
-            connection.flush(Duration.ofSeconds(5));
+            connection.flush(WAIT);
         }
     }
 
-    /** Starts everything; {@code eventSubjects} (e.g. {@code sluice.event.>}) fill {@link #events}. */
+    /**
+     * Starts everything with RTC ports from {@code rtcMinPort} on (a thousand); {@code eventSubjects}
+     * (e.g. {@code sluice.event.>}) fill {@link #events}.
+     */
     static RunningWorker start(String name, int rtcMinPort, String... eventSubjects) throws Exception {
-        return new RunningWorker(name, rtcMinPort, List.of(eventSubjects));
+        return start(name, rtcMinPort, rtcMinPort + 999, eventSubjects);
+    }
+
+    static RunningWorker start(String name, int rtcMinPort, int rtcMaxPort, String... eventSubjects) throws Exception {
+        return new RunningWorker(name, rtcMinPort, rtcMaxPort, List.of(eventSubjects));
     }
 
     @Override
@@ -87,6 +105,16 @@ final class RunningWorker implements AutoCloseable {
             redis.close();
             nats.close();
         }
+    }
+
+    /** Waits for the next {@code count} heartbeats of the worker; each beat also writes its lease to Redis. */
+    void awaitHeartbeats(int count) throws InterruptedException, TimeoutException {
+        Subscription subscription = connection.subscribe(HeartbeatPublisher.subject(workerId));
+        connection.flush(WAIT);
+        for (int i = 1; i <= count; i++) {
+            assertThat(subscription.nextMessage(WAIT)).as("heartbeat %d of %s", i, workerId).isNotNull();
+        }
+        subscription.unsubscribe();
     }
 
     /** worker.createRouter with Opus and VP8 ({@link WorkerControlTest#opusAndVp8}); the router's id. */

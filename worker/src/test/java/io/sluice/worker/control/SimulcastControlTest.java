@@ -34,6 +34,7 @@ import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
 import io.sluice.worker.rtcp.SenderReport;
 import io.sluice.worker.testsupport.ForwardedVp8;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.Vp8SimulcastSource;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -42,10 +43,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Simulcast through a real worker over NATS: a Java sender sends generated VP8 simulcast (three
@@ -55,9 +56,10 @@ import org.junit.jupiter.api.Test;
  * an encoding that stops sending makes it fall back and come back, and each change of forwarded
  * layers arrives as a "layerschange" event on NATS; what arrives is one well-formed stream.
  */
+@ExtendWith(SharedWorker.class)
 class SimulcastControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.WAIT;
     private static final int PAYLOAD_TYPE = 96;
     private static final int RID_EXTENSION_ID = 10;
     private static final long[] SSRCS = {0x0A0A_0001L, 0x0B0B_0002L, 0x0C0C_0003L};
@@ -74,17 +76,10 @@ class SimulcastControlTest {
     private volatile boolean running = true;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("simulcast", 46000, "sluice.event.*.consumer.*.layerschange");
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
     }
 
     @AfterEach

@@ -12,6 +12,7 @@ import io.sluice.api.v1.TransportCloseResponse;
 import io.sluice.api.v1.WebRtcTransportInfo;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.registry.TransportMappings;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class TransportMappingRestoreTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.WAIT;
 
     @Test
     void liveTransportsAreMappedAgainAfterRedisRestarts() throws Exception {
-        try (RunningWorker worker = RunningWorker.start("restore", 45000)) {
+        try (RunningWorker worker = RunningWorker.start("restore", 47000)) {
             String routerId = worker.client.call(worker.workerId, "worker.createRouter",
                     WorkerControlTest.opusAndVp8("room-restore")).as(WorkerCreateRouterResponse.parser()).getRouterId();
             WebRtcTransportInfo kept = createTransport(worker, routerId, "kept");
@@ -43,8 +44,8 @@ class TransportMappingRestoreTest {
             worker.client.call(worker.workerId, "transport.close",
                     TransportCloseRequest.newBuilder().setTransportId(closed.getId()).build())
                     .as(TransportCloseResponse.parser());
-            // Let a heartbeat fail, so that the worker sees the outage.
-            Thread.sleep(2500);
+            // Heartbeats after the kill, each with a lease write that fails: the worker sees the outage.
+            worker.awaitHeartbeats(3);
             worker.redis.startAgain();
 
             redisClient = RedisClient.create(worker.redis.url());

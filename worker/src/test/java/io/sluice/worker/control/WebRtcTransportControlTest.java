@@ -36,6 +36,7 @@ import io.sluice.worker.dtls.FingerprintAlgorithm;
 import io.sluice.worker.ice.StunMessage;
 import io.sluice.worker.registry.TransportMappings;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.WebRtcTestPeer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,15 +44,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * WebRTC transports end to end: created over NATS on a real worker, reached by a real peer over
  * loopback UDP and ICE-TCP (binding requests, a DTLS handshake with its own certificate, SRTP),
  * their events on NATS and their mappings in a real Redis.
  */
+@ExtendWith(SharedWorker.class)
 class WebRtcTransportControlTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.WAIT;
 
     private static RunningWorker worker;
     private static ControlClient client;
@@ -61,8 +64,8 @@ class WebRtcTransportControlTest {
     private static List<Event> events;
 
     @BeforeAll
-    static void start() throws Exception {
-        worker = RunningWorker.start("rtc", 42000, "sluice.event.>");
+    static void start(RunningWorker shared) {
+        worker = shared;
         workerId = worker.workerId;
         client = worker.client;
         events = worker.events;
@@ -75,9 +78,6 @@ class WebRtcTransportControlTest {
         if (redisClient != null) {
             redisConnection.close();
             redisClient.shutdown();
-        }
-        if (worker != null) {
-            worker.close();
         }
     }
 
@@ -141,7 +141,7 @@ class WebRtcTransportControlTest {
         IceCandidate udp = candidate(transport, TransportProtocol.UDP);
         IceCandidate tcp = candidate(transport, TransportProtocol.TCP);
         assertThat(udp.getAddress()).isEqualTo("127.0.0.1");
-        assertThat(udp.getPort()).isBetween(42000, 42999);
+        assertThat(udp.getPort()).isBetween(worker.rtcMinPort, worker.rtcMaxPort);
         assertThat(udp.getType()).isEqualTo("host");
         assertThat(udp.getTcpType()).isEmpty();
         assertThat(tcp.getTcpType()).isEqualTo("passive");

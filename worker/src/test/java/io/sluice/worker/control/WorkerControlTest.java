@@ -37,6 +37,7 @@ import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.registry.WorkerLease;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Test;
 /** The control API of a real worker process (2 loops) over a real nats-server, with a real redis-server. */
 class WorkerControlTest {
 
-    private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_getResourceUsage",
+    private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_drain", "worker_getResourceUsage",
             "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities",
             "router_createWebRtcTransport", "transport_connect", "transport_restartIce", "transport_getStats",
             "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump",
@@ -80,7 +81,7 @@ class WorkerControlTest {
         worker0 = process.workerIds().get(0);
         worker1 = process.workerIds().get(1);
         connection = Nats.connect(nats.url());
-        client = new ControlClient(connection, Duration.ofSeconds(10));
+        client = new ControlClient(connection, Patience.WAIT);
         redisClient = RedisClient.create(redis.url());
         redisConnection = redisClient.connect();
     }
@@ -219,9 +220,9 @@ class WorkerControlTest {
     @Test
     void heartbeatsArriveEverySecondWithTheLoad() throws Exception {
         Subscription subscription = connection.subscribe(HeartbeatPublisher.subject(worker0));
-        connection.flush(Duration.ofSeconds(2));
-        Heartbeat first = Heartbeat.parseFrom(subscription.nextMessage(Duration.ofSeconds(5)).getData());
-        Heartbeat second = Heartbeat.parseFrom(subscription.nextMessage(Duration.ofSeconds(5)).getData());
+        connection.flush(Patience.WAIT);
+        Heartbeat first = Heartbeat.parseFrom(subscription.nextMessage(Patience.WAIT).getData());
+        Heartbeat second = Heartbeat.parseFrom(subscription.nextMessage(Patience.WAIT).getData());
         subscription.unsubscribe();
 
         assertThat(first.getWorkerId()).isEqualTo(worker0);
@@ -235,7 +236,7 @@ class WorkerControlTest {
     @Test
     void registryEntryHoldsTheProtocolFieldsUnderAFiveSecondLease() {
         String key = WorkerLease.key(worker1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> redisConnection.sync().exists(key) == 1);
+        await().atMost(Patience.WAIT).until(() -> redisConnection.sync().exists(key) == 1);
 
         Map<String, String> entry = redisConnection.sync().hgetall(key);
         assertThat(entry).containsKeys("id", "host", "announced_ip", "pid", "started_at_ms", "updated_at_ms",
@@ -347,10 +348,10 @@ class WorkerControlTest {
         String routerId = client.call(worker0, "worker.createRouter", opusAndVp8("room-e"))
                 .as(WorkerCreateRouterResponse.parser()).getRouterId();
         Subscription events = connection.subscribe("sluice.event." + routerId + ".>");
-        connection.flush(Duration.ofSeconds(2));
+        connection.flush(Patience.WAIT);
 
         client.call(worker0, "router.close", RouterCloseRequest.newBuilder().setRouterId(routerId).build());
-        io.nats.client.Message message = events.nextMessage(Duration.ofSeconds(5));
+        io.nats.client.Message message = events.nextMessage(Patience.WAIT);
         Event event = Event.parseFrom(message.getData());
 
         assertThat(message.getSubject()).isEqualTo("sluice.event." + routerId + ".router." + routerId + ".closed");
@@ -365,9 +366,9 @@ class WorkerControlTest {
         String next = client.call(worker0, "worker.createRouter", opusAndVp8("room-e"))
                 .as(WorkerCreateRouterResponse.parser()).getRouterId();
         Subscription nextEvents = connection.subscribe("sluice.event." + next + ".>");
-        connection.flush(Duration.ofSeconds(2));
+        connection.flush(Patience.WAIT);
         client.call(worker0, "router.close", RouterCloseRequest.newBuilder().setRouterId(next).build());
-        Event following = Event.parseFrom(nextEvents.nextMessage(Duration.ofSeconds(5)).getData());
+        Event following = Event.parseFrom(nextEvents.nextMessage(Patience.WAIT).getData());
         assertThat(following.getSeq()).isEqualTo(event.getSeq() + 1);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +69,8 @@ class DtlsTransportFailureTest {
         void connectNormally() throws Exception {
             connect(clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256),
                     serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
-            client.listener.connected.get(20, TimeUnit.SECONDS);
-            server.listener.connected.get(20, TimeUnit.SECONDS);
+            client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
         }
 
         @Override
@@ -88,8 +89,8 @@ class DtlsTransportFailureTest {
         try (Pair pair = Pair.create(handshakes, FAST)) {
             pair.connect(stranger, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
 
-            String serverReason = pair.server.listener.failed.get(20, TimeUnit.SECONDS);
-            String clientReason = pair.client.listener.failed.get(20, TimeUnit.SECONDS);
+            String serverReason = pair.server.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            String clientReason = pair.client.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(serverReason).startsWith("peer certificate fingerprint mismatch: expected " + stranger)
                     .endsWith("got " + clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
@@ -108,8 +109,8 @@ class DtlsTransportFailureTest {
         try (Pair pair = Pair.create(handshakes, FAST)) {
             pair.connect(clientCertificate.fingerprint(FingerprintAlgorithm.SHA_1), stranger);
 
-            String clientReason = pair.client.listener.failed.get(20, TimeUnit.SECONDS);
-            String serverReason = pair.server.listener.failed.get(20, TimeUnit.SECONDS);
+            String clientReason = pair.client.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            String serverReason = pair.server.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(clientReason).startsWith("peer certificate fingerprint mismatch").contains(stranger.value());
             assertThat(serverReason).contains("bad_certificate");
@@ -126,14 +127,14 @@ class DtlsTransportFailureTest {
                 LoopPeer server = new LoopPeer(oneThread, serverCertificate, shortTimeout)) {
             client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
 
-            String reason = client.listener.failed.get(10, TimeUnit.SECONDS);
+            String reason = client.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(reason).isEqualTo("DTLS handshake timed out after 1500 ms");
             assertThat(client.state()).isEqualTo(DtlsState.FAILED);
             assertThat(client.listener.outgoing.get()).as("ClientHello and its retransmissions").isPositive();
             // The handshake thread was released: the single thread serves the next transport.
             server.connect(DtlsRole.SERVER, clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
-            assertThat(server.listener.failed.get(10, TimeUnit.SECONDS)).contains("timed out");
+            assertThat(server.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)).contains("timed out");
             assertThat(client.listener.events).hasValue(1);
         } finally {
             oneThread.shutdownNow();
@@ -190,15 +191,15 @@ class DtlsTransportFailureTest {
             pair.client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
             feedGarbage(pair.client, seed + 200);
 
-            RecordingListener.Connected atServer = pair.server.listener.connected.get(20, TimeUnit.SECONDS);
-            RecordingListener.Connected atClient = pair.client.listener.connected.get(20, TimeUnit.SECONDS);
+            RecordingListener.Connected atServer = pair.server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            RecordingListener.Connected atClient = pair.client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(atServer.localKeyAndSalt()).isEqualTo(atClient.remoteKeyAndSalt());
 
             feedGarbage(pair.server, seed + 300);
             feedGarbage(pair.client, seed + 400);
             assertThat(pair.server.state()).as(pair.server.listener.failed.getNow("-")).isEqualTo(DtlsState.CONNECTED);
             pair.client.closeTransport();
-            pair.server.listener.closed.get(10, TimeUnit.SECONDS);
+            pair.server.listener.closed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(pair.server.listener.failed).isNotDone();
             assertThat(pair.client.listener.failed).isNotDone();
         }
@@ -230,7 +231,7 @@ class DtlsTransportFailureTest {
             waiting.closeTransport();
 
             assertThat(waiting.state()).isEqualTo(DtlsState.CLOSED);
-            assertThat(oneThread.submit(() -> "free").get(5, TimeUnit.SECONDS)).isEqualTo("free");
+            assertThat(oneThread.submit(() -> "free").get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("free");
             assertThat(waiting.listener.events).hasValue(0);
             // Each connecting transport holds a handshake thread: the server here takes the only one.
             try (Pair pair = Pair.create(handshakes, oneThread, FAST)) {
@@ -249,7 +250,7 @@ class DtlsTransportFailureTest {
 
             pair.server.closeTransport();
 
-            pair.client.listener.closed.get(10, TimeUnit.SECONDS);
+            pair.client.listener.closed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(pair.server.state()).isEqualTo(DtlsState.CLOSED);
             assertThat(pair.client.state()).isEqualTo(DtlsState.CLOSED);
             assertThat(pair.server.listener.outgoing.get()).as("close_notify").isEqualTo(sentBeforeClose + 1);
@@ -264,7 +265,7 @@ class DtlsTransportFailureTest {
         try (Pair pair = Pair.create(handshakes, FAST)) {
             pair.connect(DtlsCertificate.generate().fingerprint(FingerprintAlgorithm.SHA_256),
                     serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
-            pair.server.listener.failed.get(20, TimeUnit.SECONDS);
+            pair.server.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             pair.server.closeTransport();
 

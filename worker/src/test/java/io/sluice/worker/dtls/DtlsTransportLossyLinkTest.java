@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.testsupport.Patience;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,8 +62,8 @@ class DtlsTransportLossyLinkTest {
             server.connect(DtlsRole.SERVER, clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
             client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
 
-            RecordingListener.Connected atClient = client.listener.connected.get(30, TimeUnit.SECONDS);
-            RecordingListener.Connected atServer = server.listener.connected.get(30, TimeUnit.SECONDS);
+            RecordingListener.Connected atClient = client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            RecordingListener.Connected atServer = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(atClient.profile()).isEqualTo(SrtpProfile.AEAD_AES_256_GCM).isEqualTo(atServer.profile());
             assertThat(atClient.localKeyAndSalt()).hasSize(44).isEqualTo(atServer.remoteKeyAndSalt());
@@ -77,7 +78,7 @@ class DtlsTransportLossyLinkTest {
             server.closeTransport();
             // The close_notify alerts leave from the handshake executor after close(): wait until they
             // crossed the links, releasing whatever a link still holds back for reordering.
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Awaitility.await().atMost(Patience.WAIT).untilAsserted(() -> {
                 client.run(toServer::releaseHeld);
                 server.run(toClient::releaseHeld);
                 assertAllReleased(toServer, toClient);
@@ -104,8 +105,8 @@ class DtlsTransportLossyLinkTest {
             server.connect(DtlsRole.SERVER, clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
             client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
 
-            RecordingListener.Connected atServer = server.listener.connected.get(30, TimeUnit.SECONDS);
-            RecordingListener.Connected atClient = client.listener.connected.get(30, TimeUnit.SECONDS);
+            RecordingListener.Connected atServer = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            RecordingListener.Connected atClient = client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(atServer.remoteKeyAndSalt()).isEqualTo(atClient.localKeyAndSalt());
             // {message length, fragment offset, fragment length} of each ClientHello record.
@@ -127,16 +128,16 @@ class DtlsTransportLossyLinkTest {
             toClient.wire(server);
 
             client.connect(DtlsRole.CLIENT, serverCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> toServer.sent > 0);
+            Awaitility.await().atMost(Patience.WAIT).until(() -> toServer.sent > 0);
             assertThat(server.state()).isEqualTo(DtlsState.NEW);
             server.connect(DtlsRole.SERVER, clientCertificate.fingerprint(FingerprintAlgorithm.SHA_256));
 
-            RecordingListener.Connected atServer = server.listener.connected.get(20, TimeUnit.SECONDS);
-            assertThat(atServer.remoteKeyAndSalt()).isEqualTo(client.listener.connected.get(20, TimeUnit.SECONDS).localKeyAndSalt());
+            RecordingListener.Connected atServer = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(atServer.remoteKeyAndSalt()).isEqualTo(client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS).localKeyAndSalt());
             // Connected well before the client's first retransmission (1 s) could have helped.
             assertThat(toServer.sent).isLessThanOrEqualTo(2);
             client.closeTransport();
-            server.listener.closed.get(10, TimeUnit.SECONDS);
+            server.listener.closed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             assertAllReleased(toServer, toClient);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.testsupport.ExternalTool;
+import io.sluice.worker.testsupport.Patience;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DtlsTransportOpenSslInteropTest {
 
-    private static final Duration HANDSHAKE = Duration.ofSeconds(20);
+    private static final Duration HANDSHAKE = Patience.WAIT;
 
     private static ExecutorService handshakes;
     private static DtlsCertificate ours;
@@ -81,7 +82,7 @@ class DtlsTransportOpenSslInteropTest {
                     "-keymatexport", "EXTRACTOR-dtls_srtp",
                     "-keymatexportlen", Integer.toString(profile.keyingMaterialLength())))) {
 
-                RecordingListener.Connected connected = server.listener.connected.get(HANDSHAKE.toSeconds(), TimeUnit.SECONDS);
+                RecordingListener.Connected connected = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
                 byte[] opensslMaterial = client.awaitKeyingMaterial(HANDSHAKE);
 
                 assertThat(connected.profile()).isEqualTo(profile);
@@ -92,7 +93,7 @@ class DtlsTransportOpenSslInteropTest {
 
                 // RFC 5246 §7.2.1: openssl's close_notify on end of input closes our side too.
                 client.closeStdin();
-                server.listener.closed.get(10, TimeUnit.SECONDS);
+                server.listener.closed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(server.state()).isEqualTo(DtlsState.CLOSED);
             }
             assertThat(server.listener.offLoopCalls).isEmpty();
@@ -115,12 +116,12 @@ class DtlsTransportOpenSslInteropTest {
                 "-use_srtp", opensslProfile,
                 "-keymatexport", "EXTRACTOR-dtls_srtp",
                 "-keymatexportlen", Integer.toString(profile.keyingMaterialLength())))) {
-            server.awaitOutput("ACCEPT", Duration.ofSeconds(10));
+            server.awaitOutput("ACCEPT", Patience.WAIT);
             try (LoopPeer client = new LoopPeer(handshakes, ours, DtlsTransport.Settings.DEFAULT);
                     UdpGlue glue = new UdpGlue(client, new InetSocketAddress("127.0.0.1", port))) {
                 client.connect(DtlsRole.CLIENT, theirs.fingerprint(FingerprintAlgorithm.SHA_512));
 
-                RecordingListener.Connected connected = client.listener.connected.get(HANDSHAKE.toSeconds(), TimeUnit.SECONDS);
+                RecordingListener.Connected connected = client.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
                 byte[] opensslMaterial = server.awaitKeyingMaterial(HANDSHAKE);
 
                 assertThat(connected.profile()).isEqualTo(profile);
@@ -132,7 +133,7 @@ class DtlsTransportOpenSslInteropTest {
 
                 // Our close_notify ends s_server's connection (it prints DONE and waits for the next).
                 client.closeTransport();
-                server.awaitOutput("DONE", Duration.ofSeconds(10));
+                server.awaitOutput("DONE", Patience.WAIT);
                 assertThat(client.listener.offLoopCalls).isEmpty();
             }
         }
@@ -148,7 +149,7 @@ class DtlsTransportOpenSslInteropTest {
                     "-use_srtp", "SRTP_AES128_CM_SHA1_80:SRTP_AES128_CM_SHA1_32:SRTP_AEAD_AES_128_GCM",
                     "-keymatexport", "EXTRACTOR-dtls_srtp",
                     "-keymatexportlen", "56"))) {
-                RecordingListener.Connected connected = server.listener.connected.get(HANDSHAKE.toSeconds(), TimeUnit.SECONDS);
+                RecordingListener.Connected connected = server.listener.connected.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
                 byte[] opensslMaterial = client.awaitKeyingMaterial(HANDSHAKE);
 
                 assertThat(connected.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
@@ -167,11 +168,11 @@ class DtlsTransportOpenSslInteropTest {
             try (OpenSslProcess client = new OpenSslProcess(openssl("s_client", "-dtls1_2",
                     "-connect", "127.0.0.1:" + glue.localPort(),
                     "-use_srtp", "SRTP_AES128_CM_SHA1_80"))) {
-                String reason = server.listener.failed.get(HANDSHAKE.toSeconds(), TimeUnit.SECONDS);
+                String reason = server.listener.failed.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
 
                 assertThat(reason).contains("fingerprint mismatch").contains(expected.fingerprint(FingerprintAlgorithm.SHA_256).value());
                 assertThat(server.state()).isEqualTo(DtlsState.FAILED);
-                client.awaitOutput("alert bad certificate", Duration.ofSeconds(10));
+                client.awaitOutput("alert bad certificate", Patience.WAIT);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sluice.worker.dtls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultEventLoop;
+import io.sluice.worker.testsupport.Patience;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ final class LoopPeer implements AutoCloseable {
 
     <T> T call(Callable<T> task) {
         try {
-            return loop.submit(task).get(10, TimeUnit.SECONDS);
+            return loop.submit(task).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("task on the loop failed", e);
         }

@@ -23,6 +23,7 @@ import io.sluice.worker.ice.TransportTuple.Protocol;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.Rfc4571FrameDecoder;
 import io.sluice.worker.net.Rfc4571FrameEncoder;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.TestClock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -56,7 +57,7 @@ class IceServerLoopbackTest {
     void start() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         server = loop.submit(() -> new IceServer(new SocketListener(), PooledByteBufAllocator.DEFAULT, clock, new SplittableRandom(6544),
-                StunRateLimiter.withDefaults(), IceServer.Options.defaults())).get(5, TimeUnit.SECONDS);
+                StunRateLimiter.withDefaults(), IceServer.Options.defaults())).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
         udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
@@ -181,7 +182,7 @@ class IceServerLoopbackTest {
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        return loop.submit(task).get(5, TimeUnit.SECONDS);
+        return loop.submit(task).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static byte[] bytes(ByteBuf buf) {

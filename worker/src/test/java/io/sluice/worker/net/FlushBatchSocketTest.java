@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -108,7 +109,7 @@ class FlushBatchSocketTest {
             batch.close();
         });
 
-        assertThat(flushesBeforeClose.get(5, TimeUnit.SECONDS)).isZero();
+        assertThat(flushesBeforeClose.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
         for (int r = 0; r < receivers.size(); r++) {
             for (int n = 0; n < PER_REMOTE; n++) {
                 DatagramPacket datagram = new DatagramPacket(new byte[128], 128);

@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,7 +65,7 @@ class SocketBinderTest {
             // lost in a full run on a loaded machine).
             try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 byte[] hello = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                for (int attempt = 0; attempt < 50 && !received.isDone(); attempt++) {
+                for (int attempt = 0; attempt < 450 && !received.isDone(); attempt++) {
                     sender.send(new java.net.DatagramPacket(hello, hello.length, LOOPBACK, port));
                     try {
                         received.get(200, TimeUnit.MILLISECONDS);
@@ -73,7 +74,7 @@ class SocketBinderTest {
                     }
                 }
             }
-            assertThat(received.get(1, TimeUnit.SECONDS)).isEqualTo("true:hello");
+            assertThat(received.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("true:hello");
             channel.close().sync();
         } finally {
             taken.forEach(DatagramSocket::close);
@@ -125,7 +126,7 @@ class SocketBinderTest {
         try (java.net.Socket client = new java.net.Socket(LOOPBACK, port)) {
             assertThat(client.getInputStream().read()).isEqualTo(1);
         }
-        assertThat(accepted.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(accepted.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         server.close().sync();
     }
 

@@ -73,7 +73,7 @@ class TransportMappingsTest {
 
         CompletableFuture<Void> second = mappings.put("t1", "w-1", "r2", "room2", "bob");
 
-        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(SluiceException.class,
                         e -> assertThat(e.code()).isEqualTo(SluiceException.Code.ALREADY_EXISTS));
@@ -103,8 +103,8 @@ class TransportMappingsTest {
     void sweepRemovesTheEntriesOfACrashedWorkerAndKeepsTheLiveOnes() throws Exception {
         redis.hset("sluice:worker:live-0", Map.of("id", "live-0"));
         redis.pexpire("sluice:worker:live-0", 60_000);
-        // The crashed worker held a 5 s lease like every worker; here it is 200 ms, then it lapses.
-        redis.set("sluice:worker:crashed-0", "lease", SetArgs.Builder.px(200));
+        // The crashed worker held a lease like every worker; it lapses below, after the first sweep.
+        redis.set("sluice:worker:crashed-0", "lease", SetArgs.Builder.px(60_000));
         result(mappings.put("t-live", "live-0", "r1", "room1", "alice"));
         result(mappings.put("t-dead1", "crashed-0", "r2", "room1", "alice"));
         result(mappings.put("t-dead2", "crashed-0", "r2", "room2", "bob"));
@@ -113,7 +113,8 @@ class TransportMappingsTest {
         assertThat(beforeExpiry).isEqualTo(new TransportMappings.SweepResult(0, 0));
         assertThat(redis.exists("sluice:transport:t-dead1", "sluice:transport:t-dead2")).isEqualTo(2);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.exists("sluice:worker:crashed-0") == 0);
+        redis.pexpire("sluice:worker:crashed-0", 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.exists("sluice:worker:crashed-0") == 0);
         TransportMappings.SweepResult swept = result(mappings.sweep());
 
         assertThat(swept).isEqualTo(new TransportMappings.SweepResult(1, 2));
@@ -122,6 +123,24 @@ class TransportMappingsTest {
         assertThat(redis.smembers("sluice:user:room1:alice:transports")).containsExactly("t-live");
         assertThat(redis.hget("sluice:transport:t-live", "worker_id")).isEqualTo("live-0");
         assertThat(redis.smembers("sluice:worker:live-0:transports")).containsExactly("t-live");
+    }
+
+    @Test
+    void aWorkerRestartedUnderItsIdSweepsTheDeadProcesssEntriesAndKeepsItsOwn() throws Exception {
+        result(new TransportMappings(connection, "old-process").put("t-old", "w-0", "r1", "room1", "alice"));
+        // The new process of w-0 renews the lease as its own, then maps a transport.
+        redis.hset("sluice:worker:w-0", Map.of("id", "w-0", "instance_id", "new-process"));
+        redis.pexpire("sluice:worker:w-0", 60_000);
+        result(new TransportMappings(connection, "new-process").put("t-new", "w-0", "r2", "room1", "alice"));
+        assertThat(redis.hget("sluice:transport:t-new", "instance_id")).isEqualTo("new-process");
+
+        TransportMappings.SweepResult swept = result(mappings.sweep());
+
+        assertThat(swept).isEqualTo(new TransportMappings.SweepResult(1, 1));
+        assertThat(redis.exists("sluice:transport:t-old")).isZero();
+        assertThat(redis.smembers("sluice:user:room1:alice:transports")).containsExactly("t-new");
+        assertThat(redis.smembers("sluice:worker:w-0:transports")).containsExactly("t-new");
+        assertThat(result(mappings.sweep())).as("nothing more to sweep").isEqualTo(new TransportMappings.SweepResult(0, 0));
     }
 
     @Test
@@ -145,6 +164,6 @@ class TransportMappingsTest {
     }
 
     private static <T> T result(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
+        return future.get(30, TimeUnit.SECONDS);
     }
 }

@@ -45,7 +45,7 @@ public abstract class LoopbackServerProcess implements AutoCloseable {
 
     public final void startAgain() {
         process.start();
-        process.awaitTcpPort(port, Duration.ofSeconds(10));
+        process.awaitTcpPort(port, Duration.ofSeconds(30));
     }
 
     public final void stop() {

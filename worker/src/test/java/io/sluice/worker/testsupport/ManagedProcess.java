@@ -61,27 +61,52 @@ public class ManagedProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after five seconds. */
     public synchronized void stop() {
+        terminate(Duration.ofSeconds(5));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if the process has not exited after {@code grace}; whether it exited
+     * by itself (a test of what a process does on SIGTERM gives it the time a busy machine needs).
+     */
+    public synchronized boolean terminate(Duration grace) {
         if (process == null) {
-            return;
+            return true;
         }
         process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
-    /** SIGKILL at once, as a crash would. */
+    /** SIGTERM, then waits up to {@code timeout} for the exit; answers the exit status (-1: still running). */
+    public synchronized int sigterm(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Answers the exit status once the process exits by itself within {@code timeout} (-1: still running). */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        Process current;
+        synchronized (this) {
+            current = process;
+        }
+        return current.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? current.exitValue() : -1;
+    }
+
+    /** SIGKILL at once, as a crash would; returns once the process is gone. */
     public synchronized void kill() {
         if (process == null) {
             return;
         }
         process.destroyForcibly();
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -245,7 +245,7 @@ public final class WebRtcTestPeer implements AutoCloseable, DtlsTransport.Listen
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
-        return loop.submit(task).get(10, TimeUnit.SECONDS);
+        return loop.submit(task).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Override

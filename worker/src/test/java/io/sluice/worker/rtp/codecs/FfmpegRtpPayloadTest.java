@@ -149,7 +149,7 @@ class FfmpegRtpPayloadTest {
             try (ManagedProcess sender = new ManagedProcess(command, dir.resolve(name + ".log")).start()) {
                 byte[] buffer = new byte[2048];
                 DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
-                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 // Until ffmpeg has exited and its last datagram has been read.
                 while (System.nanoTime() < giveUp) {
                     boolean senderDone = !sender.isAlive();

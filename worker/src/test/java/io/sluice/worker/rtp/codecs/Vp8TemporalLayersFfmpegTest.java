@@ -9,6 +9,8 @@ import io.netty.buffer.Unpooled;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.testsupport.ExternalTool;
 import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.testsupport.UdpPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -21,7 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,7 @@ class Vp8TemporalLayersFfmpegTest {
     private static final int TAIL = 16;
     private static final int[] LAYER_PATTERN = {0, 2, 1, 2};
     private static final int MAX_PAYLOAD = 300;
+    private static final Duration WAIT = Patience.WAIT;
 
     @TempDir
     Path dir;
@@ -83,7 +86,7 @@ class Vp8TemporalLayersFfmpegTest {
 
         List<byte[]> forwarded = forward(frames, target);
 
-        int port = freeUdpPortPair();
+        int port = UdpPorts.freePair();
         Path sdp = dir.resolve("receiver.sdp");
         Files.writeString(sdp, "v=0\no=- 0 0 IN IP4 127.0.0.1\ns=sluice\nc=IN IP4 127.0.0.1\nt=0 0\n"
                 + "m=video " + port + " RTP/AVP 96\na=rtpmap:96 VP8/90000\n");
@@ -92,17 +95,19 @@ class Vp8TemporalLayersFfmpegTest {
                 "-analyzeduration", "500000", "-fpsprobesize", "1", "-threads", "1", "-i", sdp.toString(),
                 "-frames:v", String.valueOf(expected.size()), "-f", "framemd5", "-flush_packets", "1",
                 hashes.toString()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> listening(port) || !receiver.isAlive());
+        await().atMost(WAIT).until(() -> UdpPorts.isBound(port) || !receiver.isAlive());
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             for (byte[] packet : forwarded) {
                 socket.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
             }
         }
-        // The receiver exits after the expected number of frames; if some never decode, it waits
-        // until stopped here, and the comparison below says which are missing.
-        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (receiver.isAlive() && System.nanoTime() < giveUp) {
-            Thread.sleep(100);
+        // The receiver writes a hash per decoded frame; when frames are missing it waits for them,
+        // and the comparison below says which.
+        try {
+            await().atMost(WAIT).until(() -> !receiver.isAlive()
+                    || Files.exists(hashes) && decodedHashes(Files.readString(hashes)).size() >= expected.size());
+        } catch (ConditionTimeoutException missingFrames) {
+            // compared below
         }
         receiver.stop();
 
@@ -190,7 +195,7 @@ class Vp8TemporalLayersFfmpegTest {
 
     private String run(String name, List<String> arguments) throws IOException {
         ManagedProcess process = start(name, arguments);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+        await().atMost(WAIT).until(() -> !process.isAlive());
         return process.log();
     }
 
@@ -206,30 +211,5 @@ class Vp8TemporalLayersFfmpegTest {
     @AfterEach
     void stopProcesses() {
         processes.forEach(ManagedProcess::stop);
-    }
-
-    /** Whether a UDP socket is bound to the port (Linux: /proc/net/udp lists local ports in hex). */
-    private static boolean listening(int port) throws IOException {
-        String hexPort = ":" + String.format(Locale.ROOT, "%04X", port);
-        return Files.readAllLines(Path.of("/proc/net/udp")).stream()
-                .map(line -> line.trim().split("\\s+"))
-                .anyMatch(fields -> fields.length > 1 && fields[1].endsWith(hexPort));
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket rtp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = rtp.getLocalPort();
-                if (port % 2 != 0 || port > 65_000) {
-                    continue;
-                }
-                try (DatagramSocket rtcp = new DatagramSocket(port + 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair");
     }
 }
