@@ -39,7 +39,7 @@ class ControlMethodTest {
     void theTableHasEachMethodOnce() {
         List<ControlMethod<?, ?>> all = ControlMethods.all();
         assertThat(all).extracting(ControlMethod::fullName).containsExactly(
-                "worker.dump", "worker.getResourceUsage", "worker.createRouter",
+                "worker.dump", "worker.drain", "worker.getResourceUsage", "worker.createRouter",
                 "router.close", "router.dump", "router.getRtpCapabilities",
                 "router.createWebRtcTransport", "transport.connect", "transport.restartIce", "transport.getStats",
                 "transport.dump", "transport.close", "worker.createWebRtcServer", "webRtcServer.close",
