@@ -80,8 +80,7 @@ public final class RecoveryStack implements AutoCloseable {
             stack.placement = new RoomPlacement(stack.directory, requester, new InMemoryRoomAssignments(),
                     new RedisRoomAssignmentStore(stack.redis, InstantSource.system()),
                     OrchestratorMain.DEFAULT_MEDIA_CODECS);
-            stack.directory.addListener(new DeadWorkerSweep(stack.redis, InstantSource.system()));
-            stack.directory.addListener(stack.placement);
+            // First, so the detection time is taken before the sweep and the notifications run.
             stack.directory.addListener(new WorkerDirectory.Listener() {
                 @Override
                 public void onWorkerAppeared(WorkerInfo worker) {
@@ -92,6 +91,8 @@ public final class RecoveryStack implements AutoCloseable {
                     stack.disappearedAt.put(lastKnown.workerId(), System.nanoTime());
                 }
             });
+            stack.directory.addListener(new DeadWorkerSweep(stack.redis, InstantSource.system()));
+            stack.directory.addListener(stack.placement);
             stack.directory.start();
             stack.reclaim.scheduleWithFixedDelay(stack.placement::reclaimStoredAssignments, 1, 1,
                     java.util.concurrent.TimeUnit.SECONDS);

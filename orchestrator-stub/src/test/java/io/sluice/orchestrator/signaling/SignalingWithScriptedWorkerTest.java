@@ -94,7 +94,7 @@ class SignalingWithScriptedWorkerTest {
                 new InMemoryRoomAssignments(), List.of());
         directory.addListener(placement);
         directory.start();
-        worker.publishHeartbeat(ScriptedWorker.load(0, 0, 0.1));
+        worker.keepBeating(ScriptedWorker.load(0, 0, 0.1));
         await().atMost(Patience.WAIT).until(() -> !directory.liveWorkers().isEmpty());
         events = new SluiceEventSubscriber(nats);
         events.followAllRouters();

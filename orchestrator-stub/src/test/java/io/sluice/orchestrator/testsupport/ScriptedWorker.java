@@ -46,6 +46,7 @@ public final class ScriptedWorker implements AutoCloseable {
     private final List<ConsumerSetPriorityRequest> priorityRequests = new CopyOnWriteArrayList<>();
     private Service service;
     private Dispatcher standIn;
+    private java.util.concurrent.ScheduledExecutorService beating;
 
     public ScriptedWorker(String workerId, Connection nats, RedisCommands<String, String> redis) {
         this.workerId = workerId;
@@ -74,6 +75,21 @@ public final class ScriptedWorker implements AutoCloseable {
                 .setTimestampMs(System.currentTimeMillis()).setHost("host-" + workerId).setAnnouncedIp("127.0.0.1")
                 .setLoad(load).build();
         nats.publish("sluice.heartbeat." + workerId, heartbeat.toByteArray());
+    }
+
+    /**
+     * Publishes a heartbeat now and then every 500 ms until {@link #close()}, as a live worker does
+     * (the directory takes a worker whose heartbeats stop for 1.2 s, and who answers no probe, for dead).
+     */
+    public synchronized void keepBeating(WorkerLoad load) {
+        if (beating == null) {
+            beating = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "scripted-heartbeat-" + workerId);
+                thread.setDaemon(true);
+                return thread;
+            });
+            beating.scheduleAtFixedRate(() -> publishHeartbeat(load), 0, 500, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Starts the {@code sluice-worker} service with a createRouter endpoint. */
@@ -231,6 +247,11 @@ public final class ScriptedWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (beating != null) {
+                beating.shutdownNow();
+            }
+        }
         if (service != null) {
             service.stop();
         }
