@@ -1,7 +1,9 @@
 package io.sluice.worker.registry;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -13,6 +15,7 @@ import io.lettuce.core.resource.Delay;
 import io.sluice.api.bus.Redaction;
 import io.sluice.api.bus.RedisSecurity;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +74,16 @@ public final class RedisRegistry implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);
+        // A reconnect after a quick Redis restart need not fail any write first (no outage is seen),
+        // yet a Redis that persists nothing has lost every mapping: write them again on each connect.
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (connection != null) {
+                    io.execute(RedisRegistry.this::restoreTransports);
+                }
+            }
+        });
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
