@@ -6,6 +6,7 @@ import io.sluice.worker.config.HostAddresses;
 import io.sluice.worker.config.LogFormat;
 import io.sluice.worker.config.WorkerCommandLine;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.control.WorkerControl;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -86,7 +87,7 @@ public final class WorkerMain {
     }
 
     static String version() {
-        return WorkerCommandLine.PROGRAM + " " + Worker.VERSION + " (Java " + Runtime.version() + ")";
+        return WorkerCommandLine.PROGRAM + " " + WorkerControl.VERSION + " (Java " + Runtime.version() + ")";
     }
 
     private static void setLogLevel(String level) {

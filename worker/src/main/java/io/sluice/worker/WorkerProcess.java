@@ -21,8 +21,11 @@ import io.sluice.worker.metrics.WorkerMetrics;
 import io.sluice.worker.dtls.DtlsTransport;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
+import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.RedisRegistry;
+import io.sluice.worker.registry.RedisTransportMappingListener;
 import io.sluice.worker.router.RtcResources;
+import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
 import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +58,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final ControlIo io;
     private final RedisRegistry registry;
     private final MultiThreadIoEventLoopGroup loops;
-    private final List<Worker> workers = new ArrayList<>();
+    private final List<WorkerControl> workers = new ArrayList<>();
     private final List<ControlService> services = new ArrayList<>();
     private final List<HeartbeatPublisher> heartbeats = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -115,12 +118,12 @@ public final class WorkerProcess implements AutoCloseable {
         String host = HostFacts.current(System.getenv()).hostName();
         RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
                 InetAddress.getByName(config.listenIp()), config.announcedIp(),
-                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), registry);
+                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), new RedisTransportMappingListener(registry));
         long pid = ProcessHandle.current().pid();
         int index = 0;
         for (EventExecutor executor : loops) {
-            Worker worker = new Worker(config.workerId(index++), (IoEventLoop) executor, host, config.announcedIp(),
-                    pid, clock, io::publish, rtc);
+            WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
+                    config.announcedIp(), pid, clock, io::publish, rtc);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));
@@ -163,7 +166,7 @@ public final class WorkerProcess implements AutoCloseable {
      * DRAIN_TIMEOUT passes (closing what is left), then runs {@link #onDrained}.
      */
     public void drain() {
-        for (Worker worker : workers) {
+        for (Worker worker : workers()) {
             worker.loop().execute(worker::drain);
         }
     }
@@ -188,11 +191,11 @@ public final class WorkerProcess implements AutoCloseable {
         if (closing.get()) {
             return;
         }
-        boolean allDraining = workers.stream().allMatch(Worker::isDraining);
+        boolean allDraining = workers().stream().allMatch(Worker::isDraining);
         int routers = 0;
         if (allDraining) {
             try {
-                for (Worker worker : workers) {
+                for (Worker worker : workers()) {
                     routers += worker.loop().submit(() -> worker.routers().size()).get(1, TimeUnit.SECONDS);
                 }
             } catch (Exception e) {
@@ -242,7 +245,7 @@ public final class WorkerProcess implements AutoCloseable {
         if (closing.get()) {
             return "draining: the process is closing";
         }
-        if (workers.stream().anyMatch(Worker::isDraining)) {
+        if (workers().stream().anyMatch(Worker::isDraining)) {
             return "draining: no new routers; rooms are moving off";
         }
         if (connection.getStatus() != Connection.Status.CONNECTED) {
@@ -265,12 +268,12 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** The worker ids, in loop order: {@code <prefix>-0 .. <prefix>-(WORKERS-1)}. */
     public List<String> workerIds() {
-        return workers.stream().map(Worker::id).toList();
+        return workers.stream().map(WorkerControl::id).toList();
     }
 
     /** The workers, in loop order. Touch a worker's state only from a task on its loop. */
     public List<Worker> workers() {
-        return List.copyOf(workers);
+        return workers.stream().map(WorkerControl::worker).toList();
     }
 
     /**
@@ -288,7 +291,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         List<Future<?>> closed = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            Worker worker = workers.get(i);
+            Worker worker = workers.get(i).worker();
             HeartbeatPublisher heartbeat = heartbeats.get(i);
             closed.add(worker.loop().submit(() -> {
                 heartbeat.stop();

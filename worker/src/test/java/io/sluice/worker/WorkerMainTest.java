@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.WorkerLease;
 import io.sluice.worker.testsupport.FreePort;
 import io.sluice.worker.testsupport.ManagedProcess;
@@ -94,7 +95,7 @@ class WorkerMainTest {
         Outcome outcome = run(Map.of(), "--version");
 
         assertThat(outcome.exitCode()).isZero();
-        assertThat(outcome.stdout()).startsWith("sluice-worker " + Worker.VERSION + " (Java ");
+        assertThat(outcome.stdout()).startsWith("sluice-worker " + WorkerControl.VERSION + " (Java ");
     }
 
     @Test

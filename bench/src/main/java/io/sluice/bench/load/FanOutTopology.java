@@ -225,7 +225,7 @@ final class FanOutTopology {
     private static io.sluice.worker.dtls.DtlsFingerprint parseFingerprint(String value) {
         try {
             return io.sluice.worker.dtls.DtlsFingerprint.parse("sha-256", value);
-        } catch (io.sluice.worker.SluiceException e) {
+        } catch (io.sluice.worker.dtls.InvalidFingerprintException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,8 +3,7 @@ package io.sluice.worker.control;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +22,7 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     /** Computes a reply on the worker's loop; a failure is a {@link SluiceException} and leaves nothing behind. */
     @FunctionalInterface
     public interface Handler<Q, R> {
-        R handle(Worker worker, Q request) throws SluiceException;
+        R handle(WorkerControl worker, Q request) throws SluiceException;
     }
 
     /**
@@ -33,7 +32,7 @@ public final class ControlMethod<Q extends Message, R extends Message> {
      */
     @FunctionalInterface
     public interface AsyncHandler<Q, R> {
-        CompletionStage<R> handle(Worker worker, Q request) throws SluiceException;
+        CompletionStage<R> handle(WorkerControl worker, Q request) throws SluiceException;
     }
 
     private final String entity;
@@ -143,7 +142,7 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     }
 
     /** Runs the handler; call on the worker's loop. */
-    public CompletionStage<R> handle(Worker worker, Q request) throws SluiceException {
+    public CompletionStage<R> handle(WorkerControl worker, Q request) throws SluiceException {
         return handler.handle(worker, request);
     }
 

@@ -8,10 +8,8 @@ import io.nats.service.ServiceBuilder;
 import io.nats.service.ServiceEndpoint;
 import io.nats.service.ServiceMessage;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
 import io.sluice.worker.metrics.ControlMetrics;
+import io.sluice.worker.router.SluiceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,7 @@ public final class ControlService {
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
 
-    private final Worker worker;
+    private final WorkerControl worker;
     private final ControlIo io;
     private final List<ControlMethod<?, ?>> methods;
     private final BooleanSupplier closing;
@@ -44,13 +42,13 @@ public final class ControlService {
     private final ControlMetrics metrics;
     private Service service;
 
-    public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
+    public ControlService(WorkerControl worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing) {
         this(worker, io, methods, closing, new ControlMetrics());
     }
 
     /** As above, recording every request's duration and outcome in {@code metrics} ({@code /metrics}). */
-    public ControlService(Worker worker, ControlIo io, List<ControlMethod<?, ?>> methods, BooleanSupplier closing,
-            ControlMetrics metrics) {
+    public ControlService(WorkerControl worker, ControlIo io, List<ControlMethod<?, ?>> methods,
+            BooleanSupplier closing, ControlMetrics metrics) {
         this.metrics = metrics;
         this.worker = worker;
         this.io = io;
@@ -65,7 +63,7 @@ public final class ControlService {
                 .connection(io.connection())
                 .name(SERVICE_NAME)
                 .description("Sluice worker " + worker.id())
-                .version(Worker.VERSION)
+                .version(WorkerControl.VERSION)
                 .metadata(metadata)
                 .drainTimeout(Duration.ofSeconds(2));
         for (ControlMethod<?, ?> method : methods) {
@@ -101,7 +99,7 @@ public final class ControlService {
             return;
         }
         if (message.getData() != null && message.getData().length > MAX_REQUEST_BYTES) {
-            reply.error(new SluiceException(ErrorCode.INVALID_ARGUMENT, method.fullName() + " request of "
+            reply.error(new SluiceException(SluiceException.Code.INVALID_ARGUMENT, method.fullName() + " request of "
                     + message.getData().length + " bytes is over the limit of " + MAX_REQUEST_BYTES + " bytes"));
             return;
         }
@@ -148,6 +146,6 @@ public final class ControlService {
     }
 
     private static SluiceException unavailable(String message) {
-        return new SluiceException(ErrorCode.UNAVAILABLE, message);
+        return new SluiceException(SluiceException.Code.UNAVAILABLE, message);
     }
 }

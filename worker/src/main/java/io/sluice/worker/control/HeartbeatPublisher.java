@@ -3,7 +3,6 @@ package io.sluice.worker.control;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.api.v1.Heartbeat;
 import io.sluice.api.v1.WorkerLoad;
-import io.sluice.worker.Worker;
 import io.sluice.worker.registry.WorkerLease;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +18,14 @@ public final class HeartbeatPublisher {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
     public static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private final Worker worker;
+    private final WorkerControl worker;
     private final ControlIo io;
     private final WorkerLease lease;
     private final String subject;
     private long seq;
     private ScheduledFuture<?> timer;
 
-    public HeartbeatPublisher(Worker worker, ControlIo io, WorkerLease lease) {
+    public HeartbeatPublisher(WorkerControl worker, ControlIo io, WorkerLease lease) {
         this.worker = worker;
         this.io = io;
         this.lease = lease;
@@ -72,9 +71,9 @@ public final class HeartbeatPublisher {
                 .setAnnouncedIp(worker.announcedIp())
                 .setLoad(load)
                 .setInstanceId(lease.instanceId())
-                .setDraining(worker.isDraining())
+                .setDraining(worker.worker().isDraining())
                 .build();
         io.publishIfConnected(subject, heartbeat.toByteArray());
-        lease.renew(load, worker.isDraining(), now);
+        lease.renew(load, worker.worker().isDraining(), now);
     }
 }

@@ -1,8 +1,7 @@
 package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -46,7 +45,7 @@ public final class IdempotencyCache {
             return null;
         }
         if (!entry.request().equals(request)) {
-            throw new SluiceException(ErrorCode.ALREADY_EXISTS,
+            throw new SluiceException(SluiceException.Code.ALREADY_EXISTS,
                     "idempotency key \"" + key + "\" was used for another " + method + " request");
         }
         return entry.response();

@@ -1,9 +1,7 @@
 package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +20,7 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
     private static final int STARTED = 1;
     private static final int EXPIRED = 2;
 
-    private final Worker worker;
+    private final WorkerControl worker;
     private final ControlMethod<Q, R> method;
     private final Q request;
     private final String idempotencyKey;
@@ -31,7 +29,7 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
     // Set before the request is handed to the loop, which publishes it to the loop's thread.
     private Runnable onStart = () -> { };
 
-    LoopRequest(Worker worker, ControlMethod<Q, R> method, Q request, String idempotencyKey, Reply reply) {
+    LoopRequest(WorkerControl worker, ControlMethod<Q, R> method, Q request, String idempotencyKey, Reply reply) {
         this.worker = worker;
         this.method = method;
         this.request = request;
@@ -74,7 +72,7 @@ final class LoopRequest<Q extends Message, R extends Message> implements Runnabl
             return;
         }
         log.error("{} on worker {} failed: {}", method.fullName(), worker.id(), request, failure);
-        reply.error(new SluiceException(ErrorCode.INTERNAL,
+        reply.error(new SluiceException(SluiceException.Code.INTERNAL,
                 method.fullName() + " failed inside the worker: " + failure.getClass().getSimpleName()));
     }
 

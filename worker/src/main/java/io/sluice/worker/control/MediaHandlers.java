@@ -40,8 +40,7 @@ import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Consumer;
@@ -56,38 +55,38 @@ final class MediaHandlers {
 
     private MediaHandlers() {}
 
-    static CompletionStage<RouterCreatePlainTransportResponse> createPlainTransport(Worker worker,
+    static CompletionStage<RouterCreatePlainTransportResponse> createPlainTransport(WorkerControl worker,
             RouterCreatePlainTransportRequest request) throws SluiceException {
-        return TransportHandlers.map(worker.media().createPlainTransport(worker.router(request.getRouterId()), request),
+        return TransportHandlers.map(worker.worker().createPlainTransport(worker.worker().router(request.getRouterId()), request),
                 transport -> RouterCreatePlainTransportResponse.newBuilder().setTransport(transport.info()).build());
     }
 
-    static PlainTransportConnectResponse connectPlainTransport(Worker worker, PlainTransportConnectRequest request)
+    static PlainTransportConnectResponse connectPlainTransport(WorkerControl worker, PlainTransportConnectRequest request)
             throws SluiceException {
-        PlainTransport transport = worker.media().plainTransport(request.getTransportId());
+        PlainTransport transport = worker.worker().plainTransport(request.getTransportId());
         transport.connect(request);
         return PlainTransportConnectResponse.newBuilder().setTransport(transport.info()).build();
     }
 
-    static PlainTransportCloseResponse closePlainTransport(Worker worker, PlainTransportCloseRequest request)
+    static PlainTransportCloseResponse closePlainTransport(WorkerControl worker, PlainTransportCloseRequest request)
             throws SluiceException {
-        worker.media().closePlainTransport(request.getTransportId());
+        worker.worker().closePlainTransport(request.getTransportId());
         return PlainTransportCloseResponse.getDefaultInstance();
     }
 
-    static PlainTransportDumpResponse dumpPlainTransport(Worker worker, PlainTransportDumpRequest request)
+    static PlainTransportDumpResponse dumpPlainTransport(WorkerControl worker, PlainTransportDumpRequest request)
             throws SluiceException {
-        return worker.media().dumpPlainTransport(request.getTransportId());
+        return worker.worker().dumpPlainTransport(request.getTransportId());
     }
 
-    static TransportProduceResponse produce(Worker worker, TransportProduceRequest request) throws SluiceException {
-        Producer producer = worker.media().produce(request);
+    static TransportProduceResponse produce(WorkerControl worker, TransportProduceRequest request) throws SluiceException {
+        Producer producer = worker.worker().produce(request);
         return TransportProduceResponse.newBuilder().setProducerId(producer.id()).setType(producer.type().apiName())
                 .build();
     }
 
-    static TransportConsumeResponse consume(Worker worker, TransportConsumeRequest request) throws SluiceException {
-        Consumer consumer = worker.media().consume(request);
+    static TransportConsumeResponse consume(WorkerControl worker, TransportConsumeRequest request) throws SluiceException {
+        Consumer consumer = worker.worker().consume(request);
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setProducerId(request.getProducerId())
@@ -102,88 +101,88 @@ final class MediaHandlers {
         return response.build();
     }
 
-    static RouterCanConsumeResponse canConsume(Worker worker, RouterCanConsumeRequest request) throws SluiceException {
-        boolean can = worker.media().canConsume(worker.router(request.getRouterId()), request.getProducerId(),
+    static RouterCanConsumeResponse canConsume(WorkerControl worker, RouterCanConsumeRequest request) throws SluiceException {
+        boolean can = worker.worker().canConsume(worker.worker().router(request.getRouterId()), request.getProducerId(),
                 request.getRtpCapabilities());
         return RouterCanConsumeResponse.newBuilder().setCanConsume(can).build();
     }
 
-    static ProducerPauseResponse pauseProducer(Worker worker, ProducerPauseRequest request) throws SluiceException {
-        worker.media().producer(request.getProducerId()).pause();
+    static ProducerPauseResponse pauseProducer(WorkerControl worker, ProducerPauseRequest request) throws SluiceException {
+        worker.worker().producer(request.getProducerId()).pause();
         return ProducerPauseResponse.getDefaultInstance();
     }
 
-    static ProducerResumeResponse resumeProducer(Worker worker, ProducerResumeRequest request) throws SluiceException {
-        worker.media().producer(request.getProducerId()).resume();
+    static ProducerResumeResponse resumeProducer(WorkerControl worker, ProducerResumeRequest request) throws SluiceException {
+        worker.worker().producer(request.getProducerId()).resume();
         return ProducerResumeResponse.getDefaultInstance();
     }
 
-    static ProducerCloseResponse closeProducer(Worker worker, ProducerCloseRequest request) throws SluiceException {
-        worker.media().closeProducer(request.getProducerId());
+    static ProducerCloseResponse closeProducer(WorkerControl worker, ProducerCloseRequest request) throws SluiceException {
+        worker.worker().closeProducer(request.getProducerId());
         return ProducerCloseResponse.getDefaultInstance();
     }
 
-    static ProducerDumpResponse dumpProducer(Worker worker, ProducerDumpRequest request) throws SluiceException {
-        return worker.media().dumpProducer(request.getProducerId());
+    static ProducerDumpResponse dumpProducer(WorkerControl worker, ProducerDumpRequest request) throws SluiceException {
+        return worker.worker().dumpProducer(request.getProducerId());
     }
 
-    static ProducerGetStatsResponse producerStats(Worker worker, ProducerGetStatsRequest request)
+    static ProducerGetStatsResponse producerStats(WorkerControl worker, ProducerGetStatsRequest request)
             throws SluiceException {
         return ProducerGetStatsResponse.newBuilder()
-                .setStats(worker.media().producerStats(request.getProducerId(), worker.clock().epochMillis()))
+                .setStats(worker.worker().producerStats(request.getProducerId(), worker.clock().epochMillis()))
                 .build();
     }
 
-    static ConsumerPauseResponse pauseConsumer(Worker worker, ConsumerPauseRequest request) throws SluiceException {
-        worker.media().consumer(request.getConsumerId()).pause();
+    static ConsumerPauseResponse pauseConsumer(WorkerControl worker, ConsumerPauseRequest request) throws SluiceException {
+        worker.worker().consumer(request.getConsumerId()).pause();
         return ConsumerPauseResponse.getDefaultInstance();
     }
 
-    static ConsumerResumeResponse resumeConsumer(Worker worker, ConsumerResumeRequest request) throws SluiceException {
-        worker.media().consumer(request.getConsumerId()).resume();
+    static ConsumerResumeResponse resumeConsumer(WorkerControl worker, ConsumerResumeRequest request) throws SluiceException {
+        worker.worker().consumer(request.getConsumerId()).resume();
         return ConsumerResumeResponse.getDefaultInstance();
     }
 
-    static ConsumerCloseResponse closeConsumer(Worker worker, ConsumerCloseRequest request) throws SluiceException {
-        worker.media().closeConsumer(request.getConsumerId());
+    static ConsumerCloseResponse closeConsumer(WorkerControl worker, ConsumerCloseRequest request) throws SluiceException {
+        worker.worker().closeConsumer(request.getConsumerId());
         return ConsumerCloseResponse.getDefaultInstance();
     }
 
-    static ConsumerRequestKeyFrameResponse requestKeyFrame(Worker worker, ConsumerRequestKeyFrameRequest request)
+    static ConsumerRequestKeyFrameResponse requestKeyFrame(WorkerControl worker, ConsumerRequestKeyFrameRequest request)
             throws SluiceException {
-        worker.media().consumer(request.getConsumerId()).requestKeyFrame();
+        worker.worker().consumer(request.getConsumerId()).requestKeyFrame();
         return ConsumerRequestKeyFrameResponse.getDefaultInstance();
     }
 
     /** consumer.setPriority: 1 to 255 (mediasoup's range). */
-    static ConsumerSetPriorityResponse setConsumerPriority(Worker worker, ConsumerSetPriorityRequest request)
+    static ConsumerSetPriorityResponse setConsumerPriority(WorkerControl worker, ConsumerSetPriorityRequest request)
             throws SluiceException {
         int priority = request.getPriority();
         if (priority < Consumer.MIN_PRIORITY || priority > Consumer.MAX_PRIORITY) {
             throw SluiceException.invalid("priority", "must be within " + Consumer.MIN_PRIORITY + " and "
                     + Consumer.MAX_PRIORITY + ", got " + Integer.toUnsignedString(priority));
         }
-        Consumer consumer = worker.media().consumer(request.getConsumerId());
+        Consumer consumer = worker.worker().consumer(request.getConsumerId());
         consumer.setPriority(priority);
         return ConsumerSetPriorityResponse.newBuilder().setPriority(consumer.priority()).build();
     }
 
-    static ConsumerSetPreferredLayersResponse setPreferredLayers(Worker worker,
+    static ConsumerSetPreferredLayersResponse setPreferredLayers(WorkerControl worker,
             ConsumerSetPreferredLayersRequest request) throws SluiceException {
         return ConsumerSetPreferredLayersResponse.newBuilder()
-                .setPreferredLayers(worker.media().setPreferredLayers(request.getConsumerId(),
+                .setPreferredLayers(worker.worker().setPreferredLayers(request.getConsumerId(),
                         request.getPreferredLayers()))
                 .build();
     }
 
-    static ConsumerDumpResponse dumpConsumer(Worker worker, ConsumerDumpRequest request) throws SluiceException {
-        return worker.media().dumpConsumer(request.getConsumerId());
+    static ConsumerDumpResponse dumpConsumer(WorkerControl worker, ConsumerDumpRequest request) throws SluiceException {
+        return worker.worker().dumpConsumer(request.getConsumerId());
     }
 
-    static ConsumerGetStatsResponse consumerStats(Worker worker, ConsumerGetStatsRequest request)
+    static ConsumerGetStatsResponse consumerStats(WorkerControl worker, ConsumerGetStatsRequest request)
             throws SluiceException {
         return ConsumerGetStatsResponse.newBuilder()
-                .setStats(worker.media().consumerStats(request.getConsumerId(), worker.clock().epochMillis()))
+                .setStats(worker.worker().consumerStats(request.getConsumerId(), worker.clock().epochMillis()))
                 .build();
     }
 }

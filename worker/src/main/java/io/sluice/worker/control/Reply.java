@@ -2,8 +2,8 @@ package io.sluice.worker.control;
 
 import com.google.protobuf.Message;
 import io.nats.service.ServiceMessage;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.metrics.ControlMetrics;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.time.Clock;
 
 /**
@@ -41,7 +41,7 @@ final class Reply {
     void error(SluiceException error) {
         long nanos = clock.monotonicNanos() - receivedNanos;
         statistics.recordError(nanos, error.code() + ": " + error.getMessage());
-        metrics.observe(method, error.code().name(), nanos);
-        io.replyError(request, error.toProto());
+        metrics.observe(method, ErrorReplies.code(error.code()).name(), nanos);
+        io.replyError(request, ErrorReplies.toProto(error));
     }
 }

@@ -22,10 +22,12 @@ import io.sluice.api.v1.WebRtcServerDumpRequest;
 import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.api.v1.TransportStats;
+import io.sluice.worker.router.PlainTransport;
+import io.sluice.worker.router.SluiceException;
+import io.sluice.worker.router.WebRtcTransport;
 
-/** Handlers of router.createWebRtcTransport, transport.*, worker.createWebRtcServer and webRtcServer.*; on the worker's loop. */
+/** Handlers of router.createWebRtcTransport, transport.*, worker.worker().createWebRtcServer and webRtcServer.*; on the worker's loop. */
 final class TransportHandlers {
 
     private TransportHandlers() {}
@@ -43,64 +45,67 @@ final class TransportHandlers {
         return mapped;
     }
 
-    static CompletionStage<RouterCreateWebRtcTransportResponse> createWebRtcTransport(Worker worker,
+    static CompletionStage<RouterCreateWebRtcTransportResponse> createWebRtcTransport(WorkerControl worker,
             RouterCreateWebRtcTransportRequest request) throws SluiceException {
-        return map(worker.createWebRtcTransport(request), transport ->
+        return map(worker.worker().createWebRtcTransport(request), transport ->
                 RouterCreateWebRtcTransportResponse.newBuilder().setTransport(transport.info()).build());
     }
 
-    static TransportConnectResponse connect(Worker worker, TransportConnectRequest request) throws SluiceException {
+    static TransportConnectResponse connect(WorkerControl worker, TransportConnectRequest request) throws SluiceException {
         return TransportConnectResponse.newBuilder()
-                .setDtlsLocalRole(worker.transport(request.getTransportId()).connect(request.getDtlsParameters()))
+                .setDtlsLocalRole(worker.worker().webRtcTransport(request.getTransportId())
+                        .connect(request.getDtlsParameters()))
                 .build();
     }
 
-    static TransportRestartIceResponse restartIce(Worker worker, TransportRestartIceRequest request)
+    static TransportRestartIceResponse restartIce(WorkerControl worker, TransportRestartIceRequest request)
             throws SluiceException {
         return TransportRestartIceResponse.newBuilder()
-                .setIceParameters(worker.transport(request.getTransportId()).restartIce())
+                .setIceParameters(worker.worker().webRtcTransport(request.getTransportId()).restartIce())
                 .build();
     }
 
     /** transport.getStats, for a WebRTC or a plain transport. */
-    static TransportGetStatsResponse getStats(Worker worker, TransportGetStatsRequest request) throws SluiceException {
+    static TransportGetStatsResponse getStats(WorkerControl worker, TransportGetStatsRequest request)
+            throws SluiceException {
         long now = worker.clock().epochMillis();
-        String id = request.getTransportId();
-        if (worker.media().hasPlainTransport(id)) {
-            return TransportGetStatsResponse.newBuilder().setStats(worker.media().plainTransport(id).stats(now)).build();
-        }
-        return TransportGetStatsResponse.newBuilder().setStats(worker.transport(id).stats(now)).build();
+        TransportStats stats = switch (worker.worker().transport(request.getTransportId())) {
+            case WebRtcTransport webRtc -> webRtc.stats(now);
+            case PlainTransport plain -> plain.stats(now);
+        };
+        return TransportGetStatsResponse.newBuilder().setStats(stats).build();
     }
 
-    static TransportDumpResponse dump(Worker worker, TransportDumpRequest request) throws SluiceException {
-        return worker.transport(request.getTransportId()).dump().toBuilder()
-                .addAllProducerIds(worker.media().producerIds(request.getTransportId()))
-                .addAllConsumerIds(worker.media().consumerIds(request.getTransportId()))
+    static TransportDumpResponse dump(WorkerControl worker, TransportDumpRequest request) throws SluiceException {
+        WebRtcTransport transport = worker.worker().webRtcTransport(request.getTransportId());
+        return transport.dump().toBuilder()
+                .addAllProducerIds(worker.worker().producerIds(transport))
+                .addAllConsumerIds(worker.worker().consumerIds(transport))
                 .build();
     }
 
-    static TransportCloseResponse close(Worker worker, TransportCloseRequest request) throws SluiceException {
-        worker.closeTransport(request.getTransportId());
+    static TransportCloseResponse close(WorkerControl worker, TransportCloseRequest request) throws SluiceException {
+        worker.worker().closeTransport(request.getTransportId());
         return TransportCloseResponse.getDefaultInstance();
     }
 
-    static CompletionStage<WorkerCreateWebRtcServerResponse> createWebRtcServer(Worker worker,
+    static CompletionStage<WorkerCreateWebRtcServerResponse> createWebRtcServer(WorkerControl worker,
             WorkerCreateWebRtcServerRequest request) throws SluiceException {
-        return map(worker.createWebRtcServer(request.getListenInfosList()), server ->
+        return map(worker.worker().createWebRtcServer(request.getListenInfosList()), server ->
                 WorkerCreateWebRtcServerResponse.newBuilder()
                         .setWebrtcServerId(server.id())
                         .addAllLocalTuples(server.localTuples())
                         .build());
     }
 
-    static WebRtcServerCloseResponse closeWebRtcServer(Worker worker, WebRtcServerCloseRequest request)
+    static WebRtcServerCloseResponse closeWebRtcServer(WorkerControl worker, WebRtcServerCloseRequest request)
             throws SluiceException {
-        worker.closeWebRtcServer(request.getWebrtcServerId());
+        worker.worker().closeWebRtcServer(request.getWebrtcServerId());
         return WebRtcServerCloseResponse.getDefaultInstance();
     }
 
-    static WebRtcServerDumpResponse dumpWebRtcServer(Worker worker, WebRtcServerDumpRequest request)
+    static WebRtcServerDumpResponse dumpWebRtcServer(WorkerControl worker, WebRtcServerDumpRequest request)
             throws SluiceException {
-        return worker.webRtcServer(request.getWebrtcServerId()).dump();
+        return worker.worker().webRtcServer(request.getWebrtcServerId()).dump();
     }
 }

@@ -8,8 +8,7 @@ import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
 import io.sluice.api.v1.WorkerGetResourceUsageResponse;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Router;
 
 /** Handlers of the {@code worker.*} methods; each runs on the worker's loop. */
@@ -17,22 +16,22 @@ final class WorkerHandlers {
 
     private WorkerHandlers() {}
 
-    static WorkerDumpResponse dump(Worker worker, WorkerDumpRequest request) {
+    static WorkerDumpResponse dump(WorkerControl worker, WorkerDumpRequest request) {
         return worker.dump();
     }
 
-    static WorkerDrainResponse drain(Worker worker, WorkerDrainRequest request) {
-        worker.drain();
-        return WorkerDrainResponse.newBuilder().setRouters(worker.routers().size()).build();
+    static WorkerDrainResponse drain(WorkerControl worker, WorkerDrainRequest request) {
+        worker.worker().drain();
+        return WorkerDrainResponse.newBuilder().setRouters(worker.worker().routers().size()).build();
     }
 
-    static WorkerGetResourceUsageResponse getResourceUsage(Worker worker, WorkerGetResourceUsageRequest request) {
+    static WorkerGetResourceUsageResponse getResourceUsage(WorkerControl worker, WorkerGetResourceUsageRequest request) {
         return worker.resourceUsage();
     }
 
-    static WorkerCreateRouterResponse createRouter(Worker worker, WorkerCreateRouterRequest request)
+    static WorkerCreateRouterResponse createRouter(WorkerControl worker, WorkerCreateRouterRequest request)
             throws SluiceException {
-        Router router = worker.createRouter(request.getMediaCodecsList(), request.getRoomId(), request.getAppData());
+        Router router = worker.worker().createRouter(request.getMediaCodecsList(), request.getRoomId(), request.getAppData());
         return WorkerCreateRouterResponse.newBuilder()
                 .setRouterId(router.id())
                 .setRtpCapabilities(router.rtpCapabilities())

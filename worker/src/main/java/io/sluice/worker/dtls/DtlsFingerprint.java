@@ -1,6 +1,5 @@
 package io.sluice.worker.dtls;
 
-import io.sluice.worker.SluiceException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -27,22 +26,23 @@ public record DtlsFingerprint(FingerprintAlgorithm algorithm, String value) {
      * Validates a peer's fingerprint from the control API (mediasoup's {@code dtlsParameters}).
      * The value is normalised to uppercase; its length must match the hash (RFC 8122 §5).
      */
-    public static DtlsFingerprint parse(String algorithmName, String value) throws SluiceException {
+    public static DtlsFingerprint parse(String algorithmName, String value) throws InvalidFingerprintException {
         FingerprintAlgorithm algorithm = FingerprintAlgorithm.fromSdpName(algorithmName);
         if (algorithm == null) {
-            throw SluiceException.unsupported("dtlsParameters.fingerprints.algorithm",
+            throw new InvalidFingerprintException(InvalidFingerprintException.Problem.UNSUPPORTED_ALGORITHM,
                     "unsupported fingerprint algorithm: " + algorithmName);
         }
         byte[] digest;
         try {
             digest = COLON_HEX.parseHex(value);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw SluiceException.invalid("dtlsParameters.fingerprints.value",
+            throw new InvalidFingerprintException(InvalidFingerprintException.Problem.MALFORMED_VALUE,
                     "fingerprint is not colon-separated hex: " + value);
         }
         if (digest.length != algorithm.digestLength()) {
-            throw SluiceException.invalid("dtlsParameters.fingerprints.value", algorithm.sdpName()
-                    + " fingerprint must have " + algorithm.digestLength() + " bytes, got " + digest.length);
+            throw new InvalidFingerprintException(InvalidFingerprintException.Problem.MALFORMED_VALUE,
+                    algorithm.sdpName() + " fingerprint must have " + algorithm.digestLength() + " bytes, got "
+                            + digest.length);
         }
         return new DtlsFingerprint(algorithm, COLON_HEX.formatHex(digest));
     }

@@ -1,6 +1,7 @@
 package io.sluice.worker.metrics;
 
 import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.router.LoopCounters;
 
 /**
  * One worker loop as a scrape saw it: entity counts and busy share from the worker, the
@@ -19,7 +20,11 @@ record LoopSample(
 
     /** Reads the counters; call on the loop that owns them. */
     static LoopSample read(String workerId, WorkerLoad load, long queueDelayNanos, LoopCounters counters) {
-        return new LoopSample(workerId, load, queueDelayNanos, counters.packetsReceived, counters.bytesReceived,
-                counters.packetsSent, counters.bytesSent, counters.dtlsFailures, counters.drops.clone());
+        long[] drops = new long[LoopCounters.Drop.values().length];
+        for (LoopCounters.Drop reason : LoopCounters.Drop.values()) {
+            drops[reason.ordinal()] = counters.drops(reason);
+        }
+        return new LoopSample(workerId, load, queueDelayNanos, counters.packetsReceived(), counters.bytesReceived(),
+                counters.packetsSent(), counters.bytesSent(), counters.dtlsFailures(), drops);
     }
 }

@@ -1,7 +1,7 @@
 package io.sluice.worker.metrics;
 
 import io.netty.util.concurrent.Future;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.LoopCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +19,10 @@ final class LoopSampler {
     private static final Logger log = LoggerFactory.getLogger(LoopSampler.class);
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final List<Worker> workers;
+    private final List<MeteredWorker> workers;
     private final LongSupplier nanoTime;
 
-    LoopSampler(List<Worker> workers, LongSupplier nanoTime) {
+    LoopSampler(List<? extends MeteredWorker> workers, LongSupplier nanoTime) {
         this.workers = List.copyOf(workers);
         this.nanoTime = nanoTime;
     }
@@ -30,7 +30,7 @@ final class LoopSampler {
     /** A sample of every loop that answered within 2 s; a loop that did not is left out (and logged). */
     List<LoopSample> sample() {
         List<Future<LoopSample>> pending = new ArrayList<>(workers.size());
-        for (Worker worker : workers) {
+        for (MeteredWorker worker : workers) {
             long submitted = nanoTime.getAsLong();
             LoopCounters counters = LoopCounters.of(worker.loop());
             pending.add(worker.loop().submit(() -> LoopSample.read(worker.id(), worker.load(),

@@ -5,7 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.LoopCounters;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -22,7 +22,7 @@ public final class WorkerMetrics {
     private final LoopSampler sampler;
     private volatile List<LoopSample> samples = List.of();
 
-    public WorkerMetrics(List<Worker> workers, ControlMetrics control, LongSupplier nanoTime) {
+    public WorkerMetrics(List<? extends MeteredWorker> workers, ControlMetrics control, LongSupplier nanoTime) {
         this.sampler = new LoopSampler(workers, nanoTime);
         control.register(registry);
         JvmMetrics.builder().register(registry);

@@ -5,8 +5,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,7 +89,7 @@ public final class TransportMappings {
                 instanceId);
         return written.toCompletableFuture().thenCompose(result -> result == 1L
                 ? CompletableFuture.<Void>completedFuture(null)
-                : CompletableFuture.<Void>failedFuture(new SluiceException(ErrorCode.ALREADY_EXISTS,
+                : CompletableFuture.<Void>failedFuture(new SluiceException(SluiceException.Code.ALREADY_EXISTS,
                         "transport already mapped in Redis: " + transportId)));
     }
 

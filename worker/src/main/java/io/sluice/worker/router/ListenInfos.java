@@ -4,7 +4,7 @@ import io.netty.util.NetUtil;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProtocol;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.PortRange;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ final class ListenInfos {
     private static final int COMPONENT_ID = 1;
 
     /** One checked listen info. */
-    record Resolved(TransportProtocol protocol, InetAddress ip, String announcedAddress, int port, PortRange range) {}
+    record Resolved(TransportTuple.Protocol protocol, InetAddress ip, String announcedAddress, int port, PortRange range) {}
 
     private ListenInfos() {}
 
@@ -73,7 +73,9 @@ final class ListenInfos {
                 throw SluiceException.invalid(at + ".announced_address",
                         "an announced address is required when listening on " + ip.getHostAddress());
             }
-            resolved.add(new Resolved(info.getProtocol(), ip, announced, info.getPort(), range));
+            TransportTuple.Protocol protocol = info.getProtocol() == TransportProtocol.UDP
+                    ? TransportTuple.Protocol.UDP : TransportTuple.Protocol.TCP;
+            resolved.add(new Resolved(protocol, ip, announced, info.getPort(), range));
         }
         if (resolved.isEmpty()) {
             throw SluiceException.invalid(field, "no listen info left: enable UDP or TCP");
@@ -93,23 +95,27 @@ final class ListenInfos {
      * RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component).
      * Earlier listen infos, and the preferred protocol, get the higher local preference.
      */
-    static IceCandidate candidate(int index, TransportProtocol protocol, String address, int port, boolean preferUdp,
-            boolean preferTcp) {
+    static IceCandidate candidate(int index, TransportTuple.Protocol protocol, String address, int port,
+            boolean preferUdp, boolean preferTcp) {
         int localPreference = DEFAULT_LOCAL_PREFERENCE - index * LOCAL_PREFERENCE_STEP;
-        if (protocol == TransportProtocol.UDP && preferUdp || protocol == TransportProtocol.TCP && preferTcp) {
+        if (protocol == TransportTuple.Protocol.UDP && preferUdp || protocol == TransportTuple.Protocol.TCP && preferTcp) {
             localPreference += PREFERRED_PROTOCOL_BONUS;
         }
         long priority = ((long) HOST_TYPE_PREFERENCE << 24) + ((long) localPreference << 8) + (256 - COMPONENT_ID);
         IceCandidate.Builder candidate = IceCandidate.newBuilder()
-                .setFoundation(protocol == TransportProtocol.UDP ? "udpcandidate" : "tcpcandidate")
+                .setFoundation(protocol == TransportTuple.Protocol.UDP ? "udpcandidate" : "tcpcandidate")
                 .setPriority((int) priority)
                 .setAddress(address)
-                .setProtocol(protocol)
+                .setProtocol(toProto(protocol))
                 .setPort(port)
                 .setType("host");
-        if (protocol == TransportProtocol.TCP) {
+        if (protocol == TransportTuple.Protocol.TCP) {
             candidate.setTcpType("passive");
         }
         return candidate.build();
+    }
+
+    static TransportProtocol toProto(TransportTuple.Protocol protocol) {
+        return protocol == TransportTuple.Protocol.UDP ? TransportProtocol.UDP : TransportProtocol.TCP;
     }
 }

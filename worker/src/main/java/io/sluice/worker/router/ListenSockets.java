@@ -5,9 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.api.v1.TransportProtocol;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.SocketBinder;
@@ -74,14 +72,14 @@ final class ListenSockets {
             return;
         }
         ListenInfos.Resolved info = infos.get(index);
-        UdpRtcSocket.Handler udp = info.protocol() == TransportProtocol.UDP ? UdpRtcSocket.handler(sink) : null;
+        UdpRtcSocket.Handler udp = info.protocol() == TransportTuple.Protocol.UDP ? UdpRtcSocket.handler(sink) : null;
         Future<Channel> channel = udp != null
                 ? binder.bindUdp(info.ip(), info.port(), info.range(), udp)
                 : binder.bindTcp(info.ip(), info.port(), info.range(), TcpRtcConnection.initializer(() -> sink));
         channel.addListener(done -> {
             if (!done.isSuccess()) {
                 bound.close();
-                result.setFailure(new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                result.setFailure(new SluiceException(SluiceException.Code.RESOURCE_EXHAUSTED,
                         "listen_infos[" + index + "]: " + done.cause().getMessage()));
                 return;
             }

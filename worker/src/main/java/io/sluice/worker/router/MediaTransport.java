@@ -6,7 +6,8 @@ import io.sluice.worker.bwe.TransportWideSequence;
 
 /**
  * What producers and consumers need of a transport, whatever carries it: a WebRTC transport (ICE,
- * DTLS-SRTP) or a plain one (UDP, optional SDES-keyed SRTP). Used only on the router's loop.
+ * DTLS-SRTP) or a plain one (UDP, optional SDES-keyed SRTP); {@link Transport} is the owning side.
+ * Used only on the router's loop.
  */
 public interface MediaTransport extends RtcpSender {
 

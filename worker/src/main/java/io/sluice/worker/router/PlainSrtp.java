@@ -2,7 +2,6 @@ package io.sluice.worker.router;
 
 import io.sluice.api.v1.SrtpCryptoSuite;
 import io.sluice.api.v1.SrtpParameters;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import java.security.SecureRandom;

@@ -3,20 +3,14 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.sluice.api.v1.AppData;
-import io.sluice.worker.metrics.LoopCounters;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.api.v1.Event;
 import io.sluice.api.v1.PlainTransportConnectRequest;
 import io.sluice.api.v1.PlainTransportDumpResponse;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.SrtpParameters;
-import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTuple;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.bwe.TransportWideSequence;
-import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -29,7 +23,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * A plain RTP transport (mediasoup's PlainTransport): RTP and RTCP over a UDP port (RFC 5761
@@ -38,7 +31,7 @@ import java.util.function.Consumer;
  * peer's key comes in connect (SDES-style, RFC 4568 §6.1 key||salt), since there is no DTLS.
  * Everything runs on the router's loop.
  */
-public final class PlainTransport implements MediaTransport, RtcPacketSink {
+public final class PlainTransport implements Transport, RtcPacketSink {
 
     enum DropReason {
         UNKNOWN_TUPLE, NOT_RTP_OR_RTCP, NO_SRTP_KEYS, SRTP_FAILED, NO_REMOTE;
@@ -50,10 +43,10 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
 
     private final String id;
     private final Router router;
+    private final String userId;
     private final AppData appData;
     private final EventLoop loop;
     private final LoopCounters loopCounters;
-    private final EventPublisher events;
     private final boolean rtcpMux;
     private final boolean comedia;
     private final SrtpProfile srtpProfile;
@@ -73,20 +66,19 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     private long packetsSent;
     private long bytesSent;
     private boolean closed;
-    private Consumer<PlainTransport> onClosed = transport -> {};
 
     /**
      * @param srtpProfile null without SRTP
      * @param localKeyAndSalt the key this transport protects with (taken over and wiped from here on)
      */
-    PlainTransport(String id, Router router, AppData appData, EventLoop loop, EventPublisher events, boolean rtcpMux,
+    PlainTransport(String id, Router router, String userId, AppData appData, EventLoop loop, boolean rtcpMux,
             boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
         this.id = id;
         this.router = router;
+        this.userId = userId;
         this.appData = appData;
         this.loop = loop;
         this.loopCounters = LoopCounters.of(loop);
-        this.events = events;
         this.rtcpMux = rtcpMux;
         this.comedia = comedia;
         this.srtpProfile = srtpProfile;
@@ -114,8 +106,14 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         this.media = media;
     }
 
-    void onClosed(Consumer<PlainTransport> hook) {
-        this.onClosed = hook;
+    @Override
+    public TransportMedia media() {
+        return media;
+    }
+
+    @Override
+    public String userId() {
+        return userId;
     }
 
     @Override
@@ -140,7 +138,8 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
     public void connect(PlainTransportConnectRequest request) throws SluiceException {
         assert loop.inEventLoop();
         if (connected) {
-            throw new SluiceException(ErrorCode.FAILED_PRECONDITION, "plain transport " + id + " is already connected");
+            throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
+                    "plain transport " + id + " is already connected");
         }
         InetSocketAddress rtp = null;
         InetSocketAddress rtcp = null;
@@ -202,12 +201,12 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         if (srtpProfile != null) {
             if (srtpReceive == null) {
                 drops[DropReason.NO_SRTP_KEYS.ordinal()]++;
-            loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
+                loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
                 return;
             }
             if (!(rtcp ? srtpReceive.unprotectRtcp(packet) : srtpReceive.unprotectRtp(packet))) {
                 drops[DropReason.SRTP_FAILED.ordinal()]++;
-            loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
+                loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
                 return;
             }
         }
@@ -288,8 +287,8 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         return srtpSend == null ? 0 : srtpSend.maxOverhead();
     }
 
-    /** Closes the sockets; its producers and consumers close first (see WorkerMedia). Idempotent. */
-    void close(TransportClosed.Reason reason) {
+    /** Closes the sockets; the worker's close cascade calls it once its producers and consumers are closed. */
+    void close() {
         assert loop.inEventLoop();
         if (closed) {
             return;
@@ -301,9 +300,6 @@ public final class PlainTransport implements MediaTransport, RtcPacketSink {
         if (rtcpSocket != null) {
             rtcpSocket.close();
         }
-        onClosed.accept(this);
-        events.emit(router.id(), "transport", id, "closed", Event.newBuilder()
-                .setTransportClosed(TransportClosed.newBuilder().setReason(reason)));
     }
 
     public PlainTransportInfo info() {

@@ -4,16 +4,16 @@ import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RtpCapabilities;
-import io.sluice.api.v1.TransportClosed;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * A router: the media hub of one room on one worker, as in mediasoup. It is created and used only
- * on its worker's event loop, so its state is plain fields.
+ * A router: the media hub of one room on one worker, as in mediasoup. It owns its transports (of
+ * every kind, in creation order), which own their producers and consumers; its {@link RouterMedia}
+ * routes each producer's packets to that producer's consumers. It is created and used only on its
+ * worker's event loop, so its state is plain fields. The {@link Worker} creates and closes it.
  */
 public final class Router {
 
@@ -22,16 +22,18 @@ public final class Router {
     private final AppData appData;
     private final RtpCapabilities rtpCapabilities;
     private final EventExecutor loop;
-    private final Map<String, WebRtcTransport> transports = new LinkedHashMap<>();
-    private RouterMedia media;
+    private final Map<String, Transport> transports = new LinkedHashMap<>();
+    private final RouterMedia media;
     private boolean closed;
 
-    public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop) {
+    public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop,
+            EntityEvents events) {
         this.id = id;
         this.roomId = roomId;
         this.appData = appData;
         this.rtpCapabilities = rtpCapabilities;
         this.loop = loop;
+        this.media = new RouterMedia(events);
     }
 
     public String id() {
@@ -55,60 +57,41 @@ public final class Router {
         return closed;
     }
 
-    /** Its producers, consumers and plain transports; null until the first is created. */
-    public RouterMedia media() {
+    /** Which consumers each producer's packets go to. */
+    RouterMedia media() {
         return media;
     }
 
-    void attachMedia(RouterMedia media) {
-        this.media = media;
-    }
-
-    public void addTransport(WebRtcTransport transport) {
+    void addTransport(Transport transport) {
+        assert loop.inEventLoop();
         transports.put(transport.id(), transport);
     }
 
-    public void removeTransport(WebRtcTransport transport) {
+    void removeTransport(Transport transport) {
         transports.remove(transport.id());
     }
 
-    public Collection<WebRtcTransport> transports() {
+    /** Its live transports, in creation order. */
+    public Collection<Transport> transports() {
         assert loop.inEventLoop();
         return Collections.unmodifiableCollection(transports.values());
     }
 
-    /**
-     * Closes the router and its transports (each with its {@code closed} event, reason
-     * {@code transportReason}); the worker removes it and publishes the router's event. Idempotent.
-     */
-    public void close(TransportClosed.Reason transportReason) {
-        assert loop.inEventLoop();
-        if (closed) {
-            return;
-        }
+    /** Marks the router closed; the worker's close cascade has closed everything in it. */
+    void markClosed() {
         closed = true;
-        if (media != null) {
-            media.close();
-        }
-        for (WebRtcTransport transport : List.copyOf(transports.values())) {
-            transport.close(transportReason);
-        }
-        transports.clear();
     }
 
     public RouterDumpResponse dump() {
         assert loop.inEventLoop();
-        RouterDumpResponse.Builder dump = RouterDumpResponse.newBuilder()
+        return RouterDumpResponse.newBuilder()
                 .setRouterId(id)
                 .setRoomId(roomId)
                 .setRtpCapabilities(rtpCapabilities)
                 .setAppData(appData)
-                .addAllTransportIds(transports.keySet());
-        if (media != null) {
-            dump.addAllTransportIds(media.plainTransportIds())
-                    .addAllProducerIds(media.producerIds())
-                    .addAllConsumerIds(media.consumerIds());
-        }
-        return dump.build();
+                .addAllTransportIds(transports.keySet())
+                .addAllProducerIds(media.producerIds())
+                .addAllConsumerIds(media.consumerIds())
+                .build();
     }
 }

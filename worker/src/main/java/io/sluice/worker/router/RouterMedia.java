@@ -4,15 +4,13 @@ import io.sluice.worker.net.FlushBatch;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A router's media graph: its producers, each one's consumers, and its plain transports. The
+ * A router's media graph: each producer's consumers (the producers and consumers themselves are
+ * owned by their transports). The
  * fan-out runs on the router's loop with no locks: a producer's packet goes to each consumer of it
  * in turn, and each consumer copies what it sends, so the producer's buffer is never shared
  * beyond the call. The consumers' writes are flushed together at the end ({@link FlushBatch}):
@@ -22,33 +20,20 @@ public final class RouterMedia implements Producer.Listener {
 
     private static final Consumer[] NONE = new Consumer[0];
 
-    private final WorkerMedia owner;
-    private final Router router;
-    private final Map<String, Producer> producers = new LinkedHashMap<>();
-    private final Map<Producer, Consumer[]> consumersByProducer = new HashMap<>();
-    private final Map<String, PlainTransport> plainTransports = new LinkedHashMap<>();
+    private final EntityEvents events;
+    /** In the producers' creation order, each one's consumers in theirs. */
+    private final Map<Producer, Consumer[]> consumersByProducer = new LinkedHashMap<>();
 
-    RouterMedia(WorkerMedia owner, Router router) {
-        this.owner = owner;
-        this.router = router;
-    }
-
-    public Router router() {
-        return router;
+    RouterMedia(EntityEvents events) {
+        this.events = events;
     }
 
     void addProducer(Producer producer) {
-        producers.put(producer.id(), producer);
         consumersByProducer.put(producer, NONE);
     }
 
     void removeProducer(Producer producer) {
-        producers.remove(producer.id());
         consumersByProducer.remove(producer);
-    }
-
-    Producer producer(String producerId) {
-        return producers.get(producerId);
     }
 
     void addConsumer(Consumer consumer) {
@@ -73,23 +58,15 @@ public final class RouterMedia implements Producer.Listener {
         return List.of(consumersByProducer.getOrDefault(producer, NONE));
     }
 
-    void addPlainTransport(PlainTransport transport) {
-        plainTransports.put(transport.id(), transport);
+    List<String> producerIds() {
+        List<String> ids = new ArrayList<>();
+        for (Producer producer : consumersByProducer.keySet()) {
+            ids.add(producer.id());
+        }
+        return ids;
     }
 
-    void removePlainTransport(PlainTransport transport) {
-        plainTransports.remove(transport.id());
-    }
-
-    Collection<PlainTransport> plainTransports() {
-        return Collections.unmodifiableCollection(plainTransports.values());
-    }
-
-    public Collection<String> producerIds() {
-        return Collections.unmodifiableCollection(producers.keySet());
-    }
-
-    public List<String> consumerIds() {
+    List<String> consumerIds() {
         List<String> ids = new ArrayList<>();
         for (Consumer[] consumers : consumersByProducer.values()) {
             for (Consumer consumer : consumers) {
@@ -97,10 +74,6 @@ public final class RouterMedia implements Producer.Listener {
             }
         }
         return ids;
-    }
-
-    public Collection<String> plainTransportIds() {
-        return Collections.unmodifiableCollection(plainTransports.keySet());
     }
 
     @Override
@@ -124,7 +97,7 @@ public final class RouterMedia implements Producer.Listener {
     public void onProducerPaused(Producer producer) {
         for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerPaused();
-            owner.emitProducerPaused(consumer);
+            events.consumerProducerPaused(consumer);
         }
     }
 
@@ -132,7 +105,7 @@ public final class RouterMedia implements Producer.Listener {
     public void onProducerResumed(Producer producer) {
         for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerResumed();
-            owner.emitProducerResumed(consumer);
+            events.consumerProducerResumed(consumer);
         }
     }
 
@@ -141,10 +114,5 @@ public final class RouterMedia implements Producer.Listener {
         for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerStreamActivity(stream, active);
         }
-    }
-
-    /** The router is closing: its producers, consumers and plain transports close first. */
-    public void close() {
-        owner.closeRouterMedia(this);
     }
 }

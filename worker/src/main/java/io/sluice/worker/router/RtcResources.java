@@ -2,17 +2,16 @@ package io.sluice.worker.router;
 
 import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.net.PortRange;
-import io.sluice.worker.registry.RedisRegistry;
 import java.net.InetAddress;
 import java.util.concurrent.Executor;
 
 /**
  * What every WebRTC transport of a process shares: the DTLS certificate, the pool that runs DTLS
- * handshakes off the loops, the default listen address and port range, and the Redis registry for
- * the user-to-transport mappings.
+ * handshakes off the loops, the default listen address and port range, where the user-to-transport
+ * mappings are kept.
  *
  * @param announcedAddress given to peers in candidates when a listen info names none
  */
 public record RtcResources(DtlsCertificate certificate, Executor dtlsHandshakeExecutor, InetAddress listenIp,
-        String announcedAddress, PortRange portRange, RedisRegistry registry) {
+        String announcedAddress, PortRange portRange, TransportMappingListener transportMappings) {
 }

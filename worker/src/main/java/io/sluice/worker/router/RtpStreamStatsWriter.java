@@ -18,7 +18,7 @@ import java.util.List;
  * ({@code packets_repaired}); outbound, the NACKs received from the receiver, the resends, and
  * the distinct packets resent.
  */
-final class RtpStreamStatsWriter {
+public final class RtpStreamStatsWriter {
 
     static final String INBOUND = "inbound-rtp";
     static final String OUTBOUND = "outbound-rtp";
@@ -104,7 +104,7 @@ final class RtpStreamStatsWriter {
         return streams;
     }
 
-    static ProducerScore producerScore(Producer producer) {
+    public static ProducerScore producerScore(Producer producer) {
         ProducerScore.Builder score = ProducerScore.newBuilder();
         for (int i = 0; i < producer.streamCount(); i++) {
             if (producer.streamSsrc(i) >= 0) {
@@ -118,7 +118,7 @@ final class RtpStreamStatsWriter {
         return score.build();
     }
 
-    static ConsumerScore consumerScore(Consumer consumer) {
+    public static ConsumerScore consumerScore(Consumer consumer) {
         Producer producer = consumer.producer();
         ConsumerScore.Builder score = ConsumerScore.newBuilder()
                 .setScore(consumer.sendStats().score())

@@ -23,7 +23,7 @@ import java.util.Map;
  * NACKs to the consumer they name. Lives on the router's loop; the arrays the media path scans are rebuilt when an
  * entity is added or removed, so a packet costs no allocation.
  */
-final class TransportMedia implements WebRtcTransport.MediaListener {
+public final class TransportMedia {
 
     private final MediaTransport transport;
     private final Map<String, Producer> producers = new LinkedHashMap<>();
@@ -119,21 +119,6 @@ final class TransportMedia implements WebRtcTransport.MediaListener {
 
     long malformedPackets() {
         return malformedPackets;
-    }
-
-    @Override
-    public void onRtp(WebRtcTransport from, ByteBuf packet) {
-        onRtp(packet);
-    }
-
-    @Override
-    public void onRtcp(WebRtcTransport from, ByteBuf packet) {
-        onRtcp(packet);
-    }
-
-    @Override
-    public void onConnected(WebRtcTransport from) {
-        onTransportConnected();
     }
 
     /**

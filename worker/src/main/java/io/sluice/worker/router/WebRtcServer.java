@@ -6,11 +6,9 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.WebRtcServerDumpResponse;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -72,8 +70,8 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         List<IceCandidate> candidates = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
             ListenInfos.Resolved info = infos.get(i);
-            if (info.protocol() == TransportProtocol.UDP && !enableUdp
-                    || info.protocol() == TransportProtocol.TCP && !enableTcp) {
+            if (info.protocol() == TransportTuple.Protocol.UDP && !enableUdp
+                    || info.protocol() == TransportTuple.Protocol.TCP && !enableTcp) {
                 continue;
             }
             int port = ((InetSocketAddress) channels.get(i).localAddress()).getPort();
@@ -130,16 +128,18 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         index.removeOwner(transport);
     }
 
-    /** Closes the sockets and every transport using them (closed with WEBRTC_SERVER_CLOSED). Idempotent. */
-    public void close() {
+    /** The transports on its ports, in creation order. */
+    List<WebRtcTransport> transports() {
+        return List.copyOf(transports);
+    }
+
+    /** Closes the sockets; the worker has closed the transports using them first. Idempotent. */
+    void close() {
         assert loop.inEventLoop();
         if (closed) {
             return;
         }
         closed = true;
-        for (WebRtcTransport transport : List.copyOf(transports)) {
-            transport.close(TransportClosed.Reason.WEBRTC_SERVER_CLOSED);
-        }
         channels.forEach(Channel::close);
     }
 
@@ -150,7 +150,7 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
             tuples.add(io.sluice.api.v1.TransportTuple.newBuilder()
                     .setLocalAddress(local.getAddress().getHostAddress())
                     .setLocalPort(local.getPort())
-                    .setProtocol(infos.get(i).protocol())
+                    .setProtocol(ListenInfos.toProto(infos.get(i).protocol()))
                     .build());
         }
         return tuples;

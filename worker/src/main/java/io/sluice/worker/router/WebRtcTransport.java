@@ -7,23 +7,15 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.DtlsParameters;
-import io.sluice.api.v1.Event;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.IceParameters;
-import io.sluice.api.v1.TransportClosed;
-import io.sluice.api.v1.TransportDtlsStateChanged;
-import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.TransportStats;
-import io.sluice.api.v1.TransportTupleChanged;
 import io.sluice.api.v1.WebRtcTransportInfo;
-import io.sluice.worker.SluiceException;
 import io.sluice.worker.bwe.TransportWideSequence;
-import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.dtls.DtlsTransport;
-import io.sluice.worker.metrics.LoopCounters;
 import io.sluice.worker.ice.IceDropReason;
 import io.sluice.worker.ice.IceServer;
 import io.sluice.worker.ice.IceState;
@@ -55,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * sorts it by its first byte (RFC 7983 §7): STUN to the ICE server; DTLS, RTP and RTCP only from a
  * tuple that passed an ICE check; SRTP is decrypted in place in the socket's buffer.
  */
-public final class WebRtcTransport implements MediaTransport, RtcPacketSink, IceServer.Listener, DtlsTransport.Listener {
+public final class WebRtcTransport implements Transport, RtcPacketSink, IceServer.Listener, DtlsTransport.Listener {
 
     /** What the transport tells the entity that shares its ports, if any (a WebRTC server). */
     public interface PortOwner {
@@ -70,25 +62,6 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         void onTransportClosed(WebRtcTransport transport);
     }
 
-    /** Where decrypted media goes; the forwarding issue plugs producers in here. */
-    public interface MediaListener {
-        MediaListener NONE = new MediaListener() {
-            @Override
-            public void onRtp(WebRtcTransport transport, ByteBuf packet) {}
-
-            @Override
-            public void onRtcp(WebRtcTransport transport, ByteBuf packet) {}
-        };
-
-        void onRtp(WebRtcTransport transport, ByteBuf packet);
-
-        void onRtcp(WebRtcTransport transport, ByteBuf packet);
-
-        /** DTLS connected: SRTP keys are in place and media can flow both ways. */
-        default void onConnected(WebRtcTransport transport) {
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -97,7 +70,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     private final String userId;
     private final AppData appData;
     private final EventLoop loop;
-    private final EventPublisher events;
+    private final EntityEvents events;
     private final RtcResources resources;
     private final List<Channel> ownChannels;
     private final java.util.Set<RtcSocket> tcpConnections = new java.util.HashSet<>();
@@ -110,8 +83,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     private final long[] drops = new long[TransportDropReason.values().length];
     private final LoopCounters loopCounters;
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
-    private MediaListener mediaListener = MediaListener.NONE;
-    private java.util.function.Consumer<WebRtcTransport> onClosed = closed -> {};
+    private TransportMedia media;
 
     private RtcSocket deliveringSocket;
     private DtlsRole dtlsRole;
@@ -130,7 +102,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
      *     itself; empty when {@code portOwner} (a WebRTC server) shares its sockets
      * @param ownUdpSockets the UDP sockets among them, to send on
      */
-    WebRtcTransport(String id, Router router, String userId, AppData appData, EventLoop loop, EventPublisher events,
+    WebRtcTransport(String id, Router router, String userId, AppData appData, EventLoop loop, EntityEvents events,
             RtcResources resources, Clock clock, StunRateLimiter rateLimiter, List<Channel> ownChannels,
             List<RtcSocket> ownUdpSockets, PortOwner portOwner, List<IceCandidate> candidates) {
         this.id = id;
@@ -171,14 +143,15 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         return closed;
     }
 
-    /** Called once when the transport closes, before its event: its owners forget it. */
-    public void onClosed(java.util.function.Consumer<WebRtcTransport> hook) {
-        this.onClosed = hook;
+    @Override
+    public TransportMedia media() {
+        return media;
     }
 
-    public void setMediaListener(MediaListener listener) {
+    /** Its producers and consumers: decrypted RTP and RTCP go there from now on. */
+    void attachMedia(TransportMedia media) {
         assert loop.inEventLoop();
-        this.mediaListener = listener == null ? MediaListener.NONE : listener;
+        this.media = media;
     }
 
     /**
@@ -189,7 +162,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
     public io.sluice.api.v1.DtlsRole connect(DtlsParameters remote) throws SluiceException {
         assert loop.inEventLoop();
         if (remoteFingerprint != null) {
-            throw new SluiceException(io.sluice.api.v1.ErrorCode.FAILED_PRECONDITION,
+            throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
                     "transport " + id + " is already connected");
         }
         if (remote.getFingerprintsCount() == 0) {
@@ -200,7 +173,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         DtlsFingerprint fingerprint;
         try {
             fingerprint = DtlsFingerprint.parse(given.getAlgorithm(), given.getValue());
-        } catch (SluiceException e) {
+        } catch (io.sluice.worker.dtls.InvalidFingerprintException e) {
             throw SluiceException.invalid("dtls_parameters.fingerprints[" + last + "]", e.getMessage());
         }
         DtlsRole role = switch (remote.getRole()) {
@@ -293,20 +266,20 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
                     loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
-                } else if (srtpReceive.unprotectRtp(packet)) {
-                    mediaListener.onRtp(this, packet);
-                } else {
+                } else if (!srtpReceive.unprotectRtp(packet)) {
                     loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
+                } else if (media != null) {
+                    media.onRtp(packet);
                 }
             }
             case RTCP -> {
                 if (srtpReceive == null) {
                     drops[TransportDropReason.NO_SRTP_KEYS.ordinal()]++;
                     loopCounters.dropped(LoopCounters.Drop.NO_SRTP_KEYS);
-                } else if (srtpReceive.unprotectRtcp(packet)) {
-                    mediaListener.onRtcp(this, packet);
-                } else {
+                } else if (!srtpReceive.unprotectRtcp(packet)) {
                     loopCounters.dropped(LoopCounters.Drop.SRTP_FAILED);
+                } else if (media != null) {
+                    media.onRtcp(packet);
                 }
             }
             default -> {
@@ -351,8 +324,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
 
     @Override
     public void onIceStateChanged(IceState state) {
-        events.emit(router.id(), "transport", id, "icestatechange", Event.newBuilder()
-                .setTransportIceStateChanged(TransportIceStateChanged.newBuilder().setIceState(toProto(state))));
+        events.iceStateChanged(this, state);
         if (state == IceState.CONNECTED || state == IceState.COMPLETED) {
             maybeStartDtls();
         }
@@ -360,8 +332,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
 
     @Override
     public void onSelectedTupleChanged(TransportTuple tuple) {
-        events.emit(router.id(), "transport", id, "tuplechange", Event.newBuilder()
-                .setTransportTupleChanged(TransportTupleChanged.newBuilder().setIceSelectedTuple(toProto(tuple))));
+        events.iceSelectedTupleChanged(this, tuple);
     }
 
     @Override
@@ -407,7 +378,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
         dtlsStarted = true;
         dtls.connect(dtlsRole, remoteFingerprint);
-        emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_CONNECTING, "");
+        events.dtlsStateChanged(this, DtlsState.CONNECTING, "");
     }
 
     @Override
@@ -430,25 +401,22 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         Arrays.fill(localKeyAndSalt, (byte) 0);
         Arrays.fill(remoteKeyAndSalt, (byte) 0);
         log.debug("transport {}: DTLS connected as {}, SRTP profile {}", id, dtlsRole, profile);
-        emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_CONNECTED, "");
-        mediaListener.onConnected(this);
+        events.dtlsStateChanged(this, DtlsState.CONNECTED, "");
+        if (media != null) {
+            media.onTransportConnected();
+        }
     }
 
     @Override
     public void onDtlsFailed(String reason) {
         log.info("transport {}: DTLS failed: {}", id, reason);
         loopCounters.dtlsFailed();
-        emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_FAILED, reason);
+        events.dtlsStateChanged(this, DtlsState.FAILED, reason);
     }
 
     @Override
     public void onDtlsClosed() {
-        emitDtlsState(io.sluice.api.v1.DtlsState.DTLS_CLOSED, "");
-    }
-
-    private void emitDtlsState(io.sluice.api.v1.DtlsState state, String reason) {
-        events.emit(router.id(), "transport", id, "dtlsstatechange", Event.newBuilder()
-                .setTransportDtlsStateChanged(TransportDtlsStateChanged.newBuilder().setDtlsState(state).setReason(reason)));
+        events.dtlsStateChanged(this, DtlsState.CLOSED, "");
     }
 
     private void send(ByteBuf packet, TransportTuple tuple) {
@@ -465,8 +433,11 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
 
     // ---- close, info, stats ----
 
-    /** Closes the transport and everything it owns; publishes {@code closed} with the reason. Idempotent. */
-    public void close(TransportClosed.Reason reason) {
+    /**
+     * Stops ICE and DTLS and closes the sockets it owns. The worker's close cascade calls it once
+     * the transport's producers and consumers are closed, and then reports the transport closed.
+     */
+    void close() {
         assert loop.inEventLoop();
         if (closed) {
             return;
@@ -484,14 +455,6 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         if (portOwner != null) {
             portOwner.onTransportClosed(this);
         }
-        onClosed.accept(this);
-        resources.registry().removeTransport(id).whenComplete((removed, failure) -> {
-            if (failure != null) {
-                log.debug("transport {}: Redis mapping not removed now ({}); the sweep removes it", id, failure.toString());
-            }
-        });
-        events.emit(router.id(), "transport", id, "closed", Event.newBuilder()
-                .setTransportClosed(TransportClosed.newBuilder().setReason(reason)));
     }
 
     public IceParameters iceParameters() {
@@ -571,7 +534,8 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         }
     }
 
-    private io.sluice.api.v1.TransportTuple toProto(TransportTuple tuple) {
+    /** The tuple as the control API shows it, with the local address of its socket. */
+    public io.sluice.api.v1.TransportTuple toProto(TransportTuple tuple) {
         RtcSocket socket = socketsByLocalId.get(tuple.localId());
         io.sluice.api.v1.TransportTuple.Builder proto = io.sluice.api.v1.TransportTuple.newBuilder()
                 .setRemoteAddress(tuple.remoteAddress().getAddress().getHostAddress())
@@ -585,7 +549,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         return proto.build();
     }
 
-    static io.sluice.api.v1.IceState toProto(IceState state) {
+    public static io.sluice.api.v1.IceState toProto(IceState state) {
         return switch (state) {
             case NEW -> io.sluice.api.v1.IceState.ICE_NEW;
             case CONNECTED -> io.sluice.api.v1.IceState.ICE_CONNECTED;
@@ -595,7 +559,7 @@ public final class WebRtcTransport implements MediaTransport, RtcPacketSink, Ice
         };
     }
 
-    static io.sluice.api.v1.DtlsState toProto(DtlsState state) {
+    public static io.sluice.api.v1.DtlsState toProto(DtlsState state) {
         return switch (state) {
             case NEW -> io.sluice.api.v1.DtlsState.DTLS_NEW;
             case CONNECTING -> io.sluice.api.v1.DtlsState.DTLS_CONNECTING;

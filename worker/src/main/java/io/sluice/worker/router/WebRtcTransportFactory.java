@@ -5,36 +5,27 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.control.EventPublisher;
 import io.sluice.worker.ice.StunRateLimiter;
-import io.sluice.worker.registry.TransportMappings;
 import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * router.createWebRtcTransport: checks the request, binds the transport's sockets (or joins a
  * WebRTC server), then makes the transport. Binding is asynchronous on the loop; if any socket
  * cannot be bound, the ones that were are closed and nothing is left behind.
  */
-public final class WebRtcTransportFactory {
-
-    private static final Logger log = LoggerFactory.getLogger(WebRtcTransportFactory.class);
+final class WebRtcTransportFactory {
 
     private final EventLoop loop;
-    private final EventPublisher events;
+    private final EntityEvents events;
     private final RtcResources resources;
     private final Clock clock;
     private final StunRateLimiter rateLimiter;
-    private final String workerId;
 
-    public WebRtcTransportFactory(String workerId, EventLoop loop, EventPublisher events, RtcResources resources,
-            Clock clock, StunRateLimiter rateLimiter) {
-        this.workerId = workerId;
+    WebRtcTransportFactory(EventLoop loop, EntityEvents events, RtcResources resources, Clock clock,
+            StunRateLimiter rateLimiter) {
         this.loop = loop;
         this.events = events;
         this.resources = resources;
@@ -43,7 +34,7 @@ public final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    public WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
+    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
                 events, resources, clock, rateLimiter, List.of(), List.of(), server,
@@ -52,7 +43,7 @@ public final class WebRtcTransportFactory {
         return transport;
     }
 
-    public Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
+    Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(request.getListenInfosList(), enableUdp(request),
                 enableTcp(request), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
@@ -85,17 +76,6 @@ public final class WebRtcTransportFactory {
             }
         });
         return result;
-    }
-
-    /** The mapping every created transport gets in Redis (written in the background; logged if Redis is away). */
-    public void writeMapping(WebRtcTransport transport) {
-        Router router = transport.router();
-        resources.registry().putTransport(new TransportMappings.Mapping(transport.id(), workerId, router.id(),
-                router.roomId(), transport.userId())).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        log.warn("transport {}: Redis mapping not written ({})", transport.id(), failure.toString());
-                    }
-                });
     }
 
     static boolean enableUdp(RouterCreateWebRtcTransportRequest request) {

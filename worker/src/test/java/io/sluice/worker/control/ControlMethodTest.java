@@ -7,7 +7,7 @@ import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.RouterCloseRequest;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Stream;
@@ -65,7 +65,7 @@ class ControlMethodTest {
     void malformedProtobufIsInvalidArgument(String what, byte[] body) {
         assertThatThrownBy(() -> CREATE_ROUTER.parse(body))
                 .isInstanceOfSatisfying(SluiceException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
                     assertThat(e.getMessage()).startsWith("malformed WorkerCreateRouterRequest");
                 });
     }
@@ -76,7 +76,7 @@ class ControlMethodTest {
 
         assertThatThrownBy(() -> CREATE_ROUTER.validate(empty))
                 .isInstanceOfSatisfying(SluiceException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
                     assertThat(e.field()).isEqualTo("media_codecs");
                     assertThat(e.getMessage()).isEqualTo("media_codecs is required");
                 });

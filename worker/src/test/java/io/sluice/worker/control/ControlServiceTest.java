@@ -11,8 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
-import io.sluice.worker.SluiceException;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.time.Clock;
@@ -47,8 +46,8 @@ class ControlServiceTest {
         io = new ControlIo(serverConnection);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // No RTC resources: these methods make no transports.
-        Worker worker = new Worker("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1, Clock.system(),
-                io::publish, null);
+        WorkerControl worker = new WorkerControl("svc-0", (IoEventLoop) loops.next(), "host", "127.0.0.1", 1,
+                Clock.system(), io::publish, null);
         service = new ControlService(worker, io, List.of(
                 ControlMethod.of("worker", "dump", WorkerDumpRequest.getDefaultInstance(), (w, request) -> w.dump()),
                 ControlMethod.of("worker", "explode", WorkerDumpRequest.getDefaultInstance(), (w, request) -> {
@@ -71,7 +70,7 @@ class ControlServiceTest {
                             slowCalls.incrementAndGet();
                             CompletableFuture<WorkerDumpResponse> done = new CompletableFuture<>();
                             w.loop().schedule(() -> done.completeExceptionally(new SluiceException(
-                                    ErrorCode.RESOURCE_EXHAUSTED, "no free port")), 50, TimeUnit.MILLISECONDS);
+                                    SluiceException.Code.RESOURCE_EXHAUSTED, "no free port")), 50, TimeUnit.MILLISECONDS);
                             return done;
                         })), closing::get);
         service.start();

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Message;
-import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.testsupport.TestClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +55,7 @@ class IdempotencyCacheTest {
 
         assertThatThrownBy(() -> cache.replay("worker.createRouter", "k1", request("b")))
                 .isInstanceOfSatisfying(SluiceException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+                        e -> assertThat(e.code()).isEqualTo(SluiceException.Code.ALREADY_EXISTS));
     }
 
     @Test

@@ -32,7 +32,7 @@ import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
 import io.sluice.api.v1.WorkerGetResourceUsageResponse;
-import io.sluice.worker.Worker;
+import io.sluice.worker.router.Worker;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.registry.WorkerLease;
@@ -132,7 +132,7 @@ class WorkerControlTest {
         assertThat(pings).extracting(p -> p.getMetadata().get("worker_id")).containsExactlyInAnyOrder(worker0, worker1);
         assertThat(pings).allSatisfy(p -> {
             assertThat(p.getMetadata()).containsEntry("announced_ip", "127.0.0.1").containsKey("host");
-            assertThat(p.getVersion()).isEqualTo(Worker.VERSION);
+            assertThat(p.getVersion()).isEqualTo(WorkerControl.VERSION);
         });
     }
 
@@ -194,7 +194,7 @@ class WorkerControlTest {
 
         assertThat(dump.getWorkerId()).isEqualTo(worker1);
         assertThat(dump.getPid()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(dump.getVersion()).isEqualTo(Worker.VERSION);
+        assertThat(dump.getVersion()).isEqualTo(WorkerControl.VERSION);
         assertThat(dump.getStartedAtMs()).isPositive().isLessThanOrEqualTo(System.currentTimeMillis());
         assertThat(dump.getHost()).isNotEmpty();
         assertThat(usage.getHeapUsedBytes()).isPositive();

@@ -3,8 +3,6 @@ package io.sluice.worker.dtls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,21 +25,22 @@ class DtlsFingerprintTest {
 
     @ParameterizedTest(name = "{0} \"{1}\"")
     @CsvSource(delimiter = '|', value = {
-        "md5     | AB:CD                          | UNSUPPORTED",
-        "sha-257 | AB:CD                          | UNSUPPORTED",
-        "sha-1   | AB:CD                          | INVALID_ARGUMENT",
-        "sha-1   | ''                             | INVALID_ARGUMENT",
-        "sha-1   | ABCDEF0123456789ABCDEF0123456789ABCDEF01 | INVALID_ARGUMENT",
-        "sha-1   | AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:0G | INVALID_ARGUMENT",
-        "sha-1   | AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01: | INVALID_ARGUMENT",
-        "sha-1   | AB-CD-EF-01-23-45-67-89-AB-CD-EF-01-23-45-67-89-AB-CD-EF-01 | INVALID_ARGUMENT",
+        "md5     | AB:CD                          | UNSUPPORTED_ALGORITHM",
+        "sha-257 | AB:CD                          | UNSUPPORTED_ALGORITHM",
+        "sha-1   | AB:CD                          | MALFORMED_VALUE",
+        "sha-1   | ''                             | MALFORMED_VALUE",
+        "sha-1   | ABCDEF0123456789ABCDEF0123456789ABCDEF01 | MALFORMED_VALUE",
+        "sha-1   | AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:0G | MALFORMED_VALUE",
+        "sha-1   | AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01: | MALFORMED_VALUE",
+        "sha-1   | AB-CD-EF-01-23-45-67-89-AB-CD-EF-01-23-45-67-89-AB-CD-EF-01 | MALFORMED_VALUE",
     })
-    void rfc8122_section5_malformedFingerprintsAreTypedErrors(String algorithm, String value, ErrorCode expected) {
-        SluiceException error = catchThrowableOfType(SluiceException.class, () -> DtlsFingerprint.parse(algorithm, value));
+    void rfc8122_section5_malformedFingerprintsAreTypedErrors(String algorithm, String value,
+            InvalidFingerprintException.Problem expected) {
+        InvalidFingerprintException error = catchThrowableOfType(InvalidFingerprintException.class,
+                () -> DtlsFingerprint.parse(algorithm, value));
 
         assertThat(error).isNotNull();
-        assertThat(error.code()).isEqualTo(expected);
-        assertThat(error.field()).startsWith("dtlsParameters.fingerprints.");
+        assertThat(error.problem()).isEqualTo(expected);
     }
 
     @Test

@@ -8,8 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.Map;
@@ -77,7 +76,7 @@ class TransportMappingsTest {
         assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(SluiceException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+                        e -> assertThat(e.code()).isEqualTo(SluiceException.Code.ALREADY_EXISTS));
         assertThat(redis.hget("sluice:transport:t1", "worker_id")).isEqualTo("w-0");
         assertThat(redis.exists("sluice:user:room2:bob:transports", "sluice:worker:w-1:transports")).isZero();
     }

@@ -128,7 +128,7 @@ class RouterMediaFlushTest {
     private final SocketTransport own = new SocketTransport();
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<ByteBuf> incoming = new ArrayList<>();
-    private final RouterMedia media = new RouterMedia(null, null);
+    private final RouterMedia media = new RouterMedia(EntityEvents.NONE);
     private Producer producer;
 
     @BeforeEach

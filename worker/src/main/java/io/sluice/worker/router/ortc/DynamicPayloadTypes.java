@@ -1,7 +1,6 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.ErrorCode;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -28,7 +27,7 @@ final class DynamicPayloadTypes {
                 return candidate;
             }
         }
-        throw new SluiceException(ErrorCode.RESOURCE_EXHAUSTED,
+        throw new SluiceException(SluiceException.Code.RESOURCE_EXHAUSTED,
                 "no dynamic payload type left for " + forWhat + ": all 32 (96-127) are in use", "media_codecs");
     }
 

@@ -3,7 +3,7 @@ package io.sluice.worker.router.ortc;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;

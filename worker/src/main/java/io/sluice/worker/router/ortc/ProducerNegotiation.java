@@ -11,7 +11,7 @@ import io.sluice.api.v1.RtpHeaderExtension;
 import io.sluice.api.v1.RtpHeaderExtensionDirection;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

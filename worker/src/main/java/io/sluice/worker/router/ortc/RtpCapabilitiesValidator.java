@@ -5,7 +5,7 @@ import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpHeaderExtension;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.Map;
 
 /**

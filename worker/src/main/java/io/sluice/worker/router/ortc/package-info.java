@@ -7,6 +7,6 @@
  * mapping of a producer's parameters onto the router's and on to each consumer's.
  *
  * <p>Control path only: everything here works on immutable protobuf messages, throws
- * {@link io.sluice.worker.SluiceException} with the offending field's path, and never runs per packet.
+ * {@link io.sluice.worker.router.SluiceException} with the offending field's path, and never runs per packet.
  */
 package io.sluice.worker.router.ortc;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -18,7 +17,7 @@ import io.sluice.api.v1.RtpHeaderExtension;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtxParameters;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -156,7 +155,7 @@ class OrtcProducerConsumerTest {
         for (RtpCodecParameters codec : unroutable) {
             SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
                     vp8.toBuilder().setCodecs(0, codec).build(), router, new FixedRandom(500_000_000L)));
-            assertThat(error.code()).as(codec.toString()).isEqualTo(ErrorCode.UNSUPPORTED);
+            assertThat(error.code()).as(codec.toString()).isEqualTo(SluiceException.Code.UNSUPPORTED);
             assertThat(error.field()).isEqualTo("rtp_parameters.codecs[0]");
             assertThat(error.getMessage()).contains("mimeType:" + codec.getMimeType(), "payloadType:96");
         }
@@ -170,13 +169,13 @@ class OrtcProducerConsumerTest {
                 .build();
         SluiceException noRouterRtx = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
                 ProducerFixtures.simulcastVp8(), routerWithoutRtx, new FixedRandom(500_000_000L)));
-        assertThat(noRouterRtx.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(noRouterRtx.code()).isEqualTo(SluiceException.Code.UNSUPPORTED);
         assertThat(noRouterRtx.field()).isEqualTo("rtp_parameters.codecs[1]");
 
         RtpParameters orphanRtx = ProducerFixtures.simulcastVp8().toBuilder().setCodecs(1, rtx(97, 99)).build();
         SluiceException noMedia = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
                 orphanRtx, router, new FixedRandom(500_000_000L)));
-        assertThat(noMedia.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(noMedia.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(noMedia.field()).isEqualTo("rtp_parameters.codecs[1].parameters.apt");
     }
 
@@ -285,12 +284,12 @@ class OrtcProducerConsumerTest {
 
         SluiceException unsupported = catchThrowableOfType(SluiceException.class, () -> Ortc.getConsumerRtpParameters(
                 consumable, onlyRtx, false, true, new FixedRandom(700_000_000L)));
-        assertThat(unsupported.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(unsupported.code()).isEqualTo(SluiceException.Code.UNSUPPORTED);
 
         RtpCapabilities malformed = remote.toBuilder()
                 .setCodecs(0, remote.getCodecs(0).toBuilder().clearPreferredPayloadType()).build();
         SluiceException invalid = catchThrowableOfType(SluiceException.class, () -> Ortc.canConsume(consumable, malformed));
-        assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(invalid.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(invalid.field()).isEqualTo("rtp_capabilities.codecs[0].preferred_payload_type");
     }
 

@@ -6,7 +6,6 @@ import static io.sluice.worker.router.ortc.ProducerFixtures.rtx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtpCapabilities;
@@ -14,7 +13,7 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtension;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -112,7 +111,7 @@ class OrtcRtpParametersValidationTest {
         SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.validateRtpParameters(parameters));
 
         assertThat(error).as(name).isNotNull();
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(error.field()).isEqualTo(field);
     }
 
@@ -175,7 +174,7 @@ class OrtcRtpParametersValidationTest {
         SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.validateRtpCapabilities(capabilities));
 
         assertThat(error).as(name).isNotNull();
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(error.field()).isEqualTo(field);
     }
 }

@@ -6,7 +6,7 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.SluiceException;
+import io.sluice.worker.router.SluiceException;
 import java.util.List;
 
 /** Router capabilities and producer parameters shaped as mediasoup-client sends them from Chromium. */

@@ -1,14 +1,15 @@
-package io.sluice.worker.metrics;
+package io.sluice.worker.router;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Running totals of one event loop's transports, for {@code /metrics}: plain fields that only the
- * loop writes, so counting a packet is an increment, with no lock, volatile or allocation. The
- * scrape reads them in a task on the same loop ({@link LoopSampler}). Transports look their loop's
- * counters up once, when they are made; totals outlive the transports that added to them.
+ * Running totals of one event loop's transports: plain fields that only the loop writes, so
+ * counting a packet is an increment, with no lock, volatile or allocation. They live in the router
+ * because the transports write them; the metrics package above reads them in a task on the same
+ * loop, so the media code knows nothing of Prometheus. Transports look their loop's counters up
+ * once, when they are made; totals outlive the transports that added to them.
  */
 public final class LoopCounters {
 
@@ -36,12 +37,12 @@ public final class LoopCounters {
 
     private static final Map<EventExecutor, LoopCounters> BY_LOOP = new WeakHashMap<>();
 
-    long packetsReceived;
-    long bytesReceived;
-    long packetsSent;
-    long bytesSent;
-    long dtlsFailures;
-    final long[] drops = new long[Drop.values().length];
+    private long packetsReceived;
+    private long bytesReceived;
+    private long packetsSent;
+    private long bytesSent;
+    private long dtlsFailures;
+    private final long[] drops = new long[Drop.values().length];
 
     /** The counters of this loop, made on first use; call when an entity is made, never per packet. */
     public static LoopCounters of(EventExecutor loop) {
@@ -66,5 +67,31 @@ public final class LoopCounters {
 
     public void dtlsFailed() {
         dtlsFailures++;
+    }
+
+    // Readers: call on the loop that owns the counters (the metrics' sampling task does).
+
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public long dtlsFailures() {
+        return dtlsFailures;
+    }
+
+    public long drops(Drop reason) {
+        return drops[reason.ordinal()];
     }
 }

@@ -1,0 +1,147 @@
+package io.sluice.worker.control;
+
+import io.sluice.api.v1.ConsumerClosed;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerLayersChanged;
+import io.sluice.api.v1.ConsumerProducerClosed;
+import io.sluice.api.v1.ConsumerProducerPaused;
+import io.sluice.api.v1.ConsumerProducerResumed;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.ProducerClosed;
+import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportDtlsStateChanged;
+import io.sluice.api.v1.TransportIceStateChanged;
+import io.sluice.api.v1.TransportTupleChanged;
+import io.sluice.worker.dtls.DtlsState;
+import io.sluice.worker.ice.IceState;
+import io.sluice.worker.ice.TransportTuple;
+import io.sluice.worker.router.CloseReason;
+import io.sluice.worker.router.Consumer;
+import io.sluice.worker.router.EntityEvents;
+import io.sluice.worker.router.LayeredConsumer;
+import io.sluice.worker.router.Transport;
+import io.sluice.worker.router.Producer;
+import io.sluice.worker.router.Router;
+import io.sluice.worker.router.RtpStreamStatsWriter;
+import io.sluice.worker.router.WebRtcTransport;
+
+/** Publishes what the entities of one worker report as the control API's events (docs/events.md). */
+final class PublishedEntityEvents implements EntityEvents {
+
+    private final EventPublisher events;
+
+    PublishedEntityEvents(EventPublisher events) {
+        this.events = events;
+    }
+
+    @Override
+    public void routerClosed(Router router, CloseReason reason) {
+        events.routerClosed(router.id(), reason == CloseReason.WORKER_CLOSED
+                ? RouterClosed.Reason.WORKER_CLOSED : RouterClosed.Reason.REQUESTED);
+    }
+
+    @Override
+    public void transportClosed(Transport transport, CloseReason reason) {
+        TransportClosed.Reason closed = switch (reason) {
+            case REQUESTED -> TransportClosed.Reason.REQUESTED;
+            case ROUTER_CLOSED -> TransportClosed.Reason.ROUTER_CLOSED;
+            case WEBRTC_SERVER_CLOSED -> TransportClosed.Reason.WEBRTC_SERVER_CLOSED;
+            case WORKER_CLOSED -> TransportClosed.Reason.WORKER_CLOSED;
+            case TRANSPORT_CLOSED, PRODUCER_CLOSED -> TransportClosed.Reason.REASON_UNSPECIFIED;
+        };
+        emit(transport.router(), "transport", transport.id(), "closed",
+                Event.newBuilder().setTransportClosed(TransportClosed.newBuilder().setReason(closed)));
+    }
+
+    @Override
+    public void iceStateChanged(WebRtcTransport transport, IceState state) {
+        emit(transport.router(), "transport", transport.id(), "icestatechange", Event.newBuilder()
+                .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
+                        .setIceState(WebRtcTransport.toProto(state))));
+    }
+
+    @Override
+    public void iceSelectedTupleChanged(WebRtcTransport transport, TransportTuple tuple) {
+        emit(transport.router(), "transport", transport.id(), "tuplechange", Event.newBuilder()
+                .setTransportTupleChanged(TransportTupleChanged.newBuilder()
+                        .setIceSelectedTuple(transport.toProto(tuple))));
+    }
+
+    @Override
+    public void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {
+        emit(transport.router(), "transport", transport.id(), "dtlsstatechange", Event.newBuilder()
+                .setTransportDtlsStateChanged(TransportDtlsStateChanged.newBuilder()
+                        .setDtlsState(WebRtcTransport.toProto(state)).setReason(reason)));
+    }
+
+    @Override
+    public void producerClosed(Producer producer, CloseReason reason) {
+        ProducerClosed.Reason closed = switch (reason) {
+            case REQUESTED -> ProducerClosed.Reason.REQUESTED;
+            case TRANSPORT_CLOSED, WEBRTC_SERVER_CLOSED -> ProducerClosed.Reason.TRANSPORT_CLOSED;
+            case ROUTER_CLOSED, WORKER_CLOSED -> ProducerClosed.Reason.ROUTER_CLOSED;
+            case PRODUCER_CLOSED -> ProducerClosed.Reason.REASON_UNSPECIFIED;
+        };
+        emit(producer.transport().router(), "producer", producer.id(), "closed",
+                Event.newBuilder().setProducerClosed(ProducerClosed.newBuilder().setReason(closed)));
+    }
+
+    @Override
+    public void producerScore(Producer producer) {
+        emit(producer.transport().router(), "producer", producer.id(), "score",
+                Event.newBuilder().setProducerScore(RtpStreamStatsWriter.producerScore(producer)));
+    }
+
+    @Override
+    public void consumerProducerClosed(Consumer consumer) {
+        emit(consumer, "producerclose",
+                Event.newBuilder().setConsumerProducerClosed(ConsumerProducerClosed.getDefaultInstance()));
+    }
+
+    @Override
+    public void consumerProducerPaused(Consumer consumer) {
+        emit(consumer, "producerpause",
+                Event.newBuilder().setConsumerProducerPaused(ConsumerProducerPaused.getDefaultInstance()));
+    }
+
+    @Override
+    public void consumerProducerResumed(Consumer consumer) {
+        emit(consumer, "producerresume",
+                Event.newBuilder().setConsumerProducerResumed(ConsumerProducerResumed.getDefaultInstance()));
+    }
+
+    @Override
+    public void consumerClosed(Consumer consumer, CloseReason reason) {
+        ConsumerClosed.Reason closed = switch (reason) {
+            case REQUESTED -> ConsumerClosed.Reason.REQUESTED;
+            case TRANSPORT_CLOSED, WEBRTC_SERVER_CLOSED -> ConsumerClosed.Reason.TRANSPORT_CLOSED;
+            case ROUTER_CLOSED, WORKER_CLOSED -> ConsumerClosed.Reason.ROUTER_CLOSED;
+            case PRODUCER_CLOSED -> ConsumerClosed.Reason.PRODUCER_CLOSED;
+        };
+        emit(consumer, "closed", Event.newBuilder().setConsumerClosed(ConsumerClosed.newBuilder().setReason(closed)));
+    }
+
+    @Override
+    public void consumerScore(Consumer consumer) {
+        emit(consumer, "score", Event.newBuilder().setConsumerScore(RtpStreamStatsWriter.consumerScore(consumer)));
+    }
+
+    @Override
+    public void consumerLayersChanged(LayeredConsumer consumer) {
+        ConsumerLayersChanged.Builder changed = ConsumerLayersChanged.newBuilder();
+        ConsumerLayers current = consumer.currentLayers();
+        if (current != null) {
+            changed.setLayers(current);
+        }
+        emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
+    }
+
+    private void emit(Consumer consumer, String eventName, Event.Builder event) {
+        emit(consumer.transport().router(), "consumer", consumer.id(), eventName, event);
+    }
+
+    private void emit(Router router, String entity, String entityId, String eventName, Event.Builder event) {
+        events.emit(router.id(), entity, entityId, eventName, event);
+    }
+}

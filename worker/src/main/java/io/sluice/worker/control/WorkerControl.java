@@ -1,0 +1,155 @@
+package io.sluice.worker.control;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.util.internal.PlatformDependent;
+import io.sluice.api.v1.WorkerDumpResponse;
+import io.sluice.api.v1.WorkerGetResourceUsageResponse;
+import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.metrics.MeteredWorker;
+import io.sluice.worker.router.RtcResources;
+import io.sluice.worker.router.Worker;
+import io.sluice.worker.time.Clock;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+
+/**
+ * The control plane's side of one {@link Worker}: the process facts it announces (host, address,
+ * pid, start time), its event publisher, the idempotency cache of its create requests and the
+ * load meter of its loop. Handlers of the control API get this; everything here runs on the
+ * worker's loop, as the worker's entities do. It is also what {@code /metrics} reads of the worker.
+ */
+public final class WorkerControl implements MeteredWorker {
+
+    /** The Sluice version, in worker dumps and the NATS micro service (semver). */
+    public static final String VERSION = "0.1.0";
+
+    private final Worker worker;
+    private final String host;
+    private final String announcedIp;
+    private final long pid;
+    private final long startedAtMs;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final IdempotencyCache idempotencyCache;
+    private final LoopLoadMeter loadMeter;
+
+    /** @param rtc what the process's transports share; null for a worker that makes no transports */
+    public WorkerControl(String id, IoEventLoop loop, String host, String announcedIp, long pid, Clock clock,
+            EventPublisher.Sink eventSink, RtcResources rtc) {
+        this.host = host;
+        this.announcedIp = announcedIp;
+        this.pid = pid;
+        this.clock = clock;
+        this.startedAtMs = clock.epochMillis();
+        this.loadMeter = LoopLoadMeter.ofCallingThread(clock);
+        this.events = new EventPublisher(id, loop, clock, eventSink);
+        this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL,
+                IdempotencyCache.DEFAULT_MAX_ENTRIES);
+        this.worker = new Worker(id, loop, clock, rtc, new PublishedEntityEvents(events));
+    }
+
+    /** The worker's entities. */
+    public Worker worker() {
+        return worker;
+    }
+
+    @Override
+    public String id() {
+        return worker.id();
+    }
+
+    @Override
+    public IoEventLoop loop() {
+        return worker.loop();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String announcedIp() {
+        return announcedIp;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    public EventPublisher events() {
+        return events;
+    }
+
+    IdempotencyCache idempotencyCache() {
+        assert worker.loop().inEventLoop();
+        return idempotencyCache;
+    }
+
+    /** Ends a load interval; the heartbeat calls it once a second. */
+    public void sampleLoad() {
+        assert worker.loop().inEventLoop();
+        loadMeter.sample();
+    }
+
+    @Override
+    public WorkerLoad load() {
+        assert worker.loop().inEventLoop();
+        return WorkerLoad.newBuilder()
+                .setRouters(worker.routers().size())
+                .setTransports(worker.transportCount())
+                .setProducers(worker.producerCount())
+                .setConsumers(worker.consumerCount())
+                .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
+                .setLoopUtilization(loadMeter.utilization())
+                .build();
+    }
+
+    public WorkerDumpResponse dump() {
+        assert worker.loop().inEventLoop();
+        return WorkerDumpResponse.newBuilder()
+                .setWorkerId(worker.id())
+                .setPid(pid)
+                .setHost(host)
+                .addAllRouterIds(worker.routers().stream().map(router -> router.id()).toList())
+                .setLoad(load())
+                .setStartedAtMs(startedAtMs)
+                .setVersion(VERSION)
+                .build();
+    }
+
+    public WorkerGetResourceUsageResponse resourceUsage() {
+        assert worker.loop().inEventLoop();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return WorkerGetResourceUsageResponse.newBuilder()
+                .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
+                .setLoopUtilization(loadMeter.utilization())
+                .setProcessCpuTimeMs(processCpuTimeMs())
+                .setHeapUsedBytes(heap.getUsed())
+                .setHeapMaxBytes(heap.getMax())
+                .setDirectMemoryUsedBytes(directMemoryUsed())
+                .setUptimeMs(clock.epochMillis() - startedAtMs)
+                .build();
+    }
+
+    private static long processCpuTimeMs() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime() / 1_000_000);
+        }
+        return 0;
+    }
+
+    // Netty's pooled buffers are allocated without a Cleaner and do not show in the JDK's pool.
+    private static long directMemoryUsed() {
+        long used = Math.max(0, PlatformDependent.usedDirectMemory());
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                used += pool.getMemoryUsed();
+            }
+        }
+        return used;
+    }
+}

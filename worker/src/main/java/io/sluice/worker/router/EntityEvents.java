@@ -1,0 +1,45 @@
+package io.sluice.worker.router;
+
+import io.sluice.worker.dtls.DtlsState;
+import io.sluice.worker.ice.IceState;
+import io.sluice.worker.ice.TransportTuple;
+
+/**
+ * What the media entities of one worker tell the outside: each call is one event of the control
+ * API (docs/events.md), which the control plane publishes. Called on the worker's loop, after the
+ * entity's state changed; an implementation must not block nor call back into the entities.
+ */
+public interface EntityEvents {
+
+    /** Discards every event (tests of the media code that look at entities only). */
+    EntityEvents NONE = new EntityEvents() {};
+
+    default void routerClosed(Router router, CloseReason reason) {}
+
+    default void transportClosed(Transport transport, CloseReason reason) {}
+
+    default void iceStateChanged(WebRtcTransport transport, IceState state) {}
+
+    default void iceSelectedTupleChanged(WebRtcTransport transport, TransportTuple tuple) {}
+
+    /** @param reason why DTLS failed; empty otherwise */
+    default void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {}
+
+    default void producerClosed(Producer producer, CloseReason reason) {}
+
+    default void producerScore(Producer producer) {}
+
+    /** A consumer's producer closed; the consumer's own {@link #consumerClosed} follows. */
+    default void consumerProducerClosed(Consumer consumer) {}
+
+    default void consumerProducerPaused(Consumer consumer) {}
+
+    default void consumerProducerResumed(Consumer consumer) {}
+
+    default void consumerClosed(Consumer consumer, CloseReason reason) {}
+
+    default void consumerScore(Consumer consumer) {}
+
+    /** The layers a simulcast or SVC consumer forwards changed (none: it forwards nothing now). */
+    default void consumerLayersChanged(LayeredConsumer consumer) {}
+}

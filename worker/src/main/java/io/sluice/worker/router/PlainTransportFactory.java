@@ -1,0 +1,93 @@
+package io.sluice.worker.router;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProtocol;
+import io.sluice.worker.net.SocketBinder;
+import io.sluice.worker.net.UdpRtcSocket;
+import io.sluice.worker.srtp.SrtpProfile;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * router.createPlainTransport: checks the request, then binds the transport's port (or its RTP and
+ * RTCP ports without rtcp-mux). The transport is handed over only once every port is bound; if
+ * one cannot be, the other is closed and nothing is left behind.
+ */
+final class PlainTransportFactory {
+
+    private final EventLoop loop;
+    private final RtcResources resources;
+
+    PlainTransportFactory(EventLoop loop, RtcResources resources) {
+        this.loop = loop;
+        this.resources = resources;
+    }
+
+    Future<PlainTransport> create(Router router, RouterCreatePlainTransportRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        boolean rtcpMux = !request.hasRtcpMux() || request.getRtcpMux();
+        ListenInfos.Resolved rtpInfo = resolveUdp(request.getListenInfo(), "listen_info");
+        ListenInfos.Resolved rtcpInfo = rtcpMux ? null : resolveUdp(
+                request.hasRtcpListenInfo() ? request.getRtcpListenInfo()
+                        : TransportListenInfo.newBuilder().setIp(rtpInfo.ip().getHostAddress()).build(),
+                "rtcp_listen_info");
+        SrtpProfile profile = request.getEnableSrtp()
+                ? PlainSrtp.profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
+        PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, request.getUserId(),
+                request.getAppData(), loop, rtcpMux, request.getComedia(), profile,
+                profile == null ? null : PlainSrtp.newKeyAndSalt(profile));
+        Promise<PlainTransport> created = loop.newPromise();
+        SocketBinder binder = new SocketBinder(loop);
+        UdpRtcSocket.Handler rtpHandler = UdpRtcSocket.handler(transport);
+        binder.bindUdp(rtpInfo.ip(), rtpInfo.port(), rtpInfo.range(), rtpHandler).addListener((Future<Channel> rtp) -> {
+            if (!rtp.isSuccess()) {
+                created.setFailure(new SluiceException(SluiceException.Code.RESOURCE_EXHAUSTED,
+                        "listen_info: " + rtp.cause().getMessage()));
+                return;
+            }
+            if (rtcpInfo == null) {
+                finish(router, transport, rtpHandler, null, created);
+                return;
+            }
+            UdpRtcSocket.Handler rtcpHandler = UdpRtcSocket.handler(transport);
+            binder.bindUdp(rtcpInfo.ip(), rtcpInfo.port(), rtcpInfo.range(), rtcpHandler).addListener(
+                    (Future<Channel> rtcp) -> {
+                        if (!rtcp.isSuccess()) {
+                            rtp.getNow().close();
+                            created.setFailure(new SluiceException(SluiceException.Code.RESOURCE_EXHAUSTED,
+                                    "rtcp_listen_info: " + rtcp.cause().getMessage()));
+                            return;
+                        }
+                        finish(router, transport, rtpHandler, rtcpHandler, created);
+                    });
+        });
+        return created;
+    }
+
+    private ListenInfos.Resolved resolveUdp(TransportListenInfo info, String field) throws SluiceException {
+        if (info.getProtocol() == TransportProtocol.TCP) {
+            throw SluiceException.unsupported(field + ".protocol", "plain transports are UDP only");
+        }
+        return ListenInfos.resolve(List.of(info.toBuilder().setProtocol(TransportProtocol.UDP).build()),
+                true, false, resources, field).get(0);
+    }
+
+    private static void finish(Router router, PlainTransport transport, UdpRtcSocket.Handler rtp,
+            UdpRtcSocket.Handler rtcp, Promise<PlainTransport> created) {
+        if (router.closed()) {
+            rtp.socket().close();
+            if (rtcp != null) {
+                rtcp.socket().close();
+            }
+            created.setFailure(SluiceException.notFound("router", router.id()));
+            return;
+        }
+        transport.attachSockets(rtp.socket(), rtcp == null ? null : rtcp.socket());
+        created.setSuccess(transport);
+    }
+}

@@ -1,0 +1,126 @@
+package io.sluice.worker.router;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.worker.bwe.TransportCongestionControlServer;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.time.Clock;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * transport.produce and transport.consume: checks the parameters and negotiates them against the
+ * router before anything is created, so a refusal leaves nothing behind; makes each transport's
+ * {@link TransportMedia} (with its RTCP reports and congestion feedback) when it first carries
+ * media. The {@link Worker} registers what this makes with its owners. On the worker's loop.
+ */
+final class ProducerConsumerFactory {
+
+    private final EventLoop loop;
+    private final Clock clock;
+    private final RtcpScheduler.ScoreListener scores;
+    private final LayeredConsumer.LayersListener layers;
+    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final RandomGenerator random = new SecureRandom();
+
+    /** @param clock the media timers' monotonic time and the NTP time of sender reports */
+    ProducerConsumerFactory(EventLoop loop, Clock clock, RtcpScheduler.ScoreListener scores,
+            LayeredConsumer.LayersListener layers) {
+        this.loop = loop;
+        this.clock = clock;
+        this.scores = scores;
+        this.layers = layers;
+    }
+
+    /** The transport's media, made (and its RTCP reports started) on first use. */
+    TransportMedia mediaOf(Transport transport) {
+        TransportMedia existing = transport.media();
+        if (existing != null) {
+            return existing;
+        }
+        TransportMedia media = new TransportMedia(transport);
+        long localSsrc = random.nextLong() & 0xFFFFFFFFL;
+        RtcpScheduler reports = new RtcpScheduler(media, clock, allocator, localSsrc, transport.id(), scores);
+        media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
+        media.setRtcpScheduler(reports);
+        switch (transport) {
+            case WebRtcTransport webRtc -> webRtc.attachMedia(media);
+            case PlainTransport plain -> plain.attachMedia(media);
+        }
+        reports.start(loop, random);
+        return media;
+    }
+
+    /** A producer on {@code transport}, not yet registered anywhere. */
+    Producer produce(Transport transport, TransportProduceRequest request) throws SluiceException {
+        Router router = transport.router();
+        MediaKind kind = request.getKind();
+        if (kind != MediaKind.AUDIO && kind != MediaKind.VIDEO) {
+            throw SluiceException.invalid("kind", "kind must be AUDIO or VIDEO");
+        }
+        RtpParameters parameters = Ortc.validateRtpParameters(request.getRtpParameters());
+        String prefix = kind == MediaKind.AUDIO ? "audio/" : "video/";
+        for (int i = 0; i < parameters.getCodecsCount(); i++) {
+            RtpCodecParameters codec = parameters.getCodecs(i);
+            if (!codec.getMimeType().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                throw SluiceException.invalid("rtp_parameters.codecs[" + i + "].mime_type",
+                        codec.getMimeType() + " is not a " + prefix + " codec");
+            }
+        }
+        TransportMedia media = mediaOf(transport);
+        for (int i = 0; i < parameters.getEncodingsCount(); i++) {
+            RtpEncodingParameters encoding = parameters.getEncodings(i);
+            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.getSsrc()))) {
+                throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "ssrc "
+                        + Integer.toUnsignedString(encoding.getSsrc())
+                        + " is already received by another producer of this transport",
+                        "rtp_parameters.encodings[" + i + "].ssrc");
+            }
+        }
+        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
+        RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
+        return new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping, consumable,
+                request.getPaused(), request.getAppData(), router.media(), clock, allocator);
+    }
+
+    /** A consumer of {@code producer} on {@code transport}, not yet registered anywhere. */
+    Consumer consume(Transport transport, Producer producer, TransportConsumeRequest request) throws SluiceException {
+        if (!request.hasRtpCapabilities()) {
+            throw SluiceException.invalid("rtp_capabilities", "rtp_capabilities are required");
+        }
+        RtpParameters consumable = producer.consumableRtpParameters();
+        if (!Ortc.canConsume(consumable, request.getRtpCapabilities())) {
+            throw SluiceException.unsupported("rtp_capabilities",
+                    "the endpoint cannot receive any media codec of producer " + producer.id());
+        }
+        // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
+        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
+                true, random);
+        String id = UUID.randomUUID().toString();
+        ConsumerLayers preferred = request.hasPreferredLayers() ? request.getPreferredLayers() : null;
+        // mediasoup: the consumer's type is its producer's.
+        Consumer consumer = switch (producer.type()) {
+            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), clock, allocator);
+            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), clock, allocator, preferred);
+            case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
+                    request.getAppData(), clock, allocator, preferred);
+        };
+        if (consumer instanceof LayeredConsumer layered) {
+            layered.setLayersListener(layers);
+        }
+        return consumer;
+    }
+}

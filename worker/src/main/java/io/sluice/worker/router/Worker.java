@@ -1,0 +1,557 @@
+package io.sluice.worker.router;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.api.v1.AppData;
+import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.api.v1.ConsumerDumpResponse;
+import io.sluice.api.v1.ConsumerStats;
+import io.sluice.api.v1.PlainTransportDumpResponse;
+import io.sluice.api.v1.ProducerDumpResponse;
+import io.sluice.api.v1.ProducerStats;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.worker.ice.StunRateLimiter;
+import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker, as a mediasoup worker: one event loop and the entities living on it, in one
+ * ownership tree. The worker owns its routers and WebRTC servers; a router owns its transports; a
+ * transport owns its producers and consumers ({@link TransportMedia}). The worker also keeps id
+ * indexes of transports, producers and consumers, for lookup only, and it is the one place where
+ * closing cascades down the tree, so every close reason is decided by the entity that closed
+ * first. Everything runs on {@link #loop()}: the control plane hands requests to it as tasks.
+ * What happens is reported to {@link EntityEvents}; transport mappings to a
+ * {@link TransportMappingListener}.
+ */
+public final class Worker {
+
+    /** How often NACK retries are checked when no packet arrives to trigger them. */
+    static final long NACK_TIMER_INTERVAL_MS = 20;
+
+    private final String id;
+    private final IoEventLoop loop;
+    private final RtcResources rtc;
+    private final EntityEvents events;
+    private final Clock clock;
+    private final Map<String, Router> routers = new LinkedHashMap<>();
+    /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
+    private volatile boolean draining;
+    private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
+    private final Map<String, Transport> transportIndex = new HashMap<>();
+    private final Map<String, Producer> producerIndex = new HashMap<>();
+    private final Map<String, Consumer> consumerIndex = new HashMap<>();
+    private final WebRtcTransportFactory webRtcTransports;
+    private final PlainTransportFactory plainTransports;
+    private final ProducerConsumerFactory media;
+    /** Runs the producers' NACK retries while any producer exists (a stream may fall silent). */
+    private ScheduledFuture<?> producerTimer;
+
+    /**
+     * @param clock the media timers' monotonic time and the NTP time of sender reports
+     * @param rtc   what the process's transports share; null for a worker that makes no transports
+     */
+    public Worker(String id, IoEventLoop loop, Clock clock, RtcResources rtc, EntityEvents events) {
+        this.id = id;
+        this.loop = loop;
+        this.rtc = rtc;
+        this.events = events;
+        this.clock = clock;
+        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock, StunRateLimiter.withDefaults());
+        this.plainTransports = new PlainTransportFactory(loop, rtc);
+        this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The loop that owns this worker; every entity of the worker runs on it. */
+    public IoEventLoop loop() {
+        return loop;
+    }
+
+    // ---- routers ----
+
+    /**
+     * Creates a router offering {@code mediaCodecs}. The capabilities are computed first, so a
+     * codec Sluice does not support fails the request before anything exists.
+     */
+    public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, AppData appData)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        if (draining) {
+            throw new SluiceException(SluiceException.Code.UNAVAILABLE,
+                    "worker " + id + " is draining: it takes no new routers");
+        }
+        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
+        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
+        routers.put(router.id(), router);
+        return router;
+    }
+
+    /** From now on refuses new routers (worker.drain, SIGTERM); the ones it has live on. */
+    public void drain() {
+        assert loop.inEventLoop();
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The live router with this id, or {@code NOT_FOUND}. */
+    public Router router(String routerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Router router = routers.get(routerId);
+        if (router == null) {
+            throw SluiceException.notFound("router", routerId);
+        }
+        return router;
+    }
+
+    public Collection<Router> routers() {
+        assert loop.inEventLoop();
+        return Collections.unmodifiableCollection(routers.values());
+    }
+
+    /** router.close: closes everything in it, then reports the router closed (REQUESTED). */
+    public void closeRouter(String routerId) throws SluiceException {
+        closeRouter(router(routerId), CloseReason.REQUESTED);
+    }
+
+    /** The worker shuts down: every router closes (WORKER_CLOSED), then every WebRTC server. */
+    public void closeAllRouters() {
+        assert loop.inEventLoop();
+        for (Router router : List.copyOf(routers.values())) {
+            closeRouter(router, CloseReason.WORKER_CLOSED);
+        }
+        for (WebRtcServer server : List.copyOf(webRtcServers.values())) {
+            closeWebRtcServer(server);
+        }
+    }
+
+    // ---- transports ----
+
+    /**
+     * router.createWebRtcTransport: on the router's own new sockets, or on a WebRTC server's. The
+     * transport exists, and its mapping is written, only once every socket is bound.
+     */
+    public Future<WebRtcTransport> createWebRtcTransport(RouterCreateWebRtcTransportRequest request)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        Router router = router(request.getRouterId());
+        if (!request.getWebrtcServerId().isEmpty()) {
+            WebRtcServer server = webRtcServer(request.getWebrtcServerId());
+            return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, request, server)));
+        }
+        return adoptWhenBound(webRtcTransports.create(router, request));
+    }
+
+    /** router.createPlainTransport: binds its port(s); nothing is kept if one fails. */
+    public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        return adoptWhenBound(plainTransports.create(router, request));
+    }
+
+    private <T extends Transport> Future<T> adoptWhenBound(Future<T> bound) {
+        Promise<T> created = loop.newPromise();
+        bound.addListener((Future<T> done) -> {
+            if (done.isSuccess()) {
+                created.setSuccess(adopt(done.getNow()));
+            } else {
+                created.setFailure(done.cause());
+            }
+        });
+        return created;
+    }
+
+    private <T extends Transport> T adopt(T transport) {
+        transport.router().addTransport(transport);
+        transportIndex.put(transport.id(), transport);
+        if (transport instanceof PlainTransport plain) {
+            // A plain transport counts what arrives for no producer from its first packet on.
+            media.mediaOf(plain);
+        }
+        rtc.transportMappings().transportCreated(transport.id(), id, transport.router(), transport.userId());
+        return transport;
+    }
+
+    /** A live transport of any kind, or {@code NOT_FOUND}. */
+    public Transport transport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        Transport transport = transportIndex.get(transportId);
+        if (transport == null) {
+            throw SluiceException.notFound("transport", transportId);
+        }
+        return transport;
+    }
+
+    /** A live WebRTC transport, or {@code NOT_FOUND}. */
+    public WebRtcTransport webRtcTransport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        if (transportIndex.get(transportId) instanceof WebRtcTransport webRtc) {
+            return webRtc;
+        }
+        throw SluiceException.notFound("transport", transportId);
+    }
+
+    /** A live plain transport, or {@code NOT_FOUND}. */
+    public PlainTransport plainTransport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        if (transportIndex.get(transportId) instanceof PlainTransport plain) {
+            return plain;
+        }
+        throw SluiceException.notFound("plain transport", transportId);
+    }
+
+    /** transport.close, for a transport of any kind. */
+    public void closeTransport(String transportId) throws SluiceException {
+        closeTransport(transport(transportId), CloseReason.REQUESTED);
+    }
+
+    /** plainTransport.close. */
+    public void closePlainTransport(String transportId) throws SluiceException {
+        closeTransport(plainTransport(transportId), CloseReason.REQUESTED);
+    }
+
+    public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
+        PlainTransport transport = plainTransport(transportId);
+        return transport.dump()
+                .addAllProducerIds(producerIds(transport))
+                .addAllConsumerIds(consumerIds(transport))
+                .build();
+    }
+
+    /** The ids of a transport's producers, for its dump. */
+    public List<String> producerIds(Transport transport) {
+        TransportMedia owned = transport.media();
+        return owned == null ? List.of() : owned.producers().stream().map(Producer::id).toList();
+    }
+
+    public List<String> consumerIds(Transport transport) {
+        TransportMedia owned = transport.media();
+        return owned == null ? List.of() : owned.consumers().stream().map(Consumer::id).toList();
+    }
+
+    // ---- WebRTC servers ----
+
+    /** worker.createWebRtcServer: binds the shared sockets; nothing is kept if one fails. */
+    public Future<WebRtcServer> createWebRtcServer(List<TransportListenInfo> listenInfos) throws SluiceException {
+        assert loop.inEventLoop();
+        Promise<WebRtcServer> created = loop.newPromise();
+        WebRtcServer.create(UUID.randomUUID().toString(), loop, listenInfos, rtc).addListener(
+                (Future<WebRtcServer> done) -> {
+                    if (done.isSuccess()) {
+                        webRtcServers.put(done.getNow().id(), done.getNow());
+                        created.setSuccess(done.getNow());
+                    } else {
+                        created.setFailure(done.cause());
+                    }
+                });
+        return created;
+    }
+
+    public WebRtcServer webRtcServer(String serverId) throws SluiceException {
+        assert loop.inEventLoop();
+        WebRtcServer server = webRtcServers.get(serverId);
+        if (server == null) {
+            throw SluiceException.notFound("WebRTC server", serverId);
+        }
+        return server;
+    }
+
+    /** webRtcServer.close: its transports close (WEBRTC_SERVER_CLOSED), then its sockets. */
+    public void closeWebRtcServer(String serverId) throws SluiceException {
+        closeWebRtcServer(webRtcServer(serverId));
+    }
+
+    private void closeWebRtcServer(WebRtcServer server) {
+        for (WebRtcTransport transport : server.transports()) {
+            closeTransport(transport, CloseReason.WEBRTC_SERVER_CLOSED);
+        }
+        server.close();
+        webRtcServers.remove(server.id());
+    }
+
+    // ---- producers ----
+
+    /** transport.produce: a refused request leaves no producer behind. */
+    public Producer produce(TransportProduceRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        Transport transport = transport(request.getTransportId());
+        Producer producer = media.produce(transport, request);
+        producerIndex.put(producer.id(), producer);
+        if (producerTimer == null) {
+            producerTimer = loop.scheduleAtFixedRate(this::onProducerTimer, NACK_TIMER_INTERVAL_MS,
+                    NACK_TIMER_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
+        transport.router().media().addProducer(producer);
+        media.mediaOf(transport).addProducer(producer);
+        return producer;
+    }
+
+    private void onProducerTimer() {
+        for (Producer producer : producerIndex.values()) {
+            producer.onNackTimer();
+            producer.onActivityTimer();
+            producer.onKeyFrameRequestTimer();
+        }
+        long now = clock.monotonicMillis();
+        for (Transport transport : transportIndex.values()) {
+            if (transport.media() != null) {
+                transport.media().congestionControlServer().onTimer(now);
+            }
+        }
+    }
+
+    public Producer producer(String producerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Producer producer = producerIndex.get(producerId);
+        if (producer == null) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return producer;
+    }
+
+    public void closeProducer(String producerId) throws SluiceException {
+        closeProducer(producer(producerId), CloseReason.REQUESTED);
+    }
+
+    public ProducerDumpResponse dumpProducer(String producerId) throws SluiceException {
+        Producer producer = producer(producerId);
+        return producer.dump()
+                .addAllConsumerIds(consumersOf(producer).stream().map(Consumer::id).toList())
+                .build();
+    }
+
+    public ProducerStats producerStats(String producerId, long nowMs) throws SluiceException {
+        return producer(producerId).stats(nowMs);
+    }
+
+    /** The consumers of {@code producer}, in creation order. */
+    public List<Consumer> consumersOf(Producer producer) {
+        return producer.transport().router().media().consumersOf(producer);
+    }
+
+    // ---- consumers ----
+
+    /** router.canConsume */
+    public boolean canConsume(Router router, String producerId, RtpCapabilities capabilities) throws SluiceException {
+        Producer producer = producer(producerId);
+        if (producer.transport().router() != router) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return Ortc.canConsume(producer.consumableRtpParameters(), capabilities);
+    }
+
+    /** transport.consume: parameters are negotiated before anything is created. */
+    public Consumer consume(TransportConsumeRequest request) throws SluiceException {
+        assert loop.inEventLoop();
+        Transport transport = transport(request.getTransportId());
+        Producer producer = producerIndex.get(request.getProducerId());
+        if (producer == null || producer.transport().router() != transport.router()) {
+            throw SluiceException.notFound("producer", request.getProducerId());
+        }
+        Consumer consumer = media.consume(transport, producer, request);
+        consumerIndex.put(consumer.id(), consumer);
+        transport.router().media().addConsumer(consumer);
+        media.mediaOf(transport).addConsumer(consumer);
+        return consumer;
+    }
+
+    public Consumer consumer(String consumerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Consumer consumer = consumerIndex.get(consumerId);
+        if (consumer == null) {
+            throw SluiceException.notFound("consumer", consumerId);
+        }
+        return consumer;
+    }
+
+    public void closeConsumer(String consumerId) throws SluiceException {
+        closeConsumer(consumer(consumerId), CloseReason.REQUESTED);
+    }
+
+    public ConsumerDumpResponse dumpConsumer(String consumerId) throws SluiceException {
+        return consumer(consumerId).dump();
+    }
+
+    public ConsumerStats consumerStats(String consumerId, long nowMs) throws SluiceException {
+        return consumer(consumerId).stats(nowMs);
+    }
+
+    /**
+     * consumer.setPreferredLayers: FAILED_PRECONDITION for a simple consumer; answers the layers
+     * in effect after clamping to the producer's.
+     */
+    public ConsumerLayers setPreferredLayers(String consumerId, ConsumerLayers preferred) throws SluiceException {
+        Consumer consumer = consumer(consumerId);
+        if (!(consumer instanceof LayeredConsumer layered)) {
+            throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION, "consumer " + consumerId
+                    + " is of type " + consumer.type() + "; only simulcast and svc consumers have layers",
+                    "consumer_id");
+        }
+        return layered.setPreferredLayers(preferred);
+    }
+
+    // ---- counts ----
+
+    public int transportCount() {
+        return transportIndex.size();
+    }
+
+    public int producerCount() {
+        return producerIndex.size();
+    }
+
+    public int consumerCount() {
+        return consumerIndex.size();
+    }
+
+    // ---- the close cascade: every close goes down the tree from here ----
+
+    /**
+     * A router closes: first every consumer of its transports, then every producer (all
+     * ROUTER_CLOSED), then the transports themselves ({@code reason} WORKER_CLOSED when the worker
+     * shuts down, ROUTER_CLOSED otherwise). Consumers go first so that none is closed as
+     * PRODUCER_CLOSED on the way, whatever order the transports are visited in.
+     */
+    private void closeRouter(Router router, CloseReason reason) {
+        routers.remove(router.id());
+        router.markClosed();
+        List<Transport> transports = List.copyOf(router.transports());
+        for (Transport transport : transports) {
+            closeConsumers(transport, CloseReason.ROUTER_CLOSED);
+        }
+        for (Transport transport : transports) {
+            closeProducers(transport, CloseReason.ROUTER_CLOSED);
+        }
+        CloseReason transportReason = reason == CloseReason.WORKER_CLOSED ? reason : CloseReason.ROUTER_CLOSED;
+        for (Transport transport : transports) {
+            closeTransportItself(transport, transportReason);
+        }
+        events.routerClosed(router, reason);
+    }
+
+    /** A transport closes: its consumers, then its producers (TRANSPORT_CLOSED), then itself. */
+    private void closeTransport(Transport transport, CloseReason reason) {
+        closeConsumers(transport, CloseReason.TRANSPORT_CLOSED);
+        closeProducers(transport, CloseReason.TRANSPORT_CLOSED);
+        closeTransportItself(transport, reason);
+    }
+
+    private void closeConsumers(Transport transport, CloseReason reason) {
+        TransportMedia owned = transport.media();
+        if (owned != null) {
+            for (Consumer consumer : List.copyOf(owned.consumers())) {
+                closeConsumer(consumer, reason);
+            }
+        }
+    }
+
+    private void closeProducers(Transport transport, CloseReason reason) {
+        TransportMedia owned = transport.media();
+        if (owned != null) {
+            for (Producer producer : List.copyOf(owned.producers())) {
+                closeProducer(producer, reason);
+            }
+        }
+    }
+
+    private void closeTransportItself(Transport transport, CloseReason reason) {
+        if (transportIndex.remove(transport.id()) == null) {
+            return;
+        }
+        if (transport.media() != null) {
+            transport.media().rtcpScheduler().stop();
+        }
+        switch (transport) {
+            case WebRtcTransport webRtc -> webRtc.close();
+            case PlainTransport plain -> plain.close();
+        }
+        transport.router().removeTransport(transport);
+        rtc.transportMappings().transportClosed(transport.id());
+        events.transportClosed(transport, reason);
+    }
+
+    /** Its consumers first ("producerclose", then "closed" with PRODUCER_CLOSED), then the producer. */
+    private void closeProducer(Producer producer, CloseReason reason) {
+        if (producerIndex.remove(producer.id()) == null) {
+            return;
+        }
+        if (producerIndex.isEmpty() && producerTimer != null) {
+            producerTimer.cancel(false);
+            producerTimer = null;
+        }
+        RouterMedia routerMedia = producer.transport().router().media();
+        for (Consumer consumer : routerMedia.consumersOf(producer)) {
+            events.consumerProducerClosed(consumer);
+            closeConsumer(consumer, CloseReason.PRODUCER_CLOSED);
+        }
+        routerMedia.removeProducer(producer);
+        ownerOf(producer.transport()).removeProducer(producer);
+        events.producerClosed(producer, reason);
+    }
+
+    private void closeConsumer(Consumer consumer, CloseReason reason) {
+        if (consumerIndex.remove(consumer.id()) == null) {
+            return;
+        }
+        consumer.transport().router().media().removeConsumer(consumer);
+        consumer.close();
+        ownerOf(consumer.transport()).removeConsumer(consumer);
+        events.consumerClosed(consumer, reason);
+    }
+
+    /** The media of the live transport a producer or consumer belongs to. */
+    private TransportMedia ownerOf(MediaTransport transport) {
+        return transportIndex.get(transport.id()).media();
+    }
+
+    // ---- what producers and consumers report ----
+
+    /** Score changes become events while the entity lives; a producer's reach its consumers too. */
+    private final RtcpScheduler.ScoreListener scores = new RtcpScheduler.ScoreListener() {
+        @Override
+        public void onProducerScore(Producer producer) {
+            if (!producerIndex.containsKey(producer.id())) {
+                return;
+            }
+            events.producerScore(producer);
+            for (Consumer consumer : consumersOf(producer)) {
+                onConsumerScore(consumer);
+            }
+        }
+
+        @Override
+        public void onConsumerScore(Consumer consumer) {
+            if (consumerIndex.containsKey(consumer.id())) {
+                events.consumerScore(consumer);
+            }
+        }
+    };
+
+    private void onLayersChanged(LayeredConsumer consumer) {
+        if (consumerIndex.containsKey(consumer.id())) {
+            events.consumerLayersChanged(consumer);
+        }
+    }
+}
