@@ -36,7 +36,7 @@ class LayeringTest {
             "Consumer", "ConsumerRetransmission", "ConsumerSendStream", "LayeredConsumer", "ListenInfos",
             "PlainSrtp", "PlainTransport", "PlainTransportFactory", "Producer",
             "ProducerConsumerFactory", "ProducerLossRepair", "Router", "RtcpScheduler", "RtpStreamStatsWriter",
-            "SimpleConsumer", "SimulcastConsumer", "SvcConsumer", "TransportMedia", "WebRtcServer",
+            "PipeConsumer", "SimpleConsumer", "SimulcastConsumer", "SvcConsumer", "TransportMedia", "WebRtcServer",
             "WebRtcTransport", "WebRtcTransportFactory", "Worker",
             "ortc.CodecMatcher", "ortc.CodecParameters", "ortc.ConsumerNegotiation", "ortc.H264ProfileLevelId",
             "ortc.MediaCodecValidator", "ortc.Ortc", "ortc.ProducerNegotiation", "ortc.RtpCapabilitiesValidator",

@@ -33,6 +33,9 @@ public final class WorkerControl implements MeteredWorker {
     private final EventPublisher events;
     private final IdempotencyCache idempotencyCache;
     private final LoopLoadMeter loadMeter;
+    private final PipeLinks pipeLinks = new PipeLinks();
+    /** Set once the control service starts; null for a worker that talks to no other. */
+    private PeerWorkers peers;
 
     /** @param rtc what the process's transports share; null for a worker that makes no transports */
     public WorkerControl(String id, IoEventLoop loop, String host, String announcedIp, long pid, Clock clock,
@@ -46,7 +49,7 @@ public final class WorkerControl implements MeteredWorker {
         this.events = new EventPublisher(id, loop, clock, eventSink);
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL,
                 IdempotencyCache.DEFAULT_MAX_ENTRIES);
-        this.worker = new Worker(id, loop, clock, rtc, new PublishedEntityEvents(events));
+        this.worker = new Worker(id, loop, clock, rtc, new PipeMirror(new PublishedEntityEvents(events), this));
     }
 
     /** The worker's entities. */
@@ -70,6 +73,21 @@ public final class WorkerControl implements MeteredWorker {
 
     public String announcedIp() {
         return announcedIp;
+    }
+
+    /** How this worker asks other workers (router.pipeToRouter); null until attached. */
+    PeerWorkers peers() {
+        return peers;
+    }
+
+    /** Gives the worker the process's NATS connection to other workers (before it serves requests). */
+    public void attachPeers(PeerWorkers peers) {
+        this.peers = peers;
+    }
+
+    PipeLinks pipeLinks() {
+        assert worker.loop().inEventLoop();
+        return pipeLinks;
     }
 
     public Clock clock() {

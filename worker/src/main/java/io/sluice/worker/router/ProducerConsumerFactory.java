@@ -3,6 +3,7 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtpCodecParameters;
@@ -12,6 +13,7 @@ import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
@@ -57,6 +59,7 @@ final class ProducerConsumerFactory {
         switch (transport) {
             case WebRtcTransport webRtc -> webRtc.attachMedia(media);
             case PlainTransport plain -> plain.attachMedia(media);
+            case PipeTransport pipe -> pipe.attachMedia(media);
         }
         reports.start(loop, random);
         return media;
@@ -64,6 +67,11 @@ final class ProducerConsumerFactory {
 
     /** A producer on {@code transport}, not yet registered anywhere. */
     Producer produce(Transport transport, TransportProduceRequest request) throws SluiceException {
+        return produce(transport, request, UUID.randomUUID().toString());
+    }
+
+    /** A producer under {@code id} (a piped producer's, at the other end of its pipe), not yet registered anywhere. */
+    Producer produce(Transport transport, TransportProduceRequest request, String id) throws SluiceException {
         Router router = transport.router();
         MediaKind kind = request.getKind();
         if (kind != MediaKind.AUDIO && kind != MediaKind.VIDEO) {
@@ -90,7 +98,7 @@ final class ProducerConsumerFactory {
         }
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
-        return new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping, consumable,
+        return new Producer(id, kind, transport, parameters, mapping, consumable,
                 request.getPaused(), request.getAppData(), router.media(), clock, allocator);
     }
 
@@ -122,5 +130,38 @@ final class ProducerConsumerFactory {
             layered.setLayersListener(layers);
         }
         return consumer;
+    }
+
+    /**
+     * A pipe consumer of {@code producer} on {@code pipe}: every encoding under fresh SSRCs, with
+     * the router's own codecs and header extensions (as mediasoup's getPipeConsumerRtpParameters),
+     * less what only a bandwidth estimator needs (transport-cc, abs-send-time, REMB); NACK and RTX
+     * when the pipe has RTX. Not yet registered anywhere.
+     */
+    PipeConsumer consumePipe(PipeTransport pipe, Producer producer, AppData appData) throws SluiceException {
+        RtpParameters piped = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(),
+                pipe.router().rtpCapabilities(), true, pipe.rtx(), random);
+        RtpParameters.Builder parameters = piped.toBuilder().clearHeaderExtensions().clearCodecs();
+        for (var extension : piped.getHeaderExtensionsList()) {
+            if (!extension.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)
+                    && !extension.getUri().equals(RtpHeaderExtensionUris.ABS_SEND_TIME)) {
+                parameters.addHeaderExtensions(extension);
+            }
+        }
+        for (RtpCodecParameters codec : piped.getCodecsList()) {
+            parameters.addCodecs(codec.toBuilder().clearRtcpFeedback().addAllRtcpFeedback(
+                    codec.getRtcpFeedbackList().stream()
+                            .filter(fb -> !fb.getType().equals("transport-cc") && !fb.getType().equals("goog-remb"))
+                            .toList()));
+        }
+        RtpParameters pipeParameters = parameters.build();
+        ConsumerSendStream[] others = new ConsumerSendStream[pipeParameters.getEncodingsCount() - 1];
+        for (int i = 1; i < pipeParameters.getEncodingsCount(); i++) {
+            RtpParameters single = pipeParameters.toBuilder().clearEncodings()
+                    .addEncodings(pipeParameters.getEncodings(i)).build();
+            others[i - 1] = new ConsumerSendStream(pipe, allocator, single, producer);
+        }
+        return new PipeConsumer(UUID.randomUUID().toString(), producer, pipe, pipeParameters, others, appData, clock,
+                allocator);
     }
 }

@@ -59,12 +59,17 @@ final class RunningWorker implements AutoCloseable {
     final List<Event> events = new CopyOnWriteArrayList<>();
 
     private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, List<String> eventSubjects) throws Exception {
+        this(name, rtcMinPort, rtcMaxPort, 1, eventSubjects);
+    }
+
+    private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, int loops, List<String> eventSubjects)
+            throws Exception {
         this.rtcMinPort = rtcMinPort;
         this.rtcMaxPort = rtcMaxPort;
         nats = NatsServerProcess.start();
         redis = RedisServerProcess.start();
         process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
+                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", Integer.toString(loops),
                 "WORKER_ID", name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
                 "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMaxPort))));
@@ -94,6 +99,11 @@ final class RunningWorker implements AutoCloseable {
 
     static RunningWorker start(String name, int rtcMinPort, int rtcMaxPort, String... eventSubjects) throws Exception {
         return new RunningWorker(name, rtcMinPort, rtcMaxPort, List.of(eventSubjects));
+    }
+
+    /** As {@link #start}, with {@code loops} event loops: one worker each, {@code process.workerIds()}. */
+    static RunningWorker startLoops(String name, int rtcMinPort, int loops, String... eventSubjects) throws Exception {
+        return new RunningWorker(name, rtcMinPort, rtcMinPort + 999, loops, List.of(eventSubjects));
     }
 
     @Override
@@ -161,6 +171,13 @@ final class RunningWorker implements AutoCloseable {
     }
 
     ProducerGetStatsResponse producerStats(String producerId) throws InterruptedException {
+        return client.call(workerId, "producer.getStats",
+                        ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                .as(ProducerGetStatsResponse.parser());
+    }
+
+    /** producer.getStats on one of the process's workers (with several loops). */
+    ProducerGetStatsResponse producerStatsOn(String workerId, String producerId) throws InterruptedException {
         return client.call(workerId, "producer.getStats",
                         ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
                 .as(ProducerGetStatsResponse.parser());
