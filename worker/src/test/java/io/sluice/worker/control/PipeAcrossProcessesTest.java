@@ -1,0 +1,127 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PipeTransportDumpRequest;
+import io.sluice.api.v1.PipeTransportDumpResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.ProducerCloseRequest;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RouterPipeToRouterRequest;
+import io.sluice.api.v1.RouterPipeToRouterResponse;
+import io.sluice.api.v1.SrtpCryptoSuite;
+import io.sluice.api.v1.TransportGetStatsRequest;
+import io.sluice.api.v1.TransportGetStatsResponse;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.FreePort;
+import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.Patience;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * router.pipeToRouter between two worker processes on one NATS: the source process negotiates the
+ * pipe with the target process over NATS and the media crosses a UDP pipe with SRTP (AEAD AES-256
+ * GCM) and RTX; ffmpeg sends VP8 into a router of process A, and ffmpeg decodes it from a consumer
+ * on a router of process B.
+ */
+class PipeAcrossProcessesTest {
+
+    private static final int VIDEO_SSRC = 0x51525354;
+
+    private static RunningWorker processA;
+    private static WorkerProcess processB;
+    private static ControlClient client;
+    private static String workerA;
+    private static String workerB;
+    private final List<ManagedProcess> ffmpegs = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        processA = RunningWorker.start("pipe-a", 49_000, 49_499, "sluice.event.>");
+        processB = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
+                "NATS_URL", processA.nats.url(), "REDIS_URL", processA.redis.url(), "WORKERS", "1",
+                "WORKER_ID", "pipe-b-" + UUID.randomUUID().toString().substring(0, 8),
+                "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
+                "RTC_MIN_PORT", "49500", "RTC_MAX_PORT", "49999")));
+        client = processA.client;
+        workerA = processA.workerId;
+        workerB = processB.workerIds().get(0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            processB.close();
+        } finally {
+            processA.close();
+        }
+    }
+
+    @AfterEach
+    void stopFfmpeg() {
+        ffmpegs.forEach(ManagedProcess::stop);
+    }
+
+    @Test
+    void vp8CrossesAnSrtpPipeBetweenTwoProcessesAndIsDecoded() throws Exception {
+        PipedMedia media = new PipedMedia(client, dir, ffmpegs);
+        String routerA = PipedMedia.createRouter(client, workerA, "pipe-a");
+        String routerB = PipedMedia.createRouter(client, workerB, "pipe-b");
+        PlainTransportInfo sending = media.sendingTransport(workerA, routerA);
+        String producerId = media.produce(workerA, sending.getId(), MediaKind.VIDEO, VIDEO_SSRC);
+
+        RouterPipeToRouterResponse piped = client.call(workerA, "router.pipeToRouter",
+                RouterPipeToRouterRequest.newBuilder().setRouterId(routerA).setProducerId(producerId)
+                        .setTargetWorkerId(workerB).setTargetRouterId(routerB)
+                        .setEnableSrtp(true).setEnableRtx(true).build())
+                .as(RouterPipeToRouterResponse.parser());
+        assertThat(piped.getPipeProducerId()).isEqualTo(producerId);
+        PipeTransportDumpResponse target = client.call(workerB, "pipeTransport.dump",
+                PipeTransportDumpRequest.newBuilder().setTransportId(piped.getTargetTransportId()).build())
+                .as(PipeTransportDumpResponse.parser());
+        assertThat(target.getTransport().getSrtpParameters().getCryptoSuite())
+                .isEqualTo(SrtpCryptoSuite.AEAD_AES_256_GCM);
+        assertThat(target.getTransport().getRtx()).isTrue();
+        assertThat(target.getPeer().getWorkerId()).isEqualTo(workerA);
+
+        PipedMedia.Receiver receiver = media.receiver(workerB, routerB, producerId);
+        assertThat(receiver.consumer().getRtpParameters().getCodecsList())
+                .as("the pipe producer offers RTX to its consumers").anyMatch(c -> c.getMimeType().equals("video/rtx"));
+        PipedMedia.Decoding frames = media.decodeVideo(receiver, 20);
+        media.sendVideo(VIDEO_SSRC, sending.getTuple().getLocalPort(), 60);
+
+        PipedMedia.awaitDecoded(frames, 20);
+        TransportGetStatsResponse stats = client.call(workerB, "transport.getStats",
+                TransportGetStatsRequest.newBuilder().setTransportId(piped.getTargetTransportId()).build())
+                .as(TransportGetStatsResponse.parser());
+        assertThat(stats.getStats().getPacketsReceived()).isPositive();
+        assertThat(stats.getStats().getDroppedPacketsMap())
+                .doesNotContainKeys("srtp_failed", "srtp_auth_failed", "unknown_ssrc", "unknown_tuple");
+
+        client.call(workerA, "producer.close", ProducerCloseRequest.newBuilder().setProducerId(producerId).build());
+        await().atMost(Patience.WAIT).until(() -> processA.events.stream()
+                .anyMatch(e -> e.getRouterId().equals(routerB) && e.hasConsumerProducerClosed()));
+        RouterDumpResponse dumpB = client.call(workerB, "router.dump",
+                RouterDumpRequest.newBuilder().setRouterId(routerB).build()).as(RouterDumpResponse.parser());
+        assertThat(dumpB.getProducerIdsList()).isEmpty();
+        assertThat(processA.events.stream().filter(e -> e.getRouterId().equals(routerB)))
+                .noneMatch(Event::hasTransportClosed);
+    }
+}
