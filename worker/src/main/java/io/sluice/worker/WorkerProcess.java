@@ -14,6 +14,7 @@ import io.sluice.worker.control.ControlMethods;
 import io.sluice.worker.control.ControlService;
 import io.sluice.worker.control.HeartbeatPublisher;
 import io.sluice.worker.control.NatsConnector;
+import io.sluice.worker.control.PeerWorkers;
 import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.metrics.ControlMetrics;
 import io.sluice.worker.metrics.HealthServer;
@@ -32,7 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,10 +123,16 @@ public final class WorkerProcess implements AutoCloseable {
                 InetAddress.getByName(config.listenIp()), config.announcedIp(),
                 new PortRange(config.rtcMinPort(), config.rtcMaxPort()), new RedisTransportMappingListener(registry));
         long pid = ProcessHandle.current().pid();
+        Set<String> localWorkerIds = new HashSet<>();
+        for (int i = 0; i < config.workers(); i++) {
+            localWorkerIds.add(config.workerId(i));
+        }
+        PeerWorkers peers = new PeerWorkers(connection, localWorkerIds);
         int index = 0;
         for (EventExecutor executor : loops) {
             WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
                     config.announcedIp(), pid, clock, io::publish, rtc);
+            worker.attachPeers(peers);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));

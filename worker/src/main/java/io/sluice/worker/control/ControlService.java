@@ -55,7 +55,6 @@ public final class ControlService {
         this.methods = List.copyOf(methods);
         this.closing = closing;
         this.metadata = Map.of("worker_id", worker.id(), "host", worker.host(), "announced_ip", worker.announcedIp());
-        worker.attachPeers(new PeerWorkers(io.connection()));
     }
 
     /** Subscribes the endpoints and the discovery subjects; they are live once the connection is flushed. */

@@ -9,6 +9,7 @@ import io.nats.client.support.NatsRequestCompletableFuture;
 import io.nats.service.ServiceMessage;
 import io.sluice.worker.router.SluiceException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -28,9 +29,17 @@ public final class PeerWorkers {
     static final Duration TIMEOUT = ControlService.LOOP_TIMEOUT.plusSeconds(2);
 
     private final Connection connection;
+    private final Set<String> localWorkerIds;
 
-    public PeerWorkers(Connection connection) {
+    /** @param localWorkerIds the workers (loops) of this process: pipes to them cross in memory */
+    public PeerWorkers(Connection connection, Set<String> localWorkerIds) {
         this.connection = connection;
+        this.localWorkerIds = Set.copyOf(localWorkerIds);
+    }
+
+    /** Whether {@code workerId} is a loop of this process. */
+    boolean isLocal(String workerId) {
+        return localWorkerIds.contains(workerId);
     }
 
     /** {@code entityMethod} (e.g. "router.dump") on {@code workerId}; completes on {@code loop}. */

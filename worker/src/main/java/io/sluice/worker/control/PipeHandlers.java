@@ -42,6 +42,16 @@ final class PipeHandlers {
     static CompletionStage<RouterCreatePipeTransportResponse> createPipeTransport(WorkerControl worker,
             RouterCreatePipeTransportRequest request) throws SluiceException {
         var router = worker.worker().router(request.getRouterId());
+        if (request.getInProcess()) {
+            if (request.getEnableSrtp()) {
+                throw SluiceException.invalid("enable_srtp", "an in-process pipe never leaves the process: no SRTP");
+            }
+            PipeTransport.Peer peer = request.hasPeer()
+                    ? new PipeTransport.Peer(request.getPeer().getWorkerId(), request.getPeer().getTransportId()) : null;
+            return TransportHandlers.map(worker.worker().createInProcessPipeTransport(router, request.getEnableRtx(),
+                    peer), transport -> RouterCreatePipeTransportResponse.newBuilder().setTransport(info(transport))
+                    .build());
+        }
         SrtpProfile profile = request.getEnableSrtp()
                 ? profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
         PipeTransport.Peer peer = request.hasPeer()
@@ -54,6 +64,10 @@ final class PipeHandlers {
     static PipeTransportConnectResponse connect(WorkerControl worker, PipeTransportConnectRequest request)
             throws SluiceException {
         PipeTransport transport = worker.worker().pipeTransport(request.getTransportId());
+        if (!request.getInProcessPeerId().isEmpty()) {
+            transport.connectInProcess(request.getInProcessPeerId());
+            return PipeTransportConnectResponse.newBuilder().setTransport(info(transport)).build();
+        }
         InetAddress ip = NetUtil.createInetAddressFromIpAddressString(request.getIp());
         if (ip == null) {
             throw SluiceException.invalid("ip", "not an IP address: " + request.getIp());
@@ -152,7 +166,8 @@ final class PipeHandlers {
         PipeTransportInfo.Builder info = PipeTransportInfo.newBuilder()
                 .setId(transport.id())
                 .setTuple(tuple(transport))
-                .setRtx(transport.rtx());
+                .setRtx(transport.rtx())
+                .setInProcess(transport.inProcess());
         byte[] key = transport.localKeyAndSalt();
         if (key != null) {
             info.setSrtpParameters(SrtpParameters.newBuilder()

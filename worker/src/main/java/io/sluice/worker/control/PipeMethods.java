@@ -20,7 +20,7 @@ final class PipeMethods {
                         RouterCreatePipeTransportRequest.getDefaultInstance(), PipeHandlers::createPipeTransport)
                         .require("router_id"),
                 ControlMethod.of("pipeTransport", "connect", PipeTransportConnectRequest.getDefaultInstance(),
-                        PipeHandlers::connect).require("transport_id", "ip", "port"),
+                        PipeHandlers::connect).require("transport_id"),
                 ControlMethod.creating("pipeTransport", "consume", PipeTransportConsumeRequest.getDefaultInstance(),
                         PipeHandlers::consume).require("transport_id", "producer_id"),
                 ControlMethod.creating("pipeTransport", "produce", PipeTransportProduceRequest.getDefaultInstance(),

@@ -137,15 +137,22 @@ final class PipeToRouter {
         return pair;
     }
 
+    /**
+     * Both ends made and connected: in memory when the target is another loop of this process
+     * (nothing leaves the process, so no SRTP), else over UDP, with SRTP when asked.
+     */
     private static CompletionStage<PipeLinks.Pair> makePair(WorkerControl control, Router router,
             RouterPipeToRouterRequest request) {
         String targetWorker = request.getTargetWorkerId();
+        boolean inProcess = control.peers().isLocal(targetWorker);
+        boolean srtp = request.getEnableSrtp() && !inProcess;
         CompletionStage<PipeTransport> local;
         try {
-            local = TransportHandlers.map(control.worker().createPipeTransport(router,
-                    TransportListenInfo.getDefaultInstance(),
-                    request.getEnableSrtp() ? io.sluice.worker.srtp.SrtpProfile.AEAD_AES_256_GCM : null,
-                    request.getEnableRtx(), null), transport -> transport);
+            local = TransportHandlers.map(inProcess
+                    ? control.worker().createInProcessPipeTransport(router, request.getEnableRtx(), null)
+                    : control.worker().createPipeTransport(router, TransportListenInfo.getDefaultInstance(),
+                            srtp ? io.sluice.worker.srtp.SrtpProfile.AEAD_AES_256_GCM : null,
+                            request.getEnableRtx(), null), transport -> transport);
         } catch (SluiceException e) {
             return CompletableFuture.failedStage(e);
         }
@@ -153,10 +160,11 @@ final class PipeToRouter {
             PipeTransportInfo hereInfo = PipeHandlers.info(here);
             RouterCreatePipeTransportRequest.Builder create = RouterCreatePipeTransportRequest.newBuilder()
                     .setRouterId(request.getTargetRouterId())
-                    .setEnableSrtp(request.getEnableSrtp())
+                    .setEnableSrtp(srtp)
                     .setEnableRtx(request.getEnableRtx())
+                    .setInProcess(inProcess)
                     .setPeer(PipePeer.newBuilder().setWorkerId(control.id()).setTransportId(here.id()));
-            if (request.getEnableSrtp()) {
+            if (srtp) {
                 create.setSrtpCryptoSuite(hereInfo.getSrtpParameters().getCryptoSuite());
             }
             return call(control, targetWorker, "router.createPipeTransport", create.build(),
@@ -164,25 +172,13 @@ final class PipeToRouter {
                     .thenCompose(created -> {
                         PipeTransportInfo there = created.getTransport();
                         here.linkPeer(new PipeTransport.Peer(targetWorker, there.getId()));
-                        PipeTransportConnectRequest.Builder connectHere = PipeTransportConnectRequest.newBuilder()
-                                .setTransportId(here.id())
-                                .setIp(there.getTuple().getLocalAddress())
-                                .setPort(there.getTuple().getLocalPort());
-                        if (there.hasSrtpParameters()) {
-                            connectHere.setSrtpParameters(there.getSrtpParameters());
-                        }
+                        PipeTransportConnectRequest.Builder connectHere = connectTo(here.id(), there);
                         try {
                             PipeHandlers.connect(control, connectHere.build());
                         } catch (SluiceException e) {
                             return CompletableFuture.failedStage(e);
                         }
-                        PipeTransportConnectRequest.Builder connectThere = PipeTransportConnectRequest.newBuilder()
-                                .setTransportId(there.getId())
-                                .setIp(hereInfo.getTuple().getLocalAddress())
-                                .setPort(hereInfo.getTuple().getLocalPort());
-                        if (hereInfo.hasSrtpParameters()) {
-                            connectThere.setSrtpParameters(hereInfo.getSrtpParameters());
-                        }
+                        PipeTransportConnectRequest.Builder connectThere = connectTo(there.getId(), hereInfo);
                         return call(control, targetWorker, "pipeTransport.connect", connectThere.build(),
                                 PipeTransportConnectResponse.parser())
                                 .thenApply(connected -> new PipeLinks.Pair(here.id(), there.getId()));
@@ -198,6 +194,20 @@ final class PipeToRouter {
                         }
                     });
         });
+    }
+
+    /** pipeTransport.connect of {@code transportId} to the other end described by {@code other}. */
+    private static PipeTransportConnectRequest.Builder connectTo(String transportId, PipeTransportInfo other) {
+        PipeTransportConnectRequest.Builder connect = PipeTransportConnectRequest.newBuilder()
+                .setTransportId(transportId);
+        if (other.getInProcess()) {
+            return connect.setInProcessPeerId(other.getId());
+        }
+        connect.setIp(other.getTuple().getLocalAddress()).setPort(other.getTuple().getLocalPort());
+        if (other.hasSrtpParameters()) {
+            connect.setSrtpParameters(other.getSrtpParameters());
+        }
+        return connect;
     }
 
     private static <R> CompletionStage<R> call(WorkerControl control, String workerId, String entityMethod,

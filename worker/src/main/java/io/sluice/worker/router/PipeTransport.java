@@ -6,6 +6,7 @@ import io.sluice.worker.bwe.TransportWideSequence;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.pipe.LoopHandoff;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
@@ -16,11 +17,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One end of a pipe between two routers (mediasoup's PipeTransport): RTP and RTCP multiplexed on
- * one UDP port (RFC 5761 §4), to the other end given by {@code pipeTransport.connect}, with
- * optional SRTP whose keys the two ends exchange through the control plane (RFC 4568 §6.1 key ||
- * salt, no DTLS). Its consumers are {@link PipeConsumer}s and its producers take the piped
- * producer's id. Everything runs on the router's loop.
+ * One end of a pipe between two routers (mediasoup's PipeTransport). Over UDP: RTP and RTCP
+ * multiplexed on one port (RFC 5761 §4), to the other end given by {@code pipeTransport.connect},
+ * with optional SRTP whose keys the two ends exchange through the control plane (RFC 4568 §6.1
+ * key || salt, no DTLS). In process: no socket; each end hands its packets to the other end's loop
+ * through that end's {@link LoopHandoff}, found in the process's {@link LocalPipes}. Its consumers
+ * are {@link PipeConsumer}s and its producers take the piped producer's id. Everything runs on the
+ * router's loop, but for the inbound hand-off's offers, which come from the other end's loop.
  */
 public final class PipeTransport implements Transport, RtcPacketSink {
 
@@ -47,6 +50,11 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    /** In process only: the registry this end is in, and what the other end's loop hands it. */
+    private final LocalPipes localPipes;
+    private final LoopHandoff inbound;
+    /** In process only: the other end's inbound hand-off, once connected. */
+    private LoopHandoff outbound;
     private RtcSocket socket;
     private TransportMedia media;
     private SrtpReceiveContext srtpReceive;
@@ -61,9 +69,10 @@ public final class PipeTransport implements Transport, RtcPacketSink {
      * @param srtpProfile null without SRTP
      * @param localKeyAndSalt the key this end protects with (kept to be given to the other end)
      * @param peer null unless made by router.pipeToRouter
+     * @param localPipes for an in-process end, the process's registry; null over UDP
      */
     PipeTransport(String id, Router router, EventLoop loop, String announcedAddress, boolean rtx, Peer peer,
-            SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
+            SrtpProfile srtpProfile, byte[] localKeyAndSalt, LocalPipes localPipes) {
         this.id = id;
         this.router = router;
         this.loop = loop;
@@ -76,6 +85,55 @@ public final class PipeTransport implements Transport, RtcPacketSink {
         this.srtpSend = srtpProfile == null ? null : new SrtpSendContext(srtpProfile,
                 Arrays.copyOf(localKeyAndSalt, srtpProfile.keyLength()),
                 Arrays.copyOfRange(localKeyAndSalt, srtpProfile.keyLength(), localKeyAndSalt.length));
+        this.localPipes = localPipes;
+        this.inbound = localPipes == null ? null
+                : new LoopHandoff(loop, LoopHandoff.DEFAULT_CAPACITY, this::onHandedOver);
+    }
+
+    /** Whether this end crosses to another loop of the process in memory rather than over UDP. */
+    public boolean inProcess() {
+        return inbound != null;
+    }
+
+    /**
+     * pipeTransport.connect of an in-process end: to the other in-process end {@code peerId}, on
+     * another loop of this process; from now on each hands its packets to the other's loop.
+     */
+    public void connectInProcess(String peerId) throws SluiceException {
+        assert loop.inEventLoop();
+        if (!inProcess()) {
+            throw SluiceException.invalid("in_process_peer_id", "pipe transport " + id + " is a UDP one");
+        }
+        if (outbound != null) {
+            throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
+                    "pipe transport " + id + " is already connected", "transport_id");
+        }
+        PipeTransport other = localPipes.get(peerId);
+        if (other == null || other == this) {
+            throw new SluiceException(SluiceException.Code.NOT_FOUND, "no in-process pipe transport " + peerId
+                    + " in this process", "in_process_peer_id");
+        }
+        outbound = other.inbound;
+        if (media != null) {
+            media.onTransportConnected();
+        }
+    }
+
+    /** A packet the other end's loop handed over, on this loop; the hand-off releases it after the call. */
+    private void onHandedOver(ByteBuf packet) {
+        if (closed) {
+            return;
+        }
+        packetsReceived++;
+        bytesReceived += packet.readableBytes();
+        if (media == null) {
+            return;
+        }
+        if (PacketClassifier.isRtcp(packet)) {
+            media.onRtcp(packet);
+        } else {
+            media.onRtp(packet);
+        }
     }
 
     void attachSocket(RtcSocket socket) {
@@ -160,6 +218,9 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     public void connect(InetSocketAddress remote, SrtpProfile remoteProfile, byte[] remoteKeyAndSalt)
             throws SluiceException {
         assert loop.inEventLoop();
+        if (inProcess()) {
+            throw SluiceException.invalid("in_process_peer_id", "pipe transport " + id + " is an in-process one");
+        }
         if (this.remote != null) {
             throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
                     "pipe transport " + id + " is already connected", "transport_id");
@@ -248,6 +309,10 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     }
 
     private void send(ByteBuf packet, boolean rtcp) {
+        if (inbound != null) {
+            handOver(packet);
+            return;
+        }
         if (closed || remote == null || socket == null) {
             drops[DropReason.NO_REMOTE.ordinal()]++;
             packet.release();
@@ -261,6 +326,19 @@ public final class PipeTransport implements Transport, RtcPacketSink {
         bytesSent += packet.readableBytes();
         loopCounters.sent(packet.readableBytes());
         socket.send(packet, remote);
+    }
+
+    private void handOver(ByteBuf packet) {
+        if (closed || outbound == null) {
+            drops[DropReason.NO_REMOTE.ordinal()]++;
+            packet.release();
+            return;
+        }
+        int length = packet.readableBytes();
+        if (outbound.offer(packet)) {
+            packetsSent++;
+            bytesSent += length;
+        }
     }
 
     @Override
@@ -282,6 +360,10 @@ public final class PipeTransport implements Transport, RtcPacketSink {
         closed = true;
         if (localKeyAndSalt != null) {
             Arrays.fill(localKeyAndSalt, (byte) 0);
+        }
+        if (inbound != null) {
+            localPipes.remove(this);
+            inbound.close();
         }
         if (socket != null) {
             socket.close();
@@ -313,6 +395,10 @@ public final class PipeTransport implements Transport, RtcPacketSink {
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             putIfPositive(dropped, reason.statsName(), drops[reason.ordinal()]);
+        }
+        if (outbound != null) {
+            // Outgoing, unlike the rest: what the other end's hand-off refused (queue full, or that end closed).
+            putIfPositive(dropped, "handoff_refused", outbound.dropped());
         }
         if (srtpReceive != null) {
             putIfPositive(dropped, "srtp_auth_failed", srtpReceive.authenticationFailures());

@@ -76,7 +76,7 @@ public final class Worker {
         this.clock = clock;
         this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock, StunRateLimiter.withDefaults());
         this.plainTransports = new PlainTransportFactory(loop, rtc);
-        this.pipeTransports = new PipeTransportFactory(loop);
+        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes());
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
     }
 
@@ -271,6 +271,15 @@ public final class Worker {
         ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.toBuilder()
                 .setProtocol(io.sluice.api.v1.TransportProtocol.UDP).build()), true, false, rtc, "listen_info").get(0);
         return adoptWhenBound(pipeTransports.create(router, listen, srtpProfile, rtx, peer));
+    }
+
+    /**
+     * router.createPipeTransport with {@code in_process}: an end with no socket, for a pipe to
+     * another loop of this process (router.pipeToRouter).
+     */
+    public Future<PipeTransport> createInProcessPipeTransport(Router router, boolean rtx, PipeTransport.Peer peer) {
+        assert loop.inEventLoop();
+        return adoptWhenBound(pipeTransports.createInProcess(router, rtx, peer));
     }
 
     /** A live pipe transport, or {@code NOT_FOUND}. */

@@ -99,6 +99,8 @@ class PipeAcrossProcessesTest {
         assertThat(target.getTransport().getSrtpParameters().getCryptoSuite())
                 .isEqualTo(SrtpCryptoSuite.AEAD_AES_256_GCM);
         assertThat(target.getTransport().getRtx()).isTrue();
+        assertThat(target.getTransport().getInProcess()).isFalse();
+        assertThat(target.getTransport().getTuple().getLocalPort()).isBetween(49_500, 49_999);
         assertThat(target.getPeer().getWorkerId()).isEqualTo(workerA);
 
         PipedMedia.Receiver receiver = media.receiver(workerB, routerB, producerId);

@@ -200,6 +200,8 @@ class PipeToRouterControlTest {
                 .as(PipeTransportDumpResponse.parser());
         assertThat(target.getPeer().getWorkerId()).isEqualTo(workerA);
         assertThat(target.getPeer().getTransportId()).isEqualTo(piped.getLocalTransportId());
+        assertThat(target.getTransport().getInProcess()).as("another loop of the process: no socket").isTrue();
+        assertThat(target.getTransport().getTuple().getLocalPort()).isZero();
         assertThat(target.getProducerIdsList()).containsExactly(producerId);
 
         client.call(workerB, "transport.close", TransportCloseRequest.newBuilder()
