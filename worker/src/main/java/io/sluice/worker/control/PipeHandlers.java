@@ -57,8 +57,12 @@ final class PipeHandlers {
         PipeTransport.Peer peer = request.hasPeer()
                 ? new PipeTransport.Peer(request.getPeer().getWorkerId(), request.getPeer().getTransportId()) : null;
         return TransportHandlers.map(worker.worker().createPipeTransport(router, request.getListenInfo(), profile,
-                request.getEnableRtx(), peer), transport ->
-                RouterCreatePipeTransportResponse.newBuilder().setTransport(info(transport)).build());
+                request.getEnableRtx(), peer), transport -> {
+                    if (peer != null) {
+                        worker.pipePeerWatch().watch();
+                    }
+                    return RouterCreatePipeTransportResponse.newBuilder().setTransport(info(transport)).build();
+                });
     }
 
     static PipeTransportConnectResponse connect(WorkerControl worker, PipeTransportConnectRequest request)

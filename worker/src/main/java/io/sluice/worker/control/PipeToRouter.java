@@ -172,6 +172,9 @@ final class PipeToRouter {
                     .thenCompose(created -> {
                         PipeTransportInfo there = created.getTransport();
                         here.linkPeer(new PipeTransport.Peer(targetWorker, there.getId()));
+                        if (!inProcess) {
+                            control.pipePeerWatch().watch();
+                        }
                         PipeTransportConnectRequest.Builder connectHere = connectTo(here.id(), there);
                         try {
                             PipeHandlers.connect(control, connectHere.build());

@@ -34,6 +34,7 @@ public final class WorkerControl implements MeteredWorker {
     private final IdempotencyCache idempotencyCache;
     private final LoopLoadMeter loadMeter;
     private final PipeLinks pipeLinks = new PipeLinks();
+    private final PipePeerWatch pipePeerWatch = new PipePeerWatch(this);
     /** Set once the control service starts; null for a worker that talks to no other. */
     private PeerWorkers peers;
 
@@ -83,6 +84,10 @@ public final class WorkerControl implements MeteredWorker {
     /** Gives the worker the process's NATS connection to other workers (before it serves requests). */
     public void attachPeers(PeerWorkers peers) {
         this.peers = peers;
+    }
+
+    PipePeerWatch pipePeerWatch() {
+        return pipePeerWatch;
     }
 
     PipeLinks pipeLinks() {
