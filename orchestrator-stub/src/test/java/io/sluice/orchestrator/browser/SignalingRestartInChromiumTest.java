@@ -65,7 +65,7 @@ class SignalingRestartInChromiumTest {
                 stub.kill();
                 stub.start();
 
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
+                await().atMost(START).pollInterval(Duration.ofMillis(20)).until(() ->
                         viewer.evaluate("sluice.state.signalingDrops.some(d => d.resumedAt > 0)").asBoolean());
                 long resumedMs = (System.nanoTime() - killedAt) / 1_000_000;
                 await().atMost(WAIT).until(() ->
