@@ -19,6 +19,12 @@ from nats.aio.msg import Msg
 
 from .v1 import events_pb2, worker_pb2
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # without the redis extra there is no registry to read
+    class RedisError(Exception):  # type: ignore[no-redef]
+        pass
+
 log = logging.getLogger("sluice.discovery")
 
 #: As the worker's registry lease: silence this long means the worker is gone.
@@ -107,7 +113,10 @@ class WorkerDirectory:
         """Pings the service (replies are merged as they arrive) and reads the registry."""
         await self._nc.publish(f"$SRV.PING.{SERVICE_NAME}", b"", reply=self._inbox)
         if self._redis is not None:
-            await self._read_registry()
+            try:
+                await self._read_registry()
+            except (OSError, RedisError) as error:  # Redis away: heartbeats and pings still count
+                log.warning("worker registry not read: %s", error)
         return self.live_workers()
 
     def live_workers(self) -> list[WorkerInfo]:
@@ -155,8 +164,8 @@ class WorkerDirectory:
                 await self.refresh()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # Redis away: heartbeats and pings still keep workers live
-                log.warning("worker registry refresh failed: %s", error)
+            except Exception as error:  # NATS reconnecting: the next round pings again
+                log.warning("worker discovery refresh failed: %s", error)
             self._expire()
             await asyncio.sleep(REFRESH_INTERVAL)
 
