@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Collection
 
 import nats
 import nats.errors
@@ -110,12 +110,19 @@ class Sluice:
                  else await self.directory.refresh())
         return [Worker(self, info.worker_id, info) for info in infos]
 
-    async def least_loaded_worker(self, *, timeout: float = 10.0) -> Worker:
-        """The live worker with the fewest routers and transports; counts the router the
-        caller is about to create (call it once per placement)."""
-        await self.directory.wait_for_workers(1, timeout)
-        chosen: WorkerInfo | None = self.directory.least_loaded()
-        assert chosen is not None
+    async def least_loaded_worker(self, *, timeout: float = 10.0, exclude: Collection[str] = ()) -> Worker:
+        """The live worker with the fewest routers and transports, leaving out the ``exclude``
+        ids; waits up to ``timeout`` seconds for one (asyncio.TimeoutError otherwise). Counts
+        the router the caller is about to create (call it once per placement)."""
+        async def first() -> WorkerInfo:
+            while True:
+                await self.directory.refresh()
+                chosen = self.directory.least_loaded(exclude)
+                if chosen is not None:
+                    return chosen
+                await asyncio.sleep(0.1)
+
+        chosen = await asyncio.wait_for(first(), timeout)
         self.directory.note_router_created(chosen.worker_id)
         return Worker(self, chosen.worker_id, chosen)
 

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NatsClient
@@ -130,9 +130,20 @@ class WorkerDirectory:
                                        entry.started_at_ms, entry.load, sources))
         return sorted(live, key=lambda info: (info.started_at_ms, info.worker_id))
 
-    def least_loaded(self) -> WorkerInfo | None:
-        """The live worker with the fewest routers and transports (then the idlest loop)."""
-        live = self.live_workers()
+    def heartbeat_age(self, worker_id: str) -> float | None:
+        """Seconds since the worker's last heartbeat (they come every second), None when none
+        came within the lease: a worker that falls silent can be probed long before its lease
+        runs out (docs/protocol.md, "Failure detection")."""
+        entry = self._entries.get(worker_id)
+        at = entry.seen.get("heartbeat") if entry is not None else None
+        if at is None or self._clock() - at >= LEASE:
+            return None
+        return self._clock() - at
+
+    def least_loaded(self, exclude: Collection[str] = ()) -> WorkerInfo | None:
+        """The live worker with the fewest routers and transports (then the idlest loop), leaving
+        out the ``exclude`` ids (workers the caller found dead before their lease ran out)."""
+        live = [info for info in self.live_workers() if info.worker_id not in exclude]
         if not live:
             return None
         return min(live, key=lambda w: (w.routers_and_transports, w.load.loop_utilization, w.worker_id))
