@@ -104,6 +104,11 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         return placement;
     }
 
+    /** A client of a router known by its ids (one a stored session names, which may be gone). */
+    public RouterClient router(String workerId, String routerId) {
+        return new WorkerClient(requester, workerId).router(routerId);
+    }
+
     public void addRouterLostListener(RouterLostListener listener) {
         routerLostListeners.add(listener);
     }

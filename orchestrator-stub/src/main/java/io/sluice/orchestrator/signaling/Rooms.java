@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.signaling;
 
 import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.orchestrator.client.RouterClient;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.placement.RoomAssignment;
 import io.sluice.orchestrator.placement.RoomPlacement;
@@ -55,6 +56,60 @@ final class Rooms implements RoomPlacement.RouterLostListener {
                 room.addPeer(session);
                 return room;
             });
+        });
+    }
+
+    /**
+     * Rebuilds a room from its stored sessions (a server starting up): when the room's router is
+     * still the one the sessions knew, they are restored on it with their producers and
+     * subscriptions, and re-read from the worker for what changed while no server listened;
+     * otherwise (the room moved) their transports are closed and their records dropped, and their
+     * browsers, failing to resume, join again.
+     */
+    CompletableFuture<List<SignalingSession>> restore(String roomId, List<SessionRecord> records, Sessions sessions) {
+        return placement.placeRoom(roomId).thenApply(router -> {
+            List<SessionRecord> stale = records.stream().filter(r -> !r.routerId().equals(router.id())).toList();
+            for (SessionRecord record : stale) {
+                log.info("peer {}: room {} has router {} now, not {}; closing its transports", record.peerId(), roomId,
+                        router.id(), record.routerId());
+                sessions.store().delete(record.peerId());
+                RouterClient old = placement.router(record.workerId(), record.routerId());
+                for (SessionRecord.StoredTransport transport : record.transports().values()) {
+                    try {
+                        old.transport(io.sluice.api.v1.WebRtcTransportInfo.parseFrom(
+                                java.util.Base64.getDecoder().decode(transport.created()))).close()
+                                .exceptionally(failure -> null);
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        log.warn("peer {}: stored transport unreadable", record.peerId());
+                    }
+                }
+            }
+            events.followRouter(router.id());
+            List<SignalingSession> restored = new ArrayList<>();
+            Room room = rooms.compute(roomId, (id, known) ->
+                    known != null && known.router().id().equals(router.id()) ? known : new Room(id, router));
+            for (SessionRecord record : records) {
+                if (!stale.contains(record)) {
+                    try {
+                        SignalingSession session = SignalingSession.restore(this, sessions, record, room);
+                        room.addPeer(session);
+                        session.ownProducers().forEach((producerId, producer) -> room.addProducer(
+                                new Room.PublishedProducer(producerId, session.peerId(),
+                                        SignalingJson.kindName(producer.kind()))));
+                        restored.add(session);
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        log.warn("peer {}: stored session unreadable, dropped", record.peerId());
+                        sessions.store().delete(record.peerId());
+                    }
+                }
+            }
+            for (SignalingSession session : restored) {
+                session.ownConsumers().forEach((consumerId, consumer) ->
+                        room.addSubscription(consumer.producerId(), new Room.Subscription(consumerId, session)));
+                session.resync();
+            }
+            log.info("room {} restored on router {}: {} peers", roomId, router.id(), restored.size());
+            return restored;
         });
     }
 
