@@ -62,9 +62,11 @@ async def test_placement_picks_the_least_loaded_of_two_processes_and_forgets_a_s
     assert info_of(sluice, busy.id) is not None
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m sluice``; the subprocess bound only catches a CLI that overruns its own deadline."""
-    return subprocess.run([sys.executable, "-m", "sluice", *args], capture_output=True, text=True, timeout=120)
+def run_cli(*args: str, deadline: float) -> subprocess.CompletedProcess[str]:
+    """``python -m sluice ... --deadline``; one that overruns its deadline (plus room for the
+    interpreter's start on a busy machine) fails with TimeoutExpired."""
+    return subprocess.run([sys.executable, "-m", "sluice", *args, "--deadline", str(deadline)],
+                          capture_output=True, text=True, timeout=deadline + 30)
 
 
 async def test_cli_lists_workers_and_routers(nats_url: str, redis_url: str, sluice: Sluice,
@@ -72,8 +74,8 @@ async def test_cli_lists_workers_and_routers(nats_url: str, redis_url: str, slui
     router = await sluice.worker(worker_process.worker_id).create_router(MEDIA_CODECS, room_id="cli-room")
     try:
         def cli(*args: str) -> str:
-            done = run_cli(*args, "--nats-url", nats_url, "--redis-url", redis_url,
-                           "--wait", "30", "--timeout", "30", "--deadline", "90")
+            done = run_cli(*args, "--nats-url", nats_url, "--redis-url", redis_url, "--wait", "30",
+                           "--timeout", "30", deadline=90)
             assert done.returncode == 0, done.stderr
             return done.stdout
 
@@ -92,11 +94,11 @@ async def test_the_cli_ends_within_its_deadline_when_nothing_answers() -> None:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_reachable(port, empty_nats, "nats-server")
-        no_nats = await asyncio.to_thread(run_cli, "workers", "--nats-url", f"nats://127.0.0.1:{free_port()}",
-                                          "--deadline", "5")
-        no_worker = await asyncio.to_thread(run_cli, "routers", "--nats-url", f"nats://127.0.0.1:{port}",
-                                            "--redis-url", f"redis://127.0.0.1:{free_port()}",
-                                            "--wait", "2", "--deadline", "8")
+        no_nats = await asyncio.to_thread(lambda: run_cli(
+            "workers", "--nats-url", f"nats://127.0.0.1:{free_port()}", deadline=5))
+        no_worker = await asyncio.to_thread(lambda: run_cli(
+            "routers", "--nats-url", f"nats://127.0.0.1:{port}", "--redis-url", f"redis://127.0.0.1:{free_port()}",
+            "--wait", "2", deadline=8))
     finally:
         stop(empty_nats)
 

@@ -52,7 +52,10 @@ async def _run(args: argparse.Namespace) -> int:
         await asyncio.wait_for(_list(sluice, args), left())
         return 0
     finally:
-        await sluice.close(drain_timeout=CLOSE_TIME / 2)
+        try:
+            await asyncio.wait_for(sluice.close(drain_timeout=CLOSE_TIME / 2), CLOSE_TIME)
+        except asyncio.TimeoutError:  # the sockets close with the process anyway
+            print("sluice: connections not closed cleanly", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
