@@ -184,7 +184,8 @@ class Rooms:
     closes that router when its last peer leaves, and moves the room's peers when the router
     goes away (``reconnect``, docs/signaling.md).
 
-    :meth:`watch` runs for as long as the application serves: it finds dead workers (a heartbeat
+    :meth:`watch` runs for as long as the application serves: it moves rooms off draining
+    workers, finds dead workers (a heartbeat
     late by more than :data:`SUSPECT_AFTER`, then a ``worker.dump`` probe that NATS answers "no
     responders", docs/protocol.md "Failure detection") and claims every room in Redis again each
     second, so a Redis that restarted empty gets them back."""
@@ -263,7 +264,7 @@ class Rooms:
 
     async def _restore(self, stored: RoomAssignment) -> Router | None:
         """The stored router when its worker is live and it answers; else the entry is released."""
-        live = {info.worker_id for info in self._sluice.directory.live_workers()} - self._dead
+        live = {info.worker_id for info in self._sluice.directory.live_workers() if not info.draining} - self._dead
         if stored.worker_id in live:
             router = self._sluice.worker(stored.worker_id).router(stored.router_id)
             try:
@@ -309,6 +310,7 @@ class Rooms:
         loop = asyncio.get_running_loop()
         while True:
             try:
+                self._leave_draining_workers()
                 await self._find_dead_workers()
                 if self._store is not None and loop.time() >= next_claim:
                     next_claim = loop.time() + RECLAIM_INTERVAL
@@ -316,6 +318,21 @@ class Rooms:
             except Exception:  # one failed round must not end the watch
                 log.exception("room watch round failed")
             await asyncio.sleep(WATCH_INTERVAL)
+
+    def _leave_draining_workers(self) -> None:
+        """Moves every room off a draining worker, then closes its old router there, so that the
+        worker empties and its process exits (docs/protocol.md, "Draining")."""
+        draining = {info.worker_id for info in self._sluice.directory.live_workers() if info.draining}
+        for room in [r for r in self._rooms.values() if r.assignment.worker_id in draining]:
+            self._lose(room, "workerDraining")
+            asyncio.ensure_future(self._close_router(room))
+
+    @staticmethod
+    async def _close_router(room: Room) -> None:
+        try:
+            await room.router.close()
+        except Exception as error:
+            log.warning("room %s: closing router %s on a draining worker: %s", room.room_id, room.router.id, error)
 
     async def _find_dead_workers(self) -> None:
         directory = self._sluice.directory

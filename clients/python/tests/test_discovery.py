@@ -8,9 +8,11 @@ import subprocess
 import sys
 from typing import Callable
 
+import pytest
+
 from conftest import free_port, stop, tool, wait_reachable, wait_until_discovered
 from media import MEDIA_CODECS
-from sluice import Sluice
+from sluice import Sluice, UnavailableError
 
 
 async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -60,6 +62,30 @@ async def test_placement_picks_the_least_loaded_of_two_processes_and_forgets_a_s
 
     await until(lambda: info_of(sluice, second.worker_id) is None, timeout=30)
     assert info_of(sluice, busy.id) is not None
+
+
+async def test_a_draining_worker_is_never_chosen_and_its_process_exits_once_empty(
+        sluice: Sluice, worker_process, start_worker) -> None:  # type: ignore[no-untyped-def]
+    draining = start_worker()
+    await wait_until_discovered(sluice, draining.worker_id)
+    try:
+        worker = sluice.worker(draining.worker_id)
+        router = await worker.create_router(MEDIA_CODECS, room_id="draining")
+
+        assert await worker.drain() == 1
+        assert await worker.drain() == 1  # idempotent
+        await until(lambda: info_of(sluice, draining.worker_id) is not None
+                    and info_of(sluice, draining.worker_id).draining)
+        with pytest.raises(UnavailableError):
+            await worker.create_router(MEDIA_CODECS)
+        # However idle it looks, placement takes the other one.
+        picks = {(await sluice.least_loaded_worker()).id for _ in range(3)}
+        assert picks == {worker_process.worker_id}
+
+        await router.close()
+        assert await asyncio.to_thread(draining.process.wait, 60) == 0
+    finally:
+        draining.stop()
 
 
 def run_cli(*args: str, deadline: float) -> subprocess.CompletedProcess[str]:

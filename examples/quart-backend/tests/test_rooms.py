@@ -1,7 +1,7 @@
 """Rooms across workers and Redis, with real processes: placement on the least-loaded worker, the
 room assignment in Redis (restored by a second backend, written again after a Redis restart), a
-worker's death turned into ``reconnect`` and a join again on the same socket; and the layer
-policy (a peer on 3G held at the low spatial layer)."""
+worker's death or drain turned into ``reconnect`` and a join again on the same socket; and the
+layer policy (a peer on 3G held at the low spatial layer)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,39 @@ async def test_a_room_goes_to_the_least_loaded_worker_and_moves_when_that_worker
         await until(lambda: _is_empty(stored(redis, room)))
     finally:
         spare.stop()
+        for router in ballast:
+            await router.close()
+        await redis.aclose()
+
+
+async def test_a_room_leaves_a_draining_worker_whose_process_then_exits(
+        connect: Connect, sluice: Sluice, worker_process: Any, start_worker: Any, redis_url: str) -> None:
+    redis = redis_asyncio.from_url(redis_url)
+    busy = sluice.worker(worker_process.worker_id)
+    ballast = [await busy.create_router(MEDIA_CODECS, room_id="ballast") for _ in range(3)]
+    draining = start_worker()
+    try:
+        def info(worker_id: str) -> Any:
+            return next((w for w in sluice.directory.live_workers() if w.worker_id == worker_id), None)
+
+        await until(lambda: info(draining.worker_id) is not None and "heartbeat" in info(draining.worker_id).seen_by
+                    and info(busy.id).routers_and_transports >= 3
+                    and info(draining.worker_id).routers_and_transports == 0)
+        room = new_room()
+        alice, alice_joined = await joined(connect, room, "alice", ["audio"])
+        assert (await stored(redis, room))["worker_id"] == draining.worker_id
+
+        assert await sluice.worker(draining.worker_id).drain() == 1
+
+        assert await alice.notification("reconnect") == {"reason": "workerDraining", "roomId": room}
+        rejoined = await alice.request("join", {"roomId": room, "token": _token("alice", room, ["audio"])})
+        assert rejoined["peerId"] == alice_joined["peerId"]
+        assert (await stored(redis, room))["worker_id"] == busy.id
+        # The backend closed the room's old router: the drained worker's process ends by itself.
+        assert await asyncio.to_thread(draining.process.wait, 60) == 0
+        await alice.request("leave")
+    finally:
+        draining.stop()
         for router in ballast:
             await router.close()
         await redis.aclose()

@@ -37,7 +37,8 @@ REGISTRY_PREFIX = "sluice:worker:"
 @dataclass(frozen=True)
 class WorkerInfo:
     """What discovery knows of one live worker; ``seen_by`` holds "registry", "service" and/or
-    "heartbeat": the sources that reported it within the lease."""
+    "heartbeat": the sources that reported it within the lease. A ``draining`` worker takes no
+    new routers (docs/protocol.md, "Draining")."""
 
     worker_id: str
     host: str
@@ -46,6 +47,7 @@ class WorkerInfo:
     started_at_ms: int
     load: worker_pb2.WorkerLoad
     seen_by: frozenset[str]
+    draining: bool = False
 
     @property
     def routers_and_transports(self) -> int:
@@ -61,6 +63,7 @@ class _Entry:
     pid: int = 0
     started_at_ms: int = 0
     load: worker_pb2.WorkerLoad = field(default_factory=worker_pb2.WorkerLoad)
+    draining: bool = False
     seen: dict[str, float] = field(default_factory=dict)
 
     def live_sources(self, now: float) -> frozenset[str]:
@@ -127,7 +130,7 @@ class WorkerDirectory:
             sources = entry.live_sources(now)
             if sources:
                 live.append(WorkerInfo(entry.worker_id, entry.host, entry.announced_ip, entry.pid,
-                                       entry.started_at_ms, entry.load, sources))
+                                       entry.started_at_ms, entry.load, sources, entry.draining))
         return sorted(live, key=lambda info: (info.started_at_ms, info.worker_id))
 
     def heartbeat_age(self, worker_id: str) -> float | None:
@@ -141,9 +144,10 @@ class WorkerDirectory:
         return self._clock() - at
 
     def least_loaded(self, exclude: Collection[str] = ()) -> WorkerInfo | None:
-        """The live worker with the fewest routers and transports (then the idlest loop), leaving
-        out the ``exclude`` ids (workers the caller found dead before their lease ran out)."""
-        live = [info for info in self.live_workers() if info.worker_id not in exclude]
+        """The live worker with the fewest routers and transports (then the idlest loop), never a
+        draining one, leaving out the ``exclude`` ids (workers the caller found dead before their
+        lease ran out)."""
+        live = [info for info in self.live_workers() if not info.draining and info.worker_id not in exclude]
         if not live:
             return None
         return min(live, key=lambda w: (w.routers_and_transports, w.load.loop_utilization, w.worker_id))
@@ -210,6 +214,7 @@ class WorkerDirectory:
                 routers=_number(fields, "routers"), transports=_number(fields, "transports"),
                 producers=_number(fields, "producers"), consumers=_number(fields, "consumers"),
                 loop_utilization=_number(fields, "loop_utilization", float))
+            entry.draining = fields.get("draining", "0").strip() == "1"
         entry.seen["registry"] = self._clock()
 
     async def _on_heartbeat(self, msg: Msg) -> None:
@@ -223,6 +228,7 @@ class WorkerDirectory:
         entry.host = heartbeat.host or entry.host
         entry.announced_ip = heartbeat.announced_ip or entry.announced_ip
         entry.load = heartbeat.load
+        entry.draining = heartbeat.draining
         entry.seen["heartbeat"] = self._clock()
 
     async def _on_ping_reply(self, msg: Msg) -> None:
