@@ -59,6 +59,11 @@ final class Rooms implements RoomPlacement.RouterLostListener {
         });
     }
 
+    /** Completes once placement knows the live workers (a server restoring sessions waits for it). */
+    CompletableFuture<Void> ready() {
+        return placement.ready();
+    }
+
     /**
      * Rebuilds a room from its stored sessions (a server starting up): when the room's router is
      * still the one the sessions knew, they are restored on it with their producers and

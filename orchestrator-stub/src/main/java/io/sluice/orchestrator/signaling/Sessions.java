@@ -125,7 +125,7 @@ final class Sessions {
      * {@link #find} waits for this.
      */
     CompletableFuture<Void> restoreAll(Rooms rooms) {
-        CompletableFuture<Void> all = store.loadAll().thenCompose(records -> {
+        CompletableFuture<Void> all = rooms.ready().thenCompose(ready -> store.loadAll()).thenCompose(records -> {
             Map<String, List<SessionRecord>> byRoom = new LinkedHashMap<>();
             records.forEach(record -> byRoom.computeIfAbsent(record.roomId(), id -> new ArrayList<>()).add(record));
             List<CompletableFuture<Void>> restoring = new ArrayList<>();

@@ -31,7 +31,9 @@ import java.util.Set;
  */
 public final class SignalingStack implements AutoCloseable {
 
-    static final byte[] JOIN_SECRET = "signaling-test-secret".getBytes(StandardCharsets.UTF_8);
+    /** The JOIN_SECRET of the stacks' stubs, in process or as a process of their own. */
+    public static final String JOIN_SECRET_TEXT = "signaling-test-secret";
+    static final byte[] JOIN_SECRET = JOIN_SECRET_TEXT.getBytes(StandardCharsets.UTF_8);
 
     private NatsServerProcess natsServer;
     private RedisServerProcess redisServer;
