@@ -337,17 +337,20 @@ class Rooms:
     async def _find_dead_workers(self) -> None:
         directory = self._sluice.directory
         listed = {info.worker_id for info in directory.live_workers()}
-        # A worker id gone from discovery may come back as a new process: it is live again then.
-        self._dead &= listed
+        # A dead worker's id heartbeating again, or gone from discovery, is a new process then.
+        self._dead = {worker_id for worker_id in self._dead & listed if not self._heartbeating(worker_id)}
         for worker_id in {room.assignment.worker_id for room in self._rooms.values()}:
-            age = directory.heartbeat_age(worker_id)
-            if worker_id in listed and age is not None and age <= SUSPECT_AFTER:
+            if worker_id in listed and self._heartbeating(worker_id):
                 continue
             if worker_id in listed and not await self._answers_no_responders(worker_id):
                 continue
             self._dead.add(worker_id)
             for room in [r for r in self._rooms.values() if r.assignment.worker_id == worker_id]:
                 self._lose(room, "workerDied")
+
+    def _heartbeating(self, worker_id: str) -> bool:
+        age = self._sluice.directory.heartbeat_age(worker_id)
+        return age is not None and age <= SUSPECT_AFTER
 
     async def _answers_no_responders(self, worker_id: str) -> bool:
         """The probe: NATS says nothing serves the worker's subjects (a slow reply is not death)."""
