@@ -9,8 +9,6 @@ peer last asked, or the highest layer (the worker's default) if it asked nothing
 
 from __future__ import annotations
 
-from typing import Any
-
 from sluice import Consumer
 from sluice.v1 import consumer_pb2
 
@@ -62,8 +60,3 @@ class LayerCeilings:
             spatial = 0
         return await consumer.set_preferred_layers(spatial, temporal)
 
-
-def network_of(data: dict[str, Any]) -> str | None:
-    """The optional ``network`` of a request; an unknown value counts as not slow."""
-    value = data.get("network")
-    return value if isinstance(value, str) and value in KNOWN_NETWORKS else None

@@ -19,7 +19,7 @@ from app import create_app
 from conftest import JOIN_SECRET, WEB_DIR, SignalingClient, Connect, sdk_fixtures, served
 from rooms import MEDIA_CODECS
 from sluice import NoRespondersError, Sluice
-from test_signaling import joined, publish, vector
+from test_signaling import joined, publish
 
 
 def new_room() -> str:
