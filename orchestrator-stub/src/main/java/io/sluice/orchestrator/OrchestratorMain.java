@@ -231,7 +231,8 @@ public final class OrchestratorMain implements Callable<Integer> {
             reclaim.scheduleWithFixedDelay(placement::reclaimStoredAssignments, 1, 1, TimeUnit.SECONDS);
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
-                    new ScoreLayerPolicy(InstantSource.system()), redis, java.time.Duration.ofSeconds(sessionResumeSeconds))) {
+                    new ScoreLayerPolicy(InstantSource.system()), nats, redis,
+                    java.time.Duration.ofSeconds(sessionResumeSeconds))) {
                 log.info("orchestrator stub started: nats={} ({}) redis={} ({}) page http://{}:{}/",
                         Redaction.redact(natsUrl), natsSecurity, Redaction.redact(redisUrl), redisSecurity, httpHost,
                         signaling.port());

@@ -11,12 +11,15 @@ import java.util.Map;
  * dropped, finds the peer's room, router and media again. The worker's creation replies are kept
  * as protobuf bytes (base64): a restored session answers exactly what the first one did.
  *
+ * @param stubId          the signaling server holding the session (its {@code sluice:stub:<id>} key
+ *                        lives while it runs)
  * @param resumeTokenHash SHA-256 of the peer's resume token (hex); the token itself is never stored
  * @param transports      transport id to its direction and creation reply
  * @param producers       producer id to kind ({@code audio}, {@code video})
  * @param consumers       consumer id to its producer and creation reply
  */
-record SessionRecord(String peerId, String resumeTokenHash, String userId, String roomId, List<String> permissions,
+record SessionRecord(String peerId, String stubId, String resumeTokenHash, String userId, String roomId,
+        List<String> permissions,
         String workerId, String routerId, Map<String, StoredTransport> transports, Map<String, String> producers,
         Map<String, StoredConsumer> consumers) {
 

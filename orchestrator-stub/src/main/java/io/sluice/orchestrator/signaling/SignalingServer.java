@@ -59,17 +59,19 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final Sessions sessions;
+    private final RoomBus bus;
 
-    private SignalingServer(EventLoopGroup group, Channel serverChannel, Sessions sessions) {
+    private SignalingServer(EventLoopGroup group, Channel serverChannel, Sessions sessions, RoomBus bus) {
         this.group = group;
         this.serverChannel = serverChannel;
         this.sessions = sessions;
+        this.bus = bus;
     }
 
     /** As the full {@code start}, with no session store and no resume grace: a closed socket leaves. */
     public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
             SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
-        return start(host, port, placement, joinSecret, events, layerPolicy, null, Duration.ZERO);
+        return start(host, port, placement, joinSecret, events, layerPolicy, null, null, Duration.ZERO);
     }
 
     /**
@@ -80,15 +82,22 @@ public final class SignalingServer implements AutoCloseable {
      *     its listeners and follows its rooms' routers (a no-op when it follows all routers, which
      *     also detects missed events)
      * @param layerPolicy chooses the layers of simulcast and SVC consumers from their scores
-     * @param sessionRedis where sessions are kept across restarts ({@link RedisSessionStore}); null
-     *     keeps them in memory only
+     * @param nats         where the signaling servers of a room tell each other what their peers do
+     *     ({@link RoomBus}); null: this server is alone with its rooms
+     * @param sessionRedis where sessions are kept across restarts and seen by the other servers
+     *     ({@link RedisSessionStore}); null keeps them in memory only
      * @param resumeGrace how long a session whose socket closed waits for its browser to resume it
      */
     public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
-            SluiceEventSubscriber events, LayerPolicy layerPolicy,
+            SluiceEventSubscriber events, LayerPolicy layerPolicy, io.nats.client.Connection nats,
             io.lettuce.core.api.StatefulRedisConnection<String, String> sessionRedis, Duration resumeGrace)
             throws InterruptedException {
-        Rooms rooms = new Rooms(placement, events, layerPolicy);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Sessions sessions = new Sessions(sessionRedis == null ? SessionStore.NONE : new RedisSessionStore(sessionRedis),
+                resumeGrace, group);
+        Rooms rooms = new Rooms(placement, events, layerPolicy, sessions);
+        RoomBus bus = nats == null ? RoomBus.NONE : new RoomBus(nats, sessions.stubId(), rooms);
+        rooms.useBus(bus);
         placement.addRouterLostListener(rooms);
         EventRelay relay = new EventRelay(rooms);
         events.addTransportListener(relay);
@@ -96,11 +105,8 @@ public final class SignalingServer implements AutoCloseable {
         events.addConsumerListener(relay);
         events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Sessions sessions = new Sessions(sessionRedis == null ? SessionStore.NONE : new RedisSessionStore(sessionRedis),
-                resumeGrace, group);
         try {
-            sessions.restoreAll(rooms);
+            sessions.start(rooms);
             group.scheduleAtFixedRate(() -> {
                 try {
                     rooms.tickLayerPolicy();
@@ -123,9 +129,10 @@ public final class SignalingServer implements AutoCloseable {
                     .bind(host, port).sync().channel();
             log.info("signaling on http://{}:{}/ (WebSocket {})", host,
                     ((InetSocketAddress) channel.localAddress()).getPort(), WEBSOCKET_PATH);
-            return new SignalingServer(group, channel, sessions);
+            return new SignalingServer(group, channel, sessions, bus);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully();
+            bus.close();
             throw e;
         }
     }
@@ -139,6 +146,7 @@ public final class SignalingServer implements AutoCloseable {
         sessions.stop();
         serverChannel.close().syncUninterruptibly();
         group.shutdownGracefully().syncUninterruptibly();
+        bus.close();
     }
 
     /** Serves the demo page and its bundle; anything else is 404. */

@@ -312,8 +312,8 @@ final class SignalingSession {
         return response;
     }
 
-    /** Writes what the session owns to the store (after every change of it). */
-    private synchronized void persist() {
+    /** Writes what the session owns to the store, under this server's id (after every change of it). */
+    synchronized void persist() {
         Room current = room;
         JoinToken joined = token;
         if (left || current == null || joined == null || resumeTokenHash == null) {
@@ -328,7 +328,7 @@ final class SignalingSession {
         Map<String, SessionRecord.StoredConsumer> storedConsumers = new java.util.HashMap<>();
         consumers.forEach((id, consumer) -> storedConsumers.put(id, new SessionRecord.StoredConsumer(
                 consumer.producerId(), base64.encodeToString(consumer.created().toByteArray()))));
-        sessions.store().save(new SessionRecord(peerId, resumeTokenHash, joined.userId(), current.id(),
+        sessions.store().save(new SessionRecord(peerId, sessions.stubId(), resumeTokenHash, joined.userId(), current.id(),
                 List.copyOf(joined.permissions()), current.router().workerId(), current.router().id(),
                 storedTransports, storedProducers, storedConsumers));
     }
@@ -420,6 +420,7 @@ final class SignalingSession {
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
             }
+            rooms.bus().publish(joined.id(), "newProducer", producerJson(published));
             return SignalingJson.NODES.objectNode().put("id", producer.id());
         });
     }
@@ -491,7 +492,7 @@ final class SignalingSession {
             return CompletableFuture.completedFuture(null);
         }
         left = true;
-        sessions.left(this);
+        sessions.left(this, joined.id());
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         transports.values().forEach(transport -> closing.add(transport.client().close()
                 .exceptionally(failure -> null)));
@@ -511,6 +512,7 @@ final class SignalingSession {
             rooms.leave(joined, peerId);
             ObjectNode gone = SignalingJson.NODES.objectNode().put("peerId", peerId);
             joined.otherPeers(peerId).forEach(other -> other.notify("peerLeft", gone));
+            rooms.bus().publish(joined.id(), "peerLeft", gone);
             log.info("peer {} left room {}", peerId, joined.id());
         });
     }
@@ -527,7 +529,7 @@ final class SignalingSession {
             return;
         }
         generation++;
-        sessions.left(this);
+        sessions.left(this, joined.id());
         room = null;
         token = null;
         resumeTokenHash = null;
@@ -561,6 +563,17 @@ final class SignalingSession {
         for (Room.Subscription subscription : subscriptions) {
             subscription.owner().consumerClosed(subscription.consumerId(), producerId);
         }
+        rooms.bus().publish(joined.id(), "producerClosed", closed);
+    }
+
+    /** A notification about another server's peer of the room (RoomBus). */
+    void tell(String method, JsonNode data) {
+        notify(method, data);
+    }
+
+    /** A producer of a peer on another server closed, and with it this peer's consumer of it. */
+    void remoteProducerClosed(String consumerId, String producerId) {
+        consumerClosed(consumerId, producerId);
     }
 
     private void consumerClosed(String consumerId, String producerId) {

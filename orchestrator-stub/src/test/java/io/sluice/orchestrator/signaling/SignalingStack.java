@@ -44,6 +44,8 @@ public final class SignalingStack implements AutoCloseable {
     private WorkerDirectory directory;
     private SluiceEventSubscriber events;
     private SignalingServer server;
+    private SignalingServer second;
+    private SluiceEventSubscriber secondEvents;
     /** Null: no session store, a closed socket leaves at once. */
     private Duration resumeGrace;
 
@@ -83,20 +85,42 @@ public final class SignalingStack implements AutoCloseable {
     }
 
     private void startSignaling() throws InterruptedException {
+        events = new SluiceEventSubscriber(nats);
+        server = newSignaling(events);
+    }
+
+    /** A signaling server with its own placement, on a free port, following events through {@code subscriber}. */
+    private SignalingServer newSignaling(SluiceEventSubscriber subscriber) throws InterruptedException {
         RoomPlacement placement = resumeGrace == null
                 ? new RoomPlacement(directory, new SluiceRequester(nats), new InMemoryRoomAssignments(),
                         OrchestratorMain.DEFAULT_MEDIA_CODECS)
                 : new RoomPlacement(directory, new SluiceRequester(nats), new InMemoryRoomAssignments(),
                         new RedisRoomAssignmentStore(redis, InstantSource.system()), OrchestratorMain.DEFAULT_MEDIA_CODECS);
         directory.addListener(placement);
-        events = new SluiceEventSubscriber(nats);
-        events.addRouterListener(placement);
-        events.followAllRouters();
-        server = resumeGrace == null
-                ? SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, events,
+        subscriber.addRouterListener(placement);
+        subscriber.followAllRouters();
+        return resumeGrace == null
+                ? SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
                         new ScoreLayerPolicy(InstantSource.system()))
-                : SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, events,
-                        new ScoreLayerPolicy(InstantSource.system()), redis, resumeGrace);
+                : SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
+                        new ScoreLayerPolicy(InstantSource.system()), nats, redis, resumeGrace);
+    }
+
+    /**
+     * Starts a second signaling server (its own placement and event subscriber, nothing shared in
+     * memory with the first) on the same NATS, Redis and worker, as a second stub behind the same
+     * rooms; answers its port. {@link #stopSecondSignaling()} stops it as SIGTERM would.
+     */
+    public int startSecondSignaling() throws InterruptedException {
+        secondEvents = new SluiceEventSubscriber(nats);
+        second = newSignaling(secondEvents);
+        return second.port();
+    }
+
+    public void stopSecondSignaling() {
+        second.close();
+        secondEvents.close();
+        second = null;
     }
 
     /**
@@ -133,6 +157,9 @@ public final class SignalingStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (second != null) {
+            stopSecondSignaling();
+        }
         if (server != null) {
             server.close();
         }
