@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -84,11 +85,13 @@ async def test_a_room_goes_to_the_least_loaded_worker_and_moves_when_that_worker
         await publish(alice, "audio", "produce_opus")
         bob, _ = await joined(connect, room, "bob", [])
 
+        killed_at = time.monotonic()
         spare.process.kill()  # a crash: no goodbye on NATS or in Redis
 
         moved = {"reason": "workerDied", "roomId": room}
         assert await alice.notification("reconnect") == moved
         assert await bob.notification("reconnect") == moved
+        print(f"worker killed to reconnect sent: {(time.monotonic() - killed_at) * 1000:.0f} ms")
         assert await alice.error("createWebRtcTransport", {"direction": "send"}) == "FAILED_PRECONDITION"
 
         # Join again on the same socket: same peer, the room on the live worker, Redis rewritten.
