@@ -100,7 +100,8 @@ public final class WorkerProcess implements AutoCloseable {
     /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
     public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
         Connection connection = NatsConnector.connect(config.natsUrl(), config.natsSecurity(),
-                "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
+                "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()),
+                "_INBOX_" + config.workerIdPrefix());
         WorkerProcess process;
         try {
             process = new WorkerProcess(config, connection, clock);
