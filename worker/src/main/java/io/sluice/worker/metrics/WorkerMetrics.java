@@ -31,6 +31,17 @@ public final class WorkerMetrics {
         counter("sluice_packets_sent", "Datagrams sent by the loop's transports", LoopSample::packetsSent);
         counter("sluice_bytes_sent", "Bytes sent by the loop's transports", LoopSample::bytesSent);
         counter("sluice_dtls_failures", "DTLS handshakes that failed", LoopSample::dtlsFailures);
+        counter("sluice_nacks_received", "Generic NACKs (RFC 4585 6.2.1) from the receivers of the loop's consumers",
+                LoopSample::nacksReceived);
+        counter("sluice_nacks_sent", "Generic NACKs the loop's producers sent to their senders", LoopSample::nacksSent);
+        counter("sluice_packets_retransmitted", "Packets consumers sent again in answer to NACKs",
+                LoopSample::packetsRetransmitted);
+        counter("sluice_plis_received", "PLIs (RFC 4585 6.3.1) from the receivers of the loop's consumers",
+                LoopSample::plisReceived);
+        counter("sluice_firs_received", "FIR entries (RFC 5104 4.3.1) from the receivers of the loop's consumers",
+                LoopSample::firsReceived);
+        counter("sluice_plis_sent", "PLIs the loop's producers sent to ask their senders for a key frame",
+                LoopSample::plisSent);
         CounterWithCallback.builder().name("sluice_packets_dropped")
                 .help("Incoming datagrams a transport dropped, by reason (srtp_failed: authentication, replay or format)")
                 .labelNames("worker", "reason")
