@@ -38,6 +38,10 @@ final class Room {
         return router;
     }
 
+    synchronized int peerCount() {
+        return peers.size();
+    }
+
     synchronized void addPeer(SignalingSession session) {
         peers.put(session.peerId(), session);
     }

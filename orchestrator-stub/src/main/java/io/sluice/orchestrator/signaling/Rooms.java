@@ -44,6 +44,14 @@ final class Rooms implements RoomPlacement.RouterLostListener {
         return layerPolicy;
     }
 
+    int roomCount() {
+        return rooms.size();
+    }
+
+    int peerCount() {
+        return rooms.values().stream().mapToInt(Room::peerCount).sum();
+    }
+
     /** Adds the session to its room, placing the room on a router first when it has none here. */
     CompletableFuture<Room> join(String roomId, SignalingSession session) {
         return placement.placeRoom(roomId).thenApply(router -> {

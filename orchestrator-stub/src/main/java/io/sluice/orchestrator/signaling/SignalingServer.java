@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +58,14 @@ public final class SignalingServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    private final Rooms rooms;
+    private final AtomicInteger openSessions;
 
-    private SignalingServer(EventLoopGroup group, Channel serverChannel) {
+    private SignalingServer(EventLoopGroup group, Channel serverChannel, Rooms rooms, AtomicInteger openSessions) {
         this.group = group;
         this.serverChannel = serverChannel;
+        this.rooms = rooms;
+        this.openSessions = openSessions;
     }
 
     /**
@@ -82,6 +87,7 @@ public final class SignalingServer implements AutoCloseable {
         events.addConsumerListener(relay);
         events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
+        AtomicInteger openSessions = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             group.scheduleAtFixedRate(() -> {
@@ -100,13 +106,13 @@ public final class SignalingServer implements AutoCloseable {
                             channel.pipeline().addLast(new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
-                                    new PageHandler(), new SessionHandler(rooms, secret));
+                                    new PageHandler(), new SessionHandler(rooms, secret, openSessions));
                         }
                     })
                     .bind(host, port).sync().channel();
             log.info("signaling on http://{}:{}/ (WebSocket {})", host,
                     ((InetSocketAddress) channel.localAddress()).getPort(), WEBSOCKET_PATH);
-            return new SignalingServer(group, channel);
+            return new SignalingServer(group, channel, rooms, openSessions);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully();
             throw e;
@@ -115,6 +121,21 @@ public final class SignalingServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Rooms with at least one peer here. */
+    public int roomCount() {
+        return rooms.roomCount();
+    }
+
+    /** Peers that joined a room. */
+    public int peerCount() {
+        return rooms.peerCount();
+    }
+
+    /** Open signaling WebSockets, joined or not. */
+    public int openSessions() {
+        return openSessions.get();
     }
 
     @Override
@@ -165,11 +186,23 @@ public final class SignalingServer implements AutoCloseable {
 
         private final Rooms rooms;
         private final byte[] joinSecret;
+        private final AtomicInteger openSessions;
         private SignalingSession session;
+        private boolean upgraded;
 
-        SessionHandler(Rooms rooms, byte[] joinSecret) {
+        SessionHandler(Rooms rooms, byte[] joinSecret, AtomicInteger openSessions) {
             this.rooms = rooms;
             this.joinSecret = joinSecret;
+            this.openSessions = openSessions;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                upgraded = true;
+                openSessions.incrementAndGet();
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override
@@ -186,6 +219,9 @@ public final class SignalingServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (upgraded) {
+                openSessions.decrementAndGet();
+            }
             session.leave();
             ctx.fireChannelInactive();
         }
