@@ -6,8 +6,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sluice.worker.router.LoopCounters;
+import io.sluice.worker.time.Clock;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -20,10 +20,12 @@ public final class WorkerMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final LoopSampler sampler;
+    private final ConsumerMetrics consumers;
     private volatile List<LoopSample> samples = List.of();
 
-    public WorkerMetrics(List<? extends MeteredWorker> workers, ControlMetrics control, LongSupplier nanoTime) {
-        this.sampler = new LoopSampler(workers, nanoTime);
+    public WorkerMetrics(List<? extends MeteredWorker> workers, ControlMetrics control, Clock clock) {
+        this.sampler = new LoopSampler(workers, clock::monotonicNanos);
+        this.consumers = new ConsumerMetrics(workers, clock);
         control.register(registry);
         JvmMetrics.builder().register(registry);
         counter("sluice_packets_received", "Datagrams received by the loop's transports", LoopSample::packetsReceived);
@@ -67,6 +69,11 @@ public final class WorkerMetrics {
     public synchronized MetricSnapshots scrape() {
         samples = sampler.sample();
         return registry.scrape();
+    }
+
+    /** The opt-in series of every consumer ({@code /metrics/consumers}), for debugging. */
+    public MetricSnapshots scrapeConsumers() {
+        return consumers.scrape();
     }
 
     private void counter(String name, String help, ToDoubleFunction<LoopSample> value) {

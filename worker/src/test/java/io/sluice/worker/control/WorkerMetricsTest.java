@@ -237,6 +237,17 @@ class WorkerMetricsTest {
                     && value("sluice_firs_received_total", worker()) > firsReceivedBefore
                     && value("sluice_plis_sent_total", worker()) > plisSentBefore;
         });
+
+        // One series per consumer only on the opt-in path.
+        String consumerLabel = "consumer=\"" + consumer.getConsumerId() + "\"";
+        String perConsumer = get("/metrics/consumers").body();
+        assertThat(perConsumer.lines().filter(line -> line.startsWith("sluice_consumer_packets_sent_total{")
+                        && line.contains(consumerLabel) && line.contains("producer=\"" + producerId + "\"")
+                        && line.contains("kind=\"video\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                .singleElement().satisfies(packets -> assertThat(packets).isPositive());
+        assertThat(perConsumer).contains("sluice_consumer_packets_retransmitted_total{", "sluice_consumer_score{");
+        assertThat(get("/metrics").body()).doesNotContain("sluice_consumer_");
     }
 
     private static byte[] rtcp(FeedbackPacket packet) {
