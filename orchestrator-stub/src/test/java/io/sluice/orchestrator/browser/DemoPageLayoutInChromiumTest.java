@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 class DemoPageLayoutInChromiumTest {
 
     private static final String ROOM = "room-layout";
-    private static final List<String> WINDOW = List.of("--window-size=1280,720");
+    /** Peers whose user allowed sound (headless Chromium's own policy wants a click first). */
+    private static final List<String> WINDOW =
+            List.of("--window-size=1280,720", "--autoplay-policy=no-user-gesture-required");
 
     private static SignalingStack stack;
 
@@ -106,7 +108,7 @@ class DemoPageLayoutInChromiumTest {
                 });
             }
 
-            // A viewer whose browser refuses sound without a click (a capturing page may play it): the button.
+            // A viewer whose browser refuses sound without a click (Chromium's default): the button.
             try (ChromiumBrowser dave = ChromiumBrowser.launch(chromium,
                     List.of("--window-size=1280,720", "--autoplay-policy=user-gesture-required"))) {
                 dave.navigate(DemoPage.url(stack, ROOM, "dave", ""));
