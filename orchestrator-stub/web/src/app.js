@@ -13,7 +13,9 @@
 // window.sluice exposes state, timings and statistics for the browser tests.
 // On a `reconnect` notification (the room's router went away, docs/signaling.md) the page drops its
 // transports and joins again on the same WebSocket, re-producing the same tracks and consuming
-// the room's producers anew, without a reload.
+// the room's producers anew, without a reload. When the WebSocket itself drops (the signaling
+// server restarted), the page opens a new one with backoff and resumes its session with the
+// resume token of its join: its transports never stopped, so the media does not either.
 import { Device } from 'mediasoup-client';
 
 const params = new URLSearchParams(location.search);
@@ -54,9 +56,15 @@ const state = {
   /** An audio element's play() was refused until a user gesture (autoplay policy). */
   audioBlocked: false,
   left: false,
+  /** Every lost WebSocket: {at, resumedAt, how: 'resumed' | 'rejoined'}. */
+  signalingDrops: [],
+  /** The longest time without a new decoded video frame since the last markFrameGap(), in ms. */
+  longestFrameGapMs: 0,
 };
 /** peerId -> {card, tiles, audioInfo, userId}: the other peers' cards. */
 const peerCards = new Map();
+/** {peerId, resumeToken} of the current join, for resuming on a new WebSocket. */
+let session = null;
 /** The camera and microphone, captured once and sent again after every reconnect. */
 let localTracks = null;
 /** The mediasoup-client transports of the current join. */
@@ -111,13 +119,31 @@ window.sluice = {
   },
   leave: () => leaveRoom(),
   setMuted: (kind, muted) => setMuted(kind, muted),
+  request: (method, data) => signaling.request(method, data),
+  /** Starts measuring state.longestFrameGapMs afresh. */
+  markFrameGap() {
+    state.longestFrameGapMs = 0;
+    frameWatch = { frames: -1, at: performance.now() };
+  },
 };
+
+/** Last decoded-frame count and when it last grew, sampled every 50 ms. */
+let frameWatch = { frames: -1, at: 0 };
+setInterval(async () => {
+  const frames = await inboundSum('video', 'framesDecoded');
+  const now = performance.now();
+  if (frames > frameWatch.frames) {
+    if (frameWatch.frames >= 0) state.longestFrameGapMs = Math.max(state.longestFrameGapMs, now - frameWatch.at);
+    frameWatch = { frames, at: now };
+  }
+}, 50);
 
 function status(text) {
   statusLine.textContent = text;
 }
 
 function fail(error) {
+  if (error && error.signalingClosed) return; // the request died with its socket; the resume takes over
   state.errors.push(String(error && error.stack ? error.stack : error));
   status(`error: ${error}`);
   console.error(error);
@@ -143,7 +169,17 @@ class Signaling {
         this.onNotification(message.method, message.data);
       }
     });
-    socket.addEventListener('close', () => status('disconnected'));
+    this.onClose = () => {};
+    socket.addEventListener('close', () => {
+      status('disconnected');
+      for (const waiting of this.pending.values()) {
+        const error = new Error('signaling closed');
+        error.signalingClosed = true;
+        waiting.reject(error);
+      }
+      this.pending.clear();
+      this.onClose();
+    });
   }
 
   static open(url) {
@@ -338,6 +374,7 @@ async function setMuted(kind, muted) {
 async function leaveRoom() {
   if (state.left) return;
   state.left = true;
+  session = null;
   await signaling.request('leave');
   dropRoomState();
   for (const track of localTracks || []) track.stop();
@@ -507,6 +544,61 @@ async function reconnect(reason) {
   }
 }
 
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/** Opens the signaling WebSocket; when it drops, a new one resumes the session. */
+async function openSignaling() {
+  const next = await Signaling.open(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  next.onNotification = onNotification;
+  next.onClose = () => { if (signaling === next && !state.left) resumeSignaling().catch(fail); };
+  signaling = next;
+}
+
+/**
+ * The WebSocket dropped: opens a new one with backoff and resumes the session (docs/signaling.md,
+ * "Resuming a session"), then reconciles with what the server answers; when the server knows the
+ * session no more, joins again.
+ */
+async function resumeSignaling() {
+  const drop = { at: performance.now(), resumedAt: 0, how: '' };
+  state.signalingDrops.push(drop);
+  status('signaling lost: reconnecting');
+  for (let tries = 0; ; tries++) {
+    await sleep(Math.min(2000, 100 * 2 ** tries));
+    try {
+      await openSignaling();
+    } catch (error) {
+      continue;
+    }
+    try {
+      if (!session) throw new Error('no session to resume');
+      reconcile(await signaling.request('resume', session));
+      drop.how = 'resumed';
+    } catch (error) {
+      if (error.signalingClosed) return; // the new socket dropped too: its close resumes again
+      session = null;
+      dropRoomState();
+      await enterRoom();
+      drop.how = 'rejoined';
+    }
+    drop.resumedAt = performance.now();
+    status(`signaling back (${drop.how})`);
+    return;
+  }
+}
+
+/** After a resume: drops what closed while the socket was away and consumes what is new. */
+function reconcile(resumed) {
+  const ownConsumers = new Set(resumed.consumers.map((c) => c.id));
+  for (const id of [...state.consumers.keys()]) if (!ownConsumers.has(id)) dropConsumer(id);
+  const ownProducers = new Set(resumed.ownProducers.map((p) => p.id));
+  for (const producer of state.producers) if (!producer.closed && !ownProducers.has(producer.id)) producer.close();
+  for (const producer of resumed.producers) {
+    if (state.consume) state.consume(producer);
+    else pendingProducers.push(producer);
+  }
+}
+
 /** One join of the room: device, receive transport, the room's producers, then our own tracks. */
 async function enterRoom() {
   const generation = roomGeneration;
@@ -516,6 +608,7 @@ async function enterRoom() {
   const joined = await signaling.request('join', { roomId, token });
   state.peerId = joined.peerId;
   state.userId = joined.userId;
+  session = { peerId: joined.peerId, resumeToken: joined.resumeToken };
   status(`joined ${roomId} as ${joined.userId}`);
   updateControls();
 
@@ -550,7 +643,13 @@ async function enterRoom() {
     await recvConnected;
     await signaling.request('resumeConsumer', { consumerId: consumer.id });
   };
-  const consume = (producer) => consumeOrThrow(producer).catch(failHere);
+  // Once per producer: a resume may announce producers this join consumes already.
+  const consuming = new Set();
+  const consume = (producer) => {
+    if (consuming.has(producer.producerId)) return Promise.resolve();
+    consuming.add(producer.producerId);
+    return consumeOrThrow(producer).catch(failHere);
+  };
   state.consume = consume;
   const known = new Set(joined.producers.map((p) => p.producerId));
   const early = pendingProducers.filter((p) => !known.has(p.producerId));
@@ -609,10 +708,9 @@ async function main() {
     status('open this page as /?room=<room>&token=<join token>');
     return;
   }
-  // A page served over https may only open a secure WebSocket (mixed content).
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  signaling = await Signaling.open(`${scheme}://${location.host}/ws`);
-  signaling.onNotification = onNotification;
+  await openSignaling();
+  // A closed tab leaves at once rather than after the resume grace.
+  window.addEventListener('pagehide', () => { if (session) signaling.request('leave').catch(() => {}); });
   buttons.camera.addEventListener('click', () => setMuted('video', !state.muted.video).catch(fail));
   buttons.mic.addEventListener('click', () => setMuted('audio', !state.muted.audio).catch(fail));
   buttons.leave.addEventListener('click', () => leaveRoom().catch(fail));
