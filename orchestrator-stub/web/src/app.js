@@ -627,11 +627,20 @@ async function enterRoom() {
     });
   });
 
+  // mediasoup-client batches the consume() calls that overlap into one remote SDP and, for
+  // rtpParameters without a mid (the stub sends none), numbers the batch's m-sections from the
+  // same count: "Duplicate a=mid". One at a time, each gets its own.
+  let consumeChain = Promise.resolve();
+  const consumeOneAtATime = (options) => {
+    const next = consumeChain.then(() => recvTransport.consume(options));
+    consumeChain = next.catch(() => {});
+    return next;
+  };
   const consumeOrThrow = async ({ producerId, peerId, userId }) => {
     const answer = await signaling.request('consume', {
       transportId: recvTransport.id, producerId, rtpCapabilities: device.rtpCapabilities,
     });
-    const consumer = await recvTransport.consume({
+    const consumer = await consumeOneAtATime({
       id: answer.id, producerId, kind: answer.kind, rtpParameters: answer.rtpParameters,
     });
     const entry = {
