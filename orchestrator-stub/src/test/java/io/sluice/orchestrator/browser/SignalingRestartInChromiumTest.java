@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalingRestartInChromiumTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A JVM starting on a machine at load 30 took over a minute. */
+    private static final Duration START = Duration.ofSeconds(180);
     private static final String ROOM = "room-stub-restart";
 
     @TempDir
@@ -63,7 +65,7 @@ class SignalingRestartInChromiumTest {
                 stub.kill();
                 stub.start();
 
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
+                await().atMost(START).pollInterval(Duration.ofMillis(20)).until(() ->
                         viewer.evaluate("sluice.state.signalingDrops.some(d => d.resumedAt > 0)").asBoolean());
                 long resumedMs = (System.nanoTime() - killedAt) / 1_000_000;
                 await().atMost(WAIT).until(() ->
@@ -121,7 +123,7 @@ class SignalingRestartInChromiumTest {
     /** Waits until the stub serves its page (its worker registry and NATS are up by then). */
     private static void awaitPage(int port) {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(WAIT).ignoreExceptions().until(() -> http.send(
+        await().atMost(START).ignoreExceptions().until(() -> http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
