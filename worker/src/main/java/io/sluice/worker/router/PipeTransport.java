@@ -342,6 +342,11 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     }
 
     @Override
+    public LoopCounters loopCounters() {
+        return loopCounters;
+    }
+
+    @Override
     public TransportWideSequence transportWideSequence() {
         return transportWideSequence;
     }
