@@ -120,6 +120,11 @@ public final class SctpAssociation {
         return sendQueue == null ? 0 : sendQueue.congestionWindow();
     }
 
+    /** Whether TSNs are missing below the highest received: what FORWARD TSN clears after abandonment. */
+    boolean hasReceiveGaps() {
+        return receiveQueue != null && receiveQueue.hasGaps();
+    }
+
     /** Starts the association from this side: INIT, then COOKIE ECHO (§5.1 A, C). */
     public void connect() {
         if (state != SctpState.CLOSED || closeReason != null) {

@@ -46,6 +46,19 @@ final class ManualScheduler implements SctpScheduler {
         return true;
     }
 
+    /** Runs every task due in the next {@code millis}, and leaves the clock at their end. */
+    void runFor(long millis) {
+        long end = clock.monotonicMillis() + millis;
+        while (true) {
+            Task next = tasks.peek();
+            if (next == null || next.dueMillis > end) {
+                break;
+            }
+            runNext();
+        }
+        clock.advanceToMillis(end);
+    }
+
     /** Runs tasks until {@code done} holds; fails when the tasks run out or {@code maxSimulatedMillis} pass first. */
     void runUntil(BooleanSupplier done, long maxSimulatedMillis, String what) {
         long deadline = clock.monotonicMillis() + maxSimulatedMillis;
