@@ -71,12 +71,13 @@ func run(role, remote string, messages, maxMessageSize int) error {
 	}
 
 	echoDone := make(chan error, 1)
-	go func() { echoDone <- echoAcceptedChannel(association) }()
+	go func() { echoDone <- echoAcceptedChannel(association, config.LoggerFactory) }()
 
 	channel, err := datachannel.Dial(association, 0, &datachannel.Config{
-		ChannelType: datachannel.ChannelTypeReliable,
-		Label:       "from-go",
-		Protocol:    "sluice-test",
+		ChannelType:   datachannel.ChannelTypeReliable,
+		Label:         "from-go",
+		Protocol:      "sluice-test",
+		LoggerFactory: config.LoggerFactory,
 	})
 	if err != nil {
 		return fmt.Errorf("dial from-go: %w", err)
@@ -139,9 +140,9 @@ func message(i, maxMessageSize int) ([]byte, bool) {
 }
 
 // echoAcceptedChannel accepts the channel the Java side opens and echoes every message until
-// the Java side closes it.
-func echoAcceptedChannel(association *sctp.Association) error {
-	channel, err := datachannel.Accept(association, &datachannel.Config{})
+// the Java side closes it, then closes it from this side too.
+func echoAcceptedChannel(association *sctp.Association, loggerFactory logging.LoggerFactory) error {
+	channel, err := datachannel.Accept(association, &datachannel.Config{LoggerFactory: loggerFactory})
 	if err != nil {
 		return fmt.Errorf("accept: %w", err)
 	}
@@ -153,7 +154,8 @@ func echoAcceptedChannel(association *sctp.Association) error {
 		n, isString, err := channel.ReadDataChannel(buffer)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return nil
+				// The Java side reset its outgoing stream: reset ours too (RFC 8831 §6.7).
+				return channel.Close()
 			}
 			return fmt.Errorf("read from-java: %w", err)
 		}
