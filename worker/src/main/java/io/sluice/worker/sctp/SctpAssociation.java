@@ -716,6 +716,11 @@ public final class SctpAssociation {
         }
 
         @Override
+        public void flush() {
+            SctpAssociation.this.flush();
+        }
+
+        @Override
         public long rtoMillis() {
             return rto.millis();
         }

@@ -20,6 +20,9 @@ final class StreamResets {
 
         void queueControl(ReConfigChunk chunk);
 
+        /** Sends what is queued now: a timer fired, no packet is being handled. */
+        void flush();
+
         long rtoMillis();
 
         void onOutgoingReset(int[] streams);
@@ -75,6 +78,7 @@ final class StreamResets {
     private void onTimeout() {
         if (inFlight != null) {
             transmit();
+            host.flush();
         }
     }
 

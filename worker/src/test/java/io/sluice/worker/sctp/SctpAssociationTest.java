@@ -161,6 +161,22 @@ class SctpAssociationTest {
     }
 
     @Test
+    void rfc6525_section5_1_1_aLostResetRequestIsSentAgainWhenItsTimerFires() {
+        pair = new AssociationPair(CONFIG, 37, 0, 20, 0);
+        pair.establish();
+        sendText(pair.a, 3, "before");
+        pair.scheduler.runUntil(() -> received(pair.b, 3).size() == 1, 60_000, "the first message");
+
+        pair.a.out.blackhole = true;
+        pair.a.association.resetStreams(3);
+        pair.scheduler.runFor(50);
+        pair.a.out.blackhole = false;
+        pair.scheduler.runUntil(() -> pair.a.outgoingResets.contains(3), 600_000, "the reset performed");
+
+        assertThat(pair.b.incomingResets).containsExactly(3);
+    }
+
+    @Test
     void rfc9260_section9_2_shutdownClosesBothSidesOnceQueuedDataIsAcknowledged() {
         pair = new AssociationPair(CONFIG, 19, 0.05, 20, 10);
         pair.establish();
