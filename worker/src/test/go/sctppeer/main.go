@@ -119,7 +119,7 @@ func run(role, remote string, messages, maxMessageSize int) error {
 	if err := waitForEnd(channel); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
 	defer cancel()
 	if err := association.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -166,7 +166,7 @@ func echoAcceptedChannel(association *sctp.Association, loggerFactory logging.Lo
 }
 
 func waitForEnd(channel *datachannel.DataChannel) error {
-	if err := channel.SetReadDeadline(time.Now().Add(20 * time.Second)); err != nil {
+	if err := channel.SetReadDeadline(time.Now().Add(80 * time.Second)); err != nil {
 		return err
 	}
 	buffer := make([]byte, 16)

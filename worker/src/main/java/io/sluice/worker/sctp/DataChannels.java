@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,7 +35,7 @@ public final class DataChannels {
         /** A message; the listener releases the payload (empty for the empty-message PPIDs). */
         void onMessage(DataChannel channel, boolean text, ByteBuf payload);
 
-        /** Both directions of the channel's stream are reset: its id may be used again. */
+        /** Both directions of the channel's stream are reset (its id may be used again), or the association closed. */
         void onChannelClosed(DataChannel channel);
     }
 
@@ -210,10 +212,13 @@ public final class DataChannels {
         @Override
         public void onStateChange(SctpState state) {
             if (state == SctpState.CLOSED) {
-                for (DataChannel channel : channels.values()) {
-                    channel.state = DataChannel.State.CLOSED;
-                }
+                // The association's end closes every channel, whatever stream resets were still under way.
+                List<DataChannel> open = new ArrayList<>(channels.values());
                 channels.clear();
+                for (DataChannel channel : open) {
+                    channel.state = DataChannel.State.CLOSED;
+                    listener.onChannelClosed(channel);
+                }
             }
             listener.onStateChange(state);
         }

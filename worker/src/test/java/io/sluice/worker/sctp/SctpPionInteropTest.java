@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Our association and data channels against pion/sctp and pion/datachannel (Go), which no one
  * here wrote, over real UDP on loopback, with either side sending the INIT: DCEP opens both ways,
  * messages of every size up to 64 KiB, text and binary and empty, echoed both ways; both channels
- * closed by stream resets; the association shut down by pion. The script of the exchange is in
+ * closed by stream resets (pion checks that ours answers its reset of "from-go"; pion may shut
+ * down before it confirms ours, so "closed from-go" can also come from the association's end);
+ * the association shut down by pion. The script of the exchange is in
  * {@code src/test/go/sctppeer/main.go}.
  */
 class SctpPionInteropTest {
@@ -113,7 +115,7 @@ class SctpPionInteropTest {
                 .until(() -> events.contains("state ESTABLISHED"));
         loop.submit(this::openJavaChannel).sync();
         try {
-            Awaitility.await("the pion peer done").atMost(Patience.WAIT)
+            Awaitility.await("the pion peer done").atMost(Patience.WAIT.multipliedBy(2))
                     .until(() -> events.contains("state CLOSED") && peer.log().contains("DONE")
                             || !peer.alive());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -138,7 +140,9 @@ class SctpPionInteropTest {
     }
 
     private void openJavaChannel() {
-        javaChannel = dataChannels.open("from-java", "sluice-test", false, Reliability.maxRetransmits(3));
+        // Reliable, so that every message is echoed whatever a loaded machine drops on loopback;
+        // partial reliability under loss is SctpAssociationTest's (deterministic) business.
+        javaChannel = dataChannels.open("from-java", "sluice-test", false, Reliability.RELIABLE);
         assertThat(javaChannel).isNotNull();
         assertThat(javaChannel.streamId() % 2).as("odd ids on this side").isEqualTo(1);
         for (int i = 0; i < MESSAGES_FROM_JAVA; i++) {
