@@ -6,8 +6,8 @@ import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.time.Clock;
@@ -257,8 +257,6 @@ public abstract class Consumer {
                 .setConsumerId(id)
                 .setProducerId(producer.id())
                 .setTransportId(transport.id())
-                .setKind(producer.kind())
-                .setRtpParameters(rtpParameters)
                 .setType(type())
                 .setPaused(paused)
                 .setProducerPaused(producerPaused)

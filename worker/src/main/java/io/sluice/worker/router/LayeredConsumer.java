@@ -5,7 +5,7 @@ import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
@@ -52,8 +52,8 @@ public abstract class LayeredConsumer extends Consumer {
         super(id, producer, transport, rtpParameters, paused, appData, clock, allocator);
         this.spatialLayers = spatialLayers;
         this.temporalLayers = temporalLayers;
-        this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType(),
-                producer.rtpParameters().getEncodings(0).getScalabilityMode());
+        this.rewriter = LayerRewriter.forMimeType(rtpParameters.codecs().get(0).mimeType(),
+                producer.rtpParameters().encodings().get(0).scalabilityMode());
         this.payloadRewrite = outgoing -> {
             rewriter.rewrite(outgoing.buffer(), outgoing.payloadOffset(), outgoing.payloadLength());
             outgoing.setMarker(rewriter.endOfForwardedFrame());

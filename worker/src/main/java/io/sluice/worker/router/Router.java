@@ -3,7 +3,7 @@ package io.sluice.worker.router;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.RouterDumpResponse;
-import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCapabilities;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -87,7 +87,6 @@ public final class Router {
         return RouterDumpResponse.newBuilder()
                 .setRouterId(id)
                 .setRoomId(roomId)
-                .setRtpCapabilities(rtpCapabilities)
                 .setAppData(appData)
                 .addAllTransportIds(transports.keySet())
                 .addAllProducerIds(media.producerIds())

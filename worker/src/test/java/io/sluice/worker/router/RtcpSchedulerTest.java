@@ -19,7 +19,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -66,19 +66,19 @@ class RtcpSchedulerTest {
 
     @BeforeEach
     void create() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PT).setClockRate(90000))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("sender-cname"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
                 AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = new SimpleConsumer("c", producer, receiving,
-                Ortc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2)), false,
+                ApiOrtc.domain(ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2))), false,
                 AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(consumer);
         sendingMedia = new TransportMedia(sending);
@@ -201,7 +201,7 @@ class RtcpSchedulerTest {
         SourceDescription sdes = (SourceDescription) parsed.get(1);
         assertThat(sdes.chunks().get(0).ssrc()).isEqualTo(consumer.ssrc());
         assertThat(sdes.chunks().get(0).item(SourceDescription.CNAME))
-                .isEqualTo(consumer.rtpParameters().getRtcp().getCname()).isNotEmpty();
+                .isEqualTo(ApiOrtc.api(consumer.rtpParameters()).getRtcp().getCname()).isNotEmpty();
     }
 
     @Test

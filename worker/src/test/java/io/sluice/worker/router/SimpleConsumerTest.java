@@ -15,7 +15,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.bwe.TransportWideSequence;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsFir;
@@ -128,9 +128,9 @@ class SimpleConsumerTest {
 
     @BeforeEach
     void createProducerAndConsumer() throws Exception {
-        routerCapabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        routerCapabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
                         .setClockRate(90000))
                 .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
@@ -140,9 +140,9 @@ class SimpleConsumerTest {
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("test"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
                 AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = newConsumer("c", routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
@@ -150,9 +150,9 @@ class SimpleConsumerTest {
     }
 
     private SimpleConsumer newConsumer(String id, RtpCapabilities capabilities) throws Exception {
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
+        RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, false, new SplittableRandom(2));
-        SimpleConsumer created = new SimpleConsumer(id, producer, receiving, parameters, false,
+        SimpleConsumer created = new SimpleConsumer(id, producer, receiving, ApiOrtc.domain(parameters), false,
                 AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(created);
         return created;
@@ -200,7 +200,7 @@ class SimpleConsumerTest {
     }
 
     private int routerExtensionId(String uri) {
-        return producer.consumableRtpParameters().getHeaderExtensionsList().stream()
+        return ApiOrtc.api(producer.consumableRtpParameters()).getHeaderExtensionsList().stream()
                 .filter(e -> e.getUri().equals(uri)).findFirst().orElseThrow().getId();
     }
 
@@ -210,7 +210,7 @@ class SimpleConsumerTest {
 
         assertThat(receiving.rtp).hasSize(1);
         RtpPacket out = sent(0);
-        RtpParameters own = consumer.rtpParameters();
+        RtpParameters own = ApiOrtc.api(consumer.rtpParameters());
         assertThat(out.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getSsrc()));
         assertThat(out.payloadType()).isEqualTo(own.getCodecs(0).getPayloadType()).isNotEqualTo(PRODUCER_PT);
         assertThat(out.sequenceNumber()).isEqualTo(1000);
@@ -233,7 +233,7 @@ class SimpleConsumerTest {
         receive(packet(PRODUCER_SSRC, PRODUCER_PT, 1, 1));
 
         RtpPacket out = sent(0);
-        assertThat(narrow.rtpParameters().getHeaderExtensionsList())
+        assertThat(ApiOrtc.api(narrow.rtpParameters()).getHeaderExtensionsList())
                 .noneMatch(e -> e.getUri().equals(RtpHeaderExtensionUris.TOFFSET));
         assertThat(out.hasExtension(routerExtensionId(RtpHeaderExtensionUris.TOFFSET))).isFalse();
         assertThat(out.absSendTime(routerExtensionId(RtpHeaderExtensionUris.ABS_SEND_TIME))).isEqualTo(0x123456);
@@ -361,10 +361,10 @@ class SimpleConsumerTest {
         for (String rid : rids) {
             given.addEncodings(RtpEncodingParameters.newBuilder().setRid(rid));
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        return new Producer("q", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(given.build());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        return new Producer("q", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
                 AppData.getDefaultInstance(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
     }
 

@@ -16,7 +16,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -63,7 +63,7 @@ class SimulcastConsumerTest {
     private int frame;
 
     private void create(boolean byRid, ConsumerLayers preferred, int keyFrameInterval) throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
         RtpParameters.Builder given = RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PAYLOAD_TYPE)
@@ -82,10 +82,10 @@ class SimulcastConsumerTest {
             }
             given.addEncodings(encoding);
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(given.build());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
                 AppData.getDefaultInstance(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
@@ -108,12 +108,12 @@ class SimulcastConsumerTest {
                     }
                 }, clock, ByteBufAllocator.DEFAULT);
         assertThat(producer.type()).isEqualTo(Producer.Type.SIMULCAST);
-        RtpParameters consumerParameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
+        RtpParameters consumerParameters = ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, true,
                 new SplittableRandom(2));
         assertThat(consumerParameters.getEncodingsList()).singleElement()
                 .satisfies(encoding -> assertThat(encoding.getScalabilityMode())
                         .isEqualTo(scalabilityMode.isEmpty() ? "L3T1" : "L3T3"));
-        consumer = new SimulcastConsumer("c", producer, receiving, consumerParameters, false,
+        consumer = new SimulcastConsumer("c", producer, receiving, ApiOrtc.domain(consumerParameters), false,
                 AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
         fanOut.add(consumer);

@@ -1,5 +1,7 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.RtpParametersMapper;
+import io.sluice.worker.testsupport.ApiOrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,9 +16,7 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.testsupport.TestClock;
@@ -102,8 +102,8 @@ class WorkerCloseCascadeTest {
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
                 new PortRange(40000, 65000), mappings);
         worker = new Worker("w", loop, new TestClock(), rtc, events);
-        router = onLoop(() -> worker.createRouter(List.of(RtpCodecCapability.newBuilder()
-                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()), "room",
+        router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())), "room",
                 AppData.getDefaultInstance()));
         // Every transport sends one producer and receives every other transport's: closing a
         // producer first would close consumers of other transports as PRODUCER_CLOSED.
@@ -239,23 +239,19 @@ class WorkerCloseCascadeTest {
     }
 
     private Producer produce(PlainTransport transport, int ssrc) throws Exception {
-        return onLoop(() -> worker.produce(TransportProduceRequest.newBuilder()
-                .setTransportId(transport.id())
-                .setKind(MediaKind.VIDEO)
-                .setRtpParameters(RtpParameters.newBuilder()
+        return onLoop(() -> worker.produce(transport.id(), ApiOrtc.domain(MediaKind.VIDEO),
+                ApiOrtc.domain(RtpParameters.newBuilder()
                         .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96)
                                 .setClockRate(90000))
                         .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(ssrc))
-                        .setRtcp(RtcpParameters.newBuilder().setCname("cascade")))
-                .build()));
+                        .setRtcp(RtcpParameters.newBuilder().setCname("cascade"))
+                        .build()),
+                false, AppData.getDefaultInstance()));
     }
 
     private Consumer consume(PlainTransport transport, Producer producer) throws Exception {
-        return onLoop(() -> worker.consume(TransportConsumeRequest.newBuilder()
-                .setTransportId(transport.id())
-                .setProducerId(producer.id())
-                .setRtpCapabilities(router.rtpCapabilities())
-                .build()));
+        return onLoop(() -> worker.consume(transport.id(), producer.id(), router.rtpCapabilities(), null, false,
+                AppData.getDefaultInstance()));
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
