@@ -34,8 +34,8 @@ class LayeringTest {
      */
     private static final Set<String> ROUTER_CLASSES_STILL_ON_PROTOBUF = Set.of(
             "Consumer", "LayeredConsumer", "ListenInfos", "PlainSrtp", "PlainTransport", "PlainTransportFactory",
-            "Producer", "ProducerConsumerFactory", "Router", "RtpStreamStatsWriter", "SimpleConsumer",
-            "SimulcastConsumer", "SvcConsumer", "WebRtcServer", "WebRtcTransport", "WebRtcTransportFactory", "Worker");
+            "Producer", "ProducerConsumerFactory", "RtpStreamStatsWriter", "SimulcastConsumer", "SvcConsumer",
+            "WebRtcServer", "WebRtcTransport", "WebRtcTransportFactory", "Worker");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

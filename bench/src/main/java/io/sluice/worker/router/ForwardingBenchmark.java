@@ -2,7 +2,6 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecCapability;
@@ -31,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Map;
 
 /**
  * One incoming 1200-byte RTP packet through a producer (SSRC lookup, payload type and extension
@@ -114,11 +114,11 @@ public class ForwardingBenchmark {
             public void onProducerResumed(Producer from) {}
         };
         producer = new Producer("p", io.sluice.worker.router.parameters.MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, Clock.system(), PooledByteBufAllocator.DEFAULT);
+                Map.of(), listener, Clock.system(), PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
             var own = Ortc.getConsumerRtpParameters(consumable, router, false, nack, new SplittableRandom(i));
-            fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
+            fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, Map.of(),
                     Clock.system(), PooledByteBufAllocator.DEFAULT));
         }
         created.addAll(fanOut);

@@ -2,7 +2,6 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecCapability;
@@ -31,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Map;
 
 /**
  * The cost of a simulcast consumer against a simple one, per forwarded 1200-byte VP8 packet: the
@@ -114,14 +114,14 @@ public class SimulcastForwardingBenchmark {
             }
         };
         producer = new Producer("p", io.sluice.worker.router.parameters.MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, clock, PooledByteBufAllocator.DEFAULT);
+                Map.of(), listener, clock, PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
             var own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
             all[i] = encodings == 1
-                    ? new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(), clock,
+                    ? new SimpleConsumer("c" + i, producer, transport, own, false, Map.of(), clock,
                             PooledByteBufAllocator.DEFAULT)
-                    : new SimulcastConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
+                    : new SimulcastConsumer("c" + i, producer, transport, own, false, Map.of(),
                             clock, PooledByteBufAllocator.DEFAULT, null);
             created.add(all[i]);
         }

@@ -40,6 +40,7 @@ import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.control.mapping.AppDataMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.PlainTransport;
@@ -82,7 +83,8 @@ final class MediaHandlers {
 
     static TransportProduceResponse produce(WorkerControl worker, TransportProduceRequest request) throws SluiceException {
         Producer producer = worker.worker().produce(request.getTransportId(), RtpParametersMapper.toDomain(request.getKind()),
-                RtpParametersMapper.toDomain(request.getRtpParameters()), request.getPaused(), request.getAppData());
+                RtpParametersMapper.toDomain(request.getRtpParameters()), request.getPaused(),
+                AppDataMapper.toDomain(request.getAppData()));
         return TransportProduceResponse.newBuilder().setProducerId(producer.id()).setType(producer.type().apiName())
                 .build();
     }
@@ -91,7 +93,7 @@ final class MediaHandlers {
         Consumer consumer = worker.worker().consume(request.getTransportId(), request.getProducerId(),
                 request.hasRtpCapabilities() ? RtpParametersMapper.toDomain(request.getRtpCapabilities()) : null,
                 request.hasPreferredLayers() ? request.getPreferredLayers() : null, request.getPaused(),
-                request.getAppData());
+                AppDataMapper.toDomain(request.getAppData()));
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setProducerId(request.getProducerId())
@@ -133,6 +135,7 @@ final class MediaHandlers {
                 .setKind(RtpParametersMapper.toProto(producer.kind()))
                 .setRtpParameters(RtpParametersMapper.toProto(producer.rtpParameters()))
                 .setConsumableRtpParameters(RtpParametersMapper.toProto(producer.consumableRtpParameters()))
+                .setAppData(AppDataMapper.toProto(producer.appData()))
                 .build();
     }
 
@@ -190,6 +193,7 @@ final class MediaHandlers {
         return worker.worker().dumpConsumer(request.getConsumerId()).toBuilder()
                 .setKind(RtpParametersMapper.toProto(consumer.kind()))
                 .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
+                .setAppData(AppDataMapper.toProto(consumer.appData()))
                 .build();
     }
 

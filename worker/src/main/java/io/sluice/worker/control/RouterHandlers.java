@@ -6,8 +6,8 @@ import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
+import io.sluice.worker.control.mapping.RouterMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
-import io.sluice.worker.router.Router;
 import io.sluice.worker.router.SluiceException;
 
 /** Handlers of the {@code router.*} methods; each runs on the router's worker loop. */
@@ -21,10 +21,7 @@ final class RouterHandlers {
     }
 
     static RouterDumpResponse dump(WorkerControl worker, RouterDumpRequest request) throws SluiceException {
-        Router router = worker.worker().router(request.getRouterId());
-        return router.dump().toBuilder()
-                .setRtpCapabilities(RtpParametersMapper.toProto(router.rtpCapabilities()))
-                .build();
+        return RouterMapper.toProto(worker.worker().router(request.getRouterId()).dump());
     }
 
     static RouterGetRtpCapabilitiesResponse getRtpCapabilities(WorkerControl worker, RouterGetRtpCapabilitiesRequest request)

@@ -2,7 +2,6 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.api.v1.ProducerDumpResponse;
 import io.sluice.api.v1.ProducerStats;
@@ -22,6 +21,7 @@ import io.sluice.worker.time.Clock;
 import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
@@ -71,7 +71,7 @@ public final class Producer {
     private final MediaTransport transport;
     private final RtpParameters rtpParameters;
     private final RtpParameters consumableRtpParameters;
-    private final AppData appData;
+    private final Map<String, String> appData;
     private final Listener listener;
     private final Clock clock;
     private final ByteBufAllocator allocator;
@@ -129,7 +129,7 @@ public final class Producer {
     }
 
     Producer(String id, MediaKind kind, MediaTransport transport, RtpParameters rtpParameters, RtpMapping mapping,
-            RtpParameters consumableRtpParameters, boolean paused, AppData appData, Listener listener,
+            RtpParameters consumableRtpParameters, boolean paused, Map<String, String> appData, Listener listener,
             Clock clock, ByteBufAllocator allocator) {
         this.id = id;
         this.kind = kind;
@@ -211,6 +211,11 @@ public final class Producer {
 
     public String id() {
         return id;
+    }
+
+    /** The application's key/values given at creation. */
+    public Map<String, String> appData() {
+        return appData;
     }
 
     public MediaKind kind() {
@@ -597,8 +602,7 @@ public final class Producer {
                 .setProducerId(id)
                 .setTransportId(transport.id())
                 .setPaused(paused)
-                .setType(type.apiName())
-                .setAppData(appData);
+                .setType(type.apiName());
         for (int i = 0; i < streamSsrcs.length; i++) {
             ProducerStreamInfo.Builder stream = ProducerStreamInfo.newBuilder()
                     .setRid(streamRids[i])

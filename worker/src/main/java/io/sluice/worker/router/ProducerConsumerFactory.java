@@ -9,7 +9,6 @@ import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpCodecParameters;
 import io.sluice.worker.router.parameters.RtpEncodingParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
-import io.sluice.api.v1.AppData;
 import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
@@ -18,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import java.util.Map;
 
 /**
  * transport.produce and transport.consume: checks the parameters and negotiates them against the
@@ -64,7 +64,7 @@ final class ProducerConsumerFactory {
 
     /** A producer on {@code transport}, not yet registered anywhere. */
     Producer produce(Transport transport, MediaKind kind, RtpParameters rtpParameters, boolean paused,
-            AppData appData) throws SluiceException {
+            Map<String, String> appData) throws SluiceException {
         Router router = transport.router();
         if (kind == null) {
             throw SluiceException.invalid("kind", "kind must be AUDIO or VIDEO");
@@ -100,7 +100,7 @@ final class ProducerConsumerFactory {
      * @param preferred the layers asked for, or null
      */
     Consumer consume(Transport transport, Producer producer, RtpCapabilities capabilities, ConsumerLayers preferred,
-            boolean paused, AppData appData) throws SluiceException {
+            boolean paused, Map<String, String> appData) throws SluiceException {
         if (capabilities == null) {
             throw SluiceException.invalid("rtp_capabilities", "rtp_capabilities are required");
         }

@@ -93,7 +93,7 @@ public final class Worker {
      * Creates a router offering {@code mediaCodecs}. The capabilities are computed first, so a
      * codec Sluice does not support fails the request before anything exists.
      */
-    public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, AppData appData)
+    public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, Map<String, String> appData)
             throws SluiceException {
         assert loop.inEventLoop();
         if (draining) {
@@ -295,7 +295,7 @@ public final class Worker {
 
     /** transport.produce: a refused request leaves no producer behind. {@code kind} null when not given. */
     public Producer produce(String transportId, MediaKind kind, RtpParameters rtpParameters, boolean paused,
-            AppData appData) throws SluiceException {
+            Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         Transport transport = transport(transportId);
         Producer producer = media.produce(transport, kind, rtpParameters, paused, appData);
@@ -370,7 +370,7 @@ public final class Worker {
      * @param preferred the layers asked for, or null
      */
     public Consumer consume(String transportId, String producerId, RtpCapabilities capabilities,
-            ConsumerLayers preferred, boolean paused, AppData appData) throws SluiceException {
+            ConsumerLayers preferred, boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         Transport transport = transport(transportId);
         Producer producer = producerIndex.get(producerId);

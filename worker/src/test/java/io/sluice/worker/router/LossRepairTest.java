@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -41,6 +40,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Loss repair through a producer and a simple consumer over recording transports, with a clock
@@ -92,7 +92,7 @@ class LossRepairTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), fanOut, clock, allocator);
+                Map.of(), fanOut, clock, allocator);
         consumer = newConsumer(routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
@@ -106,7 +106,7 @@ class LossRepairTest {
         RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, true, new SplittableRandom(seed));
         SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, ApiOrtc.domain(parameters), false,
-                AppData.getDefaultInstance(), clock, allocator);
+                Map.of(), clock, allocator);
         fanOut.consumers.add(created);
         return created;
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtcpFeedback;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * What a simulcast producer knows of each encoding: its type by mediasoup's rule, RTX streams
@@ -106,7 +106,7 @@ class ProducerLayersTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(5));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
         return new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
                         forwardedSequenceNumbers.add(packet.sequenceNumber());

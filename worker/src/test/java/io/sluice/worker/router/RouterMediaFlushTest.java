@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -34,6 +33,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * The router's fan-out flushes each socket it wrote to once per producer packet: three consumers
@@ -144,12 +144,12 @@ class RouterMediaFlushTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), media, clock, allocator);
+                Map.of(), media, clock, allocator);
         media.addProducer(producer);
         for (int i = 0; i < 4; i++) {
             RtpParameters own = ApiOrtc.getConsumerRtpParameters(consumable, router, false, true, new SplittableRandom(i));
             Consumer consumer = new SimpleConsumer("c" + i, producer, i < 3 ? shared : this.own, ApiOrtc.domain(own), false,
-                    AppData.getDefaultInstance(), clock, allocator);
+                    Map.of(), clock, allocator);
             consumers.add(consumer);
             media.addConsumer(consumer);
         }

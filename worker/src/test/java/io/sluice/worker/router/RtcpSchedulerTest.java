@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ProducerStats;
@@ -38,6 +37,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * A producer on one fake transport and a consumer of it on another, each with its RTCP scheduler,
@@ -76,10 +76,10 @@ class RtcpSchedulerTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
+                Map.of(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = new SimpleConsumer("c", producer, receiving,
                 ApiOrtc.domain(ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2))), false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
+                Map.of(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(consumer);
         sendingMedia = new TransportMedia(sending);
         sendingMedia.addProducer(producer);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -28,6 +27,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * A producer, the router's fan-out and simple consumers over fake transports that keep what they
@@ -143,7 +143,7 @@ class SimpleConsumerTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
+                Map.of(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = newConsumer("c", routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
@@ -153,7 +153,7 @@ class SimpleConsumerTest {
         RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, false, new SplittableRandom(2));
         SimpleConsumer created = new SimpleConsumer(id, producer, receiving, ApiOrtc.domain(parameters), false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
+                Map.of(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(created);
         return created;
     }
@@ -365,7 +365,7 @@ class SimpleConsumerTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         return new Producer("q", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
+                Map.of(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
     }
 
     /** An RTP packet carrying one one-byte element (RFC 8285 §4.2) with an ASCII value (mid, rid). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Generated VP8 simulcast (three encodings of three temporal layers, RFC 7741 descriptors) through
@@ -86,7 +86,7 @@ class SimulcastConsumerTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
                         fanOut.forEach(consumer -> consumer.send(stream, packet));
@@ -114,7 +114,7 @@ class SimulcastConsumerTest {
                 .satisfies(encoding -> assertThat(encoding.getScalabilityMode())
                         .isEqualTo(scalabilityMode.isEmpty() ? "L3T1" : "L3T3"));
         consumer = new SimulcastConsumer("c", producer, receiving, ApiOrtc.domain(consumerParameters), false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
+                Map.of(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
         fanOut.add(consumer);
         source = new Vp8SimulcastSource(PAYLOAD_TYPE, byRid ? RID_EXTENSION_ID : 0, SSRCS, byRid ? RIDS : null,

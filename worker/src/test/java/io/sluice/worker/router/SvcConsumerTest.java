@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
@@ -29,6 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * VP9 K-SVC as Chromium sends it ("L3T3_KEY", RFC 9628 non-flexible mode): three spatial layers
@@ -90,7 +90,7 @@ class SvcConsumerTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(3));
         consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
         producer = new Producer("svc", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
                         consumers.forEach(consumer -> consumer.send(stream, packet));
@@ -119,7 +119,7 @@ class SvcConsumerTest {
                 new SplittableRandom(consumers.size()));
         assertThat(parameters.getEncodings(0).getScalabilityMode()).isEqualTo("L3T3_KEY");
         SvcConsumer consumer = new SvcConsumer("c" + consumers.size(), producer, receiving, ApiOrtc.domain(parameters), false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
+                Map.of(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumers.add(consumer);
         return consumer;
     }

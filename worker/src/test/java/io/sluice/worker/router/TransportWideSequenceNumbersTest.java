@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -29,6 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2 on the sending side: two consumers on one
@@ -68,7 +68,7 @@ class TransportWideSequenceNumbersTest {
         RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
         RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
         producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
-                AppData.getDefaultInstance(), fanOut, clock, allocator);
+                Map.of(), fanOut, clock, allocator);
         receivingMedia = new TransportMedia(receiving);
     }
 
@@ -77,7 +77,7 @@ class TransportWideSequenceNumbersTest {
         RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, true, new SplittableRandom(seed));
         SimpleConsumer consumer = new SimpleConsumer(id, producer, transport, ApiOrtc.domain(parameters), false,
-                AppData.getDefaultInstance(), clock, allocator);
+                Map.of(), clock, allocator);
         fanOut.consumers.add(consumer);
         if (transport == receiving) {
             receivingMedia.addConsumer(consumer);

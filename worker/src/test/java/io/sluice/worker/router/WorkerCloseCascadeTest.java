@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtcpParameters;
@@ -23,6 +22,7 @@ import io.sluice.worker.testsupport.TestClock;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +104,7 @@ class WorkerCloseCascadeTest {
         worker = new Worker("w", loop, new TestClock(), rtc, events);
         router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())), "room",
-                AppData.getDefaultInstance()));
+                Map.of()));
         // Every transport sends one producer and receives every other transport's: closing a
         // producer first would close consumers of other transports as PRODUCER_CLOSED.
         for (int i = 0; i < TRANSPORTS; i++) {
@@ -212,7 +212,7 @@ class WorkerCloseCascadeTest {
         expected.add("producer " + closing.id() + " closed REQUESTED");
         assertThat(events.lines).containsExactlyElementsOf(expected);
         assertThat(onLoop(() -> worker.producerIds(transports.get(3)))).doesNotContain(closing.id());
-        assertThat(onLoop(() -> router.dump().getProducerIdsList())).hasSize(TRANSPORTS - 1)
+        assertThat(onLoop(() -> router.dump().producerIds())).hasSize(TRANSPORTS - 1)
                 .doesNotContain(closing.id());
     }
 
@@ -224,7 +224,7 @@ class WorkerCloseCascadeTest {
         assertThat(onLoop(() -> worker.plainTransport(plain.id()))).isSameAs(plain);
         assertThatThrownBy(() -> onLoop(() -> worker.webRtcTransport(plain.id())))
                 .rootCause().hasMessage("transport not found: " + plain.id());
-        assertThat(onLoop(() -> router.dump().getTransportIdsList()))
+        assertThat(onLoop(() -> router.dump().transportIds()))
                 .containsExactlyElementsOf(transports.stream().map(Transport::id).toList());
     }
 
@@ -246,12 +246,12 @@ class WorkerCloseCascadeTest {
                         .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(ssrc))
                         .setRtcp(RtcpParameters.newBuilder().setCname("cascade"))
                         .build()),
-                false, AppData.getDefaultInstance()));
+                false, Map.of()));
     }
 
     private Consumer consume(PlainTransport transport, Producer producer) throws Exception {
         return onLoop(() -> worker.consume(transport.id(), producer.id(), router.rtpCapabilities(), null, false,
-                AppData.getDefaultInstance()));
+                Map.of()));
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
