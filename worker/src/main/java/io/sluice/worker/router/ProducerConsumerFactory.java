@@ -4,12 +4,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpEncodingParameters;
-import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportConsumeRequest;
-import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpEncodingParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
@@ -18,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import java.util.Map;
 
 /**
  * transport.produce and transport.consume: checks the parameters and negotiates them against the
@@ -63,27 +63,27 @@ final class ProducerConsumerFactory {
     }
 
     /** A producer on {@code transport}, not yet registered anywhere. */
-    Producer produce(Transport transport, TransportProduceRequest request) throws SluiceException {
+    Producer produce(Transport transport, MediaKind kind, RtpParameters rtpParameters, boolean paused,
+            Map<String, String> appData) throws SluiceException {
         Router router = transport.router();
-        MediaKind kind = request.getKind();
-        if (kind != MediaKind.AUDIO && kind != MediaKind.VIDEO) {
+        if (kind == null) {
             throw SluiceException.invalid("kind", "kind must be AUDIO or VIDEO");
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(request.getRtpParameters());
+        RtpParameters parameters = Ortc.validateRtpParameters(rtpParameters);
         String prefix = kind == MediaKind.AUDIO ? "audio/" : "video/";
-        for (int i = 0; i < parameters.getCodecsCount(); i++) {
-            RtpCodecParameters codec = parameters.getCodecs(i);
-            if (!codec.getMimeType().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+        for (int i = 0; i < parameters.codecs().size(); i++) {
+            RtpCodecParameters codec = parameters.codecs().get(i);
+            if (!codec.mimeType().toLowerCase(Locale.ROOT).startsWith(prefix)) {
                 throw SluiceException.invalid("rtp_parameters.codecs[" + i + "].mime_type",
-                        codec.getMimeType() + " is not a " + prefix + " codec");
+                        codec.mimeType() + " is not a " + prefix + " codec");
             }
         }
         TransportMedia media = mediaOf(transport);
-        for (int i = 0; i < parameters.getEncodingsCount(); i++) {
-            RtpEncodingParameters encoding = parameters.getEncodings(i);
-            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.getSsrc()))) {
+        for (int i = 0; i < parameters.encodings().size(); i++) {
+            RtpEncodingParameters encoding = parameters.encodings().get(i);
+            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.ssrc()))) {
                 throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "ssrc "
-                        + Integer.toUnsignedString(encoding.getSsrc())
+                        + Integer.toUnsignedString(encoding.ssrc())
                         + " is already received by another producer of this transport",
                         "rtp_parameters.encodings[" + i + "].ssrc");
             }
@@ -91,32 +91,35 @@ final class ProducerConsumerFactory {
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
         return new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping, consumable,
-                request.getPaused(), request.getAppData(), router.media(), clock, allocator);
+                paused, appData, router.media(), clock, allocator);
     }
 
     /** A consumer of {@code producer} on {@code transport}, not yet registered anywhere. */
-    Consumer consume(Transport transport, Producer producer, TransportConsumeRequest request) throws SluiceException {
-        if (!request.hasRtpCapabilities()) {
+    /**
+     * @param capabilities what the consuming endpoint can receive; null when the request gave none
+     * @param preferred the layers asked for, or null
+     */
+    Consumer consume(Transport transport, Producer producer, RtpCapabilities capabilities, ConsumerLayers preferred,
+            boolean paused, Map<String, String> appData) throws SluiceException {
+        if (capabilities == null) {
             throw SluiceException.invalid("rtp_capabilities", "rtp_capabilities are required");
         }
         RtpParameters consumable = producer.consumableRtpParameters();
-        if (!Ortc.canConsume(consumable, request.getRtpCapabilities())) {
+        if (!Ortc.canConsume(consumable, capabilities)) {
             throw SluiceException.unsupported("rtp_capabilities",
                     "the endpoint cannot receive any media codec of producer " + producer.id());
         }
         // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
+        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false,
                 true, random);
         String id = UUID.randomUUID().toString();
-        ConsumerLayers preferred = request.hasPreferredLayers() ? request.getPreferredLayers() : null;
         // mediasoup: the consumer's type is its producer's.
         Consumer consumer = switch (producer.type()) {
-            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator);
-            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator, preferred);
-            case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator, preferred);
+            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, paused, appData, clock, allocator);
+            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, paused, appData, clock,
+                    allocator, preferred);
+            case SVC -> new SvcConsumer(id, producer, transport, parameters, paused, appData, clock, allocator,
+                    preferred);
         };
         if (consumer instanceof LayeredConsumer layered) {
             layered.setLayersListener(layers);
