@@ -136,7 +136,7 @@ public final class WorkerProcess implements AutoCloseable {
         scheduleTransportSweep(Duration.ofSeconds(2));
         if (config.metricsPort() != 0) {
             healthServer = HealthServer.start(config.metricsIp(), config.metricsPort(),
-                    new WorkerMetrics(workers, controlMetrics, clock::monotonicNanos), this::notReadyReason);
+                    new WorkerMetrics(workers, controlMetrics, clock), this::notReadyReason);
         }
         io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -166,7 +166,7 @@ public final class WorkerProcess implements AutoCloseable {
      * DRAIN_TIMEOUT passes (closing what is left), then runs {@link #onDrained}.
      */
     public void drain() {
-        for (Worker worker : workers()) {
+        for (WorkerControl worker : workers) {
             worker.loop().execute(worker::drain);
         }
     }
