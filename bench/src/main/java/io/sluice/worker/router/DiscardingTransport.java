@@ -11,12 +11,18 @@ import io.sluice.worker.bwe.TransportWideSequence;
 final class DiscardingTransport implements MediaTransport {
 
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    private final LoopCounters loopCounters = new LoopCounters();
     /** RTP bytes sent so far. */
     long sent;
 
     @Override
     public String id() {
         return "discard";
+    }
+
+    @Override
+    public LoopCounters loopCounters() {
+        return loopCounters;
     }
 
     @Override

@@ -2,15 +2,14 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
-import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
@@ -31,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Map;
 
 /**
  * One incoming 1200-byte RTP packet through a producer (SSRC lookup, payload type and extension
@@ -79,9 +79,9 @@ public class ForwardingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        RtpCapabilities router = Ortc.generateRouterRtpCapabilities(java.util.List.of(RtpCodecCapability.newBuilder()
-                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        var router = Ortc.generateRouterRtpCapabilities(RtpParametersMapper.mediaCodecs(java.util.List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())));
+        var parameters = Ortc.validateRtpParameters(RtpParametersMapper.toDomain(RtpParameters.newBuilder()
                 .addCodecs(nack
                         ? RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000)
                                 .addRtcpFeedback(io.sluice.api.v1.RtcpFeedback.newBuilder().setType("nack"))
@@ -90,9 +90,9 @@ public class ForwardingBenchmark {
                         .setUri(RtpHeaderExtensionUris.ABS_SEND_TIME).setId(ABS_SEND_TIME_ID))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("bench"))
-                .build());
+                .build()));
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
+        var consumable = Ortc.getConsumableRtpParameters(io.sluice.worker.router.parameters.MediaKind.VIDEO, parameters, router, mapping);
         java.util.List<SimpleConsumer> fanOut = new java.util.ArrayList<>();
         Producer.Listener listener = new Producer.Listener() {
             private final SimpleConsumer[] all = new SimpleConsumer[consumers];
@@ -113,12 +113,12 @@ public class ForwardingBenchmark {
             @Override
             public void onProducerResumed(Producer from) {}
         };
-        producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, Clock.system(), PooledByteBufAllocator.DEFAULT);
+        producer = new Producer("p", io.sluice.worker.router.parameters.MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
+                Map.of(), listener, Clock.system(), PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
-            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, nack, new SplittableRandom(i));
-            fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
+            var own = Ortc.getConsumerRtpParameters(consumable, router, false, nack, new SplittableRandom(i));
+            fanOut.add(new SimpleConsumer("c" + i, producer, transport, own, false, Map.of(),
                     Clock.system(), PooledByteBufAllocator.DEFAULT));
         }
         created.addAll(fanOut);

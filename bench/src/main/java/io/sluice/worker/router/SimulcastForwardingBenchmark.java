@@ -2,14 +2,13 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
-import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtp.RtpPacket;
@@ -31,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.Map;
 
 /**
  * The cost of a simulcast consumer against a simple one, per forwarded 1200-byte VP8 packet: the
@@ -76,8 +76,8 @@ public class SimulcastForwardingBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         encodings = type.equals("simple") ? 1 : 3;
-        RtpCapabilities router = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
-                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
+        var router = Ortc.generateRouterRtpCapabilities(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())));
         RtpParameters.Builder given = RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96).setClockRate(90000))
                 .setRtcp(RtcpParameters.newBuilder().setCname("bench"));
@@ -88,9 +88,9 @@ public class SimulcastForwardingBenchmark {
             }
             given.addEncodings(encoding);
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
+        var parameters = Ortc.validateRtpParameters(RtpParametersMapper.toDomain(given.build()));
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
+        var consumable = Ortc.getConsumableRtpParameters(io.sluice.worker.router.parameters.MediaKind.VIDEO, parameters, router, mapping);
         Consumer[] all = new Consumer[consumers];
         Producer.Listener listener = new Producer.Listener() {
             @Override
@@ -113,15 +113,15 @@ public class SimulcastForwardingBenchmark {
                 }
             }
         };
-        producer = new Producer("p", MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), listener, clock, PooledByteBufAllocator.DEFAULT);
+        producer = new Producer("p", io.sluice.worker.router.parameters.MediaKind.VIDEO, transport, parameters, mapping, consumable, false,
+                Map.of(), listener, clock, PooledByteBufAllocator.DEFAULT);
         created.clear();
         for (int i = 0; i < consumers; i++) {
-            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
+            var own = Ortc.getConsumerRtpParameters(consumable, router, false, false, new SplittableRandom(i));
             all[i] = encodings == 1
-                    ? new SimpleConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(), clock,
+                    ? new SimpleConsumer("c" + i, producer, transport, own, false, Map.of(), clock,
                             PooledByteBufAllocator.DEFAULT)
-                    : new SimulcastConsumer("c" + i, producer, transport, own, false, AppData.getDefaultInstance(),
+                    : new SimulcastConsumer("c" + i, producer, transport, own, false, Map.of(),
                             clock, PooledByteBufAllocator.DEFAULT, null);
             created.add(all[i]);
         }

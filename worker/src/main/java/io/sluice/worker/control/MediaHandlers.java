@@ -40,6 +40,8 @@ import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
@@ -80,18 +82,23 @@ final class MediaHandlers {
     }
 
     static TransportProduceResponse produce(WorkerControl worker, TransportProduceRequest request) throws SluiceException {
-        Producer producer = worker.worker().produce(request);
+        Producer producer = worker.worker().produce(request.getTransportId(), RtpParametersMapper.toDomain(request.getKind()),
+                RtpParametersMapper.toDomain(request.getRtpParameters()), request.getPaused(),
+                AppDataMapper.toDomain(request.getAppData()));
         return TransportProduceResponse.newBuilder().setProducerId(producer.id()).setType(producer.type().apiName())
                 .build();
     }
 
     static TransportConsumeResponse consume(WorkerControl worker, TransportConsumeRequest request) throws SluiceException {
-        Consumer consumer = worker.worker().consume(request);
+        Consumer consumer = worker.worker().consume(request.getTransportId(), request.getProducerId(),
+                request.hasRtpCapabilities() ? RtpParametersMapper.toDomain(request.getRtpCapabilities()) : null,
+                request.hasPreferredLayers() ? request.getPreferredLayers() : null, request.getPaused(),
+                AppDataMapper.toDomain(request.getAppData()));
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setProducerId(request.getProducerId())
-                .setKind(consumer.kind())
-                .setRtpParameters(consumer.rtpParameters())
+                .setKind(RtpParametersMapper.toProto(consumer.kind()))
+                .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
                 .setProducerPaused(consumer.producerPaused())
                 .setType(consumer.type())
                 .setScore(consumer.score());
@@ -103,7 +110,7 @@ final class MediaHandlers {
 
     static RouterCanConsumeResponse canConsume(WorkerControl worker, RouterCanConsumeRequest request) throws SluiceException {
         boolean can = worker.worker().canConsume(worker.worker().router(request.getRouterId()), request.getProducerId(),
-                request.getRtpCapabilities());
+                RtpParametersMapper.toDomain(request.getRtpCapabilities()));
         return RouterCanConsumeResponse.newBuilder().setCanConsume(can).build();
     }
 
@@ -123,7 +130,13 @@ final class MediaHandlers {
     }
 
     static ProducerDumpResponse dumpProducer(WorkerControl worker, ProducerDumpRequest request) throws SluiceException {
-        return worker.worker().dumpProducer(request.getProducerId());
+        Producer producer = worker.worker().producer(request.getProducerId());
+        return worker.worker().dumpProducer(request.getProducerId()).toBuilder()
+                .setKind(RtpParametersMapper.toProto(producer.kind()))
+                .setRtpParameters(RtpParametersMapper.toProto(producer.rtpParameters()))
+                .setConsumableRtpParameters(RtpParametersMapper.toProto(producer.consumableRtpParameters()))
+                .setAppData(AppDataMapper.toProto(producer.appData()))
+                .build();
     }
 
     static ProducerGetStatsResponse producerStats(WorkerControl worker, ProducerGetStatsRequest request)
@@ -176,7 +189,12 @@ final class MediaHandlers {
     }
 
     static ConsumerDumpResponse dumpConsumer(WorkerControl worker, ConsumerDumpRequest request) throws SluiceException {
-        return worker.worker().dumpConsumer(request.getConsumerId());
+        Consumer consumer = worker.worker().consumer(request.getConsumerId());
+        return worker.worker().dumpConsumer(request.getConsumerId()).toBuilder()
+                .setKind(RtpParametersMapper.toProto(consumer.kind()))
+                .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
+                .setAppData(AppDataMapper.toProto(consumer.appData()))
+                .build();
     }
 
     static ConsumerGetStatsResponse consumerStats(WorkerControl worker, ConsumerGetStatsRequest request)

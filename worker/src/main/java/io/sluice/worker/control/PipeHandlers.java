@@ -16,11 +16,12 @@ import io.sluice.api.v1.RouterCreatePipeTransportResponse;
 import io.sluice.api.v1.SrtpCryptoSuite;
 import io.sluice.api.v1.SrtpParameters;
 import io.sluice.api.v1.TransportConsumeResponse;
-import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTuple;
+import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.PipeConsumer;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.Producer;
@@ -97,12 +98,12 @@ final class PipeHandlers {
     static TransportConsumeResponse consume(WorkerControl worker, PipeTransportConsumeRequest request)
             throws SluiceException {
         PipeConsumer consumer = worker.worker().consumePipe(request.getTransportId(), request.getProducerId(),
-                request.getAppData());
+                AppDataMapper.toDomain(request.getAppData()));
         return TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
                 .setProducerId(consumer.producer().id())
-                .setKind(consumer.kind())
-                .setRtpParameters(consumer.rtpParameters())
+                .setKind(RtpParametersMapper.toProto(consumer.kind()))
+                .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
                 .setProducerPaused(consumer.producerPaused())
                 .setType(consumer.type())
                 .build();
@@ -110,13 +111,9 @@ final class PipeHandlers {
 
     static TransportProduceResponse produce(WorkerControl worker, PipeTransportProduceRequest request)
             throws SluiceException {
-        Producer producer = worker.worker().producePipe(request.getProducerId(), TransportProduceRequest.newBuilder()
-                .setTransportId(request.getTransportId())
-                .setKind(request.getKind())
-                .setRtpParameters(request.getRtpParameters())
-                .setPaused(request.getPaused())
-                .setAppData(request.getAppData())
-                .build());
+        Producer producer = worker.worker().producePipe(request.getTransportId(), request.getProducerId(),
+                RtpParametersMapper.toDomain(request.getKind()), RtpParametersMapper.toDomain(request.getRtpParameters()),
+                request.getPaused(), AppDataMapper.toDomain(request.getAppData()));
         if (!request.getPipeConsumerId().isEmpty()) {
             PipeTransport.Peer peer = worker.worker().pipeTransport(request.getTransportId()).peer();
             if (peer != null) {

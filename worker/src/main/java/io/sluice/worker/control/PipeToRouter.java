@@ -15,6 +15,7 @@ import io.sluice.api.v1.RouterPipeToRouterRequest;
 import io.sluice.api.v1.RouterPipeToRouterResponse;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.PipeConsumer;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.Producer;
@@ -87,16 +88,15 @@ final class PipeToRouter {
             PipeLinks.Pair pair, String targetWorker) {
         PipeConsumer consumer;
         try {
-            consumer = control.worker().consumePipe(pair.localTransportId(), producer.id(),
-                    io.sluice.api.v1.AppData.getDefaultInstance());
+            consumer = control.worker().consumePipe(pair.localTransportId(), producer.id(), java.util.Map.of());
         } catch (SluiceException e) {
             return CompletableFuture.failedStage(e);
         }
         PipeTransportProduceRequest produce = PipeTransportProduceRequest.newBuilder()
                 .setTransportId(pair.targetTransportId())
                 .setProducerId(producer.id())
-                .setKind(consumer.kind())
-                .setRtpParameters(consumer.rtpParameters())
+                .setKind(RtpParametersMapper.toProto(consumer.kind()))
+                .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
                 .setPaused(consumer.producerPaused())
                 .setPipeConsumerId(consumer.id())
                 .build();

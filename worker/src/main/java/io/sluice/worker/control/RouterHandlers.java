@@ -6,6 +6,8 @@ import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
+import io.sluice.worker.control.mapping.RouterMapper;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.SluiceException;
 
 /** Handlers of the {@code router.*} methods; each runs on the router's worker loop. */
@@ -19,13 +21,13 @@ final class RouterHandlers {
     }
 
     static RouterDumpResponse dump(WorkerControl worker, RouterDumpRequest request) throws SluiceException {
-        return worker.worker().router(request.getRouterId()).dump();
+        return RouterMapper.toProto(worker.worker().router(request.getRouterId()).dump());
     }
 
     static RouterGetRtpCapabilitiesResponse getRtpCapabilities(WorkerControl worker, RouterGetRtpCapabilitiesRequest request)
             throws SluiceException {
         return RouterGetRtpCapabilitiesResponse.newBuilder()
-                .setRtpCapabilities(worker.worker().router(request.getRouterId()).rtpCapabilities())
+                .setRtpCapabilities(RtpParametersMapper.toProto(worker.worker().router(request.getRouterId()).rtpCapabilities()))
                 .build();
     }
 }

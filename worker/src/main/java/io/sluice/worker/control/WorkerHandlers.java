@@ -8,6 +8,8 @@ import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageRequest;
 import io.sluice.api.v1.WorkerGetResourceUsageResponse;
+import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Router;
 
@@ -31,10 +33,11 @@ final class WorkerHandlers {
 
     static WorkerCreateRouterResponse createRouter(WorkerControl worker, WorkerCreateRouterRequest request)
             throws SluiceException {
-        Router router = worker.worker().createRouter(request.getMediaCodecsList(), request.getRoomId(), request.getAppData());
+        Router router = worker.worker().createRouter(RtpParametersMapper.mediaCodecs(request.getMediaCodecsList()), request.getRoomId(),
+                AppDataMapper.toDomain(request.getAppData()));
         return WorkerCreateRouterResponse.newBuilder()
                 .setRouterId(router.id())
-                .setRtpCapabilities(router.rtpCapabilities())
+                .setRtpCapabilities(RtpParametersMapper.toProto(router.rtpCapabilities()))
                 .build();
     }
 }

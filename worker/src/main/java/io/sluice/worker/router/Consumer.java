@@ -2,16 +2,16 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A producer's media sent out of another transport (mediasoup's Consumer): what the router's
@@ -41,7 +41,7 @@ public abstract class Consumer {
     private final Producer producer;
     private final MediaTransport transport;
     private final RtpParameters rtpParameters;
-    private final AppData appData;
+    private final Map<String, String> appData;
     protected final Clock clock;
     protected final ConsumerSendStream stream;
     private final long[] drops = new long[DropReason.values().length];
@@ -51,7 +51,7 @@ public abstract class Consumer {
     private long keyFrameRequestsReceived;
 
     Consumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters, boolean paused,
-            AppData appData, Clock clock, ByteBufAllocator allocator) {
+            Map<String, String> appData, Clock clock, ByteBufAllocator allocator) {
         this.id = id;
         this.producer = producer;
         this.transport = transport;
@@ -73,6 +73,11 @@ public abstract class Consumer {
 
     public final MediaTransport transport() {
         return transport;
+    }
+
+    /** The application's key/values given at creation. */
+    public final Map<String, String> appData() {
+        return appData;
     }
 
     public final MediaKind kind() {
@@ -266,13 +271,10 @@ public abstract class Consumer {
                 .setConsumerId(id)
                 .setProducerId(producer.id())
                 .setTransportId(transport.id())
-                .setKind(producer.kind())
-                .setRtpParameters(rtpParameters)
                 .setType(type())
                 .setPaused(paused)
                 .setProducerPaused(producerPaused)
-                .setPriority(priority)
-                .setAppData(appData);
+                .setPriority(priority);
         describe(dump);
         return dump.build();
     }

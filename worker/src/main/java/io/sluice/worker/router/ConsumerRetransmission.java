@@ -2,8 +2,8 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.CodecParameters;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
@@ -90,24 +90,24 @@ final class ConsumerRetransmission {
         this.headerRewriter = headerRewriter;
         Arrays.fill(sequenceNumbers, -1);
         Arrays.fill(rtxPayloadTypes, -1);
-        for (RtpCodecParameters codec : parameters.getCodecsList()) {
-            if (CodecMatcher.isRtx(codec.getMimeType())) {
-                long apt = CodecParameters.intValue(codec.getParametersMap(), CodecParameters.APT).orElse(-1);
+        for (RtpCodecParameters codec : parameters.codecs()) {
+            if (CodecMatcher.isRtx(codec.mimeType())) {
+                long apt = CodecParameters.intValue(codec.parameters(), CodecParameters.APT).orElse(-1);
                 if (apt >= 0 && apt < 128) {
-                    rtxPayloadTypes[(int) apt] = codec.getPayloadType();
+                    rtxPayloadTypes[(int) apt] = codec.payloadType();
                 }
             }
         }
-        var encoding = parameters.getEncodings(0);
-        this.rtxSsrc = encoding.hasRtx() ? Integer.toUnsignedLong(encoding.getRtx().getSsrc()) : -1;
+        var encoding = parameters.encodings().get(0);
+        this.rtxSsrc = encoding.hasRtx() ? Integer.toUnsignedLong(encoding.rtx().ssrc()) : -1;
         // RFC 3550 §5.1: the initial sequence number of a stream should be random.
         this.rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16);
     }
 
     /** Whether the receiver asked for NACK on the consumer's first codec (RFC 4585 §4.2). */
     static boolean negotiated(RtpParameters parameters) {
-        return parameters.getCodecsCount() > 0 && parameters.getCodecs(0).getRtcpFeedbackList().stream()
-                .anyMatch(feedback -> feedback.getType().equals("nack") && feedback.getParameter().isEmpty());
+        return parameters.codecs().size() > 0 && parameters.codecs().get(0).rtcpFeedback().stream()
+                .anyMatch(feedback -> feedback.type().equals("nack") && feedback.parameter().isEmpty());
     }
 
     /**

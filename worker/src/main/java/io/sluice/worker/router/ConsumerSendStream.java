@@ -2,9 +2,9 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpHeaderExtensionParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
@@ -59,27 +59,27 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
         RtpParameters routerParameters = producer.consumableRtpParameters();
         this.transport = transport;
         this.allocator = allocator;
-        this.ssrc = Integer.toUnsignedLong(rtpParameters.getEncodings(0).getSsrc());
-        this.clockRate = rtpParameters.getCodecs(0).getClockRate();
+        this.ssrc = Integer.toUnsignedLong(rtpParameters.encodings().get(0).ssrc());
+        this.clockRate = rtpParameters.codecs().get(0).clockRate();
         this.retransmission = ConsumerRetransmission.negotiated(rtpParameters)
                 ? new ConsumerRetransmission(transport, allocator, rtpParameters, producer, this) : null;
         this.stats = new RtpSendStreamStats(clockRate);
         Arrays.fill(payloadTypes, -1);
-        for (RtpCodecParameters codec : rtpParameters.getCodecsList()) {
+        for (RtpCodecParameters codec : rtpParameters.codecs()) {
             // Consumer codecs keep the router's payload types (ConsumerNegotiation).
-            payloadTypes[codec.getPayloadType()] = codec.getPayloadType();
+            payloadTypes[codec.payloadType()] = codec.payloadType();
         }
         int transportWide = 0;
-        for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
-            if (own.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
-                transportWide = own.getId();
+        for (RtpHeaderExtensionParameters own : rtpParameters.headerExtensions()) {
+            if (own.uri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                transportWide = own.id();
             }
         }
         this.transportWideSequenceId = transportWide;
-        for (RtpHeaderExtensionParameters routerExtension : routerParameters.getHeaderExtensionsList()) {
-            for (RtpHeaderExtensionParameters own : rtpParameters.getHeaderExtensionsList()) {
-                if (own.getUri().equals(routerExtension.getUri())) {
-                    extensionIds[routerExtension.getId()] = (byte) own.getId();
+        for (RtpHeaderExtensionParameters routerExtension : routerParameters.headerExtensions()) {
+            for (RtpHeaderExtensionParameters own : rtpParameters.headerExtensions()) {
+                if (own.uri().equals(routerExtension.uri())) {
+                    extensionIds[routerExtension.id()] = (byte) own.id();
                 }
             }
         }

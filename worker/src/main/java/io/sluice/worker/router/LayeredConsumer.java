@@ -1,15 +1,15 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerDumpResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import io.sluice.worker.time.Clock;
+import java.util.Map;
 
 /**
  * What simulcast and SVC consumers share (mediasoup's layer handling in SimulcastConsumer and
@@ -47,13 +47,13 @@ public abstract class LayeredConsumer extends Consumer {
     private LayersListener layersListener = consumer -> { };
 
     LayeredConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator,
+            boolean paused, Map<String, String> appData, Clock clock, ByteBufAllocator allocator,
             int spatialLayers, int temporalLayers, ConsumerLayers preferred) {
         super(id, producer, transport, rtpParameters, paused, appData, clock, allocator);
         this.spatialLayers = spatialLayers;
         this.temporalLayers = temporalLayers;
-        this.rewriter = LayerRewriter.forMimeType(rtpParameters.getCodecs(0).getMimeType(),
-                producer.rtpParameters().getEncodings(0).getScalabilityMode());
+        this.rewriter = LayerRewriter.forMimeType(rtpParameters.codecs().get(0).mimeType(),
+                producer.rtpParameters().encodings().get(0).scalabilityMode());
         this.payloadRewrite = outgoing -> {
             rewriter.rewrite(outgoing.buffer(), outgoing.payloadOffset(), outgoing.payloadLength());
             outgoing.setMarker(rewriter.endOfForwardedFrame());

@@ -2,8 +2,8 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
+import java.util.Map;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.time.Clock;
 
@@ -28,7 +28,7 @@ public final class PipeConsumer extends Consumer {
      *     encoding each), made from {@code rtpParameters}' other encodings
      */
     PipeConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            ConsumerSendStream[] otherStreams, AppData appData, Clock clock, ByteBufAllocator allocator) {
+            ConsumerSendStream[] otherStreams, Map<String, String> appData, Clock clock, ByteBufAllocator allocator) {
         super(id, producer, transport, rtpParameters, false, appData, clock, allocator);
         streams = new ConsumerSendStream[otherStreams.length + 1];
         streams[0] = stream;

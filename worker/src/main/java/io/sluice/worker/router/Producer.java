@@ -2,13 +2,12 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.MediaKind;
+import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.api.v1.ProducerDumpResponse;
 import io.sluice.api.v1.ProducerStats;
 import io.sluice.api.v1.ProducerStreamInfo;
-import io.sluice.api.v1.RtpHeaderExtensionParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
@@ -22,6 +21,7 @@ import io.sluice.worker.time.Clock;
 import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
@@ -71,7 +71,7 @@ public final class Producer {
     private final MediaTransport transport;
     private final RtpParameters rtpParameters;
     private final RtpParameters consumableRtpParameters;
-    private final AppData appData;
+    private final Map<String, String> appData;
     private final Listener listener;
     private final Clock clock;
     private final ByteBufAllocator allocator;
@@ -129,7 +129,7 @@ public final class Producer {
     }
 
     Producer(String id, MediaKind kind, MediaTransport transport, RtpParameters rtpParameters, RtpMapping mapping,
-            RtpParameters consumableRtpParameters, boolean paused, AppData appData, Listener listener,
+            RtpParameters consumableRtpParameters, boolean paused, Map<String, String> appData, Listener listener,
             Clock clock, ByteBufAllocator allocator) {
         this.id = id;
         this.kind = kind;
@@ -156,10 +156,10 @@ public final class Producer {
             streamSsrcs[i] = encoding.ssrc().orElse(-1);
             streamRids[i] = encoding.rid();
             mappedSsrcs[i] = encoding.mappedSsrc();
-            var given = rtpParameters.getEncodings(i);
-            rtxSsrcs[i] = given.hasRtx() ? Integer.toUnsignedLong(given.getRtx().getSsrc()) : -1;
+            var given = rtpParameters.encodings().get(i);
+            rtxSsrcs[i] = given.hasRtx() ? Integer.toUnsignedLong(given.rtx().ssrc()) : -1;
             lastKeyFrameRequestMs[i] = Long.MIN_VALUE;
-            streamStats[i] = new RtpReceiveStreamStats(rtpParameters.getCodecs(0).getClockRate());
+            streamStats[i] = new RtpReceiveStreamStats(rtpParameters.codecs().get(0).clockRate());
         }
         lastPacketMs = new long[count];
         streamActive = new boolean[count];
@@ -169,12 +169,12 @@ public final class Producer {
         lastKeyFrameMs = new long[count];
         java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
         this.type = typeOf(rtpParameters);
-        this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.getEncodings(0).getScalabilityMode());
+        this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.encodings().get(0).scalabilityMode());
         // Every video producer's payloads are parsed once per packet: layered consumers need the
         // descriptor, and key frames seen settle the key-frame requests sent for them.
         if (kind == MediaKind.VIDEO) {
-            for (var codec : rtpParameters.getCodecsList()) {
-                payloadParsers[codec.getPayloadType()] = PayloadParser.forMimeType(codec.getMimeType());
+            for (var codec : rtpParameters.codecs()) {
+                payloadParsers[codec.payloadType()] = PayloadParser.forMimeType(codec.mimeType());
             }
             descriptor = new PayloadDescriptor();
         } else {
@@ -187,18 +187,18 @@ public final class Producer {
         int rid = 0;
         int mid = 0;
         int repairedRid = 0;
-        for (RtpHeaderExtensionParameters extension : rtpParameters.getHeaderExtensionsList()) {
-            int producerId = extension.getId();
-            if (extension.getUri().equals(RtpHeaderExtensionUris.RTP_STREAM_ID)) {
+        for (RtpHeaderExtensionParameters extension : rtpParameters.headerExtensions()) {
+            int producerId = extension.id();
+            if (extension.uri().equals(RtpHeaderExtensionUris.RTP_STREAM_ID)) {
                 rid = producerId;
-            } else if (extension.getUri().equals(RtpHeaderExtensionUris.MID)) {
+            } else if (extension.uri().equals(RtpHeaderExtensionUris.MID)) {
                 mid = producerId;
-            } else if (extension.getUri().equals(RtpHeaderExtensionUris.REPAIRED_RTP_STREAM_ID)) {
+            } else if (extension.uri().equals(RtpHeaderExtensionUris.REPAIRED_RTP_STREAM_ID)) {
                 repairedRid = producerId;
             }
-            for (RtpHeaderExtensionParameters routerExtension : consumableRtpParameters.getHeaderExtensionsList()) {
-                if (routerExtension.getUri().equals(extension.getUri())) {
-                    extensionIds[producerId] = (byte) routerExtension.getId();
+            for (RtpHeaderExtensionParameters routerExtension : consumableRtpParameters.headerExtensions()) {
+                if (routerExtension.uri().equals(extension.uri())) {
+                    extensionIds[producerId] = (byte) routerExtension.id();
                 }
             }
         }
@@ -206,11 +206,16 @@ public final class Producer {
                 clock, this::requestKeyFrame);
         this.ridExtensionId = rid;
         this.repairedRidExtensionId = repairedRid;
-        this.midExtensionId = rtpParameters.getMid().isEmpty() ? 0 : mid;
+        this.midExtensionId = rtpParameters.mid().isEmpty() ? 0 : mid;
     }
 
     public String id() {
         return id;
+    }
+
+    /** The application's key/values given at creation. */
+    public Map<String, String> appData() {
+        return appData;
     }
 
     public MediaKind kind() {
@@ -240,14 +245,14 @@ public final class Producer {
      * (temporal layers only) when it can be (VP8, H264), else simple.
      */
     static Type typeOf(RtpParameters parameters) {
-        if (parameters.getEncodingsCount() > 1) {
+        if (parameters.encodings().size() > 1) {
             return Type.SIMULCAST;
         }
-        ScalabilityMode mode = ScalabilityMode.parseOrNone(parameters.getEncodings(0).getScalabilityMode());
+        ScalabilityMode mode = ScalabilityMode.parseOrNone(parameters.encodings().get(0).scalabilityMode());
         if (mode.spatialLayers() == 1 && mode.temporalLayers() == 1) {
             return Type.SIMPLE;
         }
-        String mimeType = parameters.getCodecs(0).getMimeType().toLowerCase(Locale.ROOT);
+        String mimeType = parameters.codecs().get(0).mimeType().toLowerCase(Locale.ROOT);
         return switch (mimeType) {
             case "video/vp9", "video/av1" -> Type.SVC;
             case "video/vp8", "video/h264" -> Type.SIMULCAST;
@@ -381,7 +386,7 @@ public final class Producer {
         // MID of its media section alone.
         if (midExtensionId != 0 && streamSsrcs.length == 1 && streamSsrcs[0] < 0 && streamRids[0].isEmpty()
                 && packet.hasExtension(midExtensionId)
-                && packet.extensionEquals(midExtensionId, rtpParameters.getMid())) {
+                && packet.extensionEquals(midExtensionId, rtpParameters.mid())) {
             streamSsrcs[0] = ssrc;
             return 0;
         }
@@ -597,12 +602,8 @@ public final class Producer {
         ProducerDumpResponse.Builder dump = ProducerDumpResponse.newBuilder()
                 .setProducerId(id)
                 .setTransportId(transport.id())
-                .setKind(kind)
-                .setRtpParameters(rtpParameters)
-                .setConsumableRtpParameters(consumableRtpParameters)
                 .setPaused(paused)
-                .setType(type.apiName())
-                .setAppData(appData);
+                .setType(type.apiName());
         for (int i = 0; i < streamSsrcs.length; i++) {
             ProducerStreamInfo.Builder stream = ProducerStreamInfo.newBuilder()
                     .setRid(streamRids[i])

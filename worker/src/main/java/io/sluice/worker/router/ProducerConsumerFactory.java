@@ -3,23 +3,24 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpEncodingParameters;
-import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportConsumeRequest;
-import io.sluice.api.v1.TransportProduceRequest;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpEncodingParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import java.util.Map;
 
 /**
  * transport.produce and transport.consume: checks the parameters and negotiates them against the
@@ -66,65 +67,69 @@ final class ProducerConsumerFactory {
     }
 
     /** A producer on {@code transport}, not yet registered anywhere. */
-    Producer produce(Transport transport, TransportProduceRequest request) throws SluiceException {
-        return produce(transport, request, UUID.randomUUID().toString());
+    Producer produce(Transport transport, MediaKind kind, RtpParameters rtpParameters, boolean paused,
+            Map<String, String> appData) throws SluiceException {
+        return produce(transport, UUID.randomUUID().toString(), kind, rtpParameters, paused, appData);
     }
 
     /** A producer under {@code id} (a piped producer's, at the other end of its pipe), not yet registered anywhere. */
-    Producer produce(Transport transport, TransportProduceRequest request, String id) throws SluiceException {
+    Producer produce(Transport transport, String id, MediaKind kind, RtpParameters rtpParameters, boolean paused,
+            Map<String, String> appData) throws SluiceException {
         Router router = transport.router();
-        MediaKind kind = request.getKind();
-        if (kind != MediaKind.AUDIO && kind != MediaKind.VIDEO) {
+        if (kind == null) {
             throw SluiceException.invalid("kind", "kind must be AUDIO or VIDEO");
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(request.getRtpParameters());
+        RtpParameters parameters = Ortc.validateRtpParameters(rtpParameters);
         String prefix = kind == MediaKind.AUDIO ? "audio/" : "video/";
-        for (int i = 0; i < parameters.getCodecsCount(); i++) {
-            RtpCodecParameters codec = parameters.getCodecs(i);
-            if (!codec.getMimeType().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+        for (int i = 0; i < parameters.codecs().size(); i++) {
+            RtpCodecParameters codec = parameters.codecs().get(i);
+            if (!codec.mimeType().toLowerCase(Locale.ROOT).startsWith(prefix)) {
                 throw SluiceException.invalid("rtp_parameters.codecs[" + i + "].mime_type",
-                        codec.getMimeType() + " is not a " + prefix + " codec");
+                        codec.mimeType() + " is not a " + prefix + " codec");
             }
         }
         TransportMedia media = mediaOf(transport);
-        for (int i = 0; i < parameters.getEncodingsCount(); i++) {
-            RtpEncodingParameters encoding = parameters.getEncodings(i);
-            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.getSsrc()))) {
+        for (int i = 0; i < parameters.encodings().size(); i++) {
+            RtpEncodingParameters encoding = parameters.encodings().get(i);
+            if (encoding.hasSsrc() && media.receivesSsrc(Integer.toUnsignedLong(encoding.ssrc()))) {
                 throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "ssrc "
-                        + Integer.toUnsignedString(encoding.getSsrc())
+                        + Integer.toUnsignedString(encoding.ssrc())
                         + " is already received by another producer of this transport",
                         "rtp_parameters.encodings[" + i + "].ssrc");
             }
         }
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
-        return new Producer(id, kind, transport, parameters, mapping, consumable,
-                request.getPaused(), request.getAppData(), router.media(), clock, allocator);
+        return new Producer(id, kind, transport, parameters, mapping, consumable, paused, appData, router.media(),
+                clock, allocator);
     }
 
     /** A consumer of {@code producer} on {@code transport}, not yet registered anywhere. */
-    Consumer consume(Transport transport, Producer producer, TransportConsumeRequest request) throws SluiceException {
-        if (!request.hasRtpCapabilities()) {
+    /**
+     * @param capabilities what the consuming endpoint can receive; null when the request gave none
+     * @param preferred the layers asked for, or null
+     */
+    Consumer consume(Transport transport, Producer producer, RtpCapabilities capabilities, ConsumerLayers preferred,
+            boolean paused, Map<String, String> appData) throws SluiceException {
+        if (capabilities == null) {
             throw SluiceException.invalid("rtp_capabilities", "rtp_capabilities are required");
         }
         RtpParameters consumable = producer.consumableRtpParameters();
-        if (!Ortc.canConsume(consumable, request.getRtpCapabilities())) {
+        if (!Ortc.canConsume(consumable, capabilities)) {
             throw SluiceException.unsupported("rtp_capabilities",
                     "the endpoint cannot receive any media codec of producer " + producer.id());
         }
         // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, request.getRtpCapabilities(), false,
+        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false,
                 true, random);
         String id = UUID.randomUUID().toString();
-        ConsumerLayers preferred = request.hasPreferredLayers() ? request.getPreferredLayers() : null;
         // mediasoup: the consumer's type is its producer's.
         Consumer consumer = switch (producer.type()) {
-            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator);
-            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator, preferred);
-            case SVC -> new SvcConsumer(id, producer, transport, parameters, request.getPaused(),
-                    request.getAppData(), clock, allocator, preferred);
+            case SIMPLE -> new SimpleConsumer(id, producer, transport, parameters, paused, appData, clock, allocator);
+            case SIMULCAST -> new SimulcastConsumer(id, producer, transport, parameters, paused, appData, clock,
+                    allocator, preferred);
+            case SVC -> new SvcConsumer(id, producer, transport, parameters, paused, appData, clock, allocator,
+                    preferred);
         };
         if (consumer instanceof LayeredConsumer layered) {
             layered.setLayersListener(layers);
@@ -138,27 +143,25 @@ final class ProducerConsumerFactory {
      * less what only a bandwidth estimator needs (transport-cc, abs-send-time, REMB); NACK and RTX
      * when the pipe has RTX. Not yet registered anywhere.
      */
-    PipeConsumer consumePipe(PipeTransport pipe, Producer producer, AppData appData) throws SluiceException {
+    PipeConsumer consumePipe(PipeTransport pipe, Producer producer, Map<String, String> appData)
+            throws SluiceException {
         RtpParameters piped = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(),
                 pipe.router().rtpCapabilities(), true, pipe.rtx(), random);
-        RtpParameters.Builder parameters = piped.toBuilder().clearHeaderExtensions().clearCodecs();
-        for (var extension : piped.getHeaderExtensionsList()) {
-            if (!extension.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)
-                    && !extension.getUri().equals(RtpHeaderExtensionUris.ABS_SEND_TIME)) {
-                parameters.addHeaderExtensions(extension);
-            }
-        }
-        for (RtpCodecParameters codec : piped.getCodecsList()) {
-            parameters.addCodecs(codec.toBuilder().clearRtcpFeedback().addAllRtcpFeedback(
-                    codec.getRtcpFeedbackList().stream()
-                            .filter(fb -> !fb.getType().equals("transport-cc") && !fb.getType().equals("goog-remb"))
-                            .toList()));
-        }
-        RtpParameters pipeParameters = parameters.build();
-        ConsumerSendStream[] others = new ConsumerSendStream[pipeParameters.getEncodingsCount() - 1];
-        for (int i = 1; i < pipeParameters.getEncodingsCount(); i++) {
-            RtpParameters single = pipeParameters.toBuilder().clearEncodings()
-                    .addEncodings(pipeParameters.getEncodings(i)).build();
+        List<RtpHeaderExtensionParameters> extensions = piped.headerExtensions().stream()
+                .filter(extension -> !extension.uri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)
+                        && !extension.uri().equals(RtpHeaderExtensionUris.ABS_SEND_TIME))
+                .toList();
+        List<RtpCodecParameters> codecs = piped.codecs().stream()
+                .map(codec -> codec.withRtcpFeedback(codec.rtcpFeedback().stream()
+                        .filter(fb -> !fb.type().equals("transport-cc") && !fb.type().equals("goog-remb"))
+                        .toList()))
+                .toList();
+        RtpParameters pipeParameters = new RtpParameters(piped.mid(), codecs, extensions, piped.encodings(),
+                piped.rtcp(), piped.msid());
+        int encodings = pipeParameters.encodings().size();
+        ConsumerSendStream[] others = new ConsumerSendStream[encodings - 1];
+        for (int i = 1; i < encodings; i++) {
+            RtpParameters single = pipeParameters.withEncodings(List.of(pipeParameters.encodings().get(i)));
             others[i - 1] = new ConsumerSendStream(pipe, allocator, single, producer);
         }
         return new PipeConsumer(UUID.randomUUID().toString(), producer, pipe, pipeParameters, others, appData, clock,

@@ -2,8 +2,8 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.CodecParameters;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
@@ -55,11 +55,11 @@ final class ProducerLossRepair {
         this.streamSsrcs = streamSsrcs;
         this.rtxSsrcs = rtxSsrcs;
         Arrays.fill(associatedPayloadTypes, -1);
-        for (RtpCodecParameters codec : parameters.getCodecsList()) {
-            if (CodecMatcher.isRtx(codec.getMimeType())) {
-                long apt = CodecParameters.intValue(codec.getParametersMap(), CodecParameters.APT).orElse(-1);
+        for (RtpCodecParameters codec : parameters.codecs()) {
+            if (CodecMatcher.isRtx(codec.mimeType())) {
+                long apt = CodecParameters.intValue(codec.parameters(), CodecParameters.APT).orElse(-1);
                 if (apt >= 0 && apt < 128) {
-                    associatedPayloadTypes[codec.getPayloadType()] = (int) apt;
+                    associatedPayloadTypes[codec.payloadType()] = (int) apt;
                 }
             }
         }

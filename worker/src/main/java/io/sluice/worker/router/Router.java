@@ -1,12 +1,11 @@
 package io.sluice.worker.router;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.RouterDumpResponse;
-import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCapabilities;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,14 +18,14 @@ public final class Router {
 
     private final String id;
     private final String roomId;
-    private final AppData appData;
+    private final Map<String, String> appData;
     private final RtpCapabilities rtpCapabilities;
     private final EventExecutor loop;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final RouterMedia media;
     private boolean closed;
 
-    public Router(String id, String roomId, AppData appData, RtpCapabilities rtpCapabilities, EventExecutor loop,
+    public Router(String id, String roomId, Map<String, String> appData, RtpCapabilities rtpCapabilities, EventExecutor loop,
             EntityEvents events) {
         this.id = id;
         this.roomId = roomId;
@@ -44,7 +43,7 @@ public final class Router {
         return roomId;
     }
 
-    public AppData appData() {
+    public Map<String, String> appData() {
         return appData;
     }
 
@@ -82,16 +81,9 @@ public final class Router {
         closed = true;
     }
 
-    public RouterDumpResponse dump() {
+    public RouterDump dump() {
         assert loop.inEventLoop();
-        return RouterDumpResponse.newBuilder()
-                .setRouterId(id)
-                .setRoomId(roomId)
-                .setRtpCapabilities(rtpCapabilities)
-                .setAppData(appData)
-                .addAllTransportIds(transports.keySet())
-                .addAllProducerIds(media.producerIds())
-                .addAllConsumerIds(media.consumerIds())
-                .build();
+        return new RouterDump(id, roomId, rtpCapabilities, appData, List.copyOf(transports.keySet()),
+                media.producerIds(), media.consumerIds());
     }
 }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.api.v1.MediaKind;
+import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
@@ -117,7 +117,7 @@ final class RtcpScheduler {
         for (Consumer consumer : media.consumers()) {
             SenderReport report = consumer.sendStats().senderReport(consumer.ssrc(), now, ntp);
             if (report != null) {
-                String consumerCname = consumer.rtpParameters().getRtcp().getCname();
+                String consumerCname = consumer.rtpParameters().rtcpOrEmpty().cname();
                 send(List.of(report, SourceDescription.ofCname(consumer.ssrc(),
                         consumerCname.isEmpty() ? cname : consumerCname)));
             }

@@ -4,6 +4,7 @@ import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.ProducerScore;
 import io.sluice.api.v1.RtpStreamScore;
 import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ public final class RtpStreamStatsWriter {
                 .setSsrc((int) producer.streamSsrc(stream))
                 .setRtxSsrc(rtx < 0 ? 0 : (int) rtx)
                 .setRid(producer.streamRid(stream))
-                .setKind(producer.kind())
-                .setMimeType(producer.rtpParameters().getCodecs(0).getMimeType())
+                .setKind(apiKind(producer.kind()))
+                .setMimeType(producer.rtpParameters().codecs().get(0).mimeType())
                 .setPacketCount(stats.packetsReceived())
                 .setByteCount(stats.bytesReceived())
                 .setPacketsLost(stats.packetsLost())
@@ -76,8 +77,8 @@ public final class RtpStreamStatsWriter {
                 .setType(OUTBOUND)
                 .setTimestampMs(nowMs)
                 .setSsrc((int) consumer.ssrc())
-                .setKind(consumer.kind())
-                .setMimeType(consumer.rtpParameters().getCodecs(0).getMimeType())
+                .setKind(apiKind(consumer.kind()))
+                .setMimeType(consumer.rtpParameters().codecs().get(0).mimeType())
                 .setPacketCount(stats.packetCount())
                 .setByteCount(stats.byteCount())
                 .setPacketsLost(stats.packetsLost())
@@ -127,5 +128,10 @@ public final class RtpStreamStatsWriter {
             score.addProducerScores(producer.streamStats(i).score());
         }
         return score.build();
+    }
+
+    /** The stats message's kind; goes with the rest of this writer when stats become router records. */
+    private static io.sluice.api.v1.MediaKind apiKind(MediaKind kind) {
+        return kind == MediaKind.AUDIO ? io.sluice.api.v1.MediaKind.AUDIO : io.sluice.api.v1.MediaKind.VIDEO;
     }
 }

@@ -1,10 +1,10 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.time.Clock;
+import java.util.Map;
 
 /**
  * A consumer of one single-stream producer (mediasoup's SimpleConsumer): every packet of the
@@ -19,7 +19,7 @@ public final class SimpleConsumer extends Consumer {
     private long timestampOffset;
 
     SimpleConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator) {
+            boolean paused, Map<String, String> appData, Clock clock, ByteBufAllocator allocator) {
         super(id, producer, transport, rtpParameters, paused, appData, clock, allocator);
     }
 

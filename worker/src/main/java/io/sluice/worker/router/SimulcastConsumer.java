@@ -1,12 +1,12 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import io.sluice.worker.time.Clock;
+import java.util.Map;
 
 /**
  * A consumer of a simulcast producer (mediasoup's SimulcastConsumer): it forwards one encoding at
@@ -37,7 +37,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
     private int lastForwardedStream = -1;
 
     SimulcastConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
-            boolean paused, AppData appData, Clock clock, ByteBufAllocator allocator,
+            boolean paused, Map<String, String> appData, Clock clock, ByteBufAllocator allocator,
             ConsumerLayers preferred) {
         super(id, producer, transport, rtpParameters, paused, appData, clock, allocator,
                 producer.streamCount(), producer.scalabilityMode().temporalLayers(), preferred);

@@ -70,9 +70,9 @@ public final class TransportMedia {
 
     void addProducer(Producer producer) {
         if (transportWideSequenceId == 0) {
-            for (var extension : producer.rtpParameters().getHeaderExtensionsList()) {
-                if (extension.getUri().equals(io.sluice.worker.router.ortc.RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
-                    transportWideSequenceId = extension.getId();
+            for (var extension : producer.rtpParameters().headerExtensions()) {
+                if (extension.uri().equals(io.sluice.worker.router.ortc.RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                    transportWideSequenceId = extension.id();
                 }
             }
         }

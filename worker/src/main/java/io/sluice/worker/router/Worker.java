@@ -13,11 +13,11 @@ import io.sluice.api.v1.ProducerDumpResponse;
 import io.sluice.api.v1.ProducerStats;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
-import io.sluice.api.v1.RtpCapabilities;
-import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpParameters;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
 import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.time.Clock;
@@ -95,7 +95,7 @@ public final class Worker {
      * Creates a router offering {@code mediaCodecs}. The capabilities are computed first, so a
      * codec Sluice does not support fails the request before anything exists.
      */
-    public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, AppData appData)
+    public Router createRouter(List<RtpCodecCapability> mediaCodecs, String roomId, Map<String, String> appData)
             throws SluiceException {
         assert loop.inEventLoop();
         if (draining) {
@@ -297,7 +297,8 @@ public final class Worker {
     }
 
     /** pipeTransport.consume: a pipe consumer of a producer of the same router. */
-    public PipeConsumer consumePipe(String transportId, String producerId, AppData appData) throws SluiceException {
+    public PipeConsumer consumePipe(String transportId, String producerId, Map<String, String> appData)
+            throws SluiceException {
         assert loop.inEventLoop();
         PipeTransport pipe = pipeTransport(transportId);
         Producer producer = producerIndex.get(producerId);
@@ -313,14 +314,15 @@ public final class Worker {
      * pipeTransport.produce: the producer at the far end of a pipe consumer, under the piped
      * producer's id; ALREADY_EXISTS when this worker has a producer of that id.
      */
-    public Producer producePipe(String producerId, TransportProduceRequest request) throws SluiceException {
+    public Producer producePipe(String transportId, String producerId, MediaKind kind, RtpParameters rtpParameters,
+            boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
-        PipeTransport pipe = pipeTransport(request.getTransportId());
+        PipeTransport pipe = pipeTransport(transportId);
         if (producerIndex.containsKey(producerId)) {
             throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "producer " + producerId
                     + " already exists on worker " + id, "producer_id");
         }
-        Producer producer = media.produce(pipe, request, producerId);
+        Producer producer = media.produce(pipe, producerId, kind, rtpParameters, paused, appData);
         register(pipe, producer);
         return producer;
     }
@@ -367,11 +369,12 @@ public final class Worker {
 
     // ---- producers ----
 
-    /** transport.produce: a refused request leaves no producer behind. */
-    public Producer produce(TransportProduceRequest request) throws SluiceException {
+    /** transport.produce: a refused request leaves no producer behind. {@code kind} null when not given. */
+    public Producer produce(String transportId, MediaKind kind, RtpParameters rtpParameters, boolean paused,
+            Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
-        Transport transport = transport(request.getTransportId());
-        Producer producer = media.produce(transport, request);
+        Transport transport = transport(transportId);
+        Producer producer = media.produce(transport, kind, rtpParameters, paused, appData);
         register(transport, producer);
         return producer;
     }
@@ -440,15 +443,21 @@ public final class Worker {
         return Ortc.canConsume(producer.consumableRtpParameters(), capabilities);
     }
 
-    /** transport.consume: parameters are negotiated before anything is created. */
-    public Consumer consume(TransportConsumeRequest request) throws SluiceException {
+    /**
+     * transport.consume: parameters are negotiated before anything is created.
+     *
+     * @param capabilities the endpoint's, null when the request gave none (INVALID_ARGUMENT)
+     * @param preferred the layers asked for, or null
+     */
+    public Consumer consume(String transportId, String producerId, RtpCapabilities capabilities,
+            ConsumerLayers preferred, boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
-        Transport transport = transport(request.getTransportId());
-        Producer producer = producerIndex.get(request.getProducerId());
+        Transport transport = transport(transportId);
+        Producer producer = producerIndex.get(producerId);
         if (producer == null || producer.transport().router() != transport.router()) {
-            throw SluiceException.notFound("producer", request.getProducerId());
+            throw SluiceException.notFound("producer", producerId);
         }
-        Consumer consumer = media.consume(transport, producer, request);
+        Consumer consumer = media.consume(transport, producer, capabilities, preferred, paused, appData);
         register(transport, consumer);
         return consumer;
     }

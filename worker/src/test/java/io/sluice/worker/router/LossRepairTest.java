@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -20,7 +19,7 @@ import io.sluice.api.v1.ParameterValue;
 import io.sluice.worker.router.SimpleConsumerTest.FanOut;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
 import io.sluice.worker.router.ortc.CodecMatcher;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.stats.NtpTime;
@@ -41,6 +40,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Loss repair through a producer and a simple consumer over recording transports, with a clock
@@ -76,9 +76,9 @@ class LossRepairTest {
 
     @BeforeEach
     void createProducerAndConsumer() throws Exception {
-        routerCapabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        routerCapabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
                         .setClockRate(90000)
                         .addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack")))
@@ -89,10 +89,10 @@ class LossRepairTest {
                         .setRtx(RtxParameters.newBuilder().setSsrc((int) PRODUCER_RTX_SSRC)))
                 .setRtcp(RtcpParameters.newBuilder().setCname("test"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, clock, allocator);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), fanOut, clock, allocator);
         consumer = newConsumer(routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
@@ -103,10 +103,10 @@ class LossRepairTest {
     }
 
     private SimpleConsumer newConsumer(RtpCapabilities capabilities, int seed) throws Exception {
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
+        RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, true, new SplittableRandom(seed));
-        SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), clock, allocator);
+        SimpleConsumer created = new SimpleConsumer("c" + seed, producer, receiving, ApiOrtc.domain(parameters), false,
+                Map.of(), clock, allocator);
         fanOut.consumers.add(created);
         return created;
     }
@@ -189,7 +189,7 @@ class LossRepairTest {
         RtpPacket repaired = new RtpPacket();
         repaired.wrap(receiving.rtp.get(3));
         assertThat(repaired.ssrc()).isEqualTo(consumer.ssrc());
-        assertThat(repaired.payloadType()).isEqualTo(consumer.rtpParameters().getCodecs(0).getPayloadType());
+        assertThat(repaired.payloadType()).isEqualTo(ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType());
         assertThat(repaired.timestamp()).isEqualTo(9000);
         assertThat(repaired.buffer().getInt(repaired.payloadOffset())).isEqualTo(3);
         assertThat(producer.lossRepair().packetsRepaired()).isOne();
@@ -233,7 +233,7 @@ class LossRepairTest {
 
     @Test
     void consumerNegotiatesNackAndRtx() {
-        RtpParameters own = consumer.rtpParameters();
+        RtpParameters own = ApiOrtc.api(consumer.rtpParameters());
         assertThat(own.getCodecs(0).getRtcpFeedbackList()).anyMatch(fb -> fb.getType().equals("nack") && fb.getParameter().isEmpty());
         assertThat(own.getCodecsList()).anyMatch(codec -> CodecMatcher.isRtx(codec.getMimeType()));
         assertThat(own.getEncodings(0).hasRtx()).isTrue();
@@ -248,7 +248,7 @@ class LossRepairTest {
         nackFromReceiver(2, 4);
 
         assertThat(receiving.rtp).hasSize(7);
-        RtpParameters own = consumer.rtpParameters();
+        RtpParameters own = ApiOrtc.api(consumer.rtpParameters());
         long rtxSsrc = Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc());
         int rtxPayloadType = own.getCodecsList().stream().filter(codec -> CodecMatcher.isRtx(codec.getMimeType()))
                 .findFirst().orElseThrow().getPayloadType();
@@ -298,7 +298,7 @@ class LossRepairTest {
         receivingMedia.removeConsumer(consumer);
         consumer = newConsumer(withoutRtx);
         receivingMedia.addConsumer(consumer);
-        assertThat(consumer.rtpParameters().getEncodings(0).hasRtx()).isFalse();
+        assertThat(ApiOrtc.api(consumer.rtpParameters()).getEncodings(0).hasRtx()).isFalse();
 
         receive(packet(1));
         receive(packet(2));
@@ -346,7 +346,7 @@ class LossRepairTest {
         nackFromReceiver(3);
 
         assertThat(receiving.rtp).hasSize(12);
-        RtpParameters own = second.rtpParameters();
+        RtpParameters own = ApiOrtc.api(second.rtpParameters());
         RtpPacket rtx = new RtpPacket();
         rtx.wrap(receiving.rtp.get(10));
         assertThat(rtx.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc()));
@@ -354,7 +354,7 @@ class LossRepairTest {
         assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length()))
                 .as("the second consumer's packet, rebuilt from the shared copy").isEqualTo(secondsPacket3);
         rtx.wrap(receiving.rtp.get(11));
-        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+        assertThat(Rtx.restoreInPlace(rtx, ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType(), consumer.ssrc()))
                 .isTrue();
         assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(firstsPacket3);
         assertThat(second.retransmittedPackets()).isEqualTo(1);
@@ -394,7 +394,7 @@ class LossRepairTest {
         ByteBuf buf = packet(9);
         RtpPacket view = new RtpPacket();
         view.wrap(buf);
-        view.setPayloadType(consumer.rtpParameters().getCodecs(0).getPayloadType());   // the router's
+        view.setPayloadType(ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType());   // the router's
         ConsumerSendStream stream = consumer.sendStream();
         assertThat(stream.send(view, 9, 27000, clock.monotonicMillis(), outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
                 0x77777777))).isEqualTo(ConsumerSendStream.Result.SENT);
@@ -404,7 +404,7 @@ class LossRepairTest {
         assertThat(receiving.rtp).hasSize(2);
         RtpPacket rtx = new RtpPacket();
         rtx.wrap(receiving.rtp.get(1));
-        assertThat(Rtx.restoreInPlace(rtx, consumer.rtpParameters().getCodecs(0).getPayloadType(), consumer.ssrc()))
+        assertThat(Rtx.restoreInPlace(rtx, ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType(), consumer.ssrc()))
                 .isTrue();
         assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
         assertThat(producer.acquirePacketStore().storedPackets()).as("nothing shared").isZero();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtcpFeedback;
@@ -17,7 +16,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.SenderReport;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * What a simulcast producer knows of each encoding: its type by mediasoup's rule, RTX streams
@@ -60,8 +60,9 @@ class ProducerLayersTest {
                 .build();
     }
 
-    private static RtpParameters withEncodings(RtpCodecParameters codec, RtpEncodingParameters... encodings) {
-        return RtpParameters.newBuilder().addCodecs(codec).addAllEncodings(List.of(encodings)).build();
+    private static io.sluice.worker.router.parameters.RtpParameters withEncodings(
+            RtpCodecParameters codec, RtpEncodingParameters... encodings) {
+        return ApiOrtc.domain(RtpParameters.newBuilder().addCodecs(codec).addAllEncodings(List.of(encodings)).build());
     }
 
     private static RtpEncodingParameters mode(String scalabilityMode) {
@@ -86,7 +87,7 @@ class ProducerLayersTest {
     }
 
     private Producer ridProducer() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
         RtpParameters.Builder given = RtpParameters.newBuilder()
                 .addCodecs(codec("video/VP8", VP8_PT).toBuilder()
@@ -101,11 +102,11 @@ class ProducerLayersTest {
         for (String rid : RIDS) {
             given.addEncodings(RtpEncodingParameters.newBuilder().setRid(rid).setScalabilityMode("L1T3"));
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(5));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        return new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(given.build());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(5));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        return new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
                         forwardedSequenceNumbers.add(packet.sequenceNumber());

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -22,7 +21,7 @@ import io.sluice.worker.bwe.TransportWideSequence;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.UdpRtcSocket;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtp.RtpPacket;
@@ -34,6 +33,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * The router's fan-out flushes each socket it wrote to once per producer packet: three consumers
@@ -139,23 +139,23 @@ class RouterMediaFlushTest {
 
     @BeforeEach
     void createProducerAndConsumers() throws Exception {
-        RtpCapabilities router = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities router = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
                         .setClockRate(90000).addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack")))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("test"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), media, clock, allocator);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, router, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, router, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), media, clock, allocator);
         media.addProducer(producer);
         for (int i = 0; i < 4; i++) {
-            RtpParameters own = Ortc.getConsumerRtpParameters(consumable, router, false, true, new SplittableRandom(i));
-            Consumer consumer = new SimpleConsumer("c" + i, producer, i < 3 ? shared : this.own, own, false,
-                    AppData.getDefaultInstance(), clock, allocator);
+            RtpParameters own = ApiOrtc.getConsumerRtpParameters(consumable, router, false, true, new SplittableRandom(i));
+            Consumer consumer = new SimpleConsumer("c" + i, producer, i < 3 ? shared : this.own, ApiOrtc.domain(own), false,
+                    Map.of(), clock, allocator);
             consumers.add(consumer);
             media.addConsumer(consumer);
         }

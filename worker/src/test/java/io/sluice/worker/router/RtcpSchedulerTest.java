@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ProducerStats;
@@ -19,7 +18,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -38,6 +37,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * A producer on one fake transport and a consumer of it on another, each with its RTCP scheduler,
@@ -66,20 +66,20 @@ class RtcpSchedulerTest {
 
     @BeforeEach
     void create() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PT).setClockRate(90000))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("sender-cname"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = new SimpleConsumer("c", producer, receiving,
-                Ortc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2)), false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
+                ApiOrtc.domain(ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, false, new SplittableRandom(2))), false,
+                Map.of(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(consumer);
         sendingMedia = new TransportMedia(sending);
         sendingMedia.addProducer(producer);
@@ -201,7 +201,7 @@ class RtcpSchedulerTest {
         SourceDescription sdes = (SourceDescription) parsed.get(1);
         assertThat(sdes.chunks().get(0).ssrc()).isEqualTo(consumer.ssrc());
         assertThat(sdes.chunks().get(0).item(SourceDescription.CNAME))
-                .isEqualTo(consumer.rtpParameters().getRtcp().getCname()).isNotEmpty();
+                .isEqualTo(ApiOrtc.api(consumer.rtpParameters()).getRtcp().getCname()).isNotEmpty();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -15,7 +14,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.bwe.TransportWideSequence;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsFir;
@@ -28,6 +27,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * A producer, the router's fan-out and simple consumers over fake transports that keep what they
@@ -134,9 +134,9 @@ class SimpleConsumerTest {
 
     @BeforeEach
     void createProducerAndConsumer() throws Exception {
-        routerCapabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        routerCapabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
                         .setClockRate(90000))
                 .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
@@ -146,20 +146,20 @@ class SimpleConsumerTest {
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("test"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, clock, ByteBufAllocator.DEFAULT);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), fanOut, clock, ByteBufAllocator.DEFAULT);
         consumer = newConsumer("c", routerCapabilities);
         receivingMedia = new TransportMedia(receiving);
         receivingMedia.addConsumer(consumer);
     }
 
     private SimpleConsumer newConsumer(String id, RtpCapabilities capabilities) throws Exception {
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
+        RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, false, new SplittableRandom(2));
-        SimpleConsumer created = new SimpleConsumer(id, producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT);
+        SimpleConsumer created = new SimpleConsumer(id, producer, receiving, ApiOrtc.domain(parameters), false,
+                Map.of(), clock, ByteBufAllocator.DEFAULT);
         fanOut.consumers.add(created);
         return created;
     }
@@ -206,7 +206,7 @@ class SimpleConsumerTest {
     }
 
     private int routerExtensionId(String uri) {
-        return producer.consumableRtpParameters().getHeaderExtensionsList().stream()
+        return ApiOrtc.api(producer.consumableRtpParameters()).getHeaderExtensionsList().stream()
                 .filter(e -> e.getUri().equals(uri)).findFirst().orElseThrow().getId();
     }
 
@@ -216,7 +216,7 @@ class SimpleConsumerTest {
 
         assertThat(receiving.rtp).hasSize(1);
         RtpPacket out = sent(0);
-        RtpParameters own = consumer.rtpParameters();
+        RtpParameters own = ApiOrtc.api(consumer.rtpParameters());
         assertThat(out.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getSsrc()));
         assertThat(out.payloadType()).isEqualTo(own.getCodecs(0).getPayloadType()).isNotEqualTo(PRODUCER_PT);
         assertThat(out.sequenceNumber()).isEqualTo(1000);
@@ -239,7 +239,7 @@ class SimpleConsumerTest {
         receive(packet(PRODUCER_SSRC, PRODUCER_PT, 1, 1));
 
         RtpPacket out = sent(0);
-        assertThat(narrow.rtpParameters().getHeaderExtensionsList())
+        assertThat(ApiOrtc.api(narrow.rtpParameters()).getHeaderExtensionsList())
                 .noneMatch(e -> e.getUri().equals(RtpHeaderExtensionUris.TOFFSET));
         assertThat(out.hasExtension(routerExtensionId(RtpHeaderExtensionUris.TOFFSET))).isFalse();
         assertThat(out.absSendTime(routerExtensionId(RtpHeaderExtensionUris.ABS_SEND_TIME))).isEqualTo(0x123456);
@@ -367,11 +367,11 @@ class SimpleConsumerTest {
         for (String rid : rids) {
             given.addEncodings(RtpEncodingParameters.newBuilder().setRid(rid));
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        return new Producer("q", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(given.build());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(3));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        return new Producer("q", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), new FanOut(), clock, ByteBufAllocator.DEFAULT);
     }
 
     /** An RTP packet carrying one one-byte element (RFC 8285 §4.2) with an ASCII value (mid, rid). */

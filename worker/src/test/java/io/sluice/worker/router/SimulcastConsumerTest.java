@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
@@ -16,7 +15,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Generated VP8 simulcast (three encodings of three temporal layers, RFC 7741 descriptors) through
@@ -63,7 +63,7 @@ class SimulcastConsumerTest {
     private int frame;
 
     private void create(boolean byRid, ConsumerLayers preferred, int keyFrameInterval) throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
         RtpParameters.Builder given = RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PAYLOAD_TYPE)
@@ -82,11 +82,11 @@ class SimulcastConsumerTest {
             }
             given.addEncodings(encoding);
         }
-        RtpParameters parameters = Ortc.validateRtpParameters(given.build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(given.build());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
                         fanOut.forEach(consumer -> consumer.send(stream, packet));
@@ -108,13 +108,13 @@ class SimulcastConsumerTest {
                     }
                 }, clock, ByteBufAllocator.DEFAULT);
         assertThat(producer.type()).isEqualTo(Producer.Type.SIMULCAST);
-        RtpParameters consumerParameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
+        RtpParameters consumerParameters = ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, true,
                 new SplittableRandom(2));
         assertThat(consumerParameters.getEncodingsList()).singleElement()
                 .satisfies(encoding -> assertThat(encoding.getScalabilityMode())
                         .isEqualTo(scalabilityMode.isEmpty() ? "L3T1" : "L3T3"));
-        consumer = new SimulcastConsumer("c", producer, receiving, consumerParameters, false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
+        consumer = new SimulcastConsumer("c", producer, receiving, ApiOrtc.domain(consumerParameters), false,
+                Map.of(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumer.setLayersListener(changed -> layerEvents.add(changed.currentLayers()));
         fanOut.add(consumer);
         source = new Vp8SimulcastSource(PAYLOAD_TYPE, byRid ? RID_EXTENSION_ID : 0, SSRCS, byRid ? RIDS : null,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
@@ -16,7 +15,7 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.RtcpHeader;
@@ -29,6 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * VP9 K-SVC as Chromium sends it ("L3T3_KEY", RFC 9628 non-flexible mode): three spatial layers
@@ -77,20 +77,20 @@ class SvcConsumerTest {
 
     @BeforeEach
     void createProducer() throws Exception {
-        capabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP9").setClockRate(90000)
                 .putParameters("profile-id", ParameterValue.newBuilder().setIntValue(0).build()).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP9").setPayloadType(PAYLOAD_TYPE)
                         .setClockRate(90000)
                         .putParameters("profile-id", ParameterValue.newBuilder().setIntValue(0).build()))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) SSRC).setScalabilityMode("L3T3_KEY"))
                 .setRtcp(RtcpParameters.newBuilder().setCname("svc"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(3));
-        consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
-        producer = new Producer("svc", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), new Producer.Listener() {
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, capabilities, new SplittableRandom(3));
+        consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, capabilities, mapping);
+        producer = new Producer("svc", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), new Producer.Listener() {
                     @Override
                     public void onProducerRtp(Producer from, int stream, RtpPacket packet) {
                         consumers.forEach(consumer -> consumer.send(stream, packet));
@@ -115,11 +115,11 @@ class SvcConsumerTest {
     private SvcConsumer consumer(ConsumerLayers preferred) throws Exception {
         RecordingTransport receiving = new RecordingTransport(10);
         receivers.add(receiving);
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false, true,
+        RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(consumable, capabilities, false, true,
                 new SplittableRandom(consumers.size()));
         assertThat(parameters.getEncodings(0).getScalabilityMode()).isEqualTo("L3T3_KEY");
-        SvcConsumer consumer = new SvcConsumer("c" + consumers.size(), producer, receiving, parameters, false,
-                AppData.getDefaultInstance(), clock, ByteBufAllocator.DEFAULT, preferred);
+        SvcConsumer consumer = new SvcConsumer("c" + consumers.size(), producer, receiving, ApiOrtc.domain(parameters), false,
+                Map.of(), clock, ByteBufAllocator.DEFAULT, preferred);
         consumers.add(consumer);
         return consumer;
     }

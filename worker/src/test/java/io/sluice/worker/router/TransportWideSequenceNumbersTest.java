@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -17,7 +16,7 @@ import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.router.SimpleConsumerTest.FanOut;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
-import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
@@ -29,6 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2 on the sending side: two consumers on one
@@ -55,9 +55,9 @@ class TransportWideSequenceNumbersTest {
 
     @BeforeEach
     void createProducer() throws Exception {
-        routerCapabilities = Ortc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
+        routerCapabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()));
-        RtpParameters parameters = Ortc.validateRtpParameters(RtpParameters.newBuilder()
+        RtpParameters parameters = ApiOrtc.validateRtpParameters(RtpParameters.newBuilder()
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(PRODUCER_PT)
                         .setClockRate(90000).addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack")))
                 .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
@@ -65,19 +65,19 @@ class TransportWideSequenceNumbersTest {
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc((int) PRODUCER_SSRC))
                 .setRtcp(RtcpParameters.newBuilder().setCname("test"))
                 .build());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
-        producer = new Producer("p", MediaKind.VIDEO, sending, parameters, mapping, consumable, false,
-                AppData.getDefaultInstance(), fanOut, clock, allocator);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(parameters, routerCapabilities, new SplittableRandom(1));
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, parameters, routerCapabilities, mapping);
+        producer = new Producer("p", ApiOrtc.domain(MediaKind.VIDEO), sending, ApiOrtc.domain(parameters), mapping, ApiOrtc.domain(consumable), false,
+                Map.of(), fanOut, clock, allocator);
         receivingMedia = new TransportMedia(receiving);
     }
 
     private SimpleConsumer consumer(String id, RecordingTransport transport, RtpCapabilities capabilities, int seed)
             throws Exception {
-        RtpParameters parameters = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(), capabilities,
+        RtpParameters parameters = ApiOrtc.getConsumerRtpParameters(ApiOrtc.api(producer.consumableRtpParameters()), capabilities,
                 false, true, new SplittableRandom(seed));
-        SimpleConsumer consumer = new SimpleConsumer(id, producer, transport, parameters, false,
-                AppData.getDefaultInstance(), clock, allocator);
+        SimpleConsumer consumer = new SimpleConsumer(id, producer, transport, ApiOrtc.domain(parameters), false,
+                Map.of(), clock, allocator);
         fanOut.consumers.add(consumer);
         if (transport == receiving) {
             receivingMedia.addConsumer(consumer);
@@ -86,7 +86,7 @@ class TransportWideSequenceNumbersTest {
     }
 
     private static int twccId(Consumer consumer) {
-        return consumer.rtpParameters().getHeaderExtensionsList().stream()
+        return ApiOrtc.api(consumer.rtpParameters()).getHeaderExtensionsList().stream()
                 .filter(extension -> extension.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01))
                 .mapToInt(RtpHeaderExtensionParameters::getId).findFirst().orElse(0);
     }
@@ -148,7 +148,7 @@ class TransportWideSequenceNumbersTest {
         RtpPacket resent = new RtpPacket();
         resent.wrap(receiving.rtp.get(10));
         assertThat(resent.ssrc()).as("RTX").isEqualTo(Integer.toUnsignedLong(
-                second.rtpParameters().getEncodings(0).getRtx().getSsrc()));
+                ApiOrtc.api(second.rtpParameters()).getEncodings(0).getRtx().getSsrc()));
         assertThat(resent.transportWideSequenceNumber(id)).as("a resend is numbered too").isEqualTo(11);
         assertThat(numbers(receiving.rtp.subList(11, 13), id)).containsExactly(12, 13);
     }

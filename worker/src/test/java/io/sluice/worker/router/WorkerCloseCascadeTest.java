@@ -1,12 +1,13 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.RtpParametersMapper;
+import io.sluice.worker.testsupport.ApiOrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
-import io.sluice.api.v1.AppData;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtcpParameters;
@@ -14,15 +15,14 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.testsupport.TestClock;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -102,9 +102,9 @@ class WorkerCloseCascadeTest {
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
                 new PortRange(40000, 65000), mappings);
         worker = new Worker("w", loop, new TestClock(), rtc, events);
-        router = onLoop(() -> worker.createRouter(List.of(RtpCodecCapability.newBuilder()
-                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()), "room",
-                AppData.getDefaultInstance()));
+        router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
+                .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())), "room",
+                Map.of()));
         // Every transport sends one producer and receives every other transport's: closing a
         // producer first would close consumers of other transports as PRODUCER_CLOSED.
         for (int i = 0; i < TRANSPORTS; i++) {
@@ -212,7 +212,7 @@ class WorkerCloseCascadeTest {
         expected.add("producer " + closing.id() + " closed REQUESTED");
         assertThat(events.lines).containsExactlyElementsOf(expected);
         assertThat(onLoop(() -> worker.producerIds(transports.get(3)))).doesNotContain(closing.id());
-        assertThat(onLoop(() -> router.dump().getProducerIdsList())).hasSize(TRANSPORTS - 1)
+        assertThat(onLoop(() -> router.dump().producerIds())).hasSize(TRANSPORTS - 1)
                 .doesNotContain(closing.id());
     }
 
@@ -224,7 +224,7 @@ class WorkerCloseCascadeTest {
         assertThat(onLoop(() -> worker.plainTransport(plain.id()))).isSameAs(plain);
         assertThatThrownBy(() -> onLoop(() -> worker.webRtcTransport(plain.id())))
                 .rootCause().hasMessage("transport not found: " + plain.id());
-        assertThat(onLoop(() -> router.dump().getTransportIdsList()))
+        assertThat(onLoop(() -> router.dump().transportIds()))
                 .containsExactlyElementsOf(transports.stream().map(Transport::id).toList());
     }
 
@@ -239,23 +239,19 @@ class WorkerCloseCascadeTest {
     }
 
     private Producer produce(PlainTransport transport, int ssrc) throws Exception {
-        return onLoop(() -> worker.produce(TransportProduceRequest.newBuilder()
-                .setTransportId(transport.id())
-                .setKind(MediaKind.VIDEO)
-                .setRtpParameters(RtpParameters.newBuilder()
+        return onLoop(() -> worker.produce(transport.id(), ApiOrtc.domain(MediaKind.VIDEO),
+                ApiOrtc.domain(RtpParameters.newBuilder()
                         .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(96)
                                 .setClockRate(90000))
                         .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(ssrc))
-                        .setRtcp(RtcpParameters.newBuilder().setCname("cascade")))
-                .build()));
+                        .setRtcp(RtcpParameters.newBuilder().setCname("cascade"))
+                        .build()),
+                false, Map.of()));
     }
 
     private Consumer consume(PlainTransport transport, Producer producer) throws Exception {
-        return onLoop(() -> worker.consume(TransportConsumeRequest.newBuilder()
-                .setTransportId(transport.id())
-                .setProducerId(producer.id())
-                .setRtpCapabilities(router.rtpCapabilities())
-                .build()));
+        return onLoop(() -> worker.consume(transport.id(), producer.id(), router.rtpCapabilities(), null, false,
+                Map.of()));
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {

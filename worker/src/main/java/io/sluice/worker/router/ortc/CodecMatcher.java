@@ -1,8 +1,8 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -22,21 +22,19 @@ public final class CodecMatcher {
     record Codec(String mimeType, long clockRate, long channels, Map<String, ParameterValue> parameters) {
 
         static Codec of(RtpCodecCapability codec) {
-            return new Codec(codec.getMimeType(), codec.getClockRate(), channels(codec.getMimeType(),
-                    codec.hasChannels(), codec.getChannels()), codec.getParametersMap());
+            return new Codec(codec.mimeType(), codec.clockRate(), channels(codec.mimeType(), codec.channels()), codec.parameters());
         }
 
         static Codec of(RtpCodecParameters codec) {
-            return new Codec(codec.getMimeType(), codec.getClockRate(), channels(codec.getMimeType(),
-                    codec.hasChannels(), codec.getChannels()), codec.getParametersMap());
+            return new Codec(codec.mimeType(), codec.clockRate(), channels(codec.mimeType(), codec.channels()), codec.parameters());
         }
 
         /** Audio without channels means mono; video has none (mediasoup normalizes the same way). */
-        private static long channels(String mimeType, boolean present, int channels) {
+        private static long channels(String mimeType, Integer channels) {
             if (!isAudio(mimeType)) {
                 return 0;
             }
-            return present ? Integer.toUnsignedLong(channels) : 1;
+            return channels != null ? Integer.toUnsignedLong(channels) : 1;
         }
     }
 

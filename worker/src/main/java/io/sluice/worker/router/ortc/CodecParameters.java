@@ -1,6 +1,6 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.ParameterValue;
+import io.sluice.worker.router.parameters.ParameterValue;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,22 +27,22 @@ public final class CodecParameters {
     private CodecParameters() {}
 
     public static ParameterValue ofInt(long value) {
-        return ParameterValue.newBuilder().setIntValue(value).build();
+        return ParameterValue.ofInt(value);
     }
 
     public static ParameterValue ofString(String value) {
-        return ParameterValue.newBuilder().setStringValue(value).build();
+        return ParameterValue.ofString(value);
     }
 
     /** The integer under {@code key}; empty when absent or a string. */
     public static OptionalLong intValue(Map<String, ParameterValue> parameters, String key) {
         ParameterValue value = parameters.get(key);
-        return value != null && value.hasIntValue() ? OptionalLong.of(value.getIntValue()) : OptionalLong.empty();
+        return value != null && value.hasIntValue() ? OptionalLong.of(value.intValue()) : OptionalLong.empty();
     }
 
     /** The string under {@code key}; empty when absent or a number. */
     public static Optional<String> stringValue(Map<String, ParameterValue> parameters, String key) {
         ParameterValue value = parameters.get(key);
-        return value != null && value.hasStringValue() ? Optional.of(value.getStringValue()) : Optional.empty();
+        return value != null && value.hasStringValue() ? Optional.of(value.stringValue()) : Optional.empty();
     }
 }

@@ -1,6 +1,6 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.ParameterValue;
+import io.sluice.worker.router.parameters.ParameterValue;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +148,7 @@ public record H264ProfileLevelId(Profile profile, Level level) {
         if (value == null) {
             return Optional.of(DEFAULT);
         }
-        return value.hasStringValue() ? parse(value.getStringValue()) : Optional.empty();
+        return value.hasStringValue() ? parse(value.stringValue()) : Optional.empty();
     }
 
     /** Whether both parameter sets carry valid profile-level-ids of the same profile (levels may differ). */
@@ -206,7 +206,7 @@ public record H264ProfileLevelId(Profile profile, Level level) {
     private static boolean isLevelAsymmetryAllowed(Map<String, ParameterValue> parameters) {
         ParameterValue value = parameters.get(CodecParameters.LEVEL_ASYMMETRY_ALLOWED);
         return value != null
-                && ((value.hasIntValue() && value.getIntValue() == 1)
-                        || (value.hasStringValue() && value.getStringValue().equals("1")));
+                && ((value.hasIntValue() && value.intValue() == 1)
+                        || (value.hasStringValue() && value.stringValue().equals("1")));
     }
 }

@@ -1,8 +1,8 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.RtpCodecCapability;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
 import io.sluice.worker.router.SluiceException;
 import java.util.Locale;
 import java.util.Map;
@@ -25,32 +25,32 @@ final class MediaCodecValidator {
     private MediaCodecValidator() {}
 
     static RtpCodecCapability validate(RtpCodecCapability codec, String path) throws SluiceException {
-        MediaKind kind = kindOfMimeType(codec.getMimeType(), path + ".mime_type");
-        if (CodecMatcher.isRtx(codec.getMimeType())) {
+        MediaKind kind = kindOfMimeType(codec.mimeType(), path + ".mime_type");
+        if (CodecMatcher.isRtx(codec.mimeType())) {
             throw SluiceException.invalid(path + ".mime_type",
                     "RTX codecs are not given: the router adds one for each video codec");
         }
-        if (codec.getKind() != MediaKind.MEDIA_KIND_UNSPECIFIED && codec.getKind() != kind) {
+        if (codec.kind() != null && codec.kind() != kind) {
             throw SluiceException.invalid(path + ".kind",
-                    "kind " + codec.getKind() + " does not match mime type " + codec.getMimeType());
+                    "kind " + codec.kind() + " does not match mime type " + codec.mimeType());
         }
-        if (codec.getClockRate() == 0) {
+        if (codec.clockRate() == 0) {
             throw SluiceException.invalid(path + ".clock_rate", "missing clock rate");
         }
         if (codec.hasPreferredPayloadType()) {
-            checkPayloadType(Integer.toUnsignedLong(codec.getPreferredPayloadType()), path + ".preferred_payload_type");
+            checkPayloadType(Integer.toUnsignedLong(codec.preferredPayloadType()), path + ".preferred_payload_type");
         }
-        RtpCodecCapability.Builder normalized = codec.toBuilder().setKind(kind);
+        RtpCodecCapability normalized = codec.withKind(kind);
         if (kind == MediaKind.AUDIO) {
-            if (codec.hasChannels() && codec.getChannels() == 0) {
+            if (codec.hasChannels() && codec.channels() == 0) {
                 throw SluiceException.invalid(path + ".channels", "an audio codec has at least one channel");
             }
-            normalized.setChannels(codec.hasChannels() ? codec.getChannels() : 1);
+            normalized = normalized.withChannels(codec.hasChannels() ? codec.channels() : 1);
         } else if (codec.hasChannels()) {
             throw SluiceException.invalid(path + ".channels", "channels is for audio codecs only");
         }
-        checkParameters(codec.getParametersMap(), path + ".parameters");
-        return normalized.build();
+        checkParameters(codec.parameters(), path + ".parameters");
+        return normalized;
     }
 
     /** The media kind named by a mime type's top-level type. */
@@ -90,7 +90,7 @@ final class MediaCodecValidator {
             if (entry.getKey().isEmpty()) {
                 throw SluiceException.invalid(path, "empty parameter name");
             }
-            if (entry.getValue().getValueCase() == ParameterValue.ValueCase.VALUE_NOT_SET) {
+            if (!entry.getValue().hasValue()) {
                 throw SluiceException.invalid(field, "parameter has no value");
             }
         }
@@ -105,7 +105,7 @@ final class MediaCodecValidator {
         ParameterValue profileLevelId = parameters.get(CodecParameters.PROFILE_LEVEL_ID);
         if (profileLevelId != null
                 && (!profileLevelId.hasStringValue()
-                        || H264ProfileLevelId.parse(profileLevelId.getStringValue()).isEmpty())) {
+                        || H264ProfileLevelId.parse(profileLevelId.stringValue()).isEmpty())) {
             throw SluiceException.invalid(path + "." + CodecParameters.PROFILE_LEVEL_ID,
                     "profile-level-id must be six hex digits naming a known H.264 profile and level (RFC 6184 section 8.1)");
         }

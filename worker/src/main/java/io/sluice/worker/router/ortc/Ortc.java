@@ -1,15 +1,17 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RtpCapabilities;
-import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.api.v1.RtpHeaderExtension;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
+import io.sluice.worker.router.parameters.RtpHeaderExtension;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.SluiceException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,30 +65,30 @@ public final class Ortc {
             }
         }
         DynamicPayloadTypes dynamicPayloadTypes = new DynamicPayloadTypes(reserved);
-        RtpCapabilities.Builder capabilities = RtpCapabilities.newBuilder();
+        List<RtpCodecCapability> codecs = new ArrayList<>();
         Set<MediaKind> kinds = EnumSet.noneOf(MediaKind.class);
         for (int i = 0; i < requested.size(); i++) {
             RtpCodecCapability media = requested.get(i);
             int payloadType = fixedPayloadTypes[i] != null
                     ? fixedPayloadTypes[i]
-                    : dynamicPayloadTypes.allocate(mediaCodecPath(i) + " (" + media.getMimeType() + ")");
-            RtpCodecCapability codec = supported.get(i).toBuilder()
-                    .setPreferredPayloadType(payloadType)
-                    .putAllParameters(media.getParametersMap())
-                    .build();
-            capabilities.addCodecs(codec);
-            kinds.add(codec.getKind());
-            if (codec.getKind() == MediaKind.VIDEO) {
+                    : dynamicPayloadTypes.allocate(mediaCodecPath(i) + " (" + media.mimeType() + ")");
+            Map<String, ParameterValue> parameters = new LinkedHashMap<>(supported.get(i).parameters());
+            parameters.putAll(media.parameters());
+            RtpCodecCapability codec = supported.get(i).withPreferredPayloadType(payloadType).withParameters(parameters);
+            codecs.add(codec);
+            kinds.add(codec.kind());
+            if (codec.kind() == MediaKind.VIDEO) {
                 int rtxPayloadType = dynamicPayloadTypes.allocate("the RTX codec of " + mediaCodecPath(i));
-                capabilities.addCodecs(rtxCodecFor(codec, rtxPayloadType));
+                codecs.add(rtxCodecFor(codec, rtxPayloadType));
             }
         }
-        for (RtpHeaderExtension extension : SupportedRtpCapabilities.get().getHeaderExtensionsList()) {
-            if (kinds.contains(extension.getKind())) {
-                capabilities.addHeaderExtensions(extension);
+        List<RtpHeaderExtension> extensions = new ArrayList<>();
+        for (RtpHeaderExtension extension : SupportedRtpCapabilities.get().headerExtensions()) {
+            if (kinds.contains(extension.kind())) {
+                extensions.add(extension);
             }
         }
-        return capabilities.build();
+        return new RtpCapabilities(codecs, extensions);
     }
 
     /**
@@ -169,17 +171,17 @@ public final class Ortc {
     }
 
     private static RtpCodecCapability findSupportedCodec(RtpCodecCapability codec, String path) throws SluiceException {
-        for (RtpCodecCapability candidate : SupportedRtpCapabilities.get().getCodecsList()) {
+        for (RtpCodecCapability candidate : SupportedRtpCapabilities.get().codecs()) {
             if (CodecMatcher.matches(codec, candidate, false)) {
                 return candidate;
             }
         }
         StringBuilder description = new StringBuilder("media codec not supported [mimeType:")
-                .append(codec.getMimeType())
+                .append(codec.mimeType())
                 .append(", clockRate:")
-                .append(Integer.toUnsignedString(codec.getClockRate()));
+                .append(Integer.toUnsignedString(codec.clockRate()));
         if (codec.hasChannels()) {
-            description.append(", channels:").append(Integer.toUnsignedString(codec.getChannels()));
+            description.append(", channels:").append(Integer.toUnsignedString(codec.channels()));
         }
         throw SluiceException.unsupported(path + ".mime_type", description.append(']').toString());
     }
@@ -199,14 +201,14 @@ public final class Ortc {
                 continue;
             }
             int payloadType = preferred
-                    ? media.getPreferredPayloadType()
-                    : supported.get(i).getPreferredPayloadType();
+                    ? media.preferredPayloadType()
+                    : supported.get(i).preferredPayloadType();
             Integer owner = owners.putIfAbsent(payloadType, i);
             if (owner != null) {
                 String field = preferred ? mediaCodecPath(i) + ".preferred_payload_type" : mediaCodecPath(i);
                 throw SluiceException.invalid(field, "duplicated payload type " + payloadType + ": "
-                        + media.getMimeType() + " and " + mediaCodecPath(owner) + " ("
-                        + requested.get(owner).getMimeType() + ") both need it");
+                        + media.mimeType() + " and " + mediaCodecPath(owner) + " ("
+                        + requested.get(owner).mimeType() + ") both need it");
             }
             fixed[i] = payloadType;
         }
@@ -215,12 +217,7 @@ public final class Ortc {
 
     /** RTX for a video codec (RFC 4588 section 8.6): same clock rate, apt naming the codec's payload type. */
     private static RtpCodecCapability rtxCodecFor(RtpCodecCapability codec, int payloadType) {
-        return RtpCodecCapability.newBuilder()
-                .setKind(codec.getKind())
-                .setMimeType("video/rtx")
-                .setPreferredPayloadType(payloadType)
-                .setClockRate(codec.getClockRate())
-                .putParameters(CodecParameters.APT, CodecParameters.ofInt(codec.getPreferredPayloadType()))
-                .build();
+        return new RtpCodecCapability(codec.kind(), "video/rtx", payloadType, codec.clockRate(), null,
+                Map.of(CodecParameters.APT, CodecParameters.ofInt(codec.preferredPayloadType())), List.of());
     }
 }

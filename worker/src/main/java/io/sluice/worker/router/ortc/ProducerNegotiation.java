@@ -1,16 +1,16 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.RtcpParameters;
-import io.sluice.api.v1.RtpCapabilities;
-import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpEncodingParameters;
-import io.sluice.api.v1.RtpHeaderExtension;
-import io.sluice.api.v1.RtpHeaderExtensionDirection;
-import io.sluice.api.v1.RtpHeaderExtensionParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtcpParameters;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpEncodingParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtension;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionDirection;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.SluiceException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,34 +36,34 @@ final class ProducerNegotiation {
     static RtpMapping producerMapping(RtpParameters parameters, RtpCapabilities capabilities, RandomGenerator random)
             throws SluiceException {
         Map<RtpCodecParameters, RtpCodecCapability> capabilityOf = new LinkedHashMap<>();
-        List<RtpCodecParameters> codecs = parameters.getCodecsList();
+        List<RtpCodecParameters> codecs = parameters.codecs();
         for (int i = 0; i < codecs.size(); i++) {
             RtpCodecParameters codec = codecs.get(i);
-            if (CodecMatcher.isRtx(codec.getMimeType())) {
+            if (CodecMatcher.isRtx(codec.mimeType())) {
                 continue;
             }
             String path = "rtp_parameters.codecs[" + i + "]";
-            RtpCodecCapability matched = capabilities.getCodecsList().stream()
+            RtpCodecCapability matched = capabilities.codecs().stream()
                     .filter(capability -> CodecMatcher.matches(codec, capability, true))
                     .findFirst()
                     .orElseThrow(() -> SluiceException.unsupported(path,
-                            "unsupported codec [mimeType:" + codec.getMimeType() + ", payloadType:"
-                                    + codec.getPayloadType() + "]"));
+                            "unsupported codec [mimeType:" + codec.mimeType() + ", payloadType:"
+                                    + codec.payloadType() + "]"));
             capabilityOf.put(codec, matched);
         }
         for (int i = 0; i < codecs.size(); i++) {
             RtpCodecParameters rtx = codecs.get(i);
-            if (!CodecMatcher.isRtx(rtx.getMimeType())) {
+            if (!CodecMatcher.isRtx(rtx.mimeType())) {
                 continue;
             }
             String path = "rtp_parameters.codecs[" + i + "]";
-            long apt = CodecParameters.intValue(rtx.getParametersMap(), CodecParameters.APT).orElse(-1);
+            long apt = CodecParameters.intValue(rtx.parameters(), CodecParameters.APT).orElse(-1);
             RtpCodecParameters media = codecs.stream()
-                    .filter(codec -> codec.getPayloadType() == apt && !CodecMatcher.isRtx(codec.getMimeType()))
+                    .filter(codec -> codec.payloadType() == apt && !CodecMatcher.isRtx(codec.mimeType()))
                     .findFirst()
                     .orElseThrow(() -> SluiceException.invalid(path + ".parameters.apt",
-                            "no media codec for RTX payload type " + rtx.getPayloadType()));
-            int mappedMedia = capabilityOf.get(media).getPreferredPayloadType();
+                            "no media codec for RTX payload type " + rtx.payloadType()));
+            int mappedMedia = capabilityOf.get(media).preferredPayloadType();
             RtpCodecCapability capabilityRtx = rtxCapabilityFor(capabilities, mappedMedia)
                     .orElseThrow(() -> SluiceException.unsupported(path,
                             "no RTX codec for capability codec payload type " + mappedMedia));
@@ -71,84 +71,66 @@ final class ProducerNegotiation {
         }
         List<RtpMapping.CodecMapping> codecMappings = new ArrayList<>();
         capabilityOf.forEach((codec, capability) -> codecMappings.add(
-                new RtpMapping.CodecMapping(codec.getPayloadType(), capability.getPreferredPayloadType())));
+                new RtpMapping.CodecMapping(codec.payloadType(), capability.preferredPayloadType())));
         List<RtpMapping.EncodingMapping> encodingMappings = new ArrayList<>();
         long mappedSsrc = randomSsrc(random);
-        for (RtpEncodingParameters encoding : parameters.getEncodingsList()) {
+        for (RtpEncodingParameters encoding : parameters.encodings()) {
             OptionalLong ssrc = encoding.hasSsrc()
-                    ? OptionalLong.of(Integer.toUnsignedLong(encoding.getSsrc()))
+                    ? OptionalLong.of(Integer.toUnsignedLong(encoding.ssrc()))
                     : OptionalLong.empty();
-            encodingMappings.add(new RtpMapping.EncodingMapping(ssrc, encoding.getRid(), mappedSsrc++));
+            encodingMappings.add(new RtpMapping.EncodingMapping(ssrc, encoding.rid(), mappedSsrc++));
         }
         return new RtpMapping(codecMappings, encodingMappings);
     }
 
     static RtpParameters consumableParameters(MediaKind kind, RtpParameters parameters, RtpCapabilities capabilities,
             RtpMapping mapping) {
-        if (mapping.encodings().size() != parameters.getEncodingsCount()) {
+        if (mapping.encodings().size() != parameters.encodings().size()) {
             throw new IllegalArgumentException("mapping has " + mapping.encodings().size() + " encodings, parameters "
-                    + parameters.getEncodingsCount());
+                    + parameters.encodings().size());
         }
-        RtpParameters.Builder consumable = RtpParameters.newBuilder();
-        for (RtpCodecParameters codec : parameters.getCodecsList()) {
-            if (CodecMatcher.isRtx(codec.getMimeType())) {
+        List<RtpCodecParameters> codecs = new ArrayList<>();
+        for (RtpCodecParameters codec : parameters.codecs()) {
+            if (CodecMatcher.isRtx(codec.mimeType())) {
                 continue;
             }
-            int mappedPayloadType = mapping.mappedPayloadType(codec.getPayloadType());
-            RtpCodecCapability capability = capabilities.getCodecsList().stream()
-                    .filter(candidate -> candidate.getPreferredPayloadType() == mappedPayloadType)
+            int mappedPayloadType = mapping.mappedPayloadType(codec.payloadType());
+            RtpCodecCapability capability = capabilities.codecs().stream()
+                    .filter(candidate -> candidate.preferredPayloadType() == mappedPayloadType)
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(
                             "mapping names router payload type " + mappedPayloadType + ", which the capabilities lack"));
-            RtpCodecParameters.Builder consumableCodec = RtpCodecParameters.newBuilder()
-                    .setMimeType(capability.getMimeType())
-                    .setPayloadType(capability.getPreferredPayloadType())
-                    .setClockRate(capability.getClockRate())
-                    // Consumers get the producer's own codec parameters (they describe its stream).
-                    .putAllParameters(answeredParameters(codec, capability))
-                    .addAllRtcpFeedback(capability.getRtcpFeedbackList());
-            if (capability.hasChannels()) {
-                consumableCodec.setChannels(capability.getChannels());
-            }
-            consumable.addCodecs(consumableCodec);
-            rtxCapabilityFor(capabilities, capability.getPreferredPayloadType()).ifPresent(rtx -> consumable.addCodecs(
-                    RtpCodecParameters.newBuilder()
-                            .setMimeType(rtx.getMimeType())
-                            .setPayloadType(rtx.getPreferredPayloadType())
-                            .setClockRate(rtx.getClockRate())
-                            .putAllParameters(rtx.getParametersMap())
-                            .addAllRtcpFeedback(rtx.getRtcpFeedbackList())));
+            // Consumers get the producer's own codec parameters (they describe its stream).
+            codecs.add(new RtpCodecParameters(capability.mimeType(), capability.preferredPayloadType(),
+                    capability.clockRate(), capability.channels(), answeredParameters(codec, capability),
+                    capability.rtcpFeedback()));
+            rtxCapabilityFor(capabilities, capability.preferredPayloadType()).ifPresent(rtx -> codecs.add(
+                    new RtpCodecParameters(rtx.mimeType(), rtx.preferredPayloadType(), rtx.clockRate(), null,
+                            rtx.parameters(), rtx.rtcpFeedback())));
         }
-        for (RtpHeaderExtension extension : capabilities.getHeaderExtensionsList()) {
-            boolean sent = extension.getDirection() == RtpHeaderExtensionDirection.SENDRECV
-                    || extension.getDirection() == RtpHeaderExtensionDirection.SENDONLY;
-            if (extension.getKind() != kind || !sent) {
+        List<RtpHeaderExtensionParameters> extensions = new ArrayList<>();
+        for (RtpHeaderExtension extension : capabilities.headerExtensions()) {
+            boolean sent = extension.direction() == RtpHeaderExtensionDirection.SENDRECV
+                    || extension.direction() == RtpHeaderExtensionDirection.SENDONLY;
+            if (extension.kind() != kind || !sent) {
                 continue;
             }
             // abs-capture-time is only relayed from the producer's packets: announcing it to consumers
             // of a producer that does not send it would make them wait for something never coming.
-            if (extension.getUri().equals(RtpHeaderExtensionUris.ABS_CAPTURE_TIME)
-                    && parameters.getHeaderExtensionsList().stream()
-                            .noneMatch(own -> own.getUri().equals(extension.getUri()))) {
+            if (extension.uri().equals(RtpHeaderExtensionUris.ABS_CAPTURE_TIME)
+                    && parameters.headerExtensions().stream()
+                            .noneMatch(own -> own.uri().equals(extension.uri()))) {
                 continue;
             }
-            consumable.addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
-                    .setUri(extension.getUri())
-                    .setId(extension.getPreferredId())
-                    .setEncrypt(extension.getPreferredEncrypt()));
+            extensions.add(new RtpHeaderExtensionParameters(
+                    extension.uri(), extension.preferredId(), extension.preferredEncrypt()));
         }
-        for (int i = 0; i < parameters.getEncodingsCount(); i++) {
-            consumable.addEncodings(parameters.getEncodings(i).toBuilder()
-                    .clearRid()
-                    .clearRtx()
-                    .clearCodecPayloadType()
-                    .setSsrc((int) mapping.encodings().get(i).mappedSsrc()));
+        List<RtpEncodingParameters> encodings = new ArrayList<>(parameters.encodings().size());
+        for (int i = 0; i < parameters.encodings().size(); i++) {
+            encodings.add(parameters.encodings().get(i).asConsumable((int) mapping.encodings().get(i).mappedSsrc()));
         }
-        consumable.setRtcp(RtcpParameters.newBuilder()
-                .setCname(parameters.getRtcp().getCname())
-                .setReducedSize(true));
-        consumable.setMsid(parameters.getMsid());
-        return consumable.build();
+        return new RtpParameters("", codecs, extensions, encodings,
+                new RtcpParameters(parameters.rtcpOrEmpty().cname(), true), parameters.msid());
     }
 
     /**
@@ -157,10 +139,10 @@ final class ProducerNegotiation {
      */
     private static Map<String, ParameterValue> answeredParameters(
             RtpCodecParameters codec, RtpCodecCapability capability) {
-        Map<String, ParameterValue> parameters = new LinkedHashMap<>(codec.getParametersMap());
-        if (codec.getMimeType().equalsIgnoreCase("video/H264")) {
+        Map<String, ParameterValue> parameters = new LinkedHashMap<>(codec.parameters());
+        if (codec.mimeType().equalsIgnoreCase("video/H264")) {
             Optional<String> answer = H264ProfileLevelId.answerProfileLevelId(
-                    codec.getParametersMap(), capability.getParametersMap());
+                    codec.parameters(), capability.parameters());
             if (answer.isPresent()) {
                 parameters.put(CodecParameters.PROFILE_LEVEL_ID, CodecParameters.ofString(answer.get()));
             } else {
@@ -171,9 +153,9 @@ final class ProducerNegotiation {
     }
 
     private static Optional<RtpCodecCapability> rtxCapabilityFor(RtpCapabilities capabilities, int mediaPayloadType) {
-        return capabilities.getCodecsList().stream()
-                .filter(codec -> CodecMatcher.isRtx(codec.getMimeType())
-                        && CodecParameters.intValue(codec.getParametersMap(), CodecParameters.APT).orElse(-1)
+        return capabilities.codecs().stream()
+                .filter(codec -> CodecMatcher.isRtx(codec.mimeType())
+                        && CodecParameters.intValue(codec.parameters(), CodecParameters.APT).orElse(-1)
                                 == mediaPayloadType)
                 .findFirst();
     }

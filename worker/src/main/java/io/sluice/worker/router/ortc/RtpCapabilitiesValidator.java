@@ -1,11 +1,13 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.RtpCapabilities;
-import io.sluice.api.v1.RtpCodecCapability;
-import io.sluice.api.v1.RtpHeaderExtension;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.router.parameters.RtpCodecCapability;
+import io.sluice.worker.router.parameters.RtpHeaderExtension;
 import io.sluice.worker.router.SluiceException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,54 +20,54 @@ final class RtpCapabilitiesValidator {
     private RtpCapabilitiesValidator() {}
 
     static RtpCapabilities validate(RtpCapabilities capabilities, String path) throws SluiceException {
-        RtpCapabilities.Builder normalized = capabilities.toBuilder();
-        for (int i = 0; i < capabilities.getCodecsCount(); i++) {
-            normalized.setCodecs(i, validateCodec(capabilities.getCodecs(i), path + ".codecs[" + i + "]"));
+        List<RtpCodecCapability> codecs = new ArrayList<>(capabilities.codecs().size());
+        for (int i = 0; i < capabilities.codecs().size(); i++) {
+            codecs.add(validateCodec(capabilities.codecs().get(i), path + ".codecs[" + i + "]"));
         }
-        for (int i = 0; i < capabilities.getHeaderExtensionsCount(); i++) {
-            RtpHeaderExtension extension = capabilities.getHeaderExtensions(i);
+        for (int i = 0; i < capabilities.headerExtensions().size(); i++) {
+            RtpHeaderExtension extension = capabilities.headerExtensions().get(i);
             String extensionPath = path + ".header_extensions[" + i + "]";
-            if (extension.getKind() != MediaKind.AUDIO && extension.getKind() != MediaKind.VIDEO) {
+            if (extension.kind() != MediaKind.AUDIO && extension.kind() != MediaKind.VIDEO) {
                 throw SluiceException.invalid(extensionPath + ".kind", "header extension kind is AUDIO or VIDEO");
             }
-            if (extension.getUri().isEmpty()) {
+            if (extension.uri().isEmpty()) {
                 throw SluiceException.invalid(extensionPath + ".uri", "missing header extension URI");
             }
-            if (extension.getPreferredId() == 0) {
+            if (extension.preferredId() == 0) {
                 throw SluiceException.invalid(extensionPath + ".preferred_id", "missing header extension id");
             }
         }
-        return normalized.build();
+        return new RtpCapabilities(codecs, capabilities.headerExtensions());
     }
 
     private static RtpCodecCapability validateCodec(RtpCodecCapability codec, String path) throws SluiceException {
-        MediaKind kind = MediaCodecValidator.kindOfMimeType(codec.getMimeType(), path + ".mime_type");
+        MediaKind kind = MediaCodecValidator.kindOfMimeType(codec.mimeType(), path + ".mime_type");
         if (!codec.hasPreferredPayloadType()) {
             throw SluiceException.invalid(path + ".preferred_payload_type", "missing payload type");
         }
         MediaCodecValidator.checkPayloadType(
-                Integer.toUnsignedLong(codec.getPreferredPayloadType()), path + ".preferred_payload_type");
-        if (codec.getClockRate() == 0) {
+                Integer.toUnsignedLong(codec.preferredPayloadType()), path + ".preferred_payload_type");
+        if (codec.clockRate() == 0) {
             throw SluiceException.invalid(path + ".clock_rate", "missing clock rate");
         }
-        RtpCodecCapability.Builder normalized = codec.toBuilder().setKind(kind);
+        RtpCodecCapability normalized = codec.withKind(kind);
         if (kind == MediaKind.AUDIO) {
-            normalized.setChannels(codec.hasChannels() ? codec.getChannels() : 1);
+            normalized = normalized.withChannels(codec.hasChannels() ? codec.channels() : 1);
         } else {
-            normalized.clearChannels();
+            normalized = normalized.withChannels(null);
         }
-        for (Map.Entry<String, ParameterValue> entry : codec.getParametersMap().entrySet()) {
+        for (Map.Entry<String, ParameterValue> entry : codec.parameters().entrySet()) {
             boolean aptNotANumber = entry.getKey().equals(CodecParameters.APT) && !entry.getValue().hasIntValue();
-            if (entry.getValue().getValueCase() == ParameterValue.ValueCase.VALUE_NOT_SET || aptNotANumber) {
+            if (!entry.getValue().hasValue() || aptNotANumber) {
                 throw SluiceException.invalid(path + ".parameters." + entry.getKey(),
                         aptNotANumber ? "apt must be a number" : "parameter has no value");
             }
         }
-        for (int i = 0; i < codec.getRtcpFeedbackCount(); i++) {
-            if (codec.getRtcpFeedback(i).getType().isEmpty()) {
+        for (int i = 0; i < codec.rtcpFeedback().size(); i++) {
+            if (codec.rtcpFeedback().get(i).type().isEmpty()) {
                 throw SluiceException.invalid(path + ".rtcp_feedback[" + i + "].type", "missing feedback type");
             }
         }
-        return normalized.build();
+        return normalized;
     }
 }

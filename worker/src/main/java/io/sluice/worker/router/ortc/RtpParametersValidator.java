@@ -1,12 +1,13 @@
 package io.sluice.worker.router.ortc;
 
-import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.ParameterValue;
-import io.sluice.api.v1.RtpCodecParameters;
-import io.sluice.api.v1.RtpEncodingParameters;
-import io.sluice.api.v1.RtpHeaderExtensionParameters;
-import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.ParameterValue;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.router.parameters.RtpEncodingParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
+import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.SluiceException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +28,8 @@ final class RtpParametersValidator {
     private RtpParametersValidator() {}
 
     static RtpParameters validate(RtpParameters parameters, String path) throws SluiceException {
-        RtpParameters.Builder normalized = parameters.toBuilder();
-        List<RtpCodecParameters> codecs = parameters.getCodecsList();
+        List<RtpCodecParameters> normalizedCodecs = new ArrayList<>(parameters.codecs().size());
+        List<RtpCodecParameters> codecs = parameters.codecs();
         if (codecs.isEmpty()) {
             throw SluiceException.invalid(path + ".codecs", "RTP parameters need at least one codec");
         }
@@ -36,64 +37,64 @@ final class RtpParametersValidator {
         for (int i = 0; i < codecs.size(); i++) {
             RtpCodecParameters codec = codecs.get(i);
             String codecPath = path + ".codecs[" + i + "]";
-            normalized.setCodecs(i, validateCodec(codec, codecPath));
-            if (byPayloadType.putIfAbsent(codec.getPayloadType(), codec) != null) {
+            normalizedCodecs.add(validateCodec(codec, codecPath));
+            if (byPayloadType.putIfAbsent(codec.payloadType(), codec) != null) {
                 throw SluiceException.invalid(codecPath + ".payload_type",
-                        "duplicated payload type " + codec.getPayloadType());
+                        "duplicated payload type " + codec.payloadType());
             }
         }
         // Every RTX codec must repair a media codec, so a list of only RTX codecs fails here too.
         for (int i = 0; i < codecs.size(); i++) {
             checkRtxTarget(codecs.get(i), byPayloadType, path + ".codecs[" + i + "]");
         }
-        checkHeaderExtensions(parameters.getHeaderExtensionsList(), path + ".header_extensions");
-        if (parameters.getEncodingsCount() == 0) {
-            normalized.addEncodings(RtpEncodingParameters.getDefaultInstance());
-        }
-        checkEncodings(normalized.getEncodingsList(), parameters.getMid(), byPayloadType, path + ".encodings");
-        return normalized.build();
+        checkHeaderExtensions(parameters.headerExtensions(), path + ".header_extensions");
+        List<RtpEncodingParameters> encodings = parameters.encodings().isEmpty()
+                ? List.of(RtpEncodingParameters.EMPTY)
+                : parameters.encodings();
+        checkEncodings(encodings, parameters.mid(), byPayloadType, path + ".encodings");
+        return parameters.withCodecs(normalizedCodecs).withEncodings(encodings);
     }
 
     private static RtpCodecParameters validateCodec(RtpCodecParameters codec, String path) throws SluiceException {
-        MediaKind kind = MediaCodecValidator.kindOfMimeType(codec.getMimeType(), path + ".mime_type");
-        MediaCodecValidator.checkPayloadType(Integer.toUnsignedLong(codec.getPayloadType()), path + ".payload_type");
-        if (codec.getClockRate() == 0) {
+        MediaKind kind = MediaCodecValidator.kindOfMimeType(codec.mimeType(), path + ".mime_type");
+        MediaCodecValidator.checkPayloadType(Integer.toUnsignedLong(codec.payloadType()), path + ".payload_type");
+        if (codec.clockRate() == 0) {
             throw SluiceException.invalid(path + ".clock_rate", "missing clock rate");
         }
-        RtpCodecParameters.Builder normalized = codec.toBuilder();
+        RtpCodecParameters normalized = codec;
         if (kind == MediaKind.AUDIO) {
-            if (codec.hasChannels() && codec.getChannels() == 0) {
+            if (codec.hasChannels() && codec.channels() == 0) {
                 throw SluiceException.invalid(path + ".channels", "an audio codec has at least one channel");
             }
-            normalized.setChannels(codec.hasChannels() ? codec.getChannels() : 1);
+            normalized = codec.withChannels(codec.hasChannels() ? codec.channels() : 1);
         } else if (codec.hasChannels()) {
             throw SluiceException.invalid(path + ".channels", "channels is for audio codecs only");
         }
-        for (Map.Entry<String, ParameterValue> entry : codec.getParametersMap().entrySet()) {
-            if (entry.getValue().getValueCase() == ParameterValue.ValueCase.VALUE_NOT_SET) {
+        for (Map.Entry<String, ParameterValue> entry : codec.parameters().entrySet()) {
+            if (!entry.getValue().hasValue()) {
                 throw SluiceException.invalid(path + ".parameters." + entry.getKey(), "parameter has no value");
             }
         }
-        ParameterValue apt = codec.getParametersMap().get(CodecParameters.APT);
+        ParameterValue apt = codec.parameters().get(CodecParameters.APT);
         if (apt != null && !apt.hasIntValue()) {
             // mediasoup-client rejects a non-numeric apt in any codec.
             throw SluiceException.invalid(path + ".parameters.apt", "apt must be a number");
         }
-        for (int i = 0; i < codec.getRtcpFeedbackCount(); i++) {
-            if (codec.getRtcpFeedback(i).getType().isEmpty()) {
+        for (int i = 0; i < codec.rtcpFeedback().size(); i++) {
+            if (codec.rtcpFeedback().get(i).type().isEmpty()) {
                 throw SluiceException.invalid(path + ".rtcp_feedback[" + i + "].type", "missing feedback type");
             }
         }
-        return normalized.build();
+        return normalized;
     }
 
     /** RTX (RFC 4588 section 8.6) must name, in apt, a media codec of the same parameters. */
     private static void checkRtxTarget(RtpCodecParameters codec, Map<Integer, RtpCodecParameters> byPayloadType,
             String path) throws SluiceException {
-        if (!CodecMatcher.isRtx(codec.getMimeType())) {
+        if (!CodecMatcher.isRtx(codec.mimeType())) {
             return;
         }
-        OptionalLong apt = CodecParameters.intValue(codec.getParametersMap(), CodecParameters.APT);
+        OptionalLong apt = CodecParameters.intValue(codec.parameters(), CodecParameters.APT);
         if (apt.isEmpty()) {
             throw SluiceException.invalid(path + ".parameters.apt", "an RTX codec needs apt");
         }
@@ -103,7 +104,7 @@ final class RtpParametersValidator {
         if (target == null) {
             throw SluiceException.invalid(path + ".parameters.apt", "apt " + apt.getAsLong() + " names no codec");
         }
-        if (CodecMatcher.isRtx(target.getMimeType())) {
+        if (CodecMatcher.isRtx(target.mimeType())) {
             throw SluiceException.invalid(path + ".parameters.apt", "apt " + apt.getAsLong() + " names an RTX codec");
         }
     }
@@ -114,10 +115,10 @@ final class RtpParametersValidator {
         for (int i = 0; i < extensions.size(); i++) {
             RtpHeaderExtensionParameters extension = extensions.get(i);
             String extensionPath = path + "[" + i + "]";
-            if (extension.getUri().isEmpty()) {
+            if (extension.uri().isEmpty()) {
                 throw SluiceException.invalid(extensionPath + ".uri", "missing header extension URI");
             }
-            int id = extension.getId();
+            int id = extension.id();
             if (id == 0 || Integer.toUnsignedLong(id) > MAX_EXTENSION_ID) {
                 throw SluiceException.invalid(extensionPath + ".id",
                         "header extension id " + Integer.toUnsignedString(id) + " is outside 1-255 (RFC 8285 section 4)");
@@ -134,13 +135,13 @@ final class RtpParametersValidator {
             RtpEncodingParameters encoding = encodings.get(i);
             String encodingPath = path + "[" + i + "]";
             if (encoding.hasCodecPayloadType()) {
-                RtpCodecParameters codec = byPayloadType.get(encoding.getCodecPayloadType());
-                if (codec == null || CodecMatcher.isRtx(codec.getMimeType())) {
+                RtpCodecParameters codec = byPayloadType.get(encoding.codecPayloadType());
+                if (codec == null || CodecMatcher.isRtx(codec.mimeType())) {
                     throw SluiceException.invalid(encodingPath + ".codec_payload_type",
-                            "codec payload type " + encoding.getCodecPayloadType() + " names no media codec");
+                            "codec payload type " + encoding.codecPayloadType() + " names no media codec");
                 }
             }
-            boolean identified = encoding.hasSsrc() || !encoding.getRid().isEmpty();
+            boolean identified = encoding.hasSsrc() || !encoding.rid().isEmpty();
             // Without an SSRC or rid, only a single encoding found by the BUNDLE mid can be told apart.
             if (!identified && (encodings.size() > 1 || mid.isEmpty())) {
                 throw SluiceException.invalid(encodingPath,
@@ -148,10 +149,10 @@ final class RtpParametersValidator {
                                 ? "with several encodings each needs an ssrc or a rid"
                                 : "an encoding needs an ssrc or a rid when there is no mid");
             }
-            if (!encoding.getScalabilityMode().isEmpty()) {
-                ScalabilityMode mode = ScalabilityMode.parse(encoding.getScalabilityMode())
+            if (!encoding.scalabilityMode().isEmpty()) {
+                ScalabilityMode mode = ScalabilityMode.parse(encoding.scalabilityMode())
                         .orElseThrow(() -> SluiceException.invalid(encodingPath + ".scalability_mode",
-                                "unknown scalability mode " + encoding.getScalabilityMode()));
+                                "unknown scalability mode " + encoding.scalabilityMode()));
                 if (mode.spatialLayers() > 1 && encodings.size() > 1) {
                     throw SluiceException.invalid(encodingPath + ".scalability_mode",
                             "simulcast encodings cannot also have several spatial layers");

@@ -5,7 +5,7 @@ import static io.sluice.worker.router.ortc.H264ProfileLevelId.Profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.api.v1.ParameterValue;
+import io.sluice.worker.router.parameters.ParameterValue;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,7 @@ class H264ProfileLevelIdTest {
     void absentProfileLevelIdMeansConstrainedBaseline3_1AsLibwebrtcAssumes() {
         assertThat(H264ProfileLevelId.fromParameters(Map.of())).contains(H264ProfileLevelId.DEFAULT);
         assertThat(H264ProfileLevelId.DEFAULT.toHex()).isEqualTo("42e01f");
-        assertThat(H264ProfileLevelId.fromParameters(Map.of("profile-level-id", MediaCodecs.number(0x42e01f)))).isEmpty();
+        assertThat(H264ProfileLevelId.fromParameters(Map.of("profile-level-id", CodecParameters.ofInt(0x42e01f)))).isEmpty();
     }
 
     @Test
@@ -106,9 +106,9 @@ class H264ProfileLevelIdTest {
     @Test
     void rfc6184_section8_2_2_answerKeepsTheLocalLevelWhenBothAllowAsymmetry() {
         Map<String, ParameterValue> local = Map.of(
-                "profile-level-id", MediaCodecs.text("42e034"), "level-asymmetry-allowed", MediaCodecs.number(1));
+                "profile-level-id", CodecParameters.ofString("42e034"), "level-asymmetry-allowed", CodecParameters.ofInt(1));
         Map<String, ParameterValue> remote = Map.of(
-                "profile-level-id", MediaCodecs.text("42e01f"), "level-asymmetry-allowed", MediaCodecs.text("1"));
+                "profile-level-id", CodecParameters.ofString("42e01f"), "level-asymmetry-allowed", CodecParameters.ofString("1"));
         assertThat(H264ProfileLevelId.answerProfileLevelId(local, remote)).contains("42e034");
         assertThat(H264ProfileLevelId.answerProfileLevelId(local, plid("42e01f"))).contains("42e01f");
     }
@@ -124,6 +124,6 @@ class H264ProfileLevelIdTest {
     }
 
     private static Map<String, ParameterValue> plid(String hex) {
-        return Map.of("profile-level-id", MediaCodecs.text(hex));
+        return Map.of("profile-level-id", CodecParameters.ofString(hex));
     }
 }

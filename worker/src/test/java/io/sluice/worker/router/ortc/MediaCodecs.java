@@ -30,13 +30,13 @@ final class MediaCodecs {
     }
 
     static RtpCodecCapability vp9(int profileId) {
-        return video("video/VP9").putParameters(CodecParameters.PROFILE_ID, CodecParameters.ofInt(profileId)).build();
+        return video("video/VP9").putParameters(CodecParameters.PROFILE_ID, number(profileId)).build();
     }
 
     static RtpCodecCapability h264(String profileLevelId, int packetizationMode) {
         return video("video/H264")
-                .putParameters(CodecParameters.PROFILE_LEVEL_ID, CodecParameters.ofString(profileLevelId))
-                .putParameters(CodecParameters.PACKETIZATION_MODE, CodecParameters.ofInt(packetizationMode))
+                .putParameters(CodecParameters.PROFILE_LEVEL_ID, text(profileLevelId))
+                .putParameters(CodecParameters.PACKETIZATION_MODE, number(packetizationMode))
                 .build();
     }
 
@@ -45,10 +45,10 @@ final class MediaCodecs {
     }
 
     static ParameterValue number(long value) {
-        return CodecParameters.ofInt(value);
+        return ParameterValue.newBuilder().setIntValue(value).build();
     }
 
     static ParameterValue text(String value) {
-        return CodecParameters.ofString(value);
+        return ParameterValue.newBuilder().setStringValue(value).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.testsupport.ApiOrtc;
 import static io.sluice.worker.router.ortc.MediaCodecs.audio;
 import static io.sluice.worker.router.ortc.MediaCodecs.av1;
 import static io.sluice.worker.router.ortc.MediaCodecs.h264;
@@ -51,7 +52,7 @@ class MediasoupClientValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everySupportedCodec")
     void mediasoupClientLoadsEachSupportedCodecAlone(RtpCodecCapability mediaCodec) throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(mediaCodec));
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(mediaCodec));
 
         MediasoupClientOrtc.Result result = client.loadRouterCapabilities(RtpJson.write(capabilities));
 
@@ -63,7 +64,7 @@ class MediasoupClientValidationTest {
 
     @Test
     void chromiumLikeDeviceNegotiatesEveryCodecOfATypicalRouterWithItsRtx() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(
                 opus(), vp8(), vp9(0), vp9(2), h264("42e01f", 1), h264("42e01f", 0), h264("4d001f", 1),
                 h264("42001f", 1), av1(), audio("audio/PCMU", 8000, 1).build()));
 
@@ -93,7 +94,7 @@ class MediasoupClientValidationTest {
     /** The validator is not a rubber stamp: mediasoup-client rejects apt as a string. */
     @Test
     void aptAsAStringIsRejectedByMediasoupClient() throws Exception {
-        ObjectNode json = RtpJson.toJson(Ortc.generateRouterRtpCapabilities(List.of(vp8())));
+        ObjectNode json = RtpJson.toJson(ApiOrtc.generateRouterRtpCapabilities(List.of(vp8())));
         ((ObjectNode) json.at("/codecs/1/parameters")).put("apt", "100");
 
         MediasoupClientOrtc.Result result = client.loadRouterCapabilities(json.toString());
@@ -104,7 +105,7 @@ class MediasoupClientValidationTest {
 
     @Test
     void codecWithoutPreferredPayloadTypeIsRejectedByMediasoupClient() throws Exception {
-        ObjectNode json = RtpJson.toJson(Ortc.generateRouterRtpCapabilities(List.of(opus())));
+        ObjectNode json = RtpJson.toJson(ApiOrtc.generateRouterRtpCapabilities(List.of(opus())));
         ((ObjectNode) json.at("/codecs/0")).remove("preferredPayloadType");
 
         MediasoupClientOrtc.Result result = client.loadRouterCapabilities(json.toString());
@@ -116,7 +117,7 @@ class MediasoupClientValidationTest {
     /** Why parameter types matter: a VP9 profile-id written as "2" passes validation but matches no device codec. */
     @Test
     void profileIdAsAStringLosesTheCodecInNegotiation() throws Exception {
-        ObjectNode json = RtpJson.toJson(Ortc.generateRouterRtpCapabilities(List.of(vp9(2))));
+        ObjectNode json = RtpJson.toJson(ApiOrtc.generateRouterRtpCapabilities(List.of(vp9(2))));
         MediasoupClientOrtc.Result asNumber = client.loadRouterCapabilities(json.toString());
         ((ObjectNode) json.at("/codecs/0/parameters")).put("profile-id", "2");
 
@@ -133,9 +134,9 @@ class MediasoupClientValidationTest {
         RtpParameters consumerLike = RtpParameters.newBuilder()
                 .setMid("1")
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(101).setClockRate(90000)
-                        .addRtcpFeedback(SupportedRtpCapabilities.NACK).addRtcpFeedback(SupportedRtpCapabilities.NACK_PLI))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK)).addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK_PLI)))
                 .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/rtx").setPayloadType(102).setClockRate(90000)
-                        .putParameters("apt", CodecParameters.ofInt(101)))
+                        .putParameters("apt", ApiOrtc.api(CodecParameters.ofInt(101))))
                 .addHeaderExtensions(RtpHeaderExtensionParameters.newBuilder()
                         .setUri(RtpHeaderExtensionUris.MID).setId(1))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(0xdead_beef)
@@ -166,16 +167,16 @@ class MediasoupClientValidationTest {
         RtpCapabilities router = ProducerFixtures.router();
         MediasoupClientOrtc.Result loaded = client.loadRouterCapabilities(RtpJson.write(router));
         assertThat(loaded.accepted()).as(loaded.error()).isTrue();
-        RtpCapabilities device = Ortc.validateRtpCapabilities(
+        RtpCapabilities device = ApiOrtc.validateRtpCapabilities(
                 RtpJson.capabilitiesFromJson(loaded.report().path("recvRtpCapabilities")));
 
         for (RtpParameters producer : List.of(ProducerFixtures.simulcastVp8(), ProducerFixtures.opus())) {
             MediaKind kind = producer.getCodecs(0).getMimeType().startsWith("audio/") ? MediaKind.AUDIO : MediaKind.VIDEO;
-            RtpParameters validated = Ortc.validateRtpParameters(producer);
-            RtpMapping mapping = Ortc.getProducerRtpParametersMapping(validated, router, new FixedRandom(500_000_000L));
-            RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, validated, router, mapping);
-            assertThat(Ortc.canConsume(consumable, device)).isTrue();
-            RtpParameters consumer = Ortc.getConsumerRtpParameters(consumable, device, false, true,
+            RtpParameters validated = ApiOrtc.validateRtpParameters(producer);
+            RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(validated, router, new FixedRandom(500_000_000L));
+            RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(kind, validated, router, mapping);
+            assertThat(ApiOrtc.canConsume(consumable, device)).isTrue();
+            RtpParameters consumer = ApiOrtc.getConsumerRtpParameters(consumable, device, false, true,
                     new FixedRandom(700_000_000L)).toBuilder().setMid("2").build();
 
             ObjectNode request = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.testsupport.ApiOrtc;
 import static io.sluice.worker.router.ortc.ProducerFixtures.codec;
 import static io.sluice.worker.router.ortc.ProducerFixtures.extension;
 import static io.sluice.worker.router.ortc.ProducerFixtures.rtx;
@@ -30,7 +31,7 @@ class OrtcProducerConsumerTest {
 
     @Test
     void simulcastProducerMapsPayloadTypesToTheRoutersAndEncodingsToConsecutiveSsrcs() throws Exception {
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(
                 ProducerFixtures.simulcastVp8(), router, new FixedRandom(500_000_000L));
 
         assertThat(mapping.codecs()).containsExactly(
@@ -46,9 +47,9 @@ class OrtcProducerConsumerTest {
     @Test
     void consumableParametersCarryTheRoutersCodecsAndSendableExtensionsWithMappedSsrcs() throws Exception {
         RtpParameters producer = ProducerFixtures.simulcastVp8();
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
 
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
 
         assertThat(consumable.getCodecsList()).containsExactly(
                 codec("video/VP8", 101, 90000).addAllRtcpFeedback(router.getCodecs(1).getRtcpFeedbackList()).build(),
@@ -72,10 +73,10 @@ class OrtcProducerConsumerTest {
 
     @Test
     void consumableParametersRefuseAMappingMadeForOtherParameters() throws Exception {
-        RtpMapping simulcastMapping = Ortc.getProducerRtpParametersMapping(
+        RtpMapping simulcastMapping = ApiOrtc.getProducerRtpParametersMapping(
                 ProducerFixtures.simulcastVp8(), router, new FixedRandom(500_000_000L));
 
-        assertThatThrownBy(() -> Ortc.getConsumableRtpParameters(
+        assertThatThrownBy(() -> ApiOrtc.getConsumableRtpParameters(
                         MediaKind.AUDIO, ProducerFixtures.opus(), router, simulcastMapping))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -85,9 +86,9 @@ class OrtcProducerConsumerTest {
         RtpParameters producer = ProducerFixtures.simulcastVp8().toBuilder()
                 .addHeaderExtensions(extension(RtpHeaderExtensionUris.ABS_CAPTURE_TIME, 7))
                 .build();
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
 
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
 
         assertThat(consumable.getHeaderExtensionsList())
                 .contains(routerExtension(RtpHeaderExtensionUris.ABS_CAPTURE_TIME, 10));
@@ -95,10 +96,10 @@ class OrtcProducerConsumerTest {
 
     @Test
     void audioProducerKeepsItsCodecParametersSsrcAndDtx() throws Exception {
-        RtpParameters producer = Ortc.validateRtpParameters(ProducerFixtures.opus());
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(producer, router, new FixedRandom(123_456_789L));
+        RtpParameters producer = ApiOrtc.validateRtpParameters(ProducerFixtures.opus());
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(producer, router, new FixedRandom(123_456_789L));
 
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.AUDIO, producer, router, mapping);
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.AUDIO, producer, router, mapping);
 
         assertThat(mapping.codecs()).containsExactly(new RtpMapping.CodecMapping(111, 100));
         assertThat(mapping.encodings()).containsExactly(
@@ -106,8 +107,8 @@ class OrtcProducerConsumerTest {
         assertThat(consumable.getCodecsList()).containsExactly(codec("audio/opus", 100, 48000).setChannels(2)
                 .putParameters("minptime", MediaCodecs.number(10))
                 .putParameters("useinbandfec", MediaCodecs.number(1))
-                .addRtcpFeedback(SupportedRtpCapabilities.NACK)
-                .addRtcpFeedback(SupportedRtpCapabilities.TRANSPORT_CC)
+                .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK))
+                .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.TRANSPORT_CC))
                 .build());
         assertThat(consumable.getHeaderExtensionsList()).extracting(RtpHeaderExtensionParameters::getUri).containsExactly(
                 RtpHeaderExtensionUris.MID, RtpHeaderExtensionUris.ABS_SEND_TIME, RtpHeaderExtensionUris.SSRC_AUDIO_LEVEL,
@@ -135,10 +136,10 @@ class OrtcProducerConsumerTest {
         }
         RtpParameters producer = ProducerFixtures.simulcastVp8().toBuilder()
                 .setCodecs(0, h264).setCodecs(1, rtx(103, 102)).build();
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
         assertThat(mapping.codecs()).containsExactly(
                 new RtpMapping.CodecMapping(102, 105), new RtpMapping.CodecMapping(103, 106));
-        RtpParameters consumable = Ortc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
+        RtpParameters consumable = ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
         return consumable.getCodecs(0).getParametersMap().get("profile-level-id").getStringValue();
     }
 
@@ -153,7 +154,7 @@ class OrtcProducerConsumerTest {
                 codec("video/VP9", 96, 90000).putParameters("profile-id", MediaCodecs.number(2)).build(),
                 codec("video/VP8", 96, 48000).build());
         for (RtpCodecParameters codec : unroutable) {
-            SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
+            SluiceException error = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.getProducerRtpParametersMapping(
                     vp8.toBuilder().setCodecs(0, codec).build(), router, new FixedRandom(500_000_000L)));
             assertThat(error.code()).as(codec.toString()).isEqualTo(SluiceException.Code.UNSUPPORTED);
             assertThat(error.field()).isEqualTo("rtp_parameters.codecs[0]");
@@ -167,13 +168,13 @@ class OrtcProducerConsumerTest {
                 .addAllCodecs(router.getCodecsList().stream()
                         .filter(codec -> !CodecMatcher.isRtx(codec.getMimeType())).toList())
                 .build();
-        SluiceException noRouterRtx = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
+        SluiceException noRouterRtx = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.getProducerRtpParametersMapping(
                 ProducerFixtures.simulcastVp8(), routerWithoutRtx, new FixedRandom(500_000_000L)));
         assertThat(noRouterRtx.code()).isEqualTo(SluiceException.Code.UNSUPPORTED);
         assertThat(noRouterRtx.field()).isEqualTo("rtp_parameters.codecs[1]");
 
         RtpParameters orphanRtx = ProducerFixtures.simulcastVp8().toBuilder().setCodecs(1, rtx(97, 99)).build();
-        SluiceException noMedia = catchThrowableOfType(SluiceException.class, () -> Ortc.getProducerRtpParametersMapping(
+        SluiceException noMedia = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.getProducerRtpParametersMapping(
                 orphanRtx, router, new FixedRandom(500_000_000L)));
         assertThat(noMedia.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(noMedia.field()).isEqualTo("rtp_parameters.codecs[1].parameters.apt");
@@ -184,14 +185,14 @@ class OrtcProducerConsumerTest {
         RtpCapabilities.Builder remote = RtpCapabilities.newBuilder()
                 .addCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus")
                         .setPreferredPayloadType(100).setClockRate(48000).setChannels(2)
-                        .addRtcpFeedback(SupportedRtpCapabilities.TRANSPORT_CC))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.TRANSPORT_CC)))
                 .addCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8")
                         .setPreferredPayloadType(101).setClockRate(90000)
-                        .addRtcpFeedback(SupportedRtpCapabilities.GOOG_REMB)
-                        .addRtcpFeedback(SupportedRtpCapabilities.TRANSPORT_CC)
-                        .addRtcpFeedback(SupportedRtpCapabilities.CCM_FIR)
-                        .addRtcpFeedback(SupportedRtpCapabilities.NACK)
-                        .addRtcpFeedback(SupportedRtpCapabilities.NACK_PLI))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.GOOG_REMB))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.TRANSPORT_CC))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.CCM_FIR))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK_PLI)))
                 .addCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/rtx")
                         .setPreferredPayloadType(102).setClockRate(90000).putParameters("apt", MediaCodecs.number(101)))
                 .addHeaderExtensions(remoteExtension(RtpHeaderExtensionUris.MID, 1))
@@ -210,13 +211,13 @@ class OrtcProducerConsumerTest {
 
     private RtpParameters consumableVp8() throws SluiceException {
         RtpParameters producer = ProducerFixtures.simulcastVp8();
-        RtpMapping mapping = Ortc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
-        return Ortc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
+        RtpMapping mapping = ApiOrtc.getProducerRtpParametersMapping(producer, router, new FixedRandom(500_000_000L));
+        return ApiOrtc.getConsumableRtpParameters(MediaKind.VIDEO, producer, router, mapping);
     }
 
     @Test
     void consumerGetsOneEncodingCoveringTheSimulcastLayersWithRtxAndTransportCc() throws Exception {
-        RtpParameters consumer = Ortc.getConsumerRtpParameters(
+        RtpParameters consumer = ApiOrtc.getConsumerRtpParameters(
                 consumableVp8(), chromiumReceiving(true, true), false, true, new FixedRandom(700_000_000L));
 
         assertThat(consumer.getCodecsList()).extracting(RtpCodecParameters::getPayloadType).containsExactly(101, 102);
@@ -233,7 +234,7 @@ class OrtcProducerConsumerTest {
 
     @Test
     void withoutRtxAConsumerLosesGenericNackAndItsRtxStream() throws Exception {
-        RtpParameters consumer = Ortc.getConsumerRtpParameters(
+        RtpParameters consumer = ApiOrtc.getConsumerRtpParameters(
                 consumableVp8(), chromiumReceiving(true, true), false, false, new FixedRandom(700_000_000L));
 
         assertThat(consumer.getCodecsList()).extracting(RtpCodecParameters::getMimeType).containsExactly("video/VP8");
@@ -244,9 +245,9 @@ class OrtcProducerConsumerTest {
 
     @Test
     void congestionControlFeedbackFollowsTheNegotiatedExtensions() throws Exception {
-        RtpParameters remb = Ortc.getConsumerRtpParameters(
+        RtpParameters remb = ApiOrtc.getConsumerRtpParameters(
                 consumableVp8(), chromiumReceiving(false, true), false, true, new FixedRandom(700_000_000L));
-        RtpParameters neither = Ortc.getConsumerRtpParameters(
+        RtpParameters neither = ApiOrtc.getConsumerRtpParameters(
                 consumableVp8(), chromiumReceiving(false, false), false, true, new FixedRandom(700_000_000L));
 
         assertThat(remb.getCodecs(0).getRtcpFeedbackList().stream().map(SupportedRtpCapabilitiesTest::feedback))
@@ -257,7 +258,7 @@ class OrtcProducerConsumerTest {
 
     @Test
     void pipeConsumerRelaysEveryEncodingUnderFreshSsrcs() throws Exception {
-        RtpParameters consumer = Ortc.getConsumerRtpParameters(
+        RtpParameters consumer = ApiOrtc.getConsumerRtpParameters(
                 consumableVp8(), chromiumReceiving(true, true), true, true, new FixedRandom(600_000_000L, 800_000_000L));
 
         assertThat(consumer.getEncodingsList()).containsExactly(
@@ -278,17 +279,17 @@ class OrtcProducerConsumerTest {
         RtpCapabilities onlyRtx = remote.toBuilder().removeCodecs(1).build();
         RtpCapabilities onlyAudio = remote.toBuilder().removeCodecs(2).removeCodecs(1).build();
 
-        assertThat(Ortc.canConsume(consumable, remote)).isTrue();
-        assertThat(Ortc.canConsume(consumable, onlyRtx)).isFalse();
-        assertThat(Ortc.canConsume(consumable, onlyAudio)).isFalse();
+        assertThat(ApiOrtc.canConsume(consumable, remote)).isTrue();
+        assertThat(ApiOrtc.canConsume(consumable, onlyRtx)).isFalse();
+        assertThat(ApiOrtc.canConsume(consumable, onlyAudio)).isFalse();
 
-        SluiceException unsupported = catchThrowableOfType(SluiceException.class, () -> Ortc.getConsumerRtpParameters(
+        SluiceException unsupported = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.getConsumerRtpParameters(
                 consumable, onlyRtx, false, true, new FixedRandom(700_000_000L)));
         assertThat(unsupported.code()).isEqualTo(SluiceException.Code.UNSUPPORTED);
 
         RtpCapabilities malformed = remote.toBuilder()
                 .setCodecs(0, remote.getCodecs(0).toBuilder().clearPreferredPayloadType()).build();
-        SluiceException invalid = catchThrowableOfType(SluiceException.class, () -> Ortc.canConsume(consumable, malformed));
+        SluiceException invalid = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.canConsume(consumable, malformed));
         assertThat(invalid.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(invalid.field()).isEqualTo("rtp_capabilities.codecs[0].preferred_payload_type");
     }

@@ -1,5 +1,7 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.control.mapping.RtpParametersMapper;
+import io.sluice.worker.testsupport.ApiOrtc;
 import static io.sluice.worker.router.ortc.MediaCodecs.audio;
 import static io.sluice.worker.router.ortc.MediaCodecs.av1;
 import static io.sluice.worker.router.ortc.MediaCodecs.h264;
@@ -32,17 +34,17 @@ class OrtcRouterCapabilitiesTest {
 
     /** Each supported codec, asked for as an application would (no payload type, no RTCP feedback). */
     static Stream<RtpCodecCapability> everySupportedCodec() {
-        return SupportedRtpCapabilities.get().getCodecsList().stream()
+        return ApiOrtc.api(SupportedRtpCapabilities.get()).getCodecsList().stream()
                 .map(codec -> codec.toBuilder().clearPreferredPayloadType().clearRtcpFeedback().build());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everySupportedCodec")
     void everySupportedCodecAloneGivesItsCapabilityWithRtxForVideo(RtpCodecCapability mediaCodec) throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(mediaCodec));
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(mediaCodec));
 
-        RtpCodecCapability supported = SupportedRtpCapabilities.get().getCodecsList().stream()
-                .filter(codec -> CodecMatcher.matches(mediaCodec, codec, false))
+        RtpCodecCapability supported = ApiOrtc.api(SupportedRtpCapabilities.get()).getCodecsList().stream()
+                .filter(codec -> CodecMatcher.matches(RtpParametersMapper.toDomain(mediaCodec), RtpParametersMapper.toDomain(codec), false))
                 .findFirst().orElseThrow();
         int expectedPayloadType = supported.hasPreferredPayloadType() ? supported.getPreferredPayloadType() : 100;
         RtpCodecCapability codec = capabilities.getCodecs(0);
@@ -64,14 +66,14 @@ class OrtcRouterCapabilitiesTest {
         assertThat(capabilities.getHeaderExtensionsList())
                 .isNotEmpty()
                 .allMatch(extension -> extension.getKind() == mediaCodec.getKind())
-                .containsExactlyElementsOf(SupportedRtpCapabilities.get().getHeaderExtensionsList().stream()
+                .containsExactlyElementsOf(ApiOrtc.api(SupportedRtpCapabilities.get()).getHeaderExtensionsList().stream()
                         .filter(extension -> extension.getKind() == mediaCodec.getKind())
                         .toList());
     }
 
     @Test
     void typicalBrowserSetGetsPayloadTypesFrom100InOrder() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(
                 opus(), vp8(), vp9(0), vp9(2), h264("42e01f", 1), h264("42e01f", 0), h264("4d001f", 1), av1()));
 
         assertThat(capabilities.getCodecsList().stream().map(OrtcRouterCapabilitiesTest::summary).toList())
@@ -92,12 +94,12 @@ class OrtcRouterCapabilitiesTest {
         assertThat(capabilities.getCodecs(1).getRtcpFeedbackList().stream().map(SupportedRtpCapabilitiesTest::feedback))
                 .containsExactly("nack", "nack pli", "ccm fir", "goog-remb", "transport-cc");
         assertThat(capabilities.getHeaderExtensionsList())
-                .containsExactlyElementsOf(SupportedRtpCapabilities.get().getHeaderExtensionsList());
+                .containsExactlyElementsOf(ApiOrtc.api(SupportedRtpCapabilities.get()).getHeaderExtensionsList());
     }
 
     @Test
     void staticPayloadTypesAreKeptAndDynamicOnesSkipNothingElse() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(
                 audio("audio/PCMU", 8000, 1).build(),
                 audio("audio/PCMA", 8000, 1).build(),
                 audio("audio/G722", 8000, 1).build(),
@@ -113,7 +115,7 @@ class OrtcRouterCapabilitiesTest {
 
     @Test
     void preferredPayloadTypesAreHonoredAndReservedBeforeDynamicAllocation() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(
                 vp8(),
                 opus().toBuilder().setPreferredPayloadType(111).build(),
                 h264("42e01f", 1).toBuilder().setPreferredPayloadType(100).build(),
@@ -132,7 +134,7 @@ class OrtcRouterCapabilitiesTest {
 
     @Test
     void theSameCodecTwiceGetsTwoPayloadTypes() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(vp8(), opus(), vp8(), opus()));
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(vp8(), opus(), vp8(), opus()));
 
         assertThat(capabilities.getCodecsList().stream().map(OrtcRouterCapabilitiesTest::summary).toList())
                 .containsExactly("100 video/VP8", "101 video/rtx apt=100", "102 audio/opus",
@@ -151,7 +153,7 @@ class OrtcRouterCapabilitiesTest {
                 .putParameters("foo", text("bar"))
                 .build();
 
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(List.of(h264, opus));
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(List.of(h264, opus));
 
         assertThat(summary(capabilities.getCodecs(0)))
                 .isEqualTo("100 video/H264 level-asymmetry-allowed=0 x-google-start-bitrate=1000");
@@ -161,7 +163,7 @@ class OrtcRouterCapabilitiesTest {
 
     @Test
     void audioWithoutChannelsIsMono() throws Exception {
-        RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(
+        RtpCapabilities capabilities = ApiOrtc.generateRouterRtpCapabilities(
                 List.of(audio("audio/PCMA", 8000, 1).clearChannels().build()));
 
         assertThat(capabilities.getCodecs(0).getChannels()).isEqualTo(1);
@@ -170,7 +172,7 @@ class OrtcRouterCapabilitiesTest {
     @Test
     void all32DynamicPayloadTypesCanBeUsedThenResourceExhausted() throws Exception {
         List<RtpCodecCapability> sixteenVideoCodecs = Collections.nCopies(16, vp8());
-        RtpCapabilities full = Ortc.generateRouterRtpCapabilities(sixteenVideoCodecs);
+        RtpCapabilities full = ApiOrtc.generateRouterRtpCapabilities(sixteenVideoCodecs);
         assertThat(full.getCodecsList().stream().map(RtpCodecCapability::getPreferredPayloadType).toList())
                 .containsExactlyInAnyOrderElementsOf(
                         java.util.stream.IntStream.rangeClosed(96, 127).boxed().toList());
@@ -179,7 +181,7 @@ class OrtcRouterCapabilitiesTest {
         List<RtpCodecCapability> tooMany = new ArrayList<>(sixteenVideoCodecs);
         tooMany.add(opus());
         SluiceException error = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(tooMany));
+                () -> ApiOrtc.generateRouterRtpCapabilities(tooMany));
         assertThat(error.code()).isEqualTo(SluiceException.Code.RESOURCE_EXHAUSTED);
         assertThat(error.getMessage()).contains("media_codecs[16]");
 
@@ -187,9 +189,9 @@ class OrtcRouterCapabilitiesTest {
         fixedAudioFitsBeside.add(audio("audio/PCMU", 8000, 1).build());
         fixedAudioFitsBeside.add(opus().toBuilder().setPreferredPayloadType(111).build());
         SluiceException preferredTakesADynamicOne = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(fixedAudioFitsBeside));
+                () -> ApiOrtc.generateRouterRtpCapabilities(fixedAudioFitsBeside));
         assertThat(preferredTakesADynamicOne.code()).isEqualTo(SluiceException.Code.RESOURCE_EXHAUSTED);
-        assertThat(Ortc.generateRouterRtpCapabilities(fixedAudioFitsBeside.subList(0, 17)).getCodecsCount())
+        assertThat(ApiOrtc.generateRouterRtpCapabilities(fixedAudioFitsBeside.subList(0, 17)).getCodecsCount())
                 .isEqualTo(33);
     }
 
@@ -239,7 +241,7 @@ class OrtcRouterCapabilitiesTest {
     @MethodSource("invalidMediaCodecs")
     void malformedMediaCodecIsInvalidArgumentNamingTheField(String name, RtpCodecCapability codec, String field) {
         SluiceException error = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(List.of(opus(), codec)));
+                () -> ApiOrtc.generateRouterRtpCapabilities(List.of(opus(), codec)));
 
         assertThat(error).as(name).isNotNull();
         assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
@@ -250,7 +252,7 @@ class OrtcRouterCapabilitiesTest {
     void noMediaCodecsIsInvalidArgument() {
         for (List<RtpCodecCapability> none : java.util.Arrays.asList(List.<RtpCodecCapability>of(), null)) {
             SluiceException error = catchThrowableOfType(SluiceException.class,
-                    () -> Ortc.generateRouterRtpCapabilities(none));
+                    () -> ApiOrtc.generateRouterRtpCapabilities(none));
             assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
             assertThat(error.field()).isEqualTo("media_codecs");
         }
@@ -259,7 +261,7 @@ class OrtcRouterCapabilitiesTest {
     @Test
     void twoCodecsOnOnePayloadTypeAreInvalidArgument() {
         SluiceException samePreference = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(List.of(
+                () -> ApiOrtc.generateRouterRtpCapabilities(List.of(
                         vp8().toBuilder().setPreferredPayloadType(96).build(),
                         vp9(0).toBuilder().setPreferredPayloadType(96).build())));
         assertThat(samePreference.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
@@ -267,13 +269,13 @@ class OrtcRouterCapabilitiesTest {
         assertThat(samePreference.getMessage()).contains("96", "video/VP9", "media_codecs[0]");
 
         SluiceException sameStatic = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(List.of(
+                () -> ApiOrtc.generateRouterRtpCapabilities(List.of(
                         audio("audio/CN", 8000, 1).build(), audio("audio/CN", 16000, 1).build())));
         assertThat(sameStatic.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
         assertThat(sameStatic.field()).isEqualTo("media_codecs[1]");
 
         SluiceException preferenceOnStatic = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(List.of(
+                () -> ApiOrtc.generateRouterRtpCapabilities(List.of(
                         audio("audio/PCMU", 8000, 1).build(), opus().toBuilder().setPreferredPayloadType(0).build())));
         assertThat(preferenceOnStatic.field()).isEqualTo("media_codecs[1].preferred_payload_type");
     }
@@ -293,7 +295,7 @@ class OrtcRouterCapabilitiesTest {
     @MethodSource("unsupportedMediaCodecs")
     void codecOutsideTheTableIsUnsupportedNamedByMimeType(RtpCodecCapability codec, String mimeType) {
         SluiceException error = catchThrowableOfType(SluiceException.class,
-                () -> Ortc.generateRouterRtpCapabilities(List.of(opus(), codec)));
+                () -> ApiOrtc.generateRouterRtpCapabilities(List.of(opus(), codec)));
 
         assertThat(error.code()).isEqualTo(SluiceException.Code.UNSUPPORTED);
         assertThat(error.field()).isEqualTo("media_codecs[1].mime_type");
@@ -308,16 +310,16 @@ class OrtcRouterCapabilitiesTest {
                 .putParameters("channel_mapping", text("0,4,1,2,3,5"))
                 .build();
 
-        assertThat(summary(Ortc.generateRouterRtpCapabilities(List.of(surround)).getCodecs(0)))
+        assertThat(summary(ApiOrtc.generateRouterRtpCapabilities(List.of(surround)).getCodecs(0)))
                 .isEqualTo("100 audio/multiopus channel_mapping=0,4,1,2,3,5 coupled_streams=2 num_streams=4");
-        assertThatThrownBy(() -> Ortc.generateRouterRtpCapabilities(
+        assertThatThrownBy(() -> ApiOrtc.generateRouterRtpCapabilities(
                 List.of(surround.toBuilder().putParameters("num_streams", text("4")).build())))
                 .isInstanceOf(SluiceException.class);
     }
 
     @Test
     void headerExtensionsFollowTheKindsPresent() throws Exception {
-        List<RtpHeaderExtension> videoOnly = Ortc.generateRouterRtpCapabilities(List.of(av1())).getHeaderExtensionsList();
+        List<RtpHeaderExtension> videoOnly = ApiOrtc.generateRouterRtpCapabilities(List.of(av1())).getHeaderExtensionsList();
 
         assertThat(videoOnly).extracting(RtpHeaderExtension::getUri)
                 .contains(RtpHeaderExtensionUris.DEPENDENCY_DESCRIPTOR, RtpHeaderExtensionUris.RTP_STREAM_ID)

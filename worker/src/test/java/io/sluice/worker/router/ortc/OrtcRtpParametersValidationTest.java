@@ -1,5 +1,6 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.testsupport.ApiOrtc;
 import static io.sluice.worker.router.ortc.ProducerFixtures.codec;
 import static io.sluice.worker.router.ortc.ProducerFixtures.extension;
 import static io.sluice.worker.router.ortc.ProducerFixtures.rtx;
@@ -30,9 +31,9 @@ class OrtcRtpParametersValidationTest {
                 .build();
         RtpParameters noEncodings = ProducerFixtures.opus().toBuilder().clearEncodings().build();
 
-        assertThat(Ortc.validateRtpParameters(ProducerFixtures.simulcastVp8())).isEqualTo(ProducerFixtures.simulcastVp8());
-        assertThat(Ortc.validateRtpParameters(opus).getCodecs(0).getChannels()).isEqualTo(1);
-        assertThat(Ortc.validateRtpParameters(noEncodings).getEncodingsList())
+        assertThat(ApiOrtc.validateRtpParameters(ProducerFixtures.simulcastVp8())).isEqualTo(ProducerFixtures.simulcastVp8());
+        assertThat(ApiOrtc.validateRtpParameters(opus).getCodecs(0).getChannels()).isEqualTo(1);
+        assertThat(ApiOrtc.validateRtpParameters(noEncodings).getEncodingsList())
                 .containsExactly(RtpEncodingParameters.getDefaultInstance());
     }
 
@@ -77,7 +78,7 @@ class OrtcRtpParametersValidationTest {
                 invalid("video channels", vp8.toBuilder().setCodecs(0, vp8.getCodecs(0).toBuilder().setChannels(2)).build(),
                         "rtp_parameters.codecs[0].channels"),
                 invalid("feedback without type", vp8.toBuilder().setCodecs(0, vp8.getCodecs(0).toBuilder()
-                        .setRtcpFeedback(0, SupportedRtpCapabilities.NACK.toBuilder().setType(""))).build(),
+                        .setRtcpFeedback(0, ApiOrtc.api(SupportedRtpCapabilities.NACK).toBuilder().setType(""))).build(),
                         "rtp_parameters.codecs[0].rtcp_feedback[0].type"),
                 invalid("extension id 0", vp8.toBuilder().setHeaderExtensions(0, extension(RtpHeaderExtensionUris.MID, 0)).build(),
                         "rtp_parameters.header_extensions[0].id"),
@@ -108,7 +109,7 @@ class OrtcRtpParametersValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidParameters")
     void malformedRtpParametersAreInvalidArgumentNamingTheField(String name, RtpParameters parameters, String field) {
-        SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.validateRtpParameters(parameters));
+        SluiceException error = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.validateRtpParameters(parameters));
 
         assertThat(error).as(name).isNotNull();
         assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);
@@ -124,7 +125,7 @@ class OrtcRtpParametersValidationTest {
                         .setClockRate(90000).setChannels(1))
                 .build();
 
-        RtpCapabilities normalized = Ortc.validateRtpCapabilities(remote);
+        RtpCapabilities normalized = ApiOrtc.validateRtpCapabilities(remote);
 
         assertThat(normalized.getCodecs(0).getKind()).isEqualTo(MediaKind.AUDIO);
         assertThat(normalized.getCodecs(0).getChannels()).isEqualTo(1);
@@ -171,7 +172,7 @@ class OrtcRtpParametersValidationTest {
     @MethodSource("invalidCapabilities")
     void malformedRemoteCapabilitiesAreInvalidArgumentNamingTheField(String name, RtpCapabilities capabilities,
             String field) {
-        SluiceException error = catchThrowableOfType(SluiceException.class, () -> Ortc.validateRtpCapabilities(capabilities));
+        SluiceException error = catchThrowableOfType(SluiceException.class, () -> ApiOrtc.validateRtpCapabilities(capabilities));
 
         assertThat(error).as(name).isNotNull();
         assertThat(error.code()).isEqualTo(SluiceException.Code.INVALID_ARGUMENT);

@@ -1,5 +1,6 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecParameters;
@@ -16,7 +17,7 @@ final class ProducerFixtures {
 
     /** opus 100, VP8 101 (rtx 102), VP9 103 (rtx 104), H264 42e01f mode 1 105 (rtx 106), AV1 107 (rtx 108). */
     static RtpCapabilities router() throws SluiceException {
-        return Ortc.generateRouterRtpCapabilities(List.of(
+        return ApiOrtc.generateRouterRtpCapabilities(List.of(
                 MediaCodecs.opus(), MediaCodecs.vp8(), MediaCodecs.vp9(0), MediaCodecs.h264("42e01f", 1),
                 MediaCodecs.av1()));
     }
@@ -38,11 +39,11 @@ final class ProducerFixtures {
         return RtpParameters.newBuilder()
                 .setMid("0")
                 .addCodecs(codec("video/VP8", 96, 90000)
-                        .addRtcpFeedback(SupportedRtpCapabilities.GOOG_REMB)
-                        .addRtcpFeedback(SupportedRtpCapabilities.TRANSPORT_CC)
-                        .addRtcpFeedback(SupportedRtpCapabilities.CCM_FIR)
-                        .addRtcpFeedback(SupportedRtpCapabilities.NACK)
-                        .addRtcpFeedback(SupportedRtpCapabilities.NACK_PLI))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.GOOG_REMB))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.TRANSPORT_CC))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.CCM_FIR))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.NACK_PLI)))
                 .addCodecs(rtx(97, 96))
                 .addHeaderExtensions(extension(RtpHeaderExtensionUris.MID, 4))
                 .addHeaderExtensions(extension(RtpHeaderExtensionUris.RTP_STREAM_ID, 10))
@@ -66,7 +67,7 @@ final class ProducerFixtures {
                 .addCodecs(codec("audio/opus", 111, 48000).setChannels(2)
                         .putParameters("minptime", MediaCodecs.number(10))
                         .putParameters("useinbandfec", MediaCodecs.number(1))
-                        .addRtcpFeedback(SupportedRtpCapabilities.TRANSPORT_CC))
+                        .addRtcpFeedback(ApiOrtc.api(SupportedRtpCapabilities.TRANSPORT_CC)))
                 .addHeaderExtensions(extension(RtpHeaderExtensionUris.SSRC_AUDIO_LEVEL, 1))
                 .addHeaderExtensions(extension(RtpHeaderExtensionUris.MID, 4))
                 .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(0xcafe_f00d).setDtx(true))

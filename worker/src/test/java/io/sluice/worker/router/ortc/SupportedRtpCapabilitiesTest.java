@@ -1,5 +1,6 @@
 package io.sluice.worker.router.ortc;
 
+import io.sluice.worker.testsupport.ApiOrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.v1.MediaKind;
@@ -13,7 +14,7 @@ class SupportedRtpCapabilitiesTest {
 
     @Test
     void listsMediasoupsCodecsWithStaticPayloadTypesFromRfc3551() {
-        List<String> rows = SupportedRtpCapabilities.get().getCodecsList().stream()
+        List<String> rows = ApiOrtc.api(SupportedRtpCapabilities.get()).getCodecsList().stream()
                 .map(SupportedRtpCapabilitiesTest::row)
                 .toList();
         assertThat(rows).containsExactly(
@@ -46,7 +47,7 @@ class SupportedRtpCapabilitiesTest {
 
     @Test
     void videoCodecsGetNackPliFirRembAndTransportCc() {
-        for (RtpCodecCapability codec : SupportedRtpCapabilities.get().getCodecsList()) {
+        for (RtpCodecCapability codec : ApiOrtc.api(SupportedRtpCapabilities.get()).getCodecsList()) {
             List<String> feedback = codec.getRtcpFeedbackList().stream().map(SupportedRtpCapabilitiesTest::feedback).toList();
             if (codec.getKind() == MediaKind.VIDEO) {
                 assertThat(feedback).as(codec.getMimeType())
@@ -63,7 +64,7 @@ class SupportedRtpCapabilitiesTest {
 
     @Test
     void headerExtensionsHaveMediasoupsIdsAndDirections() {
-        List<String> rows = SupportedRtpCapabilities.get().getHeaderExtensionsList().stream()
+        List<String> rows = ApiOrtc.api(SupportedRtpCapabilities.get()).getHeaderExtensionsList().stream()
                 .map(SupportedRtpCapabilitiesTest::row)
                 .toList();
         assertThat(rows).containsExactly(
@@ -83,7 +84,7 @@ class SupportedRtpCapabilitiesTest {
                 "10 VIDEO SENDRECV http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time",
                 "11 AUDIO SENDRECV http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",
                 "11 VIDEO SENDRECV http://www.webrtc.org/experiments/rtp-hdrext/playout-delay");
-        assertThat(SupportedRtpCapabilities.get().getHeaderExtensionsList())
+        assertThat(ApiOrtc.api(SupportedRtpCapabilities.get()).getHeaderExtensionsList())
                 .noneMatch(RtpHeaderExtension::getPreferredEncrypt);
     }
 

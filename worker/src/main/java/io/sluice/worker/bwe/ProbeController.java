@@ -1,0 +1,96 @@
+package io.sluice.worker.bwe;
+
+/**
+ * Decides when to probe (libwebrtc's ProbeController in shape): while the estimate is below what
+ * the consumers want ({@code desired}, capped by the transport's maximum),
+ * <ul>
+ *   <li>at the start, two clusters at {@link #FIRST_SCALE} and {@link #SECOND_SCALE} times the
+ *       estimate (exponential probing), so a fast link is found within a second;</li>
+ *   <li>when the last cluster's result reached {@link #FURTHER_PROBE_THRESHOLD} of its target,
+ *       the next at twice the result, until the desired bitrate is reached or a probe falls short
+ *       (the link is full);</li>
+ *   <li>otherwise, while the sender is application-limited (its consumers' layers leave part of
+ *       the estimate unused, so the rate control's increase, held within 1.5 times what arrives,
+ *       cannot discover more), every {@link #PERIODIC_INTERVAL_MICROS} one cluster at twice the
+ *       estimate (at most the desired bitrate), but not within {@link #QUIET_AFTER_DECREASE_MICROS}
+ *       of an over-use: that is how a transport whose layers were lowered by a congestion episode
+ *       finds the capacity again once the link has recovered.</li>
+ * </ul>
+ * Stops as soon as the estimate covers the desired bitrate.
+ */
+final class ProbeController {
+
+    static final double FIRST_SCALE = 3.0;
+    static final double SECOND_SCALE = 6.0;
+    static final double FURTHER_PROBE_THRESHOLD = 0.7;
+    static final double FURTHER_PROBE_SCALE = 2.0;
+    static final long PERIODIC_INTERVAL_MICROS = 5_000_000;
+    static final long QUIET_AFTER_DECREASE_MICROS = 2_000_000;
+    private static final long RESULT_TIMEOUT_MICROS = 1_000_000;
+    /** An estimate within this fraction of the desired bitrate covers it. */
+    private static final double DESIRED_COVERED = 0.95;
+
+    private ProbeState state = ProbeState.INITIAL;
+    private long lastProbeMicros = Long.MIN_VALUE;
+    private long awaitedTarget;
+    private int awaitedClusterId = SentPacketHistory.NO_CLUSTER;
+
+    /** Starts clusters due at {@code nowMicros}; {@code cap} is the desired bitrate within the maximum. */
+    void process(long estimate, long cap, long lastDecreaseMicros, boolean appLimited, long nowMicros,
+                 BitrateProber prober) {
+        if (state == ProbeState.WAITING_FOR_RESULT && nowMicros - lastProbeMicros > RESULT_TIMEOUT_MICROS) {
+            state = ProbeState.IDLE;
+        }
+        if (cap <= 0 || estimate >= DESIRED_COVERED * cap) {
+            if (state != ProbeState.INITIAL) {
+                state = ProbeState.IDLE;
+            }
+            return;
+        }
+        if (state == ProbeState.INITIAL) {
+            long first = Math.min(cap, (long) (FIRST_SCALE * estimate));
+            probe(first, nowMicros, prober);
+            long second = Math.min(cap, (long) (SECOND_SCALE * estimate));
+            if (second > first) {
+                probe(second, nowMicros, prober);
+            }
+            return;
+        }
+        boolean quiet = lastDecreaseMicros == Long.MIN_VALUE || nowMicros - lastDecreaseMicros >= QUIET_AFTER_DECREASE_MICROS;
+        if (state == ProbeState.IDLE && appLimited && quiet && nowMicros - lastProbeMicros >= PERIODIC_INTERVAL_MICROS) {
+            long target = Math.min(cap, (long) (FURTHER_PROBE_SCALE * estimate));
+            if (target > estimate) {
+                probe(target, nowMicros, prober);
+            }
+        }
+    }
+
+    /** The result of cluster {@code clusterId}: probes further when it reached its target. */
+    void onProbeResult(int clusterId, long result, long cap, long nowMicros, BitrateProber prober) {
+        if (state != ProbeState.WAITING_FOR_RESULT || clusterId != awaitedClusterId) {
+            return;
+        }
+        state = ProbeState.IDLE;
+        if (result >= FURTHER_PROBE_THRESHOLD * awaitedTarget && awaitedTarget < cap) {
+            long target = Math.min(cap, (long) (FURTHER_PROBE_SCALE * result));
+            if (target > awaitedTarget) {
+                probe(target, nowMicros, prober);
+            }
+        }
+    }
+
+    private void probe(long target, long nowMicros, BitrateProber prober) {
+        int id = prober.createCluster(target);
+        if (id == SentPacketHistory.NO_CLUSTER) {
+            return;
+        }
+        awaitedClusterId = id;
+        awaitedTarget = target;
+        lastProbeMicros = nowMicros;
+        state = ProbeState.WAITING_FOR_RESULT;
+    }
+
+    ProbeState state() {
+        return state;
+    }
+}

@@ -1,0 +1,7 @@
+package io.sluice.worker.router.parameters;
+
+/** What a producer, consumer, codec or header extension carries. */
+public enum MediaKind {
+    AUDIO,
+    VIDEO
+}

@@ -1,0 +1,74 @@
+package io.sluice.worker.bwe;
+
+import java.util.ArrayDeque;
+import java.util.Random;
+
+/**
+ * A bottleneck link for the estimator's tests: a drop-tail FIFO served at a capacity in bit/s,
+ * then a fixed propagation delay, and optionally random loss before the queue (a lossy hop that
+ * is not congested). Queueing delay and congestion loss are what the model's queue does with the
+ * packets offered to it, never written by hand.
+ */
+final class BottleneckLink {
+
+    record Delivery(int sequenceNumber, int size, long arrivalMicros) {
+    }
+
+    private final ArrayDeque<Delivery> inFlight = new ArrayDeque<>();
+    private final Random random;
+    private final long propagationMicros;
+    private final long maxQueueMicros;
+    private long capacityBps;
+    private double randomLoss;
+    private long busyUntilMicros;
+    private long dropped;
+    private long offered;
+
+    BottleneckLink(long capacityBps, long propagationMicros, long maxQueueMicros, long seed) {
+        this.capacityBps = capacityBps;
+        this.propagationMicros = propagationMicros;
+        this.maxQueueMicros = maxQueueMicros;
+        this.random = new Random(seed);
+    }
+
+    void setCapacity(long bps) {
+        capacityBps = bps;
+    }
+
+    void setRandomLoss(double probability) {
+        randomLoss = probability;
+    }
+
+    void offer(int sequenceNumber, int size, long nowMicros) {
+        offered++;
+        if (randomLoss > 0 && random.nextDouble() < randomLoss) {
+            dropped++;
+            return;
+        }
+        long start = Math.max(nowMicros, busyUntilMicros);
+        if (start - nowMicros > maxQueueMicros) {
+            dropped++;
+            return;
+        }
+        busyUntilMicros = start + size * 8L * 1_000_000 / capacityBps;
+        inFlight.add(new Delivery(sequenceNumber, size, busyUntilMicros + propagationMicros));
+    }
+
+    /** The next packet that has arrived by {@code nowMicros}, or null. */
+    Delivery poll(long nowMicros) {
+        Delivery next = inFlight.peek();
+        return next != null && next.arrivalMicros() <= nowMicros ? inFlight.poll() : null;
+    }
+
+    long queueDelayMicros(long nowMicros) {
+        return Math.max(0, busyUntilMicros - nowMicros);
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    long offered() {
+        return offered;
+    }
+}
