@@ -18,7 +18,6 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceRequest;
-import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.time.Clock;
 import java.util.Collection;
@@ -73,7 +72,7 @@ public final class Worker {
         this.rtc = rtc;
         this.events = events;
         this.clock = clock;
-        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock, StunRateLimiter.withDefaults());
+        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock);
         this.plainTransports = new PlainTransportFactory(loop, rtc);
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
     }
