@@ -9,6 +9,7 @@ import io.netty.util.concurrent.Future;
 import io.sluice.api.bus.Redaction;
 import io.sluice.worker.config.HostFacts;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.config.WorkerLimits;
 import io.sluice.worker.control.ControlIo;
 import io.sluice.worker.control.ControlMethods;
 import io.sluice.worker.control.ControlService;
@@ -19,6 +20,7 @@ import io.sluice.worker.metrics.ControlMetrics;
 import io.sluice.worker.metrics.HealthServer;
 import io.sluice.worker.metrics.WorkerMetrics;
 import io.sluice.worker.dtls.DtlsTransport;
+import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.control.WorkerControl;
@@ -116,12 +118,17 @@ public final class WorkerProcess implements AutoCloseable {
 
     private void startWorkers(Clock clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
-        RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
-                InetAddress.getByName(config.listenIp()), config.announcedIp(),
-                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), new RedisTransportMappingListener(registry));
+        DtlsCertificate certificate = dtlsCertificate(config);
+        InetAddress listenIp = InetAddress.getByName(config.listenIp());
+        PortRange portRange = new PortRange(config.rtcMinPort(), config.rtcMaxPort());
+        RedisTransportMappingListener mappings = new RedisTransportMappingListener(registry);
+        WorkerLimits limits = config.limits();
         long pid = ProcessHandle.current().pid();
         int index = 0;
         for (EventExecutor executor : loops) {
+            RtcResources rtc = new RtcResources(certificate, dtlsHandshakes, listenIp, config.announcedIp(), portRange,
+                    mappings, new IceTcpGuard(limits.iceTcpMaxConnections(), limits.iceTcpMaxPendingPerSource(),
+                            Duration.ofSeconds(limits.iceTcpValidationTimeoutSeconds()), clock));
             WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
                     config.announcedIp(), pid, clock, io::publish, rtc);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);

@@ -340,6 +340,9 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         if (deliveringSocket != null) {
             socketsByLocalId.putIfAbsent(tuple.localId(), deliveringSocket);
         }
+        if (deliveringSocket instanceof TcpRtcConnection connection) {
+            connection.markValidated();
+        }
         if (portOwner != null) {
             portOwner.onTupleAdded(tuple, this);
         }

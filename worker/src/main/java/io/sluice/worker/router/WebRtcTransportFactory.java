@@ -45,7 +45,7 @@ final class WebRtcTransportFactory {
                 enableTcp(request), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
         ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
-        ListenSockets.bind(loop, infos, sink).addListener((Future<ListenSockets.Bound> done) -> {
+        ListenSockets.bind(loop, infos, sink, resources.iceTcpGuard()).addListener((Future<ListenSockets.Bound> done) -> {
             if (!done.isSuccess()) {
                 result.setFailure(done.cause());
                 return;
