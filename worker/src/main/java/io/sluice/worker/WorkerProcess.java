@@ -50,8 +50,6 @@ public final class WorkerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
     private static final Duration SHUTDOWN_STEP = Duration.ofSeconds(2);
-    /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
-    private static final int DTLS_HANDSHAKE_THREADS = 16;
     private static final Duration TRANSPORT_SWEEP_INTERVAL = Duration.ofSeconds(10);
     private static final Duration DRAIN_CHECK = Duration.ofMillis(250);
 
@@ -69,7 +67,7 @@ public final class WorkerProcess implements AutoCloseable {
     private long drainStartedNanos;
     private final Clock clock;
     private volatile Runnable onDrained = () -> { };
-    private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
+    private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor();
     private final ControlMetrics controlMetrics = new ControlMetrics();
     private HealthServer healthServer;
 

@@ -371,12 +371,12 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
 
     // ---- DTLS ----
 
-    /** The server role waits for the ClientHello at once; the client role needs a tuple to send on. */
+    /**
+     * Only once ICE has a selected tuple, in either role: a peer that never passes a check never
+     * gets a handshake (and its timer) started. A ClientHello that beats the connect is queued.
+     */
     private void maybeStartDtls() {
-        if (dtlsStarted || dtlsRole == null || closed) {
-            return;
-        }
-        if (dtlsRole == DtlsRole.CLIENT && iceServer.selectedTuple() == null) {
+        if (dtlsStarted || dtlsRole == null || closed || iceServer.selectedTuple() == null) {
             return;
         }
         dtlsStarted = true;
