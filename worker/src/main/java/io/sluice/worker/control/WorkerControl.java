@@ -115,6 +115,7 @@ public final class WorkerControl implements MeteredWorker {
                 .setPid(pid)
                 .setHost(host)
                 .addAllRouterIds(worker.routers().stream().map(router -> router.id()).toList())
+                .addAllWebrtcServerIds(worker.webRtcServerIds())
                 .setLoad(load())
                 .setStartedAtMs(startedAtMs)
                 .setVersion(VERSION)

@@ -130,6 +130,12 @@ public final class Worker {
         return Collections.unmodifiableCollection(routers.values());
     }
 
+    /** Ids of the worker's WebRTC servers, in creation order. */
+    public List<String> webRtcServerIds() {
+        assert loop.inEventLoop();
+        return List.copyOf(webRtcServers.keySet());
+    }
+
     /** router.close: closes everything in it, then reports the router closed (REQUESTED). */
     public void closeRouter(String routerId) throws SluiceException {
         closeRouter(router(routerId), CloseReason.REQUESTED);
