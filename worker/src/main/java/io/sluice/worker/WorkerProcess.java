@@ -26,6 +26,7 @@ import io.sluice.worker.net.PortRange;
 import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.RedisRegistry;
 import io.sluice.worker.registry.RedisTransportMappingListener;
+import io.sluice.worker.router.EntityLimits;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
@@ -126,7 +127,8 @@ public final class WorkerProcess implements AutoCloseable {
         for (EventExecutor executor : loops) {
             RtcResources rtc = new RtcResources(certificate, dtlsHandshakes, listenIp, config.announcedIp(), portRange,
                     mappings, new IceTcpGuard(limits.iceTcpMaxConnections(), limits.iceTcpMaxPendingPerSource(),
-                            Duration.ofSeconds(limits.iceTcpValidationTimeoutSeconds()), clock));
+                            Duration.ofSeconds(limits.iceTcpValidationTimeoutSeconds()), clock),
+                    new EntityLimits(limits.maxRouters(), limits.maxTransports(), limits.maxConsumers()));
             WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
                     config.announcedIp(), pid, clock, io::publish, rtc);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);

@@ -105,6 +105,9 @@ public final class WorkerControl implements MeteredWorker {
                 .setConsumers(worker.consumerCount())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
+                .setMaxRouters(worker.limits().maxRouters())
+                .setMaxTransports(worker.limits().maxTransports())
+                .setMaxConsumers(worker.limits().maxConsumers())
                 .build();
     }
 

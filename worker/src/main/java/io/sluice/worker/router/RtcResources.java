@@ -9,11 +9,11 @@ import java.util.concurrent.Executor;
 /**
  * What every WebRTC transport of a worker uses: the DTLS certificate, the pool that runs DTLS
  * handshakes off the loops, the default listen address and port range, where the user-to-transport
- * mappings are kept (all shared by the process), and the worker's own ICE-TCP guard.
+ * mappings are kept (all shared by the process), the worker's own ICE-TCP guard and its entity limits.
  *
  * @param announcedAddress given to peers in candidates when a listen info names none
  */
 public record RtcResources(DtlsCertificate certificate, Executor dtlsHandshakeExecutor, InetAddress listenIp,
         String announcedAddress, PortRange portRange, TransportMappingListener transportMappings,
-        IceTcpGuard iceTcpGuard) {
+        IceTcpGuard iceTcpGuard, EntityLimits limits) {
 }

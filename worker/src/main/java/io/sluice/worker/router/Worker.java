@@ -52,6 +52,7 @@ public final class Worker {
     private final Map<String, Router> routers = new LinkedHashMap<>();
     /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
     private volatile boolean draining;
+    private int bindingTransports;
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
     private final Map<String, Producer> producerIndex = new HashMap<>();
@@ -99,6 +100,7 @@ public final class Worker {
             throw new SluiceException(SluiceException.Code.UNAVAILABLE,
                     "worker " + id + " is draining: it takes no new routers");
         }
+        limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
         Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
         routers.put(router.id(), router);
@@ -162,6 +164,7 @@ public final class Worker {
             throws SluiceException {
         assert loop.inEventLoop();
         Router router = router(request.getRouterId());
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         if (!request.getWebrtcServerId().isEmpty()) {
             WebRtcServer server = webRtcServer(request.getWebrtcServerId());
             return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, request, server)));
@@ -173,12 +176,16 @@ public final class Worker {
     public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
             throws SluiceException {
         assert loop.inEventLoop();
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         return adoptWhenBound(plainTransports.create(router, request));
     }
 
+    /** Transports whose sockets are being bound count against MAX_TRANSPORTS as well. */
     private <T extends Transport> Future<T> adoptWhenBound(Future<T> bound) {
         Promise<T> created = loop.newPromise();
+        bindingTransports++;
         bound.addListener((Future<T> done) -> {
+            bindingTransports--;
             if (done.isSuccess()) {
                 created.setSuccess(adopt(done.getNow()));
             } else {
@@ -375,6 +382,7 @@ public final class Worker {
         if (producer == null || producer.transport().router() != transport.router()) {
             throw SluiceException.notFound("producer", request.getProducerId());
         }
+        limits().checkConsumers(id, consumerIndex.size());
         Consumer consumer = media.consume(transport, producer, request);
         consumerIndex.put(consumer.id(), consumer);
         transport.router().media().addConsumer(consumer);
@@ -429,6 +437,11 @@ public final class Worker {
 
     public int consumerCount() {
         return consumerIndex.size();
+    }
+
+    /** The worker's limits (unlimited for a worker that makes no transports). */
+    public EntityLimits limits() {
+        return rtc == null ? EntityLimits.UNLIMITED : rtc.limits();
     }
 
     // ---- the close cascade: every close goes down the tree from here ----

@@ -102,7 +102,7 @@ class WorkerCloseCascadeTest {
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
                 new PortRange(40000, 65000), mappings,
-                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()));
+                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED);
         worker = new Worker("w", loop, new TestClock(), rtc, events);
         router = onLoop(() -> worker.createRouter(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build()), "room",
