@@ -7,6 +7,7 @@ Run: ``JOIN_SECRET=... NATS_URL=nats://127.0.0.1:4222 python app.py`` (see READM
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -18,7 +19,9 @@ from typing import Any, Awaitable, Callable
 import jwt
 from quart import Quart, Response, send_from_directory, websocket
 
-from rooms import OwnedTransport, Peer, Room, Rooms
+from layer_policy import KNOWN_NETWORKS
+from room_store import RoomStore
+from rooms import NoWorkerError, OwnedTransport, Peer, Room, Rooms
 from sluice import (
     ClientJsonError,
     Consumer,
@@ -114,6 +117,16 @@ def optional_int(data: dict[str, Any], name: str, low: int, high: int) -> int | 
     return value
 
 
+def network(data: dict[str, Any], required: bool) -> str | None:
+    """The browser's ``network`` (navigator.connection.effectiveType), for the layer policy."""
+    value = data.get("network")
+    if value is None and not required:
+        return None
+    if value not in KNOWN_NETWORKS:
+        raise invalid(f"network: expected one of {', '.join(sorted(KNOWN_NETWORKS))}")
+    return str(value)
+
+
 def required_int(data: dict[str, Any], name: str, low: int, high: int) -> int:
     value = optional_int(data, name, low, high)
     if value is None:
@@ -150,6 +163,7 @@ class Session:
             "pauseConsumer": self.pause_consumer,
             "setPreferredLayers": self.set_preferred_layers,
             "setConsumerPriority": self.set_consumer_priority,
+            "setNetwork": self.set_network,
             "getConsumerStats": self.get_consumer_stats,
             "leave": self.leave,
         }
@@ -175,21 +189,31 @@ class Session:
     async def handle(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
         if method == "join":
             return await self.join(data)
-        if self.peer is None or self.peer.left:
+        peer = self.peer
+        if peer is None or peer.left:
             raise precondition(f"{method} before join")
+        if peer.room_lost:
+            raise precondition("the room moved: join again")
         handler = self.handlers.get(method)
         if handler is None:
             raise not_found(f"unknown method {method}")
-        return await handler(data)
+        result = await handler(data)
+        if peer.room_lost:
+            # Completed for the router the room just left: the browser is joining again.
+            raise precondition("the room moved")
+        return result
 
     async def join(self, data: dict[str, Any]) -> dict[str, Any]:
-        if self.peer is not None:
+        """The first join, or a join again after ``reconnect`` (the peer keeps its id)."""
+        if self.peer is not None and not self.peer.room_lost:
             raise precondition("already joined")
         room_id = text(data, "roomId")
         token = verify_join_token(text(data, "token"), self.secret)
         if token.room_id != room_id:
             raise denied(f"the token is for room {token.room_id}, not {room_id}")
-        peer = Peer(token.user_id, token.permissions, self.send)
+        peer = Peer(token.user_id, token.permissions, self.send, network=network(data, required=False))
+        if self.peer is not None:
+            peer.peer_id = self.peer.peer_id
         self.room = await self.rooms.join(room_id, peer)
         self.peer = peer
         log.info("peer %s (user %s) joined room %s", peer.peer_id, peer.user_id, room_id)
@@ -298,6 +322,9 @@ class Session:
         consumer = await owned.transport.consume(producer_id, json_object(data, "rtpCapabilities"),
                                                 paused=True)
         room.adopt_consumer(peer, consumer)
+        peer.ceilings.track(consumer)
+        if peer.network is not None:
+            await peer.ceilings.apply(consumer, peer.network)
         response = consumer.to_client_json()
         response.update(producerPaused=consumer.producer_paused, type=consumer.type, score=consumer.score)
         if consumer.preferred_layers is not None:
@@ -313,11 +340,25 @@ class Session:
         return {}
 
     async def set_preferred_layers(self, data: dict[str, Any]) -> dict[str, Any]:
+        _, peer = self.joined
         consumer = self.owned_consumer(data)
         spatial = required_int(data, "spatialLayer", 0, 255)
         temporal = optional_int(data, "temporalLayer", 0, 255)
-        layers: dict[str, Any] = to_client_json(await consumer.set_preferred_layers(spatial, temporal))
+        # The layer policy holds a peer on a slow network at the low spatial layer.
+        layers: dict[str, Any] = to_client_json(await peer.ceilings.ask(consumer, peer.network, spatial, temporal))
         return layers
+
+    async def set_network(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The browser's network changed: its layered consumers follow the layer policy."""
+        _, peer = self.joined
+        peer.network = network(data, required=True)
+        preferred: dict[str, Any] = {}
+        for consumer_id in peer.ceilings.tracked():
+            consumer = peer.consumers.get(consumer_id)
+            layers = await peer.ceilings.apply(consumer, peer.network) if consumer is not None else None
+            if layers is not None:
+                preferred[consumer_id] = to_client_json(layers)
+        return {"network": peer.network, "preferredLayers": preferred}
 
     async def set_consumer_priority(self, data: dict[str, Any]) -> dict[str, Any]:
         consumer = self.owned_consumer(data)
@@ -344,7 +385,7 @@ def error_of(error: Exception) -> tuple[str, str]:
         return "INVALID_ARGUMENT", str(error)
     if isinstance(error, EntityClosedError):
         return "NOT_FOUND", str(error)
-    if isinstance(error, (NoRespondersError, RequestTimeoutError)):
+    if isinstance(error, (NoRespondersError, RequestTimeoutError, NoWorkerError)):
         return "UNAVAILABLE", str(error)
     log.exception("request failed", exc_info=error)
     return "INTERNAL", "internal error"
@@ -363,11 +404,14 @@ def create_app(*, nats_url: str, join_secret: str, redis_url: str | None = None,
 
     @app.before_serving
     async def connect() -> None:
-        state["sluice"] = await Sluice.connect(nats_url, redis_url=redis_url)
-        state["rooms"] = Rooms(state["sluice"])
+        sluice = state["sluice"] = await Sluice.connect(nats_url, redis_url=redis_url)
+        # With Redis, room assignments are shared with other backends and outlive a restart.
+        rooms = state["rooms"] = Rooms(sluice, RoomStore(sluice.redis) if sluice.redis is not None else None)
+        state["watch"] = asyncio.ensure_future(rooms.watch())
 
     @app.after_serving
     async def disconnect() -> None:
+        state["watch"].cancel()
         await state["sluice"].close()
 
     @app.websocket("/ws")

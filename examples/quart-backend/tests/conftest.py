@@ -5,6 +5,7 @@ whose fixtures are reused here as they are), and a WebSocket client speaking doc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -40,12 +41,9 @@ JOIN_SECRET = "a-test-join-secret-of-more-than-32-bytes"
 WEB_DIR = REPO / "orchestrator-stub" / "src" / "main" / "resources" / "web"
 
 
-@pytest.fixture(scope="session")
-async def backend_url(nats_url: str, redis_url: str, worker_process: Any) -> AsyncIterator[str]:
-    """ws:// of the backend's signaling WebSocket, once a worker has been discovered."""
-    from app import create_app
-
-    app = create_app(nats_url=nats_url, redis_url=redis_url, join_secret=JOIN_SECRET, web_dir=str(WEB_DIR))
+@contextlib.asynccontextmanager
+async def served(app: Any) -> AsyncIterator[int]:
+    """Serves the Quart app with Hypercorn on a free loopback port until the block ends."""
     port = sdk_fixtures.free_port()
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
@@ -65,9 +63,21 @@ async def backend_url(nats_url: str, redis_url: str, worker_process: Any) -> Asy
                 await asyncio.sleep(0.05)
 
     await asyncio.wait_for(reachable(), 30)
-    yield f"ws://127.0.0.1:{port}/ws"
-    stopping.set()
-    await asyncio.wait_for(server, 30)
+    try:
+        yield port
+    finally:
+        stopping.set()
+        await asyncio.wait_for(server, 30)
+
+
+@pytest.fixture(scope="session")
+async def backend_url(nats_url: str, redis_url: str, worker_process: Any) -> AsyncIterator[str]:
+    """ws:// of the backend's signaling WebSocket, once a worker has been discovered."""
+    from app import create_app
+
+    app = create_app(nats_url=nats_url, redis_url=redis_url, join_secret=JOIN_SECRET, web_dir=str(WEB_DIR))
+    async with served(app) as port:
+        yield f"ws://127.0.0.1:{port}/ws"
 
 
 class SignalingClient:

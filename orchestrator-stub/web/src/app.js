@@ -9,7 +9,9 @@
 // window.sluice exposes state, timings and statistics for the browser tests.
 // On a `reconnect` notification (the room's router went away, docs/signaling.md) the page drops its
 // transports and joins again on the same WebSocket, re-producing the same tracks and consuming
-// the room's producers anew, without a reload.
+// the room's producers anew, without a reload. When the WebSocket itself drops (the signaling
+// server restarted), the page opens a new one with backoff and resumes its session with the
+// resume token of its join: its transports never stopped, so the media does not either.
 import { Device } from 'mediasoup-client';
 
 const params = new URLSearchParams(location.search);
@@ -37,7 +39,13 @@ const state = {
   consume: null,
   /** Every reconnect: {reason, at (performance.now()), rejoinedAt}. */
   reconnects: [],
+  /** Every lost WebSocket: {at, resumedAt, how: 'resumed' | 'rejoined'}. */
+  signalingDrops: [],
+  /** The longest time without a new decoded video frame since the last markFrameGap(), in ms. */
+  longestFrameGapMs: 0,
 };
+/** {peerId, resumeToken} of the current join, for resuming on a new WebSocket. */
+let session = null;
 /** The camera and microphone, captured once and sent again after every reconnect. */
 let localTracks = null;
 /** The mediasoup-client transports of the current join. */
@@ -91,13 +99,31 @@ window.sluice = {
     await signaling.request('closeProducer', { producerId: producer.id });
   },
   leave: () => signaling.request('leave'),
+  request: (method, data) => signaling.request(method, data),
+  /** Starts measuring state.longestFrameGapMs afresh. */
+  markFrameGap() {
+    state.longestFrameGapMs = 0;
+    frameWatch = { frames: -1, at: performance.now() };
+  },
 };
+
+/** Last decoded-frame count and when it last grew, sampled every 50 ms. */
+let frameWatch = { frames: -1, at: 0 };
+setInterval(async () => {
+  const frames = await inboundSum('video', 'framesDecoded');
+  const now = performance.now();
+  if (frames > frameWatch.frames) {
+    if (frameWatch.frames >= 0) state.longestFrameGapMs = Math.max(state.longestFrameGapMs, now - frameWatch.at);
+    frameWatch = { frames, at: now };
+  }
+}, 50);
 
 function status(text) {
   statusLine.textContent = text;
 }
 
 function fail(error) {
+  if (error && error.signalingClosed) return; // the request died with its socket; the resume takes over
   state.errors.push(String(error && error.stack ? error.stack : error));
   status(`error: ${error}`);
   console.error(error);
@@ -123,7 +149,17 @@ class Signaling {
         this.onNotification(message.method, message.data);
       }
     });
-    socket.addEventListener('close', () => status('disconnected'));
+    this.onClose = () => {};
+    socket.addEventListener('close', () => {
+      status('disconnected');
+      for (const waiting of this.pending.values()) {
+        const error = new Error('signaling closed');
+        error.signalingClosed = true;
+        waiting.reject(error);
+      }
+      this.pending.clear();
+      this.onClose();
+    });
   }
 
   static open(url) {
@@ -360,14 +396,72 @@ async function reconnect(reason) {
   }
 }
 
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/** Opens the signaling WebSocket; when it drops, a new one resumes the session. */
+async function openSignaling() {
+  const next = await Signaling.open(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  next.onNotification = onNotification;
+  next.onClose = () => { if (signaling === next) resumeSignaling().catch(fail); };
+  signaling = next;
+}
+
+/**
+ * The WebSocket dropped: opens a new one with backoff and resumes the session (docs/signaling.md,
+ * "Resuming a session"), then reconciles with what the server answers; when the server knows the
+ * session no more, joins again.
+ */
+async function resumeSignaling() {
+  const drop = { at: performance.now(), resumedAt: 0, how: '' };
+  state.signalingDrops.push(drop);
+  status('signaling lost: reconnecting');
+  for (let tries = 0; ; tries++) {
+    await sleep(Math.min(2000, 100 * 2 ** tries));
+    try {
+      await openSignaling();
+    } catch (error) {
+      continue;
+    }
+    try {
+      if (!session) throw new Error('no session to resume');
+      reconcile(await signaling.request('resume', session));
+      drop.how = 'resumed';
+    } catch (error) {
+      if (error.signalingClosed) return; // the new socket dropped too: its close resumes again
+      session = null;
+      dropRoomState();
+      await enterRoom();
+      drop.how = 'rejoined';
+    }
+    drop.resumedAt = performance.now();
+    status(`signaling back (${drop.how})`);
+    return;
+  }
+}
+
+/** After a resume: drops what closed while the socket was away and consumes what is new. */
+function reconcile(resumed) {
+  const ownConsumers = new Set(resumed.consumers.map((c) => c.id));
+  for (const id of [...state.consumers.keys()]) if (!ownConsumers.has(id)) dropConsumer(id);
+  const ownProducers = new Set(resumed.ownProducers.map((p) => p.id));
+  for (const producer of state.producers) if (!producer.closed && !ownProducers.has(producer.id)) producer.close();
+  for (const producer of resumed.producers) {
+    if (state.consume) state.consume(producer);
+    else pendingProducers.push(producer);
+  }
+}
+
 /** One join of the room: device, receive transport, the room's producers, then our own tracks. */
 async function enterRoom() {
   const generation = roomGeneration;
   const failHere = (error) => { if (generation === roomGeneration) fail(error); };
   const roomId = params.get('room');
   const token = params.get('token');
-  const joined = await signaling.request('join', { roomId, token });
+  // The Python backend holds a peer on a 3G network at the lowest spatial layer; the stub ignores it.
+  const network = navigator.connection ? navigator.connection.effectiveType : undefined;
+  const joined = await signaling.request('join', { roomId, token, network });
   state.peerId = joined.peerId;
+  session = { peerId: joined.peerId, resumeToken: joined.resumeToken };
   status(`joined ${roomId} as ${joined.userId}`);
 
   const device = new Device();
@@ -401,7 +495,13 @@ async function enterRoom() {
     await recvConnected;
     await signaling.request('resumeConsumer', { consumerId: consumer.id });
   };
-  const consume = (producer) => consumeOrThrow(producer).catch(failHere);
+  // Once per producer: a resume may announce producers this join consumes already.
+  const consuming = new Set();
+  const consume = (producer) => {
+    if (consuming.has(producer.producerId)) return Promise.resolve();
+    consuming.add(producer.producerId);
+    return consumeOrThrow(producer).catch(failHere);
+  };
   state.consume = consume;
   const known = new Set(joined.producers.map((p) => p.producerId));
   const early = pendingProducers.filter((p) => !known.has(p.producerId));
@@ -452,8 +552,9 @@ async function main() {
     status('open this page as /?room=<room>&token=<join token>');
     return;
   }
-  signaling = await Signaling.open(`ws://${location.host}/ws`);
-  signaling.onNotification = onNotification;
+  await openSignaling();
+  // A closed tab leaves at once rather than after the resume grace.
+  window.addEventListener('pagehide', () => { if (session) signaling.request('leave').catch(() => {}); });
   setInterval(() => refreshOverlays().catch(fail), 1000);
   state.joinStartedAt = performance.now();
   await enterRoom().catch((error) => {

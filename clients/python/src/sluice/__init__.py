@@ -12,6 +12,7 @@ from .errors import (
     FailedPreconditionError,
     InternalError,
     InvalidArgumentError,
+    NatsUnreachableError,
     NoRespondersError,
     NotFoundError,
     RequestError,
@@ -30,7 +31,7 @@ from .worker import Worker
 
 __all__ = [
     "AlreadyExistsError", "ClientJsonError", "Consumer", "EntityClosedError", "Event", "EventStream",
-    "FailedPreconditionError", "InternalError", "InvalidArgumentError", "MissedEvents", "NoRespondersError",
+    "FailedPreconditionError", "InternalError", "InvalidArgumentError", "MissedEvents", "NatsUnreachableError", "NoRespondersError",
     "NotFoundError", "PlainTransport", "Producer", "RequestError", "RequestTimeoutError",
     "ResourceExhaustedError", "Router", "Sluice", "SluiceError", "Transport", "UnavailableError",
     "UnsupportedError", "WebRtcServer", "WebRtcTransport", "Worker", "WorkerInfo", "canonical",

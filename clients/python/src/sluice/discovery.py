@@ -11,13 +11,19 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
 from .v1 import events_pb2, worker_pb2
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # without the redis extra there is no registry to read
+    class RedisError(Exception):  # type: ignore[no-redef]
+        pass
 
 log = logging.getLogger("sluice.discovery")
 
@@ -31,7 +37,8 @@ REGISTRY_PREFIX = "sluice:worker:"
 @dataclass(frozen=True)
 class WorkerInfo:
     """What discovery knows of one live worker; ``seen_by`` holds "registry", "service" and/or
-    "heartbeat": the sources that reported it within the lease."""
+    "heartbeat": the sources that reported it within the lease. A ``draining`` worker takes no
+    new routers (docs/protocol.md, "Draining")."""
 
     worker_id: str
     host: str
@@ -40,6 +47,7 @@ class WorkerInfo:
     started_at_ms: int
     load: worker_pb2.WorkerLoad
     seen_by: frozenset[str]
+    draining: bool = False
 
     @property
     def routers_and_transports(self) -> int:
@@ -55,6 +63,7 @@ class _Entry:
     pid: int = 0
     started_at_ms: int = 0
     load: worker_pb2.WorkerLoad = field(default_factory=worker_pb2.WorkerLoad)
+    draining: bool = False
     seen: dict[str, float] = field(default_factory=dict)
 
     def live_sources(self, now: float) -> frozenset[str]:
@@ -107,7 +116,10 @@ class WorkerDirectory:
         """Pings the service (replies are merged as they arrive) and reads the registry."""
         await self._nc.publish(f"$SRV.PING.{SERVICE_NAME}", b"", reply=self._inbox)
         if self._redis is not None:
-            await self._read_registry()
+            try:
+                await self._read_registry()
+            except (OSError, RedisError) as error:  # Redis away: heartbeats and pings still count
+                log.warning("worker registry not read: %s", error)
         return self.live_workers()
 
     def live_workers(self) -> list[WorkerInfo]:
@@ -118,12 +130,24 @@ class WorkerDirectory:
             sources = entry.live_sources(now)
             if sources:
                 live.append(WorkerInfo(entry.worker_id, entry.host, entry.announced_ip, entry.pid,
-                                       entry.started_at_ms, entry.load, sources))
+                                       entry.started_at_ms, entry.load, sources, entry.draining))
         return sorted(live, key=lambda info: (info.started_at_ms, info.worker_id))
 
-    def least_loaded(self) -> WorkerInfo | None:
-        """The live worker with the fewest routers and transports (then the idlest loop)."""
-        live = self.live_workers()
+    def heartbeat_age(self, worker_id: str) -> float | None:
+        """Seconds since the worker's last heartbeat (they come every second), None when none
+        came within the lease: a worker that falls silent can be probed long before its lease
+        runs out (docs/protocol.md, "Failure detection")."""
+        entry = self._entries.get(worker_id)
+        at = entry.seen.get("heartbeat") if entry is not None else None
+        if at is None or self._clock() - at >= LEASE:
+            return None
+        return self._clock() - at
+
+    def least_loaded(self, exclude: Collection[str] = ()) -> WorkerInfo | None:
+        """The live worker with the fewest routers and transports (then the idlest loop), never a
+        draining one, leaving out the ``exclude`` ids (workers the caller found dead before their
+        lease ran out)."""
+        live = [info for info in self.live_workers() if not info.draining and info.worker_id not in exclude]
         if not live:
             return None
         return min(live, key=lambda w: (w.routers_and_transports, w.load.loop_utilization, w.worker_id))
@@ -155,8 +179,8 @@ class WorkerDirectory:
                 await self.refresh()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # Redis away: heartbeats and pings still keep workers live
-                log.warning("worker registry refresh failed: %s", error)
+            except Exception as error:  # NATS reconnecting: the next round pings again
+                log.warning("worker discovery refresh failed: %s", error)
             self._expire()
             await asyncio.sleep(REFRESH_INTERVAL)
 
@@ -190,6 +214,7 @@ class WorkerDirectory:
                 routers=_number(fields, "routers"), transports=_number(fields, "transports"),
                 producers=_number(fields, "producers"), consumers=_number(fields, "consumers"),
                 loop_utilization=_number(fields, "loop_utilization", float))
+            entry.draining = fields.get("draining", "0").strip() == "1"
         entry.seen["registry"] = self._clock()
 
     async def _on_heartbeat(self, msg: Msg) -> None:
@@ -203,6 +228,7 @@ class WorkerDirectory:
         entry.host = heartbeat.host or entry.host
         entry.announced_ip = heartbeat.announced_ip or entry.announced_ip
         entry.load = heartbeat.load
+        entry.draining = heartbeat.draining
         entry.seen["heartbeat"] = self._clock()
 
     async def _on_ping_reply(self, msg: Msg) -> None:

@@ -108,6 +108,15 @@ class NoRespondersError(SluiceError):
         self.subject = subject
 
 
+class NatsUnreachableError(SluiceError):
+    """The first connection to NATS did not succeed in time (:meth:`Sluice.connect`)."""
+
+    def __init__(self, url: str, timeout: float, cause: BaseException) -> None:
+        reason = str(cause) or type(cause).__name__
+        super().__init__(f"NATS at {url} not reachable within {timeout:g} s ({reason})")
+        self.url = url
+
+
 class RequestTimeoutError(SluiceError, TimeoutError):
     """No reply within the timeout. The request may still have been executed: a create retried
     with the same ``idempotency_key`` returns the object it made, if any."""

@@ -32,6 +32,14 @@ class Worker:
         return await self._sluice._requester.request(self.id, "worker", "dump", worker_pb2.WorkerDumpRequest(),
                                                      worker_pb2.WorkerDumpResponse)
 
+    async def drain(self) -> int:
+        """worker.drain: the worker takes no new routers (discovery then reports it
+        ``draining`` and placement skips it); its process exits once its workers are drained and
+        empty. Answers the routers still open. Idempotent."""
+        reply = await self._sluice._requester.request(self.id, "worker", "drain", worker_pb2.WorkerDrainRequest(),
+                                                      worker_pb2.WorkerDrainResponse)
+        return reply.routers
+
     async def get_resource_usage(self) -> worker_pb2.WorkerGetResourceUsageResponse:
         return await self._sluice._requester.request(self.id, "worker", "getResourceUsage",
                                                      worker_pb2.WorkerGetResourceUsageRequest(),

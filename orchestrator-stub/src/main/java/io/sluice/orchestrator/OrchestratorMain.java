@@ -166,6 +166,11 @@ public final class OrchestratorMain implements Callable<Integer> {
                     + "required (env JOIN_SECRET).")
     private String joinSecret;
 
+    @Option(names = "--session-resume-seconds", defaultValue = "${env:SESSION_RESUME_SECONDS:-20}",
+            description = "How long a peer whose WebSocket closed keeps its media and may resume its session "
+                    + "(docs/signaling.md; env SESSION_RESUME_SECONDS, default ${DEFAULT-VALUE}).")
+    private int sessionResumeSeconds;
+
     public static void main(String[] args) {
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null && !logFormat.isEmpty() && !logFormat.equals("text") && !logFormat.equals("json")) {
@@ -226,7 +231,8 @@ public final class OrchestratorMain implements Callable<Integer> {
             reclaim.scheduleWithFixedDelay(placement::reclaimStoredAssignments, 1, 1, TimeUnit.SECONDS);
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
-                    new ScoreLayerPolicy(InstantSource.system()))) {
+                    new ScoreLayerPolicy(InstantSource.system()), nats, redis,
+                    java.time.Duration.ofSeconds(sessionResumeSeconds))) {
                 log.info("orchestrator stub started: nats={} ({}) redis={} ({}) page http://{}:{}/",
                         Redaction.redact(natsUrl), natsSecurity, Redaction.redact(redisUrl), redisSecurity, httpHost,
                         signaling.port());
@@ -260,6 +266,10 @@ public final class OrchestratorMain implements Callable<Integer> {
             redisSecurity();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (sessionResumeSeconds < 0 || sessionResumeSeconds > 3600) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--session-resume-seconds': "
+                    + sessionResumeSeconds + " is not from 0 to 3600");
         }
         if (joinSecret.isEmpty()) {
             throw new ParameterException(spec.commandLine(),

@@ -173,7 +173,7 @@ public final class WorkerProcess implements AutoCloseable {
      * DRAIN_TIMEOUT passes (closing what is left), then runs {@link #onDrained}.
      */
     public void drain() {
-        for (Worker worker : workers()) {
+        for (WorkerControl worker : workers) {
             worker.loop().execute(worker::drain);
         }
     }

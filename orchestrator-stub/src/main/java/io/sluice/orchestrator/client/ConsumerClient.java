@@ -46,6 +46,11 @@ public final class ConsumerClient {
         this.created = Objects.requireNonNull(created, "created");
     }
 
+    /** What {@code transport.consume} answered: enough to make this client again after a restart. */
+    public TransportConsumeResponse created() {
+        return created;
+    }
+
     public String id() {
         return created.getConsumerId();
     }

@@ -9,6 +9,7 @@ import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
 import io.sluice.api.v1.RtpCapabilities;
+import io.sluice.api.v1.WebRtcTransportInfo;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,14 @@ public final class RouterClient {
         return requester.request(workerId, ENTITY, "createWebRtcTransport", forThisRouter,
                         RouterCreateWebRtcTransportResponse.parser(), idempotencyKey)
                 .thenApply(created -> new TransportClient(requester, workerId, routerId, created.getTransport()));
+    }
+
+    /**
+     * A client of a transport this router made earlier, from what its creation answered (a
+     * signaling server restoring its sessions after a restart).
+     */
+    public TransportClient transport(WebRtcTransportInfo createdInfo) {
+        return new TransportClient(requester, workerId, routerId, createdInfo);
     }
 
     @Override

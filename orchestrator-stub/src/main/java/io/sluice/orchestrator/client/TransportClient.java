@@ -102,6 +102,16 @@ public final class TransportClient {
                 .thenApply(created -> new ConsumerClient(requester, workerId, producerId, created));
     }
 
+    /** A client of a producer this transport made earlier (a signaling server restoring its sessions). */
+    public ProducerClient producer(String producerId, MediaKind kind) {
+        return new ProducerClient(requester, workerId, producerId, kind);
+    }
+
+    /** A client of a consumer this transport made earlier, from what {@code transport.consume} answered. */
+    public ConsumerClient consumer(String producerId, TransportConsumeResponse created) {
+        return new ConsumerClient(requester, workerId, producerId, created);
+    }
+
     /** transport.restartIce: new local ICE credentials, which the remote must be given. */
     public CompletableFuture<IceParameters> restartIce() {
         return requester.request(workerId, ENTITY, "restartIce",

@@ -104,6 +104,19 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         return placement;
     }
 
+    /**
+     * Completes once the worker directory has read the registry: a server that just started knows
+     * the live workers then, so a stored room on a live worker is kept rather than placed anew.
+     */
+    public CompletableFuture<Void> ready() {
+        return directory.refresh().thenApply(workers -> null);
+    }
+
+    /** A client of a router known by its ids (one a stored session names, which may be gone). */
+    public RouterClient router(String workerId, String routerId) {
+        return new WorkerClient(requester, workerId).router(routerId);
+    }
+
     public void addRouterLostListener(RouterLostListener listener) {
         routerLostListeners.add(listener);
     }

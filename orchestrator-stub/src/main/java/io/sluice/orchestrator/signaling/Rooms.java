@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.signaling;
 
 import io.sluice.api.v1.ConsumerLayers;
+import io.sluice.orchestrator.client.RouterClient;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.placement.RoomAssignment;
 import io.sluice.orchestrator.placement.RoomPlacement;
@@ -23,39 +24,165 @@ import org.slf4j.LoggerFactory;
  * When a room's router goes away, every peer of the room moves to the room's next router
  * together ({@link #onRouterLost}): a room never splits across two routers.
  */
-final class Rooms implements RoomPlacement.RouterLostListener {
+final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
 
     private final RoomPlacement placement;
     private final SluiceEventSubscriber events;
     private final LayerPolicy layerPolicy;
+    private final Sessions sessions;
+    private volatile RoomBus bus = RoomBus.NONE;
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     /** Transport, producer and consumer ids (worker-made UUIDs) to the session owning them. */
     private final ConcurrentMap<String, SignalingSession> owners = new ConcurrentHashMap<>();
 
-    Rooms(RoomPlacement placement, SluiceEventSubscriber events, LayerPolicy layerPolicy) {
+    Rooms(RoomPlacement placement, SluiceEventSubscriber events, LayerPolicy layerPolicy, Sessions sessions) {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.events = Objects.requireNonNull(events, "events");
         this.layerPolicy = Objects.requireNonNull(layerPolicy, "layerPolicy");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    /** Where this server tells the other servers of its rooms what its peers do, and hears theirs. */
+    void useBus(RoomBus bus) {
+        this.bus = bus;
+    }
+
+    RoomBus bus() {
+        return bus;
     }
 
     LayerPolicy layerPolicy() {
         return layerPolicy;
     }
 
-    /** Adds the session to its room, placing the room on a router first when it has none here. */
+    /**
+     * Adds the session to its room, placing the room on a router first when it has none here. A
+     * room new to this server follows the room's bus first, then learns the producers of the
+     * room's peers on other servers from the session store, so the join lists them.
+     */
     CompletableFuture<Room> join(String roomId, SignalingSession session) {
-        return placement.placeRoom(roomId).thenApply(router -> {
+        return placement.placeRoom(roomId).thenCompose(router -> {
             // Before the peer's first request reaches the worker (same NATS connection, in order).
             events.followRouter(router.id());
-            // Within compute, so that a concurrent last leave cannot drop the room this peer joins.
-            return rooms.compute(roomId, (id, known) -> {
-                Room room = known != null && known.router().id().equals(router.id()) ? known : new Room(id, router);
-                room.addPeer(session);
-                return room;
-            });
+            Room known = rooms.get(roomId);
+            if (known != null && known.router().id().equals(router.id())) {
+                return CompletableFuture.completedFuture(addPeer(roomId, router, session, List.of()));
+            }
+            bus.follow(roomId);
+            return sessions.store().loadRoom(roomId).thenApply(records -> addPeer(roomId, router, session,
+                    records.stream().filter(record -> record.routerId().equals(router.id())
+                            && !record.stubId().equals(sessions.stubId())).toList()));
         });
+    }
+
+    private Room addPeer(String roomId, RouterClient router, SignalingSession session, List<SessionRecord> elsewhere) {
+        // Within compute, so that a concurrent last leave cannot drop the room this peer joins.
+        return rooms.compute(roomId, (id, known) -> {
+            Room room = known != null && known.router().id().equals(router.id()) ? known : new Room(id, router);
+            if (room != known) {
+                elsewhere.forEach(record -> record.producers().forEach((producerId, kind) ->
+                        room.addProducer(new Room.PublishedProducer(producerId, record.peerId(), kind))));
+            }
+            room.addPeer(session);
+            return room;
+        });
+    }
+
+    /**
+     * What a peer on another server of the room did (RoomBus): the room here learns it and this
+     * server's peers of the room are told as if the peer were here.
+     */
+    @Override
+    public void onRemote(String roomId, String event, com.fasterxml.jackson.databind.JsonNode data) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return;
+        }
+        switch (event) {
+            case "newProducer" -> {
+                room.addProducer(new Room.PublishedProducer(data.path("producerId").asText(),
+                        data.path("peerId").asText(), data.path("kind").asText()));
+                room.peers().forEach(peer -> peer.tell("newProducer", data));
+            }
+            case "producerClosed" -> {
+                String producerId = data.path("producerId").asText();
+                List<Room.Subscription> subscriptions = room.removeProducer(producerId);
+                room.peers().forEach(peer -> peer.tell("producerClosed", data));
+                subscriptions.forEach(subscription -> subscription.owner().remoteProducerClosed(
+                        subscription.consumerId(), producerId));
+            }
+            case "peerLeft" -> room.peers().forEach(peer -> peer.tell("peerLeft", data));
+            default -> log.debug("room {}: unknown room event {}", roomId, event);
+        }
+    }
+
+    /** Completes once placement knows the live workers (a server restoring sessions waits for it). */
+    CompletableFuture<Void> ready() {
+        return placement.ready();
+    }
+
+    /**
+     * Rebuilds a room from its stored sessions (a server starting up): when the room's router is
+     * still the one the sessions knew, they are restored on it with their producers and
+     * subscriptions, and re-read from the worker for what changed while no server listened;
+     * otherwise (the room moved) their transports are closed and their records dropped, and their
+     * browsers, failing to resume, join again.
+     */
+    CompletableFuture<List<SignalingSession>> restore(String roomId, List<SessionRecord> records) {
+        return placement.placeRoom(roomId).thenApply(router -> restoreOn(router, roomId, records));
+    }
+
+    // One restore at a time: a resume and the periodic adoption may find the same session at once.
+    private synchronized List<SignalingSession> restoreOn(RouterClient router, String roomId,
+            List<SessionRecord> storedRecords) {
+        List<SessionRecord> records = storedRecords.stream()
+                .filter(record -> !sessions.isLocal(record.peerId())).toList();
+        List<SessionRecord> stale = records.stream().filter(r -> !r.routerId().equals(router.id())).toList();
+        for (SessionRecord record : stale) {
+            log.info("peer {}: room {} has router {} now, not {}; closing its transports", record.peerId(), roomId,
+                    router.id(), record.routerId());
+            sessions.store().delete(record.peerId(), roomId);
+            RouterClient old = placement.router(record.workerId(), record.routerId());
+            for (SessionRecord.StoredTransport transport : record.transports().values()) {
+                try {
+                    old.transport(io.sluice.api.v1.WebRtcTransportInfo.parseFrom(
+                            java.util.Base64.getDecoder().decode(transport.created()))).close()
+                            .exceptionally(failure -> null);
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    log.warn("peer {}: stored transport unreadable", record.peerId());
+                }
+            }
+        }
+        events.followRouter(router.id());
+        bus.follow(roomId);
+        List<SignalingSession> restored = new ArrayList<>();
+        Room room = rooms.compute(roomId, (id, known) ->
+                known != null && known.router().id().equals(router.id()) ? known : new Room(id, router));
+        for (SessionRecord record : records) {
+            if (!stale.contains(record)) {
+                try {
+                    SignalingSession session = SignalingSession.restore(this, sessions, record, room);
+                    room.addPeer(session);
+                    sessions.joined(session);
+                    session.ownProducers().forEach((producerId, producer) -> room.addProducer(
+                            new Room.PublishedProducer(producerId, session.peerId(),
+                                    SignalingJson.kindName(producer.kind()))));
+                    restored.add(session);
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    log.warn("peer {}: stored session unreadable, dropped", record.peerId());
+                    sessions.store().delete(record.peerId(), roomId);
+                }
+            }
+        }
+        for (SignalingSession session : restored) {
+            session.ownConsumers().forEach((consumerId, consumer) ->
+                    room.addSubscription(consumer.producerId(), new Room.Subscription(consumerId, session)));
+            session.resync();
+        }
+        log.info("room {} restored on router {}: {} peers", roomId, router.id(), restored.size());
+        return restored;
     }
 
     void leave(Room room, String peerId) {
@@ -63,6 +190,9 @@ final class Rooms implements RoomPlacement.RouterLostListener {
             boolean empty = room.removePeer(peerId);
             return known == room && empty ? null : known;
         });
+        if (remaining == null) {
+            bus.unfollow(room.id());
+        }
         if (remaining == null && rooms.values().stream().noneMatch(other -> other.router().id()
                 .equals(room.router().id()))) {
             events.unfollowRouter(room.router().id());
@@ -81,6 +211,7 @@ final class Rooms implements RoomPlacement.RouterLostListener {
             return;
         }
         events.unfollowRouter(lost.routerId());
+        bus.unfollow(lost.roomId());
         List<SignalingSession> peers = room.peers();
         log.info("room {} moves off router {} on worker {} ({}): {} peers reconnect", lost.roomId(), lost.routerId(),
                 lost.workerId(), reason, peers.size());

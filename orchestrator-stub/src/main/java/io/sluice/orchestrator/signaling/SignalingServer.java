@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,10 +58,20 @@ public final class SignalingServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    private final Sessions sessions;
+    private final RoomBus bus;
 
-    private SignalingServer(EventLoopGroup group, Channel serverChannel) {
+    private SignalingServer(EventLoopGroup group, Channel serverChannel, Sessions sessions, RoomBus bus) {
         this.group = group;
         this.serverChannel = serverChannel;
+        this.sessions = sessions;
+        this.bus = bus;
+    }
+
+    /** As the full {@code start}, with no session store and no resume grace: a closed socket leaves. */
+    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
+            SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
+        return start(host, port, placement, joinSecret, events, layerPolicy, null, null, Duration.ZERO);
     }
 
     /**
@@ -71,10 +82,22 @@ public final class SignalingServer implements AutoCloseable {
      *     its listeners and follows its rooms' routers (a no-op when it follows all routers, which
      *     also detects missed events)
      * @param layerPolicy chooses the layers of simulcast and SVC consumers from their scores
+     * @param nats         where the signaling servers of a room tell each other what their peers do
+     *     ({@link RoomBus}); null: this server is alone with its rooms
+     * @param sessionRedis where sessions are kept across restarts and seen by the other servers
+     *     ({@link RedisSessionStore}); null keeps them in memory only
+     * @param resumeGrace how long a session whose socket closed waits for its browser to resume it
      */
     public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
-            SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
-        Rooms rooms = new Rooms(placement, events, layerPolicy);
+            SluiceEventSubscriber events, LayerPolicy layerPolicy, io.nats.client.Connection nats,
+            io.lettuce.core.api.StatefulRedisConnection<String, String> sessionRedis, Duration resumeGrace)
+            throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Sessions sessions = new Sessions(sessionRedis == null ? SessionStore.NONE : new RedisSessionStore(sessionRedis),
+                resumeGrace, group);
+        Rooms rooms = new Rooms(placement, events, layerPolicy, sessions);
+        RoomBus bus = nats == null ? RoomBus.NONE : new RoomBus(nats, sessions.stubId(), rooms);
+        rooms.useBus(bus);
         placement.addRouterLostListener(rooms);
         EventRelay relay = new EventRelay(rooms);
         events.addTransportListener(relay);
@@ -82,8 +105,8 @@ public final class SignalingServer implements AutoCloseable {
         events.addConsumerListener(relay);
         events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
+            sessions.start(rooms);
             group.scheduleAtFixedRate(() -> {
                 try {
                     rooms.tickLayerPolicy();
@@ -100,15 +123,16 @@ public final class SignalingServer implements AutoCloseable {
                             channel.pipeline().addLast(new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
-                                    new PageHandler(), new SessionHandler(rooms, secret));
+                                    new PageHandler(), new SessionHandler(rooms, sessions, secret));
                         }
                     })
                     .bind(host, port).sync().channel();
             log.info("signaling on http://{}:{}/ (WebSocket {})", host,
                     ((InetSocketAddress) channel.localAddress()).getPort(), WEBSOCKET_PATH);
-            return new SignalingServer(group, channel);
+            return new SignalingServer(group, channel, sessions, bus);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully();
+            bus.close();
             throw e;
         }
     }
@@ -119,8 +143,10 @@ public final class SignalingServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sessions.stop();
         serverChannel.close().syncUninterruptibly();
         group.shutdownGracefully().syncUninterruptibly();
+        bus.close();
     }
 
     /** Serves the demo page and its bundle; anything else is 404. */
@@ -160,23 +186,28 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
-    /** One {@link SignalingSession} per WebSocket; its leave runs when the socket closes. */
+    /**
+     * One {@link SignalingSession} per WebSocket, or the detached session a {@code resume} took
+     * over; when the socket closes, the session is detached (it leaves if not resumed in time).
+     */
     private static final class SessionHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
         private final Rooms rooms;
+        private final Sessions sessions;
         private final byte[] joinSecret;
-        private SignalingSession session;
+        private volatile SignalingSession session;
 
-        SessionHandler(Rooms rooms, byte[] joinSecret) {
+        SessionHandler(Rooms rooms, Sessions sessions, byte[] joinSecret) {
             this.rooms = rooms;
+            this.sessions = sessions;
             this.joinSecret = joinSecret;
         }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             Channel channel = ctx.channel();
-            session = new SignalingSession(rooms, joinSecret,
-                    text -> channel.writeAndFlush(new TextWebSocketFrame(text)));
+            session = new SignalingSession(rooms, sessions, joinSecret, channel,
+                    text -> channel.writeAndFlush(new TextWebSocketFrame(text)), resumed -> session = resumed);
         }
 
         @Override
@@ -186,7 +217,7 @@ public final class SignalingServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            session.leave();
+            session.detach(ctx.channel());
             ctx.fireChannelInactive();
         }
 

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link EventRelay} (the {@code on...} methods, on the NATS dispatcher thread) and become
  * notifications; its simulcast and SVC consumers are handed to the rooms' layer policy. Replies
  * and notifications leave through {@code sender}, which must be callable from any thread (worker
- * replies complete on jnats threads).
+ * replies complete on jnats threads). A joined session outlives its WebSocket for a while
+ * ({@link Sessions}): detached, it keeps what it owns and buffers its notifications until its
+ * browser resumes it on a new socket, and it writes its state to the {@link SessionStore}.
  */
 final class SignalingSession {
 
@@ -48,13 +50,22 @@ final class SignalingSession {
     /** A scalability mode's spatial layer count (W3C webrtc-svc: L3T3, S3T3, L2T2_KEY...). */
     private static final Pattern SPATIAL_LAYERS = Pattern.compile("^[LS](\\d+)T\\d+");
     private static final int PRIORITY_MAX = 255;
+    /** Notifications kept for a detached session; beyond, the browser re-reads state on resume. */
+    private static final int MISSED_MAX = 512;
 
     private record OwnedTransport(TransportClient client, boolean sending) {}
 
     private final Rooms rooms;
+    private final Sessions sessions;
     private final byte[] joinSecret;
-    private final Consumer<String> sender;
-    private final String peerId = UUID.randomUUID().toString();
+    private final String peerId;
+    /** The socket this session answers on (its channel), or null while detached; guarded by this. */
+    private Object attachment;
+    private Consumer<String> sender;
+    private final List<String> missed = new ArrayList<>();
+    /** Told when a {@code resume} on this socket took over another session. */
+    private final Consumer<SignalingSession> onResumed;
+    private volatile String resumeTokenHash;
     private final Map<String, OwnedTransport> transports = new ConcurrentHashMap<>();
     private final Map<String, ProducerClient> producers = new ConcurrentHashMap<>();
     private final Map<String, ConsumerClient> consumers = new ConcurrentHashMap<>();
@@ -64,10 +75,113 @@ final class SignalingSession {
     /** Counts the rooms this session joined: a reply from an earlier router is not kept. */
     private volatile int generation;
 
-    SignalingSession(Rooms rooms, byte[] joinSecret, Consumer<String> sender) {
+    /**
+     * A new socket's session, attached to {@code attachment} (its channel).
+     *
+     * @param onResumed told when a {@code resume} request on this socket took over a detached session,
+     *     which then answers this socket's later requests
+     */
+    SignalingSession(Rooms rooms, Sessions sessions, byte[] joinSecret, Object attachment, Consumer<String> sender,
+            Consumer<SignalingSession> onResumed) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.joinSecret = joinSecret.clone();
+        this.peerId = UUID.randomUUID().toString();
+        this.attachment = Objects.requireNonNull(attachment, "attachment");
         this.sender = Objects.requireNonNull(sender, "sender");
+        this.onResumed = Objects.requireNonNull(onResumed, "onResumed");
+    }
+
+    /** A stored session, restored detached by a server that started after the one it joined. */
+    private SignalingSession(Rooms rooms, Sessions sessions, SessionRecord record) {
+        this.rooms = rooms;
+        this.sessions = sessions;
+        this.joinSecret = new byte[0];
+        this.peerId = record.peerId();
+        this.sender = this::keepMissed;
+        this.onResumed = resumed -> { };
+        this.resumeTokenHash = record.resumeTokenHash();
+        this.token = new JoinToken(record.userId(), record.roomId(), java.util.Set.copyOf(record.permissions()));
+    }
+
+    /**
+     * The session of {@code record} in {@code room}, owning the record's transports, producers and
+     * consumers again (clients made from the worker's stored creation replies). The caller adds its
+     * producers and subscriptions to the room.
+     */
+    static SignalingSession restore(Rooms rooms, Sessions sessions, SessionRecord record, Room room)
+            throws com.google.protobuf.InvalidProtocolBufferException {
+        SignalingSession session = new SignalingSession(rooms, sessions, record);
+        session.room = room;
+        java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
+        for (Map.Entry<String, SessionRecord.StoredTransport> stored : record.transports().entrySet()) {
+            TransportClient transport = room.router().transport(
+                    io.sluice.api.v1.WebRtcTransportInfo.parseFrom(base64.decode(stored.getValue().created())));
+            session.transports.put(stored.getKey(), new OwnedTransport(transport, stored.getValue().sending()));
+        }
+        TransportClient any = session.transports.values().stream().findFirst().map(OwnedTransport::client).orElse(null);
+        if (any != null) {
+            record.producers().forEach((producerId, kind) -> session.producers.put(producerId,
+                    any.producer(producerId, SignalingJson.kind(kind))));
+            for (Map.Entry<String, SessionRecord.StoredConsumer> stored : record.consumers().entrySet()) {
+                session.consumers.put(stored.getKey(), any.consumer(stored.getValue().producerId(),
+                        io.sluice.api.v1.TransportConsumeResponse.parseFrom(base64.decode(stored.getValue().created()))));
+            }
+        }
+        List.of(session.transports.keySet(), session.producers.keySet(), session.consumers.keySet())
+                .forEach(ids -> ids.forEach(id -> rooms.own(id, session)));
+        return session;
+    }
+
+    String resumeTokenHash() {
+        return resumeTokenHash;
+    }
+
+    Map<String, ProducerClient> ownProducers() {
+        return producers;
+    }
+
+    Map<String, ConsumerClient> ownConsumers() {
+        return consumers;
+    }
+
+    synchronized boolean isDetached() {
+        return attachment == null;
+    }
+
+    /**
+     * The session's socket closed without {@code leave}: from now on its notifications are kept
+     * for a resume. A no-op when another socket took the session over meanwhile.
+     */
+    void detach(Object closedSocket) {
+        synchronized (this) {
+            if (attachment != closedSocket || left || token == null) {
+                return;
+            }
+            attachment = null;
+            sender = this::keepMissed;
+        }
+        log.info("peer {} detached: its media flows on until it resumes or the grace ends", peerId);
+        sessions.detached(this);
+    }
+
+    private void keepMissed(String message) {
+        if (missed.size() < MISSED_MAX) {
+            missed.add(message);
+        }
+    }
+
+    /** Takes the session over on a new socket: the kept notifications go out first, in order. */
+    private synchronized ObjectNode attach(Object socket, Consumer<String> socketSender) {
+        attachment = socket;
+        missed.forEach(socketSender);
+        missed.clear();
+        sender = socketSender;
+        return resumeState();
+    }
+
+    private synchronized void send(String message) {
+        sender.accept(message);
     }
 
     String peerId() {
@@ -100,7 +214,7 @@ final class SignalingSession {
                 ObjectNode response = SignalingJson.NODES.objectNode();
                 response.put("response", true).set("id", id);
                 response.put("ok", true).set("data", data == null ? SignalingJson.NODES.objectNode() : data);
-                sender.accept(response.toString());
+                send(response.toString());
             } else {
                 Throwable cause = unwrap(failure);
                 sendError(id, codeOf(cause), String.valueOf(cause.getMessage()));
@@ -114,6 +228,9 @@ final class SignalingSession {
     private CompletableFuture<JsonNode> handle(String method, JsonNode data) {
         if (method.equals("join")) {
             return join(data);
+        }
+        if (method.equals("resume")) {
+            return resume(data);
         }
         if (room == null || left) {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, method + " before join");
@@ -143,6 +260,79 @@ final class SignalingSession {
         };
     }
 
+    /**
+     * Takes over the detached session the request names, on this socket; answers its state, from
+     * which the browser drops what closed meanwhile and consumes what is new.
+     */
+    private CompletableFuture<JsonNode> resume(JsonNode data) {
+        if (token != null) {
+            throw new SignalingException(SignalingException.FAILED_PRECONDITION, "already joined");
+        }
+        String resumedPeer = SignalingJson.text(data, "peerId", "resume");
+        String resumeToken = SignalingJson.text(data, "resumeToken", "resume");
+        Object socket;
+        Consumer<String> socketSender;
+        synchronized (this) {
+            socket = attachment;
+            socketSender = sender;
+        }
+        return sessions.find(resumedPeer, resumeToken).thenApply(resumed -> {
+            ObjectNode state = resumed.attach(socket, socketSender);
+            onResumed.accept(resumed);
+            log.info("peer {} resumed its session", resumedPeer);
+            return state;
+        });
+    }
+
+    /** What {@code resume} answers: the peer, the room's other producers, and what the peer owns. */
+    private ObjectNode resumeState() {
+        ObjectNode response = SignalingJson.NODES.objectNode();
+        response.put("peerId", peerId);
+        JoinToken joined = token;
+        Room current = room;
+        response.put("userId", joined == null ? "" : joined.userId());
+        ArrayNode permissions = response.putArray("permissions");
+        if (joined != null) {
+            new java.util.TreeSet<>(joined.permissions()).forEach(permissions::add);
+        }
+        ArrayNode others = response.putArray("producers");
+        if (current != null) {
+            current.producers().stream().filter(producer -> !producer.peerId().equals(peerId))
+                    .forEach(producer -> others.add(producerJson(producer)));
+        }
+        ArrayNode ownTransports = response.putArray("transports");
+        transports.forEach((id, transport) -> ownTransports.addObject().put("id", id)
+                .put("direction", transport.sending() ? "send" : "recv"));
+        ArrayNode ownProducers = response.putArray("ownProducers");
+        producers.forEach((id, producer) -> ownProducers.addObject().put("id", id)
+                .put("kind", SignalingJson.kindName(producer.kind())));
+        ArrayNode ownConsumers = response.putArray("consumers");
+        consumers.forEach((id, consumer) -> ownConsumers.addObject().put("id", id)
+                .put("producerId", consumer.producerId()));
+        return response;
+    }
+
+    /** Writes what the session owns to the store, under this server's id (after every change of it). */
+    synchronized void persist() {
+        Room current = room;
+        JoinToken joined = token;
+        if (left || current == null || joined == null || resumeTokenHash == null) {
+            return;
+        }
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        Map<String, SessionRecord.StoredTransport> storedTransports = new java.util.HashMap<>();
+        transports.forEach((id, transport) -> storedTransports.put(id, new SessionRecord.StoredTransport(
+                transport.sending(), base64.encodeToString(transport.client().createdInfo().toByteArray()))));
+        Map<String, String> storedProducers = new java.util.HashMap<>();
+        producers.forEach((id, producer) -> storedProducers.put(id, SignalingJson.kindName(producer.kind())));
+        Map<String, SessionRecord.StoredConsumer> storedConsumers = new java.util.HashMap<>();
+        consumers.forEach((id, consumer) -> storedConsumers.put(id, new SessionRecord.StoredConsumer(
+                consumer.producerId(), base64.encodeToString(consumer.created().toByteArray()))));
+        sessions.store().save(new SessionRecord(peerId, sessions.stubId(), resumeTokenHash, joined.userId(), current.id(),
+                List.copyOf(joined.permissions()), current.router().workerId(), current.router().id(),
+                storedTransports, storedProducers, storedConsumers));
+    }
+
     private CompletableFuture<JsonNode> join(JsonNode data) {
         if (token != null) {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, "already joined");
@@ -157,8 +347,13 @@ final class SignalingSession {
         token = verified;
         return rooms.join(roomId, this).thenApply(joined -> {
             room = joined;
+            String resumeToken = Sessions.newResumeToken();
+            resumeTokenHash = Sessions.hash(resumeToken);
+            sessions.joined(this);
+            persist();
             ObjectNode response = SignalingJson.NODES.objectNode();
             response.put("peerId", peerId);
+            response.put("resumeToken", resumeToken);
             response.put("userId", verified.userId());
             ArrayNode permissions = response.putArray("permissions");
             verified.permissions().forEach(permissions::add);
@@ -192,6 +387,7 @@ final class SignalingSession {
             }
             transports.put(transport.id(), new OwnedTransport(transport, sending));
             rooms.own(transport.id(), this);
+            persist();
             if (left) {
                 transport.close();
             }
@@ -218,11 +414,13 @@ final class SignalingSession {
             }
             producers.put(producer.id(), producer);
             rooms.own(producer.id(), this);
+            persist();
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
             joined.addProducer(published);
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
             }
+            rooms.bus().publish(joined.id(), "newProducer", producerJson(published));
             return SignalingJson.NODES.objectNode().put("id", producer.id());
         });
     }
@@ -253,6 +451,7 @@ final class SignalingSession {
                                 "producer " + producerId + " closed");
                     }
                     followLayers(consumer);
+                    persist();
                     ObjectNode response = SignalingJson.NODES.objectNode();
                     response.put("id", consumer.id());
                     response.put("producerId", producerId);
@@ -275,6 +474,7 @@ final class SignalingSession {
             throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " of this peer");
         }
         rooms.disown(producerId);
+        persist();
         return producer.close().thenApply(ignored -> {
             announceProducerClosed(room, producerId);
             return null;
@@ -292,6 +492,7 @@ final class SignalingSession {
             return CompletableFuture.completedFuture(null);
         }
         left = true;
+        sessions.left(this, joined.id());
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         transports.values().forEach(transport -> closing.add(transport.client().close()
                 .exceptionally(failure -> null)));
@@ -311,6 +512,7 @@ final class SignalingSession {
             rooms.leave(joined, peerId);
             ObjectNode gone = SignalingJson.NODES.objectNode().put("peerId", peerId);
             joined.otherPeers(peerId).forEach(other -> other.notify("peerLeft", gone));
+            rooms.bus().publish(joined.id(), "peerLeft", gone);
             log.info("peer {} left room {}", peerId, joined.id());
         });
     }
@@ -327,8 +529,10 @@ final class SignalingSession {
             return;
         }
         generation++;
+        sessions.left(this, joined.id());
         room = null;
         token = null;
+        resumeTokenHash = null;
         for (OwnedTransport transport : List.copyOf(transports.values())) {
             rooms.disown(transport.client().id());
             transport.client().close().exceptionally(failure -> null);
@@ -359,6 +563,17 @@ final class SignalingSession {
         for (Room.Subscription subscription : subscriptions) {
             subscription.owner().consumerClosed(subscription.consumerId(), producerId);
         }
+        rooms.bus().publish(joined.id(), "producerClosed", closed);
+    }
+
+    /** A notification about another server's peer of the room (RoomBus). */
+    void tell(String method, JsonNode data) {
+        notify(method, data);
+    }
+
+    /** A producer of a peer on another server closed, and with it this peer's consumer of it. */
+    void remoteProducerClosed(String consumerId, String producerId) {
+        consumerClosed(consumerId, producerId);
     }
 
     private void consumerClosed(String consumerId, String producerId) {
@@ -380,6 +595,7 @@ final class SignalingSession {
         if (joined != null) {
             joined.removeSubscription(consumer.producerId(), consumer.id());
         }
+        persist();
         return true;
     }
 
@@ -465,6 +681,7 @@ final class SignalingSession {
         Room joined = room;
         if (producers.remove(producerId) != null && joined != null) {
             rooms.disown(producerId);
+            persist();
             announceProducerClosed(joined, producerId);
             notify("producerClosed", SignalingJson.NODES.objectNode().put("producerId", producerId));
         }
@@ -517,6 +734,7 @@ final class SignalingSession {
     void onTransportClosedByWorker(String transportId, String reason) {
         if (transports.remove(transportId) != null) {
             rooms.disown(transportId);
+            persist();
             notify("transportClosed", SignalingJson.NODES.objectNode().put("transportId", transportId)
                     .put("reason", reason));
         }
@@ -567,7 +785,7 @@ final class SignalingSession {
         }
         ObjectNode notification = SignalingJson.NODES.objectNode();
         notification.put("notification", true).put("method", method).set("data", data);
-        sender.accept(notification.toString());
+        send(notification.toString());
     }
 
     private OwnedTransport ownedTransport(JsonNode data) {
@@ -607,7 +825,7 @@ final class SignalingSession {
         ObjectNode response = SignalingJson.NODES.objectNode();
         response.put("response", true).set("id", id);
         response.put("ok", false).putObject("error").put("code", code).put("message", message);
-        sender.accept(response.toString());
+        send(response.toString());
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -38,18 +38,18 @@ import org.junit.jupiter.api.Test;
 class SignalingServerTest {
 
     /** What mediasoup-client 3.24.1's Chrome111 handler sends for a VP8 camera track. */
-    private static final String VP8_RTP_PARAMETERS = """
+    static final String VP8_RTP_PARAMETERS = """
             {"mid":"0","codecs":[{"mimeType":"video/VP8","payloadType":96,"clockRate":90000,"parameters":{},
               "rtcpFeedback":[{"type":"goog-remb","parameter":""},{"type":"transport-cc","parameter":""},
               {"type":"ccm","parameter":"fir"},{"type":"nack","parameter":""},{"type":"nack","parameter":"pli"}]}],
              "headerExtensions":[{"uri":"urn:ietf:params:rtp-hdrext:sdes:mid","id":4,"encrypt":false,"parameters":{}}],
              "encodings":[{"ssrc":11112222,"active":true}],
              "rtcp":{"cname":"signaling-test","reducedSize":true}}""";
-    private static final String OPUS_RTP_PARAMETERS = """
+    static final String OPUS_RTP_PARAMETERS = """
             {"mid":"1","codecs":[{"mimeType":"audio/opus","payloadType":111,"clockRate":48000,"channels":2,
               "parameters":{"minptime":10,"useinbandfec":1},"rtcpFeedback":[]}],
              "headerExtensions":[],"encodings":[{"ssrc":33334444}],"rtcp":{"cname":"signaling-test"}}""";
-    private static final String RECEIVER_CAPABILITIES = """
+    static final String RECEIVER_CAPABILITIES = """
             {"codecs":[{"kind":"video","mimeType":"video/VP8","preferredPayloadType":96,"clockRate":90000,
               "parameters":{},"rtcpFeedback":[{"type":"nack","parameter":"pli"}]},
               {"kind":"audio","mimeType":"audio/opus","preferredPayloadType":111,"clockRate":48000,"channels":2,

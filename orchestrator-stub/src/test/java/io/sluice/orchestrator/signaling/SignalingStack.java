@@ -11,6 +11,7 @@ import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
+import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
 import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.policy.ScoreLayerPolicy;
 import io.sluice.worker.WorkerProcess;
@@ -30,7 +31,9 @@ import java.util.Set;
  */
 public final class SignalingStack implements AutoCloseable {
 
-    static final byte[] JOIN_SECRET = "signaling-test-secret".getBytes(StandardCharsets.UTF_8);
+    /** The JOIN_SECRET of the stacks' stubs, in process or as a process of their own. */
+    public static final String JOIN_SECRET_TEXT = "signaling-test-secret";
+    static final byte[] JOIN_SECRET = JOIN_SECRET_TEXT.getBytes(StandardCharsets.UTF_8);
 
     private NatsServerProcess natsServer;
     private RedisServerProcess redisServer;
@@ -41,9 +44,26 @@ public final class SignalingStack implements AutoCloseable {
     private WorkerDirectory directory;
     private SluiceEventSubscriber events;
     private SignalingServer server;
+    private SignalingServer second;
+    private SluiceEventSubscriber secondEvents;
+    /** Null: no session store, a closed socket leaves at once. */
+    private Duration resumeGrace;
 
     public static SignalingStack start() throws Exception {
+        return start(null);
+    }
+
+    /**
+     * With sessions kept in Redis and rooms placed through Redis room keys, as OrchestratorMain
+     * runs it, so that {@link #restartSignaling()} behaves as a restarted stub.
+     */
+    public static SignalingStack startWithSessions(Duration resumeGrace) throws Exception {
+        return start(resumeGrace);
+    }
+
+    private static SignalingStack start(Duration resumeGrace) throws Exception {
         SignalingStack stack = new SignalingStack();
+        stack.resumeGrace = resumeGrace;
         try {
             stack.natsServer = NatsServerProcess.start();
             stack.redisServer = RedisServerProcess.start();
@@ -54,21 +74,63 @@ public final class SignalingStack implements AutoCloseable {
             stack.redisClient = RedisClient.create(stack.redisServer.url());
             stack.redis = stack.redisClient.connect();
             stack.directory = new WorkerDirectory(stack.nats, stack.redis, InstantSource.system());
-            RoomPlacement placement = new RoomPlacement(stack.directory, new SluiceRequester(stack.nats),
-                    new InMemoryRoomAssignments(), OrchestratorMain.DEFAULT_MEDIA_CODECS);
-            stack.directory.addListener(placement);
             stack.directory.start();
             await().atMost(Patience.WAIT).until(() -> !stack.directory.liveWorkers().isEmpty());
-            stack.events = new SluiceEventSubscriber(stack.nats);
-            stack.events.addRouterListener(placement);
-            stack.events.followAllRouters();
-            stack.server = SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, stack.events,
-                    new ScoreLayerPolicy(InstantSource.system()));
+            stack.startSignaling();
             return stack;
         } catch (Exception | AssertionError e) {
             stack.close();
             throw e;
         }
+    }
+
+    private void startSignaling() throws InterruptedException {
+        events = new SluiceEventSubscriber(nats);
+        server = newSignaling(events);
+    }
+
+    /** A signaling server with its own placement, on a free port, following events through {@code subscriber}. */
+    private SignalingServer newSignaling(SluiceEventSubscriber subscriber) throws InterruptedException {
+        RoomPlacement placement = resumeGrace == null
+                ? new RoomPlacement(directory, new SluiceRequester(nats), new InMemoryRoomAssignments(),
+                        OrchestratorMain.DEFAULT_MEDIA_CODECS)
+                : new RoomPlacement(directory, new SluiceRequester(nats), new InMemoryRoomAssignments(),
+                        new RedisRoomAssignmentStore(redis, InstantSource.system()), OrchestratorMain.DEFAULT_MEDIA_CODECS);
+        directory.addListener(placement);
+        subscriber.addRouterListener(placement);
+        subscriber.followAllRouters();
+        return resumeGrace == null
+                ? SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
+                        new ScoreLayerPolicy(InstantSource.system()))
+                : SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
+                        new ScoreLayerPolicy(InstantSource.system()), nats, redis, resumeGrace);
+    }
+
+    /**
+     * Starts a second signaling server (its own placement and event subscriber, nothing shared in
+     * memory with the first) on the same NATS, Redis and worker, as a second stub behind the same
+     * rooms; answers its port. {@link #stopSecondSignaling()} stops it as SIGTERM would.
+     */
+    public int startSecondSignaling() throws InterruptedException {
+        secondEvents = new SluiceEventSubscriber(nats);
+        second = newSignaling(secondEvents);
+        return second.port();
+    }
+
+    public void stopSecondSignaling() {
+        second.close();
+        secondEvents.close();
+        second = null;
+    }
+
+    /**
+     * Stops the signaling server, its placement and event subscriber, and starts new ones with
+     * nothing in memory (on another port), as a restarted stub process: only Redis remembers.
+     */
+    public void restartSignaling() throws Exception {
+        server.close();
+        events.close();
+        startSignaling();
     }
 
     /** The in-process worker's WORKER_ID; its one loop is the worker {@link #workerId()}. */
@@ -95,6 +157,9 @@ public final class SignalingStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (second != null) {
+            stopSecondSignaling();
+        }
         if (server != null) {
             server.close();
         }

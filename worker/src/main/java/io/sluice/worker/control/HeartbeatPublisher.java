@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Once a second, on the worker's loop: samples the loop's load, publishes a {@link Heartbeat} on
- * {@code sluice.heartbeat.<workerId>} and renews the worker's Redis lease with the same load.
+ * {@code sluice.heartbeat.<workerId>} and renews the worker's Redis lease with the same load. Beats
+ * once more as soon as the worker starts draining, so the orchestrator stops placing rooms on it at once.
  */
 public final class HeartbeatPublisher {
 
@@ -30,6 +31,7 @@ public final class HeartbeatPublisher {
         this.io = io;
         this.lease = lease;
         this.subject = subject(worker.id());
+        worker.onDraining(this::beat);
     }
 
     public static String subject(String workerId) {

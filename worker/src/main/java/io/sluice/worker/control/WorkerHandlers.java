@@ -21,7 +21,7 @@ final class WorkerHandlers {
     }
 
     static WorkerDrainResponse drain(WorkerControl worker, WorkerDrainRequest request) {
-        worker.worker().drain();
+        worker.drain();
         return WorkerDrainResponse.newBuilder().setRouters(worker.worker().routers().size()).build();
     }
 

@@ -85,186 +85,31 @@ final class TableGhash extends Ghash {
         return stateLow;
     }
 
+    /**
+     * One multiplication by H: each {@code bits}-wide slice of the 128-bit element selects one entry
+     * of its position's table. Two accumulators per half keep the XORs from forming one long chain.
+     */
     private void absorb(long blockHigh, long blockLow) {
-        if (bits == 8) {
-            absorbBytes(stateHigh ^ blockHigh, stateLow ^ blockLow);
-        } else {
-            absorbNibbles(stateHigh ^ blockHigh, stateLow ^ blockLow);
+        long[] t = table;
+        int perWord = 64 / bits;
+        int mask = (1 << bits) - 1;
+        int stride = 2 << bits;
+        long x = stateHigh ^ blockHigh;
+        long y = stateLow ^ blockLow;
+        long h0 = 0;
+        long h1 = 0;
+        long l0 = 0;
+        long l1 = 0;
+        for (int p = 0; p < perWord; p++) {
+            int shift = 64 - bits * (p + 1);
+            int i = p * stride + 2 * (int) ((x >>> shift) & mask);
+            int j = (p + perWord) * stride + 2 * (int) ((y >>> shift) & mask);
+            h0 ^= t[i];
+            l0 ^= t[i + 1];
+            h1 ^= t[j];
+            l1 ^= t[j + 1];
         }
-    }
-
-    // Unrolled by hand: constant shifts and table offsets let the JIT drop bounds checks, and four
-    // accumulators turn the XORs into a shallow tree instead of one long dependency chain.
-
-    private void absorbBytes(long x, long y) {
-        long[] t = table;
-        long h0 = 0;
-        long h1 = 0;
-        long h2 = 0;
-        long h3 = 0;
-        long l0 = 0;
-        long l1 = 0;
-        long l2 = 0;
-        long l3 = 0;
-        int i0 = 0 + 2 * (int) ((x >>> 56) & 255);
-        h0 ^= t[i0];
-        l0 ^= t[i0 + 1];
-        int i1 = 512 + 2 * (int) ((x >>> 48) & 255);
-        h1 ^= t[i1];
-        l1 ^= t[i1 + 1];
-        int i2 = 1024 + 2 * (int) ((x >>> 40) & 255);
-        h2 ^= t[i2];
-        l2 ^= t[i2 + 1];
-        int i3 = 1536 + 2 * (int) ((x >>> 32) & 255);
-        h3 ^= t[i3];
-        l3 ^= t[i3 + 1];
-        int i4 = 2048 + 2 * (int) ((x >>> 24) & 255);
-        h0 ^= t[i4];
-        l0 ^= t[i4 + 1];
-        int i5 = 2560 + 2 * (int) ((x >>> 16) & 255);
-        h1 ^= t[i5];
-        l1 ^= t[i5 + 1];
-        int i6 = 3072 + 2 * (int) ((x >>> 8) & 255);
-        h2 ^= t[i6];
-        l2 ^= t[i6 + 1];
-        int i7 = 3584 + 2 * (int) ((x >>> 0) & 255);
-        h3 ^= t[i7];
-        l3 ^= t[i7 + 1];
-        int i8 = 4096 + 2 * (int) ((y >>> 56) & 255);
-        h0 ^= t[i8];
-        l0 ^= t[i8 + 1];
-        int i9 = 4608 + 2 * (int) ((y >>> 48) & 255);
-        h1 ^= t[i9];
-        l1 ^= t[i9 + 1];
-        int i10 = 5120 + 2 * (int) ((y >>> 40) & 255);
-        h2 ^= t[i10];
-        l2 ^= t[i10 + 1];
-        int i11 = 5632 + 2 * (int) ((y >>> 32) & 255);
-        h3 ^= t[i11];
-        l3 ^= t[i11 + 1];
-        int i12 = 6144 + 2 * (int) ((y >>> 24) & 255);
-        h0 ^= t[i12];
-        l0 ^= t[i12 + 1];
-        int i13 = 6656 + 2 * (int) ((y >>> 16) & 255);
-        h1 ^= t[i13];
-        l1 ^= t[i13 + 1];
-        int i14 = 7168 + 2 * (int) ((y >>> 8) & 255);
-        h2 ^= t[i14];
-        l2 ^= t[i14 + 1];
-        int i15 = 7680 + 2 * (int) ((y >>> 0) & 255);
-        h3 ^= t[i15];
-        l3 ^= t[i15 + 1];
-        stateHigh = (h0 ^ h1) ^ (h2 ^ h3);
-        stateLow = (l0 ^ l1) ^ (l2 ^ l3);
-    }
-
-    private void absorbNibbles(long x, long y) {
-        long[] t = table;
-        long h0 = 0;
-        long h1 = 0;
-        long h2 = 0;
-        long h3 = 0;
-        long l0 = 0;
-        long l1 = 0;
-        long l2 = 0;
-        long l3 = 0;
-        int i0 = 0 + 2 * (int) ((x >>> 60) & 15);
-        h0 ^= t[i0];
-        l0 ^= t[i0 + 1];
-        int i1 = 32 + 2 * (int) ((x >>> 56) & 15);
-        h1 ^= t[i1];
-        l1 ^= t[i1 + 1];
-        int i2 = 64 + 2 * (int) ((x >>> 52) & 15);
-        h2 ^= t[i2];
-        l2 ^= t[i2 + 1];
-        int i3 = 96 + 2 * (int) ((x >>> 48) & 15);
-        h3 ^= t[i3];
-        l3 ^= t[i3 + 1];
-        int i4 = 128 + 2 * (int) ((x >>> 44) & 15);
-        h0 ^= t[i4];
-        l0 ^= t[i4 + 1];
-        int i5 = 160 + 2 * (int) ((x >>> 40) & 15);
-        h1 ^= t[i5];
-        l1 ^= t[i5 + 1];
-        int i6 = 192 + 2 * (int) ((x >>> 36) & 15);
-        h2 ^= t[i6];
-        l2 ^= t[i6 + 1];
-        int i7 = 224 + 2 * (int) ((x >>> 32) & 15);
-        h3 ^= t[i7];
-        l3 ^= t[i7 + 1];
-        int i8 = 256 + 2 * (int) ((x >>> 28) & 15);
-        h0 ^= t[i8];
-        l0 ^= t[i8 + 1];
-        int i9 = 288 + 2 * (int) ((x >>> 24) & 15);
-        h1 ^= t[i9];
-        l1 ^= t[i9 + 1];
-        int i10 = 320 + 2 * (int) ((x >>> 20) & 15);
-        h2 ^= t[i10];
-        l2 ^= t[i10 + 1];
-        int i11 = 352 + 2 * (int) ((x >>> 16) & 15);
-        h3 ^= t[i11];
-        l3 ^= t[i11 + 1];
-        int i12 = 384 + 2 * (int) ((x >>> 12) & 15);
-        h0 ^= t[i12];
-        l0 ^= t[i12 + 1];
-        int i13 = 416 + 2 * (int) ((x >>> 8) & 15);
-        h1 ^= t[i13];
-        l1 ^= t[i13 + 1];
-        int i14 = 448 + 2 * (int) ((x >>> 4) & 15);
-        h2 ^= t[i14];
-        l2 ^= t[i14 + 1];
-        int i15 = 480 + 2 * (int) ((x >>> 0) & 15);
-        h3 ^= t[i15];
-        l3 ^= t[i15 + 1];
-        int i16 = 512 + 2 * (int) ((y >>> 60) & 15);
-        h0 ^= t[i16];
-        l0 ^= t[i16 + 1];
-        int i17 = 544 + 2 * (int) ((y >>> 56) & 15);
-        h1 ^= t[i17];
-        l1 ^= t[i17 + 1];
-        int i18 = 576 + 2 * (int) ((y >>> 52) & 15);
-        h2 ^= t[i18];
-        l2 ^= t[i18 + 1];
-        int i19 = 608 + 2 * (int) ((y >>> 48) & 15);
-        h3 ^= t[i19];
-        l3 ^= t[i19 + 1];
-        int i20 = 640 + 2 * (int) ((y >>> 44) & 15);
-        h0 ^= t[i20];
-        l0 ^= t[i20 + 1];
-        int i21 = 672 + 2 * (int) ((y >>> 40) & 15);
-        h1 ^= t[i21];
-        l1 ^= t[i21 + 1];
-        int i22 = 704 + 2 * (int) ((y >>> 36) & 15);
-        h2 ^= t[i22];
-        l2 ^= t[i22 + 1];
-        int i23 = 736 + 2 * (int) ((y >>> 32) & 15);
-        h3 ^= t[i23];
-        l3 ^= t[i23 + 1];
-        int i24 = 768 + 2 * (int) ((y >>> 28) & 15);
-        h0 ^= t[i24];
-        l0 ^= t[i24 + 1];
-        int i25 = 800 + 2 * (int) ((y >>> 24) & 15);
-        h1 ^= t[i25];
-        l1 ^= t[i25 + 1];
-        int i26 = 832 + 2 * (int) ((y >>> 20) & 15);
-        h2 ^= t[i26];
-        l2 ^= t[i26 + 1];
-        int i27 = 864 + 2 * (int) ((y >>> 16) & 15);
-        h3 ^= t[i27];
-        l3 ^= t[i27 + 1];
-        int i28 = 896 + 2 * (int) ((y >>> 12) & 15);
-        h0 ^= t[i28];
-        l0 ^= t[i28 + 1];
-        int i29 = 928 + 2 * (int) ((y >>> 8) & 15);
-        h1 ^= t[i29];
-        l1 ^= t[i29 + 1];
-        int i30 = 960 + 2 * (int) ((y >>> 4) & 15);
-        h2 ^= t[i30];
-        l2 ^= t[i30 + 1];
-        int i31 = 992 + 2 * (int) ((y >>> 0) & 15);
-        h3 ^= t[i31];
-        l3 ^= t[i31 + 1];
-        stateHigh = (h0 ^ h1) ^ (h2 ^ h3);
-        stateLow = (l0 ^ l1) ^ (l2 ^ l3);
+        stateHigh = h0 ^ h1;
+        stateLow = l0 ^ l1;
     }
 }
