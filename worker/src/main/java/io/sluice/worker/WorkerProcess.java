@@ -7,6 +7,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.sluice.api.bus.Redaction;
+import io.sluice.worker.config.EphemeralPorts;
 import io.sluice.worker.config.HostFacts;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.config.WorkerLimits;
@@ -151,6 +152,8 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("NATS did not confirm the subscriptions within 5 s", e);
         }
+        EphemeralPorts.overlapWarning(EphemeralPorts.PORT_RANGE, EphemeralPorts.RESERVED_PORTS, config.rtcMinPort(),
+                config.rtcMaxPort()).ifPresent(log::warn);
         log.info("serving workers {} on NATS {} ({} loops, {}; RTC on {} ports {}-{}, announced as {})", workerIds(),
                 Redaction.redact(config.natsUrl()), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
                 config.rtcMaxPort(), config.announcedIp());
