@@ -9,6 +9,7 @@ COPY pom.xml ./
 COPY .mvn .mvn
 # Every module's pom must exist for the reactor to load, even those not built here.
 COPY bench/pom.xml bench/
+COPY cli/pom.xml cli/
 COPY schemas schemas
 COPY worker worker
 COPY orchestrator-stub orchestrator-stub
@@ -16,6 +17,10 @@ RUN mvn -B -ntp -q -pl orchestrator-stub -am package -DskipTests \
     && cp orchestrator-stub/target/sluice-orchestrator-stub-*-all.jar /tmp/sluice-orchestrator-stub.jar
 
 FROM eclipse-temurin:21-jre
+# curl for the compose health check (/readyz on METRICS_PORT).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /opt/sluice sluice
 COPY --from=build /tmp/sluice-orchestrator-stub.jar /opt/sluice/sluice-orchestrator-stub.jar
 USER sluice

@@ -7,6 +7,7 @@ COPY pom.xml ./
 COPY .mvn .mvn
 # Every module's pom must exist for the reactor to load, even those not built here.
 COPY orchestrator-stub/pom.xml orchestrator-stub/
+COPY cli/pom.xml cli/
 COPY bench/pom.xml bench/
 COPY schemas schemas
 COPY worker worker

@@ -1,7 +1,11 @@
 // The demo page: joins ?room= with ?token= over the signaling WebSocket (docs/signaling.md),
 // publishes camera and microphone when the token allows it, and shows every other peer's media
 // with an overlay (layers, scores, bitrate and a 30 s bitrate chart) fed by the relayed worker
-// events and the browser's own getStats.
+// events and the browser's own getStats. One card per peer, labelled with its user name (from its
+// join token): its camera as a video tile, its microphone as an audio element and a line of text
+// (no black tile), an initial when it sends no video. A self view of the own camera; buttons to
+// turn the camera off, mute the microphone (pauseProducer) and leave; a "Start audio" button
+// when the browser's autoplay policy blocks playback until the user clicks.
 //
 // Query: room, token; audio=0 / video=0 leave one out; codec=vp8|vp9|h264 picks the video codec;
 // simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720);
@@ -17,6 +21,13 @@ import { Device } from 'mediasoup-client';
 const params = new URLSearchParams(location.search);
 const statusLine = document.getElementById('status');
 const videos = document.getElementById('videos');
+const selfCard = document.getElementById('self');
+const buttons = {
+  camera: document.getElementById('camera'),
+  mic: document.getElementById('mic'),
+  leave: document.getElementById('leave'),
+  startAudio: document.getElementById('start-audio'),
+};
 const CHART_SECONDS = 30;
 const SIMULCAST_ENCODINGS = [
   { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150000 },
@@ -39,11 +50,19 @@ const state = {
   consume: null,
   /** Every reconnect: {reason, at (performance.now()), rejoinedAt}. */
   reconnects: [],
+  userId: null,
+  /** What the user turned off: kept across reconnects (the new producers start paused). */
+  muted: { audio: false, video: false },
+  /** An audio element's play() was refused until a user gesture (autoplay policy). */
+  audioBlocked: false,
+  left: false,
   /** Every lost WebSocket: {at, resumedAt, how: 'resumed' | 'rejoined'}. */
   signalingDrops: [],
   /** The longest time without a new decoded video frame since the last markFrameGap(), in ms. */
   longestFrameGapMs: 0,
 };
+/** peerId -> {card, tiles, audioInfo, userId}: the other peers' cards. */
+const peerCards = new Map();
 /** {peerId, resumeToken} of the current join, for resuming on a new WebSocket. */
 let session = null;
 /** The camera and microphone, captured once and sent again after every reconnect. */
@@ -98,7 +117,8 @@ window.sluice = {
     producer.close();
     await signaling.request('closeProducer', { producerId: producer.id });
   },
-  leave: () => signaling.request('leave'),
+  leave: () => leaveRoom(),
+  setMuted: (kind, muted) => setMuted(kind, muted),
   request: (method, data) => signaling.request(method, data),
   /** Starts measuring state.longestFrameGapMs afresh. */
   markFrameGap() {
@@ -203,40 +223,165 @@ function layerButtons(entry) {
   return bar;
 }
 
-function addTile(entry) {
-  const { consumer, peerId } = entry;
+/** The card of a peer, made on its first consumer: its name, its tiles and its audio line. */
+function peerCard(peerId, userId) {
+  let card = peerCards.get(peerId);
+  if (card) return card;
+  const element = document.createElement('section');
+  element.className = 'peer';
+  element.dataset.peerId = peerId;
+  const name = userId || peerId.slice(0, 8);
+  element.dataset.userId = name;
+  const title = document.createElement('div');
+  title.className = 'name';
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = name;
+  title.append(label);
+  const tiles = document.createElement('div');
+  tiles.className = 'tiles';
+  const avatar = document.createElement('div');
+  avatar.className = 'avatar';
+  avatar.textContent = name.slice(0, 1).toUpperCase();
+  tiles.append(avatar);
+  const audioInfo = document.createElement('div');
+  audioInfo.className = 'audio-info';
+  element.append(title, tiles, audioInfo);
+  videos.append(element);
+  card = { element, tiles, audioInfo, name };
+  peerCards.set(peerId, card);
+  return card;
+}
+
+/** Removes a peer's card once none of its consumers is left. */
+function dropEmptyCard(peerId) {
+  const card = peerCards.get(peerId);
+  if (!card) return;
+  const remaining = [...state.consumers.values()].filter((e) => e.peerId === peerId);
+  card.element.classList.toggle('has-video', remaining.some((e) => e.consumer.kind === 'video'));
+  if (remaining.length === 0) {
+    card.element.remove();
+    peerCards.delete(peerId);
+  }
+}
+
+/** Plays an audio element; a refusal by the autoplay policy shows the "Start audio" button. */
+function playAudio(media) {
+  media.play().catch((error) => {
+    if (error.name !== 'NotAllowedError') return;
+    state.audioBlocked = true;
+    buttons.startAudio.hidden = false;
+  });
+}
+
+function videoTile(track, cameraOffText) {
   const tile = document.createElement('div');
   tile.className = 'tile';
-  tile.dataset.peerId = peerId;
-  tile.dataset.consumerId = consumer.id;
-  const media = document.createElement(consumer.kind === 'video' ? 'video' : 'audio');
+  const media = document.createElement('video');
   media.autoplay = true;
   media.playsInline = true;
-  media.muted = consumer.kind === 'video';
-  media.srcObject = new MediaStream([consumer.track]);
-  const overlay = document.createElement('div');
-  overlay.className = 'overlay';
-  overlay.textContent = `${consumer.kind} of ${peerId.slice(0, 8)}`;
-  tile.append(media, overlay);
+  media.muted = true;
+  media.srcObject = new MediaStream([track]);
+  const cameraOff = document.createElement('div');
+  cameraOff.className = 'camera-off';
+  cameraOff.textContent = cameraOffText;
+  tile.append(media, cameraOff);
+  return { tile, media };
+}
+
+function addTile(entry) {
+  const { consumer, peerId } = entry;
+  const card = peerCard(peerId, entry.userId);
+  entry.name = card.name;
   if (consumer.kind === 'video') {
+    const { tile, media } = videoTile(consumer.track, 'camera off');
+    tile.dataset.peerId = peerId;
+    tile.dataset.consumerId = consumer.id;
+    const overlay = document.createElement('div');
+    overlay.className = 'overlay';
+    overlay.textContent = `video of ${card.name}`;
     const chart = document.createElement('canvas');
     chart.className = 'chart';
     chart.width = 150;
     chart.height = 40;
-    tile.append(chart);
+    tile.append(overlay, chart);
     entry.chart = chart;
     if (entry.type !== 'simple') tile.append(layerButtons(entry));
     const onFrame = () => {
       if (!state.firstFrameAt) state.firstFrameAt = performance.now();
     };
     if (media.requestVideoFrameCallback) media.requestVideoFrameCallback(onFrame);
-    videos.append(tile);
+    card.tiles.append(tile);
+    card.element.classList.add('has-video');
+    entry.tile = tile;
+    entry.overlay = overlay;
   } else {
-    document.body.append(tile);
+    // Audio has nothing to show: an element out of sight and a line of text on the card.
+    const media = document.createElement('audio');
+    media.autoplay = true;
+    media.dataset.consumerId = consumer.id;
+    media.srcObject = new MediaStream([consumer.track]);
+    const line = document.createElement('div');
+    line.textContent = `audio of ${card.name}`;
+    card.audioInfo.append(line);
+    card.element.append(media);
+    playAudio(media);
+    entry.tile = media;
+    entry.overlay = line;
   }
-  entry.tile = tile;
-  entry.overlay = overlay;
   entry.kbpsHistory = [];
+}
+
+/** The own camera, mirrored, once it is captured. */
+function showSelfView(tracks) {
+  const video = tracks.find((t) => t.kind === 'video');
+  selfCard.querySelector('.label').textContent = `you (${state.userId})`;
+  const tiles = selfCard.querySelector('.tiles');
+  tiles.replaceChildren();
+  if (video) tiles.append(videoTile(video, 'camera off').tile);
+  selfCard.hidden = false;
+  updateControls();
+}
+
+function updateControls() {
+  const kinds = new Set((localTracks || []).map((t) => t.kind));
+  buttons.camera.disabled = state.left || !kinds.has('video');
+  buttons.mic.disabled = state.left || !kinds.has('audio');
+  buttons.leave.disabled = state.left || !state.peerId;
+  buttons.camera.setAttribute('aria-pressed', String(state.muted.video));
+  buttons.mic.setAttribute('aria-pressed', String(state.muted.audio));
+  buttons.camera.textContent = state.muted.video ? 'Camera on' : 'Camera off';
+  buttons.mic.textContent = state.muted.audio ? 'Unmute' : 'Mute';
+  const selfTile = selfCard.querySelector('.tile');
+  if (selfTile) selfTile.classList.toggle('paused', state.muted.video);
+  const off = [state.muted.video && 'camera off', state.muted.audio && 'muted'].filter(Boolean);
+  selfCard.querySelector('.state').textContent = off.join(' · ');
+}
+
+/** Pauses or resumes the producer of a kind, here and on the worker (its consumers are told). */
+async function setMuted(kind, muted) {
+  state.muted[kind] = muted;
+  updateControls();
+  for (const producer of state.producers) {
+    if (producer.kind !== kind || producer.closed) continue;
+    if (muted) producer.pause();
+    else producer.resume();
+    await signaling.request(muted ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  }
+}
+
+/** Leaves the room: the worker closes this peer's transports; the camera and microphone stop. */
+async function leaveRoom() {
+  if (state.left) return;
+  state.left = true;
+  session = null;
+  await signaling.request('leave');
+  dropRoomState();
+  for (const track of localTracks || []) track.stop();
+  selfCard.hidden = true;
+  buttons.startAudio.hidden = true;
+  updateControls();
+  status('left the room; reload the page to join again');
 }
 
 /** The last CHART_SECONDS of receive bitrate as a line, scaled to its maximum. */
@@ -287,12 +432,13 @@ async function refreshOverlays() {
     entry.kbpsHistory.push(kbps);
     if (entry.kbpsHistory.length > CHART_SECONDS) entry.kbpsHistory.shift();
     const score = entry.score ? `${entry.score.score}/${entry.score.producerScore}` : '–';
-    let text = `${consumer.kind} of ${entry.peerId.slice(0, 8)} · ${kbps} kbps · score ${score}`;
+    let text = `${consumer.kind} of ${entry.name} · ${kbps} kbps · score ${score}`;
     if (consumer.kind === 'video') {
       text += ` · ${size || 'no frames'} · ${frames} frames`;
       if (entry.type !== 'simple') text += ` · ${entry.type} ${layersText(entry.layers)}`;
     }
     if (entry.producerPaused) text += ' · paused';
+    if (consumer.kind === 'video') entry.tile.classList.toggle('paused', Boolean(entry.producerPaused));
     if (entry.lastError) text += ` · ${entry.lastError}`;
     overlay.textContent = text;
     drawChart(entry);
@@ -363,7 +509,9 @@ function dropConsumer(consumerId) {
   if (!entry) return;
   entry.consumer.close();
   entry.tile.remove();
+  if (entry.overlay && entry.consumer.kind === 'audio') entry.overlay.remove();
   state.consumers.delete(consumerId);
+  dropEmptyCard(entry.peerId);
 }
 
 /** Forgets every transport, producer and consumer of the router that went away. */
@@ -402,7 +550,7 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 async function openSignaling() {
   const next = await Signaling.open(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
   next.onNotification = onNotification;
-  next.onClose = () => { if (signaling === next) resumeSignaling().catch(fail); };
+  next.onClose = () => { if (signaling === next && !state.left) resumeSignaling().catch(fail); };
   signaling = next;
 }
 
@@ -461,8 +609,10 @@ async function enterRoom() {
   const network = navigator.connection ? navigator.connection.effectiveType : undefined;
   const joined = await signaling.request('join', { roomId, token, network });
   state.peerId = joined.peerId;
+  state.userId = joined.userId;
   session = { peerId: joined.peerId, resumeToken: joined.resumeToken };
   status(`joined ${roomId} as ${joined.userId}`);
+  updateControls();
 
   const device = new Device();
   await device.load({ routerRtpCapabilities: await signaling.request('getRouterRtpCapabilities') });
@@ -479,15 +629,24 @@ async function enterRoom() {
     });
   });
 
-  const consumeOrThrow = async ({ producerId, peerId }) => {
+  // mediasoup-client batches the consume() calls that overlap into one remote SDP and, for
+  // rtpParameters without a mid (the stub sends none), numbers the batch's m-sections from the
+  // same count: "Duplicate a=mid". One at a time, each gets its own.
+  let consumeChain = Promise.resolve();
+  const consumeOneAtATime = (options) => {
+    const next = consumeChain.then(() => recvTransport.consume(options));
+    consumeChain = next.catch(() => {});
+    return next;
+  };
+  const consumeOrThrow = async ({ producerId, peerId, userId }) => {
     const answer = await signaling.request('consume', {
       transportId: recvTransport.id, producerId, rtpCapabilities: device.rtpCapabilities,
     });
-    const consumer = await recvTransport.consume({
+    const consumer = await consumeOneAtATime({
       id: answer.id, producerId, kind: answer.kind, rtpParameters: answer.rtpParameters,
     });
     const entry = {
-      consumer, peerId, type: answer.type || 'simple', score: answer.score,
+      consumer, peerId, userId, type: answer.type || 'simple', score: answer.score,
       layers: answer.preferredLayers, producerPaused: answer.producerPaused,
     };
     addTile(entry);
@@ -508,7 +667,10 @@ async function enterRoom() {
   pendingProducers = [];
   await Promise.all([...joined.producers, ...early].map(consume));
 
-  if (!localTracks) localTracks = await captureTracks(joined.permissions);
+  if (!localTracks) {
+    localTracks = await captureTracks(joined.permissions);
+    if (localTracks.length > 0) showSelfView(localTracks);
+  }
   if (localTracks.length === 0) return;
   const simulcast = params.get('simulcast') === '1';
   const svc = params.get('svc');
@@ -528,7 +690,12 @@ async function enterRoom() {
       if (simulcast) options.encodings = SIMULCAST_ENCODINGS;
       else if (svc) options.encodings = [{ scalabilityMode: svc, maxBitrate: 2000000 }];
     }
-    state.producers.push(await sendTransport.produce(options));
+    const producer = await sendTransport.produce(options);
+    state.producers.push(producer);
+    if (state.muted[track.kind]) {
+      producer.pause();
+      await signaling.request('pauseProducer', { producerId: producer.id });
+    }
   }
   status(`joined ${roomId} as ${joined.userId}, publishing ${localTracks.map((t) => t.kind).join(' + ')}`);
 }
@@ -555,6 +722,14 @@ async function main() {
   await openSignaling();
   // A closed tab leaves at once rather than after the resume grace.
   window.addEventListener('pagehide', () => { if (session) signaling.request('leave').catch(() => {}); });
+  buttons.camera.addEventListener('click', () => setMuted('video', !state.muted.video).catch(fail));
+  buttons.mic.addEventListener('click', () => setMuted('audio', !state.muted.audio).catch(fail));
+  buttons.leave.addEventListener('click', () => leaveRoom().catch(fail));
+  buttons.startAudio.addEventListener('click', () => {
+    buttons.startAudio.hidden = true;
+    state.audioBlocked = false;
+    document.querySelectorAll('audio').forEach(playAudio);
+  });
   setInterval(() => refreshOverlays().catch(fail), 1000);
   state.joinStartedAt = performance.now();
   await enterRoom().catch((error) => {

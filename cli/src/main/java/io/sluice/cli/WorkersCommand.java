@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 final class WorkersCommand implements Callable<Integer> {
 
     static final List<String> COLUMNS = List.of("id", "host", "announced_ip", "pid", "loop_utilization", "routers",
-            "transports", "producers", "consumers");
+            "transports", "producers", "consumers", "draining");
 
     @ParentCommand
     private SluiceCli cli;
@@ -29,11 +29,15 @@ final class WorkersCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        RedisClient client = RedisClient.create(cli.redisUrl);
-        try (StatefulRedisConnection<String, String> redis = cli.connectRedis(client)) {
+    public Integer call() throws Exception {
+        RedisClient client = cli.redisClient();
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
             List<Map<String, String>> rows = new ArrayList<>();
             for (String key : keys(redis.sync())) {
+                // Other keys share the prefix (sluice:worker:<id>:transports sets, docs/protocol.md); entries are hashes.
+                if (!"hash".equals(redis.sync().type(key))) {
+                    continue;
+                }
                 Map<String, String> fields = new TreeMap<>(redis.sync().hgetall(key));
                 if (!fields.isEmpty()) {
                     rows.add(fields);

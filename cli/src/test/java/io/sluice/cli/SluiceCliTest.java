@@ -5,19 +5,26 @@ import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RouterCloseRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportRequest;
+import io.sluice.api.v1.RouterCreatePlainTransportResponse;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.WorkerCreateRouterRequest;
+import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
+import io.sluice.orchestrator.signaling.JoinToken;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -80,13 +87,7 @@ class SluiceCliTest {
     }
 
     private static String createRouter(String room) throws Exception {
-        WorkerCreateRouterRequest request = WorkerCreateRouterRequest.newBuilder().setRoomId(room)
-                .addMediaCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus")
-                        .setClockRate(48000).setChannels(2))
-                .build();
-        byte[] reply = connection.request("sluice." + workerId + ".worker.createRouter", request.toByteArray(),
-                Duration.ofSeconds(10)).getData();
-        return WorkerCreateRouterResponse.parseFrom(reply).getRouterId();
+        return createRouterOn(workerId, room);
     }
 
     @Test
@@ -141,5 +142,83 @@ class SluiceCliTest {
         assertThat(out.toString().lines()).singleElement().asString()
                 .startsWith("{\"subject\":\"sluice.event." + routerId + ".router.")
                 .contains("\"event\":{\"workerId\":\"" + workerId + "\"", "\"routerClosed\":");
+    }
+
+    @Test
+    void statsPrintsAnEntitysGetStatsAsJson() throws Exception {
+        String routerId = createRouter("cli-stats");
+        String transportId = createPlainTransport(routerId);
+
+        Run stats = sluice("stats", workerId, "transport", transportId, "--json");
+        Run unknown = sluice("stats", workerId, "router", routerId);
+
+        assertThat(stats.status()).as(stats.err()).isZero();
+        assertThat(stats.out().lines()).singleElement().asString().startsWith("{").contains(transportId);
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown entity \"router\"; one of ");
+    }
+
+    @Test
+    void tokenIsOneTheStubAcceptsWithThePageAddress() {
+        Run token = sluice("token", "demo-room", "ada", "--join-secret=s3cret", "--permissions=audio", "--json");
+        Run missingSecret = sluice("token", "demo-room", "ada");
+
+        assertThat(token.status()).as(token.err()).isZero();
+        String line = token.out().strip();
+        String text = line.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+        assertThat(JoinToken.verify(text, "s3cret".getBytes(StandardCharsets.UTF_8)))
+                .hasValue(new JoinToken("ada", "demo-room", Set.of(JoinToken.AUDIO)));
+        assertThat(JoinToken.verify(text, "other".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(line).contains("\"page\":\"http://127.0.0.1:3000/?room=demo-room&token=");
+        assertThat(missingSecret.status()).isEqualTo(2);
+        assertThat(missingSecret.err()).contains("--join-secret");
+    }
+
+    /**
+     * A second worker process, so that draining it leaves the shared one alone: after
+     * {@code sluice drain} it refuses new routers and its registry entry says {@code draining 1}.
+     */
+    @Test
+    void drainMakesAWorkerRefuseNewRoutersAndShowsInWorkers() throws Exception {
+        String drainedId = "cli-drain-" + UUID.randomUUID().toString().substring(0, 8);
+        try (WorkerProcess drained = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of("NATS_URL", nats.url(),
+                "REDIS_URL", redis.url(), "WORKERS", "1", "LISTEN_IP", "127.0.0.1", "WORKER_ID", drainedId)))) {
+            String drainedWorker = drained.workerIds().get(0);
+            // A router keeps the drained process up: it exits once its workers are empty.
+            createRouterOn(drainedWorker, "cli-drain-room");
+
+            Run drain = sluice("drain", drainedWorker, "--json");
+
+            assertThat(drain.status()).as(drain.err()).isZero();
+            assertThat(drain.out().strip()).isEqualTo("{\"worker\":\"" + drainedWorker + "\",\"draining\":\"1\","
+                    + "\"routers\":\"1\"}");
+            byte[] refused = connection.request("sluice." + drainedWorker + ".worker.createRouter",
+                    routerRequest("late").toByteArray(), Duration.ofSeconds(10)).getData();
+            assertThat(io.sluice.api.v1.Error.parseFrom(refused).getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sluice("workers", "--json").out().lines()
+                    .anyMatch(line -> line.contains("\"id\":\"" + drainedWorker + "\"")
+                            && line.contains("\"draining\":\"1\"")));
+        }
+    }
+
+    private static WorkerCreateRouterRequest routerRequest(String room) {
+        return WorkerCreateRouterRequest.newBuilder().setRoomId(room)
+                .addMediaCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus")
+                        .setClockRate(48000).setChannels(2))
+                .build();
+    }
+
+    private static String createRouterOn(String worker, String room) throws Exception {
+        byte[] reply = connection.request("sluice." + worker + ".worker.createRouter", routerRequest(room).toByteArray(),
+                Duration.ofSeconds(10)).getData();
+        return WorkerCreateRouterResponse.parseFrom(reply).getRouterId();
+    }
+
+    private static String createPlainTransport(String routerId) throws Exception {
+        RouterCreatePlainTransportRequest request = RouterCreatePlainTransportRequest.newBuilder().setRouterId(routerId)
+                .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1")).build();
+        byte[] reply = connection.request("sluice." + workerId + ".router.createPlainTransport", request.toByteArray(),
+                Duration.ofSeconds(10)).getData();
+        return RouterCreatePlainTransportResponse.parseFrom(reply).getTransport().getId();
     }
 }

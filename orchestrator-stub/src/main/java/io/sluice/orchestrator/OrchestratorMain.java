@@ -18,6 +18,8 @@ import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.client.SluiceRequester;
 import io.sluice.orchestrator.discovery.DeadWorkerSweep;
 import io.sluice.orchestrator.discovery.WorkerDirectory;
+import io.sluice.orchestrator.metrics.OperatorServer;
+import io.sluice.orchestrator.metrics.StubMetrics;
 import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
 import io.sluice.orchestrator.placement.RoomPlacement;
@@ -161,6 +163,14 @@ public final class OrchestratorMain implements Callable<Integer> {
             description = "Address the page and WebSocket listen on (env HTTP_HOST, default ${DEFAULT-VALUE}).")
     private String httpHost;
 
+    @Option(names = "--metrics-port", defaultValue = "${env:METRICS_PORT:-0}",
+            description = "Port of /metrics, /healthz and /readyz; 0 for none (env METRICS_PORT, default ${DEFAULT-VALUE}).")
+    private int metricsPort;
+
+    @Option(names = "--metrics-ip", defaultValue = "${env:METRICS_IP:-127.0.0.1}",
+            description = "Address of the metrics port (env METRICS_IP, default ${DEFAULT-VALUE}: loopback only).")
+    private String metricsIp;
+
     @Option(names = "--join-secret", defaultValue = "${env:JOIN_SECRET:-}",
             description = "Shared secret of the join tokens (HMAC-SHA256, docs/signaling.md); "
                     + "required (env JOIN_SECRET).")
@@ -216,6 +226,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                 SluiceEventSubscriber events = new SluiceEventSubscriber(nats)) {
             SluiceRequester requester = new SluiceRequester(nats);
             requester.onNoResponders(directory::suspect);
+            StubMetrics metrics = new StubMetrics();
+            requester.onReply(metrics);
             RoomPlacement placement = new RoomPlacement(directory, requester,
                     new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
                     DEFAULT_MEDIA_CODECS);
@@ -232,7 +244,10 @@ public final class OrchestratorMain implements Callable<Integer> {
             try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
                     joinSecret.getBytes(StandardCharsets.UTF_8), events,
                     new ScoreLayerPolicy(InstantSource.system()), nats, redis,
-                    java.time.Duration.ofSeconds(sessionResumeSeconds))) {
+                    java.time.Duration.ofSeconds(sessionResumeSeconds));
+                    OperatorServer operator = metricsPort == 0 ? null
+                            : OperatorServer.start(metricsIp, metricsPort, metrics, () -> notReadyReason(nats, redis))) {
+                metrics.watch(signaling);
                 log.info("orchestrator stub started: nats={} ({}) redis={} ({}) page http://{}:{}/",
                         Redaction.redact(natsUrl), natsSecurity, Redaction.redact(redisUrl), redisSecurity, httpHost,
                         signaling.port());
@@ -247,10 +262,22 @@ public final class OrchestratorMain implements Callable<Integer> {
         return 0;
     }
 
+    /** Why the stub cannot serve joins now, or null: /readyz answers 503 with it. */
+    private static String notReadyReason(Connection nats, StatefulRedisConnection<String, String> redis) {
+        if (nats.getStatus() != Connection.Status.CONNECTED) {
+            return "NATS is " + nats.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return redis.isOpen() ? null : "Redis is not connected";
+    }
+
     private void validate() {
         if (httpPort < 1 || httpPort > 65535) {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--http-port': " + httpPort + " is not a port (1-65535)");
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--metrics-port': " + metricsPort + " is not a port (0-65535)");
         }
         requireUrl("--nats-url", natsUrl, "nats", "tls");
         requireUrl("--redis-url", redisUrl, "redis", "rediss");

@@ -144,7 +144,7 @@ public final class WorkerProcess implements AutoCloseable {
         scheduleTransportSweep(Duration.ofSeconds(2));
         if (config.metricsPort() != 0) {
             healthServer = HealthServer.start(config.metricsIp(), config.metricsPort(),
-                    new WorkerMetrics(workers, controlMetrics, clock::monotonicNanos), this::notReadyReason);
+                    new WorkerMetrics(workers, controlMetrics, clock), this::notReadyReason);
         }
         io.schedule(this::checkDrain, DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         try {

@@ -23,7 +23,7 @@ class LayeringTest {
     private static final String ROOT = "io.sluice.worker";
     /** The protocol layers, and congestion control and time beside them: the router builds on them. */
     private static final String[] PROTOCOLS = {ROOT + ".rtp..", ROOT + ".rtcp..", ROOT + ".srtp..", ROOT + ".ice..",
-        ROOT + ".dtls..", ROOT + ".net..", ROOT + ".bwe..", ROOT + ".time.."};
+        ROOT + ".dtls..", ROOT + ".net..", ROOT + ".sctp..", ROOT + ".bwe..", ROOT + ".time.."};
     private static final String GENERATED_PROTOBUF = "io.sluice.api.v1..";
 
     /**

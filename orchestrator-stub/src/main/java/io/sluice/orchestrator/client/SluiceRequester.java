@@ -32,6 +32,17 @@ public final class SluiceRequester {
     private final Connection connection;
     private final Duration timeout;
     private volatile Consumer<String> noRespondersListener = workerId -> { };
+    private volatile RequestObserver requestObserver = (method, outcome) -> { };
+
+    /** Told the outcome of every request, e.g. to count them by method and outcome. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        /**
+         * @param method {@code <entity>.<method>}, as in the subject
+         * @param outcome {@code OK} or the error code's name
+         */
+        void onReply(String method, String outcome);
+    }
 
     public SluiceRequester(Connection connection) {
         this(connection, DEFAULT_TIMEOUT);
@@ -52,6 +63,11 @@ public final class SluiceRequester {
      */
     public void onNoResponders(Consumer<String> listener) {
         this.noRespondersListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Told (on a jnats thread, or the caller's for a request NATS refused) every request's outcome. */
+    public void onReply(RequestObserver observer) {
+        this.requestObserver = Objects.requireNonNull(observer, "observer");
     }
 
     /** {@code sluice.<workerId>.<entity>.<method>}. */
@@ -80,18 +96,31 @@ public final class SluiceRequester {
             // caller's timeout is enforced here too, to the millisecond.
             reply = sent.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
+            requestObserver.onReply(entity + "." + method, ErrorCode.UNAVAILABLE.name());
             return CompletableFuture.failedFuture(unavailable(subject, e));
         }
         return reply.handle((message, failure) -> {
-            if (NoResponders.in(sent, message, failure)) {
-                noRespondersListener.accept(workerId);
-                throw new SluiceRequestException(ErrorCode.UNAVAILABLE, subject + ": no worker answered (no responders)");
+            try {
+                T decoded = replyOf(workerId, subject, sent, message, failure, responseParser);
+                requestObserver.onReply(entity + "." + method, "OK");
+                return decoded;
+            } catch (SluiceRequestException e) {
+                requestObserver.onReply(entity + "." + method, e.code().name());
+                throw e;
             }
-            if (failure != null) {
-                throw unavailable(subject, failure);
-            }
-            return decode(subject, message, responseParser);
         });
+    }
+
+    private <T extends MessageLite> T replyOf(String workerId, String subject, CompletableFuture<Message> sent,
+            Message message, Throwable failure, Parser<T> responseParser) {
+        if (NoResponders.in(sent, message, failure)) {
+            noRespondersListener.accept(workerId);
+            throw new SluiceRequestException(ErrorCode.UNAVAILABLE, subject + ": no worker answered (no responders)");
+        }
+        if (failure != null) {
+            throw unavailable(subject, failure);
+        }
+        return decode(subject, message, responseParser);
     }
 
     private static <T extends MessageLite> T decode(String subject, Message reply, Parser<T> responseParser) {

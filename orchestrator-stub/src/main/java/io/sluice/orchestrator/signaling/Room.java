@@ -13,8 +13,8 @@ import java.util.Map;
  */
 final class Room {
 
-    /** A producer some peer of the room publishes. */
-    record PublishedProducer(String producerId, String peerId, String kind) {}
+    /** A producer some peer of the room publishes; {@code userId} from the peer's join token, for labels. */
+    record PublishedProducer(String producerId, String peerId, String userId, String kind) {}
 
     /** A consumer of a producer, owned by one session. */
     record Subscription(String consumerId, SignalingSession owner) {}
@@ -36,6 +36,10 @@ final class Room {
 
     RouterClient router() {
         return router;
+    }
+
+    synchronized int peerCount() {
+        return peers.size();
     }
 
     synchronized void addPeer(SignalingSession session) {

@@ -57,6 +57,14 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         return layerPolicy;
     }
 
+    int roomCount() {
+        return rooms.size();
+    }
+
+    int peerCount() {
+        return rooms.values().stream().mapToInt(Room::peerCount).sum();
+    }
+
     /**
      * Adds the session to its room, placing the room on a router first when it has none here. A
      * room new to this server follows the room's bus first, then learns the producers of the
@@ -83,7 +91,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             Room room = known != null && known.router().id().equals(router.id()) ? known : new Room(id, router);
             if (room != known) {
                 elsewhere.forEach(record -> record.producers().forEach((producerId, kind) ->
-                        room.addProducer(new Room.PublishedProducer(producerId, record.peerId(), kind))));
+                        room.addProducer(new Room.PublishedProducer(producerId, record.peerId(), record.userId(), kind))));
             }
             room.addPeer(session);
             return room;
@@ -103,7 +111,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         switch (event) {
             case "newProducer" -> {
                 room.addProducer(new Room.PublishedProducer(data.path("producerId").asText(),
-                        data.path("peerId").asText(), data.path("kind").asText()));
+                        data.path("peerId").asText(), data.path("userId").asText(), data.path("kind").asText()));
                 room.peers().forEach(peer -> peer.tell("newProducer", data));
             }
             case "producerClosed" -> {
@@ -167,7 +175,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
                     room.addPeer(session);
                     sessions.joined(session);
                     session.ownProducers().forEach((producerId, producer) -> room.addProducer(
-                            new Room.PublishedProducer(producerId, session.peerId(),
+                            new Room.PublishedProducer(producerId, session.peerId(), record.userId(),
                                     SignalingJson.kindName(producer.kind()))));
                     restored.add(session);
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {

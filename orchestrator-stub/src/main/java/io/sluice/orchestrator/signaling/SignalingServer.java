@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +65,17 @@ public final class SignalingServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Sessions sessions;
     private final RoomBus bus;
+    private final Rooms rooms;
+    private final AtomicInteger openSessions;
 
-    private SignalingServer(EventLoopGroup group, Channel serverChannel, Sessions sessions, RoomBus bus) {
+    private SignalingServer(EventLoopGroup group, Channel serverChannel, Sessions sessions, RoomBus bus, Rooms rooms,
+            AtomicInteger openSessions) {
         this.group = group;
         this.serverChannel = serverChannel;
         this.sessions = sessions;
         this.bus = bus;
+        this.rooms = rooms;
+        this.openSessions = openSessions;
     }
 
     /** As the full {@code start}, with no session store and no resume grace: a closed socket leaves. */
@@ -109,6 +115,7 @@ public final class SignalingServer implements AutoCloseable {
         events.addConsumerListener(relay);
         events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
+        AtomicInteger openSessions = new AtomicInteger();
         try {
             sessions.start(rooms);
             group.scheduleAtFixedRate(() -> {
@@ -127,13 +134,14 @@ public final class SignalingServer implements AutoCloseable {
                             channel.pipeline().addLast(new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
-                                    new FragmentAggregator(), new PageHandler(), new SessionHandler(rooms, sessions, secret));
+                                    new FragmentAggregator(), new PageHandler(),
+                                    new SessionHandler(rooms, sessions, secret, openSessions));
                         }
                     })
                     .bind(host, port).sync().channel();
             log.info("signaling on http://{}:{}/ (WebSocket {})", host,
                     ((InetSocketAddress) channel.localAddress()).getPort(), WEBSOCKET_PATH);
-            return new SignalingServer(group, channel, sessions, bus);
+            return new SignalingServer(group, channel, sessions, bus, rooms, openSessions);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully();
             bus.close();
@@ -143,6 +151,21 @@ public final class SignalingServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Rooms with at least one peer here. */
+    public int roomCount() {
+        return rooms.roomCount();
+    }
+
+    /** Peers that joined a room. */
+    public int peerCount() {
+        return rooms.peerCount();
+    }
+
+    /** Open signaling WebSockets, joined or not. */
+    public int openSessions() {
+        return openSessions.get();
     }
 
     @Override
@@ -216,12 +239,24 @@ public final class SignalingServer implements AutoCloseable {
         private final Rooms rooms;
         private final Sessions sessions;
         private final byte[] joinSecret;
+        private final AtomicInteger openSessions;
         private volatile SignalingSession session;
+        private boolean upgraded;
 
-        SessionHandler(Rooms rooms, Sessions sessions, byte[] joinSecret) {
+        SessionHandler(Rooms rooms, Sessions sessions, byte[] joinSecret, AtomicInteger openSessions) {
             this.rooms = rooms;
             this.sessions = sessions;
             this.joinSecret = joinSecret;
+            this.openSessions = openSessions;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                upgraded = true;
+                openSessions.incrementAndGet();
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override
@@ -238,6 +273,9 @@ public final class SignalingServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (upgraded) {
+                openSessions.decrementAndGet();
+            }
             session.detach(ctx.channel());
             ctx.fireChannelInactive();
         }

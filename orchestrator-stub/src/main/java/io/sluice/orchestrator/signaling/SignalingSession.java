@@ -415,7 +415,8 @@ final class SignalingSession {
             producers.put(producer.id(), producer);
             rooms.own(producer.id(), this);
             persist();
-            Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, kind);
+            Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, token.userId(),
+                    kind);
             joined.addProducer(published);
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
@@ -818,7 +819,7 @@ final class SignalingSession {
 
     private static ObjectNode producerJson(Room.PublishedProducer producer) {
         return SignalingJson.NODES.objectNode().put("producerId", producer.producerId())
-                .put("peerId", producer.peerId()).put("kind", producer.kind());
+                .put("peerId", producer.peerId()).put("userId", producer.userId()).put("kind", producer.kind());
     }
 
     private void sendError(JsonNode id, String code, String message) {

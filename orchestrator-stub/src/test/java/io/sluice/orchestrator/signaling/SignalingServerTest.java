@@ -159,6 +159,7 @@ class SignalingServerTest {
         assertThat(bobJoined.path("producers")).hasSize(1);
         assertThat(bobJoined.path("producers").get(0).path("producerId").asText()).isEqualTo(videoProducer);
         assertThat(bobJoined.path("producers").get(0).path("kind").asText()).isEqualTo("video");
+        assertThat(bobJoined.path("producers").get(0).path("userId").asText()).isEqualTo("alice");
 
         assertThat(errorCode(bob.request("createWebRtcTransport", data("direction", "send"))))
                 .as("a token without audio or video opens no send transport").isEqualTo("PERMISSION_DENIED");
@@ -184,6 +185,7 @@ class SignalingServerTest {
         JsonNode announced = bob.awaitNotification("newProducer");
         assertThat(announced.path("producerId").asText()).isEqualTo(audioProducer);
         assertThat(announced.path("peerId").asText()).isEqualTo(joined.path("peerId").asText());
+        assertThat(announced.path("userId").asText()).as("the publisher's user, for labels").isEqualTo("alice");
 
         alice.ok("closeProducer", data("producerId", videoProducer));
         assertThat(bob.awaitNotification("producerClosed").path("producerId").asText()).isEqualTo(videoProducer);

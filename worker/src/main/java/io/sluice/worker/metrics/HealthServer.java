@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process's operator port (docs/operations.md): {@code GET /metrics} in the Prometheus text
- * format, {@code /healthz} (200 while the process serves HTTP at all) and {@code /readyz} (200
+ * format, {@code /metrics/consumers} (the opt-in per-consumer series), {@code /healthz} (200 while the process serves HTTP at all) and {@code /readyz} (200
  * when ready for work, else 503 with the reason). One thread answers, one request at a time.
  */
 public final class HealthServer implements AutoCloseable {
@@ -46,6 +46,11 @@ public final class HealthServer implements AutoCloseable {
                     case "/metrics" -> {
                         ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
                         writer.write(body, metrics.scrape());
+                        send(exchange, 200, writer.getContentType(), body.toByteArray());
+                    }
+                    case "/metrics/consumers" -> {
+                        ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
+                        writer.write(body, metrics.scrapeConsumers());
                         send(exchange, 200, writer.getContentType(), body.toByteArray());
                     }
                     case "/healthz" -> send(exchange, 200, "text/plain; charset=utf-8", bytes("ok\n"));

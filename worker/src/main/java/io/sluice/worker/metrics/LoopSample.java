@@ -16,7 +16,13 @@ record LoopSample(
         long packetsSent,
         long bytesSent,
         long dtlsFailures,
-        long[] drops) {
+        long[] drops,
+        long nacksReceived,
+        long nacksSent,
+        long packetsRetransmitted,
+        long plisReceived,
+        long firsReceived,
+        long plisSent) {
 
     /** Reads the counters; call on the loop that owns them. */
     static LoopSample read(String workerId, WorkerLoad load, long queueDelayNanos, LoopCounters counters) {
@@ -25,6 +31,8 @@ record LoopSample(
             drops[reason.ordinal()] = counters.drops(reason);
         }
         return new LoopSample(workerId, load, queueDelayNanos, counters.packetsReceived(), counters.bytesReceived(),
-                counters.packetsSent(), counters.bytesSent(), counters.dtlsFailures(), drops);
+                counters.packetsSent(), counters.bytesSent(), counters.dtlsFailures(), drops,
+                counters.nacksReceived(), counters.nacksSent(), counters.packetsRetransmitted(),
+                counters.plisReceived(), counters.firsReceived(), counters.plisSent());
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.worker.metrics;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.WorkerLoad;
+import io.sluice.worker.router.Worker;
 
 /**
  * What the metrics read of one worker: its id (the {@code worker} label), its loop (where the
@@ -16,4 +17,7 @@ public interface MeteredWorker {
 
     /** Entity counts and the loop's busy share; called on {@link #loop()}. */
     WorkerLoad load();
+
+    /** The worker's entities, for the per-consumer debugging series; used on {@link #loop()}. */
+    Worker worker();
 }

@@ -6,8 +6,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sluice.worker.router.LoopCounters;
+import io.sluice.worker.time.Clock;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -20,10 +20,12 @@ public final class WorkerMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final LoopSampler sampler;
+    private final ConsumerMetrics consumers;
     private volatile List<LoopSample> samples = List.of();
 
-    public WorkerMetrics(List<? extends MeteredWorker> workers, ControlMetrics control, LongSupplier nanoTime) {
-        this.sampler = new LoopSampler(workers, nanoTime);
+    public WorkerMetrics(List<? extends MeteredWorker> workers, ControlMetrics control, Clock clock) {
+        this.sampler = new LoopSampler(workers, clock::monotonicNanos);
+        this.consumers = new ConsumerMetrics(workers, clock);
         control.register(registry);
         JvmMetrics.builder().register(registry);
         counter("sluice_packets_received", "Datagrams received by the loop's transports", LoopSample::packetsReceived);
@@ -31,6 +33,17 @@ public final class WorkerMetrics {
         counter("sluice_packets_sent", "Datagrams sent by the loop's transports", LoopSample::packetsSent);
         counter("sluice_bytes_sent", "Bytes sent by the loop's transports", LoopSample::bytesSent);
         counter("sluice_dtls_failures", "DTLS handshakes that failed", LoopSample::dtlsFailures);
+        counter("sluice_nacks_received", "Generic NACKs (RFC 4585 6.2.1) from the receivers of the loop's consumers",
+                LoopSample::nacksReceived);
+        counter("sluice_nacks_sent", "Generic NACKs the loop's producers sent to their senders", LoopSample::nacksSent);
+        counter("sluice_packets_retransmitted", "Packets consumers sent again in answer to NACKs",
+                LoopSample::packetsRetransmitted);
+        counter("sluice_plis_received", "PLIs (RFC 4585 6.3.1) from the receivers of the loop's consumers",
+                LoopSample::plisReceived);
+        counter("sluice_firs_received", "FIR entries (RFC 5104 4.3.1) from the receivers of the loop's consumers",
+                LoopSample::firsReceived);
+        counter("sluice_plis_sent", "PLIs the loop's producers sent to ask their senders for a key frame",
+                LoopSample::plisSent);
         CounterWithCallback.builder().name("sluice_packets_dropped")
                 .help("Incoming datagrams a transport dropped, by reason (srtp_failed: authentication, replay or format)")
                 .labelNames("worker", "reason")
@@ -56,6 +69,11 @@ public final class WorkerMetrics {
     public synchronized MetricSnapshots scrape() {
         samples = sampler.sample();
         return registry.scrape();
+    }
+
+    /** The opt-in series of every consumer ({@code /metrics/consumers}), for debugging. */
+    public MetricSnapshots scrapeConsumers() {
+        return consumers.scrape();
     }
 
     private void counter(String name, String help, ToDoubleFunction<LoopSample> value) {

@@ -177,6 +177,7 @@ final class ConsumerRetransmission {
         }
         headerRewriter.stampTransportWideSequence(stored, nowMs);
         retransmittedPackets++;
+        transport.loopCounters().retransmitted();
         transport.sendRtp(out);
     }
 

@@ -28,4 +28,7 @@ public interface MediaTransport extends RtcpSender {
      * that negotiated the transport-wide-cc header extension.
      */
     TransportWideSequence transportWideSequence();
+
+    /** The running totals of the loop this transport lives on, where its media counts NACKs, PLIs and resends. */
+    LoopCounters loopCounters();
 }

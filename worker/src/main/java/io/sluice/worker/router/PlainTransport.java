@@ -283,6 +283,11 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     }
 
     @Override
+    public LoopCounters loopCounters() {
+        return loopCounters;
+    }
+
+    @Override
     public int srtpOverhead() {
         return srtpSend == null ? 0 : srtpSend.maxOverhead();
     }

@@ -456,6 +456,7 @@ public final class Producer {
         lastKeyFrameRequestMs[stream] = now;
         keyFrameRequestsSent++;
         streamStats[stream].onPliSent();
+        transport.loopCounters().pliSent();
         FeedbackPsPli pli = new FeedbackPsPli(0, streamSsrcs[stream]);
         ByteBuf packet = allocator.directBuffer(pli.serializedLength() + transport.srtpOverhead());
         pli.writeTo(packet);

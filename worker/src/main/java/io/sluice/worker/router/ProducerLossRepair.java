@@ -143,6 +143,7 @@ final class ProducerLossRepair {
             ByteBuf packet = allocator.directBuffer(nack.serializedLength() + transport.srtpOverhead());
             nack.writeTo(packet);
             nacksSent[stream]++;
+            transport.loopCounters().nackSent();
             nackedPackets[stream] += lost.length;
             transport.sendRtcp(packet);
         }

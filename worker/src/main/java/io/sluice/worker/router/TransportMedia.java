@@ -181,6 +181,7 @@ public final class TransportMedia {
             if (rtcp.packetType() == RtcpHeader.TYPE_RTPFB && rtcp.count() == FeedbackRtpNack.FMT) {
                 int items = FeedbackRtpNack.itemCount(packet, offset, length);
                 if (items > 0) {
+                    transport.loopCounters().nackReceived();
                     onNack(packet, offset, items);
                 }
                 continue;
@@ -190,11 +191,13 @@ public final class TransportMedia {
             }
             if (rtcp.count() == FeedbackPsPli.FMT) {
                 if (FeedbackPsPli.isValid(packet, offset, length)) {
+                    transport.loopCounters().pliReceived();
                     requestKeyFrame(FeedbackPacket.mediaSsrc(packet, offset));
                 }
             } else if (rtcp.count() == FeedbackPsFir.FMT) {
                 int entries = FeedbackPsFir.entryCount(packet, offset, length);
                 for (int entry = 0; entry < entries; entry++) {
+                    transport.loopCounters().firReceived();
                     requestKeyFrame(FeedbackPsFir.entrySsrc(packet, offset, entry));
                 }
             }

@@ -224,6 +224,11 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         return transportWideSequence;
     }
 
+    @Override
+    public LoopCounters loopCounters() {
+        return loopCounters;
+    }
+
     /** Bytes an outgoing packet needs after its end for the SRTP tag (and SRTCP index). */
     public int srtpOverhead() {
         return srtpSend == null ? 0 : srtpSend.maxOverhead();

@@ -3,19 +3,41 @@ package io.sluice.worker.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.sluice.api.v1.ErrorCode;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RtcpFeedback;
+import io.sluice.api.v1.RtcpParameters;
+import io.sluice.api.v1.RtpCodecParameters;
+import io.sluice.api.v1.RtpEncodingParameters;
+import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.RtxParameters;
+import io.sluice.api.v1.TransportConsumeRequest;
+import io.sluice.api.v1.TransportConsumeResponse;
+import io.sluice.worker.rtcp.FeedbackPacket;
+import io.sluice.worker.rtcp.FeedbackPsFir;
+import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +60,13 @@ class WorkerMetricsTest {
         if (worker != null) {
             worker.close();
         }
+    }
+
+    private final LoopbackUdp udp = new LoopbackUdp();
+
+    @AfterEach
+    void closeSockets() throws InterruptedException {
+        udp.close();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
@@ -133,5 +162,100 @@ class WorkerMetricsTest {
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
         assertThat(text).contains("# TYPE sluice_packets_received_total counter", "jvm_memory_used_bytes{",
                 "jvm_gc_collection_seconds", "jvm_threads_current", "process_open_fds");
+    }
+
+    /**
+     * A sender whose stream has gaps makes the producer NACK (RFC 4585 §6.2.1); a receiver that
+     * NACKs a packet it got makes the consumer resend it, and its PLI (§6.3.1) and FIR (RFC 5104
+     * §4.3.1) make the producer send a PLI to the sender.
+     */
+    @Test
+    void nacksRetransmissionsAndKeyFrameRequestsAreCountedPerLoop() throws Exception {
+        int videoSsrc = 0x0A0B0C0E;
+        RtpParameters vp8WithNackAndRtx = RtpParameters.newBuilder()
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/VP8").setPayloadType(101)
+                        .setClockRate(90000).addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack"))
+                        .addRtcpFeedback(RtcpFeedback.newBuilder().setType("nack").setParameter("pli")))
+                .addCodecs(RtpCodecParameters.newBuilder().setMimeType("video/rtx").setPayloadType(102)
+                        .setClockRate(90000).putParameters("apt", ParameterValue.newBuilder().setIntValue(101).build()))
+                .addEncodings(RtpEncodingParameters.newBuilder().setSsrc(videoSsrc)
+                        .setRtx(RtxParameters.newBuilder().setSsrc(0x0E0F1012)))
+                .setRtcp(RtcpParameters.newBuilder().setCname("metrics-sender"))
+                .build();
+        String routerId = worker.createRouter("metrics-feedback");
+        PlainTransportInfo sending = worker.createPlainTransport(routerId, true);
+        String producerId = worker.produce(sending.getId(), MediaKind.VIDEO, vp8WithNackAndRtx);
+        PlainTransportInfo receiving = worker.createPlainTransport(routerId, false);
+        DatagramSocket receiver = udp.socket();
+        worker.connectPlainTransport(receiving.getId(), receiver.getLocalPort());
+        TransportConsumeResponse consumer = worker.client.call(worker.workerId, "transport.consume",
+                        TransportConsumeRequest.newBuilder().setTransportId(receiving.getId()).setProducerId(producerId)
+                                .setRtpCapabilities(worker.routerCapabilities(routerId)).build())
+                .as(TransportConsumeResponse.parser());
+        long consumerSsrc = Integer.toUnsignedLong(consumer.getRtpParameters().getEncodings(0).getSsrc());
+        Set<Integer> forwarded = ConcurrentHashMap.newKeySet();
+        udp.onDatagrams("receiver", receiver, (datagram, from) -> {
+            if (!LoopbackUdp.isRtcp(datagram) && Integer.toUnsignedLong(ByteBuffer.wrap(datagram).getInt(8)) == consumerSsrc) {
+                forwarded.add(ByteBuffer.wrap(datagram).getShort(2) & 0xFFFF);
+            }
+        });
+        DatagramSocket sender = udp.socket();
+        InetSocketAddress producerSide = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
+        InetSocketAddress consumerSide = new InetSocketAddress("127.0.0.1", receiving.getTuple().getLocalPort());
+        double nacksSentBefore = value("sluice_nacks_sent_total", worker());
+        double nacksReceivedBefore = value("sluice_nacks_received_total", worker());
+        double retransmittedBefore = value("sluice_packets_retransmitted_total", worker());
+        double plisReceivedBefore = value("sluice_plis_received_total", worker());
+        double firsReceivedBefore = value("sluice_firs_received_total", worker());
+        double plisSentBefore = value("sluice_plis_sent_total", worker());
+
+        // Every fourth sequence number never leaves the sender: the producer NACKs the gaps.
+        AtomicInteger next = new AtomicInteger(1);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < 4; i++) {
+                int sequenceNumber = next.getAndIncrement();
+                if (sequenceNumber % 4 != 0) {
+                    byte[] rtp = ByteBuffer.allocate(112).put((byte) 0x80).put((byte) 101)
+                            .putShort((short) sequenceNumber).putInt(sequenceNumber * 3000).putInt(videoSsrc).array();
+                    sender.send(new DatagramPacket(rtp, rtp.length, producerSide));
+                }
+            }
+            return value("sluice_nacks_sent_total", worker()) > nacksSentBefore && !forwarded.isEmpty();
+        });
+
+        int received = forwarded.iterator().next();
+        byte[] nack = rtcp(FeedbackRtpNack.ofLostSequenceNumbers(0x1234, consumerSsrc, new int[] {received}));
+        byte[] pli = rtcp(new FeedbackPsPli(0x1234, consumerSsrc));
+        byte[] fir = rtcp(FeedbackPsFir.of(0x1234, consumerSsrc, 1));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            receiver.send(new DatagramPacket(nack, nack.length, consumerSide));
+            receiver.send(new DatagramPacket(pli, pli.length, consumerSide));
+            receiver.send(new DatagramPacket(fir, fir.length, consumerSide));
+            return value("sluice_nacks_received_total", worker()) > nacksReceivedBefore
+                    && value("sluice_packets_retransmitted_total", worker()) > retransmittedBefore
+                    && value("sluice_plis_received_total", worker()) > plisReceivedBefore
+                    && value("sluice_firs_received_total", worker()) > firsReceivedBefore
+                    && value("sluice_plis_sent_total", worker()) > plisSentBefore;
+        });
+
+        // One series per consumer only on the opt-in path.
+        String consumerLabel = "consumer=\"" + consumer.getConsumerId() + "\"";
+        String perConsumer = get("/metrics/consumers").body();
+        assertThat(perConsumer.lines().filter(line -> line.startsWith("sluice_consumer_packets_sent_total{")
+                        && line.contains(consumerLabel) && line.contains("producer=\"" + producerId + "\"")
+                        && line.contains("kind=\"video\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                .singleElement().satisfies(packets -> assertThat(packets).isPositive());
+        assertThat(perConsumer).contains("sluice_consumer_packets_retransmitted_total{", "sluice_consumer_score{");
+        assertThat(get("/metrics").body()).doesNotContain("sluice_consumer_");
+    }
+
+    private static byte[] rtcp(FeedbackPacket packet) {
+        ByteBuf buf = Unpooled.buffer(packet.serializedLength());
+        packet.writeTo(buf);
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        buf.release();
+        return bytes;
     }
 }

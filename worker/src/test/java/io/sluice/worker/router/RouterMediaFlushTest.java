@@ -59,6 +59,7 @@ class RouterMediaFlushTest {
     /** A transport that sends over one socket, without SRTP. */
     private static final class SocketTransport implements MediaTransport {
         final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final LoopCounters counters = new LoopCounters();
         final UdpRtcSocket socket;
         final FlushCounter counter = new FlushCounter();
         final EmbeddedChannel channel;
@@ -105,6 +106,11 @@ class RouterMediaFlushTest {
         @Override
         public TransportWideSequence transportWideSequence() {
             return transportWideSequence;
+        }
+
+        @Override
+        public LoopCounters loopCounters() {
+            return counters;
         }
 
         @Override

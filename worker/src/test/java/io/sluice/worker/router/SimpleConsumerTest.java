@@ -44,6 +44,7 @@ class SimpleConsumerTest {
     /** A transport that keeps what it is asked to send; the test releases it. */
     static final class RecordingTransport implements MediaTransport {
         final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final LoopCounters counters = new LoopCounters();
         final List<ByteBuf> rtp = new ArrayList<>();
         final List<ByteBuf> rtcp = new ArrayList<>();
         final int overhead;
@@ -81,6 +82,11 @@ class SimpleConsumerTest {
         @Override
         public TransportWideSequence transportWideSequence() {
             return transportWideSequence;
+        }
+
+        @Override
+        public LoopCounters loopCounters() {
+            return counters;
         }
 
         @Override

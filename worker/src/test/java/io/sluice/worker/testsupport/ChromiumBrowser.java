@@ -112,6 +112,12 @@ public final class ChromiumBrowser implements AutoCloseable {
         return result.path("result").path("value");
     }
 
+    /** A PNG of what the page shows now (its viewport; --window-size sets it). */
+    public byte[] screenshot() throws Exception {
+        JsonNode result = send("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+        return java.util.Base64.getDecoder().decode(result.path("data").asText());
+    }
+
     private JsonNode send(String method, ObjectNode params) throws Exception {
         int id = nextId.getAndIncrement();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
