@@ -124,6 +124,9 @@ public final class WorkerControl implements MeteredWorker {
                 .setConsumers(worker.consumerCount())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
+                .setMaxRouters(worker.limits().maxRouters())
+                .setMaxTransports(worker.limits().maxTransports())
+                .setMaxConsumers(worker.limits().maxConsumers())
                 .build();
     }
 
@@ -134,6 +137,7 @@ public final class WorkerControl implements MeteredWorker {
                 .setPid(pid)
                 .setHost(host)
                 .addAllRouterIds(worker.routers().stream().map(router -> router.id()).toList())
+                .addAllWebrtcServerIds(worker.webRtcServerIds())
                 .setLoad(load())
                 .setStartedAtMs(startedAtMs)
                 .setVersion(VERSION)
