@@ -122,6 +122,11 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         return "sluice." + workerId + "." + entity + "." + method;
     }
 
+    /** The request message type's default instance (what clients build from, what tests generate from). */
+    public Q requestPrototype() {
+        return requestPrototype;
+    }
+
     public boolean createsEntity() {
         return creates;
     }
