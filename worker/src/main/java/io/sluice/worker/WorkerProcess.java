@@ -7,8 +7,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.sluice.api.bus.Redaction;
+import io.sluice.worker.config.EphemeralPorts;
 import io.sluice.worker.config.HostFacts;
 import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.config.WorkerLimits;
 import io.sluice.worker.control.ControlIo;
 import io.sluice.worker.control.ControlMethods;
 import io.sluice.worker.control.ControlService;
@@ -20,11 +22,14 @@ import io.sluice.worker.metrics.ControlMetrics;
 import io.sluice.worker.metrics.HealthServer;
 import io.sluice.worker.metrics.WorkerMetrics;
 import io.sluice.worker.dtls.DtlsTransport;
+import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.RedisRegistry;
 import io.sluice.worker.registry.RedisTransportMappingListener;
+import io.sluice.worker.router.EntityLimits;
+import io.sluice.worker.router.LocalPipes;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
@@ -51,8 +56,6 @@ public final class WorkerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
     private static final Duration SHUTDOWN_STEP = Duration.ofSeconds(2);
-    /** BouncyCastle's DTLS handshakes block a thread each while they last (a few round trips). */
-    private static final int DTLS_HANDSHAKE_THREADS = 16;
     private static final Duration TRANSPORT_SWEEP_INTERVAL = Duration.ofSeconds(10);
     private static final Duration DRAIN_CHECK = Duration.ofMillis(250);
 
@@ -70,7 +73,7 @@ public final class WorkerProcess implements AutoCloseable {
     private long drainStartedNanos;
     private final Clock clock;
     private volatile Runnable onDrained = () -> { };
-    private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor(DTLS_HANDSHAKE_THREADS);
+    private final ExecutorService dtlsHandshakes = DtlsTransport.newHandshakeExecutor();
     private final ControlMetrics controlMetrics = new ControlMetrics();
     private HealthServer healthServer;
 
@@ -120,17 +123,24 @@ public final class WorkerProcess implements AutoCloseable {
 
     private void startWorkers(Clock clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
-        RtcResources rtc = new RtcResources(dtlsCertificate(config), dtlsHandshakes,
-                InetAddress.getByName(config.listenIp()), config.announcedIp(),
-                new PortRange(config.rtcMinPort(), config.rtcMaxPort()), new RedisTransportMappingListener(registry));
+        DtlsCertificate certificate = dtlsCertificate(config);
+        InetAddress listenIp = InetAddress.getByName(config.listenIp());
+        PortRange portRange = new PortRange(config.rtcMinPort(), config.rtcMaxPort());
+        RedisTransportMappingListener mappings = new RedisTransportMappingListener(registry);
+        WorkerLimits limits = config.limits();
         long pid = ProcessHandle.current().pid();
         Set<String> localWorkerIds = new HashSet<>();
         for (int i = 0; i < config.workers(); i++) {
             localWorkerIds.add(config.workerId(i));
         }
         PeerWorkers peers = new PeerWorkers(connection, localWorkerIds);
+        LocalPipes localPipes = new LocalPipes();
         int index = 0;
         for (EventExecutor executor : loops) {
+            RtcResources rtc = new RtcResources(certificate, dtlsHandshakes, listenIp, config.announcedIp(), portRange,
+                    mappings, new IceTcpGuard(limits.iceTcpMaxConnections(), limits.iceTcpMaxPendingPerSource(),
+                            Duration.ofSeconds(limits.iceTcpValidationTimeoutSeconds()), clock),
+                    new EntityLimits(limits.maxRouters(), limits.maxTransports(), limits.maxConsumers()), localPipes);
             WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
                     config.announcedIp(), pid, clock, io::publish, rtc);
             worker.attachPeers(peers);
@@ -154,6 +164,8 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("NATS did not confirm the subscriptions within 5 s", e);
         }
+        EphemeralPorts.overlapWarning(EphemeralPorts.PORT_RANGE, EphemeralPorts.RESERVED_PORTS, config.rtcMinPort(),
+                config.rtcMaxPort()).ifPresent(log::warn);
         log.info("serving workers {} on NATS {} ({} loops, {}; RTC on {} ports {}-{}, announced as {})", workerIds(),
                 Redaction.redact(config.natsUrl()), workers.size(), NetChannels.name(), config.listenIp(), config.rtcMinPort(),
                 config.rtcMaxPort(), config.announcedIp());

@@ -27,6 +27,8 @@ public final class DeadWorkerSweep implements WorkerDirectory.Listener {
      * of transports removed.
      */
     private static final String SWEEP = """
+            -- Ids in keys are percent-encoded for % and : (TransportMappings.keyPart in the worker).
+            local function part(id) return (string.gsub(id, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end)) end
             if ARGV[2] ~= '' and redis.call('TYPE', KEYS[1]).ok == 'hash'
                 and redis.call('HGET', KEYS[1], 'instance_id') == ARGV[2] then
               redis.call('DEL', KEYS[1])
@@ -45,7 +47,7 @@ public final class DeadWorkerSweep implements WorkerDirectory.Listener {
               if not f[1] then
                 redis.call('SREM', KEYS[2], id)
               elseif f[1] == ARGV[1] and (not live or f[4] ~= live) then
-                redis.call('SREM', 'sluice:user:' .. f[2] .. ':' .. f[3] .. ':transports', id)
+                redis.call('SREM', 'sluice:user:' .. part(f[2]) .. ':' .. part(f[3]) .. ':transports', id)
                 redis.call('SREM', KEYS[2], id)
                 redis.call('DEL', key)
                 removed = removed + 1

@@ -22,7 +22,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
 import io.sluice.orchestrator.placement.RoomPlacement;
@@ -130,7 +134,8 @@ public final class SignalingServer implements AutoCloseable {
                             channel.pipeline().addLast(new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
-                                    new PageHandler(), new SessionHandler(rooms, sessions, secret, openSessions));
+                                    new FragmentAggregator(), new PageHandler(),
+                                    new SessionHandler(rooms, sessions, secret, openSessions));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -212,6 +217,23 @@ public final class SignalingServer implements AutoCloseable {
      * One {@link SignalingSession} per WebSocket, or the detached session a {@code resume} took
      * over; when the socket closes, the session is detached (it leaves if not resumed in time).
      */
+    /**
+     * RFC 6455 §5.4: a message may come as a text frame and continuation frames; the session gets
+     * it whole. A message over the size cap in total is closed with 1009 (§7.4.1), as one
+     * oversized frame is by the decoder.
+     */
+    private static final class FragmentAggregator extends WebSocketFrameAggregator {
+        FragmentAggregator() {
+            super(MAX_MESSAGE_BYTES);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, WebSocketFrame oversized) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     private static final class SessionHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
         private final Rooms rooms;

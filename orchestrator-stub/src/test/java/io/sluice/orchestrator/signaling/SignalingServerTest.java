@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,6 +83,32 @@ class SignalingServerTest {
     void closeClients() throws Exception {
         for (AutoCloseable closeable : opened) {
             closeable.close();
+        }
+    }
+
+    @Test
+    void aMessageInFragmentsIsAggregatedAndOneOverTheCapInTotalIsClosedWith1009() throws Exception {
+        SignalingTestClient client = client();
+        String valid = SignalingStack.token("frank", "room-fragments", "audio", "video");
+        // Before: the first fragment was parsed alone and the continuations dropped.
+        assertThat(client.requestInFragments("join", data("roomId", "room-fragments", "token", valid), 5)
+                .path("data").path("userId").asText()).isEqualTo("frank");
+
+        CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.WebSocket socket = http.newWebSocketBuilder().buildAsync(
+                    java.net.URI.create("ws://127.0.0.1:" + stack.port() + "/ws"), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int statusCode, String reason) {
+                            closeCode.complete(statusCode);
+                            return null;
+                        }
+                    }).get(30, TimeUnit.SECONDS);
+            String fragment = "x".repeat(100 * 1024);
+            for (int i = 0; i < 3 && !closeCode.isDone(); i++) {
+                socket.sendText(fragment, false).exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(closeCode.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
         }
     }
 

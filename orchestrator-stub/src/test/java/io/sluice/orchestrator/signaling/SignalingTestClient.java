@@ -47,6 +47,22 @@ final class SignalingTestClient implements AutoCloseable {
         return response.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** As {@link #request}, the message sent as a text frame and continuation frames (RFC 6455 §5.4). */
+    JsonNode requestInFragments(String method, JsonNode data, int fragments) throws Exception {
+        int id = nextId.getAndIncrement();
+        CompletableFuture<JsonNode> response = new CompletableFuture<>();
+        pending.put(id, response);
+        ObjectNode request = JSON.createObjectNode().put("request", true).put("id", id).put("method", method);
+        request.set("data", data == null ? JSON.createObjectNode() : data);
+        String text = request.toString();
+        int step = Math.max(1, text.length() / fragments);
+        for (int start = 0; start < text.length(); start += step) {
+            int end = Math.min(text.length(), start + step);
+            socket.sendText(text.substring(start, end), end == text.length()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        return response.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     /** The data of a successful response; fails with the error otherwise. */
     JsonNode ok(String method, JsonNode data) throws Exception {
         JsonNode response = request(method, data);

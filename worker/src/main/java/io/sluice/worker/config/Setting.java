@@ -38,7 +38,18 @@ public enum Setting {
     METRICS_PORT("PORT", "HTTP port of /metrics (Prometheus), /healthz and /readyz; 0 serves none.", "0 (none)"),
     METRICS_IP("IP", "Address the metrics and health port binds to.", WorkerConfig.DEFAULT_METRICS_IP),
     DRAIN_TIMEOUT("SECONDS", "On SIGTERM or worker.drain, the longest wait for the routers to move off before closing them.",
-            Integer.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS));
+            Integer.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_SECONDS)),
+    MAX_ROUTERS("N", "Routers one worker holds at most; more are refused with RESOURCE_EXHAUSTED.",
+            Integer.toString(WorkerLimits.DEFAULTS.maxRouters())),
+    MAX_TRANSPORTS("N", "Transports (WebRTC and plain) one worker holds at most.",
+            Integer.toString(WorkerLimits.DEFAULTS.maxTransports())),
+    MAX_CONSUMERS("N", "Consumers one worker holds at most.", Integer.toString(WorkerLimits.DEFAULTS.maxConsumers())),
+    ICE_TCP_MAX_CONNECTIONS("N", "ICE-TCP connections one worker keeps open at most; more are closed on accept.",
+            Integer.toString(WorkerLimits.DEFAULTS.iceTcpMaxConnections())),
+    ICE_TCP_MAX_PENDING_PER_SOURCE("N", "ICE-TCP connections from one IP address without a valid STUN check yet.",
+            Integer.toString(WorkerLimits.DEFAULTS.iceTcpMaxPendingPerSource())),
+    ICE_TCP_VALIDATION_TIMEOUT("SECONDS", "An ICE-TCP connection with no valid STUN check within this is closed (1-60).",
+            Integer.toString(WorkerLimits.DEFAULTS.iceTcpValidationTimeoutSeconds()));
 
     private final String paramLabel;
     private final String description;

@@ -75,6 +75,15 @@ final class SettingParsers {
         return value;
     }
 
+    /** A positive count up to {@code max}. */
+    static int count(String name, String raw, int max) throws ConfigException {
+        Integer value = parseInt(raw);
+        if (value == null || value < 1 || value > max) {
+            throw new ConfigException(name + " must be a number from 1 to " + max + ", got \"" + raw + "\"");
+        }
+        return value;
+    }
+
     static int port(String name, String raw) throws ConfigException {
         Integer value = parseInt(raw);
         if (value == null || value < 1 || value > 65535) {

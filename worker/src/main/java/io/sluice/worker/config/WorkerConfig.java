@@ -29,6 +29,7 @@ import java.util.Set;
  * @param natsSecurity credentials and TLS for NATS (docs/security.md)
  * @param redisSecurity credentials and TLS for Redis
  * @param drainTimeoutSeconds how long a drain waits for the routers to move off
+ * @param limits what one worker accepts at most (docs/security.md)
  */
 public record WorkerConfig(
         String natsUrl,
@@ -47,7 +48,8 @@ public record WorkerConfig(
         int metricsPort,
         NatsSecurity natsSecurity,
         RedisSecurity redisSecurity,
-        int drainTimeoutSeconds) {
+        int drainTimeoutSeconds,
+        WorkerLimits limits) {
 
     public static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -77,6 +79,7 @@ public record WorkerConfig(
             SettingParsers.portOrZero(Setting.METRICS_PORT.variable(), Integer.toString(metricsPort));
             natsSecurity = natsSecurity == null ? NatsSecurity.NONE : natsSecurity;
             redisSecurity = redisSecurity == null ? RedisSecurity.NONE : redisSecurity;
+            limits = limits == null ? WorkerLimits.DEFAULTS : limits;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -94,7 +97,7 @@ public record WorkerConfig(
             String dtlsPrivateKeyFile) {
         this(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort, logLevel,
                 dtlsCertificateFile, dtlsPrivateKeyFile, DEFAULT_NATS_CONNECT_TIMEOUT_SECONDS, DEFAULT_METRICS_IP, 0,
-                NatsSecurity.NONE, RedisSecurity.NONE, DEFAULT_DRAIN_TIMEOUT_SECONDS);
+                NatsSecurity.NONE, RedisSecurity.NONE, DEFAULT_DRAIN_TIMEOUT_SECONDS, WorkerLimits.DEFAULTS);
     }
 
     /** How long a drain waits for the routers to move off. */
@@ -194,7 +197,7 @@ public record WorkerConfig(
                 : 0;
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, minPort, maxPort, logLevel,
                 certificateFile, keyFile, natsConnectTimeout, metricsIp, metricsPort, natsSecurity(raw, names), redisSecurity(raw, names),
-                drainTimeout);
+                drainTimeout, limits(raw, names));
     }
 
     private static NatsSecurity natsSecurity(Map<Setting, String> raw, Map<Setting, String> names)
@@ -243,7 +246,7 @@ public record WorkerConfig(
                 + ", logLevel=" + logLevel + ", dtlsCertificateFile=" + dtlsCertificateFile + ", dtlsPrivateKeyFile="
                 + dtlsPrivateKeyFile + ", natsConnectTimeoutSeconds=" + natsConnectTimeoutSeconds
                 + ", metricsIp=" + metricsIp + ", metricsPort=" + metricsPort + ", natsSecurity=" + natsSecurity + ", redisSecurity=" + redisSecurity
-                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + "]";
+                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + ", limits=" + limits + "]";
     }
 
     private static void check(String natsUrl, String redisUrl, String workerIdPrefix, int workers, String listenIp,
@@ -264,61 +267,83 @@ public record WorkerConfig(
     public WorkerConfig withNatsUrl(String url) {
         return new WorkerConfig(url, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity, drainTimeoutSeconds);
+                redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withRedisUrl(String url) {
         return new WorkerConfig(natsUrl, url, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity, drainTimeoutSeconds);
+                redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withWorkerIdPrefix(String prefix) {
         return new WorkerConfig(natsUrl, redisUrl, prefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity, drainTimeoutSeconds);
+                redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withWorkers(int count) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, count, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort, natsSecurity,
-                redisSecurity, drainTimeoutSeconds);
+                redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withRtcPorts(int min, int max) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, min, max,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                natsSecurity, redisSecurity, drainTimeoutSeconds);
+                natsSecurity, redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withMetricsPort(int port) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
                 rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, port,
-                natsSecurity, redisSecurity, drainTimeoutSeconds);
+                natsSecurity, redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withNatsConnectTimeoutSeconds(int seconds) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort,
                 rtcMaxPort, logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, seconds, metricsIp, metricsPort,
-                natsSecurity, redisSecurity, drainTimeoutSeconds);
+                natsSecurity, redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withNatsSecurity(NatsSecurity security) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                security, redisSecurity, drainTimeoutSeconds);
+                security, redisSecurity, drainTimeoutSeconds, limits);
     }
 
     public WorkerConfig withDrainTimeoutSeconds(int seconds) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                natsSecurity, redisSecurity, seconds);
+                natsSecurity, redisSecurity, seconds, limits);
     }
 
     public WorkerConfig withRedisSecurity(RedisSecurity security) {
         return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
                 logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
-                natsSecurity, security, drainTimeoutSeconds);
+                natsSecurity, security, drainTimeoutSeconds, limits);
+    }
+
+    public WorkerConfig withLimits(WorkerLimits newLimits) {
+        return new WorkerConfig(natsUrl, redisUrl, workerIdPrefix, workers, listenIp, announcedIp, rtcMinPort, rtcMaxPort,
+                logLevel, dtlsCertificateFile, dtlsPrivateKeyFile, natsConnectTimeoutSeconds, metricsIp, metricsPort,
+                natsSecurity, redisSecurity, drainTimeoutSeconds, newLimits);
+    }
+
+    private static WorkerLimits limits(Map<Setting, String> raw, Map<Setting, String> names) throws ConfigException {
+        WorkerLimits d = WorkerLimits.DEFAULTS;
+        int max = WorkerLimits.MAX_COUNT;
+        return new WorkerLimits(count(raw, names, Setting.MAX_ROUTERS, d.maxRouters(), max),
+                count(raw, names, Setting.MAX_TRANSPORTS, d.maxTransports(), max),
+                count(raw, names, Setting.MAX_CONSUMERS, d.maxConsumers(), max),
+                count(raw, names, Setting.ICE_TCP_MAX_CONNECTIONS, d.iceTcpMaxConnections(), max),
+                count(raw, names, Setting.ICE_TCP_MAX_PENDING_PER_SOURCE, d.iceTcpMaxPendingPerSource(), max),
+                count(raw, names, Setting.ICE_TCP_VALIDATION_TIMEOUT, d.iceTcpValidationTimeoutSeconds(), 60));
+    }
+
+    private static int count(Map<Setting, String> raw, Map<Setting, String> names, Setting setting, int fallback,
+            int max) throws ConfigException {
+        return raw.containsKey(setting) ? SettingParsers.count(names.get(setting), raw.get(setting), max) : fallback;
     }
 
     /** The worker id of one loop. */

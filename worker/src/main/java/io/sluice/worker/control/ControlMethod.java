@@ -40,6 +40,9 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     private final Q requestPrototype;
     private final AsyncHandler<Q, R> handler;
     private final boolean creates;
+    /** The longest id (room_id, user_id, any *_id) a request may carry. */
+    public static final int MAX_ID_LENGTH = 256;
+
     private final List<FieldDescriptor> requiredFields;
 
     private ControlMethod(String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler, boolean creates,
@@ -119,6 +122,11 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         return "sluice." + workerId + "." + entity + "." + method;
     }
 
+    /** The request message type's default instance (what clients build from, what tests generate from). */
+    public Q requestPrototype() {
+        return requestPrototype;
+    }
+
     public boolean createsEntity() {
         return creates;
     }
@@ -137,6 +145,14 @@ public final class ControlMethod<Q extends Message, R extends Message> {
         for (FieldDescriptor field : requiredFields) {
             if (!isSet(request, field)) {
                 throw SluiceException.invalid(field.getName(), field.getName() + " is required");
+            }
+        }
+        // Ids become NATS subjects, Redis key parts and log fields: bound them (docs/protocol.md).
+        for (FieldDescriptor field : request.getDescriptorForType().getFields()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.STRING && !field.isRepeated()
+                    && field.getName().endsWith("_id") && ((String) request.getField(field)).length() > MAX_ID_LENGTH) {
+                throw SluiceException.invalid(field.getName(), field.getName() + " must be at most " + MAX_ID_LENGTH
+                        + " characters, got " + ((String) request.getField(field)).length());
             }
         }
     }

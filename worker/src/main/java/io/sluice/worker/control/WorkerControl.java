@@ -147,6 +147,9 @@ public final class WorkerControl implements MeteredWorker {
                 .setConsumers(worker.consumerCount())
                 .setLoopCpuTimeMs(loadMeter.cpuTimeMs())
                 .setLoopUtilization(loadMeter.utilization())
+                .setMaxRouters(worker.limits().maxRouters())
+                .setMaxTransports(worker.limits().maxTransports())
+                .setMaxConsumers(worker.limits().maxConsumers())
                 .build();
     }
 
@@ -157,6 +160,7 @@ public final class WorkerControl implements MeteredWorker {
                 .setPid(pid)
                 .setHost(host)
                 .addAllRouterIds(worker.routers().stream().map(router -> router.id()).toList())
+                .addAllWebrtcServerIds(worker.webRtcServerIds())
                 .setLoad(load())
                 .setStartedAtMs(startedAtMs)
                 .setVersion(VERSION)

@@ -37,8 +37,11 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * {@link #close} and the getters must be called on that loop, and every {@link Listener} callback
  * runs on it. BouncyCastle's blocking handshake runs on the shared handshake executor; the loop never
  * blocks on it. Each connecting transport occupies one executor thread until its handshake ends (at
- * most the handshake timeout), so a pool of N threads runs N handshakes at once and queues the
- * rest (their timeout keeps running); a virtual-thread executor lifts that limit. After the
+ * most the handshake timeout, after which {@link QueuedDatagramTransport#abort} wakes it). A pool of
+ * N threads would run N handshakes at once and queue the rest, so peers that start handshakes and
+ * never finish them would hold up everyone else's; the worker therefore gives each handshake a
+ * virtual thread of its own ({@link #newHandshakeExecutor()}): a stalled handshake costs a parked
+ * virtual thread, and the handshakes' CPU work shares the carrier threads fairly. After the
  * handshake, a thread is borrowed for about a millisecond per batch of incoming datagrams
  * (retransmitted Finished, alerts, close_notify).
  */
@@ -128,7 +131,15 @@ public final class DtlsTransport {
                 this::deliverOutgoing);
     }
 
-    /** A pool of daemon threads for the blocking handshakes of all transports of a worker. */
+    /**
+     * One virtual thread per task: no handshake waits for another to end. Its blocking waits are
+     * on a {@link java.util.concurrent.BlockingQueue} (no monitor), so they never pin a carrier.
+     */
+    public static ExecutorService newHandshakeExecutor() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-dtls-", 1).factory());
+    }
+
+    /** A pool of {@code threads} daemon platform threads (a test peer needs one). */
     public static ExecutorService newHandshakeExecutor(int threads) {
         AtomicInteger counter = new AtomicInteger();
         return Executors.newFixedThreadPool(threads, task -> {

@@ -7,6 +7,11 @@ import java.net.InetAddress;
  * from one address: each bad packet costs a token, tokens refill at a fixed rate up to a burst, and
  * while an address has no token its packets are dropped before any parsing or HMAC.
  *
+ * <p>Each WebRTC transport has its own limiter ({@link #perTransport}), so the buckets are per
+ * transport and per source: a flood of bad checks at one transport empties only that transport's
+ * bucket for the flooding address, and another transport's checks from the same address (peers
+ * behind one NAT) are still answered. The HMAC work a flood can cause is bounded per transport.
+ *
  * <p>The map is a fixed, direct-mapped table: an address hashes to one slot, and a different address
  * landing there takes the slot over with a full bucket. So memory is bounded, nothing is allocated
  * per packet, and an attacker spraying many source addresses evicts slots instead of growing a map
@@ -45,9 +50,12 @@ public final class StunRateLimiter {
         refillMilliTokensPerMilli = refillPerSecond;
     }
 
-    /** 256 addresses, a burst of 20 bad packets, then 10 per second: far above what a real peer sends. */
-    public static StunRateLimiter withDefaults() {
-        return new StunRateLimiter(256, 20, 10);
+    /**
+     * One transport's limiter: 16 addresses (a transport hears from a handful of peer addresses),
+     * a burst of 20 bad packets, then 10 per second: far above what a real peer sends.
+     */
+    public static StunRateLimiter perTransport() {
+        return new StunRateLimiter(16, 20, 10);
     }
 
     /** True when {@code address} has no token left at {@code nowMillis}: drop its packet unprocessed. */

@@ -54,11 +54,18 @@ public final class SocketBinder {
      * pipeline set up by {@code childHandler}, which must be sharable (a ChannelInitializer is).
      */
     public Future<Channel> bindTcp(InetAddress ip, int port, PortRange range, ChannelHandler childHandler) {
+        return bindTcp(ip, port, range, new ChannelInboundHandlerAdapter(), childHandler);
+    }
+
+    /** As above, with {@code listenerHandler} (sharable) on the listener itself, e.g. to hear of failed accepts. */
+    public Future<Channel> bindTcp(InetAddress ip, int port, PortRange range, ChannelHandler listenerHandler,
+            ChannelHandler childHandler) {
         return bindFirstFree(port, range, candidate -> new ServerBootstrap()
                 .group(loop, loop)
                 .channel(NetChannels.serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(listenerHandler)
                 .childHandler(childHandler)
                 .bind(new InetSocketAddress(ip, candidate)));
     }
@@ -81,6 +88,11 @@ public final class SocketBinder {
                 if (!result.trySuccess(future.channel())) {
                     future.channel().close();
                 }
+            } else if (SocketErrors.isOutOfFileDescriptors(future.cause())) {
+                // Every other port would fail the same way: say what is wrong instead of "no free port".
+                result.tryFailure(new PortUnavailableException("the process is out of file descriptors ("
+                        + future.cause().getMessage() + "); no socket can be opened until some close",
+                        future.cause()));
             } else if (i + 1 < attempts && !result.isDone()) {
                 attempt(bind, fixedPort, start, attempts, i + 1, range, result);
             } else {
@@ -91,7 +103,7 @@ public final class SocketBinder {
         });
     }
 
-    /** No port could be bound: a RESOURCE_EXHAUSTED error for the request that asked. */
+    /** No port could be bound (none free, or no file descriptor left): a RESOURCE_EXHAUSTED error for the request that asked. */
     public static final class PortUnavailableException extends Exception {
         PortUnavailableException(String message, Throwable cause) {
             super(message, cause);

@@ -3,31 +3,34 @@ package io.sluice.worker.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.worker.ice.TransportTuple;
 import java.net.InetSocketAddress;
-import java.util.function.Supplier;
 
 /**
  * One accepted ICE-TCP connection (RFC 6544, passive), framed as RFC 4571: each frame is one
- * STUN, DTLS, RTP or RTCP packet for the {@link RtcPacketSink}.
+ * STUN, DTLS, RTP or RTCP packet for the {@link RtcPacketSink}. Its {@link IceTcpGuard} closes it
+ * unless its owner reports a valid STUN check on it in time ({@link #markValidated}).
  */
 public final class TcpRtcConnection extends RtcSocket {
 
-    private TcpRtcConnection(Channel channel) {
+    private final IceTcpGuard guard;
+    /** Read once at accept: a closed channel may no longer know its peer. */
+    private final InetSocketAddress remoteAddress;
+    /** Guard state, touched on the loop only. */
+    boolean admitted;
+    boolean validated;
+    ScheduledFuture<?> validationTimer;
+
+    TcpRtcConnection(Channel channel, IceTcpGuard guard) {
         super(channel);
+        this.guard = guard;
+        this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
     }
 
-    /** The child handler for {@link SocketBinder#bindTcp}: frames every accepted connection for {@code sink}. */
-    public static ChannelInitializer<Channel> initializer(Supplier<RtcPacketSink> sink) {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new Rfc4571FrameDecoder(), new Rfc4571FrameEncoder(),
-                        new FrameHandler(new TcpRtcConnection(channel), sink.get()));
-            }
-        };
+    void install(RtcPacketSink sink) {
+        channel.pipeline().addLast(new Rfc4571FrameDecoder(), new Rfc4571FrameEncoder(), new FrameHandler(this, sink));
     }
 
     @Override
@@ -36,7 +39,12 @@ public final class TcpRtcConnection extends RtcSocket {
     }
 
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) channel.remoteAddress();
+        return remoteAddress;
+    }
+
+    /** A valid STUN check arrived on this connection (it made a tuple of its transport): it may stay. */
+    public void markValidated() {
+        guard.validated(this);
     }
 
     @Override
@@ -61,6 +69,7 @@ public final class TcpRtcConnection extends RtcSocket {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            connection.guard.closed(connection, connection.remoteAddress());
             sink.onRtcSocketClosed(connection);
         }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  * The Redis mappings from users to the transports serving them (docs/protocol.md, "Redis keys"):
  * {@code sluice:transport:<transportId>} (hash: worker_id, router_id, room_id, user_id, and
  * instance_id, the writing process's {@link RedisRegistry#instanceId()}),
- * {@code sluice:user:<roomId>:<userId>:transports} and {@code sluice:worker:<workerId>:transports}
+ * {@code sluice:user:<roomId>:<userId>:transports} (ids with {@code %} and {@code :} percent-encoded) and {@code sluice:worker:<workerId>:transports}
  * (sets of transport ids).
  *
  * <p>Every method is asynchronous and returns at once: nothing here blocks the caller, so an event
@@ -63,8 +63,21 @@ public final class TransportMappings {
         return PREFIX + "transport:" + transportId;
     }
 
+    /** The set of a user's transports in a room; both ids are {@link #keyPart encoded}. */
     public static String userTransportsKey(String roomId, String userId) {
-        return PREFIX + "user:" + roomId + ":" + userId + ":transports";
+        return PREFIX + "user:" + keyPart(roomId) + ":" + keyPart(userId) + ":transports";
+    }
+
+    /**
+     * An id as one part of a colon-separated key: {@code %} and {@code :} percent-encoded (RFC 3986
+     * §2.1), so that room {@code a:b} with user {@code c} and room {@code a} with user {@code b:c}
+     * get different keys. The Lua scripts encode the same way.
+     */
+    public static String keyPart(String id) {
+        if (id.indexOf('%') < 0 && id.indexOf(':') < 0) {
+            return id;
+        }
+        return id.replace("%", "%25").replace(":", "%3A");
     }
 
     public static String workerTransportsKey(String workerId) {

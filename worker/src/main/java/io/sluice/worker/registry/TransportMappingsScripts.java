@@ -13,6 +13,11 @@ final class TransportMappingsScripts {
 
     private TransportMappingsScripts() {}
 
+    /** TransportMappings.keyPart in Lua: {@code %} and {@code :} of an id percent-encoded. */
+    private static final String KEY_PART = """
+            local function part(id) return (string.gsub(id, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end)) end
+            """;
+
     /**
      * KEYS: transport hash, user set, worker set. ARGV: transport id, worker id, router id, room
      * id, user id, instance id of the writing process (empty: none). Returns 1, or 0 (and writes
@@ -28,10 +33,10 @@ final class TransportMappingsScripts {
             """;
 
     /** KEYS: transport hash. ARGV: transport id. Returns 1 when removed, 0 when there was nothing. */
-    static final String REMOVE = """
+    static final String REMOVE = KEY_PART + """
             local f = redis.call('HMGET', KEYS[1], 'worker_id', 'room_id', 'user_id')
             if not f[1] then return 0 end
-            redis.call('SREM', 'sluice:user:' .. f[2] .. ':' .. f[3] .. ':transports', ARGV[1])
+            redis.call('SREM', 'sluice:user:' .. part(f[2]) .. ':' .. part(f[3]) .. ':transports', ARGV[1])
             redis.call('SREM', 'sluice:worker:' .. f[1] .. ':transports', ARGV[1])
             redis.call('DEL', KEYS[1])
             return 1
@@ -51,7 +56,7 @@ final class TransportMappingsScripts {
      * </ul>
      * Returns -1 when nothing was to be swept, else the number of transports removed.
      */
-    static final String SWEEP_WORKER = """
+    static final String SWEEP_WORKER = KEY_PART + """
             if ARGV[2] ~= '' and redis.call('TYPE', KEYS[1]).ok == 'hash'
                 and redis.call('HGET', KEYS[1], 'instance_id') == ARGV[2] then
               redis.call('DEL', KEYS[1])
@@ -71,7 +76,7 @@ final class TransportMappingsScripts {
               if not f[1] then
                 redis.call('SREM', KEYS[2], id)
               elseif f[1] == ARGV[1] and (not live or f[4] ~= live) then
-                redis.call('SREM', 'sluice:user:' .. f[2] .. ':' .. f[3] .. ':transports', id)
+                redis.call('SREM', 'sluice:user:' .. part(f[2]) .. ':' .. part(f[3]) .. ':transports', id)
                 redis.call('SREM', KEYS[2], id)
                 redis.call('DEL', key)
                 removed = removed + 1

@@ -5,6 +5,7 @@ import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.worker.ice.TransportTuple;
+import io.sluice.worker.net.AddressSyntax;
 import io.sluice.worker.net.PortRange;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -56,16 +57,22 @@ final class ListenInfos {
             if (!info.getIp().isEmpty()) {
                 ip = parseIp(info.getIp(), at + ".ip");
             }
-            if (info.getPort() > 65535) {
-                throw SluiceException.invalid(at + ".port", "port must be at most 65535, got " + info.getPort());
+            // uint32 on the wire: read unsigned, and only ports of RTC_MIN_PORT..RTC_MAX_PORT are ours to bind.
+            PortRange allowed = defaults.portRange();
+            long port = Integer.toUnsignedLong(info.getPort());
+            if (port != 0 && (port < allowed.min() || port > allowed.max())) {
+                throw SluiceException.invalid(at + ".port", "port must be 0 (any) or within " + allowed.min() + "-"
+                        + allowed.max() + " (RTC_MIN_PORT..RTC_MAX_PORT), got " + port);
             }
-            PortRange range = defaults.portRange();
+            PortRange range = allowed;
             if (info.hasPortRange()) {
-                try {
-                    range = new PortRange((int) info.getPortRange().getMin(), (int) info.getPortRange().getMax());
-                } catch (IllegalArgumentException e) {
-                    throw SluiceException.invalid(at + ".port_range", e.getMessage());
+                long min = Integer.toUnsignedLong(info.getPortRange().getMin());
+                long max = Integer.toUnsignedLong(info.getPortRange().getMax());
+                if (min < allowed.min() || max > allowed.max() || min > max) {
+                    throw SluiceException.invalid(at + ".port_range", "port range must lie within " + allowed.min()
+                            + "-" + allowed.max() + " (RTC_MIN_PORT..RTC_MAX_PORT), got " + min + "-" + max);
                 }
+                range = new PortRange((int) min, (int) max);
             }
             String announced = !info.getAnnouncedAddress().isEmpty() ? info.getAnnouncedAddress()
                     : info.getIp().isEmpty() ? defaults.announcedAddress() : info.getIp();
@@ -73,9 +80,13 @@ final class ListenInfos {
                 throw SluiceException.invalid(at + ".announced_address",
                         "an announced address is required when listening on " + ip.getHostAddress());
             }
+            if (!AddressSyntax.isIpOrHostName(announced)) {
+                throw SluiceException.invalid(at + ".announced_address",
+                        "must be an IP address or a host name, got \"" + abbreviate(announced) + "\"");
+            }
             TransportTuple.Protocol protocol = info.getProtocol() == TransportProtocol.UDP
                     ? TransportTuple.Protocol.UDP : TransportTuple.Protocol.TCP;
-            resolved.add(new Resolved(protocol, ip, announced, info.getPort(), range));
+            resolved.add(new Resolved(protocol, ip, announced, (int) port, range));
         }
         if (resolved.isEmpty()) {
             throw SluiceException.invalid(field, "no listen info left: enable UDP or TCP");
@@ -86,9 +97,14 @@ final class ListenInfos {
     static InetAddress parseIp(String ip, String field) throws SluiceException {
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
         if (address == null) {
-            throw SluiceException.invalid(field, "not an IP address: \"" + ip + "\"");
+            throw SluiceException.invalid(field, "not an IP address: \"" + abbreviate(ip) + "\"");
         }
         return address;
+    }
+
+    /** Bad input quoted back in an error, cut so that a huge value does not make a huge reply. */
+    private static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 
     /**

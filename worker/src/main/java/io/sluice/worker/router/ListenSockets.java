@@ -9,7 +9,7 @@ import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.SocketBinder;
-import io.sluice.worker.net.TcpRtcConnection;
+import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.UdpRtcSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -59,14 +59,14 @@ final class ListenSockets {
 
     private ListenSockets() {}
 
-    static Future<Bound> bind(EventLoop loop, List<ListenInfos.Resolved> infos, RtcPacketSink sink) {
+    static Future<Bound> bind(EventLoop loop, List<ListenInfos.Resolved> infos, RtcPacketSink sink, IceTcpGuard tcpGuard) {
         Promise<Bound> result = loop.newPromise();
-        bindNext(new SocketBinder(loop), infos, 0, sink, new Bound(new ArrayList<>(), new ArrayList<>()), result);
+        bindNext(new SocketBinder(loop), infos, 0, sink, tcpGuard, new Bound(new ArrayList<>(), new ArrayList<>()), result);
         return result;
     }
 
     private static void bindNext(SocketBinder binder, List<ListenInfos.Resolved> infos, int index, RtcPacketSink sink,
-            Bound bound, Promise<Bound> result) {
+            IceTcpGuard tcpGuard, Bound bound, Promise<Bound> result) {
         if (index == infos.size()) {
             result.setSuccess(bound);
             return;
@@ -75,7 +75,8 @@ final class ListenSockets {
         UdpRtcSocket.Handler udp = info.protocol() == TransportTuple.Protocol.UDP ? UdpRtcSocket.handler(sink) : null;
         Future<Channel> channel = udp != null
                 ? binder.bindUdp(info.ip(), info.port(), info.range(), udp)
-                : binder.bindTcp(info.ip(), info.port(), info.range(), TcpRtcConnection.initializer(() -> sink));
+                : binder.bindTcp(info.ip(), info.port(), info.range(), tcpGuard.listenerHandler(),
+                        tcpGuard.initializer(() -> sink));
         channel.addListener(done -> {
             if (!done.isSuccess()) {
                 bound.close();
@@ -87,7 +88,7 @@ final class ListenSockets {
             if (udp != null) {
                 bound.udpSockets().add(udp.socket());
             }
-            bindNext(binder, infos, index + 1, sink, bound, result);
+            bindNext(binder, infos, index + 1, sink, tcpGuard, bound, result);
         });
     }
 }

@@ -49,7 +49,7 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(given, true, true, resources, "listen_infos");
         Promise<WebRtcServer> result = loop.newPromise();
         ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
-        ListenSockets.bind(loop, infos, sink).addListener((Future<ListenSockets.Bound> done) -> {
+        ListenSockets.bind(loop, infos, sink, resources.iceTcpGuard()).addListener((Future<ListenSockets.Bound> done) -> {
             if (!done.isSuccess()) {
                 result.setFailure(done.cause());
                 return;

@@ -345,6 +345,9 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
         if (deliveringSocket != null) {
             socketsByLocalId.putIfAbsent(tuple.localId(), deliveringSocket);
         }
+        if (deliveringSocket instanceof TcpRtcConnection connection) {
+            connection.markValidated();
+        }
         if (portOwner != null) {
             portOwner.onTupleAdded(tuple, this);
         }
@@ -373,12 +376,12 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
 
     // ---- DTLS ----
 
-    /** The server role waits for the ClientHello at once; the client role needs a tuple to send on. */
+    /**
+     * Only once ICE has a selected tuple, in either role: a peer that never passes a check never
+     * gets a handshake (and its timer) started. A ClientHello that beats the connect is queued.
+     */
     private void maybeStartDtls() {
-        if (dtlsStarted || dtlsRole == null || closed) {
-            return;
-        }
-        if (dtlsRole == DtlsRole.CLIENT && iceServer.selectedTuple() == null) {
+        if (dtlsStarted || dtlsRole == null || closed || iceServer.selectedTuple() == null) {
             return;
         }
         dtlsStarted = true;

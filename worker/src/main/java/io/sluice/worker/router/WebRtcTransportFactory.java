@@ -22,22 +22,19 @@ final class WebRtcTransportFactory {
     private final EntityEvents events;
     private final RtcResources resources;
     private final Clock clock;
-    private final StunRateLimiter rateLimiter;
 
-    WebRtcTransportFactory(EventLoop loop, EntityEvents events, RtcResources resources, Clock clock,
-            StunRateLimiter rateLimiter) {
+    WebRtcTransportFactory(EventLoop loop, EntityEvents events, RtcResources resources, Clock clock) {
         this.loop = loop;
         this.events = events;
         this.resources = resources;
         this.clock = clock;
-        this.rateLimiter = rateLimiter;
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
     WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
-                events, resources, clock, rateLimiter, List.of(), List.of(), server,
+                events, resources, clock, StunRateLimiter.perTransport(), List.of(), List.of(), server,
                 server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
         server.adopt(transport);
         return transport;
@@ -48,7 +45,7 @@ final class WebRtcTransportFactory {
                 enableTcp(request), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
         ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
-        ListenSockets.bind(loop, infos, sink).addListener((Future<ListenSockets.Bound> done) -> {
+        ListenSockets.bind(loop, infos, sink, resources.iceTcpGuard()).addListener((Future<ListenSockets.Bound> done) -> {
             if (!done.isSuccess()) {
                 result.setFailure(done.cause());
                 return;
@@ -66,7 +63,7 @@ final class WebRtcTransportFactory {
                             bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, clock, rateLimiter,
+                        request.getUserId(), request.getAppData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);

@@ -18,7 +18,6 @@ import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.parameters.RtpCodecCapability;
 import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.time.Clock;
 import java.util.Collection;
@@ -53,6 +52,7 @@ public final class Worker {
     private final Map<String, Router> routers = new LinkedHashMap<>();
     /** Written on the loop only; volatile so that the process can see a drain without a loop task. */
     private volatile boolean draining;
+    private int bindingTransports;
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
     private final Map<String, Producer> producerIndex = new HashMap<>();
@@ -74,7 +74,7 @@ public final class Worker {
         this.rtc = rtc;
         this.events = events;
         this.clock = clock;
-        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock, StunRateLimiter.withDefaults());
+        this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock);
         this.plainTransports = new PlainTransportFactory(loop, rtc);
         this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes());
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
@@ -102,6 +102,7 @@ public final class Worker {
             throw new SluiceException(SluiceException.Code.UNAVAILABLE,
                     "worker " + id + " is draining: it takes no new routers");
         }
+        limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
         Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
         routers.put(router.id(), router);
@@ -133,6 +134,12 @@ public final class Worker {
         return Collections.unmodifiableCollection(routers.values());
     }
 
+    /** Ids of the worker's WebRTC servers, in creation order. */
+    public List<String> webRtcServerIds() {
+        assert loop.inEventLoop();
+        return List.copyOf(webRtcServers.keySet());
+    }
+
     /** router.close: closes everything in it, then reports the router closed (REQUESTED). */
     public void closeRouter(String routerId) throws SluiceException {
         closeRouter(router(routerId), CloseReason.REQUESTED);
@@ -159,6 +166,7 @@ public final class Worker {
             throws SluiceException {
         assert loop.inEventLoop();
         Router router = router(request.getRouterId());
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         if (!request.getWebrtcServerId().isEmpty()) {
             WebRtcServer server = webRtcServer(request.getWebrtcServerId());
             return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, request, server)));
@@ -170,12 +178,16 @@ public final class Worker {
     public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
             throws SluiceException {
         assert loop.inEventLoop();
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         return adoptWhenBound(plainTransports.create(router, request));
     }
 
+    /** Transports whose sockets are being bound count against MAX_TRANSPORTS as well. */
     private <T extends Transport> Future<T> adoptWhenBound(Future<T> bound) {
         Promise<T> created = loop.newPromise();
+        bindingTransports++;
         bound.addListener((Future<T> done) -> {
+            bindingTransports--;
             if (done.isSuccess()) {
                 created.setSuccess(adopt(done.getNow()));
             } else {
@@ -268,6 +280,7 @@ public final class Worker {
         if (listenInfo.getProtocol() == io.sluice.api.v1.TransportProtocol.TCP) {
             throw SluiceException.unsupported("listen_info.protocol", "pipe transports are UDP only");
         }
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.toBuilder()
                 .setProtocol(io.sluice.api.v1.TransportProtocol.UDP).build()), true, false, rtc, "listen_info").get(0);
         return adoptWhenBound(pipeTransports.create(router, listen, srtpProfile, rtx, peer));
@@ -277,8 +290,10 @@ public final class Worker {
      * router.createPipeTransport with {@code in_process}: an end with no socket, for a pipe to
      * another loop of this process (router.pipeToRouter).
      */
-    public Future<PipeTransport> createInProcessPipeTransport(Router router, boolean rtx, PipeTransport.Peer peer) {
+    public Future<PipeTransport> createInProcessPipeTransport(Router router, boolean rtx, PipeTransport.Peer peer)
+            throws SluiceException {
         assert loop.inEventLoop();
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
         return adoptWhenBound(pipeTransports.createInProcess(router, rtx, peer));
     }
 
@@ -305,6 +320,7 @@ public final class Worker {
         if (producer == null || producer.transport().router() != pipe.router()) {
             throw SluiceException.notFound("producer", producerId);
         }
+        limits().checkConsumers(id, consumerIndex.size());
         PipeConsumer consumer = media.consumePipe(pipe, producer, appData);
         register(pipe, consumer);
         return consumer;
@@ -457,6 +473,7 @@ public final class Worker {
         if (producer == null || producer.transport().router() != transport.router()) {
             throw SluiceException.notFound("producer", producerId);
         }
+        limits().checkConsumers(id, consumerIndex.size());
         Consumer consumer = media.consume(transport, producer, capabilities, preferred, paused, appData);
         register(transport, consumer);
         return consumer;
@@ -515,6 +532,11 @@ public final class Worker {
 
     public int consumerCount() {
         return consumerIndex.size();
+    }
+
+    /** The worker's limits (unlimited for a worker that makes no transports). */
+    public EntityLimits limits() {
+        return rtc == null ? EntityLimits.UNLIMITED : rtc.limits();
     }
 
     // ---- the close cascade: every close goes down the tree from here ----

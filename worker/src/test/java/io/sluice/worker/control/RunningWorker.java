@@ -58,21 +58,19 @@ final class RunningWorker implements AutoCloseable {
     final int rtcMaxPort;
     final List<Event> events = new CopyOnWriteArrayList<>();
 
-    private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, List<String> eventSubjects) throws Exception {
-        this(name, rtcMinPort, rtcMaxPort, 1, eventSubjects);
-    }
-
-    private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, int loops, List<String> eventSubjects)
-            throws Exception {
+    private RunningWorker(String name, int rtcMinPort, int rtcMaxPort, Map<String, String> settings,
+            List<String> eventSubjects) throws Exception {
         this.rtcMinPort = rtcMinPort;
         this.rtcMaxPort = rtcMaxPort;
         nats = NatsServerProcess.start();
         redis = RedisServerProcess.start();
-        process = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
-                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", Integer.toString(loops),
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKERS", "1",
                 "WORKER_ID", name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
-                "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMaxPort))));
+                "RTC_MIN_PORT", Integer.toString(rtcMinPort), "RTC_MAX_PORT", Integer.toString(rtcMaxPort)));
+        env.putAll(settings);
+        process = WorkerProcess.start(WorkerConfig.fromEnvironment(env));
         workerId = process.workerIds().get(0);
         connection = Nats.connect(nats.url());
         client = new ControlClient(connection, WAIT);
@@ -98,12 +96,19 @@ final class RunningWorker implements AutoCloseable {
     }
 
     static RunningWorker start(String name, int rtcMinPort, int rtcMaxPort, String... eventSubjects) throws Exception {
-        return new RunningWorker(name, rtcMinPort, rtcMaxPort, List.of(eventSubjects));
+        return new RunningWorker(name, rtcMinPort, rtcMaxPort, Map.of(), List.of(eventSubjects));
+    }
+
+    /** As above, with more worker settings (environment variables such as {@code MAX_TRANSPORTS}). */
+    static RunningWorker start(String name, int rtcMinPort, int rtcMaxPort, Map<String, String> settings,
+            String... eventSubjects) throws Exception {
+        return new RunningWorker(name, rtcMinPort, rtcMaxPort, settings, List.of(eventSubjects));
     }
 
     /** As {@link #start}, with {@code loops} event loops: one worker each, {@code process.workerIds()}. */
     static RunningWorker startLoops(String name, int rtcMinPort, int loops, String... eventSubjects) throws Exception {
-        return new RunningWorker(name, rtcMinPort, rtcMinPort + 999, loops, List.of(eventSubjects));
+        return new RunningWorker(name, rtcMinPort, rtcMinPort + 999, Map.of("WORKERS", Integer.toString(loops)),
+                List.of(eventSubjects));
     }
 
     @Override

@@ -299,6 +299,28 @@ class WebRtcTransportControlTest {
         }
     }
 
+    private static java.net.ServerSocket takenTcpPortInRange() throws java.io.IOException {
+        for (int port = worker.rtcMaxPort; port > worker.rtcMaxPort - 200; port--) {
+            try {
+                return new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+            } catch (java.io.IOException inUse) {
+                // try the next one
+            }
+        }
+        throw new AssertionError("no free TCP port near the top of the RTC range");
+    }
+
+    private static int freeUdpPortInRange() {
+        for (int port = worker.rtcMaxPort - 1; port > worker.rtcMaxPort - 200; port--) {
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (java.io.IOException inUse) {
+                // try the next one
+            }
+        }
+        throw new AssertionError("no free UDP port near the top of the RTC range");
+    }
+
     @Test
     void badRequestsGetTypedErrorsAndLeaveNothingBehind() throws Exception {
         String routerId = createRouter("room-errors");
@@ -315,11 +337,9 @@ class WebRtcTransportControlTest {
                 .isEqualTo(ErrorCode.INVALID_ARGUMENT);
 
         // A fixed port that is taken: RESOURCE_EXHAUSTED, and the UDP socket bound before it is closed again.
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            int udpPort;
-            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-                udpPort = probe.getLocalPort();
-            }
+        // Fixed ports must lie in the worker's RTC range: the test takes two near its top.
+        try (java.net.ServerSocket taken = takenTcpPortInRange()) {
+            int udpPort = freeUdpPortInRange();
             ControlClient.Reply exhausted = client.call(workerId, "router.createWebRtcTransport",
                     RouterCreateWebRtcTransportRequest.newBuilder().setRouterId(routerId)
                             .addListenInfos(TransportListenInfo.newBuilder().setProtocol(TransportProtocol.UDP)

@@ -57,7 +57,7 @@ class IceServerLoopbackTest {
     void start() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         server = loop.submit(() -> new IceServer(new SocketListener(), PooledByteBufAllocator.DEFAULT, clock, new SplittableRandom(6544),
-                StunRateLimiter.withDefaults(), IceServer.Options.defaults())).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+                StunRateLimiter.perTransport(), IceServer.Options.defaults())).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
         udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override

@@ -27,7 +27,7 @@ class IceServerTest {
 
     @BeforeEach
     void createServer() {
-        server = newServer(StunRateLimiter.withDefaults());
+        server = newServer(StunRateLimiter.perTransport());
     }
 
     private IceServer newServer(StunRateLimiter limiter) {

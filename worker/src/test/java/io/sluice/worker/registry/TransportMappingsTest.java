@@ -95,6 +95,29 @@ class TransportMappingsTest {
     }
 
     @Test
+    void idsWithColonsAreEncodedSoThatNoTwoRoomUserPairsShareAKey() throws Exception {
+        // Unencoded, both were sluice:user:a:b:c:transports.
+        result(mappings.put("t-ab-c", "w-0", "r1", "a:b", "c"));
+        result(mappings.put("t-a-bc", "w-0", "r2", "a", "b:c"));
+        result(mappings.put("t-pct", "gone-0", "r3", "a%3Ab", "c"));
+
+        assertThat(redis.smembers("sluice:user:a%3Ab:c:transports")).containsExactly("t-ab-c");
+        assertThat(redis.smembers("sluice:user:a:b%3Ac:transports")).containsExactly("t-a-bc");
+        assertThat(redis.smembers("sluice:user:a%253Ab:c:transports")).containsExactly("t-pct");
+        assertThat(result(mappings.userTransports("a:b", "c"))).containsExactly("t-ab-c");
+        assertThat(result(mappings.userTransports("a", "b:c"))).containsExactly("t-a-bc");
+
+        // The Lua scripts encode as the Java key builder does.
+        assertThat(result(mappings.remove("t-ab-c"))).isTrue();
+        assertThat(redis.exists("sluice:user:a%3Ab:c:transports")).isZero();
+        assertThat(redis.smembers("sluice:user:a:b%3Ac:transports")).containsExactly("t-a-bc");
+        redis.hset("sluice:worker:w-0", Map.of("id", "w-0"));
+        redis.pexpire("sluice:worker:w-0", 60_000);
+        assertThat(result(mappings.sweep())).isEqualTo(new TransportMappings.SweepResult(1, 1));
+        assertThat(redis.exists("sluice:user:a%253Ab:c:transports")).isZero();
+    }
+
+    @Test
     void removeOfAnUnknownTransportIsFalse() throws Exception {
         assertThat(result(mappings.remove("nope"))).isFalse();
     }

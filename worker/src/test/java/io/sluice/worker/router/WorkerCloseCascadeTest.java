@@ -16,6 +16,7 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.testsupport.TestClock;
@@ -100,7 +101,9 @@ class WorkerCloseCascadeTest {
         loops = new MultiThreadIoEventLoopGroup(1, NetChannels.ioHandlerFactory());
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
-                new PortRange(40000, 65000), mappings);
+                new PortRange(40000, 65000), mappings,
+                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
+                new LocalPipes());
         worker = new Worker("w", loop, new TestClock(), rtc, events);
         router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())), "room",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.sluice.worker.net.NetChannels;
+import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.parameters.MediaKind;
@@ -44,7 +45,9 @@ class WorkerRoutersTest {
         loops = new MultiThreadIoEventLoopGroup(1, NetChannels.ioHandlerFactory());
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
-                new PortRange(40000, 65000), TransportMappingListener.NONE);
+                new PortRange(40000, 65000), TransportMappingListener.NONE,
+                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
+                new LocalPipes());
         worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents() {
             @Override
             public void routerClosed(Router router, CloseReason reason) {

@@ -132,6 +132,11 @@ public final class WebRtcTestPeer implements AutoCloseable, DtlsTransport.Listen
         send(request);
     }
 
+    /** The next STUN response, or null when none came within {@code timeout} (the request was dropped). */
+    public StunResponse pollStunResponse(Duration timeout) throws InterruptedException {
+        return stunResponses.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public StunResponse awaitStunResponse(Duration timeout) throws InterruptedException {
         StunResponse response = stunResponses.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (response == null) {
