@@ -630,8 +630,9 @@ async function enterRoom() {
   });
 
   // mediasoup-client batches the consume() calls that overlap into one remote SDP and, for
-  // rtpParameters without a mid (the stub sends none), numbers the batch's m-sections from the
-  // same count: "Duplicate a=mid". One at a time, each gets its own.
+  // rtpParameters without a mid, numbers the batch's m-sections from the same count: "Duplicate
+  // a=mid". The worker now gives every consumer a mid of its own (as mediasoup does); one at a
+  // time still keeps a page working against a backend whose worker sends none.
   let consumeChain = Promise.resolve();
   const consumeOneAtATime = (options) => {
     const next = consumeChain.then(() => recvTransport.consume(options));

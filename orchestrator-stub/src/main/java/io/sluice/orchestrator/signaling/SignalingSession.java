@@ -16,7 +16,6 @@ import io.sluice.api.v1.RtpParameters;
 import io.sluice.orchestrator.client.ConsumerClient;
 import io.sluice.orchestrator.client.ProducerClient;
 import io.sluice.orchestrator.client.SluiceRequestException;
-import io.sluice.orchestrator.client.TransportClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,25 +48,19 @@ final class SignalingSession {
     /** A scalability mode's spatial layer count (W3C webrtc-svc: L3T3, S3T3, L2T2_KEY...). */
     private static final Pattern SPATIAL_LAYERS = Pattern.compile("^[LS](\\d+)T\\d+");
     private static final int PRIORITY_MAX = 255;
-    /** Notifications kept for a detached session; beyond, the browser re-reads state on resume. */
-    private static final int MISSED_MAX = 512;
-
-    private record OwnedTransport(TransportClient client, boolean sending) {}
 
     private final Rooms rooms;
     private final Sessions sessions;
     private final byte[] joinSecret;
     private final String peerId;
-    /** The socket this session answers on (its channel), or null while detached; guarded by this. */
-    private Object attachment;
-    private Consumer<String> sender;
-    private final List<String> missed = new ArrayList<>();
+    private final SessionLink link;
     /** Told when a {@code resume} on this socket took over another session. */
     private final Consumer<SignalingSession> onResumed;
     private volatile String resumeTokenHash;
-    private final Map<String, OwnedTransport> transports = new ConcurrentHashMap<>();
-    private final Map<String, ProducerClient> producers = new ConcurrentHashMap<>();
-    private final Map<String, ConsumerClient> consumers = new ConcurrentHashMap<>();
+    private final PeerMedia media;
+    private final Map<String, PeerMedia.OwnedTransport> transports;
+    private final Map<String, ProducerClient> producers;
+    private final Map<String, ConsumerClient> consumers;
     private volatile JoinToken token;
     private volatile Room room;
     private volatile boolean left;
@@ -87,19 +79,27 @@ final class SignalingSession {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.joinSecret = joinSecret.clone();
         this.peerId = UUID.randomUUID().toString();
-        this.attachment = Objects.requireNonNull(attachment, "attachment");
-        this.sender = Objects.requireNonNull(sender, "sender");
+        this.link = new SessionLink(Objects.requireNonNull(attachment, "attachment"),
+                Objects.requireNonNull(sender, "sender"));
         this.onResumed = Objects.requireNonNull(onResumed, "onResumed");
+        this.media = new PeerMedia();
+        this.transports = media.transports;
+        this.producers = media.producers;
+        this.consumers = media.consumers;
     }
 
     /** A stored session, restored detached by a server that started after the one it joined. */
-    private SignalingSession(Rooms rooms, Sessions sessions, SessionRecord record) {
+    private SignalingSession(Rooms rooms, Sessions sessions, SessionRecord record, PeerMedia media) {
         this.rooms = rooms;
         this.sessions = sessions;
         this.joinSecret = new byte[0];
         this.peerId = record.peerId();
-        this.sender = this::keepMissed;
+        this.link = new SessionLink();
         this.onResumed = resumed -> { };
+        this.media = media;
+        this.transports = media.transports;
+        this.producers = media.producers;
+        this.consumers = media.consumers;
         this.resumeTokenHash = record.resumeTokenHash();
         this.token = new JoinToken(record.userId(), record.roomId(), java.util.Set.copyOf(record.permissions()));
     }
@@ -111,25 +111,9 @@ final class SignalingSession {
      */
     static SignalingSession restore(Rooms rooms, Sessions sessions, SessionRecord record, Room room)
             throws com.google.protobuf.InvalidProtocolBufferException {
-        SignalingSession session = new SignalingSession(rooms, sessions, record);
+        SignalingSession session = new SignalingSession(rooms, sessions, record, PeerMedia.restore(record, room.router()));
         session.room = room;
-        java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
-        for (Map.Entry<String, SessionRecord.StoredTransport> stored : record.transports().entrySet()) {
-            TransportClient transport = room.router().transport(
-                    io.sluice.api.v1.WebRtcTransportInfo.parseFrom(base64.decode(stored.getValue().created())));
-            session.transports.put(stored.getKey(), new OwnedTransport(transport, stored.getValue().sending()));
-        }
-        TransportClient any = session.transports.values().stream().findFirst().map(OwnedTransport::client).orElse(null);
-        if (any != null) {
-            record.producers().forEach((producerId, kind) -> session.producers.put(producerId,
-                    any.producer(producerId, SignalingJson.kind(kind))));
-            for (Map.Entry<String, SessionRecord.StoredConsumer> stored : record.consumers().entrySet()) {
-                session.consumers.put(stored.getKey(), any.consumer(stored.getValue().producerId(),
-                        io.sluice.api.v1.TransportConsumeResponse.parseFrom(base64.decode(stored.getValue().created()))));
-            }
-        }
-        List.of(session.transports.keySet(), session.producers.keySet(), session.consumers.keySet())
-                .forEach(ids -> ids.forEach(id -> rooms.own(id, session)));
+        session.media.ids().forEach(id -> rooms.own(id, session));
         return session;
     }
 
@@ -145,8 +129,8 @@ final class SignalingSession {
         return consumers;
     }
 
-    synchronized boolean isDetached() {
-        return attachment == null;
+    boolean isDetached() {
+        return link.isDetached();
     }
 
     /**
@@ -154,34 +138,21 @@ final class SignalingSession {
      * for a resume. A no-op when another socket took the session over meanwhile.
      */
     void detach(Object closedSocket) {
-        synchronized (this) {
-            if (attachment != closedSocket || left || token == null) {
-                return;
-            }
-            attachment = null;
-            sender = this::keepMissed;
+        if (left || token == null || !link.detach(closedSocket)) {
+            return;
         }
         log.info("peer {} detached: its media flows on until it resumes or the grace ends", peerId);
         sessions.detached(this);
     }
 
-    private void keepMissed(String message) {
-        if (missed.size() < MISSED_MAX) {
-            missed.add(message);
-        }
-    }
-
     /** Takes the session over on a new socket: the kept notifications go out first, in order. */
-    private synchronized ObjectNode attach(Object socket, Consumer<String> socketSender) {
-        attachment = socket;
-        missed.forEach(socketSender);
-        missed.clear();
-        sender = socketSender;
+    private ObjectNode attach(Object socket, Consumer<String> socketSender) {
+        link.attach(socket, socketSender);
         return resumeState();
     }
 
-    private synchronized void send(String message) {
-        sender.accept(message);
+    private void send(String message) {
+        link.send(message);
     }
 
     String peerId() {
@@ -241,18 +212,18 @@ final class SignalingSession {
                     .orElseGet(() -> room.router().getRtpCapabilities())
                     .thenApply(RtpJson::toJson);
             case "createWebRtcTransport" -> createWebRtcTransport(data);
-            case "connectTransport" -> ownedTransport(data).client().connect(
+            case "connectTransport" -> media.transport(data).client().connect(
                     SignalingJson.dtlsParameters(data.get("dtlsParameters"))).thenApply(role -> null);
             case "produce" -> produce(data);
             case "consume" -> consume(data);
-            case "resumeConsumer" -> ownedConsumer(data).resume().thenApply(ignored -> null);
-            case "pauseConsumer" -> ownedConsumer(data).pause().thenApply(ignored -> null);
+            case "resumeConsumer" -> media.consumer(data).resume().thenApply(ignored -> null);
+            case "pauseConsumer" -> media.consumer(data).pause().thenApply(ignored -> null);
             case "setPreferredLayers" -> setPreferredLayers(data);
             case "setConsumerPriority" -> setConsumerPriority(data);
-            case "getConsumerStats" -> ownedConsumer(data).getStats().thenApply(MediaStateJson::consumerStats);
-            case "pauseProducer" -> ownedProducer(data).pause().thenApply(ignored -> null);
-            case "resumeProducer" -> ownedProducer(data).resume().thenApply(ignored -> null);
-            case "getProducerStats" -> ownedProducer(data).getStats().thenApply(MediaStateJson::producerStats);
+            case "getConsumerStats" -> media.consumer(data).getStats().thenApply(MediaStateJson::consumerStats);
+            case "pauseProducer" -> media.producer(data).pause().thenApply(ignored -> null);
+            case "resumeProducer" -> media.producer(data).resume().thenApply(ignored -> null);
+            case "getProducerStats" -> media.producer(data).getStats().thenApply(MediaStateJson::producerStats);
             case "closeProducer" -> closeProducer(data);
             case "restartIce" -> restartIce(data);
             case "leave" -> leave().thenApply(ignored -> null);
@@ -270,12 +241,8 @@ final class SignalingSession {
         }
         String resumedPeer = SignalingJson.text(data, "peerId", "resume");
         String resumeToken = SignalingJson.text(data, "resumeToken", "resume");
-        Object socket;
-        Consumer<String> socketSender;
-        synchronized (this) {
-            socket = attachment;
-            socketSender = sender;
-        }
+        Object socket = link.socket();
+        Consumer<String> socketSender = link.sender();
         return sessions.find(resumedPeer, resumeToken).thenApply(resumed -> {
             ObjectNode state = resumed.attach(socket, socketSender);
             onResumed.accept(resumed);
@@ -300,15 +267,7 @@ final class SignalingSession {
             current.producers().stream().filter(producer -> !producer.peerId().equals(peerId))
                     .forEach(producer -> others.add(producerJson(producer)));
         }
-        ArrayNode ownTransports = response.putArray("transports");
-        transports.forEach((id, transport) -> ownTransports.addObject().put("id", id)
-                .put("direction", transport.sending() ? "send" : "recv"));
-        ArrayNode ownProducers = response.putArray("ownProducers");
-        producers.forEach((id, producer) -> ownProducers.addObject().put("id", id)
-                .put("kind", SignalingJson.kindName(producer.kind())));
-        ArrayNode ownConsumers = response.putArray("consumers");
-        consumers.forEach((id, consumer) -> ownConsumers.addObject().put("id", id)
-                .put("producerId", consumer.producerId()));
+        media.describe(response);
         return response;
     }
 
@@ -319,18 +278,9 @@ final class SignalingSession {
         if (left || current == null || joined == null || resumeTokenHash == null) {
             return;
         }
-        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
-        Map<String, SessionRecord.StoredTransport> storedTransports = new java.util.HashMap<>();
-        transports.forEach((id, transport) -> storedTransports.put(id, new SessionRecord.StoredTransport(
-                transport.sending(), base64.encodeToString(transport.client().createdInfo().toByteArray()))));
-        Map<String, String> storedProducers = new java.util.HashMap<>();
-        producers.forEach((id, producer) -> storedProducers.put(id, SignalingJson.kindName(producer.kind())));
-        Map<String, SessionRecord.StoredConsumer> storedConsumers = new java.util.HashMap<>();
-        consumers.forEach((id, consumer) -> storedConsumers.put(id, new SessionRecord.StoredConsumer(
-                consumer.producerId(), base64.encodeToString(consumer.created().toByteArray()))));
         sessions.store().save(new SessionRecord(peerId, sessions.stubId(), resumeTokenHash, joined.userId(), current.id(),
                 List.copyOf(joined.permissions()), current.router().workerId(), current.router().id(),
-                storedTransports, storedProducers, storedConsumers));
+                media.storedTransports(), media.storedProducers(), media.storedConsumers()));
     }
 
     private CompletableFuture<JsonNode> join(JsonNode data) {
@@ -385,7 +335,7 @@ final class SignalingSession {
                 transport.close();
                 throw moved();
             }
-            transports.put(transport.id(), new OwnedTransport(transport, sending));
+            transports.put(transport.id(), new PeerMedia.OwnedTransport(transport, sending));
             rooms.own(transport.id(), this);
             persist();
             if (left) {
@@ -396,7 +346,7 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> produce(JsonNode data) {
-        OwnedTransport transport = ownedTransport(data);
+        PeerMedia.OwnedTransport transport = media.transport(data);
         String kind = SignalingJson.text(data, "kind", "produce");
         SignalingJson.kind(kind);
         if (!transport.sending()) {
@@ -427,7 +377,7 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> consume(JsonNode data) {
-        OwnedTransport transport = ownedTransport(data);
+        PeerMedia.OwnedTransport transport = media.transport(data);
         if (transport.sending()) {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, "consume on a send transport");
         }
@@ -534,7 +484,7 @@ final class SignalingSession {
         room = null;
         token = null;
         resumeTokenHash = null;
-        for (OwnedTransport transport : List.copyOf(transports.values())) {
+        for (PeerMedia.OwnedTransport transport : List.copyOf(transports.values())) {
             rooms.disown(transport.client().id());
             transport.client().close().exceptionally(failure -> null);
         }
@@ -601,7 +551,7 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> setPreferredLayers(JsonNode data) {
-        ConsumerClient consumer = ownedConsumer(data);
+        ConsumerClient consumer = media.consumer(data);
         ConsumerLayers requested = MediaStateJson.layersFromRequest(data, "setPreferredLayers");
         return consumer.setPreferredLayers(requested).thenApply(effective -> {
             rooms.layerPolicy().layersRequested(consumer.id(), effective);
@@ -610,7 +560,7 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> setConsumerPriority(JsonNode data) {
-        ConsumerClient consumer = ownedConsumer(data);
+        ConsumerClient consumer = media.consumer(data);
         JsonNode priority = data.get("priority");
         if (priority == null || !priority.isIntegralNumber() || priority.asInt() < 1
                 || priority.asInt() > PRIORITY_MAX) {
@@ -622,7 +572,7 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> restartIce(JsonNode data) {
-        return ownedTransport(data).client().restartIce().thenApply(ice -> {
+        return media.transport(data).client().restartIce().thenApply(ice -> {
             ObjectNode response = SignalingJson.NODES.objectNode();
             response.putObject("iceParameters").put("usernameFragment", ice.getUsernameFragment())
                     .put("password", ice.getPassword()).put("iceLite", ice.getIceLite());
@@ -787,34 +737,6 @@ final class SignalingSession {
         ObjectNode notification = SignalingJson.NODES.objectNode();
         notification.put("notification", true).put("method", method).set("data", data);
         send(notification.toString());
-    }
-
-    private OwnedTransport ownedTransport(JsonNode data) {
-        String transportId = SignalingJson.text(data, "transportId", "transport");
-        OwnedTransport transport = transports.get(transportId);
-        if (transport == null) {
-            // Another peer's transport looks exactly like an unknown one: no probing of ids.
-            throw new SignalingException(SignalingException.NOT_FOUND, "no transport " + transportId + " of this peer");
-        }
-        return transport;
-    }
-
-    private ConsumerClient ownedConsumer(JsonNode data) {
-        String consumerId = SignalingJson.text(data, "consumerId", "consumer");
-        ConsumerClient consumer = consumers.get(consumerId);
-        if (consumer == null) {
-            throw new SignalingException(SignalingException.NOT_FOUND, "no consumer " + consumerId + " of this peer");
-        }
-        return consumer;
-    }
-
-    private ProducerClient ownedProducer(JsonNode data) {
-        String producerId = SignalingJson.text(data, "producerId", "producer");
-        ProducerClient producer = producers.get(producerId);
-        if (producer == null) {
-            throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " of this peer");
-        }
-        return producer;
     }
 
     private static ObjectNode producerJson(Room.PublishedProducer producer) {

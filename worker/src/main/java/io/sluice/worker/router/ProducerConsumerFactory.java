@@ -120,8 +120,10 @@ final class ProducerConsumerFactory {
                     "the endpoint cannot receive any media codec of producer " + producer.id());
         }
         // RTX and NACK are offered: the consumer answers NACKs from its retransmission buffer.
+        // Each consumer gets its own MID on its transport, as mediasoup numbers them: without one,
+        // mediasoup-client numbers overlapping consumes alike ("Duplicate a=mid").
         RtpParameters parameters = Ortc.getConsumerRtpParameters(consumable, capabilities, false,
-                true, random);
+                true, random).withMid(mediaOf(transport).nextConsumerMid());
         String id = UUID.randomUUID().toString();
         // mediasoup: the consumer's type is its producer's.
         Consumer consumer = switch (producer.type()) {

@@ -38,11 +38,24 @@ public final class TransportMedia {
     private Clock clock;
     /** The sender's id of the transport-wide sequence number extension, 0 while no producer negotiated it. */
     private int transportWideSequenceId;
+    private int nextMidForConsumers;
     private long unknownSsrcPackets;
     private long malformedPackets;
 
     TransportMedia(MediaTransport transport) {
         this.transport = transport;
+    }
+
+    /**
+     * The MID of the transport's next consumer: "0", "1", ... as mediasoup numbers them, back to
+     * "0" after 99,999,999.
+     */
+    String nextConsumerMid() {
+        String mid = Integer.toString(nextMidForConsumers++);
+        if (nextMidForConsumers == 100_000_000) {
+            nextMidForConsumers = 0;
+        }
+        return mid;
     }
 
     MediaTransport transport() {

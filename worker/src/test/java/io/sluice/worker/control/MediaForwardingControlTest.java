@@ -265,6 +265,24 @@ class MediaForwardingControlTest {
     // ---- ffmpeg end to end ----
 
     @Test
+    void eachConsumerOfATransportHasAMidOfItsOwnNumberedAsMediasoupDoes() throws Exception {
+        String routerId = worker.createRouter("mid-room");
+        RtpCapabilities capabilities = worker.routerCapabilities(routerId);
+        String producerId = produce(worker.createPlainTransport(routerId, true).getId(), MediaKind.VIDEO,
+                vp8Parameters(0x4d1d0001)).as(TransportProduceResponse.parser()).getProducerId();
+        String first = worker.createPlainTransport(routerId, true).getId();
+        String second = worker.createPlainTransport(routerId, true).getId();
+
+        List<String> mids = new ArrayList<>();
+        for (String transportId : List.of(first, first, second)) {
+            mids.add(consume(transportId, producerId, capabilities).as(TransportConsumeResponse.parser())
+                    .getRtpParameters().getMid());
+        }
+
+        assertThat(mids).containsExactly("0", "1", "0");
+    }
+
+    @Test
     void vp8FromFfmpegIsForwardedToAConsumerThatFfmpegDecodes() throws Exception {
         Forwarding media = forwarding(MediaKind.VIDEO, vp8Parameters(VIDEO_SSRC), false, null);
         assertThat(media.consumer().getKind()).isEqualTo(MediaKind.VIDEO);

@@ -25,6 +25,10 @@ public record RtpParameters(String mid, List<RtpCodecParameters> codecs,
         return new RtpParameters(mid, newCodecs, headerExtensions, encodings, rtcp, msid);
     }
 
+    public RtpParameters withMid(String newMid) {
+        return new RtpParameters(newMid, codecs, headerExtensions, encodings, rtcp, msid);
+    }
+
     public RtpParameters withEncodings(List<RtpEncodingParameters> newEncodings) {
         return new RtpParameters(mid, codecs, headerExtensions, newEncodings, rtcp, msid);
     }
