@@ -16,6 +16,7 @@ import io.sluice.worker.control.ControlMethods;
 import io.sluice.worker.control.ControlService;
 import io.sluice.worker.control.HeartbeatPublisher;
 import io.sluice.worker.control.NatsConnector;
+import io.sluice.worker.control.PeerWorkers;
 import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.metrics.ControlMetrics;
 import io.sluice.worker.metrics.HealthServer;
@@ -28,6 +29,7 @@ import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.RedisRegistry;
 import io.sluice.worker.registry.RedisTransportMappingListener;
 import io.sluice.worker.router.EntityLimits;
+import io.sluice.worker.router.LocalPipes;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
@@ -36,7 +38,9 @@ import java.util.concurrent.ExecutorService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,7 +103,8 @@ public final class WorkerProcess implements AutoCloseable {
     /** As {@link #start(WorkerConfig)}, with the clock every worker reads (media timers, events, heartbeats, entries). */
     public static WorkerProcess start(WorkerConfig config, Clock clock) throws IOException, InterruptedException {
         Connection connection = NatsConnector.connect(config.natsUrl(), config.natsSecurity(),
-                "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()));
+                "sluice-worker " + config.workerIdPrefix(), Duration.ofSeconds(config.natsConnectTimeoutSeconds()),
+                "_INBOX_" + config.workerIdPrefix());
         WorkerProcess process;
         try {
             process = new WorkerProcess(config, connection, clock);
@@ -124,14 +129,21 @@ public final class WorkerProcess implements AutoCloseable {
         RedisTransportMappingListener mappings = new RedisTransportMappingListener(registry);
         WorkerLimits limits = config.limits();
         long pid = ProcessHandle.current().pid();
+        Set<String> localWorkerIds = new HashSet<>();
+        for (int i = 0; i < config.workers(); i++) {
+            localWorkerIds.add(config.workerId(i));
+        }
+        PeerWorkers peers = new PeerWorkers(connection, localWorkerIds);
+        LocalPipes localPipes = new LocalPipes();
         int index = 0;
         for (EventExecutor executor : loops) {
             RtcResources rtc = new RtcResources(certificate, dtlsHandshakes, listenIp, config.announcedIp(), portRange,
                     mappings, new IceTcpGuard(limits.iceTcpMaxConnections(), limits.iceTcpMaxPendingPerSource(),
                             Duration.ofSeconds(limits.iceTcpValidationTimeoutSeconds()), clock),
-                    new EntityLimits(limits.maxRouters(), limits.maxTransports(), limits.maxConsumers()));
+                    new EntityLimits(limits.maxRouters(), limits.maxTransports(), limits.maxConsumers()), localPipes);
             WorkerControl worker = new WorkerControl(config.workerId(index++), (IoEventLoop) executor, host,
                     config.announcedIp(), pid, clock, io::publish, rtc);
+            worker.attachPeers(peers);
             ControlService service = new ControlService(worker, io, ControlMethods.all(), closing::get, controlMetrics);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(worker, io,
                     registry.lease(worker.id(), host, config.announcedIp(), pid, worker.startedAtMs()));

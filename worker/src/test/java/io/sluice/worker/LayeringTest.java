@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     private static final String ROOT = "io.sluice.worker";
-    /** The protocol layers, and congestion control and time beside them: the router builds on them. */
+    /** The protocol layers, and congestion control, time and the in-process pipe hop beside them: the router builds on them. */
     private static final String[] PROTOCOLS = {ROOT + ".rtp..", ROOT + ".rtcp..", ROOT + ".srtp..", ROOT + ".ice..",
-        ROOT + ".dtls..", ROOT + ".net..", ROOT + ".sctp..", ROOT + ".bwe..", ROOT + ".time.."};
+        ROOT + ".dtls..", ROOT + ".net..", ROOT + ".sctp..", ROOT + ".pipe..", ROOT + ".bwe..", ROOT + ".time.."};
     private static final String GENERATED_PROTOBUF = "io.sluice.api.v1..";
 
     /**

@@ -62,6 +62,7 @@ public final class ControlMethods {
                 ControlMethod.of("webRtcServer", "dump", WebRtcServerDumpRequest.getDefaultInstance(),
                         TransportHandlers::dumpWebRtcServer).require("webrtc_server_id")));
         all.addAll(MediaMethods.all());
+        all.addAll(PipeMethods.all());
         return List.copyOf(all);
     }
 }

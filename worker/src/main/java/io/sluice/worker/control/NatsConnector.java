@@ -37,11 +37,26 @@ public final class NatsConnector {
      */
     public static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter)
             throws IOException, InterruptedException {
-        return connect(urls, security, connectionName, giveUpAfter, System::nanoTime);
+        return connect(urls, security, connectionName, giveUpAfter, "", System::nanoTime);
+    }
+
+    /**
+     * As above, receiving the replies to its own requests (a worker's to another worker, for
+     * router.pipeToRouter) under {@code inboxPrefix} ({@code _INBOX_<WORKER_ID>}), which the
+     * shipped nats-server configuration lets only that worker's user read; empty for NATS's default.
+     */
+    public static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter,
+            String inboxPrefix) throws IOException, InterruptedException {
+        return connect(urls, security, connectionName, giveUpAfter, inboxPrefix, System::nanoTime);
     }
 
     static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter,
             LongSupplier nanoTime) throws IOException, InterruptedException {
+        return connect(urls, security, connectionName, giveUpAfter, "", nanoTime);
+    }
+
+    static Connection connect(String urls, NatsSecurity security, String connectionName, Duration giveUpAfter,
+            String inboxPrefix, LongSupplier nanoTime) throws IOException, InterruptedException {
         // Down until the first connect, which is then logged; a failed attempt at start is not an outage.
         AtomicBoolean down = new AtomicBoolean(true);
         String shownUrls = Redaction.redact(urls);
@@ -54,6 +69,9 @@ public final class NatsConnector {
                 .pingInterval(Duration.ofSeconds(5))
                 .connectionListener((connection, event) -> onEvent(shownUrls, down, event))
                 .errorListener(new LoggingErrorListener());
+        if (!inboxPrefix.isEmpty()) {
+            builder.inboxPrefix(inboxPrefix);
+        }
         try {
             security.applyTo(builder);
         } catch (GeneralSecurityException e) {

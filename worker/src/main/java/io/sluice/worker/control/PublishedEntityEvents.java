@@ -48,6 +48,7 @@ final class PublishedEntityEvents implements EntityEvents {
             case ROUTER_CLOSED -> TransportClosed.Reason.ROUTER_CLOSED;
             case WEBRTC_SERVER_CLOSED -> TransportClosed.Reason.WEBRTC_SERVER_CLOSED;
             case WORKER_CLOSED -> TransportClosed.Reason.WORKER_CLOSED;
+            case PIPE_PEER_CLOSED -> TransportClosed.Reason.PIPE_PEER_CLOSED;
             case TRANSPORT_CLOSED, PRODUCER_CLOSED -> TransportClosed.Reason.REASON_UNSPECIFIED;
         };
         emit(transport.router(), "transport", transport.id(), "closed",
@@ -81,7 +82,7 @@ final class PublishedEntityEvents implements EntityEvents {
             case REQUESTED -> ProducerClosed.Reason.REQUESTED;
             case TRANSPORT_CLOSED, WEBRTC_SERVER_CLOSED -> ProducerClosed.Reason.TRANSPORT_CLOSED;
             case ROUTER_CLOSED, WORKER_CLOSED -> ProducerClosed.Reason.ROUTER_CLOSED;
-            case PRODUCER_CLOSED -> ProducerClosed.Reason.REASON_UNSPECIFIED;
+            case PRODUCER_CLOSED, PIPE_PEER_CLOSED -> ProducerClosed.Reason.REASON_UNSPECIFIED;
         };
         emit(producer.transport().router(), "producer", producer.id(), "closed",
                 Event.newBuilder().setProducerClosed(ProducerClosed.newBuilder().setReason(closed)));
@@ -118,6 +119,7 @@ final class PublishedEntityEvents implements EntityEvents {
             case TRANSPORT_CLOSED, WEBRTC_SERVER_CLOSED -> ConsumerClosed.Reason.TRANSPORT_CLOSED;
             case ROUTER_CLOSED, WORKER_CLOSED -> ConsumerClosed.Reason.ROUTER_CLOSED;
             case PRODUCER_CLOSED -> ConsumerClosed.Reason.PRODUCER_CLOSED;
+            case PIPE_PEER_CLOSED -> ConsumerClosed.Reason.REASON_UNSPECIFIED;
         };
         emit(consumer, "closed", Event.newBuilder().setConsumerClosed(ConsumerClosed.newBuilder().setReason(closed)));
     }

@@ -23,6 +23,7 @@ import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
 import io.sluice.api.v1.TransportStats;
+import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.WebRtcTransport;
@@ -65,13 +66,14 @@ final class TransportHandlers {
                 .build();
     }
 
-    /** transport.getStats, for a WebRTC or a plain transport. */
+    /** transport.getStats, for a transport of any kind. */
     static TransportGetStatsResponse getStats(WorkerControl worker, TransportGetStatsRequest request)
             throws SluiceException {
         long now = worker.clock().epochMillis();
         TransportStats stats = switch (worker.worker().transport(request.getTransportId())) {
             case WebRtcTransport webRtc -> webRtc.stats(now);
             case PlainTransport plain -> plain.stats(now);
+            case PipeTransport pipe -> PipeHandlers.stats(pipe, now);
         };
         return TransportGetStatsResponse.newBuilder().setStats(stats).build();
     }

@@ -34,6 +34,10 @@ public final class WorkerControl implements MeteredWorker {
     private final IdempotencyCache idempotencyCache;
     private final LoopLoadMeter loadMeter;
     private final java.util.List<Runnable> drainListeners = new java.util.ArrayList<>();
+    private final PipeLinks pipeLinks = new PipeLinks();
+    private final PipePeerWatch pipePeerWatch = new PipePeerWatch(this);
+    /** Set by the process before the worker serves requests; null for a worker that talks to no other. */
+    private PeerWorkers peers;
 
     /** @param rtc what the process's transports share; null for a worker that makes no transports */
     public WorkerControl(String id, IoEventLoop loop, String host, String announcedIp, long pid, Clock clock,
@@ -47,7 +51,7 @@ public final class WorkerControl implements MeteredWorker {
         this.events = new EventPublisher(id, loop, clock, eventSink);
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL,
                 IdempotencyCache.DEFAULT_MAX_ENTRIES);
-        this.worker = new Worker(id, loop, clock, rtc, new PublishedEntityEvents(events));
+        this.worker = new Worker(id, loop, clock, rtc, new PipeMirror(new PublishedEntityEvents(events), this));
     }
 
     /**
@@ -89,6 +93,25 @@ public final class WorkerControl implements MeteredWorker {
 
     public String announcedIp() {
         return announcedIp;
+    }
+
+    /** How this worker asks other workers (router.pipeToRouter); null until attached. */
+    PeerWorkers peers() {
+        return peers;
+    }
+
+    /** Gives the worker the process's NATS connection to other workers (before it serves requests). */
+    public void attachPeers(PeerWorkers peers) {
+        this.peers = peers;
+    }
+
+    PipePeerWatch pipePeerWatch() {
+        return pipePeerWatch;
+    }
+
+    PipeLinks pipeLinks() {
+        assert worker.loop().inEventLoop();
+        return pipeLinks;
     }
 
     public Clock clock() {

@@ -18,5 +18,7 @@ public enum CloseReason {
     /** The WebRTC server whose ports a transport shares closed. */
     WEBRTC_SERVER_CLOSED,
     /** The worker is shutting down. */
-    WORKER_CLOSED
+    WORKER_CLOSED,
+    /** The other end of a pipe between routers closed. */
+    PIPE_PEER_CLOSED
 }

@@ -171,16 +171,25 @@ public abstract class Consumer {
         return keyFrameRequestsReceived;
     }
 
-    /** A PLI or FIR from the receiving endpoint: passed on to the producer (which throttles it). */
-    void onKeyFrameRequested() {
-        keyFrameRequestsReceived++;
+    /** Whether this consumer sends {@code ssrc}: a PLI, FIR or NACK naming it is for this consumer. */
+    boolean sendsSsrc(long ssrc) {
+        return ssrc() == ssrc;
+    }
+
+    /** A PLI or FIR from the receiving endpoint about {@code mediaSsrc}: passed on to the producer (which throttles it). */
+    void onKeyFrameRequested(long mediaSsrc) {
+        countKeyFrameRequest();
         if (active()) {
             requestKeyFrame();
         }
     }
 
-    /** The generic NACK at {@code offset} in {@code rtcp} names this consumer's SSRC in its {@code items} FCI items. */
-    final void onNack(ByteBuf rtcp, int offset, int items) {
+    protected final void countKeyFrameRequest() {
+        keyFrameRequestsReceived++;
+    }
+
+    /** The generic NACK at {@code offset} in {@code rtcp} names {@code mediaSsrc}, one this consumer sends, in its {@code items} FCI items. */
+    void onNack(long mediaSsrc, ByteBuf rtcp, int offset, int items) {
         stream.onNack(rtcp, offset, items, clock.monotonicMillis());
     }
 

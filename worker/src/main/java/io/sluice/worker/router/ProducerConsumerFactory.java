@@ -8,12 +8,15 @@ import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpCodecParameters;
 import io.sluice.worker.router.parameters.RtpEncodingParameters;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.bwe.TransportCongestionControlServer;
 import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -57,6 +60,7 @@ final class ProducerConsumerFactory {
         switch (transport) {
             case WebRtcTransport webRtc -> webRtc.attachMedia(media);
             case PlainTransport plain -> plain.attachMedia(media);
+            case PipeTransport pipe -> pipe.attachMedia(media);
         }
         reports.start(loop, random);
         return media;
@@ -64,6 +68,12 @@ final class ProducerConsumerFactory {
 
     /** A producer on {@code transport}, not yet registered anywhere. */
     Producer produce(Transport transport, MediaKind kind, RtpParameters rtpParameters, boolean paused,
+            Map<String, String> appData) throws SluiceException {
+        return produce(transport, UUID.randomUUID().toString(), kind, rtpParameters, paused, appData);
+    }
+
+    /** A producer under {@code id} (a piped producer's, at the other end of its pipe), not yet registered anywhere. */
+    Producer produce(Transport transport, String id, MediaKind kind, RtpParameters rtpParameters, boolean paused,
             Map<String, String> appData) throws SluiceException {
         Router router = transport.router();
         if (kind == null) {
@@ -90,8 +100,8 @@ final class ProducerConsumerFactory {
         }
         RtpMapping mapping = Ortc.getProducerRtpParametersMapping(parameters, router.rtpCapabilities(), random);
         RtpParameters consumable = Ortc.getConsumableRtpParameters(kind, parameters, router.rtpCapabilities(), mapping);
-        return new Producer(UUID.randomUUID().toString(), kind, transport, parameters, mapping, consumable,
-                paused, appData, router.media(), clock, allocator);
+        return new Producer(id, kind, transport, parameters, mapping, consumable, paused, appData, router.media(),
+                clock, allocator);
     }
 
     /** A consumer of {@code producer} on {@code transport}, not yet registered anywhere. */
@@ -127,5 +137,36 @@ final class ProducerConsumerFactory {
             layered.setLayersListener(layers);
         }
         return consumer;
+    }
+
+    /**
+     * A pipe consumer of {@code producer} on {@code pipe}: every encoding under fresh SSRCs, with
+     * the router's own codecs and header extensions (as mediasoup's getPipeConsumerRtpParameters),
+     * less what only a bandwidth estimator needs (transport-cc, abs-send-time, REMB); NACK and RTX
+     * when the pipe has RTX. Not yet registered anywhere.
+     */
+    PipeConsumer consumePipe(PipeTransport pipe, Producer producer, Map<String, String> appData)
+            throws SluiceException {
+        RtpParameters piped = Ortc.getConsumerRtpParameters(producer.consumableRtpParameters(),
+                pipe.router().rtpCapabilities(), true, pipe.rtx(), random);
+        List<RtpHeaderExtensionParameters> extensions = piped.headerExtensions().stream()
+                .filter(extension -> !extension.uri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)
+                        && !extension.uri().equals(RtpHeaderExtensionUris.ABS_SEND_TIME))
+                .toList();
+        List<RtpCodecParameters> codecs = piped.codecs().stream()
+                .map(codec -> codec.withRtcpFeedback(codec.rtcpFeedback().stream()
+                        .filter(fb -> !fb.type().equals("transport-cc") && !fb.type().equals("goog-remb"))
+                        .toList()))
+                .toList();
+        RtpParameters pipeParameters = new RtpParameters(piped.mid(), codecs, extensions, piped.encodings(),
+                piped.rtcp(), piped.msid());
+        int encodings = pipeParameters.encodings().size();
+        ConsumerSendStream[] others = new ConsumerSendStream[encodings - 1];
+        for (int i = 1; i < encodings; i++) {
+            RtpParameters single = pipeParameters.withEncodings(List.of(pipeParameters.encodings().get(i)));
+            others[i - 1] = new ConsumerSendStream(pipe, allocator, single, producer);
+        }
+        return new PipeConsumer(UUID.randomUUID().toString(), producer, pipe, pipeParameters, others, appData, clock,
+                allocator);
     }
 }

@@ -7,13 +7,14 @@ import java.net.InetAddress;
 import java.util.concurrent.Executor;
 
 /**
- * What every WebRTC transport of a worker uses: the DTLS certificate, the pool that runs DTLS
+ * What every transport of a worker uses: the DTLS certificate, the pool that runs DTLS
  * handshakes off the loops, the default listen address and port range, where the user-to-transport
- * mappings are kept (all shared by the process), the worker's own ICE-TCP guard and its entity limits.
+ * mappings are kept and the in-process pipe transports the loops connect to each other (all shared
+ * by the process), the worker's own ICE-TCP guard and its entity limits.
  *
  * @param announcedAddress given to peers in candidates when a listen info names none
  */
 public record RtcResources(DtlsCertificate certificate, Executor dtlsHandshakeExecutor, InetAddress listenIp,
         String announcedAddress, PortRange portRange, TransportMappingListener transportMappings,
-        IceTcpGuard iceTcpGuard, EntityLimits limits) {
+        IceTcpGuard iceTcpGuard, EntityLimits limits, LocalPipes localPipes) {
 }

@@ -224,8 +224,8 @@ public final class TransportMedia {
     private void onNack(ByteBuf packet, int offset, int items) {
         long mediaSsrc = FeedbackPacket.mediaSsrc(packet, offset);
         for (Consumer consumer : consumerArray) {
-            if (consumer.ssrc() == mediaSsrc) {
-                consumer.onNack(packet, offset, items);
+            if (consumer.sendsSsrc(mediaSsrc)) {
+                consumer.onNack(mediaSsrc, packet, offset, items);
                 return;
             }
         }
@@ -233,8 +233,8 @@ public final class TransportMedia {
 
     private void requestKeyFrame(long mediaSsrc) {
         for (Consumer consumer : consumerArray) {
-            if (consumer.ssrc() == mediaSsrc) {
-                consumer.onKeyFrameRequested();
+            if (consumer.sendsSsrc(mediaSsrc)) {
+                consumer.onKeyFrameRequested(mediaSsrc);
                 return;
             }
         }

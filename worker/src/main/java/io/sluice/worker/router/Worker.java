@@ -59,6 +59,7 @@ public final class Worker {
     private final Map<String, Consumer> consumerIndex = new HashMap<>();
     private final WebRtcTransportFactory webRtcTransports;
     private final PlainTransportFactory plainTransports;
+    private final PipeTransportFactory pipeTransports;
     private final ProducerConsumerFactory media;
     /** Runs the producers' NACK retries while any producer exists (a stream may fall silent). */
     private ScheduledFuture<?> producerTimer;
@@ -75,6 +76,7 @@ public final class Worker {
         this.clock = clock;
         this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock);
         this.plainTransports = new PlainTransportFactory(loop, rtc);
+        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes());
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
     }
 
@@ -198,9 +200,9 @@ public final class Worker {
     private <T extends Transport> T adopt(T transport) {
         transport.router().addTransport(transport);
         transportIndex.put(transport.id(), transport);
-        if (transport instanceof PlainTransport plain) {
-            // A plain transport counts what arrives for no producer from its first packet on.
-            media.mediaOf(plain);
+        if (transport instanceof PlainTransport || transport instanceof PipeTransport) {
+            // A plain or pipe transport counts what arrives for no producer from its first packet on.
+            media.mediaOf(transport);
         }
         rtc.transportMappings().transportCreated(transport.id(), id, transport.router(), transport.userId());
         return transport;
@@ -263,6 +265,84 @@ public final class Worker {
         return owned == null ? List.of() : owned.consumers().stream().map(Consumer::id).toList();
     }
 
+    // ---- pipes between routers ----
+
+    /**
+     * router.createPipeTransport: one UDP port on {@code listenInfo} (the worker's listen address
+     * when it has no ip); nothing is kept if it cannot be bound.
+     *
+     * @param srtpProfile null without SRTP; @param peer null unless made by router.pipeToRouter
+     */
+    public Future<PipeTransport> createPipeTransport(Router router, TransportListenInfo listenInfo,
+            io.sluice.worker.srtp.SrtpProfile srtpProfile, boolean rtx, PipeTransport.Peer peer)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        if (listenInfo.getProtocol() == io.sluice.api.v1.TransportProtocol.TCP) {
+            throw SluiceException.unsupported("listen_info.protocol", "pipe transports are UDP only");
+        }
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
+        ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.toBuilder()
+                .setProtocol(io.sluice.api.v1.TransportProtocol.UDP).build()), true, false, rtc, "listen_info").get(0);
+        return adoptWhenBound(pipeTransports.create(router, listen, srtpProfile, rtx, peer));
+    }
+
+    /**
+     * router.createPipeTransport with {@code in_process}: an end with no socket, for a pipe to
+     * another loop of this process (router.pipeToRouter).
+     */
+    public Future<PipeTransport> createInProcessPipeTransport(Router router, boolean rtx, PipeTransport.Peer peer)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        limits().checkTransports(id, transportIndex.size() + bindingTransports);
+        return adoptWhenBound(pipeTransports.createInProcess(router, rtx, peer));
+    }
+
+    /** A live pipe transport, or {@code NOT_FOUND}. */
+    public PipeTransport pipeTransport(String transportId) throws SluiceException {
+        assert loop.inEventLoop();
+        if (transportIndex.get(transportId) instanceof PipeTransport pipe) {
+            return pipe;
+        }
+        throw SluiceException.notFound("pipe transport", transportId);
+    }
+
+    /** pipeTransport.close; {@code peerClosed} when the other end of the pipe closed first. */
+    public void closePipeTransport(String transportId, boolean peerClosed) throws SluiceException {
+        closeTransport(pipeTransport(transportId), peerClosed ? CloseReason.PIPE_PEER_CLOSED : CloseReason.REQUESTED);
+    }
+
+    /** pipeTransport.consume: a pipe consumer of a producer of the same router. */
+    public PipeConsumer consumePipe(String transportId, String producerId, Map<String, String> appData)
+            throws SluiceException {
+        assert loop.inEventLoop();
+        PipeTransport pipe = pipeTransport(transportId);
+        Producer producer = producerIndex.get(producerId);
+        if (producer == null || producer.transport().router() != pipe.router()) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        limits().checkConsumers(id, consumerIndex.size());
+        PipeConsumer consumer = media.consumePipe(pipe, producer, appData);
+        register(pipe, consumer);
+        return consumer;
+    }
+
+    /**
+     * pipeTransport.produce: the producer at the far end of a pipe consumer, under the piped
+     * producer's id; ALREADY_EXISTS when this worker has a producer of that id.
+     */
+    public Producer producePipe(String transportId, String producerId, MediaKind kind, RtpParameters rtpParameters,
+            boolean paused, Map<String, String> appData) throws SluiceException {
+        assert loop.inEventLoop();
+        PipeTransport pipe = pipeTransport(transportId);
+        if (producerIndex.containsKey(producerId)) {
+            throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "producer " + producerId
+                    + " already exists on worker " + id, "producer_id");
+        }
+        Producer producer = media.produce(pipe, producerId, kind, rtpParameters, paused, appData);
+        register(pipe, producer);
+        return producer;
+    }
+
     // ---- WebRTC servers ----
 
     /** worker.createWebRtcServer: binds the shared sockets; nothing is kept if one fails. */
@@ -311,6 +391,11 @@ public final class Worker {
         assert loop.inEventLoop();
         Transport transport = transport(transportId);
         Producer producer = media.produce(transport, kind, rtpParameters, paused, appData);
+        register(transport, producer);
+        return producer;
+    }
+
+    private void register(Transport transport, Producer producer) {
         producerIndex.put(producer.id(), producer);
         if (producerTimer == null) {
             producerTimer = loop.scheduleAtFixedRate(this::onProducerTimer, NACK_TIMER_INTERVAL_MS,
@@ -318,7 +403,6 @@ public final class Worker {
         }
         transport.router().media().addProducer(producer);
         media.mediaOf(transport).addProducer(producer);
-        return producer;
     }
 
     private void onProducerTimer() {
@@ -391,10 +475,14 @@ public final class Worker {
         }
         limits().checkConsumers(id, consumerIndex.size());
         Consumer consumer = media.consume(transport, producer, capabilities, preferred, paused, appData);
+        register(transport, consumer);
+        return consumer;
+    }
+
+    private void register(Transport transport, Consumer consumer) {
         consumerIndex.put(consumer.id(), consumer);
         transport.router().media().addConsumer(consumer);
         media.mediaOf(transport).addConsumer(consumer);
-        return consumer;
     }
 
     public Consumer consumer(String consumerId) throws SluiceException {
@@ -511,6 +599,7 @@ public final class Worker {
         switch (transport) {
             case WebRtcTransport webRtc -> webRtc.close();
             case PlainTransport plain -> plain.close();
+            case PipeTransport pipe -> pipe.close();
         }
         transport.router().removeTransport(transport);
         rtc.transportMappings().transportClosed(transport.id());

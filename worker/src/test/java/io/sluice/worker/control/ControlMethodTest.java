@@ -48,7 +48,9 @@ class ControlMethodTest {
                 "transport.produce", "transport.consume", "router.canConsume",
                 "producer.pause", "producer.resume", "producer.close", "producer.dump", "producer.getStats",
                 "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame",
-                "consumer.setPriority", "consumer.setPreferredLayers", "consumer.dump", "consumer.getStats");
+                "consumer.setPriority", "consumer.setPreferredLayers", "consumer.dump", "consumer.getStats",
+                "router.createPipeTransport", "pipeTransport.connect", "pipeTransport.consume",
+                "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

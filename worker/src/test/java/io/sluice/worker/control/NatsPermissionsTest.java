@@ -55,7 +55,7 @@ class NatsPermissionsTest {
         redis = RedisServerProcess.start();
         worker = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
                 "NATS_URL", nats.url(), "NATS_USER", "worker1", "NATS_PASSWORD", PASSWORDS.get("worker1"),
-                "REDIS_URL", redis.url(), "WORKERS", "1", "WORKER_ID", "worker1", "LISTEN_IP", "127.0.0.1",
+                "REDIS_URL", redis.url(), "WORKERS", "2", "WORKER_ID", "worker1", "LISTEN_IP", "127.0.0.1",
                 "RTC_MIN_PORT", "47000", "RTC_MAX_PORT", "47099")));
         workerId = worker.workerIds().get(0);
         backend = Nats.connect(options("backend", "_INBOX_backend", new Violations()));
@@ -84,6 +84,36 @@ class NatsPermissionsTest {
         if (nats != null) {
             nats.close();
         }
+    }
+
+    /** router.pipeToRouter: the worker asks its other loop over NATS and reads the replies in its own inbox. */
+    @Test
+    void aWorkerNegotiatesAPipeWithAnotherWorkerThroughItsOwnInbox() throws Exception {
+        String otherWorker = worker.workerIds().get(1);
+        String routerId = createRouter();
+        String targetRouter = client.call(otherWorker, "worker.createRouter",
+                WorkerControlTest.opusAndVp8("room-" + UUID.randomUUID())).as(WorkerCreateRouterResponse.parser())
+                .getRouterId();
+        String transportId = client.call(workerId, "router.createPlainTransport",
+                io.sluice.api.v1.RouterCreatePlainTransportRequest.newBuilder().setRouterId(routerId).setComedia(true)
+                        .build()).as(io.sluice.api.v1.RouterCreatePlainTransportResponse.parser()).getTransport().getId();
+        String producerId = client.call(workerId, "transport.produce", io.sluice.api.v1.TransportProduceRequest
+                .newBuilder().setTransportId(transportId).setKind(io.sluice.api.v1.MediaKind.AUDIO)
+                .setRtpParameters(io.sluice.api.v1.RtpParameters.newBuilder()
+                        .addCodecs(io.sluice.api.v1.RtpCodecParameters.newBuilder().setMimeType("audio/opus")
+                                .setPayloadType(111).setClockRate(48000).setChannels(2))
+                        .addEncodings(io.sluice.api.v1.RtpEncodingParameters.newBuilder().setSsrc(1234)))
+                .build()).as(io.sluice.api.v1.TransportProduceResponse.parser()).getProducerId();
+
+        io.sluice.api.v1.RouterPipeToRouterResponse piped = client.call(workerId, "router.pipeToRouter",
+                io.sluice.api.v1.RouterPipeToRouterRequest.newBuilder().setRouterId(routerId).setProducerId(producerId)
+                        .setTargetWorkerId(otherWorker).setTargetRouterId(targetRouter).build())
+                .as(io.sluice.api.v1.RouterPipeToRouterResponse.parser());
+
+        assertThat(piped.getPipeProducerId()).isEqualTo(producerId);
+        assertThat(client.call(otherWorker, "router.dump", RouterDumpRequest.newBuilder().setRouterId(targetRouter)
+                .build()).as(io.sluice.api.v1.RouterDumpResponse.parser()).getProducerIdsList())
+                .containsExactly(producerId);
     }
 
     @Test
@@ -205,7 +235,7 @@ class NatsPermissionsTest {
         int before = heartbeats.size();
         await().atMost(SETTLE).until(() -> heartbeats.size() >= before + 2);
         assertThat(heartbeats).extracting(Heartbeat::getHost).doesNotContain("attacker");
-        assertThat(heartbeats).extracting(Heartbeat::getWorkerId).containsOnly(workerId);
+        assertThat(heartbeats).extracting(Heartbeat::getWorkerId).isSubsetOf(worker.workerIds());
     }
 
     private static Options options(String user, String inboxPrefix, Violations violations) {

@@ -105,6 +105,12 @@ final class RunningWorker implements AutoCloseable {
         return new RunningWorker(name, rtcMinPort, rtcMaxPort, settings, List.of(eventSubjects));
     }
 
+    /** As {@link #start}, with {@code loops} event loops: one worker each, {@code process.workerIds()}. */
+    static RunningWorker startLoops(String name, int rtcMinPort, int loops, String... eventSubjects) throws Exception {
+        return new RunningWorker(name, rtcMinPort, rtcMinPort + 999, Map.of("WORKERS", Integer.toString(loops)),
+                List.of(eventSubjects));
+    }
+
     @Override
     public void close() throws Exception {
         try {
@@ -170,6 +176,13 @@ final class RunningWorker implements AutoCloseable {
     }
 
     ProducerGetStatsResponse producerStats(String producerId) throws InterruptedException {
+        return client.call(workerId, "producer.getStats",
+                        ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
+                .as(ProducerGetStatsResponse.parser());
+    }
+
+    /** producer.getStats on one of the process's workers (with several loops). */
+    ProducerGetStatsResponse producerStatsOn(String workerId, String producerId) throws InterruptedException {
         return client.call(workerId, "producer.getStats",
                         ProducerGetStatsRequest.newBuilder().setProducerId(producerId).build())
                 .as(ProducerGetStatsResponse.parser());

@@ -59,7 +59,9 @@ class WorkerControlTest {
             "transport_produce", "transport_consume", "router_canConsume", "producer_pause", "producer_resume",
             "producer_close", "producer_dump", "producer_getStats", "consumer_pause", "consumer_resume",
             "consumer_close", "consumer_requestKeyFrame", "consumer_setPriority",
-            "consumer_setPreferredLayers", "consumer_dump", "consumer_getStats");
+            "consumer_setPreferredLayers", "consumer_dump", "consumer_getStats",
+            "router_createPipeTransport", "pipeTransport_connect", "pipeTransport_consume", "pipeTransport_produce",
+            "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;

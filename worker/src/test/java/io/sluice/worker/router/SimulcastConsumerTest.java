@@ -338,7 +338,7 @@ class SimulcastConsumerTest {
         runUntil(30);
         sending.releaseAll();
 
-        consumer.onKeyFrameRequested();
+        consumer.onKeyFrameRequested(consumer.ssrc());
 
         assertThat(sending.rtcp).singleElement().satisfies(pli -> assertThat(pli.getUnsignedInt(8)).isEqualTo(SSRCS[1]));
     }

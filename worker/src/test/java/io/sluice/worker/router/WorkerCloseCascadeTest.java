@@ -102,7 +102,8 @@ class WorkerCloseCascadeTest {
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
                 new PortRange(40000, 65000), mappings,
-                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED);
+                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
+                new LocalPipes());
         worker = new Worker("w", loop, new TestClock(), rtc, events);
         router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(RtpCodecCapability.newBuilder()
                 .setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000).build())), "room",

@@ -46,7 +46,8 @@ class WorkerRoutersTest {
         loop = loops.next();
         RtcResources rtc = new RtcResources(null, null, InetAddress.getLoopbackAddress(), "127.0.0.1",
                 new PortRange(40000, 65000), TransportMappingListener.NONE,
-                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED);
+                new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
+                new LocalPipes());
         worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents() {
             @Override
             public void routerClosed(Router router, CloseReason reason) {

@@ -1,0 +1,154 @@
+package io.sluice.worker.control;
+
+import com.google.protobuf.Message;
+import io.sluice.api.v1.ConsumerCloseRequest;
+import io.sluice.api.v1.ConsumerCloseResponse;
+import io.sluice.api.v1.PipeTransportCloseRequest;
+import io.sluice.api.v1.PipeTransportCloseResponse;
+import io.sluice.api.v1.ProducerCloseRequest;
+import io.sluice.api.v1.ProducerCloseResponse;
+import io.sluice.api.v1.ProducerPauseRequest;
+import io.sluice.api.v1.ProducerPauseResponse;
+import io.sluice.api.v1.ProducerResumeRequest;
+import io.sluice.api.v1.ProducerResumeResponse;
+import io.sluice.worker.dtls.DtlsState;
+import io.sluice.worker.ice.IceState;
+import io.sluice.worker.ice.TransportTuple;
+import io.sluice.worker.router.CloseReason;
+import io.sluice.worker.router.Consumer;
+import io.sluice.worker.router.EntityEvents;
+import io.sluice.worker.router.LayeredConsumer;
+import io.sluice.worker.router.PipeTransport;
+import io.sluice.worker.router.Producer;
+import io.sluice.worker.router.Router;
+import io.sluice.worker.router.Transport;
+import io.sluice.worker.router.WebRtcTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the two ends of the pipes router.pipeToRouter made in step, as a mediasoup application
+ * does by hand: a piped producer's pause, resume and close seen by the local pipe consumer are
+ * done to the producer of the same id on the other worker; a pipe producer closed here closes the
+ * pipe consumer feeding it there; a pipe transport closed here closes its peer (reason
+ * PIPE_PEER_CLOSED). Every event also goes on to the published events. The requests leave
+ * without waiting; one whose far end is gone already is no error.
+ */
+final class PipeMirror implements EntityEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(PipeMirror.class);
+
+    private final EntityEvents published;
+    private final WorkerControl control;
+
+    PipeMirror(EntityEvents published, WorkerControl control) {
+        this.published = published;
+        this.control = control;
+    }
+
+    private <R extends Message> void tell(String workerId, String entityMethod, Message request,
+            com.google.protobuf.Parser<R> parser) {
+        PeerWorkers peers = control.peers();
+        if (peers == null) {
+            return;
+        }
+        peers.call(workerId, entityMethod, request, parser, control.loop()).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.debug("{} on worker {} for a pipe's other end: {}", entityMethod, workerId, failure.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void routerClosed(Router router, CloseReason reason) {
+        published.routerClosed(router, reason);
+    }
+
+    @Override
+    public void transportClosed(Transport transport, CloseReason reason) {
+        published.transportClosed(transport, reason);
+        if (transport instanceof PipeTransport pipe) {
+            control.pipeLinks().localTransportClosed(pipe.id());
+            if (pipe.peer() != null && reason != CloseReason.PIPE_PEER_CLOSED) {
+                tell(pipe.peer().workerId(), "pipeTransport.close", PipeTransportCloseRequest.newBuilder()
+                        .setTransportId(pipe.peer().transportId()).setPeerClosed(true).build(),
+                        PipeTransportCloseResponse.parser());
+            }
+        }
+    }
+
+    @Override
+    public void iceStateChanged(WebRtcTransport transport, IceState state) {
+        published.iceStateChanged(transport, state);
+    }
+
+    @Override
+    public void iceSelectedTupleChanged(WebRtcTransport transport, TransportTuple tuple) {
+        published.iceSelectedTupleChanged(transport, tuple);
+    }
+
+    @Override
+    public void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {
+        published.dtlsStateChanged(transport, state, reason);
+    }
+
+    @Override
+    public void producerClosed(Producer producer, CloseReason reason) {
+        published.producerClosed(producer, reason);
+        PipeLinks.FedBy source = control.pipeLinks().producerClosed(producer.id());
+        if (source != null) {
+            tell(source.workerId(), "consumer.close", ConsumerCloseRequest.newBuilder()
+                    .setConsumerId(source.consumerId()).build(), ConsumerCloseResponse.parser());
+        }
+    }
+
+    @Override
+    public void producerScore(Producer producer) {
+        published.producerScore(producer);
+    }
+
+    @Override
+    public void consumerProducerClosed(Consumer consumer) {
+        published.consumerProducerClosed(consumer);
+    }
+
+    @Override
+    public void consumerProducerPaused(Consumer consumer) {
+        published.consumerProducerPaused(consumer);
+        PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
+        if (target != null) {
+            tell(target.workerId(), "producer.pause", ProducerPauseRequest.newBuilder()
+                    .setProducerId(target.producerId()).build(), ProducerPauseResponse.parser());
+        }
+    }
+
+    @Override
+    public void consumerProducerResumed(Consumer consumer) {
+        published.consumerProducerResumed(consumer);
+        PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
+        if (target != null) {
+            tell(target.workerId(), "producer.resume", ProducerResumeRequest.newBuilder()
+                    .setProducerId(target.producerId()).build(), ProducerResumeResponse.parser());
+        }
+    }
+
+    @Override
+    public void consumerClosed(Consumer consumer, CloseReason reason) {
+        published.consumerClosed(consumer, reason);
+        PipeLinks.Feeding target = control.pipeLinks().consumerClosed(consumer.id());
+        if (target != null) {
+            tell(target.workerId(), "producer.close", ProducerCloseRequest.newBuilder()
+                    .setProducerId(target.producerId()).build(), ProducerCloseResponse.parser());
+        }
+    }
+
+    @Override
+    public void consumerScore(Consumer consumer) {
+        published.consumerScore(consumer);
+    }
+
+    @Override
+    public void consumerLayersChanged(LayeredConsumer consumer) {
+        published.consumerLayersChanged(consumer);
+    }
+}

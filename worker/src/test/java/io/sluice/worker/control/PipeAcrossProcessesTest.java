@@ -1,0 +1,187 @@
+package io.sluice.worker.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.api.v1.ConsumerClosed;
+import io.sluice.api.v1.Event;
+import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PipeTransportDumpRequest;
+import io.sluice.api.v1.PipeTransportDumpResponse;
+import io.sluice.api.v1.PlainTransportInfo;
+import io.sluice.api.v1.ProducerCloseRequest;
+import io.sluice.api.v1.RouterDumpRequest;
+import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RouterPipeToRouterRequest;
+import io.sluice.api.v1.RouterPipeToRouterResponse;
+import io.sluice.api.v1.SrtpCryptoSuite;
+import io.sluice.api.v1.TransportGetStatsRequest;
+import io.sluice.api.v1.TransportClosed;
+import io.sluice.api.v1.TransportGetStatsResponse;
+import io.sluice.api.v1.WorkerDumpRequest;
+import io.sluice.api.v1.WorkerDumpResponse;
+import io.sluice.worker.WorkerMain;
+import io.sluice.worker.WorkerProcess;
+import io.sluice.worker.config.WorkerConfig;
+import io.sluice.worker.testsupport.FreePort;
+import io.sluice.worker.testsupport.ManagedProcess;
+import io.sluice.worker.testsupport.Patience;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * router.pipeToRouter between two worker processes on one NATS: the source process negotiates the
+ * pipe with the target process over NATS and the media crosses a UDP pipe with SRTP (AEAD AES-256
+ * GCM) and RTX; ffmpeg sends VP8 into a router of process A, and ffmpeg decodes it from a consumer
+ * on a router of process B. When the upstream process is killed, the downstream worker finds its
+ * pipe's far end gone, and its consumers close with a reason, leaving nothing behind.
+ */
+class PipeAcrossProcessesTest {
+
+    private static final int VIDEO_SSRC = 0x51525354;
+
+    private static RunningWorker processA;
+    private static WorkerProcess processB;
+    private static ControlClient client;
+    private static String workerA;
+    private static String workerB;
+    private final List<ManagedProcess> ffmpegs = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        processA = RunningWorker.start("pipe-a", 49_000, 49_499, "sluice.event.>");
+        processB = WorkerProcess.start(WorkerConfig.fromEnvironment(Map.of(
+                "NATS_URL", processA.nats.url(), "REDIS_URL", processA.redis.url(), "WORKERS", "1",
+                "WORKER_ID", "pipe-b-" + UUID.randomUUID().toString().substring(0, 8),
+                "LISTEN_IP", "127.0.0.1", "METRICS_PORT", Integer.toString(FreePort.tcp()),
+                "RTC_MIN_PORT", "49500", "RTC_MAX_PORT", "49999")));
+        client = processA.client;
+        workerA = processA.workerId;
+        workerB = processB.workerIds().get(0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            processB.close();
+        } finally {
+            processA.close();
+        }
+    }
+
+    @AfterEach
+    void stopFfmpeg() {
+        ffmpegs.forEach(ManagedProcess::stop);
+    }
+
+    @Test
+    void vp8CrossesAnSrtpPipeBetweenTwoProcessesAndIsDecoded() throws Exception {
+        PipedMedia media = new PipedMedia(client, dir, ffmpegs);
+        String routerA = PipedMedia.createRouter(client, workerA, "pipe-a");
+        String routerB = PipedMedia.createRouter(client, workerB, "pipe-b");
+        PlainTransportInfo sending = media.sendingTransport(workerA, routerA);
+        String producerId = media.produce(workerA, sending.getId(), MediaKind.VIDEO, VIDEO_SSRC);
+
+        RouterPipeToRouterResponse piped = client.call(workerA, "router.pipeToRouter",
+                RouterPipeToRouterRequest.newBuilder().setRouterId(routerA).setProducerId(producerId)
+                        .setTargetWorkerId(workerB).setTargetRouterId(routerB)
+                        .setEnableSrtp(true).setEnableRtx(true).build())
+                .as(RouterPipeToRouterResponse.parser());
+        assertThat(piped.getPipeProducerId()).isEqualTo(producerId);
+        PipeTransportDumpResponse target = client.call(workerB, "pipeTransport.dump",
+                PipeTransportDumpRequest.newBuilder().setTransportId(piped.getTargetTransportId()).build())
+                .as(PipeTransportDumpResponse.parser());
+        assertThat(target.getTransport().getSrtpParameters().getCryptoSuite())
+                .isEqualTo(SrtpCryptoSuite.AEAD_AES_256_GCM);
+        assertThat(target.getTransport().getRtx()).isTrue();
+        assertThat(target.getTransport().getInProcess()).isFalse();
+        assertThat(target.getTransport().getTuple().getLocalPort()).isBetween(49_500, 49_999);
+        assertThat(target.getPeer().getWorkerId()).isEqualTo(workerA);
+
+        PipedMedia.Receiver receiver = media.receiver(workerB, routerB, producerId);
+        assertThat(receiver.consumer().getRtpParameters().getCodecsList())
+                .as("the pipe producer offers RTX to its consumers").anyMatch(c -> c.getMimeType().equals("video/rtx"));
+        PipedMedia.Decoding frames = media.decodeVideo(receiver, 20);
+        media.sendVideo(VIDEO_SSRC, sending.getTuple().getLocalPort(), 60);
+
+        PipedMedia.awaitDecoded(frames, 20);
+        TransportGetStatsResponse stats = client.call(workerB, "transport.getStats",
+                TransportGetStatsRequest.newBuilder().setTransportId(piped.getTargetTransportId()).build())
+                .as(TransportGetStatsResponse.parser());
+        assertThat(stats.getStats().getPacketsReceived()).isPositive();
+        assertThat(stats.getStats().getDroppedPacketsMap())
+                .doesNotContainKeys("srtp_failed", "srtp_auth_failed", "unknown_ssrc", "unknown_tuple");
+
+        client.call(workerA, "producer.close", ProducerCloseRequest.newBuilder().setProducerId(producerId).build());
+        await().atMost(Patience.WAIT).until(() -> processA.events.stream()
+                .anyMatch(e -> e.getRouterId().equals(routerB) && e.hasConsumerProducerClosed()));
+        RouterDumpResponse dumpB = client.call(workerB, "router.dump",
+                RouterDumpRequest.newBuilder().setRouterId(routerB).build()).as(RouterDumpResponse.parser());
+        assertThat(dumpB.getProducerIdsList()).isEmpty();
+        assertThat(processA.events.stream().filter(e -> e.getRouterId().equals(routerB)))
+                .noneMatch(Event::hasTransportClosed);
+    }
+
+    @Test
+    void killingTheUpstreamProcessClosesTheDownstreamConsumersAndLeavesNothing() throws Exception {
+        String prefix = "pipe-up-" + UUID.randomUUID().toString().substring(0, 8);
+        ManagedProcess upstream = new ManagedProcess(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "-XX:+ExitOnOutOfMemoryError",
+                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()),
+                Map.of("NATS_URL", processA.nats.url(), "REDIS_URL", processA.redis.url(), "WORKERS", "1",
+                        "WORKER_ID", prefix, "LISTEN_IP", "127.0.0.1",
+                        "METRICS_PORT", Integer.toString(FreePort.tcp()),
+                        "RTC_MIN_PORT", "48000", "RTC_MAX_PORT", "48499"), dir.resolve("upstream.log")).start();
+        ffmpegs.add(upstream);
+        String workerUp = prefix + "-0";
+        await().atMost(Patience.WAIT).ignoreExceptions().until(() -> !client.call(workerUp, "worker.dump",
+                WorkerDumpRequest.getDefaultInstance()).isError());
+        PipedMedia media = new PipedMedia(client, dir, ffmpegs);
+        String routerUp = PipedMedia.createRouter(client, workerUp, "pipe-up");
+        String routerDown = PipedMedia.createRouter(client, workerA, "pipe-down");
+        long transportsBefore = transports(workerA);
+        PlainTransportInfo sending = media.sendingTransport(workerUp, routerUp);
+        String producerId = media.produce(workerUp, sending.getId(), MediaKind.VIDEO, VIDEO_SSRC);
+        RouterPipeToRouterResponse piped = client.call(workerUp, "router.pipeToRouter",
+                RouterPipeToRouterRequest.newBuilder().setRouterId(routerUp).setProducerId(producerId)
+                        .setTargetWorkerId(workerA).setTargetRouterId(routerDown).setEnableSrtp(true).build())
+                .as(RouterPipeToRouterResponse.parser());
+        PipedMedia.Receiver receiver = media.receiver(workerA, routerDown, producerId);
+        media.sendVideo(VIDEO_SSRC, sending.getTuple().getLocalPort(), 60);
+        await().atMost(Patience.WAIT).until(() ->
+                PipedMedia.consumerPacketsSent(client, workerA, receiver.consumer().getConsumerId()) > 20);
+
+        ProcessHandle.of(upstream.pid()).ifPresent(ProcessHandle::destroyForcibly);
+
+        await().atMost(Patience.WAIT).until(() -> processA.events.stream()
+                .anyMatch(e -> e.getRouterId().equals(routerDown) && e.hasConsumerClosed()));
+        List<Event> down = processA.events.stream().filter(e -> e.getRouterId().equals(routerDown)).toList();
+        assertThat(down).filteredOn(Event::hasTransportClosed).singleElement()
+                .extracting(e -> e.getTransportClosed().getReason()).isEqualTo(TransportClosed.Reason.PIPE_PEER_CLOSED);
+        assertThat(down).filteredOn(e -> e.hasConsumerProducerClosed() || e.hasConsumerClosed())
+                .extracting(e -> e.hasConsumerClosed() ? e.getConsumerClosed().getReason().name() : "producerclose")
+                .containsExactly("producerclose", ConsumerClosed.Reason.PRODUCER_CLOSED.name());
+        RouterDumpResponse dump = client.call(workerA, "router.dump",
+                RouterDumpRequest.newBuilder().setRouterId(routerDown).build()).as(RouterDumpResponse.parser());
+        assertThat(dump.getProducerIdsList()).isEmpty();
+        assertThat(dump.getConsumerIdsList()).isEmpty();
+        assertThat(dump.getTransportIdsList()).doesNotContain(piped.getTargetTransportId()).hasSize(1);
+        assertThat(transports(workerA)).isEqualTo(transportsBefore + 1);
+    }
+
+    private static long transports(String workerId) throws InterruptedException {
+        return client.call(workerId, "worker.dump", WorkerDumpRequest.getDefaultInstance())
+                .as(WorkerDumpResponse.parser()).getLoad().getTransports();
+    }
+}
