@@ -152,15 +152,11 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             log.info("peer {}: room {} has router {} now, not {}; closing its transports", record.peerId(), roomId,
                     router.id(), record.routerId());
             sessions.store().delete(record.peerId(), roomId);
-            RouterClient old = placement.router(record.workerId(), record.routerId());
-            for (SessionRecord.StoredTransport transport : record.transports().values()) {
-                try {
-                    old.transport(io.sluice.api.v1.WebRtcTransportInfo.parseFrom(
-                            java.util.Base64.getDecoder().decode(transport.created()))).close()
-                            .exceptionally(failure -> null);
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    log.warn("peer {}: stored transport unreadable", record.peerId());
-                }
+            try {
+                PeerMedia.restore(record, placement.router(record.workerId(), record.routerId())).transports.values()
+                        .forEach(transport -> transport.client().close().exceptionally(failure -> null));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                log.warn("peer {}: stored transports unreadable", record.peerId());
             }
         }
         events.followRouter(router.id());
