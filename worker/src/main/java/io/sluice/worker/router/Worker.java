@@ -101,7 +101,7 @@ public final class Worker {
         }
         limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
-        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
+        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, clock, events);
         routers.put(router.id(), router);
         return router;
     }
@@ -556,6 +556,7 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
+        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
@@ -616,6 +617,7 @@ public final class Worker {
             closeConsumer(consumer, CloseReason.PRODUCER_CLOSED);
         }
         routerMedia.removeProducer(producer);
+        producer.transport().router().observers().onProducerClosed(producer);
         ownerOf(producer.transport()).removeProducer(producer);
         events.producerClosed(producer, reason);
     }
