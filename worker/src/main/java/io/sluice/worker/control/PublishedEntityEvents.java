@@ -8,6 +8,8 @@ import io.sluice.api.v1.ConsumerProducerResumed;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.RtpObserverDominantSpeaker;
+import io.sluice.api.v1.RtpObserverSilence;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportDtlsStateChanged;
 import io.sluice.api.v1.TransportIceStateChanged;
@@ -17,6 +19,7 @@ import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
+import io.sluice.worker.control.mapping.RtpObserverMapper;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.CloseReason;
 import io.sluice.worker.router.Consumer;
@@ -28,6 +31,10 @@ import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.RtpStreamStatsWriter;
 import io.sluice.worker.router.WebRtcTransport;
+import io.sluice.worker.router.observer.ActiveSpeakerObserver;
+import io.sluice.worker.router.observer.AudioLevelObserver;
+import io.sluice.worker.router.observer.RtpObserver;
+import java.util.List;
 
 /** Publishes what the entities of one worker report as the control API's events (docs/events.md). */
 final class PublishedEntityEvents implements EntityEvents {
@@ -140,6 +147,26 @@ final class PublishedEntityEvents implements EntityEvents {
             changed.setLayers(ConsumerMapper.toProto(current));
         }
         emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
+    }
+
+    @Override
+    public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
+        emit(observer, "dominantspeaker", Event.newBuilder()
+                .setRtpObserverDominantSpeaker(RtpObserverDominantSpeaker.newBuilder().setProducerId(producer.id())));
+    }
+
+    @Override
+    public void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes) {
+        emit(observer, "volumes", Event.newBuilder().setRtpObserverVolumes(RtpObserverMapper.toProto(volumes)));
+    }
+
+    @Override
+    public void silence(AudioLevelObserver observer) {
+        emit(observer, "silence", Event.newBuilder().setRtpObserverSilence(RtpObserverSilence.getDefaultInstance()));
+    }
+
+    private void emit(RtpObserver observer, String eventName, Event.Builder event) {
+        events.emit(observer.routerId(), "rtpObserver", observer.id(), eventName, event);
     }
 
     private void emit(Consumer consumer, String eventName, Event.Builder event) {

@@ -97,7 +97,7 @@ public final class Worker {
         }
         limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
-        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
+        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, clock, events);
         routers.put(router.id(), router);
         return router;
     }
@@ -543,6 +543,7 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
+        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
@@ -603,6 +604,7 @@ public final class Worker {
             closeConsumer(consumer, CloseReason.PRODUCER_CLOSED);
         }
         routerMedia.removeProducer(producer);
+        producer.transport().router().observers().onProducerClosed(producer);
         ownerOf(producer.transport()).removeProducer(producer);
         events.producerClosed(producer, reason);
     }
