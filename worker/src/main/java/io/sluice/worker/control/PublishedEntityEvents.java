@@ -1,7 +1,6 @@
 package io.sluice.worker.control;
 
 import io.sluice.api.v1.ConsumerClosed;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerLayersChanged;
 import io.sluice.api.v1.ConsumerProducerClosed;
 import io.sluice.api.v1.ConsumerProducerPaused;
@@ -15,12 +14,15 @@ import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportDtlsStateChanged;
 import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.TransportTupleChanged;
+import io.sluice.worker.control.mapping.ConsumerMapper;
+import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
 import io.sluice.worker.control.mapping.RtpObserverMapper;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.CloseReason;
 import io.sluice.worker.router.Consumer;
+import io.sluice.worker.router.ConsumerLayers;
 import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.LayeredConsumer;
 import io.sluice.worker.router.Transport;
@@ -98,7 +100,7 @@ final class PublishedEntityEvents implements EntityEvents {
     @Override
     public void producerScore(Producer producer) {
         emit(producer.transport().router(), "producer", producer.id(), "score",
-                Event.newBuilder().setProducerScore(RtpStreamStatsWriter.producerScore(producer)));
+                Event.newBuilder().setProducerScore(StatsMapper.toProto(RtpStreamStatsWriter.producerScore(producer))));
     }
 
     @Override
@@ -133,7 +135,7 @@ final class PublishedEntityEvents implements EntityEvents {
 
     @Override
     public void consumerScore(Consumer consumer) {
-        emit(consumer, "score", Event.newBuilder().setConsumerScore(RtpStreamStatsWriter.consumerScore(consumer)));
+        emit(consumer, "score", Event.newBuilder().setConsumerScore(StatsMapper.toProto(consumer.score())));
     }
 
     @Override
@@ -141,7 +143,7 @@ final class PublishedEntityEvents implements EntityEvents {
         ConsumerLayersChanged.Builder changed = ConsumerLayersChanged.newBuilder();
         ConsumerLayers current = consumer.currentLayers();
         if (current != null) {
-            changed.setLayers(current);
+            changed.setLayers(ConsumerMapper.toProto(current));
         }
         emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
     }
