@@ -113,6 +113,7 @@ public final class SignalingServer implements AutoCloseable {
         events.addTransportListener(relay);
         events.addProducerListener(relay);
         events.addConsumerListener(relay);
+        events.addRtpObserverListener(relay);
         events.addMissedEventsListener(relay);
         byte[] secret = joinSecret.clone();
         AtomicInteger openSessions = new AtomicInteger();

@@ -524,7 +524,7 @@ public final class Worker {
     // ---- the close cascade: every close goes down the tree from here ----
 
     /**
-     * A router closes: first every consumer of its transports, then every producer (all
+     * A router closes: first its RTP observers, then every consumer of its transports, then every producer (all
      * ROUTER_CLOSED), then the transports themselves ({@code reason} WORKER_CLOSED when the worker
      * shuts down, ROUTER_CLOSED otherwise). Consumers go first so that none is closed as
      * PRODUCER_CLOSED on the way, whatever order the transports are visited in.
@@ -532,6 +532,8 @@ public final class Worker {
     private void closeRouter(Router router, CloseReason reason) {
         routers.remove(router.id());
         router.markClosed();
+        // Observers first: no producer closing on the way makes a new dominant speaker.
+        router.observers().closeAll();
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
             closeConsumers(transport, CloseReason.ROUTER_CLOSED);
@@ -543,7 +545,6 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
-        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
