@@ -69,14 +69,31 @@ public final class RtpStreamStatsWriter {
                 .build();
     }
 
-    /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
+    /**
+     * The consumer's own streams (one per producer encoding for a pipe consumer), then (as
+     * mediasoup) the producer stream whose score the consumer reports, if known.
+     */
     static List<RtpStreamStats> outbound(Consumer consumer, long nowMs, long monotonicMs) {
-        RtpSendStreamStats stats = consumer.sendStats();
-        List<RtpStreamStats> streams = new ArrayList<>(2);
+        ConsumerSendStream[] sent = consumer.sendStreams();
+        List<RtpStreamStats> streams = new ArrayList<>(sent.length + 1);
+        for (int i = 0; i < sent.length; i++) {
+            streams.add(outbound(consumer, i, sent[i], nowMs, monotonicMs));
+        }
+        Producer producer = consumer.producer();
+        int producerStream = consumer.producerStreamForScore();
+        if (producer.streamSsrc(producerStream) >= 0) {
+            streams.add(inbound(producer, producerStream, nowMs, monotonicMs));
+        }
+        return streams;
+    }
+
+    private static RtpStreamStats outbound(Consumer consumer, int index, ConsumerSendStream stream, long nowMs,
+            long monotonicMs) {
+        RtpSendStreamStats stats = stream.stats();
         RtpStreamStats.Builder own = RtpStreamStats.newBuilder()
                 .setType(OUTBOUND)
                 .setTimestampMs(nowMs)
-                .setSsrc((int) consumer.ssrc())
+                .setSsrc((int) stream.ssrc())
                 .setKind(apiKind(consumer.kind()))
                 .setMimeType(consumer.rtpParameters().codecs().get(0).mimeType())
                 .setPacketCount(stats.packetCount())
@@ -84,25 +101,19 @@ public final class RtpStreamStatsWriter {
                 .setPacketsLost(stats.packetsLost())
                 .setFractionLost(stats.fractionLost())
                 // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
-                .setPliCount(consumer.keyFrameRequestsReceived())
+                .setPliCount(consumer.keyFrameRequestsReceived(index))
                 .setScore(stats.score())
                 .setBitrate(stats.bitrate(monotonicMs))
                 .setRoundTripTime(stats.roundTripTimeMs())
                 .setJitter((int) stats.jitter());
-        ConsumerRetransmission retransmission = consumer.sendStream().retransmission();
+        ConsumerRetransmission retransmission = stream.retransmission();
         if (retransmission != null) {
             own.setNackCount(retransmission.nackCount())
                     .setNackPacketCount(retransmission.nackedPackets())
                     .setPacketsRetransmitted(retransmission.retransmittedPackets())
                     .setPacketsRepaired(retransmission.repairedPackets());
         }
-        streams.add(own.build());
-        Producer producer = consumer.producer();
-        int producerStream = consumer.producerStreamForScore();
-        if (producer.streamSsrc(producerStream) >= 0) {
-            streams.add(inbound(producer, producerStream, nowMs, monotonicMs));
-        }
-        return streams;
+        return own.build();
     }
 
     public static ProducerScore producerScore(Producer producer) {
