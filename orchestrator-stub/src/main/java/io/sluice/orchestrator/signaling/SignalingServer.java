@@ -121,6 +121,7 @@ public final class SignalingServer implements AutoCloseable {
         events.addTransportListener(relay);
         events.addProducerListener(relay);
         events.addConsumerListener(relay);
+        events.addRtpObserverListener(relay);
         events.addMissedEventsListener(relay);
         AtomicInteger openSessions = new AtomicInteger();
         try {

@@ -422,6 +422,14 @@ final class SignalingSession {
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, token.userId(),
                     kind);
             joined.addProducer(published);
+            if (kind.equals("audio")) {
+                joined.activeSpeaker().thenCompose(observer -> observer.addProducer(producer.id()))
+                        .exceptionally(failure -> {
+                            log.warn("peer {}: audio producer {} not observed for the dominant speaker: {}", peerId,
+                                    producer.id(), failure.toString());
+                            return null;
+                        });
+            }
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
             }
