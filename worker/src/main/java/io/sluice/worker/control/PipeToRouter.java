@@ -15,6 +15,7 @@ import io.sluice.api.v1.RouterPipeToRouterRequest;
 import io.sluice.api.v1.RouterPipeToRouterResponse;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.control.mapping.ListenInfoMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.PipeConsumer;
 import io.sluice.worker.router.PipeTransport;
@@ -149,7 +150,8 @@ final class PipeToRouter {
         try {
             local = TransportHandlers.map(inProcess
                     ? control.worker().createInProcessPipeTransport(router, request.getEnableRtx(), null)
-                    : control.worker().createPipeTransport(router, TransportListenInfo.getDefaultInstance(),
+                    : control.worker().createPipeTransport(router,
+                            ListenInfoMapper.toDomain(TransportListenInfo.getDefaultInstance()),
                             srtp ? io.sluice.worker.srtp.SrtpProfile.AEAD_AES_256_GCM : null,
                             request.getEnableRtx(), null), transport -> transport);
         } catch (SluiceException e) {

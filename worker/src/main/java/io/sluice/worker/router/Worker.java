@@ -4,15 +4,11 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.PlainTransportDumpResponse;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.parameters.RtpCodecCapability;
-import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.ortc.Ortc;
 import io.sluice.worker.router.stats.ConsumerStatsSnapshot;
 import io.sluice.worker.router.stats.ProducerStatsSnapshot;
@@ -159,24 +155,23 @@ public final class Worker {
      * router.createWebRtcTransport: on the router's own new sockets, or on a WebRTC server's. The
      * transport exists, and its mapping is written, only once every socket is bound.
      */
-    public Future<WebRtcTransport> createWebRtcTransport(RouterCreateWebRtcTransportRequest request)
-            throws SluiceException {
+    public Future<WebRtcTransport> createWebRtcTransport(WebRtcTransportOptions options) throws SluiceException {
         assert loop.inEventLoop();
-        Router router = router(request.getRouterId());
+        Router router = router(options.routerId());
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        if (!request.getWebrtcServerId().isEmpty()) {
-            WebRtcServer server = webRtcServer(request.getWebrtcServerId());
-            return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, request, server)));
+        if (!options.webRtcServerId().isEmpty()) {
+            WebRtcServer server = webRtcServer(options.webRtcServerId());
+            return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, options, server)));
         }
-        return adoptWhenBound(webRtcTransports.create(router, request));
+        return adoptWhenBound(webRtcTransports.create(router, options));
     }
 
     /** router.createPlainTransport: binds its port(s); nothing is kept if one fails. */
-    public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
+    public Future<PlainTransport> createPlainTransport(Router router, PlainTransportOptions options)
             throws SluiceException {
         assert loop.inEventLoop();
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        return adoptWhenBound(plainTransports.create(router, request));
+        return adoptWhenBound(plainTransports.create(router, options));
     }
 
     /** Transports whose sockets are being bound count against MAX_TRANSPORTS as well. */
@@ -243,14 +238,6 @@ public final class Worker {
         closeTransport(plainTransport(transportId), CloseReason.REQUESTED);
     }
 
-    public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
-        PlainTransport transport = plainTransport(transportId);
-        return transport.dump()
-                .addAllProducerIds(producerIds(transport))
-                .addAllConsumerIds(consumerIds(transport))
-                .build();
-    }
-
     /** The ids of a transport's producers, for its dump. */
     public List<String> producerIds(Transport transport) {
         TransportMedia owned = transport.media();
@@ -270,16 +257,16 @@ public final class Worker {
      *
      * @param srtpProfile null without SRTP; @param peer null unless made by router.pipeToRouter
      */
-    public Future<PipeTransport> createPipeTransport(Router router, TransportListenInfo listenInfo,
+    public Future<PipeTransport> createPipeTransport(Router router, ListenInfo listenInfo,
             io.sluice.worker.srtp.SrtpProfile srtpProfile, boolean rtx, PipeTransport.Peer peer)
             throws SluiceException {
         assert loop.inEventLoop();
-        if (listenInfo.getProtocol() == io.sluice.api.v1.TransportProtocol.TCP) {
+        if (listenInfo.protocol() == TransportTuple.Protocol.TCP) {
             throw SluiceException.unsupported("listen_info.protocol", "pipe transports are UDP only");
         }
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.toBuilder()
-                .setProtocol(io.sluice.api.v1.TransportProtocol.UDP).build()), true, false, rtc, "listen_info").get(0);
+        ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.withProtocol(
+                TransportTuple.Protocol.UDP)), true, false, rtc, "listen_info").get(0);
         return adoptWhenBound(pipeTransports.create(router, listen, srtpProfile, rtx, peer));
     }
 
@@ -347,7 +334,7 @@ public final class Worker {
     // ---- WebRTC servers ----
 
     /** worker.createWebRtcServer: binds the shared sockets; nothing is kept if one fails. */
-    public Future<WebRtcServer> createWebRtcServer(List<TransportListenInfo> listenInfos) throws SluiceException {
+    public Future<WebRtcServer> createWebRtcServer(List<ListenInfo> listenInfos) throws SluiceException {
         assert loop.inEventLoop();
         Promise<WebRtcServer> created = loop.newPromise();
         WebRtcServer.create(UUID.randomUUID().toString(), loop, listenInfos, rtc).addListener(
@@ -553,7 +540,7 @@ public final class Worker {
     // ---- the close cascade: every close goes down the tree from here ----
 
     /**
-     * A router closes: first every consumer of its transports, then every producer (all
+     * A router closes: first its RTP observers, then every consumer of its transports, then every producer (all
      * ROUTER_CLOSED), then the transports themselves ({@code reason} WORKER_CLOSED when the worker
      * shuts down, ROUTER_CLOSED otherwise). Consumers go first so that none is closed as
      * PRODUCER_CLOSED on the way, whatever order the transports are visited in.
@@ -561,6 +548,8 @@ public final class Worker {
     private void closeRouter(Router router, CloseReason reason) {
         routers.remove(router.id());
         router.markClosed();
+        // Observers first: no producer closing on the way makes a new dominant speaker.
+        router.observers().closeAll();
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
             closeConsumers(transport, CloseReason.ROUTER_CLOSED);
@@ -572,7 +561,6 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
-        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
