@@ -23,6 +23,7 @@ import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.EntityLimits;
+import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.LocalPipes;
 import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.PlainTransport;
