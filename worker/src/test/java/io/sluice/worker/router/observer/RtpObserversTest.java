@@ -25,7 +25,6 @@ import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.EntityLimits;
 import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.LocalPipes;
-import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.PlainTransportOptions;
 import io.sluice.worker.router.Producer;
