@@ -100,7 +100,7 @@ public final class DtlsTransport {
     /** BouncyCastle's handshake timer is a backstop behind ours, which carries the reason. */
     private static final int BACKSTOP_MILLIS = 1_000;
 
-    private static final BcTlsCrypto CRYPTO = new BcTlsCrypto(new SecureRandom());
+    private static final BcTlsCrypto CRYPTO = new PeerCertificateCrypto(new SecureRandom());
 
     private final EventExecutor loop;
     private final SerialExecutor strand;
