@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
@@ -257,7 +256,7 @@ public final class DtlsTransport {
         DTLSTransport established = null;
         try {
             if (ourRole == DtlsRole.SERVER) {
-                established = new DTLSServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
+                established = new DecodingDtlsServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
             } else {
                 established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
             }

@@ -137,6 +137,44 @@ class DtlsFuzzTest {
         assertThat(exercise(corrupted)).isEqualTo(Outcome.FAILED);
     }
 
+    /**
+     * Found by this property: a ClientHello whose signature_algorithms list claims more bytes than
+     * its extension holds made BouncyCastle run out of bytes (EOFException) and answer
+     * internal_error; it must be decode_error (RFC 5246 §7.2.2). The recorded ClientHello,
+     * reassembled into one record, with that list length raised.
+     */
+    @Test
+    void aClientHelloWithAnOverlongSignatureAlgorithmsListIsADecodeErrorNotAnInternalError() {
+        List<byte[]> fragments = clientFlights.stream().takeWhile(DtlsFlightMutator::isClientHello).toList();
+        byte[] first = fragments.get(0);
+        int messageLength = ((first[14] & 0xff) << 16) | ((first[15] & 0xff) << 8) | (first[16] & 0xff);
+        byte[] record = new byte[13 + 12 + messageLength];
+        System.arraycopy(first, 0, record, 0, 13 + 12);
+        for (byte[] fragment : fragments) {
+            int offset = ((fragment[19] & 0xff) << 16) | ((fragment[20] & 0xff) << 8) | (fragment[21] & 0xff);
+            int length = ((fragment[22] & 0xff) << 16) | ((fragment[23] & 0xff) << 8) | (fragment[24] & 0xff);
+            System.arraycopy(fragment, 25, record, 25 + offset, length);
+        }
+        record[11] = (byte) ((12 + messageLength) >> 8);
+        record[12] = (byte) (12 + messageLength);
+        record[19] = record[20] = record[21] = 0;
+        record[22] = first[14];
+        record[23] = first[15];
+        record[24] = first[16];
+        // signature_algorithms (RFC 5246 §7.4.1.4.1): type 13, extension length, list length = extension length - 2.
+        int at = -1;
+        for (int i = 25; i + 6 <= record.length && at < 0; i++) {
+            int extensionLength = ((record[i + 2] & 0xff) << 8) | (record[i + 3] & 0xff);
+            int listLength = ((record[i + 4] & 0xff) << 8) | (record[i + 5] & 0xff);
+            if (record[i] == 0 && record[i + 1] == 13 && extensionLength > 2 && listLength == extensionLength - 2) {
+                at = i;
+            }
+        }
+        assertThat(at).as("signature_algorithms in the recorded ClientHello").isPositive();
+        record[at + 5] = (byte) 0xbc;
+        assertThat(exercise(List.of(record))).isEqualTo(Outcome.FAILED);
+    }
+
     @Test
     void anyDatagramsLeaveTheServerWaitingAnsweringOrFailedCleanly() {
         List<byte[]> singles = new ArrayList<>(clientFlights);
