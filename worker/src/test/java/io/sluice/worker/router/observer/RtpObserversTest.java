@@ -18,6 +18,7 @@ import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.worker.control.mapping.PlainTransportMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
@@ -101,8 +102,8 @@ class RtpObserversTest {
                 RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
                         .build())), "room", Map.of()));
         Future<PlainTransport> created = onLoop(() -> worker.createPlainTransport(router,
-                RouterCreatePlainTransportRequest.newBuilder()
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1")).setComedia(true).build()));
+                PlainTransportMapper.toDomain(RouterCreatePlainTransportRequest.newBuilder()
+                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1")).setComedia(true).build())));
         transport = created.get(10, TimeUnit.SECONDS);
         alice = produce(MediaKind.AUDIO, "audio/opus", 48000, 1001);
         bob = produce(MediaKind.AUDIO, "audio/opus", 48000, 1002);
