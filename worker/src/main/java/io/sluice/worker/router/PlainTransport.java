@@ -7,6 +7,7 @@ import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
@@ -47,8 +48,8 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
     private final TransportWideSequence transportWideSequence = new TransportWideSequence();
-    private RtcSocket rtpSocket;
-    private RtcSocket rtcpSocket;
+    private UdpRtcSocket rtpSocket;
+    private UdpRtcSocket rtcpSocket;
     private TransportMedia media;
     private SrtpReceiveContext srtpReceive;
     private InetSocketAddress remoteRtp;
@@ -87,7 +88,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     }
 
     /** The bound sockets; {@code rtcpSocket} is null with rtcp-mux. */
-    void attachSockets(RtcSocket rtpSocket, RtcSocket rtcpSocket) {
+    void attachSockets(UdpRtcSocket rtpSocket, UdpRtcSocket rtcpSocket) {
         this.rtpSocket = rtpSocket;
         this.rtcpSocket = rtcpSocket;
     }
@@ -156,6 +157,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         if (rtp != null) {
             remoteRtp = rtp;
             remoteRtcp = rtcp;
+            connectSockets();
             if (media != null) {
                 media.onTransportConnected();
             }
@@ -222,6 +224,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         if (onRtcpSocket) {
             if (remoteRtcp == null && comedia) {
                 remoteRtcp = remote;
+                rtcpSocket.connect(remote);
             }
             return remote.equals(remoteRtcp);
         }
@@ -230,11 +233,26 @@ public final class PlainTransport implements Transport, RtcPacketSink {
             if (rtcpMux) {
                 remoteRtcp = remote;
             }
+            rtpSocket.connect(remote);
             if (media != null) {
                 media.onTransportConnected();
             }
         }
         return remote.equals(remoteRtp);
+    }
+
+    /**
+     * Once the remote is known only its datagrams are accepted, so each socket is connected to it:
+     * sends then need no per-datagram envelope or address (UdpRtcSocket), and the kernel drops
+X
+     */
+    private void connectSockets() {
+        if (rtpSocket != null) {
+            rtpSocket.connect(remoteRtp);
+        }
+        if (rtcpSocket != null) {
+            rtcpSocket.connect(remoteRtcp);
+        }
     }
 
     @Override
@@ -254,7 +272,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         send(packet, rtcpMux ? rtpSocket : rtcpSocket, remoteRtcp, true);
     }
 
-    private void send(ByteBuf packet, RtcSocket socket, InetSocketAddress remote, boolean rtcp) {
+    private void send(ByteBuf packet, UdpRtcSocket socket, InetSocketAddress remote, boolean rtcp) {
         if (closed || remote == null || socket == null) {
             drops[DropReason.NO_REMOTE.ordinal()]++;
             packet.release();

@@ -48,7 +48,7 @@ public final class Worker {
     private int bindingTransports;
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
-    private final Map<String, Producer> producerIndex = new HashMap<>();
+    private final ProducerIndex producerIndex = new ProducerIndex();
     private final Map<String, Consumer> consumerIndex = new HashMap<>();
     private final WebRtcTransportFactory webRtcTransports;
     private final PlainTransportFactory plainTransports;
@@ -300,8 +300,8 @@ public final class Worker {
             throws SluiceException {
         assert loop.inEventLoop();
         PipeTransport pipe = pipeTransport(transportId);
-        Producer producer = producerIndex.get(producerId);
-        if (producer == null || producer.transport().router() != pipe.router()) {
+        Producer producer = producerIndex.on(pipe.router(), producerId);
+        if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         limits().checkConsumers(id, consumerIndex.size());
@@ -312,13 +312,17 @@ public final class Worker {
 
     /**
      * pipeTransport.produce: the producer at the far end of a pipe consumer, under the piped
-     * producer's id; ALREADY_EXISTS when this worker has a producer of that id.
+     * producer's id; ALREADY_EXISTS when this worker has a producer of that id, unless the pipe
+     * comes from another router of this worker (router.pipeToRouter within one worker: the id
+     * then names one producer on each router).
      */
     public Producer producePipe(String transportId, String producerId, MediaKind kind, RtpParameters rtpParameters,
             boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         PipeTransport pipe = pipeTransport(transportId);
-        if (producerIndex.containsKey(producerId)) {
+        boolean fromThisWorker = pipe.inProcess() && pipe.peer() != null && pipe.peer().workerId().equals(id);
+        if (producerIndex.on(pipe.router(), producerId) != null
+                || (producerIndex.byId(producerId) != null && !fromThisWorker)) {
             throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "producer " + producerId
                     + " already exists on worker " + id, "producer_id");
         }
@@ -380,7 +384,7 @@ public final class Worker {
     }
 
     private void register(Transport transport, Producer producer) {
-        producerIndex.put(producer.id(), producer);
+        producerIndex.add(producer);
         if (producerTimer == null) {
             producerTimer = loop.scheduleAtFixedRate(this::onProducerTimer, NACK_TIMER_INTERVAL_MS,
                     NACK_TIMER_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -390,7 +394,7 @@ public final class Worker {
     }
 
     private void onProducerTimer() {
-        for (Producer producer : producerIndex.values()) {
+        for (Producer producer : producerIndex.all()) {
             producer.onNackTimer();
             producer.onActivityTimer();
             producer.onKeyFrameRequestTimer();
@@ -405,11 +409,26 @@ public final class Worker {
 
     public Producer producer(String producerId) throws SluiceException {
         assert loop.inEventLoop();
-        Producer producer = producerIndex.get(producerId);
+        Producer producer = producerIndex.byId(producerId);
         if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         return producer;
+    }
+
+    /** The producer of this id on {@code router} (a producer piped within this worker has one per router), or NOT_FOUND. */
+    public Producer producerOn(Router router, String producerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Producer producer = producerIndex.on(router, producerId);
+        if (producer == null) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return producer;
+    }
+
+    /** Closes this producer (one of a piped id's copies on this worker, say) as producer.close would. */
+    public void closeProducer(Producer producer) {
+        closeProducer(producer, CloseReason.REQUESTED);
     }
 
     public void closeProducer(String producerId) throws SluiceException {
@@ -434,10 +453,7 @@ public final class Worker {
 
     /** router.canConsume */
     public boolean canConsume(Router router, String producerId, RtpCapabilities capabilities) throws SluiceException {
-        Producer producer = producer(producerId);
-        if (producer.transport().router() != router) {
-            throw SluiceException.notFound("producer", producerId);
-        }
+        Producer producer = producerOn(router, producerId);
         return Ortc.canConsume(producer.consumableRtpParameters(), capabilities);
     }
 
@@ -451,8 +467,8 @@ public final class Worker {
             ConsumerLayers preferred, boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         Transport transport = transport(transportId);
-        Producer producer = producerIndex.get(producerId);
-        if (producer == null || producer.transport().router() != transport.router()) {
+        Producer producer = producerIndex.on(transport.router(), producerId);
+        if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         limits().checkConsumers(id, consumerIndex.size());
@@ -524,7 +540,7 @@ public final class Worker {
     // ---- the close cascade: every close goes down the tree from here ----
 
     /**
-     * A router closes: first every consumer of its transports, then every producer (all
+     * A router closes: first its RTP observers, then every consumer of its transports, then every producer (all
      * ROUTER_CLOSED), then the transports themselves ({@code reason} WORKER_CLOSED when the worker
      * shuts down, ROUTER_CLOSED otherwise). Consumers go first so that none is closed as
      * PRODUCER_CLOSED on the way, whatever order the transports are visited in.
@@ -532,6 +548,8 @@ public final class Worker {
     private void closeRouter(Router router, CloseReason reason) {
         routers.remove(router.id());
         router.markClosed();
+        // Observers first: no producer closing on the way makes a new dominant speaker.
+        router.observers().closeAll();
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
             closeConsumers(transport, CloseReason.ROUTER_CLOSED);
@@ -543,7 +561,6 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
-        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
@@ -591,7 +608,7 @@ public final class Worker {
 
     /** Its consumers first ("producerclose", then "closed" with PRODUCER_CLOSED), then the producer. */
     private void closeProducer(Producer producer, CloseReason reason) {
-        if (producerIndex.remove(producer.id()) == null) {
+        if (!producerIndex.remove(producer)) {
             return;
         }
         if (producerIndex.isEmpty() && producerTimer != null) {
@@ -630,7 +647,7 @@ public final class Worker {
     private final RtcpScheduler.ScoreListener scores = new RtcpScheduler.ScoreListener() {
         @Override
         public void onProducerScore(Producer producer) {
-            if (!producerIndex.containsKey(producer.id())) {
+            if (!producerIndex.contains(producer)) {
                 return;
             }
             events.producerScore(producer);
