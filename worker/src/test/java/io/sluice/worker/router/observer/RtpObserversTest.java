@@ -11,23 +11,22 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.worker.control.mapping.PlainTransportMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.EntityLimits;
+import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.LocalPipes;
 import io.sluice.worker.router.PlainTransport;
+import io.sluice.worker.router.PlainTransportOptions;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.RtcResources;
@@ -111,8 +110,8 @@ class RtpObserversTest {
                 RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
                         .build())), "room", Map.of()));
         Future<PlainTransport> created = onLoop(() -> worker.createPlainTransport(router,
-                PlainTransportMapper.toDomain(RouterCreatePlainTransportRequest.newBuilder()
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1")).setComedia(true).build())));
+                new PlainTransportOptions(new ListenInfo(null, "127.0.0.1", "", 0, null), null, true, true, null,
+                        "user", Map.of())));
         transport = created.get(10, TimeUnit.SECONDS);
         alice = produce(MediaKind.AUDIO, "audio/opus", 48000, 1001);
         bob = produce(MediaKind.AUDIO, "audio/opus", 48000, 1002);
