@@ -136,6 +136,12 @@ final class PublishedEntityEvents implements EntityEvents {
         if (current != null) {
             changed.setLayers(current);
         }
+        changed.setReason(switch (consumer.layersChangeReason()) {
+            case BANDWIDTH -> ConsumerLayersChanged.Reason.BANDWIDTH;
+            case PREFERRED -> ConsumerLayersChanged.Reason.PREFERRED;
+            case PRODUCER -> ConsumerLayersChanged.Reason.PRODUCER;
+            case SCORE -> ConsumerLayersChanged.Reason.SCORE;
+        });
         emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
     }
 

@@ -10,7 +10,7 @@ import io.sluice.api.v1.SrtpParameters;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTuple;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -20,6 +20,7 @@ import io.sluice.worker.srtp.SrtpSendContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import io.sluice.worker.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,8 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     private final SrtpParameters localSrtpParameters;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    /** Numbers what the consumers that negotiated transport-wide-cc send; this transport takes no feedback about it. */
+    private final SendSideBandwidthEstimator bandwidthEstimator;
     private RtcSocket rtpSocket;
     private RtcSocket rtcpSocket;
     private TransportMedia media;
@@ -71,9 +73,10 @@ public final class PlainTransport implements Transport, RtcPacketSink {
      * @param srtpProfile null without SRTP
      * @param localKeyAndSalt the key this transport protects with (taken over and wiped from here on)
      */
-    PlainTransport(String id, Router router, String userId, AppData appData, EventLoop loop, boolean rtcpMux,
-            boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
+    PlainTransport(String id, Router router, String userId, AppData appData, EventLoop loop, Clock clock,
+            boolean rtcpMux, boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
         this.id = id;
+        this.bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(clock);
         this.router = router;
         this.userId = userId;
         this.appData = appData;
@@ -278,8 +281,8 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.sluice.api.v1.TransportProtocol;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,9 +23,11 @@ final class PlainTransportFactory {
 
     private final EventLoop loop;
     private final RtcResources resources;
+    private final Clock clock;
 
-    PlainTransportFactory(EventLoop loop, RtcResources resources) {
+    PlainTransportFactory(EventLoop loop, RtcResources resources, Clock clock) {
         this.loop = loop;
+        this.clock = clock;
         this.resources = resources;
     }
 
@@ -39,7 +42,7 @@ final class PlainTransportFactory {
         SrtpProfile profile = request.getEnableSrtp()
                 ? PlainSrtp.profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
         PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, request.getUserId(),
-                request.getAppData(), loop, rtcpMux, request.getComedia(), profile,
+                request.getAppData(), loop, clock, rtcpMux, request.getComedia(), profile,
                 profile == null ? null : PlainSrtp.newKeyAndSalt(profile));
         Promise<PlainTransport> created = loop.newPromise();
         SocketBinder binder = new SocketBinder(loop);

@@ -58,7 +58,10 @@ final class ProducerConsumerFactory {
         media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
         media.setRtcpScheduler(reports);
         switch (transport) {
-            case WebRtcTransport webRtc -> webRtc.attachMedia(media);
+            case WebRtcTransport webRtc -> {
+                webRtc.attachMedia(media);
+                media.setBitrateAllocation(new TransportBitrateAllocation(webRtc.bandwidthEstimator(), clock));
+            }
             case PlainTransport plain -> plain.attachMedia(media);
             case PipeTransport pipe -> pipe.attachMedia(media);
         }

@@ -11,7 +11,7 @@ import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.IceParameters;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.WebRtcTransportInfo;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
@@ -82,7 +82,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
     private final LoopCounters loopCounters;
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    private final SendSideBandwidthEstimator bandwidthEstimator;
     private TransportMedia media;
 
     private RtcSocket deliveringSocket;
@@ -103,12 +103,14 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
      * @param ownUdpSockets the UDP sockets among them, to send on
      */
     WebRtcTransport(String id, Router router, String userId, AppData appData, EventLoop loop, EntityEvents events,
-            RtcResources resources, Clock clock, StunRateLimiter rateLimiter, List<Channel> ownChannels,
+            RtcResources resources, Clock clock, SendSideBandwidthEstimator bandwidthEstimator,
+            StunRateLimiter rateLimiter, List<Channel> ownChannels,
             List<RtcSocket> ownUdpSockets, PortOwner portOwner, List<IceCandidate> candidates) {
         this.id = id;
         this.router = router;
         this.userId = userId;
         this.loopCounters = LoopCounters.of(loop);
+        this.bandwidthEstimator = bandwidthEstimator;
         this.appData = appData;
         this.loop = loop;
         this.events = events;
@@ -220,8 +222,8 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override

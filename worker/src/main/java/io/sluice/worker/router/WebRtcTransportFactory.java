@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
@@ -31,16 +32,19 @@ final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
+    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server)
+            throws SluiceException {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
-                events, resources, clock, StunRateLimiter.perTransport(), List.of(), List.of(), server,
+                events, resources, clock, bandwidthEstimator(request), StunRateLimiter.perTransport(), List.of(),
+                List.of(), server,
                 server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
         server.adopt(transport);
         return transport;
     }
 
     Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
+        SendSideBandwidthEstimator estimator = bandwidthEstimator(request);
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(request.getListenInfosList(), enableUdp(request),
                 enableTcp(request), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
@@ -63,7 +67,7 @@ final class WebRtcTransportFactory {
                             bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
+                        request.getUserId(), request.getAppData(), loop, events, resources, clock, estimator, StunRateLimiter.perTransport(),
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
@@ -73,6 +77,21 @@ final class WebRtcTransportFactory {
             }
         });
         return result;
+    }
+
+    /** mediasoup's initialAvailableOutgoingBitrate: the estimate towards the endpoint before any feedback. */
+    private SendSideBandwidthEstimator bandwidthEstimator(RouterCreateWebRtcTransportRequest request)
+            throws SluiceException {
+        long initial = SendSideBandwidthEstimator.DEFAULT_INITIAL_BITRATE;
+        if (request.hasInitialAvailableOutgoingBitrate()) {
+            initial = Integer.toUnsignedLong(request.getInitialAvailableOutgoingBitrate());
+            if (initial < SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE) {
+                throw SluiceException.invalid("initial_available_outgoing_bitrate",
+                        "must be at least " + SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE + " bit/s");
+            }
+        }
+        return new SendSideBandwidthEstimator(clock, initial, SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE,
+                SendSideBandwidthEstimator.DEFAULT_MAX_BITRATE);
     }
 
     static boolean enableUdp(RouterCreateWebRtcTransportRequest request) {
