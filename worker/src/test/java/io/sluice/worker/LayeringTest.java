@@ -33,9 +33,8 @@ class LayeringTest {
      * when a class on it no longer uses protobuf, so that it is taken off.
      */
     private static final Set<String> ROUTER_CLASSES_STILL_ON_PROTOBUF = Set.of(
-            "Consumer", "LayeredConsumer", "ListenInfos", "PlainSrtp", "PlainTransport", "PlainTransportFactory",
-            "Producer", "ProducerConsumerFactory", "RtpStreamStatsWriter", "SimulcastConsumer", "SvcConsumer",
-            "WebRtcServer", "WebRtcTransport", "WebRtcTransportFactory", "Worker");
+            "ListenInfos", "PlainSrtp", "PlainTransport", "PlainTransportFactory", "WebRtcServer", "WebRtcTransport",
+            "WebRtcTransportFactory", "Worker");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

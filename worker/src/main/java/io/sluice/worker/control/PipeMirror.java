@@ -23,6 +23,9 @@ import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.Transport;
 import io.sluice.worker.router.WebRtcTransport;
+import io.sluice.worker.router.observer.ActiveSpeakerObserver;
+import io.sluice.worker.router.observer.AudioLevelObserver;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,5 +153,20 @@ final class PipeMirror implements EntityEvents {
     @Override
     public void consumerLayersChanged(LayeredConsumer consumer) {
         published.consumerLayersChanged(consumer);
+    }
+
+    @Override
+    public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
+        published.dominantSpeaker(observer, producer);
+    }
+
+    @Override
+    public void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes) {
+        published.volumes(observer, volumes);
+    }
+
+    @Override
+    public void silence(AudioLevelObserver observer) {
+        published.silence(observer);
     }
 }

@@ -5,12 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.PlainTransportDumpResponse;
-import io.sluice.api.v1.ProducerDumpResponse;
-import io.sluice.api.v1.ProducerStats;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.router.parameters.MediaKind;
@@ -19,6 +14,8 @@ import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.parameters.RtpCodecCapability;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.stats.ConsumerStatsSnapshot;
+import io.sluice.worker.router.stats.ProducerStatsSnapshot;
 import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
@@ -104,7 +101,7 @@ public final class Worker {
         }
         limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
-        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
+        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, clock, events);
         routers.put(router.id(), router);
         return router;
     }
@@ -433,14 +430,12 @@ public final class Worker {
         closeProducer(producer(producerId), CloseReason.REQUESTED);
     }
 
-    public ProducerDumpResponse dumpProducer(String producerId) throws SluiceException {
+    public ProducerDump dumpProducer(String producerId) throws SluiceException {
         Producer producer = producer(producerId);
-        return producer.dump()
-                .addAllConsumerIds(consumersOf(producer).stream().map(Consumer::id).toList())
-                .build();
+        return producer.dump(consumersOf(producer).stream().map(Consumer::id).toList());
     }
 
-    public ProducerStats producerStats(String producerId, long nowMs) throws SluiceException {
+    public ProducerStatsSnapshot producerStats(String producerId, long nowMs) throws SluiceException {
         return producer(producerId).stats(nowMs);
     }
 
@@ -499,11 +494,11 @@ public final class Worker {
         closeConsumer(consumer(consumerId), CloseReason.REQUESTED);
     }
 
-    public ConsumerDumpResponse dumpConsumer(String consumerId) throws SluiceException {
+    public ConsumerDump dumpConsumer(String consumerId) throws SluiceException {
         return consumer(consumerId).dump();
     }
 
-    public ConsumerStats consumerStats(String consumerId, long nowMs) throws SluiceException {
+    public ConsumerStatsSnapshot consumerStats(String consumerId, long nowMs) throws SluiceException {
         return consumer(consumerId).stats(nowMs);
     }
 
@@ -562,6 +557,7 @@ public final class Worker {
         for (Transport transport : transports) {
             closeTransportItself(transport, transportReason);
         }
+        router.observers().closeAll();
         events.routerClosed(router, reason);
     }
 
@@ -622,6 +618,7 @@ public final class Worker {
             closeConsumer(consumer, CloseReason.PRODUCER_CLOSED);
         }
         routerMedia.removeProducer(producer);
+        producer.transport().router().observers().onProducerClosed(producer);
         ownerOf(producer.transport()).removeProducer(producer);
         events.producerClosed(producer, reason);
     }
