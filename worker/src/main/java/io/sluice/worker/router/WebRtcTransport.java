@@ -83,6 +83,10 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final long[] drops = new long[TransportDropReason.values().length];
     private final LoopCounters loopCounters;
     private final SendSideBandwidthEstimator bandwidthEstimator;
+    /** transport.setMaxIncomingBitrate, bit/s; 0 for none. */
+    private long maxIncomingBitrate;
+    /** transport.enableTraceEvent("bwe"). */
+    private boolean bandwidthTraceEnabled;
     private TransportMedia media;
 
     private RtcSocket deliveringSocket;
@@ -224,6 +228,28 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     @Override
     public SendSideBandwidthEstimator bandwidthEstimator() {
         return bandwidthEstimator;
+    }
+
+    /** transport.setMaxIncomingBitrate: told to the senders of its producers as REMB; 0 for none. */
+    public void setMaxIncomingBitrate(long bitrate) {
+        maxIncomingBitrate = bitrate;
+    }
+
+    long maxIncomingBitrate() {
+        return maxIncomingBitrate;
+    }
+
+    /** transport.enableTraceEvent: whether the "bwe" trace is published. */
+    public void enableBandwidthTrace(boolean enabled) {
+        bandwidthTraceEnabled = enabled;
+    }
+
+    boolean bandwidthTraceEnabled() {
+        return bandwidthTraceEnabled;
+    }
+
+    EntityEvents events() {
+        return events;
     }
 
     @Override
@@ -517,7 +543,10 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
                 .setBytesReceived(bytesReceived)
                 .setPacketsReceived(packetsReceived)
                 .setBytesSent(bytesSent)
-                .setPacketsSent(packetsSent);
+                .setPacketsSent(packetsSent)
+                .setAvailableOutgoingBitrate((int) bandwidthEstimator.availableBitrate())
+                .setMaxIncomingBitrate((int) maxIncomingBitrate)
+                .setProbeState(bandwidthEstimator.probeState().name().toLowerCase(java.util.Locale.ROOT));
         TransportTuple selected = iceServer.selectedTuple();
         if (selected != null) {
             stats.setIceSelectedTuple(toProto(selected));
