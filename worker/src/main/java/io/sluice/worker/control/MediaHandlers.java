@@ -42,6 +42,7 @@ import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.worker.control.mapping.AppDataMapper;
 import io.sluice.worker.control.mapping.ConsumerMapper;
+import io.sluice.worker.control.mapping.PlainTransportMapper;
 import io.sluice.worker.control.mapping.ProducerMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.control.mapping.StatsMapper;
@@ -62,15 +63,19 @@ final class MediaHandlers {
 
     static CompletionStage<RouterCreatePlainTransportResponse> createPlainTransport(WorkerControl worker,
             RouterCreatePlainTransportRequest request) throws SluiceException {
-        return TransportHandlers.map(worker.worker().createPlainTransport(worker.worker().router(request.getRouterId()), request),
-                transport -> RouterCreatePlainTransportResponse.newBuilder().setTransport(transport.info()).build());
+        return TransportHandlers.map(worker.worker().createPlainTransport(worker.worker().router(request.getRouterId()),
+                PlainTransportMapper.toDomain(request)), transport -> RouterCreatePlainTransportResponse.newBuilder()
+                        .setTransport(PlainTransportMapper.info(transport)).build());
     }
 
     static PlainTransportConnectResponse connectPlainTransport(WorkerControl worker, PlainTransportConnectRequest request)
             throws SluiceException {
         PlainTransport transport = worker.worker().plainTransport(request.getTransportId());
-        transport.connect(request);
-        return PlainTransportConnectResponse.newBuilder().setTransport(transport.info()).build();
+        // The peer's key matters, and its suite is read, only when the transport has SRTP on.
+        transport.connect(request.getIp(), request.getPort(), request.getRtcpPort(),
+                transport.localSrtpKey() != null && request.hasSrtpParameters()
+                        ? PlainTransportMapper.toDomain(request.getSrtpParameters(), "srtp_parameters") : null);
+        return PlainTransportConnectResponse.newBuilder().setTransport(PlainTransportMapper.info(transport)).build();
     }
 
     static PlainTransportCloseResponse closePlainTransport(WorkerControl worker, PlainTransportCloseRequest request)
@@ -81,7 +86,9 @@ final class MediaHandlers {
 
     static PlainTransportDumpResponse dumpPlainTransport(WorkerControl worker, PlainTransportDumpRequest request)
             throws SluiceException {
-        return worker.worker().dumpPlainTransport(request.getTransportId());
+        PlainTransport transport = worker.worker().plainTransport(request.getTransportId());
+        return PlainTransportMapper.dump(transport, worker.worker().producerIds(transport),
+                worker.worker().consumerIds(transport));
     }
 
     static TransportProduceResponse produce(WorkerControl worker, TransportProduceRequest request) throws SluiceException {

@@ -7,6 +7,7 @@ import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Transport;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -21,13 +22,19 @@ import java.util.concurrent.TimeUnit;
  * gone, or when no worker answers the peer's subjects (NATS "no responders") twice in a row, the
  * local end closes with PIPE_PEER_CLOSED, and with it its producers (their consumers get
  * "producerclose") and pipe consumers. A probe that times out proves nothing (NATS may be
- * reconnecting) and closes nothing. On the worker's loop.
+ * reconnecting) and closes nothing; it gives up after {@link #PROBE_TIMEOUT}, so that a probe sent
+ * as the peer died delays the next one by little. On the worker's loop.
  */
 final class PipePeerWatch {
 
     static final long INTERVAL_MS = 1000;
     /** Consecutive "no responders" answers that make a peer worker count as gone. */
     static final int SILENT_PROBES = 2;
+    /**
+     * A probe's own limit, not the 7 s of other requests: one sent as the peer died may never be
+     * answered, and while it waits its transport is not probed again.
+     */
+    static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
 
     private final WorkerControl control;
     /** Per watched transport: consecutive "no responders" answers of its peer. */
@@ -72,7 +79,8 @@ final class PipePeerWatch {
         }
         PipeTransport.Peer peer = pipe.peer();
         peers.call(peer.workerId(), "pipeTransport.dump", PipeTransportDumpRequest.newBuilder()
-                .setTransportId(peer.transportId()).build(), PipeTransportDumpResponse.parser(), control.loop())
+                .setTransportId(peer.transportId()).build(), PipeTransportDumpResponse.parser(), control.loop(),
+                PROBE_TIMEOUT)
                 .whenComplete((alive, failure) -> {
                     probing.remove(pipe.id());
                     if (failure == null || pipe.closed()) {

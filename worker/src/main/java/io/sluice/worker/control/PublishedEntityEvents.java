@@ -18,6 +18,7 @@ import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.TransportTupleChanged;
 import io.sluice.worker.control.mapping.ConsumerMapper;
 import io.sluice.worker.control.mapping.StatsMapper;
+import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
 import io.sluice.worker.control.mapping.RtpObserverMapper;
@@ -70,7 +71,7 @@ final class PublishedEntityEvents implements EntityEvents {
     public void iceStateChanged(WebRtcTransport transport, IceState state) {
         emit(transport.router(), "transport", transport.id(), "icestatechange", Event.newBuilder()
                 .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
-                        .setIceState(WebRtcTransport.toProto(state))));
+                        .setIceState(TransportMapper.toProto(state))));
     }
 
     @Override
@@ -83,14 +84,14 @@ final class PublishedEntityEvents implements EntityEvents {
     public void iceSelectedTupleChanged(WebRtcTransport transport, TransportTuple tuple) {
         emit(transport.router(), "transport", transport.id(), "tuplechange", Event.newBuilder()
                 .setTransportTupleChanged(TransportTupleChanged.newBuilder()
-                        .setIceSelectedTuple(transport.toProto(tuple))));
+                        .setIceSelectedTuple(TransportMapper.toProto(transport.tupleInfo(tuple)))));
     }
 
     @Override
     public void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {
         emit(transport.router(), "transport", transport.id(), "dtlsstatechange", Event.newBuilder()
                 .setTransportDtlsStateChanged(TransportDtlsStateChanged.newBuilder()
-                        .setDtlsState(WebRtcTransport.toProto(state)).setReason(reason)));
+                        .setDtlsState(TransportMapper.toProto(state)).setReason(reason)));
     }
 
     @Override

@@ -109,10 +109,7 @@ final class RtpObserverHandlers {
 
     /** A producer of the observer's router, or NOT_FOUND (another router's producer is not found there). */
     private static Producer producerOf(WorkerControl worker, Router router, String producerId) throws SluiceException {
-        Producer producer = worker.worker().producer(producerId);
-        if (producer.transport().router() != router) {
-            throw SluiceException.notFound("producer", producerId);
-        }
-        return producer;
+        // A producer piped between two routers of this worker has one id on both: the router's own.
+        return worker.worker().producerOn(router, producerId);
     }
 }

@@ -44,6 +44,7 @@ public abstract class Consumer {
     private final Map<String, String> appData;
     protected final Clock clock;
     protected final ConsumerSendStream stream;
+    private final ConsumerSendStream[] ownStream;
     private final long[] drops = new long[DropReason.values().length];
     private boolean paused;
     private boolean producerPaused;
@@ -61,6 +62,7 @@ public abstract class Consumer {
         this.appData = appData;
         this.clock = clock;
         this.stream = new ConsumerSendStream(transport, allocator, rtpParameters, producer);
+        this.ownStream = new ConsumerSendStream[] {stream};
     }
 
     public final String id() {
@@ -170,11 +172,26 @@ public abstract class Consumer {
         return stream;
     }
 
+    /**
+     * Every stream this consumer sends, the first being {@link #sendStream()}: one, except for a
+     * pipe consumer (one per producer encoding). Each has its own sender reports and statistics.
+     * The caller must not modify the array.
+     */
+    ConsumerSendStream[] sendStreams() {
+        return ownStream;
+    }
+
     final RtpSendStreamStats sendStats() {
         return stream.stats();
     }
 
+    /** PLIs and FIRs received, about any of its streams. */
     final long keyFrameRequestsReceived() {
+        return keyFrameRequestsReceived;
+    }
+
+    /** PLIs and FIRs received about send stream {@code index} of {@link #sendStreams()}. */
+    long keyFrameRequestsReceived(int index) {
         return keyFrameRequestsReceived;
     }
 
@@ -200,9 +217,13 @@ public abstract class Consumer {
         stream.onNack(rtcp, offset, items, clock.monotonicMillis());
     }
 
-    /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
+    /** Packets resent in answer to NACKs (RTX or original), over all send streams; 0 without NACK. */
     final long retransmittedPackets() {
-        return stream.retransmittedPackets();
+        long resent = 0;
+        for (ConsumerSendStream each : sendStreams()) {
+            resent += each.retransmittedPackets();
+        }
+        return resent;
     }
 
     /** The consumer is closed: the packets kept for retransmission are released. */
@@ -279,13 +300,19 @@ public abstract class Consumer {
     }
 
     ConsumerStatsSnapshot stats(long nowMs) {
+        long packetsSent = 0;
+        long bytesSent = 0;
+        for (ConsumerSendStream each : sendStreams()) {
+            packetsSent += each.packetsSent();
+            bytesSent += each.bytesSent();
+        }
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             if (drops[reason.ordinal()] > 0) {
                 dropped.put(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return new ConsumerStatsSnapshot(id, nowMs, stream.packetsSent(), stream.bytesSent(), keyFrameRequestsReceived,
+        return new ConsumerStatsSnapshot(id, nowMs, packetsSent, bytesSent, keyFrameRequestsReceived,
                 dropped, RtpStreamStatsWriter.outbound(this, nowMs, clock.monotonicMillis()), dumpedCurrentLayers());
     }
 }

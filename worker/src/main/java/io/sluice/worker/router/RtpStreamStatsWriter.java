@@ -51,27 +51,38 @@ public final class RtpStreamStatsWriter {
                 stats.score(), stats.bitrate(monotonicMs), 0, (int) stats.jitter());
     }
 
-    /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
+    /**
+     * The consumer's own streams (one per producer encoding for a pipe consumer), then (as
+     * mediasoup) the producer stream whose score the consumer reports, if known.
+     */
     static List<RtpStreamSnapshot> outbound(Consumer consumer, long nowMs, long monotonicMs) {
-        RtpSendStreamStats stats = consumer.sendStats();
-        List<RtpStreamSnapshot> streams = new ArrayList<>(2);
-        ConsumerRetransmission retransmission = consumer.sendStream().retransmission();
-        // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
-        streams.add(new RtpStreamSnapshot(OUTBOUND, nowMs, consumer.ssrc(), 0, "", consumer.kind(),
-                consumer.rtpParameters().codecs().get(0).mimeType(), stats.packetCount(), stats.byteCount(),
-                stats.packetsLost(), stats.fractionLost(), 0,
-                retransmission == null ? 0 : retransmission.nackCount(),
-                retransmission == null ? 0 : retransmission.nackedPackets(),
-                retransmission == null ? 0 : retransmission.retransmittedPackets(),
-                retransmission == null ? 0 : retransmission.repairedPackets(),
-                consumer.keyFrameRequestsReceived(), stats.score(), stats.bitrate(monotonicMs), stats.roundTripTimeMs(),
-                (int) stats.jitter()));
+        ConsumerSendStream[] sent = consumer.sendStreams();
+        List<RtpStreamSnapshot> streams = new ArrayList<>(sent.length + 1);
+        for (int i = 0; i < sent.length; i++) {
+            streams.add(outbound(consumer, i, sent[i], nowMs, monotonicMs));
+        }
         Producer producer = consumer.producer();
         int producerStream = consumer.producerStreamForScore();
         if (producer.streamSsrc(producerStream) >= 0) {
             streams.add(inbound(producer, producerStream, nowMs, monotonicMs));
         }
         return streams;
+    }
+
+    private static RtpStreamSnapshot outbound(Consumer consumer, int index, ConsumerSendStream stream, long nowMs,
+            long monotonicMs) {
+        RtpSendStreamStats stats = stream.stats();
+        ConsumerRetransmission retransmission = stream.retransmission();
+        // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
+        return new RtpStreamSnapshot(OUTBOUND, nowMs, stream.ssrc(), 0, "", consumer.kind(),
+                consumer.rtpParameters().codecs().get(0).mimeType(), stats.packetCount(), stats.byteCount(),
+                stats.packetsLost(), stats.fractionLost(), 0,
+                retransmission == null ? 0 : retransmission.nackCount(),
+                retransmission == null ? 0 : retransmission.nackedPackets(),
+                retransmission == null ? 0 : retransmission.retransmittedPackets(),
+                retransmission == null ? 0 : retransmission.repairedPackets(),
+                consumer.keyFrameRequestsReceived(index), stats.score(), stats.bitrate(monotonicMs),
+                stats.roundTripTimeMs(), (int) stats.jitter());
     }
 
     public static ProducerScores producerScore(Producer producer) {

@@ -3,8 +3,6 @@ package io.sluice.worker.router;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.time.Clock;
@@ -32,21 +30,21 @@ final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server)
+    WebRtcTransport createOnServer(Router router, WebRtcTransportOptions options, WebRtcServer server)
             throws SluiceException {
         String id = UUID.randomUUID().toString();
-        WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
-                events, resources, clock, bandwidthEstimator(request), StunRateLimiter.perTransport(), List.of(),
+        WebRtcTransport transport = new WebRtcTransport(id, router, options.userId(), options.appData(), loop,
+                events, resources, clock, bandwidthEstimator(options), StunRateLimiter.perTransport(), List.of(),
                 List.of(), server,
-                server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
+                server.candidates(options.enableUdp(), options.enableTcp(), options.preferUdp(), options.preferTcp()));
         server.adopt(transport);
         return transport;
     }
 
-    Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
-        SendSideBandwidthEstimator estimator = bandwidthEstimator(request);
-        List<ListenInfos.Resolved> infos = ListenInfos.resolve(request.getListenInfosList(), enableUdp(request),
-                enableTcp(request), resources, "listen_infos");
+    Future<WebRtcTransport> create(Router router, WebRtcTransportOptions options) throws SluiceException {
+        SendSideBandwidthEstimator estimator = bandwidthEstimator(options);
+        List<ListenInfos.Resolved> infos = ListenInfos.resolve(options.listenInfos(), options.enableUdp(),
+                options.enableTcp(), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
         ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
         ListenSockets.bind(loop, infos, sink, resources.iceTcpGuard()).addListener((Future<ListenSockets.Bound> done) -> {
@@ -64,10 +62,10 @@ final class WebRtcTransportFactory {
                 List<IceCandidate> candidates = new ArrayList<>();
                 for (int i = 0; i < infos.size(); i++) {
                     candidates.add(ListenInfos.candidate(i, infos.get(i).protocol(), infos.get(i).announcedAddress(),
-                            bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
+                            bound.port(i), options.preferUdp(), options.preferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, clock, estimator, StunRateLimiter.perTransport(),
+                        options.userId(), options.appData(), loop, events, resources, clock, estimator, StunRateLimiter.perTransport(),
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
@@ -80,26 +78,14 @@ final class WebRtcTransportFactory {
     }
 
     /** mediasoup's initialAvailableOutgoingBitrate: the estimate towards the endpoint before any feedback. */
-    private SendSideBandwidthEstimator bandwidthEstimator(RouterCreateWebRtcTransportRequest request)
-            throws SluiceException {
-        long initial = SendSideBandwidthEstimator.DEFAULT_INITIAL_BITRATE;
-        if (request.hasInitialAvailableOutgoingBitrate()) {
-            initial = Integer.toUnsignedLong(request.getInitialAvailableOutgoingBitrate());
-            if (initial < SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE) {
-                throw SluiceException.invalid("initial_available_outgoing_bitrate",
-                        "must be at least " + SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE + " bit/s");
-            }
+    private SendSideBandwidthEstimator bandwidthEstimator(WebRtcTransportOptions options) throws SluiceException {
+        long initial = options.initialAvailableOutgoingBitrate() == 0
+                ? SendSideBandwidthEstimator.DEFAULT_INITIAL_BITRATE : options.initialAvailableOutgoingBitrate();
+        if (initial < SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE) {
+            throw SluiceException.invalid("initial_available_outgoing_bitrate",
+                    "must be at least " + SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE + " bit/s");
         }
         return new SendSideBandwidthEstimator(clock, initial, SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE,
                 SendSideBandwidthEstimator.DEFAULT_MAX_BITRATE);
     }
-
-    static boolean enableUdp(RouterCreateWebRtcTransportRequest request) {
-        return !request.hasEnableUdp() || request.getEnableUdp();
-    }
-
-    static boolean enableTcp(RouterCreateWebRtcTransportRequest request) {
-        return !request.hasEnableTcp() || request.getEnableTcp();
-    }
-
 }

@@ -2,6 +2,7 @@ package io.sluice.worker.router.observer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,22 +11,22 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
 import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.EntityLimits;
+import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.LocalPipes;
 import io.sluice.worker.router.PlainTransport;
+import io.sluice.worker.router.PlainTransportOptions;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.RtcResources;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +77,8 @@ class RtpObserversTest {
             events.add("silence");
         }
     };
+    /** What the worker's own observers report, on its loop. */
+    private final List<String> workerEvents = new CopyOnWriteArrayList<>();
     private final EmbeddedChannel embedded = new EmbeddedChannel();
     private final RtpObservers observers = new RtpObservers("router", embedded.eventLoop(), clock, recording);
     private MultiThreadIoEventLoopGroup loops;
@@ -94,15 +98,20 @@ class RtpObserversTest {
                 new PortRange(40000, 65000), TransportMappingListener.NONE,
                 new IceTcpGuard(16, 16, Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
                 new LocalPipes());
-        worker = new Worker("w", loop, new TestClock(), rtc, EntityEvents.NONE);
+        worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents() {
+            @Override
+            public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
+                workerEvents.add("dominantspeaker " + name(producer));
+            }
+        });
         router = onLoop(() -> worker.createRouter(RtpParametersMapper.mediaCodecs(List.of(
                 RtpCodecCapability.newBuilder().setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000)
                         .setChannels(2).build(),
                 RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8").setClockRate(90000)
                         .build())), "room", Map.of()));
         Future<PlainTransport> created = onLoop(() -> worker.createPlainTransport(router,
-                RouterCreatePlainTransportRequest.newBuilder()
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1")).setComedia(true).build()));
+                new PlainTransportOptions(new ListenInfo(null, "127.0.0.1", "", 0, null), null, true, true, null,
+                        "user", Map.of())));
         transport = created.get(10, TimeUnit.SECONDS);
         alice = produce(MediaKind.AUDIO, "audio/opus", 48000, 1001);
         bob = produce(MediaKind.AUDIO, "audio/opus", 48000, 1002);
@@ -300,6 +309,46 @@ class RtpObserversTest {
         });
         assertThat(onLoop(() -> router.observers().all())).isEmpty();
         assertThat(onLoop(observer::producerIds)).isEmpty();
+    }
+
+    @Test
+    void aClosingRouterChoosesNoDominantSpeakerWhileItsProducersClose() throws Exception {
+        Producer carol = produce(MediaKind.AUDIO, "audio/opus", 48000, 1004);
+        ActiveSpeakerObserver observer = onLoop(() -> {
+            ActiveSpeakerObserver created = router.observers().createActiveSpeakerObserver(100, Map.of());
+            for (Producer producer : List.of(alice, bob, carol)) {
+                router.observers().addProducer(created, producer);
+            }
+            return created;
+        });
+        // The worker's own timer: the first decision nominates the first producer added.
+        await().atMost(Duration.ofSeconds(30)).until(() -> onLoop(observer::dominantSpeaker) == alice);
+
+        onLoop(() -> {
+            worker.closeRouter(router.id());
+            return null;
+        });
+
+        assertThat(workerEvents).containsExactly("dominantspeaker alice");
+    }
+
+    @Test
+    void whenTheDominantProducerClosesTheOthersAreDecidedAmongAtOnce() throws Exception {
+        ActiveSpeakerObserver observer = onLoop(() -> {
+            ActiveSpeakerObserver created = router.observers().createActiveSpeakerObserver(5000, Map.of());
+            router.observers().addProducer(created, alice);
+            router.observers().addProducer(created, bob);
+            created.onInterval();
+            return created;
+        });
+
+        onLoop(() -> {
+            worker.closeProducer(alice.id());
+            return null;
+        });
+
+        assertThat(workerEvents).containsExactly("dominantspeaker alice", "dominantspeaker bob");
+        assertThat(onLoop(observer::dominantSpeaker)).isSameAs(bob);
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
