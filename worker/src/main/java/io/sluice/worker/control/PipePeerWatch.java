@@ -14,12 +14,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the far end of a cross-process pipe that went away without a word (its process killed,
  * or the close request lost): once a second, while this worker has such pipe transports, it asks
  * each one's peer for its end ({@code pipeTransport.dump}). When the peer answers that its end is
- * gone, or when no worker answers the peer's subjects (NATS "no responders") twice in a row, the
+ * gone, or when no worker answers the peer's subjects (NATS "no responders") twice in a row (the
+ * second probe {@link #CONFIRM_DELAY_MS} after the first), the
  * local end closes with PIPE_PEER_CLOSED, and with it its producers (their consumers get
  * "producerclose") and pipe consumers. A probe that times out proves nothing (NATS may be
  * reconnecting) and closes nothing; it gives up after {@link #PROBE_TIMEOUT}, so that a probe sent
@@ -35,6 +38,10 @@ final class PipePeerWatch {
      * answered, and while it waits its transport is not probed again.
      */
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
+    /** How soon a "no responders" answer is probed again to confirm it. */
+    static final long CONFIRM_DELAY_MS = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(PipePeerWatch.class);
 
     private final WorkerControl control;
     /** Per watched transport: consecutive "no responders" answers of its peer. */
@@ -74,7 +81,7 @@ final class PipePeerWatch {
 
     private void probe(PipeTransport pipe) {
         PeerWorkers peers = control.peers();
-        if (peers == null || !probing.add(pipe.id())) {
+        if (peers == null || pipe.closed() || !probing.add(pipe.id())) {
             return;
         }
         PipeTransport.Peer peer = pipe.peer();
@@ -94,9 +101,13 @@ final class PipePeerWatch {
                     }
                     boolean workerSilent = error.field().equals("target_worker_id");
                     if (workerSilent && silentProbes.merge(pipe.id(), 1, Integer::sum) < SILENT_PROBES) {
+                        // Confirm soon rather than at the next round: a dead peer's consumers wait meanwhile.
+                        control.loop().schedule(() -> probe(pipe), CONFIRM_DELAY_MS, TimeUnit.MILLISECONDS);
                         return;
                     }
                     silentProbes.remove(pipe.id());
+                    log.warn("pipe transport {}: its peer {} on worker {} is gone ({}); closing it", pipe.id(),
+                            peer.transportId(), peer.workerId(), error.getMessage());
                     try {
                         control.worker().closePipeTransport(pipe.id(), true);
                     } catch (SluiceException alreadyClosed) {
