@@ -56,7 +56,15 @@ final class TransportBitrateAllocation {
         this.localSsrc = localSsrc;
     }
 
+    /**
+     * Only a consumer whose receiver gives feedback to estimate from (transport-cc or REMB, as
+     * negotiated) shares the estimate: mediasoup leaves the others out of the distribution too,
+     * rather than hold them to the initial bitrate forever.
+     */
     void add(Consumer consumer) {
+        if (!givesFeedback(consumer)) {
+            return;
+        }
         ConsumerBitrate member = new ConsumerBitrate(consumer, clock);
         members.put(consumer, member);
         allocator.add(member);
@@ -72,6 +80,11 @@ final class TransportBitrateAllocation {
             allocator.remove(member);
             allocate();
         }
+    }
+
+    private static boolean givesFeedback(Consumer consumer) {
+        return consumer.rtpParameters().codecs().stream().anyMatch(codec -> codec.rtcpFeedback().stream()
+                .anyMatch(feedback -> feedback.type().equals("transport-cc") || feedback.type().equals("goog-remb")));
     }
 
     /** A transport-cc feedback or REMB changed the estimate. */
