@@ -1,9 +1,6 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.ConsumerStats;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
@@ -81,9 +78,9 @@ public abstract class LayeredConsumer extends Consumer {
     }
 
     private void clampPreferred(ConsumerLayers preferred) {
-        preferredSpatialLayer = Math.min(preferred.getSpatialLayer(), spatialLayers - 1);
+        preferredSpatialLayer = Math.min(preferred.spatialLayer(), spatialLayers - 1);
         preferredTemporalLayer = preferred.hasTemporalLayer()
-                ? Math.min(preferred.getTemporalLayer(), temporalLayers - 1) : temporalLayers - 1;
+                ? Math.min(preferred.temporalLayer(), temporalLayers - 1) : temporalLayers - 1;
     }
 
     protected final int preferredSpatialLayer() {
@@ -110,7 +107,7 @@ public abstract class LayeredConsumer extends Consumer {
     }
 
     private static ConsumerLayers layers(int spatial, int temporal) {
-        return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(Math.max(0, temporal)).build();
+        return ConsumerLayers.of(spatial, Math.max(0, temporal));
     }
 
     /** Beyond any temporal layer a codec signals (VP8 and VP9 use 3 bits). */
@@ -195,23 +192,17 @@ public abstract class LayeredConsumer extends Consumer {
     }
 
     @Override
-    protected void describe(ConsumerDumpResponse.Builder dump) {
-        dump.setPreferredLayers(preferredLayers());
-        ConsumerLayers target = targetLayers();
-        if (target != null) {
-            dump.setTargetLayers(target);
-        }
-        ConsumerLayers current = currentLayers();
-        if (current != null) {
-            dump.setCurrentLayers(current);
-        }
+    final ConsumerLayers dumpedPreferredLayers() {
+        return preferredLayers();
     }
 
     @Override
-    protected void describe(ConsumerStats.Builder stats) {
-        ConsumerLayers current = currentLayers();
-        if (current != null) {
-            stats.setCurrentLayers(current);
-        }
+    final ConsumerLayers dumpedTargetLayers() {
+        return targetLayers();
+    }
+
+    @Override
+    final ConsumerLayers dumpedCurrentLayers() {
+        return currentLayers();
     }
 }

@@ -3,13 +3,11 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.router.parameters.MediaKind;
-import io.sluice.api.v1.ProducerDumpResponse;
-import io.sluice.api.v1.ProducerStats;
-import io.sluice.api.v1.ProducerStreamInfo;
 import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.router.stats.ProducerStatsSnapshot;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.ortc.ScalabilityMode;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -20,6 +18,8 @@ import io.sluice.worker.rtp.codecs.PayloadParser;
 import io.sluice.worker.time.Clock;
 import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -598,36 +598,23 @@ public final class Producer {
         return true;
     }
 
-    ProducerDumpResponse.Builder dump() {
-        ProducerDumpResponse.Builder dump = ProducerDumpResponse.newBuilder()
-                .setProducerId(id)
-                .setTransportId(transport.id())
-                .setPaused(paused)
-                .setType(type.apiName());
+    /** @param consumerIds its consumers' ids, which the router knows */
+    ProducerDump dump(List<String> consumerIds) {
+        List<ProducerDump.Stream> streams = new ArrayList<>(streamSsrcs.length);
         for (int i = 0; i < streamSsrcs.length; i++) {
-            ProducerStreamInfo.Builder stream = ProducerStreamInfo.newBuilder()
-                    .setRid(streamRids[i])
-                    .setMappedSsrc((int) mappedSsrcs[i]);
-            if (streamSsrcs[i] >= 0) {
-                stream.setSsrc((int) streamSsrcs[i]);
-            }
-            dump.addStreams(stream);
+            streams.add(new ProducerDump.Stream(streamRids[i], streamSsrcs[i], mappedSsrcs[i]));
         }
-        return dump;
+        return new ProducerDump(id, transport.id(), paused, type.apiName(), consumerIds, streams);
     }
 
-    ProducerStats stats(long nowMs) {
-        ProducerStats.Builder stats = ProducerStats.newBuilder()
-                .setProducerId(id)
-                .setTimestampMs(nowMs)
-                .setPacketsReceived(packetsReceived)
-                .setBytesReceived(bytesReceived)
-                .setKeyFrameRequestsSent(keyFrameRequestsSent);
+    ProducerStatsSnapshot stats(long nowMs) {
+        Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             if (drops[reason.ordinal()] > 0) {
-                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+                dropped.put(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis())).build();
+        return new ProducerStatsSnapshot(id, nowMs, packetsReceived, bytesReceived, keyFrameRequestsSent, dropped,
+                RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis()));
     }
 }

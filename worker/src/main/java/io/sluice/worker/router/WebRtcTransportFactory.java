@@ -3,8 +3,6 @@ package io.sluice.worker.router;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
@@ -31,18 +29,18 @@ final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
+    WebRtcTransport createOnServer(Router router, WebRtcTransportOptions options, WebRtcServer server) {
         String id = UUID.randomUUID().toString();
-        WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
+        WebRtcTransport transport = new WebRtcTransport(id, router, options.userId(), options.appData(), loop,
                 events, resources, clock, StunRateLimiter.perTransport(), List.of(), List.of(), server,
-                server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
+                server.candidates(options.enableUdp(), options.enableTcp(), options.preferUdp(), options.preferTcp()));
         server.adopt(transport);
         return transport;
     }
 
-    Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
-        List<ListenInfos.Resolved> infos = ListenInfos.resolve(request.getListenInfosList(), enableUdp(request),
-                enableTcp(request), resources, "listen_infos");
+    Future<WebRtcTransport> create(Router router, WebRtcTransportOptions options) throws SluiceException {
+        List<ListenInfos.Resolved> infos = ListenInfos.resolve(options.listenInfos(), options.enableUdp(),
+                options.enableTcp(), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
         ListenSockets.DeferredSink sink = new ListenSockets.DeferredSink();
         ListenSockets.bind(loop, infos, sink, resources.iceTcpGuard()).addListener((Future<ListenSockets.Bound> done) -> {
@@ -60,10 +58,10 @@ final class WebRtcTransportFactory {
                 List<IceCandidate> candidates = new ArrayList<>();
                 for (int i = 0; i < infos.size(); i++) {
                     candidates.add(ListenInfos.candidate(i, infos.get(i).protocol(), infos.get(i).announcedAddress(),
-                            bound.port(i), request.getPreferUdp(), request.getPreferTcp()));
+                            bound.port(i), options.preferUdp(), options.preferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        request.getUserId(), request.getAppData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
+                        options.userId(), options.appData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
@@ -74,13 +72,4 @@ final class WebRtcTransportFactory {
         });
         return result;
     }
-
-    static boolean enableUdp(RouterCreateWebRtcTransportRequest request) {
-        return !request.hasEnableUdp() || request.getEnableUdp();
-    }
-
-    static boolean enableTcp(RouterCreateWebRtcTransportRequest request) {
-        return !request.hasEnableTcp() || request.getEnableTcp();
-    }
-
 }

@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.StatsMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -205,7 +206,7 @@ class LossRepairTest {
         receive(packet(2));
         receive(rtxPacket(700, 2));
         assertThat(consumerSequenceNumbers()).containsExactly(1, 2);
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unrequested", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("rtx_unrequested", 1L);
     }
 
     @Test
@@ -217,7 +218,7 @@ class LossRepairTest {
         incoming.add(truncated);
         receive(truncated);
         assertThat(consumerSequenceNumbers()).containsExactly(1);
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unusable", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("rtx_unusable", 1L);
     }
 
     @Test
@@ -480,7 +481,7 @@ class LossRepairTest {
         nackFromReceiver(2, 4);
         clock.advanceMillis(100);
         nackFromReceiver(2);
-        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats outbound = StatsMapper.toProto(consumer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(outbound.getNackCount()).isEqualTo(2);
         assertThat(outbound.getNackPacketCount()).isEqualTo(3);
         assertThat(outbound.getPacketsRetransmitted()).isEqualTo(3);
@@ -490,7 +491,7 @@ class LossRepairTest {
         clock.advanceMillis(20);
         producer.onNackTimer();
         receive(rtxPacket(700, 6));
-        RtpStreamStats inbound = producer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats inbound = StatsMapper.toProto(producer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(inbound.getNackCount()).isEqualTo(sending.rtcp.size()).isPositive();
         assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
         assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
@@ -528,7 +529,7 @@ class LossRepairTest {
         assertThat(allocatedBytes).as("bytes allocated over %d compounds", measured).isLessThan(16_384);
         assertThat(consumer.keyFrameRequestsReceived()).as("PLI and FIR each reached the consumer")
                 .isEqualTo(2L * (warmUp + measured));
-        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats outbound = StatsMapper.toProto(consumer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(outbound.getNackCount()).isEqualTo(warmUp + measured);
         assertThat(outbound.getNackPacketCount()).isEqualTo(2L * (warmUp + measured));
         assertThat(outbound.getPacketsRetransmitted()).as("nothing to resend").isZero();

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.sluice.worker.router.observer.RtpObservers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -134,7 +135,8 @@ class RouterMediaFlushTest {
     private final SocketTransport own = new SocketTransport();
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<ByteBuf> incoming = new ArrayList<>();
-    private final RouterMedia media = new RouterMedia(EntityEvents.NONE);
+    private final RouterMedia media = new RouterMedia(EntityEvents.NONE,
+            new RtpObservers("router", new EmbeddedChannel().eventLoop(), clock, EntityEvents.NONE));
     private Producer producer;
 
     @BeforeEach

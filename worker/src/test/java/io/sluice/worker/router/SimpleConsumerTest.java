@@ -1,5 +1,7 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.StatsMapper;
+import io.sluice.worker.control.mapping.ProducerMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -251,7 +253,7 @@ class SimpleConsumerTest {
         assertThat(receive(packet(PRODUCER_SSRC, 99, 2, 1))).as("this producer's, unknown payload type").isTrue();
 
         assertThat(receiving.rtp).isEmpty();
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("unknown_payload_type", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("unknown_payload_type", 1L);
     }
 
     @Test
@@ -277,7 +279,7 @@ class SimpleConsumerTest {
         // 500 ms + the 33 ms after the last packet sent, at 90 kHz.
         assertThat(sent(5).timestamp()).isEqualTo(lastTimestamp + 533 * 90);
         assertThat(sent(6).timestamp() - sent(5).timestamp()).isEqualTo(3000);
-        assertThat(consumer.stats(0).getDroppedPacketsMap()).containsEntry("paused", 45L);
+        assertThat(StatsMapper.toProto(consumer.stats(0)).getDroppedPacketsMap()).containsEntry("paused", 45L);
         assertThat(sending.rtcp).as("a key frame asked for on resume").hasSize(1);
     }
 
@@ -327,7 +329,7 @@ class SimpleConsumerTest {
         FeedbackPsPli sent = FeedbackPsPli.parse(sending.rtcp.get(1), 0, sending.rtcp.get(1).readableBytes());
         assertThat(sent).isNotNull();
         assertThat(sent.mediaSsrc()).as("the sender's own SSRC").isEqualTo(PRODUCER_SSRC);
-        assertThat(consumer.stats(0).getKeyFrameRequestsReceived()).isEqualTo(4);
+        assertThat(StatsMapper.toProto(consumer.stats(0)).getKeyFrameRequestsReceived()).isEqualTo(4);
     }
 
     @Test
@@ -405,7 +407,7 @@ class SimpleConsumerTest {
         assertThat(receive(byMid, packetWithTag(0x777, 4, "1"))).isTrue();
         assertThat(receive(byMid, packetWithTag(0x777, 4, ""))).as("known by SSRC from now on").isTrue();
         assertThat(receive(byMid, packetWithTag(0x888, 4, "1"))).as("one SSRC per encoding").isFalse();
-        assertThat(byMid.dump().getStreams(0).getSsrc()).isEqualTo(0x777);
+        assertThat(ProducerMapper.toProto(byMid.dump(List.of()), byMid).getStreams(0).getSsrc()).isEqualTo(0x777);
     }
 
     @Test
@@ -416,7 +418,7 @@ class SimpleConsumerTest {
         assertThat(receive(byRid, packetWithTag(0x200, 10, "l"))).isTrue();
         assertThat(receive(byRid, packetWithTag(0x300, 10, "m"))).as("an unknown rid").isFalse();
 
-        assertThat(byRid.dump().getStreamsList()).extracting(s -> s.getRid() + "=" + s.getSsrc())
+        assertThat(ProducerMapper.toProto(byRid.dump(List.of()), byRid).getStreamsList()).extracting(s -> s.getRid() + "=" + s.getSsrc())
                 .containsExactly("l=512", "h=256");
     }
 }
