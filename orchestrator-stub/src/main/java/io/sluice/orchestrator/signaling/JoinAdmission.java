@@ -41,7 +41,12 @@ final class JoinAdmission {
                 return CompletableFuture.completedFuture(grant);
             }
             return replayGuard.firstUse(verified.jti(), verified.expiresAt().plus(verifier.clockSkew()))
-                    .thenApply(first -> {
+                    .handle((first, failure) -> {
+                        if (failure != null) {
+                            // Fails closed: a single-use token is not let in unless its use is recorded.
+                            throw new SignalingException(SignalingException.UNAVAILABLE,
+                                    "single-use join tokens cannot be checked now (Redis unreachable); try again");
+                        }
                         if (!first) {
                             throw new SignalingException(SignalingException.PERMISSION_DENIED,
                                     "join token replayed: its jti was already used");

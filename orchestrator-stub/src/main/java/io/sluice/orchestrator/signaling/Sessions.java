@@ -126,7 +126,12 @@ final class Sessions {
      * get a slot: the limit bounds abuse, not exactness.
      */
     CompletableFuture<Void> claimSlot(String peerId, JoinToken grant, int limit) {
-        return store.loadRoom(grant.roomId()).thenAccept(records -> {
+        // Without the store (Redis unreachable) the limit holds for this server's sessions only:
+        // joins keep working through an outage.
+        return store.loadRoom(grant.roomId()).exceptionally(failure -> {
+            log.warn("session limit of room {} counted on this server only: {}", grant.roomId(), failure.toString());
+            return List.of();
+        }).thenAccept(records -> {
             synchronized (joining) {
                 Set<String> peers = new HashSet<>();
                 records.stream().filter(record -> record.userId().equals(grant.userId()))

@@ -50,7 +50,10 @@ class ControlMethodTest {
                 "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame",
                 "consumer.setPriority", "consumer.setPreferredLayers", "consumer.dump", "consumer.getStats",
                 "router.createPipeTransport", "pipeTransport.connect", "pipeTransport.consume",
-                "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter");
+                "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter",
+                "router.createActiveSpeakerObserver", "router.createAudioLevelObserver", "rtpObserver.addProducer",
+                "rtpObserver.removeProducer", "rtpObserver.pause", "rtpObserver.resume", "rtpObserver.close",
+                "rtpObserver.dump");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

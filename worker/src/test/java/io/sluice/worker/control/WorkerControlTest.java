@@ -61,7 +61,10 @@ class WorkerControlTest {
             "consumer_close", "consumer_requestKeyFrame", "consumer_setPriority",
             "consumer_setPreferredLayers", "consumer_dump", "consumer_getStats",
             "router_createPipeTransport", "pipeTransport_connect", "pipeTransport_consume", "pipeTransport_produce",
-            "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter");
+            "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter",
+            "router_createActiveSpeakerObserver", "router_createAudioLevelObserver", "rtpObserver_addProducer",
+            "rtpObserver_removeProducer", "rtpObserver_pause", "rtpObserver_resume", "rtpObserver_close",
+            "rtpObserver_dump");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;
