@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@link RoomPlacement}. It follows the events of its rooms' routers and knows which session
  * owns each transport, producer and consumer, so that {@link EventRelay} can tell the right peer.
  * When a room's router goes away, every peer of the room moves to the room's next router
- * together ({@link #onRouterLost}): a room never splits across two routers.
+ * together ({@link #onRouterLost}): a room never splits between an old router and a new one. A
+ * room whose peers fill a worker spreads to routers on other workers ({@link RoomSpread}), its
+ * producers piped to them as their peers consume.
  */
 final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener {
 
@@ -98,7 +100,10 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             session.useRouter(placed.get());
             return CompletableFuture.completedFuture(placed.get());
         }
-        return spread.creation(() -> placement.createSpreadRouter(room.id(), spread.workers())).thenCompose(created -> {
+        return spread.creation(() -> placement.createSpreadRouter(room.id(), spread.workers())).exceptionally(failure -> {
+            log.warn("room {}: no spread router made: {}", room.id(), failure.toString());
+            return Optional.empty();
+        }).thenCompose(created -> {
             if (created.isPresent()) {
                 events.followRouter(created.get().id());
                 spread.adopt(created.get());
@@ -345,7 +350,12 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
     List<SignalingSession> sessionsOnWorker(String workerId) {
         List<SignalingSession> sessions = new ArrayList<>();
         for (Room room : rooms.values()) {
-            room.peers().stream().filter(peer -> peer.router().workerId().equals(workerId)).forEach(sessions::add);
+            for (SignalingSession peer : room.peers()) {
+                RouterClient router = peer.router();
+                if (router != null && router.workerId().equals(workerId)) {
+                    sessions.add(peer);
+                }
+            }
         }
         return sessions;
     }

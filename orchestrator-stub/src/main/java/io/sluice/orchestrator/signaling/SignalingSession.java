@@ -138,10 +138,14 @@ final class SignalingSession {
         ownRouter = router;
     }
 
-    /** The router of this peer's transports; the room's home router until the room placed the peer. */
+    /**
+     * The router of this peer's transports; the room's home router until the room placed the peer,
+     * null before it joined.
+     */
     RouterClient router() {
         RouterClient own = ownRouter;
-        return own != null ? own : room.router();
+        Room current = room;
+        return own != null ? own : current == null ? null : current.router();
     }
 
     String resumeTokenHash() {
@@ -310,11 +314,12 @@ final class SignalingSession {
     synchronized void persist() {
         Room current = room;
         JoinToken joined = token;
-        if (left || current == null || joined == null || resumeTokenHash == null) {
+        RouterClient own = router();
+        if (left || current == null || own == null || joined == null || resumeTokenHash == null) {
             return;
         }
         sessions.store().save(new SessionRecord(peerId, sessions.stubId(), resumeTokenHash, joined.userId(), current.id(),
-                List.copyOf(joined.permissions()), router().workerId(), router().id(),
+                List.copyOf(joined.permissions()), own.workerId(), own.id(),
                 media.storedTransports(), media.storedProducers(), media.storedConsumers()));
     }
 
