@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A room spread over two worker processes (docs/signaling.md, "Rooms over several workers"): with
  * one peer per worker, the viewer lands on a router of the other worker, the publisher's producer
  * is piped there with one router.pipeToRouter (UDP between the processes) and the viewer's
- * WebRTC peer receives its RTP; the operator's room dump shows both routers and the pipe; when the
- * viewer leaves, its router is closed and the worker closes the pipe on both sides.
+ * WebRTC peer receives its RTP; the operator's room dump shows both routers and the pipe; a third
+ * peer, with no third worker, goes to the least filled router; when the viewer leaves, its router
+ * is closed and the worker closes the pipe on both sides.
  */
 class SpreadRoomTest {
 
@@ -113,6 +114,17 @@ class SpreadRoomTest {
                     assertThat(new WorkerClient(requester, homeWorker).router(homeRouter).dump()
                             .get(30, TimeUnit.SECONDS).getTransportIdsList())
                             .as("alice's send transport and the pipe's end").hasSize(2);
+
+                    try (SignalingTestClient carol = new SignalingTestClient(stack.port())) {
+                        carol.ok("join", data("roomId", ROOM, "token", SignalingStack.token("carol", ROOM)));
+                        String carolsTransport = carol.ok("createWebRtcTransport", data("direction", "recv"))
+                                .path("id").asText();
+                        assertThat(stack.redis().sync().hget("sluice:transport:" + carolsTransport, "worker_id"))
+                                .as("no third worker: the least filled router, the home one first")
+                                .isEqualTo(homeWorker);
+                        assertThat(roomDump(http, operator).path("routers")).hasSize(2);
+                        carol.ok("leave", null);
+                    }
 
                     bob.ok("leave", null);
                     await().atMost(WAIT).until(() -> new WorkerClient(requester, spreadWorker).dump()
