@@ -17,6 +17,7 @@ import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.CloseReason;
 import io.sluice.worker.router.Consumer;
 import io.sluice.worker.router.EntityEvents;
+import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.router.LayeredConsumer;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.Producer;
@@ -183,6 +184,11 @@ final class PipeMirror implements EntityEvents {
     @Override
     public void consumerLayersChanged(LayeredConsumer consumer) {
         published.consumerLayersChanged(consumer);
+    }
+
+    @Override
+    public void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {
+        published.bandwidthTrace(transport, trace);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.sluice.worker.control;
 
 import io.sluice.api.v1.ConsumerClosed;
 import io.sluice.api.v1.ConsumerLayersChanged;
+import io.sluice.worker.bwe.BandwidthTrace;
+import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.api.v1.ConsumerProducerClosed;
 import io.sluice.api.v1.ConsumerProducerPaused;
 import io.sluice.api.v1.ConsumerProducerResumed;
@@ -70,6 +72,12 @@ final class PublishedEntityEvents implements EntityEvents {
         emit(transport.router(), "transport", transport.id(), "icestatechange", Event.newBuilder()
                 .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
                         .setIceState(TransportMapper.toProto(state))));
+    }
+
+    @Override
+    public void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {
+        emit(transport.router(), "transport", transport.id(), "trace", Event.newBuilder()
+                .setTransportTrace(TransportMapper.toProto(trace)));
     }
 
     @Override
@@ -146,6 +154,7 @@ final class PublishedEntityEvents implements EntityEvents {
         if (current != null) {
             changed.setLayers(ConsumerMapper.toProto(current));
         }
+        changed.setReason(ConsumerMapper.toProto(consumer.layersChangeReason()));
         emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
     }
 

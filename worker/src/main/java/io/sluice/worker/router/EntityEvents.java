@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
 import io.sluice.worker.ice.TransportTuple;
@@ -44,4 +45,7 @@ public interface EntityEvents extends RtpObserverEvents {
 
     /** The layers a simulcast or SVC consumer forwards changed (none: it forwards nothing now). */
     default void consumerLayersChanged(LayeredConsumer consumer) {}
+
+    /** The transport's bandwidth estimation, at most once a second while its "bwe" trace is enabled. */
+    default void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {}
 }

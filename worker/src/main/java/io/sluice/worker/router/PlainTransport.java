@@ -2,7 +2,7 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
@@ -11,6 +11,7 @@ import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
+import io.sluice.worker.time.Clock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -47,7 +48,8 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     private final SrtpKey localSrtpKey;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    /** Numbers what the consumers that negotiated transport-wide-cc send; this transport takes no feedback about it. */
+    private final SendSideBandwidthEstimator bandwidthEstimator;
     private UdpRtcSocket rtpSocket;
     private UdpRtcSocket rtcpSocket;
     private TransportMedia media;
@@ -65,9 +67,10 @@ public final class PlainTransport implements Transport, RtcPacketSink {
      * @param srtpProfile null without SRTP
      * @param localKeyAndSalt the key this transport protects with (taken over and wiped from here on)
      */
-    PlainTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop, boolean rtcpMux,
-            boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
+    PlainTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop, Clock clock,
+            boolean rtcpMux, boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
         this.id = id;
+        this.bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(clock);
         this.router = router;
         this.userId = userId;
         this.appData = appData;
@@ -289,8 +292,8 @@ X
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override

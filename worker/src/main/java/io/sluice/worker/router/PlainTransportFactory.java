@@ -8,6 +8,7 @@ import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,9 +21,11 @@ final class PlainTransportFactory {
 
     private final EventLoop loop;
     private final RtcResources resources;
+    private final Clock clock;
 
-    PlainTransportFactory(EventLoop loop, RtcResources resources) {
+    PlainTransportFactory(EventLoop loop, RtcResources resources, Clock clock) {
         this.loop = loop;
+        this.clock = clock;
         this.resources = resources;
     }
 
@@ -36,7 +39,7 @@ final class PlainTransportFactory {
                 "rtcp_listen_info");
         SrtpProfile profile = options.srtpProfile();
         PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, options.userId(),
-                options.appData(), loop, rtcpMux, options.comedia(), profile,
+                options.appData(), loop, clock, rtcpMux, options.comedia(), profile,
                 profile == null ? null : PlainSrtp.newKeyAndSalt(profile));
         Promise<PlainTransport> created = loop.newPromise();
         SocketBinder binder = new SocketBinder(loop);

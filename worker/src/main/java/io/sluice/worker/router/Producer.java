@@ -7,6 +7,7 @@ import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.router.stats.LayerBitrates;
 import io.sluice.worker.router.stats.ProducerStatsSnapshot;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.ortc.ScalabilityMode;
@@ -88,6 +89,8 @@ public final class Producer {
     private final RtpReceiveStreamStats[] streamStats;
     private final Type type;
     private final ScalabilityMode scalabilityMode;
+    /** What each layer costs to forward, for the bandwidth allocation of the consuming transports. */
+    private final LayerBitrates layerBitrates;
     /** When each encoding last sent a packet, on the media clock; whether it counts as sending. */
     private final long[] lastPacketMs;
     private final boolean[] streamActive;
@@ -170,6 +173,8 @@ public final class Producer {
         java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
         this.type = typeOf(rtpParameters);
         this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.encodings().get(0).scalabilityMode());
+        this.layerBitrates = new LayerBitrates(count, type == Type.SVC ? scalabilityMode.spatialLayers() : 1,
+                scalabilityMode.temporalLayers());
         // Every video producer's payloads are parsed once per packet: layered consumers need the
         // descriptor, and key frames seen settle the key-frame requests sent for them.
         if (kind == MediaKind.VIDEO) {
@@ -312,6 +317,9 @@ public final class Producer {
         if (descriptor != null) {
             parsePayload(stream, packet, now);
         }
+        boolean layered = descriptor != null && descriptorValid;
+        layerBitrates.add(stream, layered ? descriptor.spatialLayer() : 0, layered ? descriptor.temporalLayer() : 0,
+                packet.length(), now);
         if (!lossRepair.onPacket(stream, packet.sequenceNumber(), fromRtx)) {
             drops[DropReason.RTX_UNREQUESTED.ordinal()]++;
             return true;
@@ -485,6 +493,10 @@ public final class Producer {
     /** Whether encoding {@code stream} sent a packet within the last {@link #STREAM_INACTIVE_AFTER_MS}. */
     boolean streamActive(int stream) {
         return streamActive[stream];
+    }
+
+    LayerBitrates layerBitrates() {
+        return layerBitrates;
     }
 
     /** When the producer's first packet arrived (media clock), Long.MIN_VALUE before any. */

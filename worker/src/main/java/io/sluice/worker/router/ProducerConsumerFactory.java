@@ -57,7 +57,10 @@ final class ProducerConsumerFactory {
         media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
         media.setRtcpScheduler(reports);
         switch (transport) {
-            case WebRtcTransport webRtc -> webRtc.attachMedia(media);
+            case WebRtcTransport webRtc -> {
+                webRtc.attachMedia(media);
+                media.setBitrateAllocation(new TransportBitrateAllocation(webRtc, media, clock, allocator, localSsrc));
+            }
             case PlainTransport plain -> plain.attachMedia(media);
             case PipeTransport pipe -> pipe.attachMedia(media);
         }

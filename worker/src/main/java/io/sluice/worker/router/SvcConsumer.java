@@ -106,9 +106,9 @@ public final class SvcConsumer extends LayeredConsumer {
     @Override
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatialBefore = targetSpatialLayer;
-        if (active() && producer().streamActive(STREAM)) {
-            targetSpatialLayer = preferredSpatialLayer();
-            targetTemporalLayer = preferredTemporalLayer();
+        if (active() && producer().streamActive(STREAM) && ceilingSpatialLayer() >= 0) {
+            targetSpatialLayer = ceilingSpatialLayer();
+            targetTemporalLayer = ceilingTemporalLayer(targetSpatialLayer);
         } else {
             targetSpatialLayer = -1;
             targetTemporalLayer = -1;

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
@@ -77,7 +77,11 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
     private final LoopCounters loopCounters;
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    private final SendSideBandwidthEstimator bandwidthEstimator;
+    /** transport.setMaxIncomingBitrate, bit/s; 0 for none. */
+    private long maxIncomingBitrate;
+    /** transport.enableTraceEvent("bwe"). */
+    private boolean bandwidthTraceEnabled;
     private TransportMedia media;
 
     private RtcSocket deliveringSocket;
@@ -97,13 +101,15 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
      *     itself; empty when {@code portOwner} (a WebRTC server) shares its sockets
      * @param ownUdpSockets the UDP sockets among them, to send on
      */
-    WebRtcTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop, EntityEvents events,
-            RtcResources resources, Clock clock, StunRateLimiter rateLimiter, List<Channel> ownChannels,
+    WebRtcTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop,
+            EntityEvents events, RtcResources resources, Clock clock, SendSideBandwidthEstimator bandwidthEstimator,
+            StunRateLimiter rateLimiter, List<Channel> ownChannels,
             List<RtcSocket> ownUdpSockets, PortOwner portOwner, List<IceCandidate> candidates) {
         this.id = id;
         this.router = router;
         this.userId = userId;
         this.loopCounters = LoopCounters.of(loop);
+        this.bandwidthEstimator = bandwidthEstimator;
         this.appData = appData;
         this.loop = loop;
         this.events = events;
@@ -214,8 +220,30 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
+    }
+
+    /** transport.setMaxIncomingBitrate: told to the senders of its producers as REMB; 0 for none. */
+    public void setMaxIncomingBitrate(long bitrate) {
+        maxIncomingBitrate = bitrate;
+    }
+
+    public long maxIncomingBitrate() {
+        return maxIncomingBitrate;
+    }
+
+    /** transport.enableTraceEvent: whether the "bwe" trace is published. */
+    public void enableBandwidthTrace(boolean enabled) {
+        bandwidthTraceEnabled = enabled;
+    }
+
+    boolean bandwidthTraceEnabled() {
+        return bandwidthTraceEnabled;
+    }
+
+    EntityEvents events() {
+        return events;
     }
 
     @Override

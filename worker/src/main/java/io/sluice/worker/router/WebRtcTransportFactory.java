@@ -3,6 +3,7 @@ package io.sluice.worker.router;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.ice.StunRateLimiter;
 import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
@@ -29,16 +30,19 @@ final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    WebRtcTransport createOnServer(Router router, WebRtcTransportOptions options, WebRtcServer server) {
+    WebRtcTransport createOnServer(Router router, WebRtcTransportOptions options, WebRtcServer server)
+            throws SluiceException {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, options.userId(), options.appData(), loop,
-                events, resources, clock, StunRateLimiter.perTransport(), List.of(), List.of(), server,
+                events, resources, clock, bandwidthEstimator(options), StunRateLimiter.perTransport(), List.of(),
+                List.of(), server,
                 server.candidates(options.enableUdp(), options.enableTcp(), options.preferUdp(), options.preferTcp()));
         server.adopt(transport);
         return transport;
     }
 
     Future<WebRtcTransport> create(Router router, WebRtcTransportOptions options) throws SluiceException {
+        SendSideBandwidthEstimator estimator = bandwidthEstimator(options);
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(options.listenInfos(), options.enableUdp(),
                 options.enableTcp(), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
@@ -61,7 +65,7 @@ final class WebRtcTransportFactory {
                             bound.port(i), options.preferUdp(), options.preferTcp()));
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
-                        options.userId(), options.appData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
+                        options.userId(), options.appData(), loop, events, resources, clock, estimator, StunRateLimiter.perTransport(),
                         bound.channels(), bound.udpSockets(), null, candidates);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
@@ -71,5 +75,17 @@ final class WebRtcTransportFactory {
             }
         });
         return result;
+    }
+
+    /** mediasoup's initialAvailableOutgoingBitrate: the estimate towards the endpoint before any feedback. */
+    private SendSideBandwidthEstimator bandwidthEstimator(WebRtcTransportOptions options) throws SluiceException {
+        long initial = options.initialAvailableOutgoingBitrate() == 0
+                ? SendSideBandwidthEstimator.DEFAULT_INITIAL_BITRATE : options.initialAvailableOutgoingBitrate();
+        if (initial < SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE) {
+            throw SluiceException.invalid("initial_available_outgoing_bitrate",
+                    "must be at least " + SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE + " bit/s");
+        }
+        return new SendSideBandwidthEstimator(clock, initial, SendSideBandwidthEstimator.DEFAULT_MIN_BITRATE,
+                SendSideBandwidthEstimator.DEFAULT_MAX_BITRATE);
     }
 }

@@ -68,8 +68,8 @@ public final class Worker {
         this.events = events;
         this.clock = clock;
         this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock);
-        this.plainTransports = new PlainTransportFactory(loop, rtc);
-        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes());
+        this.plainTransports = new PlainTransportFactory(loop, rtc, clock);
+        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes(), clock);
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
     }
 
@@ -403,6 +403,7 @@ public final class Worker {
         for (Transport transport : transportIndex.values()) {
             if (transport.media() != null) {
                 transport.media().congestionControlServer().onTimer(now);
+                transport.media().onBandwidthTimer();
             }
         }
     }

@@ -18,7 +18,8 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.time.Clock;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.UdpRtcSocket;
@@ -59,7 +60,7 @@ class RouterMediaFlushTest {
 
     /** A transport that sends over one socket, without SRTP. */
     private static final class SocketTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final SendSideBandwidthEstimator bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(Clock.system());
         final LoopCounters counters = new LoopCounters();
         final UdpRtcSocket socket;
         final FlushCounter counter = new FlushCounter();
@@ -105,8 +106,8 @@ class RouterMediaFlushTest {
         }
 
         @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
+        public SendSideBandwidthEstimator bandwidthEstimator() {
+            return bandwidthEstimator;
         }
 
         @Override

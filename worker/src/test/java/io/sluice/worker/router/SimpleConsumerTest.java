@@ -15,7 +15,8 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.time.Clock;
 import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
@@ -45,7 +46,7 @@ class SimpleConsumerTest {
 
     /** A transport that keeps what it is asked to send; the test releases it. */
     static final class RecordingTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final SendSideBandwidthEstimator bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(Clock.system());
         final LoopCounters counters = new LoopCounters();
         final List<ByteBuf> rtp = new ArrayList<>();
         final List<ByteBuf> rtcp = new ArrayList<>();
@@ -82,8 +83,8 @@ class SimpleConsumerTest {
         }
 
         @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
+        public SendSideBandwidthEstimator bandwidthEstimator() {
+            return bandwidthEstimator;
         }
 
         @Override

@@ -14,6 +14,16 @@ public final class ConsumerMapper {
         return new ConsumerLayers(layers.getSpatialLayer(), layers.hasTemporalLayer() ? layers.getTemporalLayer() : null);
     }
 
+    /** Why a consumer's layers changed, as its "layerschange" event carries it. */
+    public static io.sluice.api.v1.ConsumerLayersChanged.Reason toProto(io.sluice.worker.bwe.LayerChangeReason reason) {
+        return switch (reason) {
+            case BANDWIDTH -> io.sluice.api.v1.ConsumerLayersChanged.Reason.BANDWIDTH;
+            case PREFERRED -> io.sluice.api.v1.ConsumerLayersChanged.Reason.PREFERRED;
+            case PRODUCER -> io.sluice.api.v1.ConsumerLayersChanged.Reason.PRODUCER;
+            case SCORE -> io.sluice.api.v1.ConsumerLayersChanged.Reason.SCORE;
+        };
+    }
+
     public static io.sluice.api.v1.ConsumerLayers toProto(ConsumerLayers layers) {
         io.sluice.api.v1.ConsumerLayers.Builder proto = io.sluice.api.v1.ConsumerLayers.newBuilder()
                 .setSpatialLayer(layers.spatialLayer());

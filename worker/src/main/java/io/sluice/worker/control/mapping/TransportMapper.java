@@ -1,14 +1,17 @@
 package io.sluice.worker.control.mapping;
 
+import io.sluice.api.v1.BweTrace;
 import io.sluice.api.v1.DtlsFingerprint;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.IceParameters;
 import io.sluice.api.v1.TransportDumpResponse;
 import io.sluice.api.v1.TransportStats;
+import io.sluice.api.v1.TransportTraceEvent;
 import io.sluice.api.v1.TransportTuple;
 import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.api.v1.WebRtcTransportInfo;
+import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
@@ -20,6 +23,7 @@ import io.sluice.worker.router.WebRtcTransport;
 import io.sluice.worker.router.WebRtcTransportOptions;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import java.util.List;
+import java.util.Locale;
 
 /** WebRTC transports and servers, their requests, tuples, ICE and DTLS as the API gives them. */
 public final class TransportMapper {
@@ -32,7 +36,9 @@ public final class TransportMapper {
                 ListenInfoMapper.toDomain(request.getListenInfosList()),
                 !request.hasEnableUdp() || request.getEnableUdp(), !request.hasEnableTcp() || request.getEnableTcp(),
                 request.getPreferUdp(), request.getPreferTcp(), request.getUserId(),
-                AppDataMapper.toDomain(request.getAppData()));
+                AppDataMapper.toDomain(request.getAppData()),
+                request.hasInitialAvailableOutgoingBitrate()
+                        ? Math.max(1, Integer.toUnsignedLong(request.getInitialAvailableOutgoingBitrate())) : 0);
     }
 
     /** The peer's DTLS parameters; an unknown role is refused here, the fingerprints are checked by the transport. */
@@ -152,7 +158,10 @@ public final class TransportMapper {
                 .setBytesReceived(transport.bytesReceived())
                 .setPacketsReceived(transport.packetsReceived())
                 .setBytesSent(transport.bytesSent())
-                .setPacketsSent(transport.packetsSent());
+                .setPacketsSent(transport.packetsSent())
+                .setAvailableOutgoingBitrate(saturated(transport.bandwidthEstimator().availableBitrate()))
+                .setMaxIncomingBitrate(saturated(transport.maxIncomingBitrate()))
+                .setProbeState(transport.bandwidthEstimator().probeState().name().toLowerCase(Locale.ROOT));
         TupleInfo selected = transport.selectedTuple();
         if (selected != null) {
             stats.setIceSelectedTuple(toProto(selected));
@@ -166,5 +175,30 @@ public final class TransportMapper {
                 .addAllLocalTuples(toProto(server.localTuples()))
                 .addAllTransportIds(server.transportIds())
                 .build();
+    }
+
+    /** The "trace" event of type "bwe"; bitrates beyond 32 bits saturate. */
+    public static TransportTraceEvent toProto(BandwidthTrace trace) {
+        return TransportTraceEvent.newBuilder()
+                .setType("bwe")
+                .setBwe(BweTrace.newBuilder()
+                        .setDesiredBitrate(saturated(trace.desiredBitrate()))
+                        .setEffectiveDesiredBitrate(saturated(trace.effectiveDesiredBitrate()))
+                        .setAvailableBitrate(saturated(trace.availableBitrate()))
+                        .setDelayBasedBitrate(saturated(trace.delayBasedBitrate()))
+                        .setLossBasedBitrate(saturated(trace.lossBasedBitrate()))
+                        .setRembBitrate(saturated(trace.rembBitrate()))
+                        .setMinBitrate(saturated(trace.minBitrate()))
+                        .setMaxBitrate(saturated(trace.maxBitrate()))
+                        .setAllocatedBitrate(saturated(trace.allocatedBitrate()))
+                        .setLossFraction(trace.lossFraction())
+                        .setRttMs(saturated(trace.rttMillis()))
+                        .setProbeState(trace.probeState().name().toLowerCase(Locale.ROOT)))
+                .build();
+    }
+
+    /** As a uint32 field carries it: values beyond 2^32 - 1 become 2^32 - 1. */
+    static int saturated(long value) {
+        return (int) Math.min(0xFFFFFFFFL, Math.max(0, value));
     }
 }
