@@ -4,9 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One SCTP association (RFC 9260) as WebRTC uses it (RFC 8831 §6), driven entirely by its caller
@@ -56,9 +53,9 @@ public final class SctpAssociation {
     private final SctpTimer initTimer;
     private final SctpTimer retransmissionTimer;
     private final SctpTimer shutdownTimer;
-    private final SctpTimer delayedAckTimer;
+    private final AckSchedule ackSchedule;
     private final StreamResets streamResets;
-    private final List<ControlChunk> control = new ArrayList<>();
+    private final PacketBundler bundler;
     private SctpState state = SctpState.CLOSED;
     private String closeReason;
     private long localTag;
@@ -71,11 +68,7 @@ public final class SctpAssociation {
     private byte[] echoedCookie;
     private int initTransmissions;
     private int consecutiveTimeouts;
-    private int packetsWithDataUnacked;
-    private boolean sackNow;
     private boolean peerSupportsPartialReliability;
-
-    private record ControlChunk(int length, Consumer<ByteBuf> writer) {}
 
     public SctpAssociation(SctpConfig config, Clock clock, SctpScheduler scheduler, ByteBufAllocator allocator,
             SecureRandom random, Listener listener) {
@@ -89,8 +82,9 @@ public final class SctpAssociation {
         this.initTimer = new SctpTimer(scheduler, this::onInitTimeout);
         this.retransmissionTimer = new SctpTimer(scheduler, this::onRetransmissionTimeout);
         this.shutdownTimer = new SctpTimer(scheduler, this::onShutdownTimeout);
-        this.delayedAckTimer = new SctpTimer(scheduler, this::onDelayedAck);
+        this.ackSchedule = new AckSchedule(scheduler, config.delayedAckMillis(), this::flush);
         this.streamResets = new StreamResets(new StreamResetHost(), scheduler);
+        this.bundler = new PacketBundler(config, allocator, this::onPacketBundled);
     }
 
     public SctpState state() {
@@ -141,7 +135,7 @@ public final class SctpAssociation {
 
     private void sendInit() {
         initTransmissions++;
-        emitSingle(0, sentInit.serializedLength(), sentInit::writeTo);
+        bundler.emitSingle(0, new ControlChunk(sentInit.serializedLength(), sentInit::writeTo));
         initTimer.start(rto.millis());
     }
 
@@ -197,10 +191,8 @@ public final class SctpAssociation {
             return;
         }
         if (state != SctpState.COOKIE_WAIT) {
-            List<ErrorCause> causes = List.of(new ErrorCause(ErrorCause.USER_INITIATED_ABORT,
-                    reason.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            int length = SctpPacket.paddedLength(4 + causes.getFirst().serializedLength());
-            emitSingle(peerTag, length, dst -> ErrorCause.writeChunk(dst, ChunkType.ABORT, 0, causes));
+            bundler.emitSingle(peerTag, ControlChunk.withCause(ChunkType.ABORT, new ErrorCause(
+                    ErrorCause.USER_INITIATED_ABORT, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         }
         close("aborted: " + reason);
     }
@@ -240,6 +232,7 @@ public final class SctpAssociation {
             return; // §8.5: not for this association (COOKIE ECHO's tag is checked against its cookie)
         }
         boolean hadData = false;
+        boolean hadForwardTsn = false;
         for (int chunk = first; chunk >= 0; chunk = SctpPacket.nextChunk(packet, chunk, end)) {
             int type = SctpPacket.chunkType(packet, chunk);
             if (type == ChunkType.COOKIE_ECHO) {
@@ -250,9 +243,13 @@ public final class SctpAssociation {
                 break;
             }
             hadData |= type == ChunkType.DATA;
+            hadForwardTsn |= type == ChunkType.FORWARD_TSN;
         }
         if (hadData) {
-            onDataPacket();
+            ackSchedule.onDataPacket(state == SctpState.ESTABLISHED);
+        }
+        if ((hadData || hadForwardTsn) && state.carriesData()) {
+            streamResets.onCumulativeTsnAdvanced();
         }
         flush();
     }
@@ -287,9 +284,8 @@ public final class SctpAssociation {
         if (ChunkType.reportWhenUnknown(type) && state != SctpState.COOKIE_WAIT) {
             byte[] unknown = new byte[SctpPacket.chunkLength(packet, chunk)];
             packet.getBytes(chunk, unknown);
-            List<ErrorCause> causes = List.of(new ErrorCause(ErrorCause.UNRECOGNIZED_CHUNK_TYPE, unknown));
-            queueControl(SctpPacket.paddedLength(4 + causes.getFirst().serializedLength()),
-                    dst -> ErrorCause.writeChunk(dst, ChunkType.ERROR, 0, causes));
+            bundler.queueControl(ControlChunk.withCause(ChunkType.ERROR,
+                    new ErrorCause(ErrorCause.UNRECOGNIZED_CHUNK_TYPE, unknown)));
         }
         return ChunkType.skipWhenUnknown(type);
     }
@@ -304,7 +300,7 @@ public final class SctpAssociation {
         byte[] cookie = cookieSigner.sign(StateCookie.of(init, tag, initialTsn, clock.monotonicMillis()));
         InitChunk initAck = new InitChunk(true, tag, config.receiveBufferBytes(), config.streams(), config.streams(),
                 initialTsn, true, true, cookie);
-        emitSingle(init.initiateTag(), initAck.serializedLength(), initAck::writeTo);
+        bundler.emitSingle(init.initiateTag(), new ControlChunk(initAck.serializedLength(), initAck::writeTo));
     }
 
     private void onInitAck(InitChunk initAck) {
@@ -322,13 +318,7 @@ public final class SctpAssociation {
 
     private void sendCookieEcho() {
         initTransmissions++;
-        byte[] cookie = echoedCookie;
-        queueControl(SctpPacket.paddedLength(4 + cookie.length), dst -> {
-            int start = dst.writerIndex();
-            SctpPacket.writeChunkHeader(dst, ChunkType.COOKIE_ECHO, 0, 4 + cookie.length);
-            dst.writeBytes(cookie);
-            SctpPacket.pad(dst, start);
-        });
+        bundler.queueControl(ControlChunk.withValue(ChunkType.COOKIE_ECHO, echoedCookie));
         initTimer.start(rto.millis());
     }
 
@@ -357,8 +347,7 @@ public final class SctpAssociation {
             setState(SctpState.ESTABLISHED);
         }
         if (fresh || collision || duplicate) {
-            queueControl(SctpPacket.CHUNK_HEADER_LENGTH,
-                    dst -> SctpPacket.writeChunkHeader(dst, ChunkType.COOKIE_ACK, 0, SctpPacket.CHUNK_HEADER_LENGTH));
+            bundler.queueControl(ControlChunk.headerOnly(ChunkType.COOKIE_ACK));
             return true;
         }
         return false;
@@ -407,23 +396,8 @@ public final class SctpAssociation {
         boolean fresh = receiveQueue.onData(packet, chunk);
         if (!fresh || receiveQueue.hasGaps()
                 || (SctpPacket.chunkFlags(packet, chunk) & DataChunk.FLAG_IMMEDIATE) != 0) {
-            sackNow = true; // §6.2: duplicates and gaps are reported at once; RFC 7053 I bit
+            ackSchedule.ackNow(); // §6.2: duplicates and gaps are reported at once; RFC 7053 I bit
         }
-    }
-
-    /** §6.2: a SACK for at least every second packet with DATA, else within the delayed ack time. */
-    private void onDataPacket() {
-        if (++packetsWithDataUnacked >= 2 || state != SctpState.ESTABLISHED) {
-            sackNow = true;
-        }
-        if (!sackNow) {
-            delayedAckTimer.startIfStopped(config.delayedAckMillis());
-        }
-    }
-
-    private void onDelayedAck() {
-        sackNow = true;
-        flush();
     }
 
     private void onSack(ByteBuf packet, int chunk) {
@@ -457,7 +431,7 @@ public final class SctpAssociation {
     private void onForwardTsn(ForwardTsnChunk forward) {
         if (forward != null && receiveQueue != null && state.carriesData()) {
             receiveQueue.onForwardTsn(forward);
-            sackNow = true; // RFC 3758 §3.6: answered with a SACK at once
+            ackSchedule.ackNow(); // RFC 3758 §3.6: answered with a SACK at once
         }
     }
 
@@ -483,12 +457,7 @@ public final class SctpAssociation {
         byte[] information = new byte[length - SctpPacket.CHUNK_HEADER_LENGTH];
         packet.getBytes(chunk + SctpPacket.CHUNK_HEADER_LENGTH, information);
         // §8.3: the HEARTBEAT ACK carries the Heartbeat Info parameter back unchanged
-        queueControl(SctpPacket.paddedLength(length), dst -> {
-            int start = dst.writerIndex();
-            SctpPacket.writeChunkHeader(dst, ChunkType.HEARTBEAT_ACK, 0, length);
-            dst.writeBytes(information);
-            SctpPacket.pad(dst, start);
-        });
+        bundler.queueControl(ControlChunk.withValue(ChunkType.HEARTBEAT_ACK, information));
     }
 
     // ---- shutdown (§9.2) ----
@@ -523,26 +492,19 @@ public final class SctpAssociation {
     }
 
     private void sendShutdown() {
-        long cumulative = receiveQueue.cumulativeTsn() & 0xffffffffL;
-        queueControl(8, dst -> {
-            SctpPacket.writeChunkHeader(dst, ChunkType.SHUTDOWN, 0, 8);
-            dst.writeInt((int) cumulative);
-        });
+        bundler.queueControl(ControlChunk.shutdown(receiveQueue.cumulativeTsn() & 0xffffffffL));
         shutdownTimer.start(rto.millis());
     }
 
     private void sendShutdownAck() {
         setState(SctpState.SHUTDOWN_ACK_SENT);
-        queueControl(SctpPacket.CHUNK_HEADER_LENGTH,
-                dst -> SctpPacket.writeChunkHeader(dst, ChunkType.SHUTDOWN_ACK, 0, SctpPacket.CHUNK_HEADER_LENGTH));
+        bundler.queueControl(ControlChunk.headerOnly(ChunkType.SHUTDOWN_ACK));
         shutdownTimer.start(rto.millis());
     }
 
     private void onShutdownAck() {
         if (state == SctpState.SHUTDOWN_SENT || state == SctpState.SHUTDOWN_ACK_SENT) {
-            emitSingle(peerTag, SctpPacket.CHUNK_HEADER_LENGTH,
-                    dst -> SctpPacket.writeChunkHeader(dst, ChunkType.SHUTDOWN_COMPLETE, 0,
-                            SctpPacket.CHUNK_HEADER_LENGTH));
+            bundler.emitSingle(peerTag, ControlChunk.headerOnly(ChunkType.SHUTDOWN_COMPLETE));
             close(null);
         }
     }
@@ -565,9 +527,9 @@ public final class SctpAssociation {
         initTimer.stop();
         retransmissionTimer.stop();
         shutdownTimer.stop();
-        delayedAckTimer.stop();
+        ackSchedule.stop();
         streamResets.stop();
-        control.clear();
+        bundler.clearControl();
         if (sendQueue != null) {
             sendQueue.clear();
         }
@@ -587,10 +549,6 @@ public final class SctpAssociation {
 
     // ---- output ----
 
-    private void queueControl(int length, Consumer<ByteBuf> writer) {
-        control.add(new ControlChunk(length, writer));
-    }
-
     /**
      * Bundles what is due into as few packets as the MTU allows (§6.10): control chunks, a SACK,
      * FORWARD TSN, then DATA as the windows allow.
@@ -599,59 +557,43 @@ public final class SctpAssociation {
         if (state == SctpState.CLOSED) {
             return;
         }
-        ByteBuf packet = null;
-        for (ControlChunk chunk : control) {
-            packet = roomFor(packet, chunk.length);
-            chunk.writer.accept(packet);
-        }
-        control.clear();
-        if (sackNow && receiveQueue != null) {
+        bundler.begin(peerTag);
+        if (ackSchedule.due() && receiveQueue != null) {
             SackChunk sack = receiveQueue.sack();
-            packet = roomFor(packet, sack.serializedLength());
-            sack.writeTo(packet);
-            sackNow = false;
-            packetsWithDataUnacked = 0;
-            delayedAckTimer.stop();
+            bundler.write(sack.serializedLength(), sack::writeTo);
+            ackSchedule.onSackSent();
         }
         if (sendQueue != null && state.carriesData()) {
             ForwardTsnChunk forward = sendQueue.takeForwardTsn();
             if (forward != null) {
-                packet = roomFor(packet, 8 + 4 * forward.streams().length);
-                forward.writeTo(packet);
+                bundler.write(8 + 4 * forward.streams().length, forward::writeTo);
                 retransmissionTimer.startIfStopped(rto.millis());
             }
-            packet = writeData(packet);
+            writeData();
         }
-        if (packet != null) {
-            emit(packet);
-        }
+        bundler.finishPacket();
     }
 
-    private ByteBuf writeData(ByteBuf packet) {
+    private void writeData() {
         if (state != SctpState.ESTABLISHED && state != SctpState.SHUTDOWN_PENDING
                 && state != SctpState.SHUTDOWN_RECEIVED) {
-            return packet;
+            return;
         }
         long now = clock.monotonicMillis();
         boolean sentData = false;
-        boolean freshPacket = packet == null;
+        boolean freshPacket = !bundler.hasPacket();
         while (true) {
-            int room = config.mtu() - (packet == null ? SctpPacket.COMMON_HEADER_LENGTH : packet.writerIndex());
-            OutboundChunk chunk = sendQueue.nextToSend(now, room);
+            OutboundChunk chunk = sendQueue.nextToSend(now, bundler.room());
             if (chunk == null) {
-                if (packet == null || freshPacket) {
-                    break;
+                if (freshPacket) {
+                    break; // not even a whole packet's room lets anything out: the windows are full
                 }
-                emit(packet);
-                packet = null;
+                bundler.finishPacket();
                 freshPacket = true;
                 continue;
             }
-            if (packet == null) {
-                packet = startPacket(peerTag);
-            }
             OutboundMessage message = chunk.message;
-            DataChunk.write(packet, chunk.flags, chunk.tsn & 0xffffffffL, message.streamId,
+            DataChunk.write(bundler.current(), chunk.flags, chunk.tsn & 0xffffffffL, message.streamId,
                     message.streamSequenceNumber, message.payloadProtocolId, chunk.payload);
             sentData = true;
             freshPacket = false;
@@ -659,32 +601,9 @@ public final class SctpAssociation {
         if (sentData) {
             retransmissionTimer.startIfStopped(rto.millis()); // §6.3.2 R1
         }
-        return packet;
     }
 
-    private ByteBuf roomFor(ByteBuf packet, int length) {
-        if (packet != null && packet.writerIndex() + length > config.mtu()) {
-            emit(packet);
-            packet = null;
-        }
-        return packet == null ? startPacket(peerTag) : packet;
-    }
-
-    private ByteBuf startPacket(long tag) {
-        ByteBuf packet = allocator.buffer(config.mtu());
-        SctpPacket.writeCommonHeader(packet, config.port(), config.port(), tag);
-        return packet;
-    }
-
-    private void emitSingle(long tag, int length, Consumer<ByteBuf> writer) {
-        ByteBuf packet = allocator.buffer(SctpPacket.COMMON_HEADER_LENGTH + length);
-        SctpPacket.writeCommonHeader(packet, config.port(), config.port(), tag);
-        writer.accept(packet);
-        emit(packet);
-    }
-
-    private void emit(ByteBuf packet) {
-        SctpPacket.writeChecksum(packet, 0, packet.writerIndex());
+    private void onPacketBundled(ByteBuf packet) {
         if (sendQueue != null) {
             sendQueue.onPacketSent();
         }
@@ -701,18 +620,18 @@ public final class SctpAssociation {
 
     private final class StreamResetHost implements StreamResets.Host {
         @Override
-        public SendQueue sendQueue() {
-            return sendQueue;
+        public long lastAssignedTsn() {
+            return sendQueue.lastAssignedTsn();
         }
 
         @Override
-        public ReceiveQueue receiveQueue() {
-            return receiveQueue;
+        public boolean receivedThrough(long wireTsn) {
+            return receiveQueue.receivedThrough(wireTsn);
         }
 
         @Override
         public void queueControl(ReConfigChunk chunk) {
-            SctpAssociation.this.queueControl(SctpPacket.paddedLength(chunk.serializedLength()), chunk::writeTo);
+            bundler.queueControl(ControlChunk.of(chunk));
         }
 
         @Override
@@ -726,12 +645,19 @@ public final class SctpAssociation {
         }
 
         @Override
+        public long rtoMaxMillis() {
+            return config.rtoMaxMillis();
+        }
+
+        @Override
         public void onOutgoingReset(int[] streams) {
+            sendQueue.resetSequenceNumbers(streams);
             listener.onOutgoingStreamsReset(streams);
         }
 
         @Override
         public void onIncomingReset(int[] streams) {
+            receiveQueue.resetIncomingStreams(streams);
             listener.onIncomingStreamsReset(streams);
         }
     }
