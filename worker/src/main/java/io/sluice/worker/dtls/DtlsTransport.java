@@ -196,7 +196,7 @@ public final class DtlsTransport {
             return;
         }
         int length = datagram.readableBytes();
-        if (length == 0 || length > QueuedDatagramTransport.MAX_DATAGRAM
+        if (length == 0 || length > QueuedDatagramTransport.MAX_DATAGRAM || carriesReservedVersion(datagram)
                 || !datagrams.offer(ByteBufUtil.getBytes(datagram))) {
             droppedDatagrams++;
             return;
@@ -204,6 +204,26 @@ public final class DtlsTransport {
         if (state == DtlsState.CONNECTED) {
             scheduleDrain();
         }
+    }
+
+    /**
+     * Whether a record of the datagram claims version {254, 254}, which no DTLS version uses (DTLS
+     * 1.0 is {254, 255}, 1.2 {254, 253}, RFC 6347 §4.1): BouncyCastle's record layer throws an
+     * IllegalArgumentException on it and ends the handshake with internal_error (DtlsFuzzTest
+     * found it), where RFC 6347 §4.1.2.7 has invalid records silently discarded. Such a datagram
+     * is dropped before it is queued. Walks the record headers (13 bytes: type, version, epoch,
+     * sequence number, length) without moving the reader index.
+     */
+    private static boolean carriesReservedVersion(ByteBuf datagram) {
+        int offset = datagram.readerIndex();
+        int end = datagram.writerIndex();
+        while (end - offset >= 13) {
+            if (datagram.getUnsignedShort(offset + 1) == 0xFEFE) {
+                return true;
+            }
+            offset += 13 + datagram.getUnsignedShort(offset + 11);
+        }
+        return false;
     }
 
     /**

@@ -175,6 +175,27 @@ class DtlsFuzzTest {
         assertThat(exercise(List.of(record))).isEqualTo(Outcome.FAILED);
     }
 
+    /**
+     * Found by this property: a record claiming version {254, 254} (reserved: no DTLS version has
+     * it, RFC 6347 §4.1) made BouncyCastle's record layer throw IllegalArgumentException and end
+     * the handshake with internal_error. The transport now drops such a datagram (RFC 6347
+     * §4.1.2.7: invalid records are discarded): the recorded ClientHello with a second record of
+     * that version behind it leaves the server waiting, and the ClientHello alone still gets its
+     * answer.
+     */
+    @Test
+    void aRecordOfTheReservedVersionIsDroppedNotAnInternalError() {
+        byte[] hello = clientFlights.get(0);
+        byte[] reserved = hello.clone();
+        reserved[1] = (byte) 0xfe;
+        reserved[2] = (byte) 0xfe;
+        byte[] both = new byte[hello.length + reserved.length];
+        System.arraycopy(hello, 0, both, 0, hello.length);
+        System.arraycopy(reserved, 0, both, hello.length, reserved.length);
+        assertThat(exercise(List.of(both))).isEqualTo(Outcome.WAITING);
+        assertThat(exercise(List.of(reserved))).isEqualTo(Outcome.WAITING);
+    }
+
     @Test
     void anyDatagramsLeaveTheServerWaitingAnsweringOrFailedCleanly() {
         List<byte[]> singles = new ArrayList<>(clientFlights);
