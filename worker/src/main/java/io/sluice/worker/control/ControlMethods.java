@@ -63,6 +63,7 @@ public final class ControlMethods {
                         TransportHandlers::dumpWebRtcServer).require("webrtc_server_id")));
         all.addAll(MediaMethods.all());
         all.addAll(PipeMethods.all());
+        all.addAll(DataMethods.all());
         return List.copyOf(all);
     }
 }

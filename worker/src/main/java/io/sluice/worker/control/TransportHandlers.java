@@ -23,6 +23,7 @@ import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
 import io.sluice.api.v1.TransportStats;
+import io.sluice.worker.control.mapping.SctpMapper;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.SluiceException;
@@ -49,7 +50,8 @@ final class TransportHandlers {
     static CompletionStage<RouterCreateWebRtcTransportResponse> createWebRtcTransport(WorkerControl worker,
             RouterCreateWebRtcTransportRequest request) throws SluiceException {
         return map(worker.worker().createWebRtcTransport(request), transport ->
-                RouterCreateWebRtcTransportResponse.newBuilder().setTransport(transport.info()).build());
+                RouterCreateWebRtcTransportResponse.newBuilder()
+                        .setTransport(SctpMapper.withSctp(transport.info(), transport)).build());
     }
 
     static TransportConnectResponse connect(WorkerControl worker, TransportConnectRequest request) throws SluiceException {
@@ -80,7 +82,9 @@ final class TransportHandlers {
 
     static TransportDumpResponse dump(WorkerControl worker, TransportDumpRequest request) throws SluiceException {
         WebRtcTransport transport = worker.worker().webRtcTransport(request.getTransportId());
-        return transport.dump().toBuilder()
+        TransportDumpResponse dump = transport.dump();
+        return dump.toBuilder()
+                .setTransport(SctpMapper.withSctp(dump.getTransport(), transport))
                 .addAllProducerIds(worker.worker().producerIds(transport))
                 .addAllConsumerIds(worker.worker().consumerIds(transport))
                 .build();

@@ -23,6 +23,7 @@ public final class Router {
     private final EventExecutor loop;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final RouterMedia media;
+    private final RouterData data = new RouterData();
     private boolean closed;
 
     public Router(String id, String roomId, Map<String, String> appData, RtpCapabilities rtpCapabilities, EventExecutor loop,
@@ -59,6 +60,11 @@ public final class Router {
     /** Which consumers each producer's packets go to. */
     RouterMedia media() {
         return media;
+    }
+
+    /** Which data consumers each data producer's messages go to. */
+    RouterData data() {
+        return data;
     }
 
     void addTransport(Transport transport) {

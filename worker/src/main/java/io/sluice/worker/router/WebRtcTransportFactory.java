@@ -31,16 +31,19 @@ final class WebRtcTransportFactory {
     }
 
     /** On a WebRTC server's shared ports: nothing to bind. */
-    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server) {
+    WebRtcTransport createOnServer(Router router, RouterCreateWebRtcTransportRequest request, WebRtcServer server)
+            throws SluiceException {
         String id = UUID.randomUUID().toString();
         WebRtcTransport transport = new WebRtcTransport(id, router, request.getUserId(), request.getAppData(), loop,
                 events, resources, clock, StunRateLimiter.perTransport(), List.of(), List.of(), server,
-                server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()));
+                server.candidates(enableUdp(request), enableTcp(request), request.getPreferUdp(), request.getPreferTcp()),
+                sctpSettings(request));
         server.adopt(transport);
         return transport;
     }
 
     Future<WebRtcTransport> create(Router router, RouterCreateWebRtcTransportRequest request) throws SluiceException {
+        SctpSettings sctp = sctpSettings(request); // refused before any socket is bound
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(request.getListenInfosList(), enableUdp(request),
                 enableTcp(request), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
@@ -64,7 +67,7 @@ final class WebRtcTransportFactory {
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
                         request.getUserId(), request.getAppData(), loop, events, resources, clock, StunRateLimiter.perTransport(),
-                        bound.channels(), bound.udpSockets(), null, candidates);
+                        bound.channels(), bound.udpSockets(), null, candidates, sctp);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
             } catch (RuntimeException e) {
@@ -73,6 +76,37 @@ final class WebRtcTransportFactory {
             }
         });
         return result;
+    }
+
+    /** enableSctp's options with mediasoup's defaults, or null without enableSctp. */
+    static SctpSettings sctpSettings(RouterCreateWebRtcTransportRequest request) throws SluiceException {
+        if (!request.getEnableSctp()) {
+            return null;
+        }
+        int outbound = SctpSettings.DEFAULT_STREAMS;
+        int inbound = SctpSettings.DEFAULT_STREAMS;
+        if (request.hasNumSctpStreams()) {
+            outbound = streams(request.getNumSctpStreams().getOs(), "num_sctp_streams.os");
+            inbound = streams(request.getNumSctpStreams().getMis(), "num_sctp_streams.mis");
+        }
+        int maxMessageSize = SctpSettings.DEFAULT_MAX_MESSAGE_SIZE;
+        if (request.hasMaxSctpMessageSize()) {
+            long given = Integer.toUnsignedLong(request.getMaxSctpMessageSize());
+            if (given < 1 || given > SctpSettings.LARGEST_MAX_MESSAGE_SIZE) {
+                throw SluiceException.invalid("max_sctp_message_size",
+                        "must be 1.." + SctpSettings.LARGEST_MAX_MESSAGE_SIZE + ", got " + given);
+            }
+            maxMessageSize = (int) given;
+        }
+        return new SctpSettings(io.sluice.worker.sctp.SctpPacket.WEBRTC_PORT, outbound, inbound, maxMessageSize);
+    }
+
+    private static int streams(int given, String field) throws SluiceException {
+        long value = Integer.toUnsignedLong(given);
+        if (value < 1 || value > 65535) {
+            throw SluiceException.invalid(field, "must be 1..65535, got " + value);
+        }
+        return (int) value;
     }
 
     static boolean enableUdp(RouterCreateWebRtcTransportRequest request) {
