@@ -56,6 +56,8 @@ const state = {
   /** An audio element's play() was refused until a user gesture (autoplay policy). */
   audioBlocked: false,
   left: false,
+  /** The peer whose audio dominates the room (dominantSpeaker notification), null before one. */
+  dominantPeerId: null,
   /** Every lost WebSocket: {at, resumedAt, how: 'resumed' | 'rejoined'}. */
   signalingDrops: [],
   /** The longest time without a new decoded video frame since the last markFrameGap(), in ms. */
@@ -109,6 +111,9 @@ window.sluice = {
     }
     return width;
   },
+  /** The peer ids of the cards outlined as speaking ('self' for this browser's own). */
+  speakingCards: () => [...document.querySelectorAll('.peer.speaking')]
+    .map((element) => (element === selfCard ? 'self' : element.dataset.peerId)),
   notified: (method) => state.notifications.filter((n) => n.method === method).map((n) => n.data),
   setPreferredLayers: (consumerId, spatialLayer, temporalLayer) =>
     signaling.request('setPreferredLayers', { consumerId, spatialLayer, temporalLayer }),
@@ -249,8 +254,16 @@ function peerCard(peerId, userId) {
   element.append(title, tiles, audioInfo);
   videos.append(element);
   card = { element, tiles, audioInfo, name };
+  element.classList.toggle('speaking', peerId === state.dominantPeerId);
   peerCards.set(peerId, card);
   return card;
+}
+
+/** Outlines the dominant speaker's card (this browser's own when it speaks); the others lose theirs. */
+function showDominantSpeaker(peerId) {
+  state.dominantPeerId = peerId;
+  selfCard.classList.toggle('speaking', peerId === state.peerId);
+  for (const [id, card] of peerCards) card.element.classList.toggle('speaking', id === peerId);
 }
 
 /** Removes a peer's card once none of its consumers is left. */
@@ -498,6 +511,9 @@ function onNotification(method, data) {
       break;
     case 'transportClosed':
       status(`transport ${data.transportId} closed (${data.reason})`);
+      break;
+    case 'dominantSpeaker':
+      showDominantSpeaker(data.peerId);
       break;
     default:
       break;

@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
@@ -15,6 +16,7 @@ import io.sluice.api.v1.WorkerCreateRouterRequest;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.orchestrator.signaling.JoinToken;
+import io.sluice.orchestrator.signaling.JoinTokenVerifier;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
@@ -23,6 +25,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -160,18 +164,25 @@ class SluiceCliTest {
 
     @Test
     void tokenIsOneTheStubAcceptsWithThePageAddress() {
-        Run token = sluice("token", "demo-room", "ada", "--join-secret=s3cret", "--permissions=audio", "--json");
+        Run token = sluice("token", "demo-room", "ada", "--join-secret=s3cret", "--permissions=audio", "--json",
+                "--single-use", "--ttl-seconds=600");
         Run missingSecret = sluice("token", "demo-room", "ada");
 
         assertThat(token.status()).as(token.err()).isZero();
         String line = token.out().strip();
         String text = line.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-        assertThat(JoinToken.verify(text, "s3cret".getBytes(StandardCharsets.UTF_8)))
-                .hasValue(new JoinToken("ada", "demo-room", Set.of(JoinToken.AUDIO)));
-        assertThat(JoinToken.verify(text, "other".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        JoinTokenVerifier.Verified verified = verifier("s3cret").verify(text);
+        assertThat(verified.grant()).isEqualTo(new JoinToken("ada", "demo-room", Set.of(JoinToken.AUDIO)));
+        assertThat(verified.jti()).isNotBlank();
+        assertThat(verified.expiresAt()).isBetween(Instant.now().plusSeconds(500), Instant.now().plusSeconds(700));
+        assertThatThrownBy(() -> verifier("other").verify(text)).hasMessageContaining("bad signature");
         assertThat(line).contains("\"page\":\"http://127.0.0.1:3000/?room=demo-room&token=");
         assertThat(missingSecret.status()).isEqualTo(2);
         assertThat(missingSecret.err()).contains("--join-secret");
+    }
+
+    private static JoinTokenVerifier verifier(String secret) {
+        return JoinTokenVerifier.hs256(secret.getBytes(StandardCharsets.UTF_8), InstantSource.system(), Duration.ZERO);
     }
 
     /**

@@ -24,11 +24,15 @@ import io.sluice.orchestrator.placement.InMemoryRoomAssignments;
 import io.sluice.orchestrator.placement.RedisRoomAssignmentStore;
 import io.sluice.orchestrator.placement.RoomPlacement;
 import io.sluice.orchestrator.policy.ScoreLayerPolicy;
+import io.sluice.orchestrator.signaling.JoinTokenVerifier;
+import io.sluice.orchestrator.signaling.SignalingLimits;
 import io.sluice.orchestrator.signaling.SignalingServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -172,9 +176,34 @@ public final class OrchestratorMain implements Callable<Integer> {
     private String metricsIp;
 
     @Option(names = "--join-secret", defaultValue = "${env:JOIN_SECRET:-}",
-            description = "Shared secret of the join tokens (HMAC-SHA256, docs/signaling.md); "
-                    + "required (env JOIN_SECRET).")
+            description = "Shared secret of the HS256 join tokens (JWT, docs/signaling.md); this or "
+                    + "--join-public-key-file is required (env JOIN_SECRET).")
     private String joinSecret;
+
+    @Option(names = "--join-public-key-file", defaultValue = "${env:JOIN_PUBLIC_KEY_FILE:-}",
+            description = "PEM public key (RSA: RS256 tokens, Ed25519: EdDSA tokens) checking the join tokens "
+                    + "instead of a shared secret (env JOIN_PUBLIC_KEY_FILE).")
+    private String joinPublicKeyFile;
+
+    @Option(names = "--join-clock-skew-seconds", defaultValue = "${env:JOIN_CLOCK_SKEW_SECONDS:-30}",
+            description = "Leeway for the tokens' exp and nbf (env JOIN_CLOCK_SKEW_SECONDS, default ${DEFAULT-VALUE}).")
+    private int joinClockSkewSeconds;
+
+    @Option(names = "--sessions-per-user", defaultValue = "${env:SESSIONS_PER_USER:-4}",
+            description = "Live sessions one user may hold in one room (env SESSIONS_PER_USER, default ${DEFAULT-VALUE}).")
+    private int sessionsPerUser;
+
+    @Option(names = "--peer-max-transports", defaultValue = "${env:PEER_MAX_TRANSPORTS:-4}",
+            description = "Transports one peer may hold (env PEER_MAX_TRANSPORTS, default ${DEFAULT-VALUE}).")
+    private int peerMaxTransports;
+
+    @Option(names = "--peer-max-producers", defaultValue = "${env:PEER_MAX_PRODUCERS:-16}",
+            description = "Producers one peer may hold (env PEER_MAX_PRODUCERS, default ${DEFAULT-VALUE}).")
+    private int peerMaxProducers;
+
+    @Option(names = "--peer-max-consumers", defaultValue = "${env:PEER_MAX_CONSUMERS:-256}",
+            description = "Consumers one peer may hold (env PEER_MAX_CONSUMERS, default ${DEFAULT-VALUE}).")
+    private int peerMaxConsumers;
 
     @Option(names = "--session-resume-seconds", defaultValue = "${env:SESSION_RESUME_SECONDS:-20}",
             description = "How long a peer whose WebSocket closed keeps its media and may resume its session "
@@ -241,8 +270,8 @@ public final class OrchestratorMain implements Callable<Integer> {
             ScheduledExecutorService reclaim = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("sluice-room-reclaim").factory());
             reclaim.scheduleWithFixedDelay(placement::reclaimStoredAssignments, 1, 1, TimeUnit.SECONDS);
-            try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement,
-                    joinSecret.getBytes(StandardCharsets.UTF_8), events,
+            try (SignalingServer signaling = SignalingServer.start(httpHost, httpPort, placement, joinTokens(),
+                    signalingLimits(), events,
                     new ScoreLayerPolicy(InstantSource.system()), nats, redis,
                     java.time.Duration.ofSeconds(sessionResumeSeconds));
                     OperatorServer operator = metricsPort == 0 ? null
@@ -298,10 +327,34 @@ public final class OrchestratorMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--session-resume-seconds': "
                     + sessionResumeSeconds + " is not from 0 to 3600");
         }
-        if (joinSecret.isEmpty()) {
-            throw new ParameterException(spec.commandLine(),
-                    "Missing option '--join-secret' (env JOIN_SECRET): join tokens cannot be checked without it");
+        if (joinSecret.isEmpty() == joinPublicKeyFile.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), joinSecret.isEmpty()
+                    ? "Missing option '--join-secret' (env JOIN_SECRET) or '--join-public-key-file': "
+                            + "join tokens cannot be checked without one"
+                    : "'--join-secret' and '--join-public-key-file' exclude each other: tokens are checked one way");
         }
+        if (joinClockSkewSeconds < 0 || joinClockSkewSeconds > 600) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--join-clock-skew-seconds': "
+                    + joinClockSkewSeconds + " is not from 0 to 600");
+        }
+        try {
+            joinTokens();
+            signalingLimits();
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private JoinTokenVerifier joinTokens() throws IOException {
+        java.time.Duration skew = java.time.Duration.ofSeconds(joinClockSkewSeconds);
+        return joinSecret.isEmpty()
+                ? JoinTokenVerifier.publicKey(JoinTokenVerifier.readPublicKey(Path.of(joinPublicKeyFile)),
+                        InstantSource.system(), skew)
+                : JoinTokenVerifier.hs256(joinSecret.getBytes(StandardCharsets.UTF_8), InstantSource.system(), skew);
+    }
+
+    private SignalingLimits signalingLimits() {
+        return new SignalingLimits(sessionsPerUser, peerMaxTransports, peerMaxProducers, peerMaxConsumers);
     }
 
     private void requireUrl(String option, String value, String... schemes) {

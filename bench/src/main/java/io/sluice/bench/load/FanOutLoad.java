@@ -37,14 +37,18 @@ import java.util.Map;
  * so the WebRTC consumers get)
  * {@code --rcvbuf 1048576} {@code --sample-every 16} {@code --profile} (samples the loop
  * thread's stack every 10 ms during each step and prints where it was) {@code --budget 270}
- * (seconds; no step starts after it).
+ * (seconds; no step starts after it) {@code --pipe none|in-process|udp} (two loops: the producer
+ * on the first, the consumers on a router of the second, the producer piped there in memory by
+ * router.pipeToRouter, or over a loopback UDP pipe wired by hand; loop CPU and allocation are then
+ * the sum over both loops, with each loop's share printed below its row).
  */
 public final class FanOutLoad {
 
     private FanOutLoad() {}
 
     record Settings(int[] steps, int seconds, int packetsPerSecond, int payload, double lossLimit, int receiverThreads,
-            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer, SrtpProfile plainProfile) {
+            int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer, SrtpProfile plainProfile,
+            String pipe) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -71,6 +75,10 @@ public final class FanOutLoad {
                         case "gcm" -> SrtpProfile.AEAD_AES_128_GCM;
                         case "gcm256" -> SrtpProfile.AEAD_AES_256_GCM;
                         default -> throw new IllegalArgumentException("--plain-srtp is aes-cm, gcm or gcm256");
+                    },
+                    switch (options.getOrDefault("pipe", "none")) {
+                        case "none", "in-process", "udp" -> options.getOrDefault("pipe", "none");
+                        default -> throw new IllegalArgumentException("--pipe is none, in-process or udp");
                     });
         }
 
@@ -101,7 +109,7 @@ public final class FanOutLoad {
             redis.awaitTcpPort(redisPort, Duration.ofSeconds(10));
             // Worker ports below the kernel's ephemeral range, where the receivers bind.
             WorkerConfig config = new WorkerConfig("nats://127.0.0.1:" + natsPort, "redis://127.0.0.1:" + redisPort,
-                    "fanout", 1, "127.0.0.1", "127.0.0.1", 20000, 29999, "warn");
+                    "fanout", settings.pipe().equals("none") ? 1 : 2, "127.0.0.1", "127.0.0.1", 20000, 29999, "warn");
             try (WorkerProcess worker = WorkerProcess.start(config);
                     Connection connection = Nats.connect(new Options.Builder()
                             .server("nats://127.0.0.1:" + natsPort).connectionName("sluice-fanout").build());
@@ -113,6 +121,12 @@ public final class FanOutLoad {
                 FanOutTopology topology = new FanOutTopology(connection, worker.workerIds().get(0), webRtcClients,
                         settings.plainProfile());
                 byte[] senderKey = topology.createProducer();
+                if (!settings.pipe().equals("none")) {
+                    long piping = System.nanoTime();
+                    topology.pipeTo(worker.workerIds().get(1), settings.pipe());
+                    System.out.printf("producer piped (%s) from loop 0 to loop 1 in %.0f ms; consumers on loop 1%n",
+                            settings.pipe(), (System.nanoTime() - piping) / 1e6);
+                }
                 SrtpProfile profile = settings.plainProfile();
                 System.out.println("plain transports' SRTP: " + profile
                         + (settings.webRtcServer() ? " (the WebRTC consumers' comes from DTLS)" : ""));
@@ -120,7 +134,7 @@ public final class FanOutLoad {
                         Arrays.copyOf(senderKey, profile.keyLength()),
                         Arrays.copyOfRange(senderKey, profile.keyLength(), senderKey.length));
                 try (PacedSender sender = new PacedSender(topology.producerAddress(), srtp, settings.payload())) {
-                    LoopThread loop = LoopThread.find();
+                    List<LoopThread> loop = LoopThread.findAll();
                     System.out.printf("packet: %d bytes of SRTP (UDP payload), %d/s per consumer = %.2f Mbit/s;"
                             + " SO_RCVBUF requested %d%n", sender.packetLength(), settings.packetsPerSecond(),
                             sender.packetLength() * 8.0 * settings.packetsPerSecond() / 1e6, settings.receiveBuffer());
@@ -136,7 +150,7 @@ public final class FanOutLoad {
     }
 
     private static void run(Settings settings, FanOutTopology topology, ConsumerReceivers receivers,
-            PacedSender sender, LoopThread loop, long began) throws Exception {
+            PacedSender sender, List<LoopThread> loop, long began) throws Exception {
         System.out.println("| N | forwarded pkt/s | loss | worst consumer loss | latency p50 / p99 (us) |"
                 + " loop CPU | loop CPU/pkt (us) | loop alloc/pkt (B) | receivers CPU | load avg | UDP RcvbufErrors |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -154,6 +168,13 @@ public final class FanOutLoad {
             }
             StepResult result = step(settings, receivers, sender, loop, settings.seconds(), settings.profile());
             System.out.println(result.row(consumers));
+            if (result.perLoop().length > 1) {
+                System.out.printf("  per loop: CPU/pkt %s us, alloc/pkt %s B%n",
+                        Arrays.toString(Arrays.stream(result.perLoop()).map(l -> String.format("%.2f", l[0] / 1e3
+                                / Math.max(1, result.received()))).toArray()),
+                        Arrays.toString(Arrays.stream(result.perLoop()).map(l -> String.format("%.0f",
+                                (double) l[1] / Math.max(1, result.received()))).toArray()));
+            }
             if (result.decryptFailures() > 0) {
                 System.out.printf("  %d sampled packets failed SRTP authentication%n", result.decryptFailures());
             }
@@ -169,8 +190,9 @@ public final class FanOutLoad {
                 largestPassing, receivers.grantedReceiveBuffer());
     }
 
-    private static StepResult step(Settings settings, ConsumerReceivers receivers, PacedSender sender, LoopThread loop,
-            int seconds, boolean profile) throws Exception {
+    private static StepResult step(Settings settings, ConsumerReceivers receivers, PacedSender sender,
+            List<LoopThread> loops, int seconds, boolean profile) throws Exception {
+        LoopThread loop = loops.get(0);
         // Drain what an earlier step left queued in the worker (up to 10 s), uncounted.
         receivers.start(settings.receiverThreads());
         receivers.awaitQuiet(200_000_000L, 10_000_000_000L);
@@ -178,8 +200,11 @@ public final class FanOutLoad {
         receivers.start(settings.receiverThreads());
         LoopThread.Sampler sampler = profile ? loop.startSampler() : null;
         long bufferDropsStart = udpReceiveBufferErrors();
-        long cpuStart = loop.cpuNanos();
-        long allocatedStart = loop.allocatedBytes();
+        long[][] perLoop = new long[loops.size()][2];
+        for (int i = 0; i < perLoop.length; i++) {
+            perLoop[i][0] = -loops.get(i).cpuNanos();
+            perLoop[i][1] = -loops.get(i).allocatedBytes();
+        }
         long wallStart = System.nanoTime();
         long sent = sender.send((long) seconds * settings.packetsPerSecond(), settings.packetsPerSecond());
         long sendingNanos = System.nanoTime() - wallStart;
@@ -188,8 +213,14 @@ public final class FanOutLoad {
         // behind, and real-time media that late is useless.
         receivers.awaitQuiet(200_000_000L, 1_000_000_000L);
         long wall = System.nanoTime() - wallStart;
-        long cpu = loop.cpuNanos() - cpuStart;
-        long allocated = loop.allocatedBytes() - allocatedStart;
+        long cpu = 0;
+        long allocated = 0;
+        for (int i = 0; i < perLoop.length; i++) {
+            perLoop[i][0] += loops.get(i).cpuNanos();
+            perLoop[i][1] += loops.get(i).allocatedBytes();
+            cpu += perLoop[i][0];
+            allocated += perLoop[i][1];
+        }
         long bufferDrops = udpReceiveBufferErrors() - bufferDropsStart;
         String where = sampler == null ? "" : sampler.stopAndSummarise(12);
         receivers.stop();
@@ -205,12 +236,12 @@ public final class FanOutLoad {
                 receivers.latencyPercentileMicros(50), receivers.latencyPercentileMicros(99),
                 receivers.latencySamples(), receivers.decryptFailures(), cpu, wall, allocated,
                 receivers.receiverCpuNanos(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                bufferDrops, where);
+                bufferDrops, where, perLoop);
     }
 
     record StepResult(long sent, long sendingNanos, long received, long expected, double worstLoss, double p50, double p99,
             int samples, long decryptFailures, long loopCpuNanos, long wallNanos, long loopAllocated,
-            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile) {
+            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile, long[][] perLoop) {
 
         double loss() {
             return expected == 0 ? 0 : 1.0 - (double) received / expected;

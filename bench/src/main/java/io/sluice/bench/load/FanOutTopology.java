@@ -6,13 +6,22 @@ import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PipeTransportConnectRequest;
+import io.sluice.api.v1.PipeTransportConnectResponse;
+import io.sluice.api.v1.PipeTransportConsumeRequest;
+import io.sluice.api.v1.PipeTransportInfo;
+import io.sluice.api.v1.PipeTransportProduceRequest;
 import io.sluice.api.v1.PlainTransportConnectRequest;
 import io.sluice.api.v1.PlainTransportConnectResponse;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RouterCreatePlainTransportResponse;
+import io.sluice.api.v1.RouterCreatePipeTransportRequest;
+import io.sluice.api.v1.RouterCreatePipeTransportResponse;
 import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
+import io.sluice.api.v1.RouterPipeToRouterRequest;
+import io.sluice.api.v1.RouterPipeToRouterResponse;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpCodecCapability;
@@ -65,7 +74,8 @@ final class FanOutTopology {
     private static final long CONSENT_PERIOD_MILLIS = 5_000;
 
     private final SluiceRequester requester;
-    private final String workerId;
+    /** The worker of the consumers' router (the producer's, unless piped elsewhere). */
+    private String workerId;
     private final SecureRandom random = new SecureRandom();
     private String routerId;
     private RtpCapabilities capabilities;
@@ -118,6 +128,53 @@ final class FanOutTopology {
                 .build(), TransportProduceResponse.parser()).getProducerId();
         producerAddress = new InetSocketAddress("127.0.0.1", sending.getTuple().getLocalPort());
         return senderKey;
+    }
+
+    /**
+     * Moves the consumers to a router of {@code targetWorkerId} (another loop of the process) and
+     * pipes the producer there: {@code in-process} by router.pipeToRouter (in memory between the
+     * loops), {@code udp} by hand with the low-level methods (a UDP pipe over loopback, no SRTP:
+     * the hop's own cost), as a backend without pipeToRouter would.
+     */
+    void pipeTo(String targetWorkerId, String mode) throws Exception {
+        String sourceWorker = workerId;
+        String sourceRouter = routerId;
+        workerId = targetWorkerId;
+        routerId = call("worker", "createRouter", WorkerCreateRouterRequest.newBuilder()
+                .addMediaCodecs(RtpCodecCapability.newBuilder().setKind(MediaKind.VIDEO).setMimeType("video/VP8")
+                        .setClockRate(90000))
+                .setRoomId("fanout").build(), WorkerCreateRouterResponse.parser()).getRouterId();
+        capabilities = call("router", "dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build(),
+                RouterDumpResponse.parser()).getRtpCapabilities();
+        if (mode.equals("in-process")) {
+            requester.request(sourceWorker, "router", "pipeToRouter", RouterPipeToRouterRequest.newBuilder()
+                    .setRouterId(sourceRouter).setProducerId(producerId).setTargetWorkerId(targetWorkerId)
+                    .setTargetRouterId(routerId).build(), RouterPipeToRouterResponse.parser(), null)
+                    .get(30, TimeUnit.SECONDS);
+            return;
+        }
+        PipeTransportInfo here = pipeTransport(sourceWorker, sourceRouter);
+        PipeTransportInfo there = pipeTransport(targetWorkerId, routerId);
+        connectPipe(sourceWorker, here, there);
+        connectPipe(targetWorkerId, there, here);
+        TransportConsumeResponse pipeConsumer = requester.request(sourceWorker, "pipeTransport", "consume",
+                PipeTransportConsumeRequest.newBuilder().setTransportId(here.getId()).setProducerId(producerId).build(),
+                TransportConsumeResponse.parser(), null).get(30, TimeUnit.SECONDS);
+        call("pipeTransport", "produce", PipeTransportProduceRequest.newBuilder().setTransportId(there.getId())
+                .setProducerId(producerId).setKind(pipeConsumer.getKind())
+                .setRtpParameters(pipeConsumer.getRtpParameters()).build(), TransportProduceResponse.parser());
+    }
+
+    private PipeTransportInfo pipeTransport(String worker, String router) throws Exception {
+        return requester.request(worker, "router", "createPipeTransport", RouterCreatePipeTransportRequest
+                .newBuilder().setRouterId(router).setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
+                .build(), RouterCreatePipeTransportResponse.parser(), null).get(30, TimeUnit.SECONDS).getTransport();
+    }
+
+    private void connectPipe(String worker, PipeTransportInfo end, PipeTransportInfo to) throws Exception {
+        requester.request(worker, "pipeTransport", "connect", PipeTransportConnectRequest.newBuilder()
+                .setTransportId(end.getId()).setIp("127.0.0.1").setPort(to.getTuple().getLocalPort()).build(),
+                PipeTransportConnectResponse.parser(), null).get(30, TimeUnit.SECONDS);
     }
 
     InetSocketAddress producerAddress() {

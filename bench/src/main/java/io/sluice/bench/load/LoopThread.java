@@ -3,6 +3,7 @@ package io.sluice.bench.load;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -21,11 +22,12 @@ final class LoopThread {
         this.id = id;
     }
 
-    static LoopThread find() {
-        Thread loop = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("sluice-loop")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no sluice-loop thread"));
-        return new LoopThread(loop.threadId());
+    /** Every worker loop of the process, in name order (one per worker). */
+    static List<LoopThread> findAll() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("sluice-loop"))
+                .sorted(java.util.Comparator.comparing(Thread::getName))
+                .map(thread -> new LoopThread(thread.threadId())).toList();
     }
 
     long cpuNanos() {

@@ -1,7 +1,8 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.time.Clock;
 
 /**
  * A media transport for the forwarding benchmarks that releases what it is asked to send, as a
@@ -10,7 +11,7 @@ import io.sluice.worker.bwe.TransportWideSequence;
  */
 final class DiscardingTransport implements MediaTransport {
 
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    private final SendSideBandwidthEstimator bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(Clock.system());
     private final LoopCounters loopCounters = new LoopCounters();
     /** RTP bytes sent so far. */
     long sent;
@@ -47,8 +48,8 @@ final class DiscardingTransport implements MediaTransport {
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override

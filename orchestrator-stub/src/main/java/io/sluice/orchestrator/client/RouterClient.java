@@ -1,6 +1,8 @@
 package io.sluice.orchestrator.client;
 
 import io.sluice.api.v1.RouterCloseRequest;
+import io.sluice.api.v1.RouterCreateActiveSpeakerObserverRequest;
+import io.sluice.api.v1.RouterCreateActiveSpeakerObserverResponse;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
 import io.sluice.api.v1.RouterCloseResponse;
@@ -10,6 +12,7 @@ import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.WebRtcTransportInfo;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +86,31 @@ public final class RouterClient {
         return requester.request(workerId, ENTITY, "createWebRtcTransport", forThisRouter,
                         RouterCreateWebRtcTransportResponse.parser(), idempotencyKey)
                 .thenApply(created -> new TransportClient(requester, workerId, routerId, created.getTransport()));
+    }
+
+    /** router.createActiveSpeakerObserver with mediasoup's default interval (300 ms). */
+    public CompletableFuture<RtpObserverClient> createActiveSpeakerObserver() {
+        return requester.request(workerId, ENTITY, "createActiveSpeakerObserver",
+                        RouterCreateActiveSpeakerObserverRequest.newBuilder().setRouterId(routerId).build(),
+                        RouterCreateActiveSpeakerObserverResponse.parser(), null)
+                .thenApply(created -> new RtpObserverClient(requester, workerId, created.getRtpObserverId()));
+    }
+
+    /**
+     * The router's first active speaker observer (from router.dump and rtpObserver.dump), or a new
+     * one when it has none.
+     */
+    public CompletableFuture<RtpObserverClient> activeSpeakerObserver() {
+        return dump().thenCompose(dump -> firstActiveSpeaker(dump.getRtpObserverIdsList(), 0));
+    }
+
+    private CompletableFuture<RtpObserverClient> firstActiveSpeaker(List<String> observerIds, int index) {
+        if (index == observerIds.size()) {
+            return createActiveSpeakerObserver();
+        }
+        RtpObserverClient observer = new RtpObserverClient(requester, workerId, observerIds.get(index));
+        return observer.dump().thenCompose(dump -> dump.getType().equals("activespeaker")
+                ? CompletableFuture.completedFuture(observer) : firstActiveSpeaker(observerIds, index + 1));
     }
 
     /**

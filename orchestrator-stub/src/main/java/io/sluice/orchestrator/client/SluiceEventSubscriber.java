@@ -36,6 +36,7 @@ public final class SluiceEventSubscriber implements AutoCloseable {
     private final List<TransportEventListener> transportListeners = new CopyOnWriteArrayList<>();
     private final List<ProducerEventListener> producerListeners = new CopyOnWriteArrayList<>();
     private final List<ConsumerEventListener> consumerListeners = new CopyOnWriteArrayList<>();
+    private final List<RtpObserverEventListener> rtpObserverListeners = new CopyOnWriteArrayList<>();
     // Guarded by this; jnats' unsubscribe(subject) only finds subscriptions without a handler.
     private final Map<String, Subscription> routerSubscriptions = new HashMap<>();
     private final Connection connection;
@@ -71,6 +72,10 @@ public final class SluiceEventSubscriber implements AutoCloseable {
 
     public void addConsumerListener(ConsumerEventListener listener) {
         consumerListeners.add(listener);
+    }
+
+    public void addRtpObserverListener(RtpObserverEventListener listener) {
+        rtpObserverListeners.add(listener);
     }
 
     /** Subscribes to {@code sluice.event.>}: every event of every worker. */
@@ -155,6 +160,13 @@ public final class SluiceEventSubscriber implements AutoCloseable {
                 consumerListeners.forEach(listener -> guarded(message,
                         () -> listener.onConsumerLayersChanged(routerId, entityId, layers)));
             }
+            case RTP_OBSERVER_DOMINANT_SPEAKER -> rtpObserverListeners.forEach(listener -> guarded(message,
+                    () -> listener.onDominantSpeaker(routerId, entityId,
+                            event.getRtpObserverDominantSpeaker().getProducerId())));
+            case RTP_OBSERVER_VOLUMES -> rtpObserverListeners.forEach(listener -> guarded(message,
+                    () -> listener.onVolumes(routerId, entityId, event.getRtpObserverVolumes().getVolumesList())));
+            case RTP_OBSERVER_SILENCE -> rtpObserverListeners.forEach(listener -> guarded(message,
+                    () -> listener.onSilence(routerId, entityId)));
             case TRANSPORT_TUPLE_CHANGED -> log.trace("tuple changed on {}", message.getSubject());
             // An event type newer than this client: its subject still tells what it is.
             case BODY_NOT_SET -> log.debug("event of an unknown type on {}", message.getSubject());

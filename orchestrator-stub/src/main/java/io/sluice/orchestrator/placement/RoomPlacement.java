@@ -175,6 +175,7 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         // comes back after its router closed gets a new router, not the closed one's reply.
         String idempotencyKey = "place-room:" + roomId + ":" + UUID.randomUUID();
         return new WorkerClient(requester, workerId).createRouter(mediaCodecs, roomId, idempotencyKey)
+                .thenCompose(RoomPlacement::withActiveSpeakerObserver)
                 .thenCompose(router -> directory.noteRouterCreated(workerId)
                         .thenCompose(ignored -> store.claim(new RoomAssignment(roomId, workerId, router.id())))
                         .thenApply(standing -> {
@@ -191,6 +192,20 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
                             });
                             return new WorkerClient(requester, standing.workerId()).router(standing.routerId());
                         }));
+    }
+
+    /**
+     * A room's router gets its active speaker observer before the room is claimed, so every
+     * signaling server of the room finds that one (docs/signaling.md "Dominant speaker"). A worker
+     * that refuses costs the room its speaker highlight, not its placement.
+     */
+    private static CompletableFuture<RouterClient> withActiveSpeakerObserver(RouterClient router) {
+        return router.createActiveSpeakerObserver().handle((observer, failure) -> {
+            if (failure != null) {
+                log.warn("router {}: no active speaker observer: {}", router.id(), failure.toString());
+            }
+            return router;
+        });
     }
 
     /**

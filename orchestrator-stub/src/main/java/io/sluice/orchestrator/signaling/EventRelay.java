@@ -11,6 +11,7 @@ import io.sluice.api.v1.TransportClosed;
 import io.sluice.orchestrator.client.ConsumerEventListener;
 import io.sluice.orchestrator.client.MissedEventsListener;
 import io.sluice.orchestrator.client.ProducerEventListener;
+import io.sluice.orchestrator.client.RtpObserverEventListener;
 import io.sluice.orchestrator.client.TransportEventListener;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * Relays the worker events of the rooms' routers to the session owning the entity
  * (docs/signaling.md "Notifications"): what happens on the worker reaches the browser even when
  * it did not start from signaling (a producer closed by its transport or router, a score, an ICE
- * state). Events of entities no session owns (another stub's, or already gone) are ignored. On a
+ * state, the room's dominant speaker). Events of entities no session owns (another stub's, or already gone) are ignored. On a
  * gap in a worker's event sequence, the sessions of its rooms re-read their entities.
  */
 final class EventRelay implements TransportEventListener, ProducerEventListener, ConsumerEventListener,
-        MissedEventsListener {
+        RtpObserverEventListener, MissedEventsListener {
 
     private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
 
@@ -80,6 +81,11 @@ final class EventRelay implements TransportEventListener, ProducerEventListener,
     @Override
     public void onConsumerLayersChanged(String routerId, String consumerId, Optional<ConsumerLayers> layers) {
         rooms.owner(consumerId).ifPresent(session -> session.onConsumerLayersChanged(consumerId, layers));
+    }
+
+    @Override
+    public void onDominantSpeaker(String routerId, String observerId, String producerId) {
+        rooms.onDominantSpeaker(routerId, producerId);
     }
 
     @Override

@@ -1,36 +1,31 @@
 package io.sluice.orchestrator.signaling;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * What a peer may do in one room, signed by the application with the shared secret JOIN_SECRET:
- * {@code base64url(payload) "." base64url(HMAC-SHA256(secret, payload))}, where the payload is the
- * JSON {@code {"userId":..,"roomId":..,"permissions":[..]}} (RFC 2104 HMAC, RFC 4648 §5 base64url
- * without padding). Permissions: {@code audio} and {@code video} allow producing that kind;
- * consuming needs no permission beyond joining.
+ * What a peer may do in one room: the claims of a join token, a JWT (RFC 7519) that the
+ * application signs and {@link JoinTokenVerifier} checks (docs/signaling.md, "Join tokens").
+ * Claims: {@code sub} the user id, {@code room} the room id, {@code permissions} ({@code audio}
+ * and {@code video} allow producing that kind; consuming needs no permission beyond joining),
+ * {@code exp} (required), optionally {@code nbf} and {@code jti} (single use).
  */
 public record JoinToken(String userId, String roomId, Set<String> permissions) {
 
     public static final String AUDIO = "audio";
     public static final String VIDEO = "video";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    /** RFC 7515 §4.1: the protected header, byte for byte as PyJWT and jsonwebtoken write it. */
+    static final String HS256_HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     public JoinToken {
         permissions = Set.copyOf(new TreeSet<>(permissions));
@@ -40,66 +35,41 @@ public record JoinToken(String userId, String roomId, Set<String> permissions) {
         return permissions.contains(kind);
     }
 
-    /** The signed token text, as an application server hands it to a browser. */
-    public String sign(byte[] secret) {
-        ObjectNode payload = JSON.createObjectNode();
-        payload.put("userId", userId);
-        payload.put("roomId", roomId);
-        ArrayNode granted = payload.putArray("permissions");
+    /** An HS256 JWT of these claims valid until {@code expiresAt}, as an application server signs one. */
+    public String sign(byte[] secret, Instant expiresAt) {
+        return sign(secret, expiresAt, null);
+    }
+
+    /**
+     * An HS256 JWT (RFC 7515 §3.1 compact serialization) of these claims, single use when
+     * {@code jti} is not null. The claims are written in the order PyJWT keeps them for the same
+     * dict, so both produce the same bytes.
+     */
+    public String sign(byte[] secret, Instant expiresAt, String jti) {
+        ObjectNode claims = SignalingJson.NODES.objectNode();
+        claims.put("sub", userId);
+        claims.put("room", roomId);
+        ArrayNode granted = claims.putArray("permissions");
         new TreeSet<>(permissions).forEach(granted::add);
-        byte[] payloadBytes = payload.toString().getBytes(StandardCharsets.UTF_8);
-        return ENCODER.encodeToString(payloadBytes) + "." + ENCODER.encodeToString(hmac(secret, payloadBytes));
+        claims.put("exp", expiresAt.getEpochSecond());
+        if (jti != null) {
+            claims.put("jti", jti);
+        }
+        String signingInput = base64url(HS256_HEADER) + "." + base64url(claims.toString());
+        return signingInput + "." + BASE64URL.encodeToString(hmacSha256(secret, signingInput));
     }
 
-    /** The token's claims when its signature is valid and its payload well formed; empty otherwise. */
-    public static Optional<JoinToken> verify(String token, byte[] secret) {
-        if (token == null) {
-            return Optional.empty();
-        }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || dot != token.lastIndexOf('.')) {
-            return Optional.empty();
-        }
-        byte[] payloadBytes;
-        byte[] signature;
-        try {
-            payloadBytes = DECODER.decode(token.substring(0, dot));
-            signature = DECODER.decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        // Constant-time comparison: the signature check must not leak how many bytes matched.
-        if (!MessageDigest.isEqual(hmac(secret, payloadBytes), signature)) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode payload = JSON.readTree(payloadBytes);
-            JsonNode userId = payload.get("userId");
-            JsonNode roomId = payload.get("roomId");
-            JsonNode permissions = payload.get("permissions");
-            if (userId == null || !userId.isTextual() || roomId == null || !roomId.isTextual()
-                    || permissions == null || !permissions.isArray()) {
-                return Optional.empty();
-            }
-            Set<String> granted = new TreeSet<>();
-            for (JsonNode permission : permissions) {
-                if (!permission.isTextual()) {
-                    return Optional.empty();
-                }
-                granted.add(permission.asText());
-            }
-            return Optional.of(new JoinToken(userId.asText(), roomId.asText(), granted));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    private static String base64url(String json) {
+        return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] hmac(byte[] secret, byte[] payload) {
+    /** RFC 7518 §3.2: HMAC-SHA256 over the ASCII signing input. */
+    static byte[] hmacSha256(byte[] secret, String signingInput) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }

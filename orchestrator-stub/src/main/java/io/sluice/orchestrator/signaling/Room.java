@@ -1,10 +1,12 @@
 package io.sluice.orchestrator.signaling;
 
 import io.sluice.orchestrator.client.RouterClient;
+import io.sluice.orchestrator.client.RtpObserverClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The peers of one room on its router, the producers they publish and who consumes them. Shared
@@ -24,6 +26,8 @@ final class Room {
     private final Map<String, SignalingSession> peers = new LinkedHashMap<>();
     private final Map<String, PublishedProducer> producers = new LinkedHashMap<>();
     private final Map<String, List<Subscription>> subscriptionsByProducer = new LinkedHashMap<>();
+    /** The router's active speaker observer, looked up once; null until asked, or after a failed lookup. */
+    private CompletableFuture<RtpObserverClient> activeSpeaker;
 
     Room(String roomId, RouterClient router) {
         this.roomId = roomId;
@@ -36,6 +40,14 @@ final class Room {
 
     RouterClient router() {
         return router;
+    }
+
+    /** The active speaker observer of the room's router (found, or made when it has none). */
+    synchronized CompletableFuture<RtpObserverClient> activeSpeaker() {
+        if (activeSpeaker == null || activeSpeaker.isCompletedExceptionally()) {
+            activeSpeaker = router.activeSpeakerObserver();
+        }
+        return activeSpeaker;
     }
 
     synchronized int peerCount() {

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.signaling;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.orchestrator.client.RouterClient;
 import io.sluice.orchestrator.client.SluiceEventSubscriber;
@@ -226,6 +227,22 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
                         failure.toString());
             }
         });
+    }
+
+    /**
+     * The active speaker observer of a router chose {@code producerId}: every peer of this
+     * server's rooms on that router hears whose it is ({@code dominantSpeaker}). A producer no room
+     * here knows (closed meanwhile) is not relayed.
+     */
+    void onDominantSpeaker(String routerId, String producerId) {
+        for (Room room : rooms.values()) {
+            Room.PublishedProducer producer = room.router().id().equals(routerId) ? room.producer(producerId) : null;
+            if (producer != null) {
+                ObjectNode data = SignalingJson.NODES.objectNode()
+                        .put("peerId", producer.peerId()).put("producerId", producerId);
+                room.peers().forEach(peer -> peer.tell("dominantSpeaker", data));
+            }
+        }
     }
 
     void own(String entityId, SignalingSession session) {

@@ -7,12 +7,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,14 +50,22 @@ final class Sessions {
     private final ScheduledExecutorService timers;
     private final String stubId = UUID.randomUUID().toString();
     private final ConcurrentMap<String, SignalingSession> byPeer = new ConcurrentHashMap<>();
+    /** Peers between admission and joined, with their grants: they count against the session limit. */
+    private final Map<String, JoinToken> joining = new ConcurrentHashMap<>();
+    private final SignalingLimits limits;
     private volatile CompletableFuture<Void> firstAdoption = CompletableFuture.completedFuture(null);
     private volatile boolean stopping;
     private Rooms rooms;
 
-    Sessions(SessionStore store, Duration resumeGrace, ScheduledExecutorService timers) {
+    Sessions(SessionStore store, Duration resumeGrace, ScheduledExecutorService timers, SignalingLimits limits) {
         this.store = Objects.requireNonNull(store, "store");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.resumeGrace = Objects.requireNonNull(resumeGrace, "resumeGrace");
         this.timers = Objects.requireNonNull(timers, "timers");
+    }
+
+    SignalingLimits limits() {
+        return limits;
     }
 
     SessionStore store() {
@@ -104,6 +114,47 @@ final class Sessions {
 
     void joined(SignalingSession session) {
         byPeer.put(session.peerId(), session);
+        joining.remove(session.peerId());
+    }
+
+    /**
+     * Claims one of {@code grant}'s user's {@code limit} session slots in its room for the joining
+     * {@code peerId}: fails with {@code RESOURCE_EXHAUSTED} when the user already holds {@code limit}
+     * live sessions there (attached, or detached waiting for a resume), counted on this server
+     * (joined or joining) and, through the store, on the others. The claim ends when the peer has
+     * joined ({@link #joined}) or {@link #releaseClaim}. Two joins racing on two servers may both
+     * get a slot: the limit bounds abuse, not exactness.
+     */
+    CompletableFuture<Void> claimSlot(String peerId, JoinToken grant, int limit) {
+        // Without the store (Redis unreachable) the limit holds for this server's sessions only:
+        // joins keep working through an outage.
+        return store.loadRoom(grant.roomId()).exceptionally(failure -> {
+            log.warn("session limit of room {} counted on this server only: {}", grant.roomId(), failure.toString());
+            return List.of();
+        }).thenAccept(records -> {
+            synchronized (joining) {
+                Set<String> peers = new HashSet<>();
+                records.stream().filter(record -> record.userId().equals(grant.userId()))
+                        .forEach(record -> peers.add(record.peerId()));
+                byPeer.values().stream().filter(session -> session.isOf(grant.userId(), grant.roomId()))
+                        .forEach(session -> peers.add(session.peerId()));
+                joining.forEach((peer, claim) -> {
+                    if (claim.userId().equals(grant.userId()) && claim.roomId().equals(grant.roomId())) {
+                        peers.add(peer);
+                    }
+                });
+                if (peers.size() >= limit) {
+                    throw new SignalingException(SignalingException.RESOURCE_EXHAUSTED, "user " + grant.userId()
+                            + " already has " + peers.size() + " sessions in room " + grant.roomId()
+                            + " (limit " + limit + ")");
+                }
+                joining.put(peerId, grant);
+            }
+        });
+    }
+
+    void releaseClaim(String peerId) {
+        joining.remove(peerId);
     }
 
     boolean isLocal(String peerId) {

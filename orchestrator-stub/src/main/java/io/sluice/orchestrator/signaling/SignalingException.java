@@ -10,6 +10,10 @@ public final class SignalingException extends RuntimeException {
     public static final String INVALID_ARGUMENT = "INVALID_ARGUMENT";
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String FAILED_PRECONDITION = "FAILED_PRECONDITION";
+    /** A user's session limit or a peer's transport, producer or consumer limit ({@link SignalingLimits}). */
+    public static final String RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED";
+    /** Something the check needs (Redis, for single-use tokens) cannot be reached now; the request may be retried. */
+    public static final String UNAVAILABLE = "UNAVAILABLE";
 
     private final String code;
 

@@ -78,16 +78,21 @@ public final class SignalingServer implements AutoCloseable {
         this.openSessions = openSessions;
     }
 
-    /** As the full {@code start}, with no session store and no resume grace: a closed socket leaves. */
-    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
+    /**
+     * As the full {@code start}, with the default limits, no session store and no resume grace: a
+     * closed socket leaves.
+     */
+    public static SignalingServer start(String host, int port, RoomPlacement placement, JoinTokenVerifier joinTokens,
             SluiceEventSubscriber events, LayerPolicy layerPolicy) throws InterruptedException {
-        return start(host, port, placement, joinSecret, events, layerPolicy, null, null, Duration.ZERO);
+        return start(host, port, placement, joinTokens, SignalingLimits.DEFAULTS, events, layerPolicy, null, null,
+                Duration.ZERO);
     }
 
     /**
      * Listens on {@code host:port} (port 0 picks a free one).
      *
-     * @param joinSecret the JOIN_SECRET that signs join tokens ({@link JoinToken})
+     * @param joinTokens checks the join tokens ({@link JoinToken}, signed with JOIN_SECRET or a key)
+     * @param limits sessions per user and room, transports, producers and consumers per peer
      * @param events the subscriber whose router events are relayed to the browsers: the server adds
      *     its listeners and follows its rooms' routers (a no-op when it follows all routers, which
      *     also detects missed events)
@@ -98,13 +103,16 @@ public final class SignalingServer implements AutoCloseable {
      *     ({@link RedisSessionStore}); null keeps them in memory only
      * @param resumeGrace how long a session whose socket closed waits for its browser to resume it
      */
-    public static SignalingServer start(String host, int port, RoomPlacement placement, byte[] joinSecret,
-            SluiceEventSubscriber events, LayerPolicy layerPolicy, io.nats.client.Connection nats,
-            io.lettuce.core.api.StatefulRedisConnection<String, String> sessionRedis, Duration resumeGrace)
-            throws InterruptedException {
+    public static SignalingServer start(String host, int port, RoomPlacement placement, JoinTokenVerifier joinTokens,
+            SignalingLimits limits, SluiceEventSubscriber events, LayerPolicy layerPolicy,
+            io.nats.client.Connection nats, io.lettuce.core.api.StatefulRedisConnection<String, String> sessionRedis,
+            Duration resumeGrace) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Sessions sessions = new Sessions(sessionRedis == null ? SessionStore.NONE : new RedisSessionStore(sessionRedis),
-                resumeGrace, group);
+                resumeGrace, group, limits);
+        JoinAdmission admission = new JoinAdmission(joinTokens,
+                sessionRedis == null ? new InMemoryReplayGuard(joinTokens.clock()) : new RedisReplayGuard(sessionRedis),
+                sessions);
         Rooms rooms = new Rooms(placement, events, layerPolicy, sessions);
         RoomBus bus = nats == null ? RoomBus.NONE : new RoomBus(nats, sessions.stubId(), rooms);
         rooms.useBus(bus);
@@ -113,8 +121,8 @@ public final class SignalingServer implements AutoCloseable {
         events.addTransportListener(relay);
         events.addProducerListener(relay);
         events.addConsumerListener(relay);
+        events.addRtpObserverListener(relay);
         events.addMissedEventsListener(relay);
-        byte[] secret = joinSecret.clone();
         AtomicInteger openSessions = new AtomicInteger();
         try {
             sessions.start(rooms);
@@ -135,7 +143,7 @@ public final class SignalingServer implements AutoCloseable {
                                     new HttpObjectAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketServerProtocolHandler(WEBSOCKET_PATH, null, false, MAX_MESSAGE_BYTES),
                                     new FragmentAggregator(), new PageHandler(),
-                                    new SessionHandler(rooms, sessions, secret, openSessions));
+                                    new SessionHandler(rooms, sessions, admission, openSessions));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -238,15 +246,15 @@ public final class SignalingServer implements AutoCloseable {
 
         private final Rooms rooms;
         private final Sessions sessions;
-        private final byte[] joinSecret;
+        private final JoinAdmission admission;
         private final AtomicInteger openSessions;
         private volatile SignalingSession session;
         private boolean upgraded;
 
-        SessionHandler(Rooms rooms, Sessions sessions, byte[] joinSecret, AtomicInteger openSessions) {
+        SessionHandler(Rooms rooms, Sessions sessions, JoinAdmission admission, AtomicInteger openSessions) {
             this.rooms = rooms;
             this.sessions = sessions;
-            this.joinSecret = joinSecret;
+            this.admission = admission;
             this.openSessions = openSessions;
         }
 
@@ -262,7 +270,7 @@ public final class SignalingServer implements AutoCloseable {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             Channel channel = ctx.channel();
-            session = new SignalingSession(rooms, sessions, joinSecret, channel,
+            session = new SignalingSession(rooms, sessions, admission, channel,
                     text -> channel.writeAndFlush(new TextWebSocketFrame(text)), resumed -> session = resumed);
         }
 

@@ -12,6 +12,7 @@ import io.sluice.api.v1.ConsumerScore;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.ProducerScore;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
+import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.orchestrator.client.ConsumerClient;
 import io.sluice.orchestrator.client.ProducerClient;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +53,8 @@ final class SignalingSession {
 
     private final Rooms rooms;
     private final Sessions sessions;
-    private final byte[] joinSecret;
+    private final JoinAdmission admission;
+    private final SignalingLimits limits;
     private final String peerId;
     private final SessionLink link;
     /** Told when a {@code resume} on this socket took over another session. */
@@ -62,6 +65,12 @@ final class SignalingSession {
     private final Map<String, ProducerClient> producers;
     private final Map<String, ConsumerClient> consumers;
     private volatile JoinToken token;
+    /** A join is being admitted (its token checked against Redis): a second join or resume must wait. */
+    private volatile boolean joining;
+    /** Creations sent to the worker and not answered yet, counted against the per-peer limits. */
+    private final AtomicInteger pendingTransports = new AtomicInteger();
+    private final AtomicInteger pendingProducers = new AtomicInteger();
+    private final AtomicInteger pendingConsumers = new AtomicInteger();
     private volatile Room room;
     private volatile boolean left;
     /** Counts the rooms this session joined: a reply from an earlier router is not kept. */
@@ -73,11 +82,12 @@ final class SignalingSession {
      * @param onResumed told when a {@code resume} request on this socket took over a detached session,
      *     which then answers this socket's later requests
      */
-    SignalingSession(Rooms rooms, Sessions sessions, byte[] joinSecret, Object attachment, Consumer<String> sender,
-            Consumer<SignalingSession> onResumed) {
+    SignalingSession(Rooms rooms, Sessions sessions, JoinAdmission admission, Object attachment,
+            Consumer<String> sender, Consumer<SignalingSession> onResumed) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.joinSecret = joinSecret.clone();
+        this.admission = Objects.requireNonNull(admission, "admission");
+        this.limits = sessions.limits();
         this.peerId = UUID.randomUUID().toString();
         this.link = new SessionLink(Objects.requireNonNull(attachment, "attachment"),
                 Objects.requireNonNull(sender, "sender"));
@@ -92,7 +102,9 @@ final class SignalingSession {
     private SignalingSession(Rooms rooms, Sessions sessions, SessionRecord record, PeerMedia media) {
         this.rooms = rooms;
         this.sessions = sessions;
-        this.joinSecret = new byte[0];
+        // A restored session has joined already: it is only ever resumed, never admitted again.
+        this.admission = null;
+        this.limits = sessions.limits();
         this.peerId = record.peerId();
         this.link = new SessionLink();
         this.onResumed = resumed -> { };
@@ -157,6 +169,14 @@ final class SignalingSession {
 
     String peerId() {
         return peerId;
+    }
+
+    /** True when this session is {@code userId}'s in {@code roomId} and has not left. */
+    boolean isOf(String userId, String roomId) {
+        JoinToken joined = token;
+        Room current = room;
+        return !left && joined != null && current != null && joined.userId().equals(userId)
+                && current.id().equals(roomId);
     }
 
     /** A text frame from the browser: one request; the response is sent when it completes. */
@@ -236,7 +256,7 @@ final class SignalingSession {
      * which the browser drops what closed meanwhile and consumes what is new.
      */
     private CompletableFuture<JsonNode> resume(JsonNode data) {
-        if (token != null) {
+        if (token != null || joining) {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, "already joined");
         }
         String resumedPeer = SignalingJson.text(data, "peerId", "resume");
@@ -284,17 +304,30 @@ final class SignalingSession {
     }
 
     private CompletableFuture<JsonNode> join(JsonNode data) {
-        if (token != null) {
+        if (token != null || joining) {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, "already joined");
         }
         String roomId = SignalingJson.text(data, "roomId", "join");
-        JoinToken verified = JoinToken.verify(SignalingJson.text(data, "token", "join"), joinSecret)
-                .orElseThrow(() -> new SignalingException(SignalingException.PERMISSION_DENIED, "invalid join token"));
-        if (!verified.roomId().equals(roomId)) {
-            throw new SignalingException(SignalingException.PERMISSION_DENIED,
-                    "the token is for room " + verified.roomId() + ", not " + roomId);
+        String tokenText = SignalingJson.text(data, "token", "join");
+        joining = true;
+        CompletableFuture<JoinToken> admitted;
+        try {
+            admitted = admission.admit(tokenText, roomId, peerId);
+        } catch (RuntimeException e) {
+            joining = false;
+            throw e;
         }
+        return admitted.thenCompose(verified -> admitted(verified, roomId)).whenComplete((response, failure) -> {
+            if (failure != null) {
+                sessions.releaseClaim(peerId);
+                joining = false;
+            }
+        });
+    }
+
+    private CompletableFuture<JsonNode> admitted(JoinToken verified, String roomId) {
         token = verified;
+        joining = false;
         return rooms.join(roomId, this).thenApply(joined -> {
             room = joined;
             String resumeToken = Sessions.newResumeToken();
@@ -330,7 +363,8 @@ final class SignalingSession {
                 .setUserId(token.userId())
                 .build();
         int joinedGeneration = generation;
-        return room.router().createWebRtcTransport(request, null).thenApply(transport -> {
+        reserve(pendingTransports, transports.size(), limits.transportsPerPeer(), "transports");
+        return released(pendingTransports, room.router().createWebRtcTransport(request, null).thenApply(transport -> {
             if (joinedGeneration != generation) {
                 transport.close();
                 throw moved();
@@ -342,7 +376,25 @@ final class SignalingSession {
                 transport.close();
             }
             return SignalingJson.transportOptions(transport.createdInfo());
-        });
+        }));
+    }
+
+    /**
+     * Counts one creation against a per-peer limit ({@link SignalingLimits}) before it is sent:
+     * what the peer owns plus what it asked for and has not got yet, so that a burst of requests
+     * sent before the first reply is stopped at the limit too.
+     */
+    private static void reserve(AtomicInteger pending, int owned, int limit, String what) {
+        if (owned + pending.get() >= limit) {
+            throw new SignalingException(SignalingException.RESOURCE_EXHAUSTED,
+                    "a peer may hold at most " + limit + " " + what);
+        }
+        pending.incrementAndGet();
+    }
+
+    /** Ends a {@link #reserve}d creation once it is owned or failed. */
+    private static <T> CompletableFuture<T> released(AtomicInteger pending, CompletableFuture<T> creation) {
+        return creation.whenComplete((created, failure) -> pending.decrementAndGet());
     }
 
     private CompletableFuture<JsonNode> produce(JsonNode data) {
@@ -358,7 +410,9 @@ final class SignalingSession {
         Room joined = room;
         RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
         int joinedGeneration = generation;
-        return transport.client().produce(SignalingJson.kind(kind), rtpParameters, null).thenApply(producer -> {
+        reserve(pendingProducers, producers.size(), limits.producersPerPeer(), "producers");
+        return released(pendingProducers, transport.client().produce(SignalingJson.kind(kind), rtpParameters, null)
+                .thenApply(producer -> {
             if (joinedGeneration != generation) {
                 throw moved();
             }
@@ -368,12 +422,20 @@ final class SignalingSession {
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, token.userId(),
                     kind);
             joined.addProducer(published);
+            if (kind.equals("audio")) {
+                joined.activeSpeaker().thenCompose(observer -> observer.addProducer(producer.id()))
+                        .exceptionally(failure -> {
+                            log.warn("peer {}: audio producer {} not observed for the dominant speaker: {}", peerId,
+                                    producer.id(), failure.toString());
+                            return null;
+                        });
+            }
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
             }
             rooms.bus().publish(joined.id(), "newProducer", producerJson(published));
             return SignalingJson.NODES.objectNode().put("id", producer.id());
-        });
+        }));
     }
 
     private CompletableFuture<JsonNode> consume(JsonNode data) {
@@ -387,9 +449,11 @@ final class SignalingSession {
         if (joined.producer(producerId) == null) {
             throw new SignalingException(SignalingException.NOT_FOUND, "no producer " + producerId + " in this room");
         }
+        RtpCapabilities capabilities = RtpJson.capabilitiesFromJson(data.get("rtpCapabilities"));
+        reserve(pendingConsumers, consumers.size(), limits.consumersPerPeer(), "consumers");
         // Paused: the browser resumes once its consumer exists, so the first key frame is not lost.
-        return transport.client().consume(producerId, RtpJson.capabilitiesFromJson(data.get("rtpCapabilities")),
-                true, null).thenApply(consumer -> {
+        return released(pendingConsumers, transport.client().consume(producerId, capabilities, true, null)
+                .thenApply(consumer -> {
                     if (joinedGeneration != generation) {
                         throw moved();
                     }
@@ -415,7 +479,7 @@ final class SignalingSession {
                         response.set("preferredLayers", MediaStateJson.layers(consumer.initialPreferredLayers()));
                     }
                     return response;
-                });
+                }));
     }
 
     private CompletableFuture<JsonNode> closeProducer(JsonNode data) {

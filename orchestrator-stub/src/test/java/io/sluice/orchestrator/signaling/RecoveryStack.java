@@ -99,7 +99,7 @@ public final class RecoveryStack implements AutoCloseable {
             stack.events = new SluiceEventSubscriber(stack.nats);
             stack.events.addRouterListener(stack.placement);
             stack.events.followAllRouters();
-            stack.server = SignalingServer.start("127.0.0.1", 0, stack.placement, SignalingStack.JOIN_SECRET,
+            stack.server = SignalingServer.start("127.0.0.1", 0, stack.placement, SignalingStack.joinTokens(),
                     stack.events, new ScoreLayerPolicy(InstantSource.system()));
             for (int i = 0; i < workerCount; i++) {
                 stack.awaitLive(i);

@@ -117,7 +117,7 @@ class SignalingServerTest {
         SignalingTestClient client = client();
         String valid = SignalingStack.token("mallory", "room-a", "audio", "video");
         String forged = new JoinToken("mallory", "room-a", Set.of("audio", "video"))
-                .sign("another-secret".getBytes(StandardCharsets.UTF_8));
+                .sign("another-secret".getBytes(StandardCharsets.UTF_8), java.time.Instant.now().plusSeconds(3600));
         String tampered = valid.substring(0, valid.indexOf('.') - 2) + "xx" + valid.substring(valid.indexOf('.'));
 
         assertThat(errorCode(client.request("createWebRtcTransport", data("direction", "send"))))

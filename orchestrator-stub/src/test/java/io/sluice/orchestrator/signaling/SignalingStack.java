@@ -35,6 +35,11 @@ public final class SignalingStack implements AutoCloseable {
     public static final String JOIN_SECRET_TEXT = "signaling-test-secret";
     static final byte[] JOIN_SECRET = JOIN_SECRET_TEXT.getBytes(StandardCharsets.UTF_8);
 
+    /** What the stacks' stubs check tokens with: HS256 with JOIN_SECRET, on the system clock. */
+    static JoinTokenVerifier joinTokens() {
+        return JoinTokenVerifier.hs256(JOIN_SECRET, InstantSource.system(), java.time.Duration.ofSeconds(30));
+    }
+
     private NatsServerProcess natsServer;
     private RedisServerProcess redisServer;
     private WorkerProcess worker;
@@ -100,10 +105,10 @@ public final class SignalingStack implements AutoCloseable {
         subscriber.addRouterListener(placement);
         subscriber.followAllRouters();
         return resumeGrace == null
-                ? SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
+                ? SignalingServer.start("127.0.0.1", 0, placement, joinTokens(), subscriber,
                         new ScoreLayerPolicy(InstantSource.system()))
-                : SignalingServer.start("127.0.0.1", 0, placement, JOIN_SECRET, subscriber,
-                        new ScoreLayerPolicy(InstantSource.system()), nats, redis, resumeGrace);
+                : SignalingServer.start("127.0.0.1", 0, placement, joinTokens(), SignalingLimits.DEFAULTS,
+                        subscriber, new ScoreLayerPolicy(InstantSource.system()), nats, redis, resumeGrace);
     }
 
     /**
@@ -152,7 +157,7 @@ public final class SignalingStack implements AutoCloseable {
 
     /** A join token signed with the stack's JOIN_SECRET. */
     public static String token(String userId, String roomId, String... permissions) {
-        return new JoinToken(userId, roomId, Set.of(permissions)).sign(JOIN_SECRET);
+        return new JoinToken(userId, roomId, Set.of(permissions)).sign(JOIN_SECRET, java.time.Instant.now().plusSeconds(3600));
     }
 
     @Override

@@ -38,13 +38,18 @@ final class SignalingTestClient implements AutoCloseable {
 
     /** Sends a request and waits for its response: {@code {response, id, ok, data | error}}. */
     JsonNode request(String method, JsonNode data) throws Exception {
+        return send(method, data).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Sends a request without waiting for its response, which completes the future. */
+    CompletableFuture<JsonNode> send(String method, JsonNode data) throws Exception {
         int id = nextId.getAndIncrement();
         CompletableFuture<JsonNode> response = new CompletableFuture<>();
         pending.put(id, response);
         ObjectNode request = JSON.createObjectNode().put("request", true).put("id", id).put("method", method);
         request.set("data", data == null ? JSON.createObjectNode() : data);
         socket.sendText(request.toString(), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        return response.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return response;
     }
 
     /** As {@link #request}, the message sent as a text frame and continuation frames (RFC 6455 §5.4). */

@@ -98,7 +98,7 @@ class SignalingWithScriptedWorkerTest {
         await().atMost(Patience.WAIT).until(() -> !directory.liveWorkers().isEmpty());
         events = new SluiceEventSubscriber(nats);
         events.followAllRouters();
-        server = SignalingServer.start("127.0.0.1", 0, placement, SignalingStack.JOIN_SECRET, events,
+        server = SignalingServer.start("127.0.0.1", 0, placement, SignalingStack.joinTokens(), events,
                 new ScoreLayerPolicy(InstantSource.system()));
     }
 

@@ -71,7 +71,7 @@ class StubOperatorPortTest {
                 assertThat(value(metricsPort, "sluice_stub_rooms")).isEqualTo(0);
 
                 String token = new JoinToken("ada", "ops-room", Set.of(JoinToken.AUDIO))
-                        .sign(SECRET.getBytes(StandardCharsets.UTF_8));
+                        .sign(SECRET.getBytes(StandardCharsets.UTF_8), java.time.Instant.now().plusSeconds(3600));
                 try (SignalingTestClient client = new SignalingTestClient(httpPort)) {
                     await().atMost(Patience.WAIT).until(() -> value(metricsPort, "sluice_stub_websocket_sessions") == 1);
                     client.ok("join", data("roomId", "ops-room", "token", token));

@@ -46,6 +46,7 @@ public final class SendSideBandwidthEstimator {
     private long availableBitrate;
     private long feedbackPackets;
     private long lastProbeResult;
+    private int nextSequenceNumber;
 
     /**
      * @param initialBitrate the estimate before any feedback ({@code initialAvailableOutgoingBitrate})
@@ -64,6 +65,23 @@ public final class SendSideBandwidthEstimator {
         delayBased = new DelayBasedEstimator(initial, minBitrate, maxBitrate);
         lossBased = new LossBasedEstimator(initial);
         availableBitrate = initial;
+    }
+
+    /** mediasoup's defaults: the start, floor and ceiling of a transport created without them. */
+    public static SendSideBandwidthEstimator withDefaults(Clock clock) {
+        return new SendSideBandwidthEstimator(clock, DEFAULT_INITIAL_BITRATE, DEFAULT_MIN_BITRATE, DEFAULT_MAX_BITRATE);
+    }
+
+    /**
+     * A packet of {@code sizeBytes} on the wire leaves now: returns the transport-wide sequence
+     * number it carries (§2 of draft-holmer-rmcat-transport-wide-cc-extensions-01: one counter
+     * across every packet the transport sends; the first is 1, as libwebrtc's), recorded as
+     * {@link #onPacketSent} does.
+     */
+    public int sendPacket(int sizeBytes) {
+        nextSequenceNumber = (nextSequenceNumber + 1) & 0xFFFF;
+        onPacketSent(nextSequenceNumber, sizeBytes);
+        return nextSequenceNumber;
     }
 
     /**

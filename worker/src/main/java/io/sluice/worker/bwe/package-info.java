@@ -5,14 +5,13 @@
  *
  * <p><b>Towards senders</b> (what we receive): {@link io.sluice.worker.bwe.TransportCongestionControlServer}
  * reports arrival times back to the sender (draft-holmer-rmcat-transport-wide-cc-extensions-01
- * §3.1) through an {@link io.sluice.worker.bwe.RtcpSender}; {@link io.sluice.worker.bwe.TransportWideSequence}
- * numbers what a transport sends (§2).
+ * §3.1) through an {@link io.sluice.worker.bwe.RtcpSender}.
  *
  * <p><b>Towards receivers</b> (what we send), one
  * {@link io.sluice.worker.bwe.SendSideBandwidthEstimator} per transport, GoogCC in shape
  * (draft-ietf-rmcat-gcc-02):
  * <pre>
- *  onPacketSent ─> SentPacketHistory (ring: seq -> send time, size, probe cluster)
+ *  sendPacket (numbers it, §2) ─> SentPacketHistory (ring: seq -> send time, size, probe cluster)
  *  transport-cc feedback ─> TransportFeedbackAdapter (arrival times, loss between feedback packets)
  *     ├─> DelayBasedEstimator: InterArrival (5 ms groups, §5.2) -> TrendlineEstimator (§5.3)
  *     │      -> OveruseDetector (adaptive threshold, §5.4) -> AimdRateControl (§5.5, with

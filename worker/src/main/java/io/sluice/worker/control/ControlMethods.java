@@ -5,6 +5,10 @@ import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.TransportCloseRequest;
 import io.sluice.api.v1.TransportConnectRequest;
 import io.sluice.api.v1.TransportDumpRequest;
+import io.sluice.api.v1.TransportEnableTraceEventRequest;
+import io.sluice.api.v1.TransportSetMaxIncomingBitrateRequest;
+import io.sluice.api.v1.TransportSetMaxOutgoingBitrateRequest;
+import io.sluice.api.v1.TransportSetMinOutgoingBitrateRequest;
 import io.sluice.api.v1.TransportGetStatsRequest;
 import io.sluice.api.v1.TransportRestartIceRequest;
 import io.sluice.api.v1.WebRtcServerCloseRequest;
@@ -54,6 +58,17 @@ public final class ControlMethods {
                         TransportHandlers::dump).require("transport_id"),
                 ControlMethod.of("transport", "close", TransportCloseRequest.getDefaultInstance(),
                         TransportHandlers::close).require("transport_id"),
+                ControlMethod.of("transport", "setMaxOutgoingBitrate",
+                        TransportSetMaxOutgoingBitrateRequest.getDefaultInstance(),
+                        BandwidthHandlers::setMaxOutgoingBitrate).require("transport_id"),
+                ControlMethod.of("transport", "setMinOutgoingBitrate",
+                        TransportSetMinOutgoingBitrateRequest.getDefaultInstance(),
+                        BandwidthHandlers::setMinOutgoingBitrate).require("transport_id"),
+                ControlMethod.of("transport", "setMaxIncomingBitrate",
+                        TransportSetMaxIncomingBitrateRequest.getDefaultInstance(),
+                        BandwidthHandlers::setMaxIncomingBitrate).require("transport_id"),
+                ControlMethod.of("transport", "enableTraceEvent", TransportEnableTraceEventRequest.getDefaultInstance(),
+                        BandwidthHandlers::enableTraceEvent).require("transport_id"),
                 ControlMethod.creatingAsync("worker", "createWebRtcServer",
                         WorkerCreateWebRtcServerRequest.getDefaultInstance(),
                         TransportHandlers::createWebRtcServer).require("listen_infos"),
@@ -64,6 +79,7 @@ public final class ControlMethods {
         all.addAll(MediaMethods.all());
         all.addAll(PipeMethods.all());
         all.addAll(DataMethods.all());
+        all.addAll(RtpObserverMethods.all());
         return List.copyOf(all);
     }
 }

@@ -41,7 +41,11 @@ import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportProduceRequest;
 import io.sluice.api.v1.TransportProduceResponse;
 import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.ConsumerMapper;
+import io.sluice.worker.control.mapping.PlainTransportMapper;
+import io.sluice.worker.control.mapping.ProducerMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
+import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.Producer;
@@ -59,15 +63,19 @@ final class MediaHandlers {
 
     static CompletionStage<RouterCreatePlainTransportResponse> createPlainTransport(WorkerControl worker,
             RouterCreatePlainTransportRequest request) throws SluiceException {
-        return TransportHandlers.map(worker.worker().createPlainTransport(worker.worker().router(request.getRouterId()), request),
-                transport -> RouterCreatePlainTransportResponse.newBuilder().setTransport(transport.info()).build());
+        return TransportHandlers.map(worker.worker().createPlainTransport(worker.worker().router(request.getRouterId()),
+                PlainTransportMapper.toDomain(request)), transport -> RouterCreatePlainTransportResponse.newBuilder()
+                        .setTransport(PlainTransportMapper.info(transport)).build());
     }
 
     static PlainTransportConnectResponse connectPlainTransport(WorkerControl worker, PlainTransportConnectRequest request)
             throws SluiceException {
         PlainTransport transport = worker.worker().plainTransport(request.getTransportId());
-        transport.connect(request);
-        return PlainTransportConnectResponse.newBuilder().setTransport(transport.info()).build();
+        // The peer's key matters, and its suite is read, only when the transport has SRTP on.
+        transport.connect(request.getIp(), request.getPort(), request.getRtcpPort(),
+                transport.localSrtpKey() != null && request.hasSrtpParameters()
+                        ? PlainTransportMapper.toDomain(request.getSrtpParameters(), "srtp_parameters") : null);
+        return PlainTransportConnectResponse.newBuilder().setTransport(PlainTransportMapper.info(transport)).build();
     }
 
     static PlainTransportCloseResponse closePlainTransport(WorkerControl worker, PlainTransportCloseRequest request)
@@ -78,7 +86,9 @@ final class MediaHandlers {
 
     static PlainTransportDumpResponse dumpPlainTransport(WorkerControl worker, PlainTransportDumpRequest request)
             throws SluiceException {
-        return worker.worker().dumpPlainTransport(request.getTransportId());
+        PlainTransport transport = worker.worker().plainTransport(request.getTransportId());
+        return PlainTransportMapper.dump(transport, worker.worker().producerIds(transport),
+                worker.worker().consumerIds(transport));
     }
 
     static TransportProduceResponse produce(WorkerControl worker, TransportProduceRequest request) throws SluiceException {
@@ -92,7 +102,7 @@ final class MediaHandlers {
     static TransportConsumeResponse consume(WorkerControl worker, TransportConsumeRequest request) throws SluiceException {
         Consumer consumer = worker.worker().consume(request.getTransportId(), request.getProducerId(),
                 request.hasRtpCapabilities() ? RtpParametersMapper.toDomain(request.getRtpCapabilities()) : null,
-                request.hasPreferredLayers() ? request.getPreferredLayers() : null, request.getPaused(),
+                request.hasPreferredLayers() ? ConsumerMapper.toDomain(request.getPreferredLayers()) : null, request.getPaused(),
                 AppDataMapper.toDomain(request.getAppData()));
         TransportConsumeResponse.Builder response = TransportConsumeResponse.newBuilder()
                 .setConsumerId(consumer.id())
@@ -101,9 +111,9 @@ final class MediaHandlers {
                 .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
                 .setProducerPaused(consumer.producerPaused())
                 .setType(consumer.type())
-                .setScore(consumer.score());
+                .setScore(StatsMapper.toProto(consumer.score()));
         if (consumer instanceof LayeredConsumer layered) {
-            response.setPreferredLayers(layered.preferredLayers());
+            response.setPreferredLayers(ConsumerMapper.toProto(layered.preferredLayers()));
         }
         return response.build();
     }
@@ -131,18 +141,14 @@ final class MediaHandlers {
 
     static ProducerDumpResponse dumpProducer(WorkerControl worker, ProducerDumpRequest request) throws SluiceException {
         Producer producer = worker.worker().producer(request.getProducerId());
-        return worker.worker().dumpProducer(request.getProducerId()).toBuilder()
-                .setKind(RtpParametersMapper.toProto(producer.kind()))
-                .setRtpParameters(RtpParametersMapper.toProto(producer.rtpParameters()))
-                .setConsumableRtpParameters(RtpParametersMapper.toProto(producer.consumableRtpParameters()))
-                .setAppData(AppDataMapper.toProto(producer.appData()))
-                .build();
+        return ProducerMapper.toProto(worker.worker().dumpProducer(request.getProducerId()), producer);
     }
 
     static ProducerGetStatsResponse producerStats(WorkerControl worker, ProducerGetStatsRequest request)
             throws SluiceException {
         return ProducerGetStatsResponse.newBuilder()
-                .setStats(worker.worker().producerStats(request.getProducerId(), worker.clock().epochMillis()))
+                .setStats(StatsMapper.toProto(worker.worker().producerStats(request.getProducerId(),
+                        worker.clock().epochMillis())))
                 .build();
     }
 
@@ -183,24 +189,21 @@ final class MediaHandlers {
     static ConsumerSetPreferredLayersResponse setPreferredLayers(WorkerControl worker,
             ConsumerSetPreferredLayersRequest request) throws SluiceException {
         return ConsumerSetPreferredLayersResponse.newBuilder()
-                .setPreferredLayers(worker.worker().setPreferredLayers(request.getConsumerId(),
-                        request.getPreferredLayers()))
+                .setPreferredLayers(ConsumerMapper.toProto(worker.worker().setPreferredLayers(
+                        request.getConsumerId(), ConsumerMapper.toDomain(request.getPreferredLayers()))))
                 .build();
     }
 
     static ConsumerDumpResponse dumpConsumer(WorkerControl worker, ConsumerDumpRequest request) throws SluiceException {
         Consumer consumer = worker.worker().consumer(request.getConsumerId());
-        return worker.worker().dumpConsumer(request.getConsumerId()).toBuilder()
-                .setKind(RtpParametersMapper.toProto(consumer.kind()))
-                .setRtpParameters(RtpParametersMapper.toProto(consumer.rtpParameters()))
-                .setAppData(AppDataMapper.toProto(consumer.appData()))
-                .build();
+        return ConsumerMapper.toProto(worker.worker().dumpConsumer(request.getConsumerId()), consumer);
     }
 
     static ConsumerGetStatsResponse consumerStats(WorkerControl worker, ConsumerGetStatsRequest request)
             throws SluiceException {
         return ConsumerGetStatsResponse.newBuilder()
-                .setStats(worker.worker().consumerStats(request.getConsumerId(), worker.clock().epochMillis()))
+                .setStats(StatsMapper.toProto(worker.worker().consumerStats(request.getConsumerId(),
+                        worker.clock().epochMillis())))
                 .build();
     }
 }

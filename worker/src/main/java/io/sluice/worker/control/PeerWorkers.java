@@ -45,18 +45,24 @@ public final class PeerWorkers {
     /** {@code entityMethod} (e.g. "router.dump") on {@code workerId}; completes on {@code loop}. */
     <R> CompletionStage<R> call(String workerId, String entityMethod, Message request, Parser<R> parser,
             Executor loop) {
+        return call(workerId, entityMethod, request, parser, loop, TIMEOUT);
+    }
+
+    /** As above, UNAVAILABLE after {@code timeout} (a probe that only asks whether the worker is there). */
+    <R> CompletionStage<R> call(String workerId, String entityMethod, Message request, Parser<R> parser,
+            Executor loop, Duration timeout) {
         CompletableFuture<R> answer = new CompletableFuture<>();
         CompletableFuture<io.nats.client.Message> sent;
         try {
             sent = connection.requestWithTimeout("sluice." + workerId + "." + entityMethod, request.toByteArray(),
-                    TIMEOUT);
+                    timeout);
         } catch (RuntimeException e) {
-            answer.completeExceptionally(unavailable(workerId, entityMethod, e));
+            answer.completeExceptionally(unavailable(workerId, entityMethod, e, timeout));
             return answer;
         }
         sent.whenComplete((message, failure) -> loop.execute(() -> {
             if (failure != null) {
-                answer.completeExceptionally(failureOf(workerId, entityMethod, failure, noResponders(sent)));
+                answer.completeExceptionally(failureOf(workerId, entityMethod, failure, noResponders(sent), timeout));
                 return;
             }
             try {
@@ -92,19 +98,20 @@ public final class PeerWorkers {
     }
 
     private static SluiceException failureOf(String workerId, String entityMethod, Throwable failure,
-            boolean noResponders) {
+            boolean noResponders, Duration timeout) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (noResponders) {
             return new SluiceException(SluiceException.Code.NOT_FOUND, "no worker " + workerId
                     + " answers " + entityMethod, "target_worker_id");
         }
-        return unavailable(workerId, entityMethod, cause);
+        return unavailable(workerId, entityMethod, cause, timeout);
     }
 
-    private static SluiceException unavailable(String workerId, String entityMethod, Throwable cause) {
+    private static SluiceException unavailable(String workerId, String entityMethod, Throwable cause,
+            Duration timeout) {
         String why = cause instanceof TimeoutException || cause instanceof java.util.concurrent.CancellationException
-                ? "no answer within " + TIMEOUT.toSeconds() + " s"
+                ? "no answer within " + timeout.toMillis() + " ms"
                 : cause.getClass().getSimpleName();
         return new SluiceException(SluiceException.Code.UNAVAILABLE, "worker " + workerId + " did not answer "
                 + entityMethod + ": " + why);

@@ -21,6 +21,7 @@ import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.TransportStats;
 import io.sluice.api.v1.TransportTuple;
 import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.ListenInfoMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.PipeConsumer;
 import io.sluice.worker.router.PipeTransport;
@@ -57,7 +58,7 @@ final class PipeHandlers {
                 ? profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
         PipeTransport.Peer peer = request.hasPeer()
                 ? new PipeTransport.Peer(request.getPeer().getWorkerId(), request.getPeer().getTransportId()) : null;
-        return TransportHandlers.map(worker.worker().createPipeTransport(router, request.getListenInfo(), profile,
+        return TransportHandlers.map(worker.worker().createPipeTransport(router, ListenInfoMapper.toDomain(request.getListenInfo()), profile,
                 request.getEnableRtx(), peer), transport -> {
                     if (peer != null) {
                         worker.pipePeerWatch().watch();

@@ -14,14 +14,14 @@ import java.util.concurrent.CompletionStage;
  */
 final class PipeLinks {
 
-    /** A local pipe consumer's far end: the producer of the same id on another worker. */
-    record Feeding(String workerId, String producerId) {}
+    /** A local pipe consumer's far end: the producer of the same id on another router (of another worker, or this one). */
+    record Feeding(String workerId, String routerId, String producerId) {}
 
     /** A local pipe producer's source: the pipe consumer on another worker. */
     record FedBy(String workerId, String consumerId) {}
 
     /** The two ends of a pipe between a local router and a target router. */
-    record Pair(String localTransportId, String targetTransportId) {}
+    record Pair(String localTransportId, String targetRouterId, String targetTransportId) {}
 
     private final Map<String, CompletionStage<Pair>> pairs = new HashMap<>();
     private final Map<String, CompletionStage<RouterPipeToRouterResponse>> pipes = new HashMap<>();
@@ -70,8 +70,8 @@ final class PipeLinks {
         });
     }
 
-    void consumerFeeds(String consumerId, String workerId, String producerId) {
-        feeding.put(consumerId, new Feeding(workerId, producerId));
+    void consumerFeeds(String consumerId, String workerId, String routerId, String producerId) {
+        feeding.put(consumerId, new Feeding(workerId, routerId, producerId));
     }
 
     Feeding feeding(String consumerId) {

@@ -17,15 +17,21 @@ import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.CloseReason;
 import io.sluice.worker.router.Consumer;
 import io.sluice.worker.router.EntityEvents;
+import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.router.LayeredConsumer;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
+import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Transport;
 import io.sluice.worker.router.DataConsumer;
 import io.sluice.worker.router.DataProducer;
 import io.sluice.worker.router.SctpTransportState;
 import io.sluice.worker.router.WebRtcTransport;
+import io.sluice.worker.router.Worker;
+import io.sluice.worker.router.observer.ActiveSpeakerObserver;
+import io.sluice.worker.router.observer.AudioLevelObserver;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * done to the producer of the same id on the other worker; a pipe producer closed here closes the
  * pipe consumer feeding it there; a pipe transport closed here closes its peer (reason
  * PIPE_PEER_CLOSED). Every event also goes on to the published events. The requests leave
- * without waiting; one whose far end is gone already is no error.
+ * without waiting; one whose far end is gone already is no error. When the other end is on this
+ * same worker (a pipe between two of its routers), the same is done directly, in a task of its
+ * own so that it never runs inside the close cascade that caused it.
  */
 final class PipeMirror implements EntityEvents {
 
@@ -60,6 +68,31 @@ final class PipeMirror implements EntityEvents {
                 log.debug("{} on worker {} for a pipe's other end: {}", entityMethod, workerId, failure.getMessage());
             }
         });
+    }
+
+    /** Does {@code action} to this worker later, if {@code workerId} is this worker; else returns false. */
+    private boolean here(String workerId, LocalAction action) {
+        if (!workerId.equals(control.id())) {
+            return false;
+        }
+        control.loop().execute(() -> {
+            try {
+                action.run(control.worker());
+            } catch (SluiceException goneAlready) {
+                // The other end closed meanwhile.
+            }
+        });
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface LocalAction {
+        void run(Worker worker) throws SluiceException;
+    }
+
+    /** The producer a local pipe consumer feeds on another router of this worker. */
+    private static Producer fed(Worker worker, PipeLinks.Feeding target) throws SluiceException {
+        return worker.producerOn(worker.router(target.routerId()), target.producerId());
     }
 
     @Override
@@ -97,7 +130,8 @@ final class PipeMirror implements EntityEvents {
         published.transportClosed(transport, reason);
         if (transport instanceof PipeTransport pipe) {
             control.pipeLinks().localTransportClosed(pipe.id());
-            if (pipe.peer() != null && reason != CloseReason.PIPE_PEER_CLOSED) {
+            if (pipe.peer() != null && reason != CloseReason.PIPE_PEER_CLOSED
+                    && !here(pipe.peer().workerId(), worker -> worker.closePipeTransport(pipe.peer().transportId(), true))) {
                 tell(pipe.peer().workerId(), "pipeTransport.close", PipeTransportCloseRequest.newBuilder()
                         .setTransportId(pipe.peer().transportId()).setPeerClosed(true).build(),
                         PipeTransportCloseResponse.parser());
@@ -124,7 +158,7 @@ final class PipeMirror implements EntityEvents {
     public void producerClosed(Producer producer, CloseReason reason) {
         published.producerClosed(producer, reason);
         PipeLinks.FedBy source = control.pipeLinks().producerClosed(producer.id());
-        if (source != null) {
+        if (source != null && !here(source.workerId(), worker -> worker.closeConsumer(source.consumerId()))) {
             tell(source.workerId(), "consumer.close", ConsumerCloseRequest.newBuilder()
                     .setConsumerId(source.consumerId()).build(), ConsumerCloseResponse.parser());
         }
@@ -144,7 +178,7 @@ final class PipeMirror implements EntityEvents {
     public void consumerProducerPaused(Consumer consumer) {
         published.consumerProducerPaused(consumer);
         PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
-        if (target != null) {
+        if (target != null && !here(target.workerId(), worker -> fed(worker, target).pause())) {
             tell(target.workerId(), "producer.pause", ProducerPauseRequest.newBuilder()
                     .setProducerId(target.producerId()).build(), ProducerPauseResponse.parser());
         }
@@ -154,7 +188,7 @@ final class PipeMirror implements EntityEvents {
     public void consumerProducerResumed(Consumer consumer) {
         published.consumerProducerResumed(consumer);
         PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
-        if (target != null) {
+        if (target != null && !here(target.workerId(), worker -> fed(worker, target).resume())) {
             tell(target.workerId(), "producer.resume", ProducerResumeRequest.newBuilder()
                     .setProducerId(target.producerId()).build(), ProducerResumeResponse.parser());
         }
@@ -164,7 +198,7 @@ final class PipeMirror implements EntityEvents {
     public void consumerClosed(Consumer consumer, CloseReason reason) {
         published.consumerClosed(consumer, reason);
         PipeLinks.Feeding target = control.pipeLinks().consumerClosed(consumer.id());
-        if (target != null) {
+        if (target != null && !here(target.workerId(), worker -> worker.closeProducer(fed(worker, target)))) {
             tell(target.workerId(), "producer.close", ProducerCloseRequest.newBuilder()
                     .setProducerId(target.producerId()).build(), ProducerCloseResponse.parser());
         }
@@ -178,5 +212,25 @@ final class PipeMirror implements EntityEvents {
     @Override
     public void consumerLayersChanged(LayeredConsumer consumer) {
         published.consumerLayersChanged(consumer);
+    }
+
+    @Override
+    public void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {
+        published.bandwidthTrace(transport, trace);
+    }
+
+    @Override
+    public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
+        published.dominantSpeaker(observer, producer);
+    }
+
+    @Override
+    public void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes) {
+        published.volumes(observer, volumes);
+    }
+
+    @Override
+    public void silence(AudioLevelObserver observer) {
+        published.silence(observer);
     }
 }

@@ -15,6 +15,7 @@ import io.sluice.api.v1.RouterPipeToRouterRequest;
 import io.sluice.api.v1.RouterPipeToRouterResponse;
 import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.api.v1.TransportProduceResponse;
+import io.sluice.worker.control.mapping.ListenInfoMapper;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.PipeConsumer;
 import io.sluice.worker.router.PipeTransport;
@@ -33,6 +34,8 @@ import java.util.concurrent.CompletionStage;
  * ends, then makes the pipe consumer here and the pipe producer there. A step that fails undoes
  * the steps before it, so nothing half-made is left on either worker. Piping again answers the
  * existing pipe; piping a producer to a router that has it already (piping back) answers that.
+ * A router of this same worker is a target like another: the pipe crosses in memory, and the
+ * producer's id then names a producer on each of the two routers ({@code Worker#producerOn}).
  */
 final class PipeToRouter {
 
@@ -43,20 +46,16 @@ final class PipeToRouter {
         Router router = control.worker().router(request.getRouterId());
         Producer producer;
         try {
-            producer = control.worker().producer(request.getProducerId());
+            producer = control.worker().producerOn(router, request.getProducerId());
         } catch (SluiceException e) {
-            throw new SluiceException(e.code(), e.getMessage(), "producer_id");
-        }
-        if (producer.transport().router() != router) {
-            throw new SluiceException(SluiceException.Code.NOT_FOUND, "producer " + producer.id()
-                    + " is not on router " + router.id(), "producer_id");
+            throw new SluiceException(e.code(), "producer " + request.getProducerId() + " is not on router "
+                    + router.id(), "producer_id");
         }
         String targetWorker = request.getTargetWorkerId();
         String targetRouter = request.getTargetRouterId();
-        if (targetWorker.equals(control.id())) {
-            // Producer ids are unique per worker: the pipe producer would clash with its source.
-            throw SluiceException.unsupported("target_worker_id", "the target router is on this worker: "
-                    + "consume producer " + producer.id() + " on router " + router.id() + " instead");
+        if (targetWorker.equals(control.id()) && targetRouter.equals(router.id())) {
+            throw SluiceException.invalid("target_router_id", "router " + router.id()
+                    + " is the producer's own router: consume producer " + producer.id() + " there");
         }
         if (control.peers() == null) {
             throw new SluiceException(SluiceException.Code.UNAVAILABLE, "worker " + control.id()
@@ -106,7 +105,8 @@ final class PipeToRouter {
                         closeQuietly(control, consumer.id());
                         throw new CompletionException(unwrap(failure));
                     }
-                    control.pipeLinks().consumerFeeds(consumer.id(), targetWorker, made.getProducerId());
+                    control.pipeLinks().consumerFeeds(consumer.id(), targetWorker,
+                            pair.targetRouterId(), made.getProducerId());
                     return RouterPipeToRouterResponse.newBuilder()
                             .setPipeConsumerId(consumer.id())
                             .setPipeProducerId(made.getProducerId())
@@ -150,7 +150,8 @@ final class PipeToRouter {
         try {
             local = TransportHandlers.map(inProcess
                     ? control.worker().createInProcessPipeTransport(router, request.getEnableRtx(), null)
-                    : control.worker().createPipeTransport(router, TransportListenInfo.getDefaultInstance(),
+                    : control.worker().createPipeTransport(router,
+                            ListenInfoMapper.toDomain(TransportListenInfo.getDefaultInstance()),
                             srtp ? io.sluice.worker.srtp.SrtpProfile.AEAD_AES_256_GCM : null,
                             request.getEnableRtx(), null), transport -> transport);
         } catch (SluiceException e) {
@@ -184,7 +185,8 @@ final class PipeToRouter {
                         PipeTransportConnectRequest.Builder connectThere = connectTo(there.getId(), hereInfo);
                         return call(control, targetWorker, "pipeTransport.connect", connectThere.build(),
                                 PipeTransportConnectResponse.parser())
-                                .thenApply(connected -> new PipeLinks.Pair(here.id(), there.getId()));
+                                .thenApply(connected -> new PipeLinks.Pair(here.id(), request.getTargetRouterId(),
+                                        there.getId()));
                     })
                     .whenComplete((made, failure) -> {
                         if (failure != null) {

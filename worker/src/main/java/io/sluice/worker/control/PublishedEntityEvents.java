@@ -1,8 +1,9 @@
 package io.sluice.worker.control;
 
 import io.sluice.api.v1.ConsumerClosed;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerLayersChanged;
+import io.sluice.worker.bwe.BandwidthTrace;
+import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.api.v1.ConsumerProducerClosed;
 import io.sluice.api.v1.ConsumerProducerPaused;
 import io.sluice.api.v1.ConsumerProducerResumed;
@@ -15,6 +16,8 @@ import io.sluice.worker.router.DataConsumer;
 import io.sluice.worker.router.DataProducer;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.RtpObserverDominantSpeaker;
+import io.sluice.api.v1.RtpObserverSilence;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportDtlsStateChanged;
 import io.sluice.api.v1.TransportSctpStateChanged;
@@ -22,11 +25,16 @@ import io.sluice.worker.control.mapping.SctpMapper;
 import io.sluice.worker.router.SctpTransportState;
 import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.TransportTupleChanged;
+import io.sluice.worker.control.mapping.ConsumerMapper;
+import io.sluice.worker.control.mapping.StatsMapper;
+import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
+import io.sluice.worker.control.mapping.RtpObserverMapper;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.CloseReason;
 import io.sluice.worker.router.Consumer;
+import io.sluice.worker.router.ConsumerLayers;
 import io.sluice.worker.router.EntityEvents;
 import io.sluice.worker.router.LayeredConsumer;
 import io.sluice.worker.router.Transport;
@@ -34,6 +42,10 @@ import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.RtpStreamStatsWriter;
 import io.sluice.worker.router.WebRtcTransport;
+import io.sluice.worker.router.observer.ActiveSpeakerObserver;
+import io.sluice.worker.router.observer.AudioLevelObserver;
+import io.sluice.worker.router.observer.RtpObserver;
+import java.util.List;
 
 /** Publishes what the entities of one worker report as the control API's events (docs/events.md). */
 final class PublishedEntityEvents implements EntityEvents {
@@ -68,21 +80,27 @@ final class PublishedEntityEvents implements EntityEvents {
     public void iceStateChanged(WebRtcTransport transport, IceState state) {
         emit(transport.router(), "transport", transport.id(), "icestatechange", Event.newBuilder()
                 .setTransportIceStateChanged(TransportIceStateChanged.newBuilder()
-                        .setIceState(WebRtcTransport.toProto(state))));
+                        .setIceState(TransportMapper.toProto(state))));
+    }
+
+    @Override
+    public void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {
+        emit(transport.router(), "transport", transport.id(), "trace", Event.newBuilder()
+                .setTransportTrace(TransportMapper.toProto(trace)));
     }
 
     @Override
     public void iceSelectedTupleChanged(WebRtcTransport transport, TransportTuple tuple) {
         emit(transport.router(), "transport", transport.id(), "tuplechange", Event.newBuilder()
                 .setTransportTupleChanged(TransportTupleChanged.newBuilder()
-                        .setIceSelectedTuple(transport.toProto(tuple))));
+                        .setIceSelectedTuple(TransportMapper.toProto(transport.tupleInfo(tuple)))));
     }
 
     @Override
     public void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {
         emit(transport.router(), "transport", transport.id(), "dtlsstatechange", Event.newBuilder()
                 .setTransportDtlsStateChanged(TransportDtlsStateChanged.newBuilder()
-                        .setDtlsState(WebRtcTransport.toProto(state)).setReason(reason)));
+                        .setDtlsState(TransportMapper.toProto(state)).setReason(reason)));
     }
 
     @Override
@@ -147,7 +165,7 @@ final class PublishedEntityEvents implements EntityEvents {
     @Override
     public void producerScore(Producer producer) {
         emit(producer.transport().router(), "producer", producer.id(), "score",
-                Event.newBuilder().setProducerScore(RtpStreamStatsWriter.producerScore(producer)));
+                Event.newBuilder().setProducerScore(StatsMapper.toProto(RtpStreamStatsWriter.producerScore(producer))));
     }
 
     @Override
@@ -182,7 +200,7 @@ final class PublishedEntityEvents implements EntityEvents {
 
     @Override
     public void consumerScore(Consumer consumer) {
-        emit(consumer, "score", Event.newBuilder().setConsumerScore(RtpStreamStatsWriter.consumerScore(consumer)));
+        emit(consumer, "score", Event.newBuilder().setConsumerScore(StatsMapper.toProto(consumer.score())));
     }
 
     @Override
@@ -190,9 +208,30 @@ final class PublishedEntityEvents implements EntityEvents {
         ConsumerLayersChanged.Builder changed = ConsumerLayersChanged.newBuilder();
         ConsumerLayers current = consumer.currentLayers();
         if (current != null) {
-            changed.setLayers(current);
+            changed.setLayers(ConsumerMapper.toProto(current));
         }
+        changed.setReason(ConsumerMapper.toProto(consumer.layersChangeReason()));
         emit(consumer, "layerschange", Event.newBuilder().setConsumerLayersChanged(changed));
+    }
+
+    @Override
+    public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
+        emit(observer, "dominantspeaker", Event.newBuilder()
+                .setRtpObserverDominantSpeaker(RtpObserverDominantSpeaker.newBuilder().setProducerId(producer.id())));
+    }
+
+    @Override
+    public void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes) {
+        emit(observer, "volumes", Event.newBuilder().setRtpObserverVolumes(RtpObserverMapper.toProto(volumes)));
+    }
+
+    @Override
+    public void silence(AudioLevelObserver observer) {
+        emit(observer, "silence", Event.newBuilder().setRtpObserverSilence(RtpObserverSilence.getDefaultInstance()));
+    }
+
+    private void emit(RtpObserver observer, String eventName, Event.Builder event) {
+        events.emit(observer.routerId(), "rtpObserver", observer.id(), eventName, event);
     }
 
     private void emit(Consumer consumer, String eventName, Event.Builder event) {

@@ -23,7 +23,9 @@ import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.api.v1.WorkerCreateWebRtcServerRequest;
 import io.sluice.api.v1.WorkerCreateWebRtcServerResponse;
 import io.sluice.api.v1.TransportStats;
-import io.sluice.worker.control.mapping.SctpMapper;
+import io.sluice.worker.control.mapping.ListenInfoMapper;
+import io.sluice.worker.control.mapping.PlainTransportMapper;
+import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.worker.router.PipeTransport;
 import io.sluice.worker.router.PlainTransport;
 import io.sluice.worker.router.SluiceException;
@@ -49,22 +51,23 @@ final class TransportHandlers {
 
     static CompletionStage<RouterCreateWebRtcTransportResponse> createWebRtcTransport(WorkerControl worker,
             RouterCreateWebRtcTransportRequest request) throws SluiceException {
-        return map(worker.worker().createWebRtcTransport(request), transport ->
-                RouterCreateWebRtcTransportResponse.newBuilder()
-                        .setTransport(SctpMapper.withSctp(transport.info(), transport)).build());
+        return map(worker.worker().createWebRtcTransport(TransportMapper.toDomain(request)), transport ->
+                RouterCreateWebRtcTransportResponse.newBuilder().setTransport(TransportMapper.info(transport)).build());
     }
 
     static TransportConnectResponse connect(WorkerControl worker, TransportConnectRequest request) throws SluiceException {
+        WebRtcTransport transport = worker.worker().webRtcTransport(request.getTransportId());
         return TransportConnectResponse.newBuilder()
-                .setDtlsLocalRole(worker.worker().webRtcTransport(request.getTransportId())
-                        .connect(request.getDtlsParameters()))
+                .setDtlsLocalRole(TransportMapper.toProto(transport.connect(
+                        TransportMapper.toDomain(request.getDtlsParameters()))))
                 .build();
     }
 
     static TransportRestartIceResponse restartIce(WorkerControl worker, TransportRestartIceRequest request)
             throws SluiceException {
         return TransportRestartIceResponse.newBuilder()
-                .setIceParameters(worker.worker().webRtcTransport(request.getTransportId()).restartIce())
+                .setIceParameters(TransportMapper.toProto(worker.worker().webRtcTransport(request.getTransportId())
+                        .restartIce()))
                 .build();
     }
 
@@ -73,8 +76,8 @@ final class TransportHandlers {
             throws SluiceException {
         long now = worker.clock().epochMillis();
         TransportStats stats = switch (worker.worker().transport(request.getTransportId())) {
-            case WebRtcTransport webRtc -> webRtc.stats(now);
-            case PlainTransport plain -> plain.stats(now);
+            case WebRtcTransport webRtc -> TransportMapper.stats(webRtc, now);
+            case PlainTransport plain -> PlainTransportMapper.stats(plain, now);
             case PipeTransport pipe -> PipeHandlers.stats(pipe, now);
         };
         return TransportGetStatsResponse.newBuilder().setStats(stats).build();
@@ -82,12 +85,8 @@ final class TransportHandlers {
 
     static TransportDumpResponse dump(WorkerControl worker, TransportDumpRequest request) throws SluiceException {
         WebRtcTransport transport = worker.worker().webRtcTransport(request.getTransportId());
-        TransportDumpResponse dump = transport.dump();
-        return dump.toBuilder()
-                .setTransport(SctpMapper.withSctp(dump.getTransport(), transport))
-                .addAllProducerIds(worker.worker().producerIds(transport))
-                .addAllConsumerIds(worker.worker().consumerIds(transport))
-                .build();
+        return TransportMapper.dump(transport, worker.worker().producerIds(transport),
+                worker.worker().consumerIds(transport));
     }
 
     static TransportCloseResponse close(WorkerControl worker, TransportCloseRequest request) throws SluiceException {
@@ -97,10 +96,10 @@ final class TransportHandlers {
 
     static CompletionStage<WorkerCreateWebRtcServerResponse> createWebRtcServer(WorkerControl worker,
             WorkerCreateWebRtcServerRequest request) throws SluiceException {
-        return map(worker.worker().createWebRtcServer(request.getListenInfosList()), server ->
-                WorkerCreateWebRtcServerResponse.newBuilder()
+        return map(worker.worker().createWebRtcServer(ListenInfoMapper.toDomain(request.getListenInfosList())),
+                server -> WorkerCreateWebRtcServerResponse.newBuilder()
                         .setWebrtcServerId(server.id())
-                        .addAllLocalTuples(server.localTuples())
+                        .addAllLocalTuples(TransportMapper.toProto(server.localTuples()))
                         .build());
     }
 
@@ -112,6 +111,6 @@ final class TransportHandlers {
 
     static WebRtcServerDumpResponse dumpWebRtcServer(WorkerControl worker, WebRtcServerDumpRequest request)
             throws SluiceException {
-        return worker.worker().webRtcServer(request.getWebrtcServerId()).dump();
+        return TransportMapper.dump(worker.worker().webRtcServer(request.getWebrtcServerId()));
     }
 }

@@ -161,6 +161,8 @@ public final class WorkerControl implements MeteredWorker {
                 .setHost(host)
                 .addAllRouterIds(worker.routers().stream().map(router -> router.id()).toList())
                 .addAllWebrtcServerIds(worker.webRtcServerIds())
+                .addAllRtpObserverIds(worker.routers().stream().flatMap(router -> router.observers().ids().stream())
+                        .toList())
                 .setLoad(load())
                 .setStartedAtMs(startedAtMs)
                 .setVersion(VERSION)

@@ -1,12 +1,12 @@
 package io.sluice.worker.metrics;
 
-import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.worker.router.Consumer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Transport;
 import io.sluice.worker.router.Worker;
+import io.sluice.worker.router.stats.ConsumerStatsSnapshot;
+import io.sluice.worker.router.stats.RtpStreamSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,12 +45,12 @@ record ConsumerSample(
         return samples;
     }
 
-    private static ConsumerSample read(String workerId, Consumer consumer, ConsumerStats stats) {
-        // The consumer's own "outbound-rtp" entry comes first (consumer.proto).
-        RtpStreamStats outbound = stats.getStreamsCount() > 0 ? stats.getStreams(0) : RtpStreamStats.getDefaultInstance();
+    private static ConsumerSample read(String workerId, Consumer consumer, ConsumerStatsSnapshot stats) {
+        // The consumer's own "outbound-rtp" entry comes first; a consumer always has it.
+        RtpStreamSnapshot outbound = stats.streams().get(0);
         return new ConsumerSample(workerId, consumer.id(), consumer.producer().id(),
-                consumer.kind().name().toLowerCase(java.util.Locale.ROOT), stats.getPacketsSent(), stats.getBytesSent(),
-                stats.getKeyFrameRequestsReceived(), outbound.getNackCount(), outbound.getPacketsRetransmitted(),
-                outbound.getScore(), outbound.getRoundTripTime() / 1000.0);
+                consumer.kind().name().toLowerCase(java.util.Locale.ROOT), stats.packetsSent(), stats.bytesSent(),
+                stats.keyFrameRequestsReceived(), outbound.nackCount(), outbound.packetsRetransmitted(),
+                outbound.score(), outbound.roundTripTime() / 1000.0);
     }
 }

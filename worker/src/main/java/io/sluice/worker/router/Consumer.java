@@ -2,14 +2,14 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerScore;
-import io.sluice.api.v1.ConsumerStats;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpParameters;
+import io.sluice.worker.router.stats.ConsumerScores;
+import io.sluice.worker.router.stats.ConsumerStatsSnapshot;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -44,6 +44,7 @@ public abstract class Consumer {
     private final Map<String, String> appData;
     protected final Clock clock;
     protected final ConsumerSendStream stream;
+    private final ConsumerSendStream[] ownStream;
     private final long[] drops = new long[DropReason.values().length];
     private boolean paused;
     private boolean producerPaused;
@@ -61,6 +62,7 @@ public abstract class Consumer {
         this.appData = appData;
         this.clock = clock;
         this.stream = new ConsumerSendStream(transport, allocator, rtpParameters, producer);
+        this.ownStream = new ConsumerSendStream[] {stream};
     }
 
     public final String id() {
@@ -132,12 +134,19 @@ public abstract class Consumer {
         return 0;
     }
 
-    /** Adds the subclass's own fields (layers, ...) to dump. */
-    protected void describe(ConsumerDumpResponse.Builder dump) {
+    /** The layers a simulcast or SVC consumer prefers; null for a consumer without layers. */
+    ConsumerLayers dumpedPreferredLayers() {
+        return null;
     }
 
-    /** Adds the subclass's own fields to getStats. */
-    protected void describe(ConsumerStats.Builder stats) {
+    /** The layers it switches to; null without layers or while it has none. */
+    ConsumerLayers dumpedTargetLayers() {
+        return null;
+    }
+
+    /** The layers it forwards now; null without layers or while it forwards none. */
+    ConsumerLayers dumpedCurrentLayers() {
+        return null;
     }
 
     protected final void drop(DropReason reason) {
@@ -163,11 +172,26 @@ public abstract class Consumer {
         return stream;
     }
 
+    /**
+     * Every stream this consumer sends, the first being {@link #sendStream()}: one, except for a
+     * pipe consumer (one per producer encoding). Each has its own sender reports and statistics.
+     * The caller must not modify the array.
+     */
+    ConsumerSendStream[] sendStreams() {
+        return ownStream;
+    }
+
     final RtpSendStreamStats sendStats() {
         return stream.stats();
     }
 
+    /** PLIs and FIRs received, about any of its streams. */
     final long keyFrameRequestsReceived() {
+        return keyFrameRequestsReceived;
+    }
+
+    /** PLIs and FIRs received about send stream {@code index} of {@link #sendStreams()}. */
+    long keyFrameRequestsReceived(int index) {
         return keyFrameRequestsReceived;
     }
 
@@ -193,9 +217,13 @@ public abstract class Consumer {
         stream.onNack(rtcp, offset, items, clock.monotonicMillis());
     }
 
-    /** Packets resent in answer to NACKs (RTX or original); 0 without NACK. */
+    /** Packets resent in answer to NACKs (RTX or original), over all send streams; 0 without NACK. */
     final long retransmittedPackets() {
-        return stream.retransmittedPackets();
+        long resent = 0;
+        for (ConsumerSendStream each : sendStreams()) {
+            resent += each.retransmittedPackets();
+        }
+        return resent;
     }
 
     /** The consumer is closed: the packets kept for retransmission are released. */
@@ -209,7 +237,7 @@ public abstract class Consumer {
     }
 
     /** The consumer's score and its producer stream's, as the "score" event carries them. */
-    public final ConsumerScore score() {
+    public final ConsumerScores score() {
         return RtpStreamStatsWriter.consumerScore(this);
     }
 
@@ -266,32 +294,25 @@ public abstract class Consumer {
         }
     }
 
-    ConsumerDumpResponse dump() {
-        ConsumerDumpResponse.Builder dump = ConsumerDumpResponse.newBuilder()
-                .setConsumerId(id)
-                .setProducerId(producer.id())
-                .setTransportId(transport.id())
-                .setType(type())
-                .setPaused(paused)
-                .setProducerPaused(producerPaused)
-                .setPriority(priority);
-        describe(dump);
-        return dump.build();
+    ConsumerDump dump() {
+        return new ConsumerDump(id, producer.id(), transport.id(), type(), paused, producerPaused, priority,
+                dumpedPreferredLayers(), dumpedTargetLayers(), dumpedCurrentLayers());
     }
 
-    ConsumerStats stats(long nowMs) {
-        ConsumerStats.Builder stats = ConsumerStats.newBuilder()
-                .setConsumerId(id)
-                .setTimestampMs(nowMs)
-                .setPacketsSent(stream.packetsSent())
-                .setBytesSent(stream.bytesSent())
-                .setKeyFrameRequestsReceived(keyFrameRequestsReceived);
+    ConsumerStatsSnapshot stats(long nowMs) {
+        long packetsSent = 0;
+        long bytesSent = 0;
+        for (ConsumerSendStream each : sendStreams()) {
+            packetsSent += each.packetsSent();
+            bytesSent += each.bytesSent();
+        }
+        Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             if (drops[reason.ordinal()] > 0) {
-                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+                dropped.put(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        describe(stats);
-        return stats.addAllStreams(RtpStreamStatsWriter.outbound(this, nowMs, clock.monotonicMillis())).build();
+        return new ConsumerStatsSnapshot(id, nowMs, packetsSent, bytesSent, keyFrameRequestsReceived,
+                dropped, RtpStreamStatsWriter.outbound(this, nowMs, clock.monotonicMillis()), dumpedCurrentLayers());
     }
 }

@@ -7,6 +7,7 @@ import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.router.ortc.CodecParameters;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.rtp.RtpExtensionInserter;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.RetransmissionBuffer;
@@ -41,8 +42,11 @@ final class ConsumerRetransmission {
          */
         boolean rewriteHeader(RtpPacket packet, int sequenceNumber, long timestamp);
 
-        /** The transport's next transport-wide sequence number, when negotiated and the packet carries one. */
-        void stampTransportWideSequence(RtpPacket packet, long nowMs);
+        /**
+         * The transport's next transport-wide sequence number, when negotiated; the packet's buffer
+         * has {@link RtpExtensionInserter#MAX_GROWTH} bytes to spare besides SRTP's.
+         */
+        void stampTransportWideSequence(RtpPacket packet);
     }
 
     private static final int CAPACITY = RetransmissionBuffer.DEFAULT_CAPACITY;
@@ -167,7 +171,8 @@ final class ConsumerRetransmission {
         int rtxPayloadType = rtxSsrc < 0 ? -1 : rtxPayloadTypes[stored.payloadType()];
         ByteBuf out = original;
         if (rtxPayloadType >= 0) {
-            out = allocator.directBuffer(Rtx.rtxLength(stored) + transport.srtpOverhead());
+            out = allocator.directBuffer(Rtx.rtxLength(stored) + RtpExtensionInserter.MAX_GROWTH
+                    + transport.srtpOverhead());
             Rtx.writeRtx(stored, out, rtxPayloadType, rtxSsrc, rtxSequenceNumber);
             rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xFFFF;
             original.release();
@@ -175,7 +180,7 @@ final class ConsumerRetransmission {
         if (out != original) {
             stored.wrap(out);
         }
-        headerRewriter.stampTransportWideSequence(stored, nowMs);
+        headerRewriter.stampTransportWideSequence(stored);
         retransmittedPackets++;
         transport.loopCounters().retransmitted();
         transport.sendRtp(out);
@@ -198,7 +203,8 @@ final class ConsumerRetransmission {
             repairedPackets++;
         }
         resentAtMs[slot] = nowMs;
-        ByteBuf copy = allocator.directBuffer(source.readableBytes() + transport.srtpOverhead());
+        ByteBuf copy = allocator.directBuffer(source.readableBytes() + RtpExtensionInserter.MAX_GROWTH
+                + transport.srtpOverhead());
         copy.writeBytes(source, source.readerIndex(), source.readableBytes());
         if (!stored.wrap(copy)
                 || !headerRewriter.rewriteHeader(stored, sequenceNumber, Integer.toUnsignedLong(timestamps[slot]))) {
@@ -223,7 +229,8 @@ final class ConsumerRetransmission {
             }
             resentAtMs[slot] = nowMs;
         }
-        ByteBuf copy = allocator.directBuffer(kept.readableBytes() + transport.srtpOverhead());
+        ByteBuf copy = allocator.directBuffer(kept.readableBytes() + RtpExtensionInserter.MAX_GROWTH
+                + transport.srtpOverhead());
         copy.writeBytes(kept, kept.readerIndex(), kept.readableBytes());
         if (!stored.wrap(copy)) {
             copy.release();

@@ -7,6 +7,7 @@ import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
+import io.sluice.worker.rtp.RtpExtensionInserter;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.Arrays;
 
@@ -16,8 +17,10 @@ import java.util.Arrays;
  * transport's SRTP overhead, rewritten to the stream's SSRC, payload type and header extension
  * ids and to the sequence number and timestamp the consumer computed, remembered for
  * retransmission when the receiver negotiated NACK ({@link ConsumerRetransmission}: a handle on the
- * producer's shared copy, or a copy of its own when the payload was rewritten), counted, and
- * handed (with ownership) to the transport. Runs on the router's loop.
+ * producer's shared copy, or a copy of its own when the payload was rewritten), counted, numbered
+ * with the transport's next transport-wide sequence number when the receiver negotiated
+ * transport-wide-cc (the element added in place when the producer's packet has none), and handed
+ * (with ownership) to the transport. Runs on the router's loop.
  */
 final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter {
 
@@ -40,9 +43,12 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
     private final int[] payloadTypes = new int[128];
     /** This stream's header extension id by the router's, 0 to remove. */
     private final byte[] extensionIds = new byte[256];
+    /** draft-holmer-rmcat-transport-wide-cc-extensions-01 §2: a 16-bit number. */
+    private static final int TRANSPORT_WIDE_SEQUENCE_LENGTH = 2;
     /** This stream's id of the transport-wide sequence number extension, 0 when not negotiated. */
     private final int transportWideSequenceId;
     private final RtpPacket outgoing = new RtpPacket();
+    private final RtpExtensionInserter extensionInserter = new RtpExtensionInserter();
     /** Answers the receiver's NACKs; null when it did not negotiate generic NACK. */
     private final ConsumerRetransmission retransmission;
     private final RtpSendStreamStats stats;
@@ -109,7 +115,7 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
             return Result.UNSUPPORTED_PAYLOAD_TYPE;
         }
         int length = packet.length();
-        ByteBuf copy = allocator.directBuffer(length + transport.srtpOverhead());
+        ByteBuf copy = allocator.directBuffer(length + RtpExtensionInserter.MAX_GROWTH + transport.srtpOverhead());
         copy.writeBytes(packet.buffer(), packet.offset(), length);
         if (!outgoing.wrap(copy)) {
             copy.release();
@@ -131,7 +137,7 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
             retransmission.onSent(packet, copy, sequenceNumber, timestamp, rewrite != null, nowMs);
         }
         stats.onPacketSent(timestamp, outgoing.payloadLength(), length, nowMs);
-        stampTransportWideSequence(outgoing, nowMs);
+        stampTransportWideSequence(outgoing);
         transport.sendRtp(copy);
         return Result.SENT;
     }
@@ -160,14 +166,24 @@ final class ConsumerSendStream implements ConsumerRetransmission.HeaderRewriter 
     /**
      * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2: when the endpoint negotiated the
      * transport-wide sequence number, each packet the transport sends carries the transport's
-     * next one. It is written into the element the packet carries (the producer's sender's, now
-     * under this stream's id); a packet without one is sent unnumbered.
+     * next one, recorded with its size for the bandwidth estimation. It is written into the
+     * element the packet carries (the producer's sender's, now under this stream's id), or into
+     * one added in place (audio from Chromium, ffmpeg and plain-transport producers carry none);
+     * {@code packet}'s buffer has {@link RtpExtensionInserter#MAX_GROWTH} bytes to spare besides
+     * SRTP's.
      */
     @Override
-    public void stampTransportWideSequence(RtpPacket packet, long nowMs) {
-        if (transportWideSequenceId != 0 && packet.transportWideSequenceNumber(transportWideSequenceId) >= 0) {
+    public void stampTransportWideSequence(RtpPacket packet) {
+        if (transportWideSequenceId == 0) {
+            return;
+        }
+        boolean carried = packet.hasExtension(transportWideSequenceId)
+                ? packet.extensionLength(transportWideSequenceId) == TRANSPORT_WIDE_SEQUENCE_LENGTH
+                : extensionInserter.insert(packet, transportWideSequenceId, TRANSPORT_WIDE_SEQUENCE_LENGTH,
+                        transport.srtpOverhead()) >= 0;
+        if (carried) {
             packet.setTransportWideSequenceNumber(transportWideSequenceId,
-                    transport.transportWideSequence().next(nowMs));
+                    transport.bandwidthEstimator().sendPacket(packet.length()));
         }
     }
 

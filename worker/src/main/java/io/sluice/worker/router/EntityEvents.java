@@ -1,15 +1,18 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
 import io.sluice.worker.ice.TransportTuple;
+import io.sluice.worker.router.observer.RtpObserverEvents;
 
 /**
  * What the media entities of one worker tell the outside: each call is one event of the control
  * API (docs/events.md), which the control plane publishes. Called on the worker's loop, after the
- * entity's state changed; an implementation must not block nor call back into the entities.
+ * entity's state changed; an implementation must not block nor call back into the entities. The
+ * RTP observers' events ({@link RtpObserverEvents}) come this way too.
  */
-public interface EntityEvents {
+public interface EntityEvents extends RtpObserverEvents {
 
     /** Discards every event (tests of the media code that look at entities only). */
     EntityEvents NONE = new EntityEvents() {};
@@ -55,4 +58,7 @@ public interface EntityEvents {
 
     /** The layers a simulcast or SVC consumer forwards changed (none: it forwards nothing now). */
     default void consumerLayersChanged(LayeredConsumer consumer) {}
+
+    /** The transport's bandwidth estimation, at most once a second while its "bwe" trace is enabled. */
+    default void bandwidthTrace(WebRtcTransport transport, BandwidthTrace trace) {}
 }

@@ -1,9 +1,7 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.ConsumerStats;
+import io.sluice.worker.bwe.LayerChangeReason;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.LayerRewriter;
@@ -16,7 +14,10 @@ import java.util.Map;
  * SvcConsumer): the layers the backend prefers (consumer.setPreferredLayers; by default the
  * highest), the layers the consumer is switching to (the preferred ones, or the best the producer
  * sends now), the layers it forwards now, and a "layerschange" whenever those change, including
- * to none (paused, or nothing usable sent). Spatial layers are the simulcast encodings (index 0 the
+ * to none (paused, or nothing usable sent), with the {@link LayerChangeReason} of the last decision.
+ * On a transport that estimates its bandwidth, the target also stays within the layers the
+ * bandwidth allocator gives ({@link #applyAllocatedLayers}): the backend's preferred layers are the
+ * ceiling, the allocator chooses below it. Spatial layers are the simulcast encodings (index 0 the
  * lowest) or the SVC spatial layers; temporal layers are the codec's, dropped by a
  * {@link LayerRewriter}. Runs on the router's loop.
  */
@@ -45,6 +46,11 @@ public abstract class LayeredConsumer extends Consumer {
     private int reportedSpatialLayer = -1;
     private int reportedTemporalLayer = -1;
     private LayersListener layersListener = consumer -> { };
+    private static final int UNLIMITED = Integer.MAX_VALUE;
+    /** The bandwidth allocator's layers; unlimited unless the transport estimates its bandwidth. */
+    private int allocatedSpatialLayer = UNLIMITED;
+    private int allocatedTemporalLayer = UNLIMITED;
+    private LayerChangeReason layersChangeReason = LayerChangeReason.PRODUCER;
 
     LayeredConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, Map<String, String> appData, Clock clock, ByteBufAllocator allocator,
@@ -76,14 +82,15 @@ public abstract class LayeredConsumer extends Consumer {
     public final ConsumerLayers setPreferredLayers(ConsumerLayers preferred) {
         int spatialBefore = preferredSpatialLayer;
         clampPreferred(preferred);
+        layersChangeReason = LayerChangeReason.PREFERRED;
         updateTargetLayers(preferredSpatialLayer != spatialBefore);
         return preferredLayers();
     }
 
     private void clampPreferred(ConsumerLayers preferred) {
-        preferredSpatialLayer = Math.min(preferred.getSpatialLayer(), spatialLayers - 1);
+        preferredSpatialLayer = Math.min(preferred.spatialLayer(), spatialLayers - 1);
         preferredTemporalLayer = preferred.hasTemporalLayer()
-                ? Math.min(preferred.getTemporalLayer(), temporalLayers - 1) : temporalLayers - 1;
+                ? Math.min(preferred.temporalLayer(), temporalLayers - 1) : temporalLayers - 1;
     }
 
     protected final int preferredSpatialLayer() {
@@ -92,6 +99,48 @@ public abstract class LayeredConsumer extends Consumer {
 
     protected final int preferredTemporalLayer() {
         return preferredTemporalLayer;
+    }
+
+    /**
+     * From now on the target stays within the layers the bandwidth allocator gives, none until it
+     * gives some: the consumer's transport estimates its bandwidth.
+     */
+    final void limitByBandwidth() {
+        allocatedSpatialLayer = -1;
+        allocatedTemporalLayer = -1;
+        updateTargetLayers(false);
+    }
+
+    /** Whether the bandwidth allocator chooses the layers within the preferred ones. */
+    protected final boolean limitedByBandwidth() {
+        return allocatedSpatialLayer != UNLIMITED;
+    }
+
+    /** The bandwidth allocator's decision: target at most these layers (-1, -1: none) from now on. */
+    final void applyAllocatedLayers(int spatial, int temporal, LayerChangeReason reason) {
+        allocatedSpatialLayer = spatial;
+        allocatedTemporalLayer = temporal;
+        layersChangeReason = reason;
+        updateTargetLayers(false);
+    }
+
+    /** Why the layers changed last: what the "layerschange" event carries. */
+    public final LayerChangeReason layersChangeReason() {
+        return layersChangeReason;
+    }
+
+    /** The highest spatial layer to target: the preferred one, within the allocation; -1 for none. */
+    protected final int ceilingSpatialLayer() {
+        return Math.min(preferredSpatialLayer, allocatedSpatialLayer);
+    }
+
+    /**
+     * The highest temporal layer to target at spatial layer {@code spatial}: the preferred one at
+     * the preferred spatial layer (all below it), and the allocated one at the allocated spatial layer.
+     */
+    protected final int ceilingTemporalLayer(int spatial) {
+        int temporal = spatial >= preferredSpatialLayer ? preferredTemporalLayer : temporalLayers - 1;
+        return spatial >= allocatedSpatialLayer ? Math.min(temporal, allocatedTemporalLayer) : temporal;
     }
 
     public final ConsumerLayers preferredLayers() {
@@ -110,7 +159,7 @@ public abstract class LayeredConsumer extends Consumer {
     }
 
     private static ConsumerLayers layers(int spatial, int temporal) {
-        return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(Math.max(0, temporal)).build();
+        return ConsumerLayers.of(spatial, Math.max(0, temporal));
     }
 
     /** Beyond any temporal layer a codec signals (VP8 and VP9 use 3 bits). */
@@ -186,32 +235,28 @@ public abstract class LayeredConsumer extends Consumer {
 
     @Override
     protected void onStreamStopped() {
+        layersChangeReason = LayerChangeReason.PRODUCER;
         updateTargetLayers(false);
     }
 
     @Override
     void onProducerStreamActivity(int stream, boolean active) {
+        layersChangeReason = LayerChangeReason.PRODUCER;
         updateTargetLayers(false);
     }
 
     @Override
-    protected void describe(ConsumerDumpResponse.Builder dump) {
-        dump.setPreferredLayers(preferredLayers());
-        ConsumerLayers target = targetLayers();
-        if (target != null) {
-            dump.setTargetLayers(target);
-        }
-        ConsumerLayers current = currentLayers();
-        if (current != null) {
-            dump.setCurrentLayers(current);
-        }
+    final ConsumerLayers dumpedPreferredLayers() {
+        return preferredLayers();
     }
 
     @Override
-    protected void describe(ConsumerStats.Builder stats) {
-        ConsumerLayers current = currentLayers();
-        if (current != null) {
-            stats.setCurrentLayers(current);
-        }
+    final ConsumerLayers dumpedTargetLayers() {
+        return targetLayers();
+    }
+
+    @Override
+    final ConsumerLayers dumpedCurrentLayers() {
+        return currentLayers();
     }
 }

@@ -1,9 +1,6 @@
 package io.sluice.worker.router;
 
 import io.netty.util.NetUtil;
-import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProtocol;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.AddressSyntax;
 import io.sluice.worker.net.PortRange;
@@ -34,48 +31,46 @@ final class ListenInfos {
      * The listen infos to bind: the given ones filtered by enable_udp / enable_tcp, or one UDP and
      * one TCP on the worker's defaults when none is given. {@code field} names the request field in errors.
      */
-    static List<Resolved> resolve(List<TransportListenInfo> given, boolean enableUdp, boolean enableTcp,
+    static List<Resolved> resolve(List<ListenInfo> given, boolean enableUdp, boolean enableTcp,
             RtcResources defaults, String field) throws SluiceException {
-        List<TransportListenInfo> infos = given;
+        List<ListenInfo> infos = given;
         if (infos.isEmpty()) {
-            infos = List.of(
-                    TransportListenInfo.newBuilder().setProtocol(TransportProtocol.UDP).build(),
-                    TransportListenInfo.newBuilder().setProtocol(TransportProtocol.TCP).build());
+            infos = List.of(ListenInfo.defaults(TransportTuple.Protocol.UDP), ListenInfo.defaults(TransportTuple.Protocol.TCP));
         }
         List<Resolved> resolved = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
-            TransportListenInfo info = infos.get(i);
+            ListenInfo info = infos.get(i);
             String at = field + "[" + i + "]";
-            if (info.getProtocol() != TransportProtocol.UDP && info.getProtocol() != TransportProtocol.TCP) {
+            if (info.protocol() == null) {
                 throw SluiceException.invalid(at + ".protocol", "protocol must be UDP or TCP");
             }
-            if (info.getProtocol() == TransportProtocol.UDP && !enableUdp
-                    || info.getProtocol() == TransportProtocol.TCP && !enableTcp) {
+            if (info.protocol() == TransportTuple.Protocol.UDP && !enableUdp
+                    || info.protocol() == TransportTuple.Protocol.TCP && !enableTcp) {
                 continue;
             }
             InetAddress ip = defaults.listenIp();
-            if (!info.getIp().isEmpty()) {
-                ip = parseIp(info.getIp(), at + ".ip");
+            if (!info.ip().isEmpty()) {
+                ip = parseIp(info.ip(), at + ".ip");
             }
-            // uint32 on the wire: read unsigned, and only ports of RTC_MIN_PORT..RTC_MAX_PORT are ours to bind.
+            // Only ports of RTC_MIN_PORT..RTC_MAX_PORT are ours to bind.
             PortRange allowed = defaults.portRange();
-            long port = Integer.toUnsignedLong(info.getPort());
+            long port = info.port();
             if (port != 0 && (port < allowed.min() || port > allowed.max())) {
                 throw SluiceException.invalid(at + ".port", "port must be 0 (any) or within " + allowed.min() + "-"
                         + allowed.max() + " (RTC_MIN_PORT..RTC_MAX_PORT), got " + port);
             }
             PortRange range = allowed;
-            if (info.hasPortRange()) {
-                long min = Integer.toUnsignedLong(info.getPortRange().getMin());
-                long max = Integer.toUnsignedLong(info.getPortRange().getMax());
+            if (info.portRange() != null) {
+                long min = info.portRange().min();
+                long max = info.portRange().max();
                 if (min < allowed.min() || max > allowed.max() || min > max) {
                     throw SluiceException.invalid(at + ".port_range", "port range must lie within " + allowed.min()
                             + "-" + allowed.max() + " (RTC_MIN_PORT..RTC_MAX_PORT), got " + min + "-" + max);
                 }
                 range = new PortRange((int) min, (int) max);
             }
-            String announced = !info.getAnnouncedAddress().isEmpty() ? info.getAnnouncedAddress()
-                    : info.getIp().isEmpty() ? defaults.announcedAddress() : info.getIp();
+            String announced = !info.announcedAddress().isEmpty() ? info.announcedAddress()
+                    : info.ip().isEmpty() ? defaults.announcedAddress() : info.ip();
             if (announced.isEmpty() || announced.equals("0.0.0.0") || announced.equals("::")) {
                 throw SluiceException.invalid(at + ".announced_address",
                         "an announced address is required when listening on " + ip.getHostAddress());
@@ -84,9 +79,7 @@ final class ListenInfos {
                 throw SluiceException.invalid(at + ".announced_address",
                         "must be an IP address or a host name, got \"" + abbreviate(announced) + "\"");
             }
-            TransportTuple.Protocol protocol = info.getProtocol() == TransportProtocol.UDP
-                    ? TransportTuple.Protocol.UDP : TransportTuple.Protocol.TCP;
-            resolved.add(new Resolved(protocol, ip, announced, (int) port, range));
+            resolved.add(new Resolved(info.protocol(), ip, announced, (int) port, range));
         }
         if (resolved.isEmpty()) {
             throw SluiceException.invalid(field, "no listen info left: enable UDP or TCP");
@@ -118,20 +111,7 @@ final class ListenInfos {
             localPreference += PREFERRED_PROTOCOL_BONUS;
         }
         long priority = ((long) HOST_TYPE_PREFERENCE << 24) + ((long) localPreference << 8) + (256 - COMPONENT_ID);
-        IceCandidate.Builder candidate = IceCandidate.newBuilder()
-                .setFoundation(protocol == TransportTuple.Protocol.UDP ? "udpcandidate" : "tcpcandidate")
-                .setPriority((int) priority)
-                .setAddress(address)
-                .setProtocol(toProto(protocol))
-                .setPort(port)
-                .setType("host");
-        if (protocol == TransportTuple.Protocol.TCP) {
-            candidate.setTcpType("passive");
-        }
-        return candidate.build();
-    }
-
-    static TransportProtocol toProto(TransportTuple.Protocol protocol) {
-        return protocol == TransportTuple.Protocol.UDP ? TransportProtocol.UDP : TransportProtocol.TCP;
+        return new IceCandidate(protocol == TransportTuple.Protocol.UDP ? "udpcandidate" : "tcpcandidate", priority,
+                address, protocol, port, "host", protocol == TransportTuple.Protocol.TCP ? "passive" : "");
     }
 }

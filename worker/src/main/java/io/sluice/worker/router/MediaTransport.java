@@ -2,7 +2,7 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.worker.bwe.RtcpSender;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 
 /**
  * What producers and consumers need of a transport, whatever carries it: a WebRTC transport (ICE,
@@ -24,10 +24,11 @@ public interface MediaTransport extends RtcpSender {
     void sendRtp(ByteBuf packet);
 
     /**
-     * The transport-wide sequence numbers of what this transport sends, stamped by the consumers
-     * that negotiated the transport-wide-cc header extension.
+     * The bandwidth towards the remote: numbers (transport-wide sequence number) and records every
+     * packet the consumers that negotiated the transport-wide-cc header extension send, and takes
+     * the remote's feedback about them.
      */
-    TransportWideSequence transportWideSequence();
+    SendSideBandwidthEstimator bandwidthEstimator();
 
     /** The running totals of the loop this transport lives on, where its media counts NACKs, PLIs and resends. */
     LoopCounters loopCounters();

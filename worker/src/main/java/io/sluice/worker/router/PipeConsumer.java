@@ -22,6 +22,7 @@ public final class PipeConsumer extends Consumer {
     private final ConsumerSendStream[] streams;
     private final boolean[] syncRequired;
     private final int[] sequenceNumberOffsets;
+    private final long[] keyFrameRequests;
 
     /**
      * @param otherStreams the send streams of the producer's encodings after the first (one
@@ -35,6 +36,7 @@ public final class PipeConsumer extends Consumer {
         System.arraycopy(otherStreams, 0, streams, 1, otherStreams.length);
         syncRequired = new boolean[streams.length];
         sequenceNumberOffsets = new int[streams.length];
+        keyFrameRequests = new long[streams.length];
     }
 
     @Override
@@ -67,6 +69,16 @@ public final class PipeConsumer extends Consumer {
     }
 
     @Override
+    ConsumerSendStream[] sendStreams() {
+        return streams;
+    }
+
+    @Override
+    long keyFrameRequestsReceived(int index) {
+        return keyFrameRequests[index];
+    }
+
+    @Override
     boolean sendsSsrc(long ssrc) {
         return streamOf(ssrc) >= 0;
     }
@@ -85,6 +97,9 @@ public final class PipeConsumer extends Consumer {
     void onKeyFrameRequested(long mediaSsrc) {
         countKeyFrameRequest();
         int encoding = streamOf(mediaSsrc);
+        if (encoding >= 0) {
+            keyFrameRequests[encoding]++;
+        }
         if (active() && encoding >= 0) {
             producer().requestKeyFrame(encoding);
         }

@@ -2,7 +2,7 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -12,6 +12,7 @@ import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import io.sluice.worker.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,8 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     private final byte[] localKeyAndSalt;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    /** Pipe consumers negotiate no transport-wide-cc: never used to number packets. */
+    private final SendSideBandwidthEstimator bandwidthEstimator;
     /** In process only: the registry this end is in, and what the other end's loop hands it. */
     private final LocalPipes localPipes;
     private final LoopHandoff inbound;
@@ -71,9 +73,10 @@ public final class PipeTransport implements Transport, RtcPacketSink {
      * @param peer null unless made by router.pipeToRouter
      * @param localPipes for an in-process end, the process's registry; null over UDP
      */
-    PipeTransport(String id, Router router, EventLoop loop, String announcedAddress, boolean rtx, Peer peer,
-            SrtpProfile srtpProfile, byte[] localKeyAndSalt, LocalPipes localPipes) {
+    PipeTransport(String id, Router router, EventLoop loop, Clock clock, String announcedAddress, boolean rtx,
+            Peer peer, SrtpProfile srtpProfile, byte[] localKeyAndSalt, LocalPipes localPipes) {
         this.id = id;
+        this.bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(clock);
         this.router = router;
         this.loop = loop;
         this.loopCounters = LoopCounters.of(loop);
@@ -347,8 +350,8 @@ public final class PipeTransport implements Transport, RtcPacketSink {
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Promise;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.time.Clock;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -21,9 +22,11 @@ final class PipeTransportFactory {
 
     private final EventLoop loop;
     private final LocalPipes localPipes;
+    private final Clock clock;
 
-    PipeTransportFactory(EventLoop loop, LocalPipes localPipes) {
+    PipeTransportFactory(EventLoop loop, LocalPipes localPipes, Clock clock) {
         this.loop = loop;
+        this.clock = clock;
         this.localPipes = localPipes;
     }
 
@@ -33,7 +36,7 @@ final class PipeTransportFactory {
      */
     Future<PipeTransport> createInProcess(Router router, boolean rtx, PipeTransport.Peer peer) {
         assert loop.inEventLoop();
-        PipeTransport transport = new PipeTransport(UUID.randomUUID().toString(), router, loop, "", rtx, peer,
+        PipeTransport transport = new PipeTransport(UUID.randomUUID().toString(), router, loop, clock, "", rtx, peer,
                 null, null, localPipes);
         localPipes.add(transport);
         return loop.newSucceededFuture(transport);
@@ -48,7 +51,7 @@ final class PipeTransportFactory {
             keyAndSalt = new byte[srtpProfile.keyLength() + srtpProfile.saltLength()];
             RANDOM.nextBytes(keyAndSalt);
         }
-        PipeTransport transport = new PipeTransport(UUID.randomUUID().toString(), router, loop,
+        PipeTransport transport = new PipeTransport(UUID.randomUUID().toString(), router, loop, clock,
                 listen.announcedAddress(), rtx, peer, srtpProfile, keyAndSalt, null);
         Promise<PipeTransport> created = loop.newPromise();
         UdpRtcSocket.Handler handler = UdpRtcSocket.handler(transport);

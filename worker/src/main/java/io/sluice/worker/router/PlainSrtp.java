@@ -1,7 +1,5 @@
 package io.sluice.worker.router;
 
-import io.sluice.api.v1.SrtpCryptoSuite;
-import io.sluice.api.v1.SrtpParameters;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import java.security.SecureRandom;
@@ -18,25 +16,6 @@ final class PlainSrtp {
 
     private PlainSrtp() {}
 
-    static SrtpProfile profile(SrtpCryptoSuite suite, String field) throws SluiceException {
-        return switch (suite) {
-            case AES_CM_128_HMAC_SHA1_80, SRTP_CRYPTO_SUITE_UNSPECIFIED -> SrtpProfile.AES128_CM_HMAC_SHA1_80;
-            case AES_CM_128_HMAC_SHA1_32 -> SrtpProfile.AES128_CM_HMAC_SHA1_32;
-            case AEAD_AES_128_GCM -> SrtpProfile.AEAD_AES_128_GCM;
-            case AEAD_AES_256_GCM -> SrtpProfile.AEAD_AES_256_GCM;
-            default -> throw SluiceException.invalid(field, "unknown SRTP crypto suite " + suite);
-        };
-    }
-
-    static SrtpCryptoSuite toProto(SrtpProfile profile) {
-        return switch (profile) {
-            case AES128_CM_HMAC_SHA1_80 -> SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80;
-            case AES128_CM_HMAC_SHA1_32 -> SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_32;
-            case AEAD_AES_128_GCM -> SrtpCryptoSuite.AEAD_AES_128_GCM;
-            case AEAD_AES_256_GCM -> SrtpCryptoSuite.AEAD_AES_256_GCM;
-        };
-    }
-
     /** A fresh random master key and salt for {@code profile}. */
     static byte[] newKeyAndSalt(SrtpProfile profile) {
         byte[] keyAndSalt = new byte[profile.keyLength() + profile.saltLength()];
@@ -45,11 +24,11 @@ final class PlainSrtp {
     }
 
     /** The context that unprotects what the peer sends, from the parameters it gave. */
-    static SrtpReceiveContext receiveContext(SrtpParameters parameters, String field) throws SluiceException {
-        SrtpProfile profile = profile(parameters.getCryptoSuite(), field + ".crypto_suite");
+    static SrtpReceiveContext receiveContext(SrtpKey parameters, String field) throws SluiceException {
+        SrtpProfile profile = parameters.profile();
         byte[] keyAndSalt;
         try {
-            keyAndSalt = Base64.getDecoder().decode(parameters.getKeyBase64());
+            keyAndSalt = Base64.getDecoder().decode(parameters.keyBase64());
         } catch (IllegalArgumentException e) {
             throw SluiceException.invalid(field + ".key_base64", "not base64: " + e.getMessage());
         }

@@ -2,21 +2,16 @@ package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.PlainTransportConnectRequest;
-import io.sluice.api.v1.PlainTransportDumpResponse;
-import io.sluice.api.v1.PlainTransportInfo;
-import io.sluice.api.v1.SrtpParameters;
-import io.sluice.api.v1.TransportProtocol;
-import io.sluice.api.v1.TransportStats;
-import io.sluice.api.v1.TransportTuple;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
+import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
 import io.sluice.worker.srtp.SrtpSendContext;
+import io.sluice.worker.time.Clock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -44,18 +39,19 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     private final String id;
     private final Router router;
     private final String userId;
-    private final AppData appData;
+    private final Map<String, String> appData;
     private final EventLoop loop;
     private final LoopCounters loopCounters;
     private final boolean rtcpMux;
     private final boolean comedia;
     private final SrtpProfile srtpProfile;
-    private final SrtpParameters localSrtpParameters;
+    private final SrtpKey localSrtpKey;
     private final SrtpSendContext srtpSend;
     private final long[] drops = new long[DropReason.values().length];
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
-    private RtcSocket rtpSocket;
-    private RtcSocket rtcpSocket;
+    /** Numbers what the consumers that negotiated transport-wide-cc send; this transport takes no feedback about it. */
+    private final SendSideBandwidthEstimator bandwidthEstimator;
+    private UdpRtcSocket rtpSocket;
+    private UdpRtcSocket rtcpSocket;
     private TransportMedia media;
     private SrtpReceiveContext srtpReceive;
     private InetSocketAddress remoteRtp;
@@ -71,9 +67,10 @@ public final class PlainTransport implements Transport, RtcPacketSink {
      * @param srtpProfile null without SRTP
      * @param localKeyAndSalt the key this transport protects with (taken over and wiped from here on)
      */
-    PlainTransport(String id, Router router, String userId, AppData appData, EventLoop loop, boolean rtcpMux,
-            boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
+    PlainTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop, Clock clock,
+            boolean rtcpMux, boolean comedia, SrtpProfile srtpProfile, byte[] localKeyAndSalt) {
         this.id = id;
+        this.bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(clock);
         this.router = router;
         this.userId = userId;
         this.appData = appData;
@@ -83,21 +80,18 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         this.comedia = comedia;
         this.srtpProfile = srtpProfile;
         if (srtpProfile != null) {
-            localSrtpParameters = SrtpParameters.newBuilder()
-                    .setCryptoSuite(PlainSrtp.toProto(srtpProfile))
-                    .setKeyBase64(java.util.Base64.getEncoder().encodeToString(localKeyAndSalt))
-                    .build();
+            localSrtpKey = new SrtpKey(srtpProfile, java.util.Base64.getEncoder().encodeToString(localKeyAndSalt));
             srtpSend = new SrtpSendContext(srtpProfile, Arrays.copyOf(localKeyAndSalt, srtpProfile.keyLength()),
                     Arrays.copyOfRange(localKeyAndSalt, srtpProfile.keyLength(), localKeyAndSalt.length));
             Arrays.fill(localKeyAndSalt, (byte) 0);
         } else {
-            localSrtpParameters = null;
+            localSrtpKey = null;
             srtpSend = null;
         }
     }
 
     /** The bound sockets; {@code rtcpSocket} is null with rtcp-mux. */
-    void attachSockets(RtcSocket rtpSocket, RtcSocket rtcpSocket) {
+    void attachSockets(UdpRtcSocket rtpSocket, UdpRtcSocket rtcpSocket) {
         this.rtpSocket = rtpSocket;
         this.rtcpSocket = rtcpSocket;
     }
@@ -134,8 +128,11 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     /**
      * plainTransport.connect: the remote's address (unless comedia) and, with SRTP, the key the
      * remote protects its packets with.
+     *
+     * @param ip "" when not given; @param port and @param rtcpPort unsigned, as given
+     * @param srtp null when not given
      */
-    public void connect(PlainTransportConnectRequest request) throws SluiceException {
+    public void connect(String ip, int port, int rtcpPort, SrtpKey srtp) throws SluiceException {
         assert loop.inEventLoop();
         if (connected) {
             throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
@@ -144,25 +141,26 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         InetSocketAddress rtp = null;
         InetSocketAddress rtcp = null;
         if (!comedia) {
-            if (request.getIp().isEmpty()) {
+            if (ip.isEmpty()) {
                 throw SluiceException.invalid("ip", "ip is required without comedia");
             }
-            InetAddress ip = ListenInfos.parseIp(request.getIp(), "ip");
-            rtp = new InetSocketAddress(ip, checkPort(request.getPort(), "port"));
-            rtcp = rtcpMux ? rtp : new InetSocketAddress(ip, checkPort(request.getRtcpPort(), "rtcp_port"));
+            InetAddress address = ListenInfos.parseIp(ip, "ip");
+            rtp = new InetSocketAddress(address, checkPort(port, "port"));
+            rtcp = rtcpMux ? rtp : new InetSocketAddress(address, checkPort(rtcpPort, "rtcp_port"));
         }
         SrtpReceiveContext receive = null;
         if (srtpProfile != null) {
-            if (!request.hasSrtpParameters()) {
+            if (srtp == null) {
                 throw SluiceException.invalid("srtp_parameters", "srtp_parameters are required: SRTP is enabled");
             }
-            receive = PlainSrtp.receiveContext(request.getSrtpParameters(), "srtp_parameters");
+            receive = PlainSrtp.receiveContext(srtp, "srtp_parameters");
         }
         connected = true;
         srtpReceive = receive;
         if (rtp != null) {
             remoteRtp = rtp;
             remoteRtcp = rtcp;
+            connectSockets();
             if (media != null) {
                 media.onTransportConnected();
             }
@@ -229,6 +227,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         if (onRtcpSocket) {
             if (remoteRtcp == null && comedia) {
                 remoteRtcp = remote;
+                rtcpSocket.connect(remote);
             }
             return remote.equals(remoteRtcp);
         }
@@ -237,11 +236,26 @@ public final class PlainTransport implements Transport, RtcPacketSink {
             if (rtcpMux) {
                 remoteRtcp = remote;
             }
+            rtpSocket.connect(remote);
             if (media != null) {
                 media.onTransportConnected();
             }
         }
         return remote.equals(remoteRtp);
+    }
+
+    /**
+     * Once the remote is known only its datagrams are accepted, so each socket is connected to it:
+     * sends then need no per-datagram envelope or address (UdpRtcSocket), and the kernel drops
+X
+     */
+    private void connectSockets() {
+        if (rtpSocket != null) {
+            rtpSocket.connect(remoteRtp);
+        }
+        if (rtcpSocket != null) {
+            rtcpSocket.connect(remoteRtcp);
+        }
     }
 
     @Override
@@ -261,7 +275,7 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         send(packet, rtcpMux ? rtpSocket : rtcpSocket, remoteRtcp, true);
     }
 
-    private void send(ByteBuf packet, RtcSocket socket, InetSocketAddress remote, boolean rtcp) {
+    private void send(ByteBuf packet, UdpRtcSocket socket, InetSocketAddress remote, boolean rtcp) {
         if (closed || remote == null || socket == null) {
             drops[DropReason.NO_REMOTE.ordinal()]++;
             packet.release();
@@ -278,8 +292,8 @@ public final class PlainTransport implements Transport, RtcPacketSink {
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
     }
 
     @Override
@@ -307,67 +321,64 @@ public final class PlainTransport implements Transport, RtcPacketSink {
         }
     }
 
-    public PlainTransportInfo info() {
-        PlainTransportInfo.Builder info = PlainTransportInfo.newBuilder()
-                .setId(id)
-                .setTuple(tuple(rtpSocket, remoteRtp))
-                .setRtcpMux(rtcpMux)
-                .setComedia(comedia);
-        if (!rtcpMux && rtcpSocket != null) {
-            info.setRtcpTuple(tuple(rtcpSocket, remoteRtcp));
-        }
-        if (localSrtpParameters != null) {
-            info.setSrtpParameters(localSrtpParameters);
-        }
-        return info.build();
+    public boolean rtcpMux() {
+        return rtcpMux;
     }
 
-    private static TransportTuple tuple(RtcSocket socket, InetSocketAddress remote) {
-        TransportTuple.Builder tuple = TransportTuple.newBuilder().setProtocol(TransportProtocol.UDP);
-        if (socket != null && socket.localAddress() != null) {
-            tuple.setLocalAddress(socket.localAddress().getAddress().getHostAddress())
-                    .setLocalPort(socket.localAddress().getPort());
-        }
-        if (remote != null) {
-            tuple.setRemoteAddress(remote.getAddress().getHostAddress()).setRemotePort(remote.getPort());
-        }
-        return tuple.build();
+    public boolean comedia() {
+        return comedia;
     }
 
-    PlainTransportDumpResponse.Builder dump() {
-        PlainTransportDumpResponse.Builder dump = PlainTransportDumpResponse.newBuilder()
-                .setTransport(info())
-                .setRouterId(router.id())
-                .setAppData(appData)
-                .setPacketsReceived(packetsReceived)
-                .setPacketsSent(packetsSent)
-                .putAllDroppedPackets(droppedPackets());
-        return dump;
+    public Map<String, String> appData() {
+        return appData;
     }
 
-    /** transport.getStats for a plain transport: counts on the wire (SRTP included), tuples, drops. */
-    public TransportStats stats(long nowMs) {
-        assert loop.inEventLoop();
-        TransportStats.Builder stats = TransportStats.newBuilder()
-                .setTransportId(id)
-                .setTimestampMs(nowMs)
-                .setType("plain")
-                .setTuple(tuple(rtpSocket, remoteRtp))
-                .setBytesReceived(bytesReceived)
-                .setPacketsReceived(packetsReceived)
-                .setBytesSent(bytesSent)
-                .setPacketsSent(packetsSent);
-        if (!rtcpMux && rtcpSocket != null) {
-            stats.setRtcpTuple(tuple(rtcpSocket, remoteRtcp));
-        }
-        return stats.putAllDroppedPackets(droppedPackets()).build();
+    /** The SRTP parameters this end protects with, for the peer; null without SRTP. */
+    public SrtpKey localSrtpKey() {
+        return localSrtpKey;
+    }
+
+    /** The RTP (and, with rtcp-mux, RTCP) tuple. */
+    public TupleInfo tuple() {
+        return tuple(rtpSocket, remoteRtp);
+    }
+
+    /** The RTCP tuple without rtcp-mux; null with it. */
+    public TupleInfo rtcpTuple() {
+        return !rtcpMux && rtcpSocket != null ? tuple(rtcpSocket, remoteRtcp) : null;
+    }
+
+    private static TupleInfo tuple(RtcSocket socket, InetSocketAddress remote) {
+        boolean local = socket != null && socket.localAddress() != null;
+        return new TupleInfo(TransportTuple.Protocol.UDP,
+                local ? socket.localAddress().getAddress().getHostAddress() : null,
+                local ? socket.localAddress().getPort() : 0,
+                remote != null ? remote.getAddress().getHostAddress() : null,
+                remote != null ? remote.getPort() : 0);
+    }
+
+    /** Counts on the wire, SRTP included, for dump and getStats. */
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
     }
 
     /**
      * Incoming packets dropped, by reason, for dump and getStats: the transport's own reasons,
      * SRTP failures, and what its media found (an SSRC no producer has, a malformed packet).
      */
-    private Map<String, Long> droppedPackets() {
+    public Map<String, Long> droppedPackets() {
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             putIfPositive(dropped, reason.statsName(), drops[reason.ordinal()]);

@@ -4,12 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProtocol;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.SocketBinder;
 import io.sluice.worker.net.UdpRtcSocket;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,24 +21,25 @@ final class PlainTransportFactory {
 
     private final EventLoop loop;
     private final RtcResources resources;
+    private final Clock clock;
 
-    PlainTransportFactory(EventLoop loop, RtcResources resources) {
+    PlainTransportFactory(EventLoop loop, RtcResources resources, Clock clock) {
         this.loop = loop;
+        this.clock = clock;
         this.resources = resources;
     }
 
-    Future<PlainTransport> create(Router router, RouterCreatePlainTransportRequest request) throws SluiceException {
+    Future<PlainTransport> create(Router router, PlainTransportOptions options) throws SluiceException {
         assert loop.inEventLoop();
-        boolean rtcpMux = !request.hasRtcpMux() || request.getRtcpMux();
-        ListenInfos.Resolved rtpInfo = resolveUdp(request.getListenInfo(), "listen_info");
+        boolean rtcpMux = options.rtcpMux();
+        ListenInfos.Resolved rtpInfo = resolveUdp(options.listenInfo(), "listen_info");
         ListenInfos.Resolved rtcpInfo = rtcpMux ? null : resolveUdp(
-                request.hasRtcpListenInfo() ? request.getRtcpListenInfo()
-                        : TransportListenInfo.newBuilder().setIp(rtpInfo.ip().getHostAddress()).build(),
+                options.rtcpListenInfo() != null ? options.rtcpListenInfo()
+                        : new ListenInfo(null, rtpInfo.ip().getHostAddress(), "", 0, null),
                 "rtcp_listen_info");
-        SrtpProfile profile = request.getEnableSrtp()
-                ? PlainSrtp.profile(request.getSrtpCryptoSuite(), "srtp_crypto_suite") : null;
-        PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, request.getUserId(),
-                request.getAppData(), loop, rtcpMux, request.getComedia(), profile,
+        SrtpProfile profile = options.srtpProfile();
+        PlainTransport transport = new PlainTransport(UUID.randomUUID().toString(), router, options.userId(),
+                options.appData(), loop, clock, rtcpMux, options.comedia(), profile,
                 profile == null ? null : PlainSrtp.newKeyAndSalt(profile));
         Promise<PlainTransport> created = loop.newPromise();
         SocketBinder binder = new SocketBinder(loop);
@@ -69,12 +69,12 @@ final class PlainTransportFactory {
         return created;
     }
 
-    private ListenInfos.Resolved resolveUdp(TransportListenInfo info, String field) throws SluiceException {
-        if (info.getProtocol() == TransportProtocol.TCP) {
+    private ListenInfos.Resolved resolveUdp(ListenInfo info, String field) throws SluiceException {
+        if (info.protocol() == TransportTuple.Protocol.TCP) {
             throw SluiceException.unsupported(field + ".protocol", "plain transports are UDP only");
         }
-        return ListenInfos.resolve(List.of(info.toBuilder().setProtocol(TransportProtocol.UDP).build()),
-                true, false, resources, field).get(0);
+        return ListenInfos.resolve(List.of(info.withProtocol(TransportTuple.Protocol.UDP)), true, false, resources, field)
+                .get(0);
     }
 
     private static void finish(Router router, PlainTransport transport, UdpRtcSocket.Handler rtp,

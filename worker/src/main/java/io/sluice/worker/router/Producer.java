@@ -3,13 +3,12 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.router.parameters.MediaKind;
-import io.sluice.api.v1.ProducerDumpResponse;
-import io.sluice.api.v1.ProducerStats;
-import io.sluice.api.v1.ProducerStreamInfo;
 import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
+import io.sluice.worker.router.stats.LayerBitrates;
+import io.sluice.worker.router.stats.ProducerStatsSnapshot;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.ortc.ScalabilityMode;
 import io.sluice.worker.rtcp.FeedbackPsPli;
@@ -20,6 +19,8 @@ import io.sluice.worker.rtp.codecs.PayloadParser;
 import io.sluice.worker.time.Clock;
 import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,6 +89,8 @@ public final class Producer {
     private final RtpReceiveStreamStats[] streamStats;
     private final Type type;
     private final ScalabilityMode scalabilityMode;
+    /** What each layer costs to forward, for the bandwidth allocation of the consuming transports. */
+    private final LayerBitrates layerBitrates;
     /** When each encoding last sent a packet, on the media clock; whether it counts as sending. */
     private final long[] lastPacketMs;
     private final boolean[] streamActive;
@@ -170,6 +173,8 @@ public final class Producer {
         java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
         this.type = typeOf(rtpParameters);
         this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.encodings().get(0).scalabilityMode());
+        this.layerBitrates = new LayerBitrates(count, type == Type.SVC ? scalabilityMode.spatialLayers() : 1,
+                scalabilityMode.temporalLayers());
         // Every video producer's payloads are parsed once per packet: layered consumers need the
         // descriptor, and key frames seen settle the key-frame requests sent for them.
         if (kind == MediaKind.VIDEO) {
@@ -312,6 +317,9 @@ public final class Producer {
         if (descriptor != null) {
             parsePayload(stream, packet, now);
         }
+        boolean layered = descriptor != null && descriptorValid;
+        layerBitrates.add(stream, layered ? descriptor.spatialLayer() : 0, layered ? descriptor.temporalLayer() : 0,
+                packet.length(), now);
         if (!lossRepair.onPacket(stream, packet.sequenceNumber(), fromRtx)) {
             drops[DropReason.RTX_UNREQUESTED.ordinal()]++;
             return true;
@@ -487,6 +495,10 @@ public final class Producer {
         return streamActive[stream];
     }
 
+    LayerBitrates layerBitrates() {
+        return layerBitrates;
+    }
+
     /** When the producer's first packet arrived (media clock), Long.MIN_VALUE before any. */
     long firstPacketMs() {
         return firstPacketMs;
@@ -598,36 +610,23 @@ public final class Producer {
         return true;
     }
 
-    ProducerDumpResponse.Builder dump() {
-        ProducerDumpResponse.Builder dump = ProducerDumpResponse.newBuilder()
-                .setProducerId(id)
-                .setTransportId(transport.id())
-                .setPaused(paused)
-                .setType(type.apiName());
+    /** @param consumerIds its consumers' ids, which the router knows */
+    ProducerDump dump(List<String> consumerIds) {
+        List<ProducerDump.Stream> streams = new ArrayList<>(streamSsrcs.length);
         for (int i = 0; i < streamSsrcs.length; i++) {
-            ProducerStreamInfo.Builder stream = ProducerStreamInfo.newBuilder()
-                    .setRid(streamRids[i])
-                    .setMappedSsrc((int) mappedSsrcs[i]);
-            if (streamSsrcs[i] >= 0) {
-                stream.setSsrc((int) streamSsrcs[i]);
-            }
-            dump.addStreams(stream);
+            streams.add(new ProducerDump.Stream(streamRids[i], streamSsrcs[i], mappedSsrcs[i]));
         }
-        return dump;
+        return new ProducerDump(id, transport.id(), paused, type.apiName(), consumerIds, streams);
     }
 
-    ProducerStats stats(long nowMs) {
-        ProducerStats.Builder stats = ProducerStats.newBuilder()
-                .setProducerId(id)
-                .setTimestampMs(nowMs)
-                .setPacketsReceived(packetsReceived)
-                .setBytesReceived(bytesReceived)
-                .setKeyFrameRequestsSent(keyFrameRequestsSent);
+    ProducerStatsSnapshot stats(long nowMs) {
+        Map<String, Long> dropped = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             if (drops[reason.ordinal()] > 0) {
-                stats.putDroppedPackets(reason.statsName(), drops[reason.ordinal()]);
+                dropped.put(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return stats.addAllStreams(RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis())).build();
+        return new ProducerStatsSnapshot(id, nowMs, packetsReceived, bytesReceived, keyFrameRequestsSent, dropped,
+                RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis()));
     }
 }

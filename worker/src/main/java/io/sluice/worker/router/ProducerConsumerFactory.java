@@ -3,7 +3,6 @@ package io.sluice.worker.router;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpCodecParameters;
@@ -58,7 +57,10 @@ final class ProducerConsumerFactory {
         media.setCongestionControlServer(new TransportCongestionControlServer(transport, allocator, localSsrc), clock);
         media.setRtcpScheduler(reports);
         switch (transport) {
-            case WebRtcTransport webRtc -> webRtc.attachMedia(media);
+            case WebRtcTransport webRtc -> {
+                webRtc.attachMedia(media);
+                media.setBitrateAllocation(new TransportBitrateAllocation(webRtc, media, clock, allocator, localSsrc));
+            }
             case PlainTransport plain -> plain.attachMedia(media);
             case PipeTransport pipe -> pipe.attachMedia(media);
         }

@@ -1,7 +1,9 @@
 package io.sluice.worker.router;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.sluice.worker.router.observer.RtpObservers;
 import io.sluice.worker.router.parameters.RtpCapabilities;
+import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,7 +13,8 @@ import java.util.Map;
 /**
  * A router: the media hub of one room on one worker, as in mediasoup. It owns its transports (of
  * every kind, in creation order), which own their producers and consumers; its {@link RouterMedia}
- * routes each producer's packets to that producer's consumers. It is created and used only on its
+ * routes each producer's packets to that producer's consumers and its {@link RtpObservers} (which
+ * it owns too) read their audio levels. It is created and used only on its
  * worker's event loop, so its state is plain fields. The {@link Worker} creates and closes it.
  */
 public final class Router {
@@ -24,16 +27,18 @@ public final class Router {
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final RouterMedia media;
     private final RouterData data = new RouterData();
+    private final RtpObservers observers;
     private boolean closed;
 
     public Router(String id, String roomId, Map<String, String> appData, RtpCapabilities rtpCapabilities, EventExecutor loop,
-            EntityEvents events) {
+            Clock clock, EntityEvents events) {
         this.id = id;
         this.roomId = roomId;
         this.appData = appData;
         this.rtpCapabilities = rtpCapabilities;
         this.loop = loop;
-        this.media = new RouterMedia(events);
+        this.observers = new RtpObservers(id, loop, clock, events);
+        this.media = new RouterMedia(events, observers);
     }
 
     public String id() {
@@ -67,6 +72,11 @@ public final class Router {
         return data;
     }
 
+    /** Its active speaker and audio level observers. */
+    public RtpObservers observers() {
+        return observers;
+    }
+
     void addTransport(Transport transport) {
         assert loop.inEventLoop();
         transports.put(transport.id(), transport);
@@ -90,6 +100,6 @@ public final class Router {
     public RouterDump dump() {
         assert loop.inEventLoop();
         return new RouterDump(id, roomId, rtpCapabilities, appData, List.copyOf(transports.keySet()),
-                media.producerIds(), media.consumerIds());
+                media.producerIds(), media.consumerIds(), observers.ids());
     }
 }

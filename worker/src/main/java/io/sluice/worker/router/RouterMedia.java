@@ -1,6 +1,7 @@
 package io.sluice.worker.router;
 
 import io.sluice.worker.net.FlushBatch;
+import io.sluice.worker.router.observer.RtpObservers;
 import io.sluice.worker.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Map;
  * owned by their transports). The
  * fan-out runs on the router's loop with no locks: a producer's packet goes to each consumer of it
  * in turn, and each consumer copies what it sends, so the producer's buffer is never shared
- * beyond the call. The consumers' writes are flushed together at the end ({@link FlushBatch}):
+ * beyond the call. The router's RTP observers read each packet's audio level first. The consumers' writes are flushed together at the end ({@link FlushBatch}):
  * one flush per socket touched, so a socket's datagrams leave in one {@code sendmmsg}.
  */
 public final class RouterMedia implements Producer.Listener {
@@ -21,11 +22,13 @@ public final class RouterMedia implements Producer.Listener {
     private static final Consumer[] NONE = new Consumer[0];
 
     private final EntityEvents events;
+    private final RtpObservers observers;
     /** In the producers' creation order, each one's consumers in theirs. */
     private final Map<Producer, Consumer[]> consumersByProducer = new LinkedHashMap<>();
 
-    RouterMedia(EntityEvents events) {
+    RouterMedia(EntityEvents events, RtpObservers observers) {
         this.events = events;
+        this.observers = observers;
     }
 
     void addProducer(Producer producer) {
@@ -78,6 +81,7 @@ public final class RouterMedia implements Producer.Listener {
 
     @Override
     public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
+        observers.onProducerRtp(producer, packet);
         Consumer[] consumers = consumersByProducer.get(producer);
         if (consumers == null) {
             return;
@@ -95,6 +99,7 @@ public final class RouterMedia implements Producer.Listener {
 
     @Override
     public void onProducerPaused(Producer producer) {
+        observers.onProducerPaused(producer, true);
         for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerPaused();
             events.consumerProducerPaused(consumer);
@@ -103,6 +108,7 @@ public final class RouterMedia implements Producer.Listener {
 
     @Override
     public void onProducerResumed(Producer producer) {
+        observers.onProducerPaused(producer, false);
         for (Consumer consumer : consumersOf(producer)) {
             consumer.onProducerResumed();
             events.consumerProducerResumed(consumer);

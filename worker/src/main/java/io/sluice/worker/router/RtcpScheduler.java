@@ -115,11 +115,13 @@ final class RtcpScheduler {
         long now = clock.monotonicMillis();
         long ntp = NtpTime.fromUnixMillis(clock.epochMillis());
         for (Consumer consumer : media.consumers()) {
-            SenderReport report = consumer.sendStats().senderReport(consumer.ssrc(), now, ntp);
-            if (report != null) {
-                String consumerCname = consumer.rtpParameters().rtcpOrEmpty().cname();
-                send(List.of(report, SourceDescription.ofCname(consumer.ssrc(),
-                        consumerCname.isEmpty() ? cname : consumerCname)));
+            String consumerCname = consumer.rtpParameters().rtcpOrEmpty().cname();
+            for (ConsumerSendStream stream : consumer.sendStreams()) {
+                SenderReport report = stream.stats().senderReport(stream.ssrc(), now, ntp);
+                if (report != null) {
+                    send(List.of(report, SourceDescription.ofCname(stream.ssrc(),
+                            consumerCname.isEmpty() ? cname : consumerCname)));
+                }
             }
         }
         List<ReportBlock> blocks = new ArrayList<>();
@@ -197,17 +199,25 @@ final class RtcpScheduler {
         }
         long nowNtp = NtpTime.fromUnixMillis(clock.epochMillis());
         for (ReportBlock block : blocks) {
-            for (Consumer consumer : media.consumers()) {
-                if (consumer.ssrc() == block.ssrc()) {
-                    RtpSendStreamStats stats = consumer.sendStats();
+            onReportBlock(block, nowNtp);
+        }
+    }
+
+    /** A report block about one of the streams a consumer sends (a pipe consumer sends several). */
+    private void onReportBlock(ReportBlock block, long nowNtp) {
+        for (Consumer consumer : media.consumers()) {
+            for (ConsumerSendStream stream : consumer.sendStreams()) {
+                if (stream.ssrc() == block.ssrc()) {
+                    RtpSendStreamStats stats = stream.stats();
                     double rttBefore = stats.roundTripTimeMs();
-                    if (stats.onReportBlock(block, nowNtp)) {
+                    // The consumer's score is its first stream's.
+                    if (stats.onReportBlock(block, nowNtp) && stream == consumer.sendStream()) {
                         listener.onConsumerScore(consumer);
                     }
                     if (stats.roundTripTimeMs() != rttBefore) {
-                        onRoundTripTime(consumer, stats.roundTripTimeMs());
+                        onRoundTripTime(stream, stats.roundTripTimeMs());
                     }
-                    break;
+                    return;
                 }
             }
         }
@@ -218,9 +228,9 @@ final class RtcpScheduler {
      * endpoint this transport talks to: the consumer resends a packet at most once per RTT, and
      * the transport's producers (the same endpoint, the same path) space their NACK retries by it.
      */
-    private void onRoundTripTime(Consumer consumer, double rttMs) {
+    private void onRoundTripTime(ConsumerSendStream stream, double rttMs) {
         long rounded = Math.max(1, Math.round(rttMs));
-        consumer.sendStream().setRoundTripTimeMs(rounded);
+        stream.setRoundTripTimeMs(rounded);
         for (Producer producer : media.producers()) {
             producer.lossRepair().setRttMs(rounded);
         }

@@ -1,12 +1,10 @@
 package io.sluice.worker.router;
 
-import io.sluice.api.v1.ConsumerScore;
-import io.sluice.api.v1.ProducerScore;
-import io.sluice.api.v1.RtpStreamScore;
-import io.sluice.api.v1.RtpStreamStats;
-import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.stats.ConsumerScores;
+import io.sluice.worker.router.stats.ProducerScores;
 import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.stats.RtpSendStreamStats;
+import io.sluice.worker.router.stats.RtpStreamSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,8 +29,8 @@ public final class RtpStreamStatsWriter {
      * @param nowMs       the wall-clock timestamp of the entries
      * @param monotonicMs the media clock's now (the one packets were counted with), for the bitrate
      */
-    static List<RtpStreamStats> inbound(Producer producer, long nowMs, long monotonicMs) {
-        List<RtpStreamStats> streams = new ArrayList<>(producer.streamCount());
+    static List<RtpStreamSnapshot> inbound(Producer producer, long nowMs, long monotonicMs) {
+        List<RtpStreamSnapshot> streams = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
             if (producer.streamSsrc(i) >= 0) {
                 streams.add(inbound(producer, i, nowMs, monotonicMs));
@@ -41,62 +39,28 @@ public final class RtpStreamStatsWriter {
         return streams;
     }
 
-    private static RtpStreamStats inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
+    private static RtpStreamSnapshot inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
         RtpReceiveStreamStats stats = producer.streamStats(stream);
         ProducerLossRepair lossRepair = producer.lossRepair();
         long rtx = producer.rtxSsrc(stream);
-        return RtpStreamStats.newBuilder()
-                .setType(INBOUND)
-                .setTimestampMs(nowMs)
-                .setSsrc((int) producer.streamSsrc(stream))
-                .setRtxSsrc(rtx < 0 ? 0 : (int) rtx)
-                .setRid(producer.streamRid(stream))
-                .setKind(apiKind(producer.kind()))
-                .setMimeType(producer.rtpParameters().codecs().get(0).mimeType())
-                .setPacketCount(stats.packetsReceived())
-                .setByteCount(stats.bytesReceived())
-                .setPacketsLost(stats.packetsLost())
-                .setFractionLost(stats.fractionLost())
-                .setPacketsDiscarded(stats.packetsDiscarded())
-                .setNackCount(lossRepair.nacksSent(stream))
-                .setNackPacketCount(lossRepair.nackedPackets(stream))
-                .setPacketsRetransmitted(lossRepair.rtxPacketsReceived(stream))
-                .setPacketsRepaired(lossRepair.packetsRepaired(stream))
-                .setPliCount(stats.pliCount())
-                .setScore(stats.score())
-                .setBitrate(stats.bitrate(monotonicMs))
-                .setJitter((int) stats.jitter())
-                .build();
+        return new RtpStreamSnapshot(INBOUND, nowMs, producer.streamSsrc(stream), rtx < 0 ? 0 : rtx,
+                producer.streamRid(stream), producer.kind(), producer.rtpParameters().codecs().get(0).mimeType(),
+                stats.packetsReceived(), stats.bytesReceived(), stats.packetsLost(), stats.fractionLost(),
+                stats.packetsDiscarded(), lossRepair.nacksSent(stream), lossRepair.nackedPackets(stream),
+                lossRepair.rtxPacketsReceived(stream), lossRepair.packetsRepaired(stream), stats.pliCount(),
+                stats.score(), stats.bitrate(monotonicMs), 0, (int) stats.jitter());
     }
 
-    /** The consumer's own stream, then (as mediasoup) the producer stream it forwards, if known. */
-    static List<RtpStreamStats> outbound(Consumer consumer, long nowMs, long monotonicMs) {
-        RtpSendStreamStats stats = consumer.sendStats();
-        List<RtpStreamStats> streams = new ArrayList<>(2);
-        RtpStreamStats.Builder own = RtpStreamStats.newBuilder()
-                .setType(OUTBOUND)
-                .setTimestampMs(nowMs)
-                .setSsrc((int) consumer.ssrc())
-                .setKind(apiKind(consumer.kind()))
-                .setMimeType(consumer.rtpParameters().codecs().get(0).mimeType())
-                .setPacketCount(stats.packetCount())
-                .setByteCount(stats.byteCount())
-                .setPacketsLost(stats.packetsLost())
-                .setFractionLost(stats.fractionLost())
-                // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
-                .setPliCount(consumer.keyFrameRequestsReceived())
-                .setScore(stats.score())
-                .setBitrate(stats.bitrate(monotonicMs))
-                .setRoundTripTime(stats.roundTripTimeMs())
-                .setJitter((int) stats.jitter());
-        ConsumerRetransmission retransmission = consumer.sendStream().retransmission();
-        if (retransmission != null) {
-            own.setNackCount(retransmission.nackCount())
-                    .setNackPacketCount(retransmission.nackedPackets())
-                    .setPacketsRetransmitted(retransmission.retransmittedPackets())
-                    .setPacketsRepaired(retransmission.repairedPackets());
+    /**
+     * The consumer's own streams (one per producer encoding for a pipe consumer), then (as
+     * mediasoup) the producer stream whose score the consumer reports, if known.
+     */
+    static List<RtpStreamSnapshot> outbound(Consumer consumer, long nowMs, long monotonicMs) {
+        ConsumerSendStream[] sent = consumer.sendStreams();
+        List<RtpStreamSnapshot> streams = new ArrayList<>(sent.length + 1);
+        for (int i = 0; i < sent.length; i++) {
+            streams.add(outbound(consumer, i, sent[i], nowMs, monotonicMs));
         }
-        streams.add(own.build());
         Producer producer = consumer.producer();
         int producerStream = consumer.producerStreamForScore();
         if (producer.streamSsrc(producerStream) >= 0) {
@@ -105,33 +69,40 @@ public final class RtpStreamStatsWriter {
         return streams;
     }
 
-    public static ProducerScore producerScore(Producer producer) {
-        ProducerScore.Builder score = ProducerScore.newBuilder();
+    private static RtpStreamSnapshot outbound(Consumer consumer, int index, ConsumerSendStream stream, long nowMs,
+            long monotonicMs) {
+        RtpSendStreamStats stats = stream.stats();
+        ConsumerRetransmission retransmission = stream.retransmission();
+        // Key-frame requests from the receiver, PLI and FIR together until they are told apart.
+        return new RtpStreamSnapshot(OUTBOUND, nowMs, stream.ssrc(), 0, "", consumer.kind(),
+                consumer.rtpParameters().codecs().get(0).mimeType(), stats.packetCount(), stats.byteCount(),
+                stats.packetsLost(), stats.fractionLost(), 0,
+                retransmission == null ? 0 : retransmission.nackCount(),
+                retransmission == null ? 0 : retransmission.nackedPackets(),
+                retransmission == null ? 0 : retransmission.retransmittedPackets(),
+                retransmission == null ? 0 : retransmission.repairedPackets(),
+                consumer.keyFrameRequestsReceived(index), stats.score(), stats.bitrate(monotonicMs),
+                stats.roundTripTimeMs(), (int) stats.jitter());
+    }
+
+    public static ProducerScores producerScore(Producer producer) {
+        List<ProducerScores.StreamScoreEntry> scores = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
             if (producer.streamSsrc(i) >= 0) {
-                score.addScores(RtpStreamScore.newBuilder()
-                        .setEncodingIdx(i)
-                        .setSsrc((int) producer.streamSsrc(i))
-                        .setRid(producer.streamRid(i))
-                        .setScore(producer.streamStats(i).score()));
+                scores.add(new ProducerScores.StreamScoreEntry(i, producer.streamSsrc(i), producer.streamRid(i),
+                        producer.streamStats(i).score()));
             }
         }
-        return score.build();
+        return new ProducerScores(scores);
     }
 
-    public static ConsumerScore consumerScore(Consumer consumer) {
+    public static ConsumerScores consumerScore(Consumer consumer) {
         Producer producer = consumer.producer();
-        ConsumerScore.Builder score = ConsumerScore.newBuilder()
-                .setScore(consumer.sendStats().score())
-                .setProducerScore(producer.streamStats(consumer.producerStreamForScore()).score());
+        List<Integer> producerScores = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
-            score.addProducerScores(producer.streamStats(i).score());
+            producerScores.add(producer.streamStats(i).score());
         }
-        return score.build();
-    }
-
-    /** The stats message's kind; goes with the rest of this writer when stats become router records. */
-    private static io.sluice.api.v1.MediaKind apiKind(MediaKind kind) {
-        return kind == MediaKind.AUDIO ? io.sluice.api.v1.MediaKind.AUDIO : io.sluice.api.v1.MediaKind.VIDEO;
+        return new ConsumerScores(consumer.sendStats().score(),
+                producer.streamStats(consumer.producerStreamForScore()).score(), producerScores);
     }
 }

@@ -1,7 +1,6 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
@@ -147,17 +146,22 @@ public final class SimulcastConsumer extends LayeredConsumer {
     @Override
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatial = -1;
+        int ceiling = ceilingSpatialLayer();
         long sinceFirstPacket = producer().firstPacketMs() == Long.MIN_VALUE ? 0
                 : clock.monotonicMillis() - producer().firstPacketMs();
-        if (active() && currentStream < 0 && lastForwardedStream < 0 && sinceFirstPacket < STARTUP_GRACE_MS) {
-            spatial = producer().streamActive(preferredSpatialLayer()) ? preferredSpatialLayer() : -1;
+        if (ceiling < 0) {
+            spatial = -1;
+        } else if (active() && currentStream < 0 && lastForwardedStream < 0 && sinceFirstPacket < STARTUP_GRACE_MS) {
+            spatial = producer().streamActive(ceiling) ? ceiling : -1;
         } else if (active()) {
-            for (int candidate = preferredSpatialLayer(); candidate >= 0 && spatial < 0; candidate--) {
+            for (int candidate = ceiling; candidate >= 0 && spatial < 0; candidate--) {
                 if (producer().streamActive(candidate)) {
                     spatial = candidate;
                 }
             }
-            for (int candidate = preferredSpatialLayer() + 1; candidate < spatialLayers && spatial < 0; candidate++) {
+            // Beyond the ceiling only while no allocator chooses: it knows what the link carries.
+            for (int candidate = ceiling + 1; candidate < spatialLayers && spatial < 0 && !limitedByBandwidth();
+                    candidate++) {
                 if (producer().streamActive(candidate)) {
                     spatial = candidate;
                 }
@@ -165,8 +169,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
         }
         boolean spatialChanged = spatial != targetSpatialLayer;
         targetSpatialLayer = spatial;
-        targetTemporalLayer = spatial < 0 ? -1
-                : spatial >= preferredSpatialLayer() ? preferredTemporalLayer() : temporalLayers - 1;
+        targetTemporalLayer = spatial < 0 ? -1 : ceilingTemporalLayer(spatial);
         if (currentStream >= 0 && (spatial < 0 || !producer().streamActive(currentStream))) {
             currentStream = -1;
         }

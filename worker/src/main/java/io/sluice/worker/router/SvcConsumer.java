@@ -1,7 +1,6 @@
 package io.sluice.worker.router;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
@@ -107,9 +106,9 @@ public final class SvcConsumer extends LayeredConsumer {
     @Override
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatialBefore = targetSpatialLayer;
-        if (active() && producer().streamActive(STREAM)) {
-            targetSpatialLayer = preferredSpatialLayer();
-            targetTemporalLayer = preferredTemporalLayer();
+        if (active() && producer().streamActive(STREAM) && ceilingSpatialLayer() >= 0) {
+            targetSpatialLayer = ceilingSpatialLayer();
+            targetTemporalLayer = ceilingTemporalLayer(targetSpatialLayer);
         } else {
             targetSpatialLayer = -1;
             targetTemporalLayer = -1;

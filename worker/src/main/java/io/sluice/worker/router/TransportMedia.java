@@ -6,6 +6,8 @@ import io.sluice.worker.net.FlushBatch;
 import io.sluice.worker.rtcp.FeedbackPacket;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
+import io.sluice.worker.rtcp.FeedbackPsRemb;
+import io.sluice.worker.rtcp.FeedbackRtpTransport;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
 import io.sluice.worker.rtcp.RtcpCompoundIterator;
 import io.sluice.worker.rtcp.RtcpHeader;
@@ -36,6 +38,8 @@ public final class TransportMedia {
     /** Transport-wide congestion control feedback to the sender; null until set. */
     private TransportCongestionControlServer congestionControl;
     private Clock clock;
+    /** The estimate towards the endpoint shared out among the consumers; null for transports that do not estimate. */
+    private TransportBitrateAllocation bitrateAllocation;
     /** The sender's id of the transport-wide sequence number extension, 0 while no producer negotiated it. */
     private int transportWideSequenceId;
     private int nextMidForConsumers;
@@ -81,6 +85,25 @@ public final class TransportMedia {
         return congestionControl;
     }
 
+    /** From now on the consumers share what the transport's bandwidth estimator gives. */
+    void setBitrateAllocation(TransportBitrateAllocation allocation) {
+        this.bitrateAllocation = allocation;
+        for (Consumer consumer : consumerArray) {
+            allocation.add(consumer);
+        }
+    }
+
+    TransportBitrateAllocation bitrateAllocation() {
+        return bitrateAllocation;
+    }
+
+    /** The worker's media timer: probing and the allocation's periodic run. */
+    void onBandwidthTimer() {
+        if (bitrateAllocation != null) {
+            bitrateAllocation.onTimer();
+        }
+    }
+
     void addProducer(Producer producer) {
         if (transportWideSequenceId == 0) {
             for (var extension : producer.rtpParameters().headerExtensions()) {
@@ -101,11 +124,17 @@ public final class TransportMedia {
     void addConsumer(Consumer consumer) {
         consumers.put(consumer.id(), consumer);
         consumerArray = consumers.values().toArray(new Consumer[0]);
+        if (bitrateAllocation != null) {
+            bitrateAllocation.add(consumer);
+        }
     }
 
     void removeConsumer(Consumer consumer) {
         consumers.remove(consumer.id());
         consumerArray = consumers.values().toArray(new Consumer[0]);
+        if (bitrateAllocation != null) {
+            bitrateAllocation.remove(consumer);
+        }
     }
 
     Collection<Producer> producers() {
@@ -168,9 +197,12 @@ public final class TransportMedia {
     /**
      * One decrypted RTCP compound. Key-frame requests (RFC 4585 §6.3.1 PLI; RFC 5104 §4.3.1 FIR,
      * whose FCI entries name the SSRCs) and generic NACKs (RFC 4585 §6.2.1) reach the consumer
-     * sending that SSRC; sender and receiver reports go to the {@link RtcpScheduler}; REMB and
-     * transport-cc feedback from a receiver are not used. Each packet is read in place through its
-     * {@code rtcp} class's static accessors (the one parser of its type), allocating nothing.
+     * sending that SSRC; sender and receiver reports go to the {@link RtcpScheduler}; a receiver's
+     * transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1) and REMB
+     * (draft-alvestrand-rmcat-remb-03 §2.2) go to the transport's bandwidth estimator. Each packet
+     * is read in place through its {@code rtcp} class's static accessors (the one parser of its
+     * type), allocating nothing, except the feedback for the estimator, which is parsed into its
+     * message class.
      */
     void onRtcp(ByteBuf packet) {
         // The resends and key-frame requests one compound causes leave with one flush per socket.
@@ -199,7 +231,19 @@ public final class TransportMedia {
                 }
                 continue;
             }
+            if (rtcp.packetType() == RtcpHeader.TYPE_RTPFB && rtcp.count() == FeedbackRtpTransport.FMT) {
+                onTransportFeedback(FeedbackRtpTransport.parse(packet, offset, length));
+                continue;
+            }
             if (rtcp.packetType() != RtcpHeader.TYPE_PSFB) {
+                continue;
+            }
+            if (rtcp.count() == FeedbackPsRemb.FMT) {
+                FeedbackPsRemb remb = FeedbackPsRemb.parse(packet, offset, length);
+                if (remb != null) {
+                    transport.bandwidthEstimator().onRemb(remb.bitrate());
+                    estimateChanged();
+                }
                 continue;
             }
             if (rtcp.count() == FeedbackPsPli.FMT) {
@@ -217,6 +261,19 @@ public final class TransportMedia {
         }
         if (rtcp.isMalformed()) {
             malformedPackets++;
+        }
+    }
+
+    private void onTransportFeedback(FeedbackRtpTransport feedback) {
+        if (feedback != null) {
+            transport.bandwidthEstimator().onTransportFeedback(feedback);
+            estimateChanged();
+        }
+    }
+
+    private void estimateChanged() {
+        if (bitrateAllocation != null) {
+            bitrateAllocation.onEstimateChanged();
         }
     }
 

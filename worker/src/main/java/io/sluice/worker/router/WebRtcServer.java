@@ -5,10 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.TransportListenInfo;
-import io.sluice.api.v1.TransportProtocol;
-import io.sluice.api.v1.WebRtcServerDumpResponse;
 import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
@@ -44,7 +40,7 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
     }
 
     /** Binds every listen info (fixed ports or from ranges); on any failure, closes what was bound. */
-    public static Future<WebRtcServer> create(String id, EventLoop loop, List<TransportListenInfo> given,
+    public static Future<WebRtcServer> create(String id, EventLoop loop, List<ListenInfo> given,
             RtcResources resources) throws SluiceException {
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(given, true, true, resources, "listen_infos");
         Promise<WebRtcServer> result = loop.newPromise();
@@ -143,26 +139,20 @@ public final class WebRtcServer implements RtcPacketSink, WebRtcTransport.PortOw
         channels.forEach(Channel::close);
     }
 
-    public List<io.sluice.api.v1.TransportTuple> localTuples() {
-        List<io.sluice.api.v1.TransportTuple> tuples = new ArrayList<>();
+    /** The shared sockets' local ends, one per listen info. */
+    public List<TupleInfo> localTuples() {
+        List<TupleInfo> tuples = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
             InetSocketAddress local = (InetSocketAddress) channels.get(i).localAddress();
-            tuples.add(io.sluice.api.v1.TransportTuple.newBuilder()
-                    .setLocalAddress(local.getAddress().getHostAddress())
-                    .setLocalPort(local.getPort())
-                    .setProtocol(ListenInfos.toProto(infos.get(i).protocol()))
-                    .build());
+            tuples.add(new TupleInfo(infos.get(i).protocol(), local.getAddress().getHostAddress(), local.getPort(), null, 0));
         }
         return tuples;
     }
 
-    public WebRtcServerDumpResponse dump() {
+    /** The ids of the transports on its ports, in creation order (webRtcServer.dump). */
+    public List<String> transportIds() {
         assert loop.inEventLoop();
-        return WebRtcServerDumpResponse.newBuilder()
-                .setWebrtcServerId(id)
-                .addAllLocalTuples(localTuples())
-                .addAllTransportIds(transports.stream().map(WebRtcTransport::id).toList())
-                .build();
+        return transports.stream().map(WebRtcTransport::id).toList();
     }
 
     public long unroutedPackets() {

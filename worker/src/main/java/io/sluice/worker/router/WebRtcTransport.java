@@ -5,13 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.DtlsParameters;
-import io.sluice.api.v1.IceCandidate;
-import io.sluice.api.v1.IceParameters;
-import io.sluice.api.v1.TransportStats;
-import io.sluice.api.v1.WebRtcTransportInfo;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.dtls.DtlsFingerprint;
 import io.sluice.worker.dtls.DtlsRole;
 import io.sluice.worker.dtls.DtlsState;
@@ -33,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +65,7 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final String id;
     private final Router router;
     private final String userId;
-    private final AppData appData;
+    private final Map<String, String> appData;
     private final EventLoop loop;
     private final EntityEvents events;
     private final RtcResources resources;
@@ -84,7 +79,11 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     private final ScheduledFuture<?> iceTimer;
     private final long[] drops = new long[TransportDropReason.values().length];
     private final LoopCounters loopCounters;
-    private final TransportWideSequence transportWideSequence = new TransportWideSequence();
+    private final SendSideBandwidthEstimator bandwidthEstimator;
+    /** transport.setMaxIncomingBitrate, bit/s; 0 for none. */
+    private long maxIncomingBitrate;
+    /** transport.enableTraceEvent("bwe"). */
+    private boolean bandwidthTraceEnabled;
     private TransportMedia media;
     private final TransportSctp sctp;
 
@@ -105,14 +104,16 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
      *     itself; empty when {@code portOwner} (a WebRTC server) shares its sockets
      * @param ownUdpSockets the UDP sockets among them, to send on
      */
-    WebRtcTransport(String id, Router router, String userId, AppData appData, EventLoop loop, EntityEvents events,
-            RtcResources resources, Clock clock, StunRateLimiter rateLimiter, List<Channel> ownChannels,
+    WebRtcTransport(String id, Router router, String userId, Map<String, String> appData, EventLoop loop,
+            EntityEvents events, RtcResources resources, Clock clock, SendSideBandwidthEstimator bandwidthEstimator,
+            StunRateLimiter rateLimiter, List<Channel> ownChannels,
             List<RtcSocket> ownUdpSockets, PortOwner portOwner, List<IceCandidate> candidates,
             SctpSettings sctpSettings) {
         this.id = id;
         this.router = router;
         this.userId = userId;
         this.loopCounters = LoopCounters.of(loop);
+        this.bandwidthEstimator = bandwidthEstimator;
         this.appData = appData;
         this.loop = loop;
         this.events = events;
@@ -180,32 +181,31 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
      * us the server and the reverse; {@code auto} makes us the client, since an ICE-lite, controlled
      * endpoint is the answerer (RFC 5763 §5), as mediasoup does. The last fingerprint given is used.
      */
-    public io.sluice.api.v1.DtlsRole connect(DtlsParameters remote) throws SluiceException {
+    public DtlsRole connect(RemoteDtlsParameters remote) throws SluiceException {
         assert loop.inEventLoop();
         if (remoteFingerprint != null) {
             throw new SluiceException(SluiceException.Code.FAILED_PRECONDITION,
                     "transport " + id + " is already connected");
         }
-        if (remote.getFingerprintsCount() == 0) {
+        if (remote.fingerprints().isEmpty()) {
             throw SluiceException.invalid("dtls_parameters.fingerprints", "at least one fingerprint is required");
         }
-        int last = remote.getFingerprintsCount() - 1;
-        var given = remote.getFingerprints(last);
+        int last = remote.fingerprints().size() - 1;
+        var given = remote.fingerprints().get(last);
         DtlsFingerprint fingerprint;
         try {
-            fingerprint = DtlsFingerprint.parse(given.getAlgorithm(), given.getValue());
+            fingerprint = DtlsFingerprint.parse(given.algorithm(), given.value());
         } catch (io.sluice.worker.dtls.InvalidFingerprintException e) {
             throw SluiceException.invalid("dtls_parameters.fingerprints[" + last + "]", e.getMessage());
         }
-        DtlsRole role = switch (remote.getRole()) {
+        DtlsRole role = switch (remote.role()) {
             case CLIENT -> DtlsRole.SERVER;
-            case SERVER, AUTO, DTLS_ROLE_UNSPECIFIED -> DtlsRole.CLIENT;
-            default -> throw SluiceException.invalid("dtls_parameters.role", "unknown DTLS role " + remote.getRole());
+            case SERVER, AUTO -> DtlsRole.CLIENT;
         };
         this.remoteFingerprint = fingerprint;
         this.dtlsRole = role;
         maybeStartDtls();
-        return role == DtlsRole.CLIENT ? io.sluice.api.v1.DtlsRole.CLIENT : io.sluice.api.v1.DtlsRole.SERVER;
+        return role;
     }
 
     /** transport.restartIce: new local ICE credentials; the peer must check again. */
@@ -241,8 +241,30 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     }
 
     @Override
-    public TransportWideSequence transportWideSequence() {
-        return transportWideSequence;
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
+    }
+
+    /** transport.setMaxIncomingBitrate: told to the senders of its producers as REMB; 0 for none. */
+    public void setMaxIncomingBitrate(long bitrate) {
+        maxIncomingBitrate = bitrate;
+    }
+
+    public long maxIncomingBitrate() {
+        return maxIncomingBitrate;
+    }
+
+    /** transport.enableTraceEvent: whether the "bwe" trace is published. */
+    public void enableBandwidthTrace(boolean enabled) {
+        bandwidthTraceEnabled = enabled;
+    }
+
+    boolean bandwidthTraceEnabled() {
+        return bandwidthTraceEnabled;
+    }
+
+    EntityEvents events() {
+        return events;
     }
 
     @Override
@@ -527,114 +549,88 @@ public final class WebRtcTransport implements Transport, RtcPacketSink, IceServe
     }
 
     public IceParameters iceParameters() {
-        return IceParameters.newBuilder()
-                .setUsernameFragment(iceServer.usernameFragment())
-                .setPassword(iceServer.password())
-                .setIceLite(true)
-                .build();
+        return new IceParameters(iceServer.usernameFragment(), iceServer.password(), true);
     }
 
-    public WebRtcTransportInfo info() {
+    public List<IceCandidate> candidates() {
+        return candidates;
+    }
+
+    public IceState iceState() {
+        return iceServer.state();
+    }
+
+    public DtlsState dtlsState() {
+        return dtls.state();
+    }
+
+    /** The fingerprints of the certificate this end presents (RFC 8122 §5). */
+    public List<DtlsFingerprint> localFingerprints() {
+        return resources.certificate().publishedFingerprints();
+    }
+
+    /** The tuple ICE selected; null before one is. */
+    public TupleInfo selectedTuple() {
         assert loop.inEventLoop();
-        WebRtcTransportInfo.Builder info = WebRtcTransportInfo.newBuilder()
-                .setId(id)
-                .setIceParameters(iceParameters())
-                .addAllIceCandidates(candidates)
-                .setIceState(toProto(iceServer.state()))
-                .setDtlsParameters(DtlsParameters.newBuilder()
-                        .setRole(io.sluice.api.v1.DtlsRole.AUTO)
-                        .addAllFingerprints(resources.certificate().publishedFingerprints().stream()
-                                .map(f -> io.sluice.api.v1.DtlsFingerprint.newBuilder()
-                                        .setAlgorithm(f.algorithm().sdpName()).setValue(f.value()).build())
-                                .toList()))
-                .setDtlsState(toProto(dtls.state()));
         TransportTuple selected = iceServer.selectedTuple();
-        if (selected != null) {
-            info.setIceSelectedTuple(toProto(selected));
-        }
-        return info.build();
+        return selected == null ? null : tupleInfo(selected);
     }
 
-    public io.sluice.api.v1.TransportDumpResponse dump() {
-        assert loop.inEventLoop();
-        return io.sluice.api.v1.TransportDumpResponse.newBuilder()
-                .setTransport(info())
-                .setRouterId(router.id())
-                .setUserId(userId)
-                .setAppData(appData)
-                .build();
+    public Map<String, String> appData() {
+        return appData;
     }
 
-    public TransportStats stats(long nowMs) {
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /**
+     * Incoming packets dropped, by reason, for getStats: the transport's own reasons, ICE's, DTLS's
+     * and SRTP's, each only when above zero.
+     */
+    public Map<String, Long> droppedPackets() {
         assert loop.inEventLoop();
-        TransportStats.Builder stats = TransportStats.newBuilder()
-                .setTransportId(id)
-                .setTimestampMs(nowMs)
-                .setType("webrtc")
-                .setIceState(toProto(iceServer.state()))
-                .setDtlsState(toProto(dtls.state()))
-                .setBytesReceived(bytesReceived)
-                .setPacketsReceived(packetsReceived)
-                .setBytesSent(bytesSent)
-                .setPacketsSent(packetsSent);
-        TransportTuple selected = iceServer.selectedTuple();
-        if (selected != null) {
-            stats.setIceSelectedTuple(toProto(selected));
-        }
+        Map<String, Long> dropped = new LinkedHashMap<>();
         for (TransportDropReason reason : TransportDropReason.values()) {
-            putDrop(stats, reason.statsName(), drops[reason.ordinal()]);
+            putDrop(dropped, reason.statsName(), drops[reason.ordinal()]);
         }
         for (IceDropReason reason : IceDropReason.values()) {
-            putDrop(stats, "stun_" + reason.name().toLowerCase(java.util.Locale.ROOT), iceServer.dropCount(reason));
+            putDrop(dropped, "stun_" + reason.name().toLowerCase(java.util.Locale.ROOT), iceServer.dropCount(reason));
         }
-        putDrop(stats, "dtls_dropped", dtls.droppedDatagrams());
+        putDrop(dropped, "dtls_dropped", dtls.droppedDatagrams());
         if (srtpReceive != null) {
-            putDrop(stats, "srtp_malformed", srtpReceive.malformedPackets());
-            putDrop(stats, "srtp_auth_failed", srtpReceive.authenticationFailures());
-            putDrop(stats, "srtp_replay", srtpReceive.replayedPackets());
-            putDrop(stats, "srtp_ssrc_limit", srtpReceive.ssrcLimitDrops());
+            putDrop(dropped, "srtp_malformed", srtpReceive.malformedPackets());
+            putDrop(dropped, "srtp_auth_failed", srtpReceive.authenticationFailures());
+            putDrop(dropped, "srtp_replay", srtpReceive.replayedPackets());
+            putDrop(dropped, "srtp_ssrc_limit", srtpReceive.ssrcLimitDrops());
         }
-        return stats.build();
+        return dropped;
     }
 
-    private static void putDrop(TransportStats.Builder stats, String name, long count) {
+    private static void putDrop(Map<String, Long> dropped, String name, long count) {
         if (count > 0) {
-            stats.putDroppedPackets(name, count);
+            dropped.put(name, count);
         }
     }
 
     /** The tuple as the control API shows it, with the local address of its socket. */
-    public io.sluice.api.v1.TransportTuple toProto(TransportTuple tuple) {
+    public TupleInfo tupleInfo(TransportTuple tuple) {
         RtcSocket socket = socketsByLocalId.get(tuple.localId());
-        io.sluice.api.v1.TransportTuple.Builder proto = io.sluice.api.v1.TransportTuple.newBuilder()
-                .setRemoteAddress(tuple.remoteAddress().getAddress().getHostAddress())
-                .setRemotePort(tuple.remoteAddress().getPort())
-                .setProtocol(tuple.protocol() == TransportTuple.Protocol.UDP
-                        ? io.sluice.api.v1.TransportProtocol.UDP : io.sluice.api.v1.TransportProtocol.TCP);
-        if (socket != null && socket.localAddress() != null) {
-            proto.setLocalAddress(socket.localAddress().getAddress().getHostAddress())
-                    .setLocalPort(socket.localAddress().getPort());
-        }
-        return proto.build();
-    }
-
-    public static io.sluice.api.v1.IceState toProto(IceState state) {
-        return switch (state) {
-            case NEW -> io.sluice.api.v1.IceState.ICE_NEW;
-            case CONNECTED -> io.sluice.api.v1.IceState.ICE_CONNECTED;
-            case COMPLETED -> io.sluice.api.v1.IceState.ICE_COMPLETED;
-            case DISCONNECTED -> io.sluice.api.v1.IceState.ICE_DISCONNECTED;
-            case CLOSED -> io.sluice.api.v1.IceState.ICE_CLOSED;
-        };
-    }
-
-    public static io.sluice.api.v1.DtlsState toProto(DtlsState state) {
-        return switch (state) {
-            case NEW -> io.sluice.api.v1.DtlsState.DTLS_NEW;
-            case CONNECTING -> io.sluice.api.v1.DtlsState.DTLS_CONNECTING;
-            case CONNECTED -> io.sluice.api.v1.DtlsState.DTLS_CONNECTED;
-            case FAILED -> io.sluice.api.v1.DtlsState.DTLS_FAILED;
-            case CLOSED -> io.sluice.api.v1.DtlsState.DTLS_CLOSED;
-        };
+        boolean local = socket != null && socket.localAddress() != null;
+        return new TupleInfo(tuple.protocol(), local ? socket.localAddress().getAddress().getHostAddress() : null,
+                local ? socket.localAddress().getPort() : 0, tuple.remoteAddress().getAddress().getHostAddress(),
+                tuple.remoteAddress().getPort());
     }
 }

@@ -4,21 +4,14 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.api.v1.AppData;
-import io.sluice.api.v1.ConsumerLayers;
-import io.sluice.api.v1.ConsumerDumpResponse;
-import io.sluice.api.v1.ConsumerStats;
-import io.sluice.api.v1.PlainTransportDumpResponse;
-import io.sluice.api.v1.ProducerDumpResponse;
-import io.sluice.api.v1.ProducerStats;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
-import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpCapabilities;
 import io.sluice.worker.router.parameters.RtpParameters;
 import io.sluice.worker.router.parameters.RtpCodecCapability;
-import io.sluice.api.v1.TransportListenInfo;
+import io.sluice.worker.ice.TransportTuple;
 import io.sluice.worker.router.ortc.Ortc;
+import io.sluice.worker.router.stats.ConsumerStatsSnapshot;
+import io.sluice.worker.router.stats.ProducerStatsSnapshot;
 import io.sluice.worker.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
@@ -55,7 +48,7 @@ public final class Worker {
     private int bindingTransports;
     private final Map<String, WebRtcServer> webRtcServers = new LinkedHashMap<>();
     private final Map<String, Transport> transportIndex = new HashMap<>();
-    private final Map<String, Producer> producerIndex = new HashMap<>();
+    private final ProducerIndex producerIndex = new ProducerIndex();
     private final Map<String, Consumer> consumerIndex = new HashMap<>();
     private final WebRtcTransportFactory webRtcTransports;
     private final PlainTransportFactory plainTransports;
@@ -76,8 +69,8 @@ public final class Worker {
         this.events = events;
         this.clock = clock;
         this.webRtcTransports = new WebRtcTransportFactory(loop, events, rtc, clock);
-        this.plainTransports = new PlainTransportFactory(loop, rtc);
-        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes());
+        this.plainTransports = new PlainTransportFactory(loop, rtc, clock);
+        this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes(), clock);
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
         this.data = new WorkerData(events);
     }
@@ -112,7 +105,7 @@ public final class Worker {
         }
         limits().checkRouters(id, routers.size());
         RtpCapabilities capabilities = Ortc.generateRouterRtpCapabilities(mediaCodecs);
-        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, events);
+        Router router = new Router(UUID.randomUUID().toString(), roomId, appData, capabilities, loop, clock, events);
         routers.put(router.id(), router);
         return router;
     }
@@ -170,24 +163,23 @@ public final class Worker {
      * router.createWebRtcTransport: on the router's own new sockets, or on a WebRTC server's. The
      * transport exists, and its mapping is written, only once every socket is bound.
      */
-    public Future<WebRtcTransport> createWebRtcTransport(RouterCreateWebRtcTransportRequest request)
-            throws SluiceException {
+    public Future<WebRtcTransport> createWebRtcTransport(WebRtcTransportOptions options) throws SluiceException {
         assert loop.inEventLoop();
-        Router router = router(request.getRouterId());
+        Router router = router(options.routerId());
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        if (!request.getWebrtcServerId().isEmpty()) {
-            WebRtcServer server = webRtcServer(request.getWebrtcServerId());
-            return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, request, server)));
+        if (!options.webRtcServerId().isEmpty()) {
+            WebRtcServer server = webRtcServer(options.webRtcServerId());
+            return loop.newSucceededFuture(adopt(webRtcTransports.createOnServer(router, options, server)));
         }
-        return adoptWhenBound(webRtcTransports.create(router, request));
+        return adoptWhenBound(webRtcTransports.create(router, options));
     }
 
     /** router.createPlainTransport: binds its port(s); nothing is kept if one fails. */
-    public Future<PlainTransport> createPlainTransport(Router router, RouterCreatePlainTransportRequest request)
+    public Future<PlainTransport> createPlainTransport(Router router, PlainTransportOptions options)
             throws SluiceException {
         assert loop.inEventLoop();
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        return adoptWhenBound(plainTransports.create(router, request));
+        return adoptWhenBound(plainTransports.create(router, options));
     }
 
     /** Transports whose sockets are being bound count against MAX_TRANSPORTS as well. */
@@ -254,14 +246,6 @@ public final class Worker {
         closeTransport(plainTransport(transportId), CloseReason.REQUESTED);
     }
 
-    public PlainTransportDumpResponse dumpPlainTransport(String transportId) throws SluiceException {
-        PlainTransport transport = plainTransport(transportId);
-        return transport.dump()
-                .addAllProducerIds(producerIds(transport))
-                .addAllConsumerIds(consumerIds(transport))
-                .build();
-    }
-
     /** The ids of a transport's producers, for its dump. */
     public List<String> producerIds(Transport transport) {
         TransportMedia owned = transport.media();
@@ -281,16 +265,16 @@ public final class Worker {
      *
      * @param srtpProfile null without SRTP; @param peer null unless made by router.pipeToRouter
      */
-    public Future<PipeTransport> createPipeTransport(Router router, TransportListenInfo listenInfo,
+    public Future<PipeTransport> createPipeTransport(Router router, ListenInfo listenInfo,
             io.sluice.worker.srtp.SrtpProfile srtpProfile, boolean rtx, PipeTransport.Peer peer)
             throws SluiceException {
         assert loop.inEventLoop();
-        if (listenInfo.getProtocol() == io.sluice.api.v1.TransportProtocol.TCP) {
+        if (listenInfo.protocol() == TransportTuple.Protocol.TCP) {
             throw SluiceException.unsupported("listen_info.protocol", "pipe transports are UDP only");
         }
         limits().checkTransports(id, transportIndex.size() + bindingTransports);
-        ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.toBuilder()
-                .setProtocol(io.sluice.api.v1.TransportProtocol.UDP).build()), true, false, rtc, "listen_info").get(0);
+        ListenInfos.Resolved listen = ListenInfos.resolve(List.of(listenInfo.withProtocol(
+                TransportTuple.Protocol.UDP)), true, false, rtc, "listen_info").get(0);
         return adoptWhenBound(pipeTransports.create(router, listen, srtpProfile, rtx, peer));
     }
 
@@ -324,8 +308,8 @@ public final class Worker {
             throws SluiceException {
         assert loop.inEventLoop();
         PipeTransport pipe = pipeTransport(transportId);
-        Producer producer = producerIndex.get(producerId);
-        if (producer == null || producer.transport().router() != pipe.router()) {
+        Producer producer = producerIndex.on(pipe.router(), producerId);
+        if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         limits().checkConsumers(id, consumerIndex.size());
@@ -336,13 +320,17 @@ public final class Worker {
 
     /**
      * pipeTransport.produce: the producer at the far end of a pipe consumer, under the piped
-     * producer's id; ALREADY_EXISTS when this worker has a producer of that id.
+     * producer's id; ALREADY_EXISTS when this worker has a producer of that id, unless the pipe
+     * comes from another router of this worker (router.pipeToRouter within one worker: the id
+     * then names one producer on each router).
      */
     public Producer producePipe(String transportId, String producerId, MediaKind kind, RtpParameters rtpParameters,
             boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         PipeTransport pipe = pipeTransport(transportId);
-        if (producerIndex.containsKey(producerId)) {
+        boolean fromThisWorker = pipe.inProcess() && pipe.peer() != null && pipe.peer().workerId().equals(id);
+        if (producerIndex.on(pipe.router(), producerId) != null
+                || (producerIndex.byId(producerId) != null && !fromThisWorker)) {
             throw new SluiceException(SluiceException.Code.ALREADY_EXISTS, "producer " + producerId
                     + " already exists on worker " + id, "producer_id");
         }
@@ -354,7 +342,7 @@ public final class Worker {
     // ---- WebRTC servers ----
 
     /** worker.createWebRtcServer: binds the shared sockets; nothing is kept if one fails. */
-    public Future<WebRtcServer> createWebRtcServer(List<TransportListenInfo> listenInfos) throws SluiceException {
+    public Future<WebRtcServer> createWebRtcServer(List<ListenInfo> listenInfos) throws SluiceException {
         assert loop.inEventLoop();
         Promise<WebRtcServer> created = loop.newPromise();
         WebRtcServer.create(UUID.randomUUID().toString(), loop, listenInfos, rtc).addListener(
@@ -404,7 +392,7 @@ public final class Worker {
     }
 
     private void register(Transport transport, Producer producer) {
-        producerIndex.put(producer.id(), producer);
+        producerIndex.add(producer);
         if (producerTimer == null) {
             producerTimer = loop.scheduleAtFixedRate(this::onProducerTimer, NACK_TIMER_INTERVAL_MS,
                     NACK_TIMER_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -414,7 +402,7 @@ public final class Worker {
     }
 
     private void onProducerTimer() {
-        for (Producer producer : producerIndex.values()) {
+        for (Producer producer : producerIndex.all()) {
             producer.onNackTimer();
             producer.onActivityTimer();
             producer.onKeyFrameRequestTimer();
@@ -423,31 +411,45 @@ public final class Worker {
         for (Transport transport : transportIndex.values()) {
             if (transport.media() != null) {
                 transport.media().congestionControlServer().onTimer(now);
+                transport.media().onBandwidthTimer();
             }
         }
     }
 
     public Producer producer(String producerId) throws SluiceException {
         assert loop.inEventLoop();
-        Producer producer = producerIndex.get(producerId);
+        Producer producer = producerIndex.byId(producerId);
         if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         return producer;
     }
 
+    /** The producer of this id on {@code router} (a producer piped within this worker has one per router), or NOT_FOUND. */
+    public Producer producerOn(Router router, String producerId) throws SluiceException {
+        assert loop.inEventLoop();
+        Producer producer = producerIndex.on(router, producerId);
+        if (producer == null) {
+            throw SluiceException.notFound("producer", producerId);
+        }
+        return producer;
+    }
+
+    /** Closes this producer (one of a piped id's copies on this worker, say) as producer.close would. */
+    public void closeProducer(Producer producer) {
+        closeProducer(producer, CloseReason.REQUESTED);
+    }
+
     public void closeProducer(String producerId) throws SluiceException {
         closeProducer(producer(producerId), CloseReason.REQUESTED);
     }
 
-    public ProducerDumpResponse dumpProducer(String producerId) throws SluiceException {
+    public ProducerDump dumpProducer(String producerId) throws SluiceException {
         Producer producer = producer(producerId);
-        return producer.dump()
-                .addAllConsumerIds(consumersOf(producer).stream().map(Consumer::id).toList())
-                .build();
+        return producer.dump(consumersOf(producer).stream().map(Consumer::id).toList());
     }
 
-    public ProducerStats producerStats(String producerId, long nowMs) throws SluiceException {
+    public ProducerStatsSnapshot producerStats(String producerId, long nowMs) throws SluiceException {
         return producer(producerId).stats(nowMs);
     }
 
@@ -460,10 +462,7 @@ public final class Worker {
 
     /** router.canConsume */
     public boolean canConsume(Router router, String producerId, RtpCapabilities capabilities) throws SluiceException {
-        Producer producer = producer(producerId);
-        if (producer.transport().router() != router) {
-            throw SluiceException.notFound("producer", producerId);
-        }
+        Producer producer = producerOn(router, producerId);
         return Ortc.canConsume(producer.consumableRtpParameters(), capabilities);
     }
 
@@ -477,8 +476,8 @@ public final class Worker {
             ConsumerLayers preferred, boolean paused, Map<String, String> appData) throws SluiceException {
         assert loop.inEventLoop();
         Transport transport = transport(transportId);
-        Producer producer = producerIndex.get(producerId);
-        if (producer == null || producer.transport().router() != transport.router()) {
+        Producer producer = producerIndex.on(transport.router(), producerId);
+        if (producer == null) {
             throw SluiceException.notFound("producer", producerId);
         }
         limits().checkConsumers(id, consumerIndex.size());
@@ -506,11 +505,11 @@ public final class Worker {
         closeConsumer(consumer(consumerId), CloseReason.REQUESTED);
     }
 
-    public ConsumerDumpResponse dumpConsumer(String consumerId) throws SluiceException {
+    public ConsumerDump dumpConsumer(String consumerId) throws SluiceException {
         return consumer(consumerId).dump();
     }
 
-    public ConsumerStats consumerStats(String consumerId, long nowMs) throws SluiceException {
+    public ConsumerStatsSnapshot consumerStats(String consumerId, long nowMs) throws SluiceException {
         return consumer(consumerId).stats(nowMs);
     }
 
@@ -550,7 +549,7 @@ public final class Worker {
     // ---- the close cascade: every close goes down the tree from here ----
 
     /**
-     * A router closes: first every consumer of its transports, then every producer (all
+     * A router closes: first its RTP observers, then every consumer of its transports, then every producer (all
      * ROUTER_CLOSED), then the transports themselves ({@code reason} WORKER_CLOSED when the worker
      * shuts down, ROUTER_CLOSED otherwise). Consumers go first so that none is closed as
      * PRODUCER_CLOSED on the way, whatever order the transports are visited in.
@@ -558,6 +557,8 @@ public final class Worker {
     private void closeRouter(Router router, CloseReason reason) {
         routers.remove(router.id());
         router.markClosed();
+        // Observers first: no producer closing on the way makes a new dominant speaker.
+        router.observers().closeAll();
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
             data.closeTransport(transport, CloseReason.ROUTER_CLOSED);
@@ -618,7 +619,7 @@ public final class Worker {
 
     /** Its consumers first ("producerclose", then "closed" with PRODUCER_CLOSED), then the producer. */
     private void closeProducer(Producer producer, CloseReason reason) {
-        if (producerIndex.remove(producer.id()) == null) {
+        if (!producerIndex.remove(producer)) {
             return;
         }
         if (producerIndex.isEmpty() && producerTimer != null) {
@@ -631,6 +632,7 @@ public final class Worker {
             closeConsumer(consumer, CloseReason.PRODUCER_CLOSED);
         }
         routerMedia.removeProducer(producer);
+        producer.transport().router().observers().onProducerClosed(producer);
         ownerOf(producer.transport()).removeProducer(producer);
         events.producerClosed(producer, reason);
     }
@@ -656,7 +658,7 @@ public final class Worker {
     private final RtcpScheduler.ScoreListener scores = new RtcpScheduler.ScoreListener() {
         @Override
         public void onProducerScore(Producer producer) {
-            if (!producerIndex.containsKey(producer.id())) {
+            if (!producerIndex.contains(producer)) {
                 return;
             }
             events.producerScore(producer);

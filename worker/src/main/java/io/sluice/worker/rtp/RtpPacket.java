@@ -336,6 +336,28 @@ public final class RtpPacket {
         return extensionOffset(id) >= 0;
     }
 
+    /** RFC 8285 elements present, in the order they appear. */
+    public int extensionElementCount() {
+        return presentCount;
+    }
+
+    /** The id of the {@code i}-th element present, 0 &lt;= i &lt; {@link #extensionElementCount()}. */
+    public int extensionElementId(int i) {
+        return presentIds[i];
+    }
+
+    /**
+     * Absolute index just past the last RFC 8285 element (what follows up to the end of the
+     * extension data is padding), the start of the data when there is none.
+     */
+    public int extensionElementsEnd() {
+        int end = extensionValueOffset;
+        for (int i = 0; i < presentCount; i++) {
+            end = Math.max(end, elementIndex[presentIds[i]] + elementLength[presentIds[i]]);
+        }
+        return end;
+    }
+
     /**
      * Rewrites element {@code id} to carry {@code newId} in place. False when the element is
      * absent, when {@code newId} is already used, or when the form cannot carry it (one-byte

@@ -42,7 +42,9 @@ class ControlMethodTest {
                 "worker.dump", "worker.drain", "worker.getResourceUsage", "worker.createRouter",
                 "router.close", "router.dump", "router.getRtpCapabilities",
                 "router.createWebRtcTransport", "transport.connect", "transport.restartIce", "transport.getStats",
-                "transport.dump", "transport.close", "worker.createWebRtcServer", "webRtcServer.close",
+                "transport.dump", "transport.close", "transport.setMaxOutgoingBitrate",
+                "transport.setMinOutgoingBitrate", "transport.setMaxIncomingBitrate", "transport.enableTraceEvent",
+                "worker.createWebRtcServer", "webRtcServer.close",
                 "webRtcServer.dump",
                 "router.createPlainTransport", "plainTransport.connect", "plainTransport.close", "plainTransport.dump",
                 "transport.produce", "transport.consume", "router.canConsume",
@@ -50,7 +52,14 @@ class ControlMethodTest {
                 "consumer.pause", "consumer.resume", "consumer.close", "consumer.requestKeyFrame",
                 "consumer.setPriority", "consumer.setPreferredLayers", "consumer.dump", "consumer.getStats",
                 "router.createPipeTransport", "pipeTransport.connect", "pipeTransport.consume",
-                "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter");
+                "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter",
+                "transport.produceData", "transport.consumeData", "dataProducer.close", "dataProducer.pause",
+                "dataProducer.resume", "dataProducer.dump", "dataProducer.getStats", "dataConsumer.close",
+                "dataConsumer.pause", "dataConsumer.resume", "dataConsumer.dump", "dataConsumer.getStats",
+                "dataConsumer.setBufferedAmountLowThreshold",
+                "router.createActiveSpeakerObserver", "router.createAudioLevelObserver", "rtpObserver.addProducer",
+                "rtpObserver.removeProducer", "rtpObserver.pause", "rtpObserver.resume", "rtpObserver.close",
+                "rtpObserver.dump");
         assertThat(new HashSet<>(all.stream().map(ControlMethod::endpointName).toList())).hasSize(all.size());
     }
 

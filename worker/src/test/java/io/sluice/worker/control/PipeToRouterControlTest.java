@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on loop 1, and a second ffmpeg decodes what a consumer on B sends. Pause, resume and close of
  * the producer are mirrored to B, a key-frame request on B reaches A's producer, piping again or
  * back answers the existing pipe, and bad input gets typed errors with nothing left on either
- * worker.
+ * worker. Two routers of one loop are piped the same way, in memory.
  */
 class PipeToRouterControlTest {
 
@@ -266,8 +266,9 @@ class PipeToRouterControlTest {
         ControlClient.Reply otherRouter = pipeReply(otherA, producerId, workerB, routerB);
         assertThat(otherRouter.code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(otherRouter.error().getField()).isEqualTo("producer_id");
-        ControlClient.Reply sameWorker = pipeReply(routerA, producerId, workerA, otherA);
-        assertThat(sameWorker.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        ControlClient.Reply ownRouter = pipeReply(routerA, producerId, workerA, routerA);
+        assertThat(ownRouter.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(ownRouter.error().getField()).isEqualTo("target_router_id");
         client.call(workerA, "producer.close", ProducerCloseRequest.newBuilder().setProducerId(producerId).build());
         ControlClient.Reply closed = pipeReply(routerA, producerId, workerB, routerB);
         assertThat(closed.code()).isEqualTo(ErrorCode.NOT_FOUND);
@@ -279,6 +280,62 @@ class PipeToRouterControlTest {
         assertThat(routerDump(workerB, routerB).getTransportIdsList()).isEmpty();
         assertThat(routerDump(workerB, routerB).getProducerIdsList()).isEmpty();
         assertThat(routerDump(workerA, routerA).getConsumerIdsList()).isEmpty();
+        assertThat(routerDump(workerA, otherA).getTransportIdsList()).isEmpty();
+    }
+
+    /**
+     * Two routers of one worker (one loop), as mediasoup pipes them: the producer is consumable on
+     * the second router under its own id, through a pair of in-memory pipe transports; piping
+     * again answers the existing pipe, piping back answers the source; pause, resume and close of
+     * the source reach the copy.
+     */
+    @Test
+    void aRouterOfTheSameWorkerGetsTheProducerUnderItsOwnIdInMemory() throws Exception {
+        PipedMedia media = media();
+        String routerA = PipedMedia.createRouter(client, workerA, "pipe-same-1");
+        String routerA2 = PipedMedia.createRouter(client, workerA, "pipe-same-2");
+        PlainTransportInfo sending = media.sendingTransport(workerA, routerA);
+        String producerId = media.produce(workerA, sending.getId(), MediaKind.VIDEO, VIDEO_SSRC);
+
+        RouterPipeToRouterResponse piped = pipe(routerA, producerId, workerA, routerA2);
+        assertThat(piped.getPipeProducerId()).isEqualTo(producerId);
+        assertThat(piped.getExisting()).isFalse();
+        assertThat(routerDump(workerA, routerA2).getProducerIdsList()).containsExactly(producerId);
+        PipeTransportDumpResponse target = client.call(workerA, "pipeTransport.dump",
+                PipeTransportDumpRequest.newBuilder().setTransportId(piped.getTargetTransportId()).build())
+                .as(PipeTransportDumpResponse.parser());
+        assertThat(target.getTransport().getInProcess()).isTrue();
+        assertThat(target.getRouterId()).isEqualTo(routerA2);
+        assertThat(pipe(routerA, producerId, workerA, routerA2).getExisting()).isTrue();
+        RouterPipeToRouterResponse back = client.call(workerA, "router.pipeToRouter",
+                RouterPipeToRouterRequest.newBuilder().setRouterId(routerA2).setProducerId(producerId)
+                        .setTargetWorkerId(workerA).setTargetRouterId(routerA).build())
+                .as(RouterPipeToRouterResponse.parser());
+        assertThat(back.getExisting()).isTrue();
+        assertThat(routerDump(workerA, routerA).getTransportIdsList()).hasSize(2);
+
+        PipedMedia.Receiver receiver = media.receiver(workerA, routerA2, producerId);
+        PipedMedia.Decoding frames = media.decodeVideo(receiver, 20);
+        media.sendVideo(VIDEO_SSRC, sending.getTuple().getLocalPort(), 90);
+        PipedMedia.awaitDecoded(frames, 20);
+
+        client.call(workerA, "producer.pause", ProducerPauseRequest.newBuilder().setProducerId(producerId).build());
+        await().atMost(WAIT).until(() -> eventsOf(routerA2).stream().anyMatch(Event::hasConsumerProducerPaused));
+        client.call(workerA, "producer.resume", ProducerResumeRequest.newBuilder().setProducerId(producerId).build());
+        await().atMost(WAIT).until(() -> eventsOf(routerA2).stream().anyMatch(Event::hasConsumerProducerResumed));
+
+        client.call(workerA, "producer.close", ProducerCloseRequest.newBuilder().setProducerId(producerId).build());
+        await().atMost(WAIT).until(() -> eventsOf(routerA2).stream().anyMatch(e -> e.hasConsumerClosed()
+                && e.getConsumerClosed().getReason() == ConsumerClosed.Reason.PRODUCER_CLOSED));
+        await().atMost(WAIT).until(() -> routerDump(workerA, routerA2).getProducerIdsList().isEmpty());
+        assertThat(routerDump(workerA, routerA).getConsumerIdsList()).isEmpty();
+        assertThat(producerDumpReply(workerA, producerId).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    private static ControlClient.Reply producerDumpReply(String workerId, String producerId)
+            throws InterruptedException {
+        return client.call(workerId, "producer.dump", ProducerDumpRequest.newBuilder().setProducerId(producerId)
+                .build());
     }
 
     private static ProducerDumpResponse producerDump(String workerId, String producerId) throws InterruptedException {

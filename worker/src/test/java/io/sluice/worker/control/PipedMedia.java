@@ -48,11 +48,26 @@ final class PipedMedia {
     private final ControlClient client;
     private final Path dir;
     private final List<ManagedProcess> ffmpegs;
+    /** What the ffmpeg command line is prefixed with: nothing, or {@code ip netns exec <name>}. */
+    private final List<String> commandPrefix;
 
     PipedMedia(ControlClient client, Path dir, List<ManagedProcess> ffmpegs) {
+        this(client, dir, ffmpegs, List.of());
+    }
+
+    private PipedMedia(ControlClient client, Path dir, List<ManagedProcess> ffmpegs, List<String> commandPrefix) {
         this.client = client;
         this.dir = dir;
         this.ffmpegs = ffmpegs;
+        this.commandPrefix = List.copyOf(commandPrefix);
+    }
+
+    /**
+     * The same, with ffmpeg run under {@code commandPrefix} (e.g. {@code ip netns exec a}): its
+     * 127.0.0.1 is then that network namespace's, where the worker it talks to runs.
+     */
+    PipedMedia runningUnder(List<String> commandPrefix) {
+        return new PipedMedia(client, dir, ffmpegs, commandPrefix);
     }
 
     static String createRouter(ControlClient client, String workerId, String room) throws InterruptedException {
@@ -155,7 +170,8 @@ final class PipedMedia {
 
     private ManagedProcess ffmpeg(String name, List<String> arguments) {
         Path ffmpeg = ExternalTool.require("ffmpeg", "ffmpeg");
-        List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y"));
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-y"));
         command.addAll(arguments);
         ManagedProcess started = new ManagedProcess(command, dir.resolve(name + ".log")).start();
         ffmpegs.add(started);
@@ -163,7 +179,8 @@ final class PipedMedia {
     }
 
     private static ManagedProcess listening(ManagedProcess receiver, int port) {
-        await().atMost(Patience.WAIT).until(() -> UdpPorts.isBound(port) || !receiver.isAlive());
+        // The receiver's own view of UDP sockets: right in whichever network namespace it runs.
+        await().atMost(Patience.WAIT).until(() -> !receiver.isAlive() || UdpPorts.isBound(receiver.pid(), port));
         assertThat(receiver.isAlive()).as("receiver log:%n%s", receiver.log()).isTrue();
         return receiver;
     }

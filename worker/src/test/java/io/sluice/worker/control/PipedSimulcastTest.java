@@ -6,13 +6,22 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.sluice.api.v1.ConsumerGetStatsRequest;
+import io.sluice.api.v1.ConsumerGetStatsResponse;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerSetPreferredLayersRequest;
 import io.sluice.api.v1.ConsumerSetPreferredLayersResponse;
+import io.sluice.api.v1.ConsumerStats;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.PipeTransportConnectRequest;
+import io.sluice.api.v1.PipeTransportConnectResponse;
+import io.sluice.api.v1.PipeTransportConsumeRequest;
+import io.sluice.api.v1.PipeTransportInfo;
 import io.sluice.api.v1.PlainTransportInfo;
 import io.sluice.api.v1.ProducerDumpRequest;
 import io.sluice.api.v1.ProducerDumpResponse;
+import io.sluice.api.v1.RouterCreatePipeTransportRequest;
+import io.sluice.api.v1.RouterCreatePipeTransportResponse;
 import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterPipeToRouterRequest;
@@ -22,6 +31,7 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.api.v1.RtpStreamStats;
 import io.sluice.api.v1.TransportConsumeRequest;
 import io.sluice.api.v1.TransportConsumeResponse;
 import io.sluice.api.v1.TransportProduceRequest;
@@ -100,6 +110,20 @@ class PipedSimulcastTest {
         return parameters.build();
     }
 
+    /** The sender SSRCs of the sender reports in an RTCP compound (RFC 3550 §6.4.1). */
+    private static List<Long> senderReportSsrcs(byte[] datagram) {
+        List<Long> ssrcs = new ArrayList<>();
+        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+        RtcpCompoundIterator iterator = new RtcpCompoundIterator().reset(buf);
+        while (iterator.next()) {
+            if (iterator.packetType() == RtcpHeader.TYPE_SR && iterator.packetLength() >= 28) {
+                ssrcs.add(buf.getUnsignedInt(iterator.offset() + 4));
+            }
+        }
+        buf.release();
+        return ssrcs;
+    }
+
     /** The media SSRCs the PLIs in an RTCP compound name (RFC 4585 §6.3.1). */
     private static List<Long> pliMediaSsrcs(byte[] datagram) {
         List<Long> ssrcs = new ArrayList<>();
@@ -119,15 +143,44 @@ class PipedSimulcastTest {
         return ConsumerLayers.newBuilder().setSpatialLayer(spatial).build();
     }
 
+    /** The three encodings of {@code source}, a frame each every frame interval, until the test ends. */
+    private void sendInRealTime(Vp8SimulcastSource source, DatagramSocket sender, InetSocketAddress workerAddress) {
+        udp.thread("sender", () -> {
+            long startNs = System.nanoTime();
+            for (int frame = 0; running; frame++) {
+                try {
+                    synchronized (source) {
+                        for (int i = 2; i >= 0; i--) {
+                            for (byte[] bytes : source.frame(i, frame)) {
+                                sender.send(new DatagramPacket(bytes, bytes.length, workerAddress));
+                            }
+                        }
+                    }
+                    long sleepNs = startNs + (frame + 1L) * Vp8SimulcastSource.FRAME_INTERVAL_MS * 1_000_000
+                            - System.nanoTime();
+                    if (sleepNs > 0) {
+                        Thread.sleep(sleepNs / 1_000_000, (int) (sleepNs % 1_000_000));
+                    }
+                } catch (Exception closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static String simulcastProducer(String workerId, PlainTransportInfo sendingTransport) throws Exception {
+        return client.call(workerId, "transport.produce", TransportProduceRequest.newBuilder()
+                .setTransportId(sendingTransport.getId()).setKind(MediaKind.VIDEO)
+                .setRtpParameters(simulcastParameters()).build()).as(TransportProduceResponse.parser()).getProducerId();
+    }
+
     @Test
     void aPipedSimulcastProducerIsSimulcastOnTheTargetAndItsConsumerSwitchesLayers() throws Exception {
         String routerA = PipedMedia.createRouter(client, workerA, "simulcast-a");
         String routerB = PipedMedia.createRouter(client, workerB, "simulcast-b");
         PipedMedia media = new PipedMedia(client, null, List.of());
         PlainTransportInfo sendingTransport = media.sendingTransport(workerA, routerA);
-        String producerId = client.call(workerA, "transport.produce", TransportProduceRequest.newBuilder()
-                .setTransportId(sendingTransport.getId()).setKind(MediaKind.VIDEO)
-                .setRtpParameters(simulcastParameters()).build()).as(TransportProduceResponse.parser()).getProducerId();
+        String producerId = simulcastProducer(workerA, sendingTransport);
         client.call(workerA, "router.pipeToRouter", RouterPipeToRouterRequest.newBuilder().setRouterId(routerA)
                 .setProducerId(producerId).setTargetWorkerId(workerB).setTargetRouterId(routerB).build())
                 .as(RouterPipeToRouterResponse.parser());
@@ -175,27 +228,7 @@ class PipedSimulcastTest {
                 }
             }
         });
-        udp.thread("sender", () -> {
-            long startNs = System.nanoTime();
-            for (int frame = 0; running; frame++) {
-                try {
-                    synchronized (source) {
-                        for (int i = 2; i >= 0; i--) {
-                            for (byte[] bytes : source.frame(i, frame)) {
-                                sender.send(new DatagramPacket(bytes, bytes.length, workerAddress));
-                            }
-                        }
-                    }
-                    long sleepNs = startNs + (frame + 1L) * Vp8SimulcastSource.FRAME_INTERVAL_MS * 1_000_000
-                            - System.nanoTime();
-                    if (sleepNs > 0) {
-                        Thread.sleep(sleepNs / 1_000_000, (int) (sleepNs % 1_000_000));
-                    }
-                } catch (Exception closed) {
-                    return;
-                }
-            }
-        });
+        sendInRealTime(source, sender, workerAddress);
 
         await().atMost(Patience.WAIT).until(() -> received.stream().filter(p -> p.encoding() == 1).count() > 20);
         int plisBefore = plisFromTheWorker.get();
@@ -216,5 +249,55 @@ class PipedSimulcastTest {
         List<ForwardedVp8> stream = List.copyOf(received);
         ForwardedVp8.assertWellFormed(stream);
         assertThat(ForwardedVp8.encodings(stream)).containsExactly(1, 2, 0);
+    }
+
+    /**
+     * A pipe consumer sends one stream per encoding, and each is a stream of its own on the wire
+     * and in the figures: a sender report per encoding's SSRC (RFC 3550 §6.4.1, so the far end
+     * can echo each in its report blocks), and getStats with an "outbound-rtp" entry per encoding
+     * whose packets add up to the consumer's total.
+     */
+    @Test
+    void aPipeConsumerReportsAndCountsEveryEncoding() throws Exception {
+        String routerA = PipedMedia.createRouter(client, workerA, "pipe-reports-a");
+        PipedMedia media = new PipedMedia(client, null, List.of());
+        PlainTransportInfo sendingTransport = media.sendingTransport(workerA, routerA);
+        String producerId = simulcastProducer(workerA, sendingTransport);
+        DatagramSocket farEnd = udp.socket();
+        PipeTransportInfo pipe = client.call(workerA, "router.createPipeTransport",
+                RouterCreatePipeTransportRequest.newBuilder().setRouterId(routerA)
+                        .setListenInfo(io.sluice.api.v1.TransportListenInfo.newBuilder().setIp("127.0.0.1")).build())
+                .as(RouterCreatePipeTransportResponse.parser()).getTransport();
+        client.call(workerA, "pipeTransport.connect", PipeTransportConnectRequest.newBuilder()
+                .setTransportId(pipe.getId()).setIp("127.0.0.1").setPort(farEnd.getLocalPort()).build())
+                .as(PipeTransportConnectResponse.parser());
+        TransportConsumeResponse pipeConsumer = client.call(workerA, "pipeTransport.consume",
+                PipeTransportConsumeRequest.newBuilder().setTransportId(pipe.getId()).setProducerId(producerId)
+                        .build()).as(TransportConsumeResponse.parser());
+        List<Long> encodingSsrcs = pipeConsumer.getRtpParameters().getEncodingsList().stream()
+                .map(encoding -> Integer.toUnsignedLong(encoding.getSsrc())).toList();
+        assertThat(encodingSsrcs).hasSize(3).doesNotHaveDuplicates();
+
+        java.util.Set<Long> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        udp.onDatagrams("far-end", farEnd, (datagram, from) -> {
+            if (isRtcp(datagram)) {
+                reported.addAll(senderReportSsrcs(datagram));
+            }
+        });
+        Vp8SimulcastSource source = new Vp8SimulcastSource(PAYLOAD_TYPE, RID_EXTENSION_ID, SSRCS, RIDS,
+                KEY_FRAME_INTERVAL, 17);
+        sendInRealTime(source, udp.socket(), new InetSocketAddress("127.0.0.1",
+                sendingTransport.getTuple().getLocalPort()));
+
+        await().atMost(Patience.WAIT).untilAsserted(() -> assertThat(reported).containsAll(encodingSsrcs));
+        ConsumerStats stats = client.call(workerA, "consumer.getStats", ConsumerGetStatsRequest.newBuilder()
+                .setConsumerId(pipeConsumer.getConsumerId()).build()).as(ConsumerGetStatsResponse.parser()).getStats();
+        List<RtpStreamStats> outbound = stats.getStreamsList().stream()
+                .filter(stream -> stream.getType().equals("outbound-rtp")).toList();
+        assertThat(outbound).extracting(stream -> Integer.toUnsignedLong(stream.getSsrc()))
+                .containsExactlyElementsOf(encodingSsrcs);
+        assertThat(outbound).allSatisfy(stream -> assertThat(stream.getPacketCount()).isPositive());
+        assertThat(outbound.stream().mapToLong(RtpStreamStats::getPacketCount).sum())
+                .isEqualTo(stats.getPacketsSent());
     }
 }

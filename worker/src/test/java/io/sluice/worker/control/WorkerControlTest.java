@@ -54,14 +54,23 @@ class WorkerControlTest {
     private static final List<String> ENDPOINTS = List.of("worker_dump", "worker_drain", "worker_getResourceUsage",
             "worker_createRouter", "router_close", "router_dump", "router_getRtpCapabilities",
             "router_createWebRtcTransport", "transport_connect", "transport_restartIce", "transport_getStats",
-            "transport_dump", "transport_close", "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump",
+            "transport_dump", "transport_close", "transport_setMaxOutgoingBitrate", "transport_setMinOutgoingBitrate",
+            "transport_setMaxIncomingBitrate", "transport_enableTraceEvent",
+            "worker_createWebRtcServer", "webRtcServer_close", "webRtcServer_dump",
             "router_createPlainTransport", "plainTransport_connect", "plainTransport_close", "plainTransport_dump",
             "transport_produce", "transport_consume", "router_canConsume", "producer_pause", "producer_resume",
             "producer_close", "producer_dump", "producer_getStats", "consumer_pause", "consumer_resume",
             "consumer_close", "consumer_requestKeyFrame", "consumer_setPriority",
             "consumer_setPreferredLayers", "consumer_dump", "consumer_getStats",
             "router_createPipeTransport", "pipeTransport_connect", "pipeTransport_consume", "pipeTransport_produce",
-            "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter");
+            "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter",
+            "transport_produceData", "transport_consumeData", "dataProducer_close", "dataProducer_pause",
+            "dataProducer_resume", "dataProducer_dump", "dataProducer_getStats", "dataConsumer_close",
+            "dataConsumer_pause", "dataConsumer_resume", "dataConsumer_dump", "dataConsumer_getStats",
+            "dataConsumer_setBufferedAmountLowThreshold",
+            "router_createActiveSpeakerObserver", "router_createAudioLevelObserver", "rtpObserver_addProducer",
+            "rtpObserver_removeProducer", "rtpObserver_pause", "rtpObserver_resume", "rtpObserver_close",
+            "rtpObserver_dump");
 
     private static NatsServerProcess nats;
     private static RedisServerProcess redis;

@@ -127,9 +127,6 @@ class WorkerMetricsTest {
         PlainTransportInfo transport = worker.createPlainTransport(routerId, false);
         try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
                 DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            worker.connectPlainTransport(transport.getId(), peer.getLocalPort());
-            double receivedBefore = value("sluice_packets_received_total", worker());
-            double unknownBefore = value("sluice_packets_dropped_total", worker(), "reason=\"unknown_packet\"");
             double strangerBefore = value("sluice_packets_dropped_total", worker(), "reason=\"unknown_tuple\"");
             InetAddress loopback = InetAddress.getLoopbackAddress();
             int port = transport.getTuple().getLocalPort();
@@ -140,13 +137,20 @@ class WorkerMetricsTest {
             // A first byte of 0 is STUN's range (RFC 7983 §7), which a plain transport does not take.
             byte[] notRtp = new byte[20];
 
+            // Before connect no peer is known: whoever sends is a stranger. After it the socket is
+            // connected to the peer and the kernel turns strangers away before the loop counts them.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                stranger.send(new DatagramPacket(rtp, rtp.length, loopback, port));
+                return value("sluice_packets_dropped_total", worker(), "reason=\"unknown_tuple\"") >= strangerBefore + 3;
+            });
+            worker.connectPlainTransport(transport.getId(), peer.getLocalPort());
+            double receivedBefore = value("sluice_packets_received_total", worker());
+            double unknownBefore = value("sluice_packets_dropped_total", worker(), "reason=\"unknown_packet\"");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 peer.send(new DatagramPacket(rtp, rtp.length, loopback, port));
                 peer.send(new DatagramPacket(notRtp, notRtp.length, loopback, port));
-                stranger.send(new DatagramPacket(rtp, rtp.length, loopback, port));
-                return value("sluice_packets_received_total", worker()) >= receivedBefore + 3
-                        && value("sluice_packets_dropped_total", worker(), "reason=\"unknown_packet\"") >= unknownBefore + 3
-                        && value("sluice_packets_dropped_total", worker(), "reason=\"unknown_tuple\"") >= strangerBefore + 3;
+                return value("sluice_packets_received_total", worker()) >= receivedBefore + 2
+                        && value("sluice_packets_dropped_total", worker(), "reason=\"unknown_packet\"") >= unknownBefore + 3;
             });
             assertThat(value("sluice_bytes_received_total", worker())).isGreaterThanOrEqualTo(3 * 40);
             assertThat(value("sluice_transports", worker())).isGreaterThanOrEqualTo(1);

@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.StatsMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -30,6 +31,7 @@ import io.sluice.worker.rtcp.ReceiverReport;
 import io.sluice.worker.rtcp.ReportBlock;
 import io.sluice.worker.rtcp.RtcpCompound;
 import io.sluice.worker.rtcp.SenderReport;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.Rtx;
 import io.sluice.worker.rtp.nack.NackGenerator;
@@ -130,6 +132,25 @@ class LossRepairTest {
         return buf;
     }
 
+    /**
+     * The packet's bytes with its transport-wide sequence number zeroed: a resend carries a number
+     * of its own (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2: every packet sent).
+     */
+    private byte[] unnumbered(ByteBuf buf) {
+        return unnumbered(buf, buf.readerIndex(), buf.readableBytes());
+    }
+
+    private byte[] unnumbered(ByteBuf buf, int offset, int length) {
+        byte[] bytes = ByteBufUtil.getBytes(buf, offset, length);
+        int id = ApiOrtc.api(consumer.rtpParameters()).getHeaderExtensionsList().stream()
+                .filter(extension -> extension.getUri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01))
+                .mapToInt(extension -> extension.getId()).findFirst().orElseThrow();
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(Unpooled.wrappedBuffer(bytes))).isTrue();
+        assertThat(view.setTransportWideSequenceNumber(id, 0)).as("numbered").isTrue();
+        return bytes;
+    }
+
     /** RFC 4588 §4: the sender's RTX packet for {@code originalSequenceNumber}. */
     private ByteBuf rtxPacket(int rtxSequenceNumber, int originalSequenceNumber) {
         ByteBuf buf = Unpooled.buffer();
@@ -205,7 +226,7 @@ class LossRepairTest {
         receive(packet(2));
         receive(rtxPacket(700, 2));
         assertThat(consumerSequenceNumbers()).containsExactly(1, 2);
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unrequested", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("rtx_unrequested", 1L);
     }
 
     @Test
@@ -217,7 +238,7 @@ class LossRepairTest {
         incoming.add(truncated);
         receive(truncated);
         assertThat(consumerSequenceNumbers()).containsExactly(1);
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("rtx_unusable", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("rtx_unusable", 1L);
     }
 
     @Test
@@ -244,7 +265,7 @@ class LossRepairTest {
         for (int sequenceNumber = 1; sequenceNumber <= 5; sequenceNumber++) {
             receive(packet(sequenceNumber));
         }
-        byte[] original2 = ByteBufUtil.getBytes(receiving.rtp.get(1));
+        byte[] original2 = unnumbered(receiving.rtp.get(1));
         nackFromReceiver(2, 4);
 
         assertThat(receiving.rtp).hasSize(7);
@@ -259,7 +280,7 @@ class LossRepairTest {
         assertThat(rtx.payloadType()).isEqualTo(rtxPayloadType);
         int firstRtxSequenceNumber = rtx.sequenceNumber();
         assertThat(Rtx.restoreInPlace(rtx, own.getCodecs(0).getPayloadType(), consumer.ssrc())).isTrue();
-        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(original2);
+        assertThat(unnumbered(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(original2);
 
         RtpPacket second = new RtpPacket();
         second.wrap(receiving.rtp.get(6));
@@ -302,10 +323,10 @@ class LossRepairTest {
 
         receive(packet(1));
         receive(packet(2));
-        byte[] original1 = ByteBufUtil.getBytes(receiving.rtp.get(0));
+        byte[] original1 = unnumbered(receiving.rtp.get(0));
         nackFromReceiver(1);
         assertThat(receiving.rtp).hasSize(3);
-        assertThat(ByteBufUtil.getBytes(receiving.rtp.get(2))).isEqualTo(original1);
+        assertThat(unnumbered(receiving.rtp.get(2))).isEqualTo(original1);
     }
 
     @Test
@@ -332,8 +353,8 @@ class LossRepairTest {
                 .isEqualTo(5 * 3);
         assertThat(producer.acquirePacketStore().storedPackets()).isEqualTo(5);
         producer.releasePacketStore();
-        byte[] secondsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(5));
-        byte[] firstsPacket3 = ByteBufUtil.getBytes(receiving.rtp.get(4));
+        byte[] secondsPacket3 = unnumbered(receiving.rtp.get(5));
+        byte[] firstsPacket3 = unnumbered(receiving.rtp.get(4));
         RtpPacket sent = new RtpPacket();
         sent.wrap(receiving.rtp.get(5));
         int secondsSequenceNumber = sent.sequenceNumber();
@@ -351,12 +372,12 @@ class LossRepairTest {
         rtx.wrap(receiving.rtp.get(10));
         assertThat(rtx.ssrc()).isEqualTo(Integer.toUnsignedLong(own.getEncodings(0).getRtx().getSsrc()));
         assertThat(Rtx.restoreInPlace(rtx, own.getCodecs(0).getPayloadType(), second.ssrc())).isTrue();
-        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length()))
+        assertThat(unnumbered(rtx.buffer(), rtx.offset(), rtx.length()))
                 .as("the second consumer's packet, rebuilt from the shared copy").isEqualTo(secondsPacket3);
         rtx.wrap(receiving.rtp.get(11));
         assertThat(Rtx.restoreInPlace(rtx, ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType(), consumer.ssrc()))
                 .isTrue();
-        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(firstsPacket3);
+        assertThat(unnumbered(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(firstsPacket3);
         assertThat(second.retransmittedPackets()).isEqualTo(1);
         assertThat(consumer.retransmittedPackets()).isEqualTo(1);
     }
@@ -398,7 +419,7 @@ class LossRepairTest {
         ConsumerSendStream stream = consumer.sendStream();
         assertThat(stream.send(view, 9, 27000, clock.monotonicMillis(), outgoing -> outgoing.buffer().setInt(outgoing.payloadOffset(),
                 0x77777777))).isEqualTo(ConsumerSendStream.Result.SENT);
-        byte[] sent = ByteBufUtil.getBytes(receiving.rtp.get(0));
+        byte[] sent = unnumbered(receiving.rtp.get(0));
         buf.setInt(view.payloadOffset(), 0x11111111);
         nackFromReceiver(9);
         assertThat(receiving.rtp).hasSize(2);
@@ -406,7 +427,7 @@ class LossRepairTest {
         rtx.wrap(receiving.rtp.get(1));
         assertThat(Rtx.restoreInPlace(rtx, ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType(), consumer.ssrc()))
                 .isTrue();
-        assertThat(ByteBufUtil.getBytes(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
+        assertThat(unnumbered(rtx.buffer(), rtx.offset(), rtx.length())).isEqualTo(sent);
         assertThat(producer.acquirePacketStore().storedPackets()).as("nothing shared").isZero();
         producer.releasePacketStore();
     }
@@ -480,7 +501,7 @@ class LossRepairTest {
         nackFromReceiver(2, 4);
         clock.advanceMillis(100);
         nackFromReceiver(2);
-        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats outbound = StatsMapper.toProto(consumer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(outbound.getNackCount()).isEqualTo(2);
         assertThat(outbound.getNackPacketCount()).isEqualTo(3);
         assertThat(outbound.getPacketsRetransmitted()).isEqualTo(3);
@@ -490,7 +511,7 @@ class LossRepairTest {
         clock.advanceMillis(20);
         producer.onNackTimer();
         receive(rtxPacket(700, 6));
-        RtpStreamStats inbound = producer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats inbound = StatsMapper.toProto(producer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(inbound.getNackCount()).isEqualTo(sending.rtcp.size()).isPositive();
         assertThat(inbound.getNackPacketCount()).isEqualTo(sending.rtcp.size());
         assertThat(inbound.getPacketsRetransmitted()).isEqualTo(1);
@@ -528,7 +549,7 @@ class LossRepairTest {
         assertThat(allocatedBytes).as("bytes allocated over %d compounds", measured).isLessThan(16_384);
         assertThat(consumer.keyFrameRequestsReceived()).as("PLI and FIR each reached the consumer")
                 .isEqualTo(2L * (warmUp + measured));
-        RtpStreamStats outbound = consumer.stats(clock.monotonicMillis()).getStreams(0);
+        RtpStreamStats outbound = StatsMapper.toProto(consumer.stats(clock.monotonicMillis())).getStreams(0);
         assertThat(outbound.getNackCount()).isEqualTo(warmUp + measured);
         assertThat(outbound.getNackPacketCount()).isEqualTo(2L * (warmUp + measured));
         assertThat(outbound.getPacketsRetransmitted()).as("nothing to resend").isZero();

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.sluice.worker.router.observer.RtpObservers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpFeedback;
 import io.sluice.api.v1.RtcpParameters;
@@ -17,7 +18,8 @@ import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.time.Clock;
 import io.sluice.worker.net.RtcPacketSink;
 import io.sluice.worker.net.RtcSocket;
 import io.sluice.worker.net.UdpRtcSocket;
@@ -58,7 +60,7 @@ class RouterMediaFlushTest {
 
     /** A transport that sends over one socket, without SRTP. */
     private static final class SocketTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final SendSideBandwidthEstimator bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(Clock.system());
         final LoopCounters counters = new LoopCounters();
         final UdpRtcSocket socket;
         final FlushCounter counter = new FlushCounter();
@@ -104,8 +106,8 @@ class RouterMediaFlushTest {
         }
 
         @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
+        public SendSideBandwidthEstimator bandwidthEstimator() {
+            return bandwidthEstimator;
         }
 
         @Override
@@ -134,7 +136,8 @@ class RouterMediaFlushTest {
     private final SocketTransport own = new SocketTransport();
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<ByteBuf> incoming = new ArrayList<>();
-    private final RouterMedia media = new RouterMedia(EntityEvents.NONE);
+    private final RouterMedia media = new RouterMedia(EntityEvents.NONE,
+            new RtpObservers("router", new EmbeddedChannel().eventLoop(), clock, EntityEvents.NONE));
     private Producer producer;
 
     @BeforeEach

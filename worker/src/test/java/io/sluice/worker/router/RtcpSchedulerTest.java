@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.StatsMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -219,7 +220,7 @@ class RtcpSchedulerTest {
         receivingMedia.onRtcp(compound(new ReceiverReport(0x99999999L, List.of(block)),
                 new FeedbackPsPli(0x99999999L, consumer.ssrc())));
 
-        ConsumerStats stats = consumer.stats(clock.monotonicMillis());
+        ConsumerStats stats = StatsMapper.toProto(consumer.stats(clock.monotonicMillis()));
         RtpStreamStats outbound = stats.getStreams(0);
         assertThat(outbound.getType()).isEqualTo("outbound-rtp");
         assertThat(outbound.getRoundTripTime()).isCloseTo(50.0, within(0.1));
@@ -239,7 +240,7 @@ class RtcpSchedulerTest {
         tenPacketsOneLost();
         producerSide.sendReports();
 
-        ProducerStats stats = producer.stats(clock.monotonicMillis());
+        ProducerStats stats = StatsMapper.toProto(producer.stats(clock.monotonicMillis()));
         assertThat(stats.getStreamsList()).hasSize(1);
         RtpStreamStats inbound = stats.getStreams(0);
         assertThat(inbound.getType()).isEqualTo("inbound-rtp");

@@ -1,5 +1,7 @@
 package io.sluice.worker.router;
 
+import io.sluice.worker.control.mapping.StatsMapper;
+import io.sluice.worker.control.mapping.ProducerMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -13,7 +15,8 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.worker.bwe.TransportWideSequence;
+import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.sluice.worker.time.Clock;
 import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
@@ -43,7 +46,7 @@ class SimpleConsumerTest {
 
     /** A transport that keeps what it is asked to send; the test releases it. */
     static final class RecordingTransport implements MediaTransport {
-        final TransportWideSequence transportWideSequence = new TransportWideSequence();
+        final SendSideBandwidthEstimator bandwidthEstimator = SendSideBandwidthEstimator.withDefaults(Clock.system());
         final LoopCounters counters = new LoopCounters();
         final List<ByteBuf> rtp = new ArrayList<>();
         final List<ByteBuf> rtcp = new ArrayList<>();
@@ -80,8 +83,8 @@ class SimpleConsumerTest {
         }
 
         @Override
-        public TransportWideSequence transportWideSequence() {
-            return transportWideSequence;
+        public SendSideBandwidthEstimator bandwidthEstimator() {
+            return bandwidthEstimator;
         }
 
         @Override
@@ -251,7 +254,7 @@ class SimpleConsumerTest {
         assertThat(receive(packet(PRODUCER_SSRC, 99, 2, 1))).as("this producer's, unknown payload type").isTrue();
 
         assertThat(receiving.rtp).isEmpty();
-        assertThat(producer.stats(0).getDroppedPacketsMap()).containsEntry("unknown_payload_type", 1L);
+        assertThat(StatsMapper.toProto(producer.stats(0)).getDroppedPacketsMap()).containsEntry("unknown_payload_type", 1L);
     }
 
     @Test
@@ -277,7 +280,7 @@ class SimpleConsumerTest {
         // 500 ms + the 33 ms after the last packet sent, at 90 kHz.
         assertThat(sent(5).timestamp()).isEqualTo(lastTimestamp + 533 * 90);
         assertThat(sent(6).timestamp() - sent(5).timestamp()).isEqualTo(3000);
-        assertThat(consumer.stats(0).getDroppedPacketsMap()).containsEntry("paused", 45L);
+        assertThat(StatsMapper.toProto(consumer.stats(0)).getDroppedPacketsMap()).containsEntry("paused", 45L);
         assertThat(sending.rtcp).as("a key frame asked for on resume").hasSize(1);
     }
 
@@ -327,7 +330,7 @@ class SimpleConsumerTest {
         FeedbackPsPli sent = FeedbackPsPli.parse(sending.rtcp.get(1), 0, sending.rtcp.get(1).readableBytes());
         assertThat(sent).isNotNull();
         assertThat(sent.mediaSsrc()).as("the sender's own SSRC").isEqualTo(PRODUCER_SSRC);
-        assertThat(consumer.stats(0).getKeyFrameRequestsReceived()).isEqualTo(4);
+        assertThat(StatsMapper.toProto(consumer.stats(0)).getKeyFrameRequestsReceived()).isEqualTo(4);
     }
 
     @Test
@@ -405,7 +408,7 @@ class SimpleConsumerTest {
         assertThat(receive(byMid, packetWithTag(0x777, 4, "1"))).isTrue();
         assertThat(receive(byMid, packetWithTag(0x777, 4, ""))).as("known by SSRC from now on").isTrue();
         assertThat(receive(byMid, packetWithTag(0x888, 4, "1"))).as("one SSRC per encoding").isFalse();
-        assertThat(byMid.dump().getStreams(0).getSsrc()).isEqualTo(0x777);
+        assertThat(ProducerMapper.toProto(byMid.dump(List.of()), byMid).getStreams(0).getSsrc()).isEqualTo(0x777);
     }
 
     @Test
@@ -416,7 +419,7 @@ class SimpleConsumerTest {
         assertThat(receive(byRid, packetWithTag(0x200, 10, "l"))).isTrue();
         assertThat(receive(byRid, packetWithTag(0x300, 10, "m"))).as("an unknown rid").isFalse();
 
-        assertThat(byRid.dump().getStreamsList()).extracting(s -> s.getRid() + "=" + s.getSsrc())
+        assertThat(ProducerMapper.toProto(byRid.dump(List.of()), byRid).getStreamsList()).extracting(s -> s.getRid() + "=" + s.getSsrc())
                 .containsExactly("l=512", "h=256");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCapabilities;
@@ -169,7 +168,7 @@ class SimulcastConsumerTest {
     }
 
     private static ConsumerLayers layers(int spatial, int temporal) {
-        return ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(temporal).build();
+        return ConsumerLayers.of(spatial, temporal);
     }
 
     @Test
@@ -186,20 +185,20 @@ class SimulcastConsumerTest {
         assertThat(layerEvents).containsExactly(layers(2, 2));
         assertThat(consumer.preferredLayers()).isEqualTo(layers(2, 2));
         assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
-        assertThat(consumer.dump().getCurrentLayers()).isEqualTo(layers(2, 2));
-        assertThat(consumer.stats(clock.monotonicMillis()).getCurrentLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.dump().currentLayers()).isEqualTo(layers(2, 2));
+        assertThat(consumer.stats(clock.monotonicMillis()).currentLayers()).isEqualTo(layers(2, 2));
     }
 
     @Test
     void switchesDownAndUpAtKeyFramesItRequestsWithContinuousNumbersAndTimestamps() throws Exception {
         create(true, null, 100);
         runUntil(30);
-        assertThat(consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build()))
+        assertThat(consumer.setPreferredLayers(new ConsumerLayers(0, null)))
                 .isEqualTo(layers(0, 2));
         runUntil(60);
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(1).build());
+        consumer.setPreferredLayers(new ConsumerLayers(1, null));
         runUntil(90);
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(7).setTemporalLayer(9).build());
+        consumer.setPreferredLayers(ConsumerLayers.of(7, 9));
         runUntil(120);
 
         List<ForwardedVp8> out = output();
@@ -226,10 +225,10 @@ class SimulcastConsumerTest {
 
     @Test
     void temporalLayersAboveTheTargetAreDroppedWithoutHoles() throws Exception {
-        create(true, ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(0).build(), 100);
+        create(true, ConsumerLayers.of(2, 0), 100);
         runUntil(40);
         List<ForwardedVp8> baseOnly = output();
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(1).build());
+        consumer.setPreferredLayers(ConsumerLayers.of(2, 1));
         runUntil(80);
 
         List<ForwardedVp8> out = output();
@@ -240,7 +239,7 @@ class SimulcastConsumerTest {
         List<ForwardedVp8> after = out.subList(baseOnly.size(), out.size());
         assertThat(after).extracting(ForwardedVp8::temporalLayer).contains(1).doesNotContain(2);
         assertThat(layerEvents).containsExactly(layers(2, 0), layers(2, 1));
-        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).doesNotContainKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).droppedPackets()).doesNotContainKey("paused");
     }
 
     @Test
@@ -274,7 +273,7 @@ class SimulcastConsumerTest {
         runUntil(40);
         assertThat(consumer.currentLayers()).isNull();
         assertThat(consumer.targetLayers()).isNull();
-        assertThat(consumer.dump().hasCurrentLayers()).isFalse();
+        assertThat(consumer.dump().currentLayers()).isNull();
         sendingEncodings[0] = sendingEncodings[1] = sendingEncodings[2] = true;
         runUntil(60);
 
@@ -301,7 +300,7 @@ class SimulcastConsumerTest {
         ForwardedVp8.assertWellFormed(out);
         ForwardedVp8.assertTimestampsFollowTheCaptureClock(out);
         assertThat(layerEvents).containsExactly(layers(2, 2), null, layers(2, 2), null, layers(2, 2));
-        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).containsKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).droppedPackets()).containsKey("paused");
     }
 
     @Test
@@ -309,7 +308,7 @@ class SimulcastConsumerTest {
         senderReports = false;
         create(false, null, 100);
         runUntil(21);
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build());
+        consumer.setPreferredLayers(new ConsumerLayers(0, null));
         runUntil(40);
 
         List<ForwardedVp8> out = output();
@@ -334,7 +333,7 @@ class SimulcastConsumerTest {
 
     @Test
     void requestKeyFrameAsksForTheTargetEncodingOnly() throws Exception {
-        create(false, ConsumerLayers.newBuilder().setSpatialLayer(1).build(), 100);
+        create(false, new ConsumerLayers(1, null), 100);
         runUntil(30);
         sending.releaseAll();
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.ParameterValue;
 import io.sluice.api.v1.RtcpParameters;
@@ -231,8 +230,7 @@ class SvcConsumerTest {
         List<SvcConsumer> byTarget = new ArrayList<>();
         for (int spatial = 0; spatial < 3; spatial++) {
             for (int temporal = 0; temporal < 3; temporal++) {
-                byTarget.add(consumer(ConsumerLayers.newBuilder().setSpatialLayer(spatial)
-                        .setTemporalLayer(temporal).build()));
+                byTarget.add(consumer(ConsumerLayers.of(spatial, temporal)));
             }
         }
         for (int i = 0; i < 24; i++) {
@@ -252,7 +250,7 @@ class SvcConsumerTest {
                         .hasSize(spatial + 1);
                 assertThat(out.stream().map(Out::temporalLayer).distinct().count()).isEqualTo(temporal + 1);
                 assertThat(byTarget.get(index).currentLayers())
-                        .isEqualTo(ConsumerLayers.newBuilder().setSpatialLayer(spatial).setTemporalLayer(temporal).build());
+                        .isEqualTo(ConsumerLayers.of(spatial, temporal));
             }
         }
     }
@@ -264,21 +262,18 @@ class SvcConsumerTest {
         for (int i = 0; i < 10; i++) {
             sendPicture();
         }
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(0).build());
+        consumer.setPreferredLayers(new ConsumerLayers(0, null));
         for (int i = 0; i < 10; i++) {
             sendPicture();
         }
-        consumer.setPreferredLayers(ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(1).build());
+        consumer.setPreferredLayers(ConsumerLayers.of(2, 1));
         for (int i = 0; i < 10; i++) {
             sendPicture();
         }
 
         List<Out> out = output(receivers.get(0));
         assertWellFormed(out, 2, 2);
-        ConsumerLayers.Builder layers = ConsumerLayers.newBuilder();
-        assertThat(layerEvents).containsExactly(layers.setSpatialLayer(2).setTemporalLayer(2).build(),
-                layers.setSpatialLayer(0).setTemporalLayer(2).build(),
-                layers.setSpatialLayer(2).setTemporalLayer(1).build());
+        assertThat(layerEvents).containsExactly(ConsumerLayers.of(2, 2), ConsumerLayers.of(0, 2), ConsumerLayers.of(2, 1));
         // Pictures 10..19 (after the key picture the request brought) carry spatial layer 0 alone.
         assertThat(out.stream().filter(packet -> packet.interPicture() && packet.spatialLayer() == 0)).isNotEmpty();
         assertThat(producer.keyFrameRequestsSent()).as("one per spatial change").isEqualTo(2);
@@ -302,13 +297,13 @@ class SvcConsumerTest {
 
         List<Out> out = output(receivers.get(0));
         assertWellFormed(out, 2, 2);
-        ConsumerLayers all = ConsumerLayers.newBuilder().setSpatialLayer(2).setTemporalLayer(2).build();
+        ConsumerLayers all = ConsumerLayers.of(2, 2);
         assertThat(layerEvents).containsExactly(all, null, all);
         // The picture ids go on from the last one sent (RFC 9628 §4.2: a gap reads as a lost picture).
         List<Integer> pictureIds = out.stream().map(Out::pictureId).distinct().toList();
         for (int i = 1; i < pictureIds.size(); i++) {
             assertThat(pictureIds.get(i)).isEqualTo((pictureIds.get(i - 1) + 1) & 0x7FFF);
         }
-        assertThat(consumer.stats(clock.monotonicMillis()).getDroppedPacketsMap()).containsKey("paused");
+        assertThat(consumer.stats(clock.monotonicMillis()).droppedPackets()).containsKey("paused");
     }
 }

@@ -33,7 +33,8 @@ import java.util.Map;
 /**
  * draft-holmer-rmcat-transport-wide-cc-extensions-01 §2 on the sending side: two consumers on one
  * transport number their packets, media and retransmissions, from the transport's one counter,
- * written into the element under each consumer's own id; a consumer that did not negotiate the
+ * written into the element under each consumer's own id (added when the producer's packet has
+ * none) and recorded in the transport's send history; a consumer that did not negotiate the
  * extension sends none.
  */
 class TransportWideSequenceNumbersTest {
@@ -114,6 +115,18 @@ class TransportWideSequenceNumbersTest {
         assertThat(producer.receive(view)).isTrue();
     }
 
+    /** A packet without any header extension, as ffmpeg sends. */
+    private void receiveBare(int sequenceNumber) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeByte(0x80).writeByte(PRODUCER_PT).writeShort(sequenceNumber);
+        buf.writeInt(3000 * sequenceNumber).writeInt((int) PRODUCER_SSRC);
+        buf.writeLong(0x0102030405060708L).writeInt(sequenceNumber);
+        incoming.add(buf);
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(buf)).isTrue();
+        assertThat(producer.receive(view)).isTrue();
+    }
+
     private static List<Integer> numbers(List<ByteBuf> sent, int... ids) {
         List<Integer> numbers = new ArrayList<>();
         RtpPacket view = new RtpPacket();
@@ -135,8 +148,9 @@ class TransportWideSequenceNumbersTest {
             clock.advanceMillis(10);
         }
         assertThat(numbers(receiving.rtp, id)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-        assertThat(receiving.transportWideSequence.sentAtMs(1)).isEqualTo(5000);
-        assertThat(receiving.transportWideSequence.sentAtMs(10)).isEqualTo(5040);
+        assertThat(receiving.bandwidthEstimator.history().packetsSent()).isEqualTo(10);
+        assertThat(receiving.bandwidthEstimator.history().bytesSent())
+                .isEqualTo(receiving.rtp.stream().mapToLong(ByteBuf::readableBytes).sum());
 
         FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, second.ssrc(), new int[] {11});
         ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
@@ -151,6 +165,33 @@ class TransportWideSequenceNumbersTest {
                 ApiOrtc.api(second.rtpParameters()).getEncodings(0).getRtx().getSsrc()));
         assertThat(resent.transportWideSequenceNumber(id)).as("a resend is numbered too").isEqualTo(11);
         assertThat(numbers(receiving.rtp.subList(11, 13), id)).containsExactly(12, 13);
+    }
+
+    @Test
+    void aPacketWithoutTheElementGetsOneAddedAndResendsAreNumberedToo() throws Exception {
+        SimpleConsumer consumer = consumer("a", receiving, routerCapabilities, 2);
+        int id = twccId(consumer);
+        receive(1);
+        receiveBare(2);
+        receiveBare(3);
+        assertThat(numbers(receiving.rtp, id)).containsExactly(1, 2, 3);
+        RtpPacket view = new RtpPacket();
+        view.wrap(receiving.rtp.get(2));
+        assertThat(view.hasOneByteExtensions()).isTrue();
+        assertThat(view.payloadLength()).isEqualTo(12);
+        assertThat(view.buffer().getLong(view.payloadOffset())).as("payload moved intact").isEqualTo(0x0102030405060708L);
+        assertThat(view.buffer().getInt(view.payloadOffset() + 8)).isEqualTo(3);
+
+        FeedbackRtpNack nack = FeedbackRtpNack.ofLostSequenceNumbers(1, consumer.ssrc(), new int[] {3});
+        ByteBuf rtcp = Unpooled.buffer(nack.serializedLength());
+        nack.writeTo(rtcp);
+        receivingMedia.onRtcp(rtcp);
+        rtcp.release();
+        assertThat(receiving.rtp).hasSize(4);
+        RtpPacket resent = new RtpPacket();
+        resent.wrap(receiving.rtp.get(3));
+        assertThat(resent.transportWideSequenceNumber(id)).as("the resend of a bare packet").isEqualTo(4);
+        assertThat(receiving.bandwidthEstimator.history().packetsSent()).isEqualTo(4);
     }
 
     @Test
@@ -179,6 +220,6 @@ class TransportWideSequenceNumbersTest {
         for (int id = 1; id <= 14; id++) {
             assertThat(view.transportWideSequenceNumber(id)).isEqualTo(-1);
         }
-        assertThat(receiving.transportWideSequence.numbered()).isZero();
+        assertThat(receiving.bandwidthEstimator.history().packetsSent()).isZero();
     }
 }

@@ -9,13 +9,11 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.sluice.api.v1.MediaKind;
-import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RtcpParameters;
 import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
-import io.sluice.api.v1.TransportListenInfo;
 import io.sluice.worker.net.IceTcpGuard;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.net.PortRange;
@@ -233,11 +231,8 @@ class WorkerCloseCascadeTest {
 
     private PlainTransport plainTransport() throws Exception {
         Future<PlainTransport> created = onLoop(() -> worker.createPlainTransport(router,
-                RouterCreatePlainTransportRequest.newBuilder()
-                        .setListenInfo(TransportListenInfo.newBuilder().setIp("127.0.0.1"))
-                        .setComedia(true)
-                        .setUserId("user")
-                        .build()));
+                new PlainTransportOptions(new ListenInfo(null, "127.0.0.1", "", 0, null), null, true, true, null,
+                        "user", Map.of())));
         return created.get(10, TimeUnit.SECONDS);
     }
 

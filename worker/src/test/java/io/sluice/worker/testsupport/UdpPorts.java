@@ -41,13 +41,29 @@ public final class UdpPorts {
      * a moment ago only hears what is sent once it has bound, and on a busy machine that takes a while.
      */
     public static boolean isBound(int port) {
-        String hexPort = ":" + String.format(Locale.ROOT, "%04X", port);
         try {
-            return Files.readAllLines(Path.of("/proc/net/udp")).stream()
-                    .map(line -> line.trim().split("\\s+"))
-                    .anyMatch(fields -> fields.length > 1 && fields[1].endsWith(hexPort));
+            return isBound(Path.of("/proc/net/udp"), port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Whether a UDP socket is bound to {@code port} in the network namespace of process {@code pid}
+     * (its {@code /proc/<pid>/net/udp}); false once the process is gone.
+     */
+    public static boolean isBound(long pid, int port) {
+        try {
+            return isBound(Path.of("/proc/" + pid + "/net/udp"), port);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static boolean isBound(Path procNetUdp, int port) throws IOException {
+        String hexPort = ":" + String.format(Locale.ROOT, "%04X", port);
+        return Files.readAllLines(procNetUdp).stream()
+                .map(line -> line.trim().split("\\s+"))
+                .anyMatch(fields -> fields.length > 1 && fields[1].endsWith(hexPort));
     }
 }

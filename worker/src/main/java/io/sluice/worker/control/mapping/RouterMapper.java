@@ -17,6 +17,7 @@ public final class RouterMapper {
                 .addAllTransportIds(dump.transportIds())
                 .addAllProducerIds(dump.producerIds())
                 .addAllConsumerIds(dump.consumerIds())
+                .addAllRtpObserverIds(dump.rtpObserverIds())
                 .build();
     }
 }

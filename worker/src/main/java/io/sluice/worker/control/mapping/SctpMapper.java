@@ -1,8 +1,10 @@
 package io.sluice.worker.control.mapping;
 
+import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.SctpParameters;
 import io.sluice.api.v1.SctpState;
 import io.sluice.api.v1.WebRtcTransportInfo;
+import io.sluice.worker.router.SctpOptions;
 import io.sluice.worker.router.SctpSettings;
 import io.sluice.worker.router.SctpTransportState;
 import io.sluice.worker.router.WebRtcTransport;
@@ -31,15 +33,27 @@ public final class SctpMapper {
         };
     }
 
-    /** The transport's info with its SCTP parameters and state, when it has SCTP. On the transport's loop. */
-    public static WebRtcTransportInfo withSctp(WebRtcTransportInfo info, WebRtcTransport transport) {
-        SctpSettings settings = transport.sctpSettings();
-        if (settings == null) {
-            return info;
+    /** enableSctp and its options, unchecked (the transport factory checks them); null without enableSctp. */
+    public static SctpOptions toDomain(RouterCreateWebRtcTransportRequest request) {
+        if (!request.getEnableSctp()) {
+            return null;
         }
-        return info.toBuilder()
-                .setSctpParameters(toProto(settings))
-                .setSctpState(toProto(transport.sctpState()))
-                .build();
+        Long outbound = null;
+        Long inbound = null;
+        if (request.hasNumSctpStreams()) {
+            outbound = Integer.toUnsignedLong(request.getNumSctpStreams().getOs());
+            inbound = Integer.toUnsignedLong(request.getNumSctpStreams().getMis());
+        }
+        Long maxMessageSize = request.hasMaxSctpMessageSize()
+                ? Integer.toUnsignedLong(request.getMaxSctpMessageSize()) : null;
+        return new SctpOptions(outbound, inbound, maxMessageSize);
+    }
+
+    /** The transport's SCTP parameters and state, when it has SCTP. On the transport's loop. */
+    static void addSctp(WebRtcTransportInfo.Builder info, WebRtcTransport transport) {
+        SctpSettings settings = transport.sctpSettings();
+        if (settings != null) {
+            info.setSctpParameters(toProto(settings)).setSctpState(toProto(transport.sctpState()));
+        }
     }
 }

@@ -208,6 +208,11 @@ public final class RtpReceiveStreamStats {
         return score.score();
     }
 
+    /** Whether the score was computed from reports yet (not since the stream went inactive). */
+    public boolean scored() {
+        return score.hasSamples();
+    }
+
     public long pliCount() {
         return pliCount;
     }

@@ -75,4 +75,9 @@ public final class StreamScore {
     public int score() {
         return score;
     }
+
+    /** Whether a sample was added since the start or the last reset. */
+    public boolean hasSamples() {
+        return count > 0;
+    }
 }
