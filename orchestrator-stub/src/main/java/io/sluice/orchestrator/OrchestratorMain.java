@@ -210,6 +210,12 @@ public final class OrchestratorMain implements Callable<Integer> {
                     + "(docs/signaling.md; env SESSION_RESUME_SECONDS, default ${DEFAULT-VALUE}).")
     private int sessionResumeSeconds;
 
+    @Option(names = "--room-peers-per-worker", defaultValue = "${env:ROOM_PEERS_PER_WORKER:-0}",
+            description = "Peers of one room this stub puts on one worker before the room gets a router on another "
+                    + "worker, its producers piped there (docs/signaling.md; env ROOM_PEERS_PER_WORKER, "
+                    + "default ${DEFAULT-VALUE}: no limit, a room stays on one router).")
+    private int roomPeersPerWorker;
+
     public static void main(String[] args) {
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null && !logFormat.isEmpty() && !logFormat.equals("text") && !logFormat.equals("json")) {
@@ -260,6 +266,9 @@ public final class OrchestratorMain implements Callable<Integer> {
             RoomPlacement placement = new RoomPlacement(directory, requester,
                     new InMemoryRoomAssignments(), new RedisRoomAssignmentStore(redis, InstantSource.system()),
                     DEFAULT_MEDIA_CODECS);
+            if (roomPeersPerWorker > 0) {
+                placement.spreadRoomsBeyond(roomPeersPerWorker);
+            }
             directory.addListener(new DeadWorkerSweep(redis, InstantSource.system()));
             directory.addListener(placement);
             events.addRouterListener(placement);
@@ -275,7 +284,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                     new ScoreLayerPolicy(InstantSource.system()), nats, redis,
                     java.time.Duration.ofSeconds(sessionResumeSeconds));
                     OperatorServer operator = metricsPort == 0 ? null
-                            : OperatorServer.start(metricsIp, metricsPort, metrics, () -> notReadyReason(nats, redis))) {
+                            : OperatorServer.start(metricsIp, metricsPort, metrics, () -> notReadyReason(nats, redis),
+                                    signaling::roomDump)) {
                 metrics.watch(signaling);
                 log.info("orchestrator stub started: nats={} ({}) redis={} ({}) page http://{}:{}/",
                         Redaction.redact(natsUrl), natsSecurity, Redaction.redact(redisUrl), redisSecurity, httpHost,
@@ -300,6 +310,10 @@ public final class OrchestratorMain implements Callable<Integer> {
     }
 
     private void validate() {
+        if (roomPeersPerWorker < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--room-peers-per-worker': " + roomPeersPerWorker + " (0: no limit)");
+        }
         if (httpPort < 1 || httpPort > 65535) {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--http-port': " + httpPort + " is not a port (1-65535)");

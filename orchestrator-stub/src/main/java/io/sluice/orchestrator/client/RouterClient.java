@@ -10,6 +10,8 @@ import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesRequest;
 import io.sluice.api.v1.RouterGetRtpCapabilitiesResponse;
+import io.sluice.api.v1.RouterPipeToRouterRequest;
+import io.sluice.api.v1.RouterPipeToRouterResponse;
 import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.WebRtcTransportInfo;
 import java.util.List;
@@ -86,6 +88,18 @@ public final class RouterClient {
         return requester.request(workerId, ENTITY, "createWebRtcTransport", forThisRouter,
                         RouterCreateWebRtcTransportResponse.parser(), idempotencyKey)
                 .thenApply(created -> new TransportClient(requester, workerId, routerId, created.getTransport()));
+    }
+
+    /**
+     * router.pipeToRouter (docs/protocol.md, "Pipes"): the producer of this router becomes
+     * consumable on {@code target} under its own id. Idempotent: piping it there again answers the
+     * existing pipe ({@code existing}).
+     */
+    public CompletableFuture<RouterPipeToRouterResponse> pipeToRouter(String producerId, RouterClient target) {
+        return requester.request(workerId, ENTITY, "pipeToRouter", RouterPipeToRouterRequest.newBuilder()
+                        .setRouterId(routerId).setProducerId(producerId).setTargetWorkerId(target.workerId())
+                        .setTargetRouterId(target.id()).build(),
+                RouterPipeToRouterResponse.parser(), null);
     }
 
     /** router.createActiveSpeakerObserver with mediasoup's default interval (300 ms). */

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The stub's operator port, with the same paths and answers as a worker's (docs/operations.md):
  * {@code /metrics}, {@code /healthz} (200 while it serves HTTP) and {@code /readyz} (200 when NATS
- * and Redis are connected, else 503 with the reason). One thread answers, one request at a time.
+ * and Redis are connected, else 503 with the reason); and the stub's own {@code /rooms/<roomId>}. One thread answers, one request at a time.
  */
 public final class OperatorServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OperatorServer.class);
     private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String JSON = "application/json";
+    private static final String ROOMS = "/rooms/";
 
     private final HttpServer server;
     private final ExecutorService thread;
@@ -39,11 +43,27 @@ public final class OperatorServer implements AutoCloseable {
      */
     public static OperatorServer start(String ip, int port, StubMetrics metrics, Supplier<String> notReadyReason)
             throws IOException {
+        return start(ip, port, metrics, notReadyReason, roomId -> Optional.empty());
+    }
+
+    /**
+     * As {@link #start(String, int, StubMetrics, Supplier)}, also answering {@code GET /rooms/<roomId>}
+     * with {@code roomDump}'s JSON (404 when the room has no peer on this stub).
+     */
+    public static OperatorServer start(String ip, int port, StubMetrics metrics, Supplier<String> notReadyReason,
+            Function<String, Optional<String>> roomDump) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 16);
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
         server.createContext("/", exchange -> {
             try (exchange) {
-                switch (exchange.getRequestURI().getPath()) {
+                String path = exchange.getRequestURI().getPath();
+                if (path.startsWith(ROOMS)) {
+                    Optional<String> dump = roomDump.apply(path.substring(ROOMS.length()));
+                    send(exchange, dump.isPresent() ? 200 : 404, dump.isPresent() ? JSON : TEXT,
+                            bytes(dump.orElse("no such room on this stub\n")));
+                    return;
+                }
+                switch (path) {
                     case "/metrics" -> {
                         ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
                         writer.write(body, metrics.scrape());
@@ -54,7 +74,7 @@ public final class OperatorServer implements AutoCloseable {
                         String reason = notReadyReason.get();
                         send(exchange, reason == null ? 200 : 503, TEXT, bytes(reason == null ? "ready\n" : reason + "\n"));
                     }
-                    default -> send(exchange, 404, TEXT, bytes("not found: try /metrics, /healthz or /readyz\n"));
+                    default -> send(exchange, 404, TEXT, bytes("not found: try /metrics, /healthz, /readyz or /rooms/<roomId>\n"));
                 }
             } catch (IOException | RuntimeException e) {
                 log.debug("operator port request failed", e);

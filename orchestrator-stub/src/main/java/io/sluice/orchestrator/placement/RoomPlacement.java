@@ -49,6 +49,9 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
         void onRouterLost(RoomAssignment lost, String reason);
     }
 
+    /** A worker whose reported loop utilization is this high or more takes no spread room's router. */
+    public static final double SPREAD_LOOP_UTILIZATION_CEILING = 0.8;
+
     /**
      * Fewest routers plus transports first, then the least busy loop, then the worker id, so that
      * equal workers are chosen in a stable order.
@@ -68,6 +71,8 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     // One placement per room at a time: concurrent callers for a room share its future.
     private final ConcurrentMap<String, CompletableFuture<RouterClient>> placing = new ConcurrentHashMap<>();
     private final List<RouterLostListener> routerLostListeners = new CopyOnWriteArrayList<>();
+    /** Peers of one room a signaling server puts on one worker before it spreads the room (docs/signaling.md). */
+    private volatile int roomPeersPerWorker = Integer.MAX_VALUE;
 
     /** Placement in this process alone ({@link RoomAssignmentStore#NONE}). */
     public RoomPlacement(WorkerDirectory directory, SluiceRequester requester, RoomAssignments assignments,
@@ -128,6 +133,50 @@ public final class RoomPlacement implements RouterEventListener, WorkerDirectory
     /** The live worker a new room goes to, if any: never a draining one. */
     public Optional<WorkerInfo> leastLoadedWorker() {
         return directory.liveWorkers().stream().filter(worker -> !worker.draining()).min(LEAST_LOADED);
+    }
+
+    /**
+     * Spreads a room over more workers once this many of its peers (on one signaling server) are on
+     * one worker; {@link Integer#MAX_VALUE} (the default) keeps every room on its one router.
+     */
+    public void spreadRoomsBeyond(int peersPerWorker) {
+        if (peersPerWorker < 1) {
+            throw new IllegalArgumentException("peersPerWorker must be at least 1, not " + peersPerWorker);
+        }
+        this.roomPeersPerWorker = peersPerWorker;
+    }
+
+    public int roomPeersPerWorker() {
+        return roomPeersPerWorker;
+    }
+
+    /** What the registry last said of a worker (for the room dump's load). */
+    public Optional<WorkerInfo> worker(String workerId) {
+        return directory.find(workerId);
+    }
+
+    /**
+     * One more router for a room that is full on the workers it has: on the least loaded live
+     * worker that does not drain, is not one of {@code usedWorkers}, and whose loop is below
+     * {@link #SPREAD_LOOP_UTILIZATION_CEILING}. It is not claimed in the store (the room's
+     * assignment names its first router only) and has no active speaker observer: the room's audio
+     * producers are piped to the first router, whose observer hears them. Empty when no worker fits.
+     */
+    public CompletableFuture<Optional<RouterClient>> createSpreadRouter(String roomId, java.util.Set<String> usedWorkers) {
+        Optional<WorkerInfo> chosen = directory.liveWorkers().stream()
+                .filter(worker -> !worker.draining() && !usedWorkers.contains(worker.workerId()))
+                .filter(worker -> worker.load().getLoopUtilization() < SPREAD_LOOP_UTILIZATION_CEILING)
+                .min(LEAST_LOADED);
+        if (chosen.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        String workerId = chosen.get().workerId();
+        return new WorkerClient(requester, workerId)
+                .createRouter(mediaCodecs, roomId, "spread-room:" + roomId + ":" + UUID.randomUUID())
+                .thenCompose(router -> directory.noteRouterCreated(workerId).thenApply(ignored -> {
+                    log.info("room {} spreads to worker {} as router {}", roomId, workerId, router.id());
+                    return Optional.of(router);
+                }));
     }
 
     /** The store's assignment of the room when it still holds, else a new router. */

@@ -23,6 +23,7 @@ final class Room {
 
     private final String roomId;
     private final RouterClient router;
+    private final RoomSpread spread;
     private final Map<String, SignalingSession> peers = new LinkedHashMap<>();
     private final Map<String, PublishedProducer> producers = new LinkedHashMap<>();
     private final Map<String, List<Subscription>> subscriptionsByProducer = new LinkedHashMap<>();
@@ -32,14 +33,21 @@ final class Room {
     Room(String roomId, RouterClient router) {
         this.roomId = roomId;
         this.router = router;
+        this.spread = new RoomSpread(router);
     }
 
     String id() {
         return roomId;
     }
 
+    /** The room's home router: the placement's, whose active speaker observer hears the room. */
     RouterClient router() {
         return router;
+    }
+
+    /** The room's routers on every worker it spread to, with their peers and pipes. */
+    RoomSpread spread() {
+        return spread;
     }
 
     /** The active speaker observer of the room's router (found, or made when it has none). */
@@ -94,6 +102,7 @@ final class Room {
     /** Forgets a closed producer; answers the consumers that the worker closed with it. */
     synchronized List<Subscription> removeProducer(String producerId) {
         producers.remove(producerId);
+        spread.forgetProducer(producerId);
         List<Subscription> subscriptions = subscriptionsByProducer.remove(producerId);
         return subscriptions == null ? List.of() : subscriptions;
     }

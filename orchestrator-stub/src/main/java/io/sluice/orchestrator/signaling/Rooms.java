@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@link RoomPlacement}. It follows the events of its rooms' routers and knows which session
  * owns each transport, producer and consumer, so that {@link EventRelay} can tell the right peer.
  * When a room's router goes away, every peer of the room moves to the room's next router
- * together ({@link #onRouterLost}): a room never splits across two routers.
+ * together ({@link #onRouterLost}): a room never splits between an old router and a new one. A
+ * room whose peers fill a worker spreads to routers on other workers ({@link RoomSpread}), its
+ * producers piped to them as their peers consume.
  */
 final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener {
 
@@ -83,6 +85,35 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             return sessions.store().loadRoom(roomId).thenApply(records -> addPeer(roomId, router, session,
                     records.stream().filter(record -> record.routerId().equals(router.id())
                             && !record.stubId().equals(sessions.stubId())).toList()));
+        }).thenCompose(room -> placeOnRouter(room, session).thenApply(router -> room));
+    }
+
+    /**
+     * Chooses the peer's router among the room's (docs/signaling.md, "Rooms over several
+     * workers"): the first holding fewer than the placement's peers per worker, else a new router
+     * on another worker, else (no worker takes it) the least filled one.
+     */
+    private CompletableFuture<RouterClient> placeOnRouter(Room room, SignalingSession session) {
+        RoomSpread spread = room.spread();
+        Optional<RouterClient> placed = spread.placePeer(session.peerId(), placement.roomPeersPerWorker());
+        if (placed.isPresent()) {
+            session.useRouter(placed.get());
+            return CompletableFuture.completedFuture(placed.get());
+        }
+        return spread.creation(() -> placement.createSpreadRouter(room.id(), spread.workers())).exceptionally(failure -> {
+            log.warn("room {}: no spread router made: {}", room.id(), failure.toString());
+            return Optional.empty();
+        }).thenCompose(created -> {
+            if (created.isPresent()) {
+                events.followRouter(created.get().id());
+                spread.adopt(created.get());
+                return placeOnRouter(room, session);
+            }
+            RouterClient fallback = spread.placePeerOnLeastFilled(session.peerId());
+            log.info("room {}: no other worker takes its peers; peer {} goes to router {}", room.id(),
+                    session.peerId(), fallback.id());
+            session.useRouter(fallback);
+            return CompletableFuture.completedFuture(fallback);
         });
     }
 
@@ -113,6 +144,10 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             case "newProducer" -> {
                 room.addProducer(new Room.PublishedProducer(data.path("producerId").asText(),
                         data.path("peerId").asText(), data.path("userId").asText(), data.path("kind").asText()));
+                if (data.hasNonNull("routerId") && data.hasNonNull("workerId")) {
+                    room.spread().producedOn(data.path("producerId").asText(),
+                            placement.router(data.path("workerId").asText(), data.path("routerId").asText()));
+                }
                 room.peers().forEach(peer -> peer.tell("newProducer", data));
             }
             case "producerClosed" -> {
@@ -140,15 +175,35 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
      * browsers, failing to resume, join again.
      */
     CompletableFuture<List<SignalingSession>> restore(String roomId, List<SessionRecord> records) {
-        return placement.placeRoom(roomId).thenApply(router -> restoreOn(router, roomId, records));
+        return placement.placeRoom(roomId).thenCompose(router -> liveSpreadRouters(router, records)
+                .thenApply(spread -> restoreOn(router, spread, roomId, records)));
+    }
+
+    /**
+     * The routers other than the home router that the records name and that still answer
+     * router.dump: the room's spread routers, which a session keeps through a restart.
+     */
+    private CompletableFuture<Map<String, RouterClient>> liveSpreadRouters(RouterClient home,
+            List<SessionRecord> records) {
+        Map<String, RouterClient> named = new java.util.LinkedHashMap<>();
+        records.stream().filter(record -> !record.routerId().equals(home.id())).forEach(record ->
+                named.putIfAbsent(record.routerId(), placement.router(record.workerId(), record.routerId())));
+        Map<String, RouterClient> live = new ConcurrentHashMap<>();
+        return CompletableFuture.allOf(named.values().stream().map(router -> router.dump().handle((dump, failure) -> {
+            if (failure == null) {
+                live.put(router.id(), router);
+            }
+            return null;
+        })).toArray(CompletableFuture[]::new)).thenApply(done -> live);
     }
 
     // One restore at a time: a resume and the periodic adoption may find the same session at once.
-    private synchronized List<SignalingSession> restoreOn(RouterClient router, String roomId,
-            List<SessionRecord> storedRecords) {
+    private synchronized List<SignalingSession> restoreOn(RouterClient router, Map<String, RouterClient> spread,
+            String roomId, List<SessionRecord> storedRecords) {
         List<SessionRecord> records = storedRecords.stream()
                 .filter(record -> !sessions.isLocal(record.peerId())).toList();
-        List<SessionRecord> stale = records.stream().filter(r -> !r.routerId().equals(router.id())).toList();
+        List<SessionRecord> stale = records.stream().filter(r -> !r.routerId().equals(router.id())
+                && !spread.containsKey(r.routerId())).toList();
         for (SessionRecord record : stale) {
             log.info("peer {}: room {} has router {} now, not {}; closing its transports", record.peerId(), roomId,
                     router.id(), record.routerId());
@@ -161,6 +216,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
             }
         }
         events.followRouter(router.id());
+        spread.keySet().forEach(events::followRouter);
         bus.follow(roomId);
         List<SignalingSession> restored = new ArrayList<>();
         Room room = rooms.compute(roomId, (id, known) ->
@@ -168,7 +224,10 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         for (SessionRecord record : records) {
             if (!stale.contains(record)) {
                 try {
-                    SignalingSession session = SignalingSession.restore(this, sessions, record, room);
+                    RouterClient own = spread.getOrDefault(record.routerId(), router);
+                    SignalingSession session = SignalingSession.restore(this, sessions, record, room, own);
+                    room.spread().placePeerOn(session.peerId(), own);
+                    session.ownProducers().keySet().forEach(producerId -> room.spread().producedOn(producerId, own));
                     room.addPeer(session);
                     sessions.joined(session);
                     session.ownProducers().forEach((producerId, producer) -> room.addProducer(
@@ -191,6 +250,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
     }
 
     void leave(Room room, String peerId) {
+        room.spread().removePeer(peerId).ifPresent(emptied -> closeSpreadRouter(room.id(), emptied));
         Room remaining = rooms.computeIfPresent(room.id(), (id, known) -> {
             boolean empty = room.removePeer(peerId);
             return known == room && empty ? null : known;
@@ -221,6 +281,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         log.info("room {} moves off router {} on worker {} ({}): {} peers reconnect", lost.roomId(), lost.routerId(),
                 lost.workerId(), reason, peers.size());
         peers.forEach(session -> session.reconnect(reason));
+        room.spread().spreadRouters().forEach(spread -> closeSpreadRouter(lost.roomId(), spread));
         placement.placeRoom(lost.roomId()).whenComplete((router, failure) -> {
             if (failure != null) {
                 log.warn("room {} not placed again yet ({}); its peers' joins will retry", lost.roomId(),
@@ -245,6 +306,34 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         }
     }
 
+    /** A spread router whose last peer left: closed with its pipes (the worker closes both ends of each). */
+    private void closeSpreadRouter(String roomId, RouterClient router) {
+        log.info("room {}: router {} on worker {} has no peer left; closing it and its pipes", roomId, router.id(),
+                router.workerId());
+        events.unfollowRouter(router.id());
+        router.close().exceptionally(failure -> {
+            log.warn("room {}: spread router {} not closed: {}", roomId, router.id(), failure.toString());
+            return null;
+        });
+    }
+
+    /**
+     * The operator's view of a room on this server: its routers with their worker, load and peers,
+     * and its pipes (producer id to the routers it was piped to). Empty when no peer of the room is here.
+     */
+    Optional<ObjectNode> dump(String roomId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return Optional.empty();
+        }
+        ObjectNode dump = SignalingJson.NODES.objectNode().put("roomId", roomId)
+                .put("homeRouterId", room.router().id())
+                .put("peersPerWorker", placement.roomPeersPerWorker() == Integer.MAX_VALUE ? 0
+                        : placement.roomPeersPerWorker());
+        room.spread().describe(dump, placement::worker);
+        return Optional.of(dump);
+    }
+
     void own(String entityId, SignalingSession session) {
         owners.put(entityId, session);
     }
@@ -257,12 +346,15 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         return Optional.ofNullable(owners.get(entityId));
     }
 
-    /** The sessions of the rooms whose router lives on the worker. */
+    /** The sessions whose router (the room's home router or a spread one) lives on the worker. */
     List<SignalingSession> sessionsOnWorker(String workerId) {
         List<SignalingSession> sessions = new ArrayList<>();
         for (Room room : rooms.values()) {
-            if (room.router().workerId().equals(workerId)) {
-                sessions.addAll(room.peers());
+            for (SignalingSession peer : room.peers()) {
+                RouterClient router = peer.router();
+                if (router != null && router.workerId().equals(workerId)) {
+                    sessions.add(peer);
+                }
             }
         }
         return sessions;

@@ -157,6 +157,11 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
+    /** The room's routers, peers and pipes on this server as JSON (docs/operations.md), if any peer of it is here. */
+    public java.util.Optional<String> roomDump(String roomId) {
+        return rooms.dump(roomId).map(Object::toString);
+    }
+
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }

@@ -16,6 +16,7 @@ import io.sluice.api.v1.RtpCapabilities;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.orchestrator.client.ConsumerClient;
 import io.sluice.orchestrator.client.ProducerClient;
+import io.sluice.orchestrator.client.RouterClient;
 import io.sluice.orchestrator.client.SluiceRequestException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,8 @@ final class SignalingSession {
     private final AtomicInteger pendingProducers = new AtomicInteger();
     private final AtomicInteger pendingConsumers = new AtomicInteger();
     private volatile Room room;
+    /** The router this peer's transports are on: the room's home router or one it spread to. */
+    private volatile RouterClient ownRouter;
     private volatile boolean left;
     /** Counts the rooms this session joined: a reply from an earlier router is not kept. */
     private volatile int generation;
@@ -121,12 +124,28 @@ final class SignalingSession {
      * consumers again (clients made from the worker's stored creation replies). The caller adds its
      * producers and subscriptions to the room.
      */
-    static SignalingSession restore(Rooms rooms, Sessions sessions, SessionRecord record, Room room)
-            throws com.google.protobuf.InvalidProtocolBufferException {
-        SignalingSession session = new SignalingSession(rooms, sessions, record, PeerMedia.restore(record, room.router()));
+    static SignalingSession restore(Rooms rooms, Sessions sessions, SessionRecord record, Room room,
+            RouterClient router) throws com.google.protobuf.InvalidProtocolBufferException {
+        SignalingSession session = new SignalingSession(rooms, sessions, record, PeerMedia.restore(record, router));
         session.room = room;
+        session.ownRouter = router;
         session.media.ids().forEach(id -> rooms.own(id, session));
         return session;
+    }
+
+    /** Where the room placed this peer ({@link Rooms#join}), before the join is answered. */
+    void useRouter(RouterClient router) {
+        ownRouter = router;
+    }
+
+    /**
+     * The router of this peer's transports; the room's home router until the room placed the peer,
+     * null before it joined.
+     */
+    RouterClient router() {
+        RouterClient own = ownRouter;
+        Room current = room;
+        return own != null ? own : current == null ? null : current.router();
     }
 
     String resumeTokenHash() {
@@ -227,9 +246,9 @@ final class SignalingSession {
             throw new SignalingException(SignalingException.FAILED_PRECONDITION, method + " before join");
         }
         return switch (method) {
-            case "getRouterRtpCapabilities" -> room.router().createdRtpCapabilities()
+            case "getRouterRtpCapabilities" -> router().createdRtpCapabilities()
                     .map(CompletableFuture::completedFuture)
-                    .orElseGet(() -> room.router().getRtpCapabilities())
+                    .orElseGet(() -> router().getRtpCapabilities())
                     .thenApply(RtpJson::toJson);
             case "createWebRtcTransport" -> createWebRtcTransport(data);
             case "connectTransport" -> media.transport(data).client().connect(
@@ -295,11 +314,12 @@ final class SignalingSession {
     synchronized void persist() {
         Room current = room;
         JoinToken joined = token;
-        if (left || current == null || joined == null || resumeTokenHash == null) {
+        RouterClient own = router();
+        if (left || current == null || own == null || joined == null || resumeTokenHash == null) {
             return;
         }
         sessions.store().save(new SessionRecord(peerId, sessions.stubId(), resumeTokenHash, joined.userId(), current.id(),
-                List.copyOf(joined.permissions()), current.router().workerId(), current.router().id(),
+                List.copyOf(joined.permissions()), own.workerId(), own.id(),
                 media.storedTransports(), media.storedProducers(), media.storedConsumers()));
     }
 
@@ -364,7 +384,7 @@ final class SignalingSession {
                 .build();
         int joinedGeneration = generation;
         reserve(pendingTransports, transports.size(), limits.transportsPerPeer(), "transports");
-        return released(pendingTransports, room.router().createWebRtcTransport(request, null).thenApply(transport -> {
+        return released(pendingTransports, router().createWebRtcTransport(request, null).thenApply(transport -> {
             if (joinedGeneration != generation) {
                 transport.close();
                 throw moved();
@@ -408,6 +428,7 @@ final class SignalingSession {
             throw new SignalingException(SignalingException.PERMISSION_DENIED, "the token does not allow " + kind);
         }
         Room joined = room;
+        RouterClient own = router();
         RtpParameters rtpParameters = RtpJson.parametersFromJson(data.get("rtpParameters"));
         int joinedGeneration = generation;
         reserve(pendingProducers, producers.size(), limits.producersPerPeer(), "producers");
@@ -418,12 +439,15 @@ final class SignalingSession {
             }
             producers.put(producer.id(), producer);
             rooms.own(producer.id(), this);
+            joined.spread().producedOn(producer.id(), own);
             persist();
             Room.PublishedProducer published = new Room.PublishedProducer(producer.id(), peerId, token.userId(),
                     kind);
             joined.addProducer(published);
             if (kind.equals("audio")) {
-                joined.activeSpeaker().thenCompose(observer -> observer.addProducer(producer.id()))
+                pipedTo(joined, producer.id(), own, joined.router())
+                        .thenCompose(piped -> joined.activeSpeaker())
+                        .thenCompose(observer -> observer.addProducer(producer.id()))
                         .exceptionally(failure -> {
                             log.warn("peer {}: audio producer {} not observed for the dominant speaker: {}", peerId,
                                     producer.id(), failure.toString());
@@ -433,7 +457,8 @@ final class SignalingSession {
             for (SignalingSession other : joined.otherPeers(peerId)) {
                 other.notify("newProducer", producerJson(published));
             }
-            rooms.bus().publish(joined.id(), "newProducer", producerJson(published));
+            rooms.bus().publish(joined.id(), "newProducer", producerJson(published)
+                    .put("routerId", own.id()).put("workerId", own.workerId()));
             return SignalingJson.NODES.objectNode().put("id", producer.id());
         }));
     }
@@ -451,8 +476,10 @@ final class SignalingSession {
         }
         RtpCapabilities capabilities = RtpJson.capabilitiesFromJson(data.get("rtpCapabilities"));
         reserve(pendingConsumers, consumers.size(), limits.consumersPerPeer(), "consumers");
+        RouterClient own = router();
         // Paused: the browser resumes once its consumer exists, so the first key frame is not lost.
-        return released(pendingConsumers, transport.client().consume(producerId, capabilities, true, null)
+        return released(pendingConsumers, pipedTo(joined, producerId, joined.spread().routerOf(producerId), own)
+                .thenCompose(piped -> transport.client().consume(producerId, capabilities, true, null))
                 .thenApply(consumer -> {
                     if (joinedGeneration != generation) {
                         throw moved();
@@ -480,6 +507,19 @@ final class SignalingSession {
                     }
                     return response;
                 }));
+    }
+
+    /**
+     * Makes the producer consumable on {@code target} under its id: nothing when it is on that
+     * router already, else one router.pipeToRouter from its own router (idempotent on the worker, so
+     * every consume of a spread router may ask).
+     */
+    private static CompletableFuture<Void> pipedTo(Room joined, String producerId, RouterClient source,
+            RouterClient target) {
+        if (source.id().equals(target.id())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return source.pipeToRouter(producerId, target).thenAccept(piped -> joined.spread().piped(producerId, target.id()));
     }
 
     private CompletableFuture<JsonNode> closeProducer(JsonNode data) {
@@ -546,6 +586,7 @@ final class SignalingSession {
         generation++;
         sessions.left(this, joined.id());
         room = null;
+        ownRouter = null;
         token = null;
         resumeTokenHash = null;
         for (PeerMedia.OwnedTransport transport : List.copyOf(transports.values())) {

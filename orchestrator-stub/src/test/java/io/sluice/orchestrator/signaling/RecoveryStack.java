@@ -158,6 +158,14 @@ public final class RecoveryStack implements AutoCloseable {
         return placement.assignment(roomId);
     }
 
+    public RoomPlacement placement() {
+        return placement;
+    }
+
+    public SignalingServer server() {
+        return server;
+    }
+
     public RedisServerProcess redisServer() {
         return redisServer;
     }

@@ -19,8 +19,8 @@ import java.util.Map;
  * {@link BitrateAllocator} at every transport-cc feedback or REMB and at least every
  * {@link #ALLOCATION_INTERVAL_MS}, so that its holds count in time even when feedback pauses;
  * what the consumers would take at their preferred layers is handed back to the estimator as the
- * target of its probing. Layered consumers are limited to the allocated layers from the moment
- * they join. The same timer publishes the "bwe" trace (at most every {@link #TRACE_INTERVAL_MS})
+ * target of its probing. Layered consumers follow the allocated layers only under a backend's
+ * cap for now ({@link #allocate}). The same timer publishes the "bwe" trace (at most every {@link #TRACE_INTERVAL_MS})
  * when enabled, and tells the senders of the transport's producers the
  * {@code setMaxIncomingBitrate} cap as REMB every {@link #REMB_INTERVAL_MS}
  * (draft-alvestrand-rmcat-remb-03 §2.2; mediasoup does the same). On the router's loop; time from
@@ -43,6 +43,7 @@ final class TransportBitrateAllocation {
     private long lastAllocationMs = Long.MIN_VALUE;
     private long lastTraceMs = Long.MIN_VALUE;
     private long lastRembMs = Long.MIN_VALUE;
+    private boolean layersFollowAllocation;
 
     /** @param localSsrc the SSRC the transport's RTCP is sent from */
     TransportBitrateAllocation(WebRtcTransport transport, TransportMedia media, Clock clock, ByteBufAllocator buffers,
@@ -68,7 +69,7 @@ final class TransportBitrateAllocation {
         ConsumerBitrate member = new ConsumerBitrate(consumer, clock);
         members.put(consumer, member);
         allocator.add(member);
-        if (consumer instanceof LayeredConsumer layered) {
+        if (layersFollowAllocation && consumer instanceof LayeredConsumer layered) {
             layered.limitByBandwidth();
         }
         allocate();
@@ -132,10 +133,34 @@ final class TransportBitrateAllocation {
         transport.sendRtcp(packet);
     }
 
+    /**
+     * Shares out the bandwidth when the consumers' layers follow it. Until the transport probes
+     * (no padding or RTX is sent on the probator stream yet), the delay-based estimate cannot rise
+     * much above what is being sent, so a viewer held to a low layer would never climb back (the
+     * Chromium simulcast test stayed at 320x180 on loopback). So for now the layers follow the
+     * allocation only under a cap the backend set with {@code transport.setMaxOutgoingBitrate},
+     * which is shared out as it is: the estimate is computed and reported (getStats, the "bwe"
+     * trace) but limits no layer.
+     */
     private void allocate() {
         lastAllocationMs = clock.monotonicMillis();
-        allocator.allocate(estimator.availableBitrate());
-        estimator.setDesiredBitrate(allocator.desiredBitrate());
+        boolean capped = estimator.maxBitrate() < SendSideBandwidthEstimator.DEFAULT_MAX_BITRATE;
+        if (capped != layersFollowAllocation) {
+            layersFollowAllocation = capped;
+            for (Consumer consumer : members.keySet()) {
+                if (consumer instanceof LayeredConsumer layered) {
+                    if (capped) {
+                        layered.limitByBandwidth();
+                    } else {
+                        layered.unlimitByBandwidth();
+                    }
+                }
+            }
+        }
+        if (layersFollowAllocation) {
+            allocator.allocate(estimator.maxBitrate());
+            estimator.setDesiredBitrate(allocator.desiredBitrate());
+        }
     }
 
     SendSideBandwidthEstimator estimator() {

@@ -1,6 +1,5 @@
 package io.sluice.worker.router;
 
-import io.sluice.worker.control.mapping.StatsMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -23,6 +22,7 @@ import io.sluice.worker.router.ortc.CodecMatcher;
 import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.router.stats.NtpTime;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;

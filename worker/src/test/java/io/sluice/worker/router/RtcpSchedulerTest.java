@@ -1,6 +1,5 @@
 package io.sluice.worker.router;
 
-import io.sluice.worker.control.mapping.StatsMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -18,6 +17,7 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.api.v1.RtpStreamStats;
+import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.router.SimpleConsumerTest.RecordingTransport;
 import io.sluice.worker.testsupport.ApiOrtc;
 import io.sluice.worker.router.ortc.RtpMapping;

@@ -1,7 +1,5 @@
 package io.sluice.worker.router;
 
-import io.sluice.worker.control.mapping.StatsMapper;
-import io.sluice.worker.control.mapping.ProducerMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -15,6 +13,8 @@ import io.sluice.api.v1.RtpCodecParameters;
 import io.sluice.api.v1.RtpEncodingParameters;
 import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
+import io.sluice.worker.control.mapping.ProducerMapper;
+import io.sluice.worker.control.mapping.StatsMapper;
 import io.sluice.worker.bwe.SendSideBandwidthEstimator;
 import io.sluice.worker.time.Clock;
 import io.sluice.worker.testsupport.ApiOrtc;
