@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
@@ -108,8 +107,7 @@ public final class DtlsTransport {
     /** BouncyCastle's handshake timer is a backstop behind ours, which carries the reason. */
     private static final int BACKSTOP_MILLIS = 1_000;
 
-
-    private static final BcTlsCrypto CRYPTO = new BcTlsCrypto(new SecureRandom());
+    private static final BcTlsCrypto CRYPTO = new PeerCertificateCrypto(new SecureRandom());
 
     private final EventExecutor loop;
     private final SerialExecutor strand;
@@ -304,7 +302,7 @@ public final class DtlsTransport {
         DTLSTransport established = null;
         try {
             if (ourRole == DtlsRole.SERVER) {
-                established = new DTLSServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
+                established = new DecodingDtlsServerProtocol().accept(new SrtpDtlsServer(session), datagrams);
             } else {
                 established = new DTLSClientProtocol().connect(new SrtpDtlsClient(session), datagrams);
             }
