@@ -78,6 +78,7 @@ public final class ControlMethods {
                         TransportHandlers::dumpWebRtcServer).require("webrtc_server_id")));
         all.addAll(MediaMethods.all());
         all.addAll(PipeMethods.all());
+        all.addAll(DataMethods.all());
         all.addAll(RtpObserverMethods.all());
         return List.copyOf(all);
     }

@@ -24,6 +24,9 @@ import io.sluice.worker.router.Producer;
 import io.sluice.worker.router.Router;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Transport;
+import io.sluice.worker.router.DataConsumer;
+import io.sluice.worker.router.DataProducer;
+import io.sluice.worker.router.SctpTransportState;
 import io.sluice.worker.router.WebRtcTransport;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.router.observer.ActiveSpeakerObserver;
@@ -95,6 +98,31 @@ final class PipeMirror implements EntityEvents {
     @Override
     public void routerClosed(Router router, CloseReason reason) {
         published.routerClosed(router, reason);
+    }
+
+    @Override
+    public void sctpStateChanged(WebRtcTransport transport, SctpTransportState state, String reason) {
+        published.sctpStateChanged(transport, state, reason);
+    }
+
+    @Override
+    public void dataProducerClosed(DataProducer dataProducer, CloseReason reason) {
+        published.dataProducerClosed(dataProducer, reason);
+    }
+
+    @Override
+    public void dataConsumerDataProducerClosed(DataConsumer dataConsumer) {
+        published.dataConsumerDataProducerClosed(dataConsumer);
+    }
+
+    @Override
+    public void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason) {
+        published.dataConsumerClosed(dataConsumer, reason);
+    }
+
+    @Override
+    public void dataConsumerBufferedAmountLow(DataConsumer dataConsumer, long bufferedAmount) {
+        published.dataConsumerBufferedAmountLow(dataConsumer, bufferedAmount);
     }
 
     @Override

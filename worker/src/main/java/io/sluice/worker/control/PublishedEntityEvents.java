@@ -7,13 +7,22 @@ import io.sluice.worker.control.mapping.TransportMapper;
 import io.sluice.api.v1.ConsumerProducerClosed;
 import io.sluice.api.v1.ConsumerProducerPaused;
 import io.sluice.api.v1.ConsumerProducerResumed;
+import io.sluice.api.v1.DataConsumerBufferedAmountLow;
+import io.sluice.api.v1.DataConsumerClosed;
+import io.sluice.api.v1.DataConsumerDataProducerClosed;
+import io.sluice.api.v1.DataProducerClosed;
 import io.sluice.api.v1.Event;
+import io.sluice.worker.router.DataConsumer;
+import io.sluice.worker.router.DataProducer;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.RouterClosed;
 import io.sluice.api.v1.RtpObserverDominantSpeaker;
 import io.sluice.api.v1.RtpObserverSilence;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportDtlsStateChanged;
+import io.sluice.api.v1.TransportSctpStateChanged;
+import io.sluice.worker.control.mapping.SctpMapper;
+import io.sluice.worker.router.SctpTransportState;
 import io.sluice.api.v1.TransportIceStateChanged;
 import io.sluice.api.v1.TransportTupleChanged;
 import io.sluice.worker.control.mapping.ConsumerMapper;
@@ -92,6 +101,53 @@ final class PublishedEntityEvents implements EntityEvents {
         emit(transport.router(), "transport", transport.id(), "dtlsstatechange", Event.newBuilder()
                 .setTransportDtlsStateChanged(TransportDtlsStateChanged.newBuilder()
                         .setDtlsState(TransportMapper.toProto(state)).setReason(reason)));
+    }
+
+    @Override
+    public void sctpStateChanged(WebRtcTransport transport, SctpTransportState state, String reason) {
+        emit(transport.router(), "transport", transport.id(), "sctpstatechange", Event.newBuilder()
+                .setTransportSctpStateChanged(TransportSctpStateChanged.newBuilder()
+                        .setSctpState(SctpMapper.toProto(state)).setReason(reason)));
+    }
+
+    @Override
+    public void dataProducerClosed(DataProducer dataProducer, CloseReason reason) {
+        emit(dataProducer.transport().router(), "dataProducer", dataProducer.id(), "closed", Event.newBuilder()
+                .setDataProducerClosed(DataProducerClosed.newBuilder().setReason(switch (reason) {
+                    case REQUESTED -> DataProducerClosed.Reason.REQUESTED;
+                    case TRANSPORT_CLOSED -> DataProducerClosed.Reason.TRANSPORT_CLOSED;
+                    case ROUTER_CLOSED, WORKER_CLOSED -> DataProducerClosed.Reason.ROUTER_CLOSED;
+                    default -> DataProducerClosed.Reason.REASON_UNSPECIFIED;
+                })));
+    }
+
+    @Override
+    public void dataConsumerDataProducerClosed(DataConsumer dataConsumer) {
+        emit(dataConsumer, "dataproducerclose", Event.newBuilder()
+                .setDataConsumerDataProducerClosed(DataConsumerDataProducerClosed.getDefaultInstance()));
+    }
+
+    @Override
+    public void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason) {
+        emit(dataConsumer, "closed", Event.newBuilder()
+                .setDataConsumerClosed(DataConsumerClosed.newBuilder().setReason(switch (reason) {
+                    case REQUESTED -> DataConsumerClosed.Reason.REQUESTED;
+                    case TRANSPORT_CLOSED -> DataConsumerClosed.Reason.TRANSPORT_CLOSED;
+                    case ROUTER_CLOSED, WORKER_CLOSED -> DataConsumerClosed.Reason.ROUTER_CLOSED;
+                    case PRODUCER_CLOSED -> DataConsumerClosed.Reason.DATA_PRODUCER_CLOSED;
+                    default -> DataConsumerClosed.Reason.REASON_UNSPECIFIED;
+                })));
+    }
+
+    @Override
+    public void dataConsumerBufferedAmountLow(DataConsumer dataConsumer, long bufferedAmount) {
+        emit(dataConsumer, "bufferedamountlow", Event.newBuilder()
+                .setDataConsumerBufferedAmountLow(DataConsumerBufferedAmountLow.newBuilder()
+                        .setBufferedAmount((int) Math.min(0xffffffffL, bufferedAmount))));
+    }
+
+    private void emit(DataConsumer dataConsumer, String eventName, Event.Builder event) {
+        emit(dataConsumer.transport().router(), "dataConsumer", dataConsumer.id(), eventName, event);
     }
 
     @Override

@@ -68,6 +68,14 @@ public final class DtlsTransport {
 
         /** The peer sent close_notify; the transport is now {@link DtlsState#CLOSED}. Not called for our own close(). */
         void onDtlsClosed();
+
+        /**
+         * One record of application data from the peer (RFC 8261 §3: an SCTP packet for the
+         * transport's association); the listener releases the buffer.
+         */
+        default void onDtlsApplicationData(ByteBuf data) {
+            data.release();
+        }
     }
 
     /**
@@ -114,6 +122,7 @@ public final class DtlsTransport {
     private ScheduledFuture<?> handshakeTimer;
     private DTLSTransport connection;
     private long droppedDatagrams;
+    private int applicationDataLimit;
 
     /**
      * @param loop the owner's event loop
@@ -227,6 +236,43 @@ public final class DtlsTransport {
     }
 
     /**
+     * Sends {@code data} to the peer as one application data record (RFC 8261 §3: one SCTP packet
+     * a record), encrypted on the handshake strand so that it never races a receive; takes the
+     * buffer. Dropped unless connected, or larger than a record allows ({@link #maxApplicationData}).
+     */
+    public void sendApplicationData(ByteBuf data) {
+        assert loop.inEventLoop();
+        byte[] bytes = ByteBufUtil.getBytes(data);
+        data.release();
+        if (state != DtlsState.CONNECTED || bytes.length > applicationDataLimit) {
+            return;
+        }
+        DTLSTransport established = connection;
+        try {
+            strand.execute(() -> {
+                try {
+                    established.send(bytes, 0, bytes.length);
+                    datagrams.flush();
+                } catch (IOException | RuntimeException e) {
+                    String reason = describe(null, e);
+                    onLoop(() -> onConnectionFailed(reason));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            fail("DTLS executor is shut down");
+        }
+    }
+
+    /**
+     * The most application data one record carries once connected, as BouncyCastle's record layer
+     * computes it for the negotiated suite from the datagram limit; 0 before.
+     */
+    public int maxApplicationData() {
+        assert loop.inEventLoop();
+        return applicationDataLimit;
+    }
+
+    /**
      * Closes in any state; idempotent. When connected, our close_notify (RFC 5246 §7.2.1) still
      * reaches {@link Listener#onOutgoingDtls} afterwards. No listener event follows.
      */
@@ -289,7 +335,8 @@ public final class DtlsTransport {
             byte[] remote = SrtpKeySplitter.keyAndSalt(profile, material, peerRole);
             Arrays.fill(material, (byte) 0);
             DTLSTransport connected = established;
-            if (!onLoop(() -> onHandshakeSucceeded(connected, profile, local, remote))) {
+            int sendLimit = established.getSendLimit();
+            if (!onLoop(() -> onHandshakeSucceeded(connected, sendLimit, profile, local, remote))) {
                 closeQuietly(connected);
             }
         } catch (IOException | RuntimeException e) {
@@ -304,10 +351,16 @@ public final class DtlsTransport {
         drainScheduled.set(false);
         try {
             byte[] plaintext = new byte[established.getReceiveLimit()];
-            while (datagrams.hasQueued() && !datagrams.isClosed()) {
-                // A 1 ms wait: BouncyCastle reads until a record yields data or the wait ends.
-                // Application data (DataChannel/SCTP) is out of scope and dropped here.
-                established.receive(plaintext, 0, plaintext.length, 1);
+            int received = 0;
+            // A 1 ms wait: BouncyCastle reads until a record yields data or the wait ends (then it
+            // returns 0 or less). After a record of data, once more: a datagram may hold several
+            // records, and BouncyCastle hands out one a call.
+            while ((datagrams.hasQueued() || received > 0) && !datagrams.isClosed()) {
+                received = established.receive(plaintext, 0, plaintext.length, 1);
+                if (received > 0) {
+                    byte[] data = Arrays.copyOf(plaintext, received);
+                    onLoop(() -> deliverApplicationData(data));
+                }
             }
         } catch (IOException | RuntimeException e) {
             String reason = describe(null, e);
@@ -365,17 +418,25 @@ public final class DtlsTransport {
 
     // ---- event loop side ----
 
-    private void onHandshakeSucceeded(DTLSTransport established, SrtpProfile profile, byte[] local, byte[] remote) {
+    private void onHandshakeSucceeded(DTLSTransport established, int sendLimit, SrtpProfile profile, byte[] local,
+            byte[] remote) {
         if (state != DtlsState.CONNECTING) {
             strand.execute(() -> closeQuietly(established));
             return;
         }
         cancelHandshakeTimer();
         connection = established;
+        applicationDataLimit = sendLimit;
         state = DtlsState.CONNECTED;
         listener.onDtlsConnected(profile, local, remote);
         if (state == DtlsState.CONNECTED && datagrams.hasQueued()) {
             scheduleDrain();
+        }
+    }
+
+    private void deliverApplicationData(byte[] data) {
+        if (state == DtlsState.CONNECTED) {
+            listener.onDtlsApplicationData(Unpooled.wrappedBuffer(data));
         }
     }
 

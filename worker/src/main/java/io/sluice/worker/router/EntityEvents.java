@@ -28,6 +28,19 @@ public interface EntityEvents extends RtpObserverEvents {
     /** @param reason why DTLS failed; empty otherwise */
     default void dtlsStateChanged(WebRtcTransport transport, DtlsState state, String reason) {}
 
+    /** @param reason why it failed or closed; empty otherwise */
+    default void sctpStateChanged(WebRtcTransport transport, SctpTransportState state, String reason) {}
+
+    default void dataProducerClosed(DataProducer dataProducer, CloseReason reason) {}
+
+    /** A data consumer's data producer closed (mediasoup's dataproducerclose); its {@link #dataConsumerClosed} follows. */
+    default void dataConsumerDataProducerClosed(DataConsumer dataConsumer) {}
+
+    default void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason) {}
+
+    /** The transport's buffered amount fell to the data consumer's threshold (mediasoup's bufferedamountlow). */
+    default void dataConsumerBufferedAmountLow(DataConsumer dataConsumer, long bufferedAmount) {}
+
     default void producerClosed(Producer producer, CloseReason reason) {}
 
     default void producerScore(Producer producer) {}

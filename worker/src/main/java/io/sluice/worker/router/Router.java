@@ -26,6 +26,7 @@ public final class Router {
     private final EventExecutor loop;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final RouterMedia media;
+    private final RouterData data = new RouterData();
     private final RtpObservers observers;
     private boolean closed;
 
@@ -64,6 +65,11 @@ public final class Router {
     /** Which consumers each producer's packets go to. */
     RouterMedia media() {
         return media;
+    }
+
+    /** Which data consumers each data producer's messages go to. */
+    RouterData data() {
+        return data;
     }
 
     /** Its active speaker and audio level observers. */

@@ -36,13 +36,15 @@ final class WebRtcTransportFactory {
         WebRtcTransport transport = new WebRtcTransport(id, router, options.userId(), options.appData(), loop,
                 events, resources, clock, bandwidthEstimator(options), StunRateLimiter.perTransport(), List.of(),
                 List.of(), server,
-                server.candidates(options.enableUdp(), options.enableTcp(), options.preferUdp(), options.preferTcp()));
+                server.candidates(options.enableUdp(), options.enableTcp(), options.preferUdp(), options.preferTcp()),
+                sctpSettings(options.sctp()));
         server.adopt(transport);
         return transport;
     }
 
     Future<WebRtcTransport> create(Router router, WebRtcTransportOptions options) throws SluiceException {
         SendSideBandwidthEstimator estimator = bandwidthEstimator(options);
+        SctpSettings sctp = sctpSettings(options.sctp()); // refused before any socket is bound
         List<ListenInfos.Resolved> infos = ListenInfos.resolve(options.listenInfos(), options.enableUdp(),
                 options.enableTcp(), resources, "listen_infos");
         Promise<WebRtcTransport> result = loop.newPromise();
@@ -66,7 +68,7 @@ final class WebRtcTransportFactory {
                 }
                 WebRtcTransport transport = new WebRtcTransport(UUID.randomUUID().toString(), router,
                         options.userId(), options.appData(), loop, events, resources, clock, estimator, StunRateLimiter.perTransport(),
-                        bound.channels(), bound.udpSockets(), null, candidates);
+                        bound.channels(), bound.udpSockets(), null, candidates, sctp);
                 sink.setTarget(transport);
                 result.setSuccess(transport);
             } catch (RuntimeException e) {
@@ -75,6 +77,36 @@ final class WebRtcTransportFactory {
             }
         });
         return result;
+    }
+
+    /** enableSctp's options with mediasoup's defaults, or null without enableSctp. */
+    static SctpSettings sctpSettings(SctpOptions options) throws SluiceException {
+        if (options == null) {
+            return null;
+        }
+        int outbound = SctpSettings.DEFAULT_STREAMS;
+        int inbound = SctpSettings.DEFAULT_STREAMS;
+        if (options.outboundStreams() != null) {
+            outbound = streams(options.outboundStreams(), "num_sctp_streams.os");
+            inbound = streams(options.inboundStreams(), "num_sctp_streams.mis");
+        }
+        int maxMessageSize = SctpSettings.DEFAULT_MAX_MESSAGE_SIZE;
+        if (options.maxMessageSize() != null) {
+            long given = options.maxMessageSize();
+            if (given < 1 || given > SctpSettings.LARGEST_MAX_MESSAGE_SIZE) {
+                throw SluiceException.invalid("max_sctp_message_size",
+                        "must be 1.." + SctpSettings.LARGEST_MAX_MESSAGE_SIZE + ", got " + given);
+            }
+            maxMessageSize = (int) given;
+        }
+        return new SctpSettings(io.sluice.worker.sctp.SctpPacket.WEBRTC_PORT, outbound, inbound, maxMessageSize);
+    }
+
+    private static int streams(long value, String field) throws SluiceException {
+        if (value < 1 || value > 65535) {
+            throw SluiceException.invalid(field, "must be 1..65535, got " + value);
+        }
+        return (int) value;
     }
 
     /** mediasoup's initialAvailableOutgoingBitrate: the estimate towards the endpoint before any feedback. */

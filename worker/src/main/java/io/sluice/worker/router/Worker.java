@@ -54,6 +54,7 @@ public final class Worker {
     private final PlainTransportFactory plainTransports;
     private final PipeTransportFactory pipeTransports;
     private final ProducerConsumerFactory media;
+    private final WorkerData data;
     /** Runs the producers' NACK retries while any producer exists (a stream may fall silent). */
     private ScheduledFuture<?> producerTimer;
 
@@ -71,10 +72,17 @@ public final class Worker {
         this.plainTransports = new PlainTransportFactory(loop, rtc, clock);
         this.pipeTransports = new PipeTransportFactory(loop, rtc == null ? new LocalPipes() : rtc.localPipes(), clock);
         this.media = new ProducerConsumerFactory(loop, clock, scores, this::onLayersChanged);
+        this.data = new WorkerData(events);
     }
 
     public String id() {
         return id;
+    }
+
+    /** Its data producers and data consumers; on the loop. */
+    public WorkerData data() {
+        assert loop.inEventLoop();
+        return data;
     }
 
     /** The loop that owns this worker; every entity of the worker runs on it. */
@@ -553,6 +561,7 @@ public final class Worker {
         router.observers().closeAll();
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
+            data.closeTransport(transport, CloseReason.ROUTER_CLOSED);
             closeConsumers(transport, CloseReason.ROUTER_CLOSED);
         }
         for (Transport transport : transports) {
@@ -567,6 +576,7 @@ public final class Worker {
 
     /** A transport closes: its consumers, then its producers (TRANSPORT_CLOSED), then itself. */
     private void closeTransport(Transport transport, CloseReason reason) {
+        data.closeTransport(transport, CloseReason.TRANSPORT_CLOSED);
         closeConsumers(transport, CloseReason.TRANSPORT_CLOSED);
         closeProducers(transport, CloseReason.TRANSPORT_CLOSED);
         closeTransportItself(transport, reason);

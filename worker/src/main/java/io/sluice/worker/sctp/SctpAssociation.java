@@ -126,8 +126,8 @@ public final class SctpAssociation {
         }
         localTag = nonZeroRandom();
         localInitialTsn = random.nextInt() & 0xffffffffL;
-        sentInit = new InitChunk(false, localTag, config.receiveBufferBytes(), config.streams(), config.streams(),
-                localInitialTsn, true, true, null);
+        sentInit = new InitChunk(false, localTag, config.receiveBufferBytes(), config.streams(),
+                config.inboundStreams(), localInitialTsn, true, true, null);
         sendQueue = new SendQueue(config, localInitialTsn);
         setState(SctpState.COOKIE_WAIT);
         sendInit();
@@ -298,8 +298,8 @@ public final class SctpAssociation {
         long tag = collision ? localTag : nonZeroRandom();
         long initialTsn = collision ? localInitialTsn : random.nextInt() & 0xffffffffL;
         byte[] cookie = cookieSigner.sign(StateCookie.of(init, tag, initialTsn, clock.monotonicMillis()));
-        InitChunk initAck = new InitChunk(true, tag, config.receiveBufferBytes(), config.streams(), config.streams(),
-                initialTsn, true, true, cookie);
+        InitChunk initAck = new InitChunk(true, tag, config.receiveBufferBytes(), config.streams(),
+                config.inboundStreams(), initialTsn, true, true, cookie);
         bundler.emitSingle(init.initiateTag(), new ControlChunk(initAck.serializedLength(), initAck::writeTo));
     }
 

@@ -103,6 +103,14 @@ public final class SctpPacket {
         return length < CHUNK_HEADER_LENGTH || chunk + length > packetEnd ? -1 : chunk;
     }
 
+    /** Whether the packet's first chunk is an INIT (RFC 9260 §3.3.2): the start of a new association. */
+    public static boolean isInit(ByteBuf packet) {
+        int index = packet.readerIndex();
+        int length = packet.readableBytes();
+        return length >= COMMON_HEADER_LENGTH + CHUNK_HEADER_LENGTH && chunksWellFormed(packet, index, length)
+                && chunkType(packet, firstChunk(packet, index, length)) == ChunkType.INIT;
+    }
+
     /** Whether every byte after the common header belongs to a well-formed chunk (§3.2: lengths exclude padding, padding at most 3). */
     public static boolean chunksWellFormed(ByteBuf buf, int index, int length) {
         int end = index + length;

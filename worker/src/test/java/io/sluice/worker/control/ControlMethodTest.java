@@ -53,6 +53,10 @@ class ControlMethodTest {
                 "consumer.setPriority", "consumer.setPreferredLayers", "consumer.dump", "consumer.getStats",
                 "router.createPipeTransport", "pipeTransport.connect", "pipeTransport.consume",
                 "pipeTransport.produce", "pipeTransport.close", "pipeTransport.dump", "router.pipeToRouter",
+                "transport.produceData", "transport.consumeData", "dataProducer.close", "dataProducer.pause",
+                "dataProducer.resume", "dataProducer.dump", "dataProducer.getStats", "dataConsumer.close",
+                "dataConsumer.pause", "dataConsumer.resume", "dataConsumer.dump", "dataConsumer.getStats",
+                "dataConsumer.setBufferedAmountLowThreshold",
                 "router.createActiveSpeakerObserver", "router.createAudioLevelObserver", "rtpObserver.addProducer",
                 "rtpObserver.removeProducer", "rtpObserver.pause", "rtpObserver.resume", "rtpObserver.close",
                 "rtpObserver.dump");

@@ -64,6 +64,10 @@ class WorkerControlTest {
             "consumer_setPreferredLayers", "consumer_dump", "consumer_getStats",
             "router_createPipeTransport", "pipeTransport_connect", "pipeTransport_consume", "pipeTransport_produce",
             "pipeTransport_close", "pipeTransport_dump", "router_pipeToRouter",
+            "transport_produceData", "transport_consumeData", "dataProducer_close", "dataProducer_pause",
+            "dataProducer_resume", "dataProducer_dump", "dataProducer_getStats", "dataConsumer_close",
+            "dataConsumer_pause", "dataConsumer_resume", "dataConsumer_dump", "dataConsumer_getStats",
+            "dataConsumer_setBufferedAmountLowThreshold",
             "router_createActiveSpeakerObserver", "router_createAudioLevelObserver", "rtpObserver_addProducer",
             "rtpObserver_removeProducer", "rtpObserver_pause", "rtpObserver_resume", "rtpObserver_close",
             "rtpObserver_dump");

@@ -140,7 +140,7 @@ class WebRtcTransportTest {
         List<ListenInfo> listen = List.of(new ListenInfo(Protocol.UDP, "127.0.0.1", "", 0, null),
                 new ListenInfo(Protocol.TCP, "127.0.0.1", "", 0, null));
         return onLoop(() -> worker.createWebRtcTransport(new WebRtcTransportOptions(router.id(), "", listen, true, true,
-                preferUdp, false, "user", Map.of(), 0))).get(10, TimeUnit.SECONDS);
+                preferUdp, false, "user", Map.of(), 0, null))).get(10, TimeUnit.SECONDS);
     }
 
     private static RemoteDtlsParameters peer(RemoteDtlsParameters.Role role) {

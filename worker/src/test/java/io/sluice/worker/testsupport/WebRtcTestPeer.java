@@ -64,6 +64,7 @@ public final class WebRtcTestPeer implements AutoCloseable, DtlsTransport.Listen
     private final AtomicLong srtpReceived = new AtomicLong();
     private final Channel channel;
     private DtlsTransport dtls;
+    private volatile java.util.function.Consumer<ByteBuf> applicationData;
     private SrtpSendContext srtpSend;
     private SrtpReceiveContext srtpReceive;
 
@@ -184,6 +185,21 @@ public final class WebRtcTestPeer implements AutoCloseable, DtlsTransport.Listen
         });
     }
 
+    /** The peer's event loop: where its DTLS (and whatever runs over it) lives. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Where DTLS application data goes (an SCTP association, RFC 8261); the sink releases each buffer. */
+    public void onApplicationData(java.util.function.Consumer<ByteBuf> sink) {
+        this.applicationData = sink;
+    }
+
+    /** Sends one DTLS record of application data; on the peer's loop; takes {@code data}. */
+    public void sendApplicationData(ByteBuf data) {
+        dtls.sendApplicationData(data);
+    }
+
     public long srtpPacketsReceived() {
         return srtpReceived.get();
     }
@@ -237,6 +253,16 @@ public final class WebRtcTestPeer implements AutoCloseable, DtlsTransport.Listen
         srtpReceive = new SrtpReceiveContext(profile, Arrays.copyOf(remoteKeyAndSalt, keyLength),
                 Arrays.copyOfRange(remoteKeyAndSalt, keyLength, remoteKeyAndSalt.length));
         dtlsConnected.complete(profile);
+    }
+
+    @Override
+    public void onDtlsApplicationData(ByteBuf data) {
+        java.util.function.Consumer<ByteBuf> sink = applicationData;
+        if (sink == null) {
+            data.release();
+        } else {
+            sink.accept(data);
+        }
     }
 
     @Override

@@ -38,7 +38,8 @@ public final class TransportMapper {
                 request.getPreferUdp(), request.getPreferTcp(), request.getUserId(),
                 AppDataMapper.toDomain(request.getAppData()),
                 request.hasInitialAvailableOutgoingBitrate()
-                        ? Math.max(1, Integer.toUnsignedLong(request.getInitialAvailableOutgoingBitrate())) : 0);
+                        ? Math.max(1, Integer.toUnsignedLong(request.getInitialAvailableOutgoingBitrate())) : 0,
+                SctpMapper.toDomain(request));
     }
 
     /** The peer's DTLS parameters; an unknown role is refused here, the fingerprints are checked by the transport. */
@@ -131,6 +132,7 @@ public final class TransportMapper {
         if (selected != null) {
             info.setIceSelectedTuple(toProto(selected));
         }
+        SctpMapper.addSctp(info, transport);
         return info.build();
     }
 

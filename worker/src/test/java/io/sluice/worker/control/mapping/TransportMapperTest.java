@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.sluice.api.v1.DtlsFingerprint;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
+import io.sluice.api.v1.NumSctpStreams;
 import io.sluice.api.v1.PortRange;
 import io.sluice.api.v1.RouterCreatePlainTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
@@ -18,6 +19,7 @@ import io.sluice.worker.ice.TransportTuple.Protocol;
 import io.sluice.worker.router.IceCandidate;
 import io.sluice.worker.router.ListenInfo;
 import io.sluice.worker.router.RemoteDtlsParameters;
+import io.sluice.worker.router.SctpOptions;
 import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.TupleInfo;
 import io.sluice.worker.srtp.SrtpProfile;
@@ -50,6 +52,20 @@ class TransportMapperTest {
         assertThat(defaults.listenInfos()).isEmpty();
         assertThat(udpOnly.enableTcp()).isFalse();
         assertThat(udpOnly.preferUdp()).isTrue();
+    }
+
+    @Test
+    void sctpOptionsAreMappedUncheckedAndAbsentWithoutEnableSctp() {
+        var plain = TransportMapper.toDomain(RouterCreateWebRtcTransportRequest.newBuilder().setRouterId("r").build());
+        var defaults = TransportMapper.toDomain(RouterCreateWebRtcTransportRequest.newBuilder().setRouterId("r")
+                .setEnableSctp(true).build());
+        var given = TransportMapper.toDomain(RouterCreateWebRtcTransportRequest.newBuilder().setRouterId("r")
+                .setEnableSctp(true).setNumSctpStreams(NumSctpStreams.newBuilder().setOs(0).setMis(-1))
+                .setMaxSctpMessageSize(-1).build());
+
+        assertThat(plain.sctp()).isNull();
+        assertThat(defaults.sctp()).isEqualTo(new SctpOptions(null, null, null));
+        assertThat(given.sctp()).isEqualTo(new SctpOptions(0L, 0xFFFF_FFFFL, 0xFFFF_FFFFL));
     }
 
     @Test

@@ -1,0 +1,138 @@
+package io.sluice.worker.control;
+
+import io.sluice.api.v1.DataConsumerCloseRequest;
+import io.sluice.api.v1.DataConsumerCloseResponse;
+import io.sluice.api.v1.DataConsumerDumpRequest;
+import io.sluice.api.v1.DataConsumerDumpResponse;
+import io.sluice.api.v1.DataConsumerGetStatsRequest;
+import io.sluice.api.v1.DataConsumerGetStatsResponse;
+import io.sluice.api.v1.DataConsumerPauseRequest;
+import io.sluice.api.v1.DataConsumerPauseResponse;
+import io.sluice.api.v1.DataConsumerResumeRequest;
+import io.sluice.api.v1.DataConsumerResumeResponse;
+import io.sluice.api.v1.DataConsumerSetBufferedAmountLowThresholdRequest;
+import io.sluice.api.v1.DataConsumerSetBufferedAmountLowThresholdResponse;
+import io.sluice.api.v1.DataProducerCloseRequest;
+import io.sluice.api.v1.DataProducerCloseResponse;
+import io.sluice.api.v1.DataProducerDumpRequest;
+import io.sluice.api.v1.DataProducerDumpResponse;
+import io.sluice.api.v1.DataProducerGetStatsRequest;
+import io.sluice.api.v1.DataProducerGetStatsResponse;
+import io.sluice.api.v1.DataProducerPauseRequest;
+import io.sluice.api.v1.DataProducerPauseResponse;
+import io.sluice.api.v1.DataProducerResumeRequest;
+import io.sluice.api.v1.DataProducerResumeResponse;
+import io.sluice.api.v1.TransportConsumeDataRequest;
+import io.sluice.api.v1.TransportConsumeDataResponse;
+import io.sluice.api.v1.TransportProduceDataRequest;
+import io.sluice.api.v1.TransportProduceDataResponse;
+import io.sluice.worker.control.mapping.AppDataMapper;
+import io.sluice.worker.control.mapping.DataMapper;
+import io.sluice.worker.router.DataConsumer;
+import io.sluice.worker.router.DataProducer;
+import io.sluice.worker.router.SctpStreamParameters;
+import io.sluice.worker.router.SluiceException;
+import io.sluice.worker.router.WorkerData;
+
+/** Handlers of transport.produceData, transport.consumeData, dataProducer.* and dataConsumer.*; on the worker's loop. */
+final class DataHandlers {
+
+    private DataHandlers() {}
+
+    private static WorkerData data(WorkerControl worker) {
+        return worker.worker().data();
+    }
+
+    static TransportProduceDataResponse produceData(WorkerControl worker, TransportProduceDataRequest request)
+            throws SluiceException {
+        SctpStreamParameters stream = DataMapper.toDomain(request.getSctpStreamParameters(), "sctp_stream_parameters");
+        DataProducer producer = data(worker).produceData(worker.worker().webRtcTransport(request.getTransportId()),
+                stream, request.getLabel(), request.getProtocol(), request.getPaused(),
+                AppDataMapper.toDomain(request.getAppData()));
+        return TransportProduceDataResponse.newBuilder().setDataProducer(DataMapper.toProto(producer)).build();
+    }
+
+    static TransportConsumeDataResponse consumeData(WorkerControl worker, TransportConsumeDataRequest request)
+            throws SluiceException {
+        boolean overridden = request.hasOrdered() || request.hasMaxPacketLifeTime() || request.hasMaxRetransmits();
+        SctpStreamParameters stream = overridden ? DataMapper.withLimits(0,
+                request.hasOrdered() ? request.getOrdered() : null,
+                request.hasMaxPacketLifeTime() ? request.getMaxPacketLifeTime() : null,
+                request.hasMaxRetransmits() ? request.getMaxRetransmits() : null, "max_retransmits") : null;
+        DataConsumer consumer = data(worker).consumeData(worker.worker().webRtcTransport(request.getTransportId()),
+                request.getDataProducerId(), stream, request.getPaused(), AppDataMapper.toDomain(request.getAppData()));
+        return TransportConsumeDataResponse.newBuilder().setDataConsumer(DataMapper.toProto(consumer)).build();
+    }
+
+    static DataProducerCloseResponse closeDataProducer(WorkerControl worker, DataProducerCloseRequest request)
+            throws SluiceException {
+        data(worker).closeDataProducer(request.getDataProducerId());
+        return DataProducerCloseResponse.getDefaultInstance();
+    }
+
+    static DataProducerPauseResponse pauseDataProducer(WorkerControl worker, DataProducerPauseRequest request)
+            throws SluiceException {
+        data(worker).pause(data(worker).dataProducer(request.getDataProducerId()));
+        return DataProducerPauseResponse.getDefaultInstance();
+    }
+
+    static DataProducerResumeResponse resumeDataProducer(WorkerControl worker, DataProducerResumeRequest request)
+            throws SluiceException {
+        data(worker).resume(data(worker).dataProducer(request.getDataProducerId()));
+        return DataProducerResumeResponse.getDefaultInstance();
+    }
+
+    static DataProducerDumpResponse dumpDataProducer(WorkerControl worker, DataProducerDumpRequest request)
+            throws SluiceException {
+        DataProducer producer = data(worker).dataProducer(request.getDataProducerId());
+        return DataProducerDumpResponse.newBuilder()
+                .setDataProducer(DataMapper.toProto(producer))
+                .addAllDataConsumerIds(data(worker).consumersOf(producer).stream().map(DataConsumer::id).toList())
+                .build();
+    }
+
+    static DataProducerGetStatsResponse dataProducerStats(WorkerControl worker, DataProducerGetStatsRequest request)
+            throws SluiceException {
+        DataProducer producer = data(worker).dataProducer(request.getDataProducerId());
+        return DataProducerGetStatsResponse.newBuilder()
+                .setStats(DataMapper.stats(producer, worker.clock().epochMillis())).build();
+    }
+
+    static DataConsumerCloseResponse closeDataConsumer(WorkerControl worker, DataConsumerCloseRequest request)
+            throws SluiceException {
+        data(worker).closeDataConsumer(request.getDataConsumerId());
+        return DataConsumerCloseResponse.getDefaultInstance();
+    }
+
+    static DataConsumerPauseResponse pauseDataConsumer(WorkerControl worker, DataConsumerPauseRequest request)
+            throws SluiceException {
+        data(worker).pause(data(worker).dataConsumer(request.getDataConsumerId()));
+        return DataConsumerPauseResponse.getDefaultInstance();
+    }
+
+    static DataConsumerResumeResponse resumeDataConsumer(WorkerControl worker, DataConsumerResumeRequest request)
+            throws SluiceException {
+        data(worker).resume(data(worker).dataConsumer(request.getDataConsumerId()));
+        return DataConsumerResumeResponse.getDefaultInstance();
+    }
+
+    static DataConsumerDumpResponse dumpDataConsumer(WorkerControl worker, DataConsumerDumpRequest request)
+            throws SluiceException {
+        return DataConsumerDumpResponse.newBuilder()
+                .setDataConsumer(DataMapper.toProto(data(worker).dataConsumer(request.getDataConsumerId()))).build();
+    }
+
+    static DataConsumerGetStatsResponse dataConsumerStats(WorkerControl worker, DataConsumerGetStatsRequest request)
+            throws SluiceException {
+        DataConsumer consumer = data(worker).dataConsumer(request.getDataConsumerId());
+        return DataConsumerGetStatsResponse.newBuilder()
+                .setStats(DataMapper.stats(consumer, worker.clock().epochMillis())).build();
+    }
+
+    static DataConsumerSetBufferedAmountLowThresholdResponse setBufferedAmountLowThreshold(WorkerControl worker,
+            DataConsumerSetBufferedAmountLowThresholdRequest request) throws SluiceException {
+        data(worker).setBufferedAmountLowThreshold(data(worker).dataConsumer(request.getDataConsumerId()),
+                Integer.toUnsignedLong(request.getThreshold()));
+        return DataConsumerSetBufferedAmountLowThresholdResponse.getDefaultInstance();
+    }
+}
