@@ -117,6 +117,19 @@ class LossRepairControlTest {
     }
 
     /** A payload that names its packet: its number, then bytes derived from it. */
+    /**
+     * Where the payload starts (RFC 3550 §5.1, §5.3.1): after the CSRCs and the header extension,
+     * which the worker's consumer adds (the transport-wide sequence number, RFC 8285) when the
+     * forwarded packet has none.
+     */
+    private static int payloadOffset(byte[] datagram) {
+        int offset = 12 + 4 * (datagram[0] & 0x0F);
+        if ((datagram[0] & 0x10) != 0) {
+            offset += 4 + 4 * (((datagram[offset + 2] & 0xFF) << 8) | (datagram[offset + 3] & 0xFF));
+        }
+        return offset;
+    }
+
     private static byte[] payload(int sequenceNumber) {
         ByteBuffer payload = ByteBuffer.allocate(100).putInt(sequenceNumber);
         while (payload.hasRemaining()) {
@@ -176,14 +189,16 @@ class LossRepairControlTest {
             int sequenceNumber = packet.getShort(2) & 0xFFFF;
             long ssrc = Integer.toUnsignedLong(packet.getInt(8));
             if (ssrc == consumerSsrc) {
-                if (received.put(sequenceNumber, Arrays.copyOfRange(datagram, 12, datagram.length)) != null) {
+                if (received.put(sequenceNumber, Arrays.copyOfRange(datagram, payloadOffset(datagram), datagram.length))
+                        != null) {
                     duplicates.incrementAndGet();
                 } else if (sequenceNumber > PACKETS) {
                     lastBurstReceived.countDown();
                 }
             } else if (ssrc == consumerRtxSsrc && (datagram[1] & 0x7F) == consumerRtxPt) {
-                int originalSequenceNumber = packet.getShort(12) & 0xFFFF;
-                receivedRtx.put(originalSequenceNumber, Arrays.copyOfRange(datagram, 14, datagram.length));
+                int offset = payloadOffset(datagram);
+                int originalSequenceNumber = packet.getShort(offset) & 0xFFFF;
+                receivedRtx.put(originalSequenceNumber, Arrays.copyOfRange(datagram, offset + 2, datagram.length));
             }
         });
 
