@@ -115,10 +115,15 @@ public final class SpreadRoomScenario {
                     Connection connection = Nats.connect("nats://127.0.0.1:" + natsPort);
                     StubInProcess stub = new StubInProcess(connection, redisUrl, settings.workers(),
                             settings.perWorker());
-                    HttpClient http = HttpClient.newHttpClient();
                     WebRtcClients clients = new WebRtcClients(settings.receiveBuffer());
                     ConsumerReceivers receivers = new ConsumerReceivers(settings.receiveBuffer(), 16)) {
-                run(settings, stub, http, clients, receivers);
+                // Not closed but shut down: close() would wait for the listeners' open WebSockets.
+                HttpClient http = HttpClient.newHttpClient();
+                try {
+                    run(settings, stub, http, clients, receivers);
+                } finally {
+                    http.shutdownNow();
+                }
             }
         }
     }
