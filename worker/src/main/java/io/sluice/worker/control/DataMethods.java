@@ -30,12 +30,6 @@ final class DataMethods {
         return List.of(
                 ControlMethod.creating("transport", "produceData", TransportProduceDataRequest.getDefaultInstance(),
                         DataHandlers::produceData).require("transport_id"),
-                ControlMethod.creating("router", "createDirectTransport",
-                        RouterCreateDirectTransportRequest.getDefaultInstance(), DataHandlers::createDirectTransport)
-                        .require("router_id"),
-                ControlMethod.of("dataProducer", "send", DataProducerSendRequest.getDefaultInstance(),
-                        DataHandlers::send).require("data_producer_id")
-                        .allowingRequestsUpTo(DirectTransport.MAX_MESSAGE_SIZE + SEND_ENVELOPE_BYTES),
                 ControlMethod.creating("transport", "consumeData", TransportConsumeDataRequest.getDefaultInstance(),
                         DataHandlers::consumeData).require("transport_id", "data_producer_id"),
                 ControlMethod.of("dataProducer", "close", DataProducerCloseRequest.getDefaultInstance(),
@@ -60,6 +54,12 @@ final class DataMethods {
                         DataHandlers::dataConsumerStats).require("data_consumer_id"),
                 ControlMethod.of("dataConsumer", "setBufferedAmountLowThreshold",
                         DataConsumerSetBufferedAmountLowThresholdRequest.getDefaultInstance(),
-                        DataHandlers::setBufferedAmountLowThreshold).require("data_consumer_id"));
+                        DataHandlers::setBufferedAmountLowThreshold).require("data_consumer_id"),
+                ControlMethod.creating("router", "createDirectTransport",
+                        RouterCreateDirectTransportRequest.getDefaultInstance(), DataHandlers::createDirectTransport)
+                        .require("router_id"),
+                ControlMethod.of("dataProducer", "send", DataProducerSendRequest.getDefaultInstance(),
+                        DataHandlers::send).require("data_producer_id")
+                        .allowingRequestsUpTo(DirectTransport.MAX_MESSAGE_SIZE + SEND_ENVELOPE_BYTES));
     }
 }
