@@ -119,8 +119,8 @@ final class TransportBitrateAllocation {
         List<Long> ssrcs = new ArrayList<>();
         for (Producer producer : media.producers()) {
             for (int stream = 0; stream < producer.streamCount() && ssrcs.size() < 255; stream++) {
-                if (producer.streamSsrc(stream) >= 0) {
-                    ssrcs.add(producer.streamSsrc(stream));
+                if (producer.stream(stream).ssrc() >= 0) {
+                    ssrcs.add(producer.stream(stream).ssrc());
                 }
             }
         }
