@@ -182,7 +182,7 @@ class RouterTest {
         assertThat(events).isEmpty();
     }
 
-    private final class RecordingEvents implements EntityEvents {
+    private final class RecordingEvents extends EntityEvents.Ignoring {
         @Override
         public void routerClosed(Router closed, CloseReason reason) {
             events.add("router " + closed.id() + " closed " + reason);

@@ -50,7 +50,7 @@ class RtpStreamRecvTest {
     }
 
     @Test
-    void rfc3550_appendixA3_countsTheGapAsLostAndReportsItsFraction() {
+    void rfc3550_appendixA_3_countsTheGapAsLostAndReportsItsFraction() {
         RtpStreamRecv stream = stream(SSRC, true, false);
         for (int sequenceNumber : new int[] {10, 11, 13, 14}) {
             stream.onPacket(packet(sequenceNumber), clock.monotonicMillis());
