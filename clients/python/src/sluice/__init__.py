@@ -4,6 +4,7 @@ as mediasoup's Node API (docs/protocol.md is the contract)."""
 from .client import Sluice
 from .client_json import canonical, from_client_json, to_client_json
 from .consumer import Consumer
+from .data import DataConsumer, DataMessage, DataProducer, DirectTransport
 from .discovery import WorkerInfo
 from .errors import (
     AlreadyExistsError,
@@ -30,7 +31,8 @@ from .webrtc_server import WebRtcServer
 from .worker import Worker
 
 __all__ = [
-    "AlreadyExistsError", "ClientJsonError", "Consumer", "EntityClosedError", "Event", "EventStream",
+    "AlreadyExistsError", "ClientJsonError", "Consumer", "DataConsumer", "DataMessage", "DataProducer",
+    "DirectTransport", "EntityClosedError", "Event", "EventStream",
     "FailedPreconditionError", "InternalError", "InvalidArgumentError", "MissedEvents", "NatsUnreachableError", "NoRespondersError",
     "NotFoundError", "PlainTransport", "Producer", "RequestError", "RequestTimeoutError",
     "ResourceExhaustedError", "Router", "Sluice", "SluiceError", "Transport", "UnavailableError",

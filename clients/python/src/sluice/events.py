@@ -93,6 +93,8 @@ def mediasoup_name(event: events_pb2.Event) -> str | None:
         "consumer_producer_closed": "producerclose",
         "consumer_producer_paused": "producerpause",
         "consumer_producer_resumed": "producerresume",
+        "data_consumer_data_producer_closed": "dataproducerclose",
+        "data_consumer_buffered_amount_low": "bufferedamountlow",
     }.get(body or "")
 
 
@@ -109,7 +111,11 @@ def _data_of(event: events_pb2.Event) -> tuple[Message, Any]:
         return body, client_json.to_client_json(body)
     if body_name == "consumer_layers_changed":
         return body, client_json.layers_to_json(body.layers) if body.HasField("layers") else None
-    if body_name and body_name.endswith("_closed") and body_name != "consumer_producer_closed":
+    if body_name == "data_consumer_message":
+        from .data import DataMessage
+        return body, DataMessage(payload=bytes(body.payload), ppid=body.ppid)
+    if body_name and body_name.endswith("_closed") and body_name not in (
+            "consumer_producer_closed", "data_consumer_data_producer_closed"):
         return body, type(body).Reason.Name(body.reason)
     return body, None
 

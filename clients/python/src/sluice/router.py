@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from ._entity import Entity, app_data as _app_data
 from .client_json import coerce, to_client_json
 from .errors import InvalidArgumentError
+from .data import DirectTransport
 from .transport import PlainTransport, WebRtcTransport
 from .v1 import (
     consumer_pb2,
+    direct_transport_pb2,
     plain_transport_pb2 as plain_pb2,
     router_pb2,
     rtp_parameters_pb2 as rtp,
@@ -150,5 +152,23 @@ class Router(Entity):
         reply = await self._create("router", "createPlainTransport", request,
                                    plain_pb2.RouterCreatePlainTransportResponse, idempotency_key)
         transport = PlainTransport(self._sluice, self.worker_id, self.id, reply.transport, dict(app_data or {}))
+        self._adopt(transport)
+        return transport
+
+    async def create_direct_transport(
+        self,
+        *,
+        max_message_size: int | None = None,
+        app_data: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> DirectTransport:
+        """router.createDirectTransport (mediasoup's): data producers and consumers the backend drives."""
+        request = direct_transport_pb2.RouterCreateDirectTransportRequest(router_id=self.id,
+                                                                         app_data=_app_data(app_data))
+        if max_message_size is not None:
+            request.max_message_size = max_message_size
+        reply = await self._create("router", "createDirectTransport", request,
+                                   direct_transport_pb2.RouterCreateDirectTransportResponse, idempotency_key)
+        transport = DirectTransport(self._sluice, self.worker_id, reply.transport, dict(app_data or {}))
         self._adopt(transport)
         return transport

@@ -44,15 +44,22 @@ public final class ControlMethod<Q extends Message, R extends Message> {
     public static final int MAX_ID_LENGTH = 256;
 
     private final List<FieldDescriptor> requiredFields;
+    private final int maxRequestBytes;
 
     private ControlMethod(String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler, boolean creates,
             List<FieldDescriptor> requiredFields) {
+        this(entity, method, requestPrototype, handler, creates, requiredFields, ControlService.MAX_REQUEST_BYTES);
+    }
+
+    private ControlMethod(String entity, String method, Q requestPrototype, AsyncHandler<Q, R> handler, boolean creates,
+            List<FieldDescriptor> requiredFields, int maxRequestBytes) {
         this.entity = entity;
         this.method = method;
         this.requestPrototype = requestPrototype;
         this.handler = handler;
         this.creates = creates;
         this.requiredFields = List.copyOf(requiredFields);
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     /** A method that reads or changes existing entities, e.g. {@code of("router", "close", RouterCloseRequest.getDefaultInstance(), ...)}. */
@@ -97,7 +104,17 @@ public final class ControlMethod<Q extends Message, R extends Message> {
             }
             fields.add(field);
         }
-        return new ControlMethod<>(entity, method, requestPrototype, handler, creates, fields);
+        return new ControlMethod<>(entity, method, requestPrototype, handler, creates, fields, maxRequestBytes);
+    }
+
+    /** A method whose requests carry a payload (dataProducer.send) may be larger than the default 64 KiB. */
+    public ControlMethod<Q, R> allowingRequestsUpTo(int bytes) {
+        return new ControlMethod<>(entity, method, requestPrototype, handler, creates, requiredFields, bytes);
+    }
+
+    /** The largest request body this method takes; a larger one is INVALID_ARGUMENT before parsing. */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
     }
 
     public String entity() {

@@ -30,7 +30,7 @@ public final class ControlService {
     public static final String SERVICE_NAME = "sluice-worker";
     public static final String IDEMPOTENCY_KEY_HEADER = "Sluice-Idempotency-Key";
     public static final Duration LOOP_TIMEOUT = Duration.ofSeconds(5);
-    /** The largest request body: the biggest real ones (produce, consume) are a few KB. */
+    /** The largest request body but dataProducer.send's: the biggest real ones (produce, consume) are a few KB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final int MAX_IDEMPOTENCY_KEY_CHARS = 256;
 
@@ -98,9 +98,9 @@ public final class ControlService {
             reply.error(unavailable("worker " + worker.id() + " is closing"));
             return;
         }
-        if (message.getData() != null && message.getData().length > MAX_REQUEST_BYTES) {
+        if (message.getData() != null && message.getData().length > method.maxRequestBytes()) {
             reply.error(new SluiceException(SluiceException.Code.INVALID_ARGUMENT, method.fullName() + " request of "
-                    + message.getData().length + " bytes is over the limit of " + MAX_REQUEST_BYTES + " bytes"));
+                    + message.getData().length + " bytes is over the limit of " + method.maxRequestBytes() + " bytes"));
             return;
         }
         LoopRequest<Q, R> request;

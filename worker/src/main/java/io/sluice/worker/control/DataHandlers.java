@@ -22,6 +22,10 @@ import io.sluice.api.v1.DataProducerPauseRequest;
 import io.sluice.api.v1.DataProducerPauseResponse;
 import io.sluice.api.v1.DataProducerResumeRequest;
 import io.sluice.api.v1.DataProducerResumeResponse;
+import io.sluice.api.v1.DataProducerSendRequest;
+import io.sluice.api.v1.DataProducerSendResponse;
+import io.sluice.api.v1.RouterCreateDirectTransportRequest;
+import io.sluice.api.v1.RouterCreateDirectTransportResponse;
 import io.sluice.api.v1.TransportConsumeDataRequest;
 import io.sluice.api.v1.TransportConsumeDataResponse;
 import io.sluice.api.v1.TransportProduceDataRequest;
@@ -30,11 +34,17 @@ import io.sluice.worker.control.mapping.AppDataMapper;
 import io.sluice.worker.control.mapping.DataMapper;
 import io.sluice.worker.router.DataConsumer;
 import io.sluice.worker.router.DataProducer;
+import io.sluice.worker.router.DirectTransport;
+import io.sluice.worker.sctp.DataChannelPpid;
 import io.sluice.worker.router.SctpStreamParameters;
 import io.sluice.worker.router.SluiceException;
+import io.sluice.worker.router.WebRtcTransport;
 import io.sluice.worker.router.WorkerData;
 
-/** Handlers of transport.produceData, transport.consumeData, dataProducer.* and dataConsumer.*; on the worker's loop. */
+/**
+ * Handlers of router.createDirectTransport, transport.produceData, transport.consumeData, dataProducer.* and
+ * dataConsumer.*; on the worker's loop.
+ */
 final class DataHandlers {
 
     private DataHandlers() {}
@@ -45,16 +55,44 @@ final class DataHandlers {
 
     static TransportProduceDataResponse produceData(WorkerControl worker, TransportProduceDataRequest request)
             throws SluiceException {
-        SctpStreamParameters stream = DataMapper.toDomain(request.getSctpStreamParameters(), "sctp_stream_parameters");
-        DataProducer producer = data(worker).produceData(worker.worker().webRtcTransport(request.getTransportId()),
-                stream, request.getLabel(), request.getProtocol(), request.getPaused(),
-                AppDataMapper.toDomain(request.getAppData()));
+        DataProducer producer;
+        if (data(worker).isDirectTransport(request.getTransportId())) {
+            if (request.hasSctpStreamParameters()) {
+                throw SluiceException.invalid("sctp_stream_parameters", "a direct transport has no SCTP streams");
+            }
+            producer = data(worker).produceData(data(worker).directTransport(request.getTransportId()),
+                    request.getLabel(), request.getProtocol(), request.getPaused(),
+                    AppDataMapper.toDomain(request.getAppData()));
+        } else {
+            WebRtcTransport transport = worker.worker().webRtcTransport(request.getTransportId());
+            if (!request.hasSctpStreamParameters()) {
+                throw SluiceException.invalid("sctp_stream_parameters", "sctp_stream_parameters is required");
+            }
+            SctpStreamParameters stream = DataMapper.toDomain(request.getSctpStreamParameters(),
+                    "sctp_stream_parameters");
+            producer = data(worker).produceData(transport, stream, request.getLabel(), request.getProtocol(), request.getPaused(),
+                    AppDataMapper.toDomain(request.getAppData()));
+        }
         return TransportProduceDataResponse.newBuilder().setDataProducer(DataMapper.toProto(producer)).build();
     }
 
     static TransportConsumeDataResponse consumeData(WorkerControl worker, TransportConsumeDataRequest request)
             throws SluiceException {
         boolean overridden = request.hasOrdered() || request.hasMaxPacketLifeTime() || request.hasMaxRetransmits();
+        if (data(worker).isDirectTransport(request.getTransportId())) {
+            if (overridden) {
+                throw SluiceException.invalid(request.hasOrdered() ? "ordered" : request.hasMaxRetransmits()
+                        ? "max_retransmits" : "max_packet_life_time", "a direct transport has no SCTP streams");
+            }
+            DataConsumer consumer = data(worker).consumeData(data(worker).directTransport(request.getTransportId()),
+                    request.getDataProducerId(), request.getPaused(), AppDataMapper.toDomain(request.getAppData()));
+            return TransportConsumeDataResponse.newBuilder().setDataConsumer(DataMapper.toProto(consumer)).build();
+        }
+        return consumeOverSctp(worker, request, overridden);
+    }
+
+    private static TransportConsumeDataResponse consumeOverSctp(WorkerControl worker,
+            TransportConsumeDataRequest request, boolean overridden) throws SluiceException {
         SctpStreamParameters stream = overridden ? DataMapper.withLimits(0,
                 request.hasOrdered() ? request.getOrdered() : null,
                 request.hasMaxPacketLifeTime() ? request.getMaxPacketLifeTime() : null,
@@ -62,6 +100,22 @@ final class DataHandlers {
         DataConsumer consumer = data(worker).consumeData(worker.worker().webRtcTransport(request.getTransportId()),
                 request.getDataProducerId(), stream, request.getPaused(), AppDataMapper.toDomain(request.getAppData()));
         return TransportConsumeDataResponse.newBuilder().setDataConsumer(DataMapper.toProto(consumer)).build();
+    }
+
+    static RouterCreateDirectTransportResponse createDirectTransport(WorkerControl worker,
+            RouterCreateDirectTransportRequest request) throws SluiceException {
+        DirectTransport transport = data(worker).createDirectTransport(worker.worker().router(request.getRouterId()),
+                request.hasMaxMessageSize() ? request.getMaxMessageSize() : DirectTransport.MAX_MESSAGE_SIZE,
+                AppDataMapper.toDomain(request.getAppData()));
+        return RouterCreateDirectTransportResponse.newBuilder().setTransport(DataMapper.toProto(transport)).build();
+    }
+
+    static DataProducerSendResponse send(WorkerControl worker, DataProducerSendRequest request)
+            throws SluiceException {
+        long ppid = request.getPpid() == 0 ? DataChannelPpid.BINARY : Integer.toUnsignedLong(request.getPpid());
+        data(worker).send(data(worker).dataProducer(request.getDataProducerId()), ppid,
+                request.getPayload().toByteArray());
+        return DataProducerSendResponse.getDefaultInstance();
     }
 
     static DataProducerCloseResponse closeDataProducer(WorkerControl worker, DataProducerCloseRequest request)

@@ -11,6 +11,9 @@ import io.sluice.api.v1.DataProducerDumpRequest;
 import io.sluice.api.v1.DataProducerGetStatsRequest;
 import io.sluice.api.v1.DataProducerPauseRequest;
 import io.sluice.api.v1.DataProducerResumeRequest;
+import io.sluice.api.v1.DataProducerSendRequest;
+import io.sluice.api.v1.RouterCreateDirectTransportRequest;
+import io.sluice.worker.router.DirectTransport;
 import io.sluice.api.v1.TransportConsumeDataRequest;
 import io.sluice.api.v1.TransportProduceDataRequest;
 import java.util.List;
@@ -18,12 +21,15 @@ import java.util.List;
 /** The method table's lines for data producers and data consumers (see {@link ControlMethods}). */
 final class DataMethods {
 
+    /** dataProducer.send's fields around its payload: the id and the ppid, with their tags and lengths. */
+    private static final int SEND_ENVELOPE_BYTES = 1024;
+
     private DataMethods() {}
 
     static List<ControlMethod<?, ?>> all() {
         return List.of(
                 ControlMethod.creating("transport", "produceData", TransportProduceDataRequest.getDefaultInstance(),
-                        DataHandlers::produceData).require("transport_id", "sctp_stream_parameters"),
+                        DataHandlers::produceData).require("transport_id"),
                 ControlMethod.creating("transport", "consumeData", TransportConsumeDataRequest.getDefaultInstance(),
                         DataHandlers::consumeData).require("transport_id", "data_producer_id"),
                 ControlMethod.of("dataProducer", "close", DataProducerCloseRequest.getDefaultInstance(),
@@ -48,6 +54,12 @@ final class DataMethods {
                         DataHandlers::dataConsumerStats).require("data_consumer_id"),
                 ControlMethod.of("dataConsumer", "setBufferedAmountLowThreshold",
                         DataConsumerSetBufferedAmountLowThresholdRequest.getDefaultInstance(),
-                        DataHandlers::setBufferedAmountLowThreshold).require("data_consumer_id"));
+                        DataHandlers::setBufferedAmountLowThreshold).require("data_consumer_id"),
+                ControlMethod.creating("router", "createDirectTransport",
+                        RouterCreateDirectTransportRequest.getDefaultInstance(), DataHandlers::createDirectTransport)
+                        .require("router_id"),
+                ControlMethod.of("dataProducer", "send", DataProducerSendRequest.getDefaultInstance(),
+                        DataHandlers::send).require("data_producer_id")
+                        .allowingRequestsUpTo(DirectTransport.MAX_MESSAGE_SIZE + SEND_ENVELOPE_BYTES));
     }
 }

@@ -26,6 +26,8 @@ import io.sluice.worker.router.SluiceException;
 import io.sluice.worker.router.Transport;
 import io.sluice.worker.router.DataConsumer;
 import io.sluice.worker.router.DataProducer;
+import io.sluice.worker.router.DirectTransport;
+import io.netty.buffer.ByteBuf;
 import io.sluice.worker.router.SctpTransportState;
 import io.sluice.worker.router.WebRtcTransport;
 import io.sluice.worker.router.Worker;
@@ -129,6 +131,16 @@ final class PipeMirror implements EntityEvents {
     @Override
     public void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason) {
         published.dataConsumerClosed(dataConsumer, reason);
+    }
+
+    @Override
+    public void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload) {
+        published.dataConsumerMessage(dataConsumer, payloadProtocolId, payload);
+    }
+
+    @Override
+    public void directTransportClosed(DirectTransport transport, CloseReason reason) {
+        published.directTransportClosed(transport, reason);
     }
 
     @Override

@@ -9,6 +9,10 @@ import io.sluice.api.v1.ConsumerProducerPaused;
 import io.sluice.api.v1.ConsumerProducerResumed;
 import io.sluice.api.v1.DataConsumerBufferedAmountLow;
 import io.sluice.api.v1.DataConsumerClosed;
+import io.sluice.api.v1.DataConsumerMessage;
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.sluice.worker.router.DirectTransport;
 import io.sluice.api.v1.DataConsumerDataProducerClosed;
 import io.sluice.api.v1.DataProducerClosed;
 import io.sluice.api.v1.Event;
@@ -64,6 +68,15 @@ final class PublishedEntityEvents implements EntityEvents {
 
     @Override
     public void transportClosed(Transport transport, CloseReason reason) {
+        transportClosed(transport.router(), transport.id(), reason);
+    }
+
+    @Override
+    public void directTransportClosed(DirectTransport transport, CloseReason reason) {
+        transportClosed(transport.router(), transport.id(), reason);
+    }
+
+    private void transportClosed(Router router, String transportId, CloseReason reason) {
         TransportClosed.Reason closed = switch (reason) {
             case REQUESTED -> TransportClosed.Reason.REQUESTED;
             case ROUTER_CLOSED -> TransportClosed.Reason.ROUTER_CLOSED;
@@ -72,7 +85,7 @@ final class PublishedEntityEvents implements EntityEvents {
             case PIPE_PEER_CLOSED -> TransportClosed.Reason.PIPE_PEER_CLOSED;
             case TRANSPORT_CLOSED, PRODUCER_CLOSED -> TransportClosed.Reason.REASON_UNSPECIFIED;
         };
-        emit(transport.router(), "transport", transport.id(), "closed",
+        emit(router, "transport", transportId, "closed",
                 Event.newBuilder().setTransportClosed(TransportClosed.newBuilder().setReason(closed)));
     }
 
@@ -137,6 +150,14 @@ final class PublishedEntityEvents implements EntityEvents {
                     case PRODUCER_CLOSED -> DataConsumerClosed.Reason.DATA_PRODUCER_CLOSED;
                     default -> DataConsumerClosed.Reason.REASON_UNSPECIFIED;
                 })));
+    }
+
+    /** The payload is copied into the event: NATS publishes from a byte array. */
+    @Override
+    public void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload) {
+        emit(dataConsumer, "message", Event.newBuilder().setDataConsumerMessage(DataConsumerMessage.newBuilder()
+                .setPpid((int) payloadProtocolId)
+                .setPayload(ByteString.copyFrom(payload.nioBuffer()))));
     }
 
     @Override

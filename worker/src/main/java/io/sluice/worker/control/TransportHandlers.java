@@ -90,7 +90,11 @@ final class TransportHandlers {
     }
 
     static TransportCloseResponse close(WorkerControl worker, TransportCloseRequest request) throws SluiceException {
-        worker.worker().closeTransport(request.getTransportId());
+        if (worker.worker().data().isDirectTransport(request.getTransportId())) {
+            worker.worker().data().closeDirectTransport(request.getTransportId());
+        } else {
+            worker.worker().closeTransport(request.getTransportId());
+        }
         return TransportCloseResponse.getDefaultInstance();
     }
 

@@ -5,15 +5,15 @@ import io.sluice.worker.sctp.SendResult;
 import java.util.Map;
 
 /**
- * A data producer's messages sent to an endpoint on one SCTP stream of its transport (mediasoup's
- * DataConsumer), with its own ordering and reliability, and mediasoup's bufferedamountlow: told
- * when the association's unacknowledged bytes fall to the threshold from above. Lives on the
- * router's loop.
+ * A data producer's messages sent to an endpoint on one SCTP stream of its WebRTC transport, with
+ * its own ordering and reliability, or to the backend through a direct transport (mediasoup's
+ * DataConsumer of type "sctp" or "direct"), and mediasoup's bufferedamountlow: told when the
+ * association's unacknowledged bytes fall to the threshold from above. Lives on the router's loop.
  */
 public final class DataConsumer {
 
     private final String id;
-    private final WebRtcTransport transport;
+    private final DataTransport transport;
     private final DataProducer dataProducer;
     private final SctpStreamParameters streamParameters;
     private final Map<String, String> appData;
@@ -24,7 +24,7 @@ public final class DataConsumer {
     private long bytesSent;
     private long messagesDropped;
 
-    DataConsumer(String id, WebRtcTransport transport, DataProducer dataProducer,
+    DataConsumer(String id, DataTransport transport, DataProducer dataProducer,
             SctpStreamParameters streamParameters, boolean paused, Map<String, String> appData) {
         this.id = id;
         this.transport = transport;
@@ -36,8 +36,26 @@ public final class DataConsumer {
 
     /** One of its data producer's messages; the caller keeps {@code payload}. */
     void send(long payloadProtocolId, ByteBuf payload) {
-        TransportSctp sctp = transport.sctp();
-        if (paused || dataProducer.paused() || sctp == null || !sctp.established()) {
+        if (paused || dataProducer.paused()) {
+            messagesDropped++;
+            return;
+        }
+        switch (transport) {
+            case WebRtcTransport webRtc -> sendOverSctp(webRtc.sctp(), payloadProtocolId, payload);
+            case DirectTransport direct -> {
+                int length = payload.readableBytes();
+                if (direct.deliver(this, payloadProtocolId, payload)) {
+                    messagesSent++;
+                    bytesSent += length;
+                } else {
+                    messagesDropped++;
+                }
+            }
+        }
+    }
+
+    private void sendOverSctp(TransportSctp sctp, long payloadProtocolId, ByteBuf payload) {
+        if (sctp == null || !sctp.established()) {
             messagesDropped++;
             return;
         }
@@ -67,7 +85,7 @@ public final class DataConsumer {
         return id;
     }
 
-    public WebRtcTransport transport() {
+    public DataTransport transport() {
         return transport;
     }
 
@@ -75,6 +93,7 @@ public final class DataConsumer {
         return dataProducer;
     }
 
+    /** Its SCTP stream; null for a direct data consumer. */
     public SctpStreamParameters streamParameters() {
         return streamParameters;
     }
@@ -109,7 +128,7 @@ public final class DataConsumer {
 
     /** The transport's association's unacknowledged bytes, as last seen. */
     public long bufferedAmount() {
-        TransportSctp sctp = transport.sctp();
+        TransportSctp sctp = transport instanceof WebRtcTransport webRtc ? webRtc.sctp() : null;
         return sctp == null ? 0 : sctp.bufferedBytes();
     }
 

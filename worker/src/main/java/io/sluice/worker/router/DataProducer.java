@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.Map;
 
 /**
- * Messages an endpoint sends on one SCTP stream of its transport (mediasoup's DataProducer),
- * handed to its router, which passes them to the data producer's consumers. Lives on the
- * router's loop.
+ * Messages an endpoint sends on one SCTP stream of its WebRTC transport, or the backend sends
+ * through a direct transport (mediasoup's DataProducer of type "sctp" or "direct"), handed to its
+ * router, which passes them to the data producer's consumers. Lives on the router's loop.
  */
 public final class DataProducer {
 
@@ -17,7 +17,7 @@ public final class DataProducer {
     }
 
     private final String id;
-    private final WebRtcTransport transport;
+    private final DataTransport transport;
     private final SctpStreamParameters streamParameters;
     private final String label;
     private final String protocol;
@@ -27,7 +27,7 @@ public final class DataProducer {
     private long messagesReceived;
     private long bytesReceived;
 
-    DataProducer(String id, WebRtcTransport transport, SctpStreamParameters streamParameters, String label,
+    DataProducer(String id, DataTransport transport, SctpStreamParameters streamParameters, String label,
             String protocol, boolean paused, Map<String, String> appData, Listener listener) {
         this.id = id;
         this.transport = transport;
@@ -56,10 +56,16 @@ public final class DataProducer {
         return id;
     }
 
-    public WebRtcTransport transport() {
+    public DataTransport transport() {
         return transport;
     }
 
+    /** Whether the backend sends its messages (a direct transport's), rather than an SCTP peer. */
+    public boolean direct() {
+        return transport instanceof DirectTransport;
+    }
+
+    /** Its SCTP stream; null for a direct data producer. */
     public SctpStreamParameters streamParameters() {
         return streamParameters;
     }

@@ -1,5 +1,6 @@
 package io.sluice.worker.router;
 
+import io.netty.buffer.ByteBuf;
 import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.dtls.DtlsState;
 import io.sluice.worker.ice.IceState;
@@ -42,6 +43,11 @@ public interface EntityEvents extends RtpObserverEvents {
     void dataConsumerDataProducerClosed(DataConsumer dataConsumer);
 
     void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason);
+
+    /** A direct data consumer's message, for the backend; the callee does not take {@code payload}. */
+    default void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload) {}
+
+    default void directTransportClosed(DirectTransport transport, CloseReason reason) {}
 
     /** The transport's buffered amount fell to the data consumer's threshold (mediasoup's bufferedamountlow). */
     void dataConsumerBufferedAmountLow(DataConsumer dataConsumer, long bufferedAmount);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * sorts it by its first byte (RFC 7983 §7): STUN to the ICE server; DTLS, RTP and RTCP only from a
  * tuple that passed an ICE check; SRTP is decrypted in place in the socket's buffer.
  */
-public final class WebRtcTransport implements Transport, RtcPacketSink, IceServer.Listener, DtlsTransport.Listener {
+public final class WebRtcTransport
+        implements Transport, DataTransport, RtcPacketSink, IceServer.Listener, DtlsTransport.Listener {
 
     /** What the transport tells the entity that shares its ports, if any (a WebRTC server). */
     public interface PortOwner {

@@ -559,6 +559,7 @@ public final class Worker {
         router.markClosed();
         // Observers first: no producer closing on the way makes a new dominant speaker.
         router.observers().closeAll();
+        data.closeRouter(router, reason);
         List<Transport> transports = List.copyOf(router.transports());
         for (Transport transport : transports) {
             data.closeTransport(transport, CloseReason.ROUTER_CLOSED);

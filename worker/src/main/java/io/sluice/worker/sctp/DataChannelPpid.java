@@ -17,18 +17,18 @@ public final class DataChannelPpid {
 
     private DataChannelPpid() {}
 
-    static long of(boolean text, boolean empty) {
+    public static long of(boolean text, boolean empty) {
         if (text) {
             return empty ? STRING_EMPTY : STRING;
         }
         return empty ? BINARY_EMPTY : BINARY;
     }
 
-    static boolean text(long ppid) {
+    public static boolean text(long ppid) {
         return ppid == STRING || ppid == STRING_PARTIAL || ppid == STRING_EMPTY;
     }
 
-    static boolean empty(long ppid) {
+    public static boolean empty(long ppid) {
         return ppid == STRING_EMPTY || ppid == BINARY_EMPTY;
     }
 

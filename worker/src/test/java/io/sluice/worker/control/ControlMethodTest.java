@@ -56,7 +56,7 @@ class ControlMethodTest {
                 "transport.produceData", "transport.consumeData", "dataProducer.close", "dataProducer.pause",
                 "dataProducer.resume", "dataProducer.dump", "dataProducer.getStats", "dataConsumer.close",
                 "dataConsumer.pause", "dataConsumer.resume", "dataConsumer.dump", "dataConsumer.getStats",
-                "dataConsumer.setBufferedAmountLowThreshold",
+                "dataConsumer.setBufferedAmountLowThreshold", "router.createDirectTransport", "dataProducer.send",
                 "router.createActiveSpeakerObserver", "router.createAudioLevelObserver", "rtpObserver.addProducer",
                 "rtpObserver.removeProducer", "rtpObserver.pause", "rtpObserver.resume", "rtpObserver.close",
                 "rtpObserver.dump");

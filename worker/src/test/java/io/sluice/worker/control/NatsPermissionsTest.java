@@ -166,6 +166,45 @@ class NatsPermissionsTest {
         }
     }
 
+    /**
+     * Data from and to the backend over NATS: dataProducer.send is a backend request, the messages of a
+     * direct data consumer are events the backend reads and a monitor, reading every other event, does not.
+     */
+    @Test
+    void theBackendSendsAndReadsDataMessagesAndAMonitorReadsNone() throws Exception {
+        String routerId = createRouter();
+        Violations violations = new Violations();
+        List<String> atMonitor = new CopyOnWriteArrayList<>();
+        List<String> atBackend = new CopyOnWriteArrayList<>();
+        try (Connection monitor = Nats.connect(options("monitor", "", violations))) {
+            monitor.createDispatcher(message -> atMonitor.add(message.getSubject())).subscribe("sluice.event.>");
+            backend.createDispatcher(message -> atBackend.add(message.getSubject()))
+                    .subscribe("sluice.event." + routerId + ".>");
+            monitor.flush(SETTLE);
+            backend.flush(SETTLE);
+            String transportId = client.call(workerId, "router.createDirectTransport",
+                    io.sluice.api.v1.RouterCreateDirectTransportRequest.newBuilder().setRouterId(routerId).build())
+                    .as(io.sluice.api.v1.RouterCreateDirectTransportResponse.parser()).getTransport().getId();
+            String dataProducerId = client.call(workerId, "transport.produceData",
+                    io.sluice.api.v1.TransportProduceDataRequest.newBuilder().setTransportId(transportId).build())
+                    .as(io.sluice.api.v1.TransportProduceDataResponse.parser()).getDataProducer().getId();
+            String dataConsumerId = client.call(workerId, "transport.consumeData",
+                    io.sluice.api.v1.TransportConsumeDataRequest.newBuilder().setTransportId(transportId)
+                            .setDataProducerId(dataProducerId).build())
+                    .as(io.sluice.api.v1.TransportConsumeDataResponse.parser()).getDataConsumer().getId();
+            assertThat(client.call(workerId, "dataProducer.send", io.sluice.api.v1.DataProducerSendRequest
+                    .newBuilder().setDataProducerId(dataProducerId).setPpid(51)
+                    .setPayload(com.google.protobuf.ByteString.copyFromUtf8("hello")).build()).isError()).isFalse();
+            String message = "sluice.event." + routerId + ".dataConsumer." + dataConsumerId + ".message";
+            await().atMost(SETTLE).untilAsserted(() -> assertThat(atBackend).contains(message));
+            client.call(workerId, "transport.close", io.sluice.api.v1.TransportCloseRequest.newBuilder()
+                    .setTransportId(transportId).build());
+            String closed = "sluice.event." + routerId + ".transport." + transportId + ".closed";
+            await().atMost(SETTLE).untilAsserted(() -> assertThat(atMonitor).contains(closed));
+            assertThat(atMonitor).doesNotContain(message);
+        }
+    }
+
     @Test
     void aWorkersCredentialsServeOnlyItsOwnWorkerIds() throws Exception {
         Violations violations = new Violations();

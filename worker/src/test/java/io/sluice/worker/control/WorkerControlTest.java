@@ -67,7 +67,7 @@ class WorkerControlTest {
             "transport_produceData", "transport_consumeData", "dataProducer_close", "dataProducer_pause",
             "dataProducer_resume", "dataProducer_dump", "dataProducer_getStats", "dataConsumer_close",
             "dataConsumer_pause", "dataConsumer_resume", "dataConsumer_dump", "dataConsumer_getStats",
-            "dataConsumer_setBufferedAmountLowThreshold",
+            "dataConsumer_setBufferedAmountLowThreshold", "router_createDirectTransport", "dataProducer_send",
             "router_createActiveSpeakerObserver", "router_createAudioLevelObserver", "rtpObserver_addProducer",
             "rtpObserver_removeProducer", "rtpObserver_pause", "rtpObserver_resume", "rtpObserver_close",
             "rtpObserver_dump");

@@ -6,6 +6,8 @@ import io.sluice.api.v1.DataProducerInfo;
 import io.sluice.api.v1.DataProducerStats;
 import io.sluice.worker.router.DataConsumer;
 import io.sluice.worker.router.DataProducer;
+import io.sluice.worker.router.DirectTransport;
+import io.sluice.api.v1.DirectTransportInfo;
 import io.sluice.worker.router.SctpStreamParameters;
 import io.sluice.worker.router.SluiceException;
 
@@ -63,11 +65,14 @@ public final class DataMapper {
     }
 
     public static DataProducerInfo toProto(DataProducer producer) {
-        return DataProducerInfo.newBuilder()
+        DataProducerInfo.Builder info = DataProducerInfo.newBuilder()
                 .setId(producer.id())
                 .setTransportId(producer.transport().id())
-                .setType("sctp")
-                .setSctpStreamParameters(toProto(producer.streamParameters()))
+                .setType(producer.direct() ? "direct" : "sctp");
+        if (producer.streamParameters() != null) {
+            info.setSctpStreamParameters(toProto(producer.streamParameters()));
+        }
+        return info
                 .setLabel(producer.label())
                 .setProtocol(producer.protocol())
                 .setPaused(producer.paused())
@@ -76,18 +81,31 @@ public final class DataMapper {
     }
 
     public static DataConsumerInfo toProto(DataConsumer consumer) {
-        return DataConsumerInfo.newBuilder()
+        DataConsumerInfo.Builder info = DataConsumerInfo.newBuilder()
                 .setId(consumer.id())
                 .setTransportId(consumer.transport().id())
-                .setDataProducerId(consumer.dataProducer().id())
-                .setType("sctp")
-                .setSctpStreamParameters(toProto(consumer.streamParameters()))
+                .setDataProducerId(consumer.dataProducer().id());
+        if (consumer.streamParameters() != null) {
+            info.setType("sctp").setSctpStreamParameters(toProto(consumer.streamParameters()));
+        } else {
+            info.setType("direct");
+        }
+        return info
                 .setLabel(consumer.label())
                 .setProtocol(consumer.protocol())
                 .setPaused(consumer.paused())
                 .setDataProducerPaused(consumer.dataProducer().paused())
                 .setBufferedAmountLowThreshold((int) Math.min(0xffffffffL, consumer.bufferedAmountLowThreshold()))
                 .setAppData(AppDataMapper.toProto(consumer.appData()))
+                .build();
+    }
+
+    public static DirectTransportInfo toProto(DirectTransport transport) {
+        return DirectTransportInfo.newBuilder()
+                .setId(transport.id())
+                .setRouterId(transport.router().id())
+                .setMaxMessageSize(transport.maxMessageSize())
+                .setAppData(AppDataMapper.toProto(transport.appData()))
                 .build();
     }
 
