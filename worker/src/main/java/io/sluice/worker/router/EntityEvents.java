@@ -45,9 +45,9 @@ public interface EntityEvents extends RtpObserverEvents {
     void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason);
 
     /** A direct data consumer's message, for the backend; the callee does not take {@code payload}. */
-    default void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload) {}
+    void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload);
 
-    default void directTransportClosed(DirectTransport transport, CloseReason reason) {}
+    void directTransportClosed(DirectTransport transport, CloseReason reason);
 
     /** The transport's buffered amount fell to the data consumer's threshold (mediasoup's bufferedamountlow). */
     void dataConsumerBufferedAmountLow(DataConsumer dataConsumer, long bufferedAmount);
@@ -110,6 +110,14 @@ public interface EntityEvents extends RtpObserverEvents {
 
         @Override
         public void dataConsumerClosed(DataConsumer dataConsumer, CloseReason reason) {
+        }
+
+        @Override
+        public void dataConsumerMessage(DataConsumer dataConsumer, long payloadProtocolId, ByteBuf payload) {
+        }
+
+        @Override
+        public void directTransportClosed(DirectTransport transport, CloseReason reason) {
         }
 
         @Override
