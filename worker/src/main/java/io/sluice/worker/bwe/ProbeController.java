@@ -30,15 +30,18 @@ final class ProbeController {
     /** An estimate within this fraction of the desired bitrate covers it. */
     private static final double DESIRED_COVERED = 0.95;
 
+    /** "Never": an unset time is compared by {@link #atLeastSince}, never subtracted from. */
+    static final long NEVER = Long.MIN_VALUE;
+
     private ProbeState state = ProbeState.INITIAL;
-    private long lastProbeMicros = Long.MIN_VALUE;
+    private long lastProbeMicros = NEVER;
     private long awaitedTarget;
     private int awaitedClusterId = SentPacketHistory.NO_CLUSTER;
 
     /** Starts clusters due at {@code nowMicros}; {@code cap} is the desired bitrate within the maximum. */
     void process(long estimate, long cap, long lastDecreaseMicros, boolean appLimited, long nowMicros,
                  BitrateProber prober) {
-        if (state == ProbeState.WAITING_FOR_RESULT && nowMicros - lastProbeMicros > RESULT_TIMEOUT_MICROS) {
+        if (state == ProbeState.WAITING_FOR_RESULT && atLeastSince(lastProbeMicros, nowMicros, RESULT_TIMEOUT_MICROS)) {
             state = ProbeState.IDLE;
         }
         if (cap <= 0 || estimate >= DESIRED_COVERED * cap) {
@@ -56,8 +59,9 @@ final class ProbeController {
             }
             return;
         }
-        boolean quiet = lastDecreaseMicros == Long.MIN_VALUE || nowMicros - lastDecreaseMicros >= QUIET_AFTER_DECREASE_MICROS;
-        if (state == ProbeState.IDLE && appLimited && quiet && nowMicros - lastProbeMicros >= PERIODIC_INTERVAL_MICROS) {
+        boolean quiet = atLeastSince(lastDecreaseMicros, nowMicros, QUIET_AFTER_DECREASE_MICROS);
+        if (state == ProbeState.IDLE && appLimited && quiet
+                && atLeastSince(lastProbeMicros, nowMicros, PERIODIC_INTERVAL_MICROS)) {
             long target = Math.min(cap, (long) (FURTHER_PROBE_SCALE * estimate));
             if (target > estimate) {
                 probe(target, nowMicros, prober);
@@ -77,6 +81,16 @@ final class ProbeController {
                 probe(target, nowMicros, prober);
             }
         }
+    }
+
+    /**
+     * Whether {@code intervalMicros} have passed since {@code sinceMicros}; always when it is
+     * {@link #NEVER}. The monotonic clock's origin is arbitrary (it may be negative), so the
+     * sentinel is tested, never subtracted: {@code now - Long.MIN_VALUE} overflows to a negative
+     * span for any {@code now >= 0}.
+     */
+    static boolean atLeastSince(long sinceMicros, long nowMicros, long intervalMicros) {
+        return sinceMicros == NEVER || nowMicros - sinceMicros >= intervalMicros;
     }
 
     private void probe(long target, long nowMicros, BitrateProber prober) {
