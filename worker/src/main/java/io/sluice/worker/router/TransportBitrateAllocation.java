@@ -24,7 +24,8 @@ import java.util.Map;
  * {@code setMaxOutgoingBitrate}) goes to a {@link BitrateAllocator} at every transport-cc
  * feedback or REMB and at least every {@link #ALLOCATION_INTERVAL_MS}, so that its holds count in
  * time even when feedback pauses; the layered consumers forward the layers it allocates. What the
- * consumers would take at their preferred layers, with {@link #PROBE_HEADROOM}, is handed back
+ * consumers would take at their preferred layers, with headroom
+ * ({@link BitrateAllocator#probeTargetBitrate}), is handed back
  * to the estimator as the target of its probing, whose padding the {@link ProbatorStream} sends
  * once the transport is connected. The same timer publishes the "bwe" trace (at most every
  * {@link #TRACE_INTERVAL_MS}) when enabled, and tells the senders of the transport's producers
@@ -37,13 +38,6 @@ final class TransportBitrateAllocation {
     static final long ALLOCATION_INTERVAL_MS = 100;
     static final long TRACE_INTERVAL_MS = 1000;
     static final long REMB_INTERVAL_MS = 1000;
-    /**
-     * Probing aims this far above what the preferred layers take: an allocator switches up only
-     * to layers that fit with {@link BitrateAllocator#UP_HEADROOM} to spare, and a probe measures a
-     * little under its target, so an estimate probed to the bare desired bitrate would never
-     * carry the top layer.
-     */
-    static final double PROBE_HEADROOM = 1.3;
 
     private final SendSideBandwidthEstimator estimator;
     private final BitrateAllocator allocator;
@@ -176,7 +170,7 @@ final class TransportBitrateAllocation {
     private void allocate() {
         lastAllocationMs = clock.monotonicMillis();
         allocator.allocate(estimator.availableBitrate());
-        estimator.setDesiredBitrate((long) (PROBE_HEADROOM * allocator.desiredBitrate()));
+        estimator.setDesiredBitrate(allocator.probeTargetBitrate());
     }
 
     SendSideBandwidthEstimator estimator() {
