@@ -50,6 +50,12 @@ class BandwidthAdaptationInChromiumTest {
             + " (await sluice.state.producers[0].getStats()).forEach(s => {"
             + " if (s.type === 'outbound-rtp') frames = Math.max(frames, s.framesSent || 0); }); return frames; })()";
 
+    /** What A sends per encoding: width, bitrate target and why Chromium limits it. */
+    private static final String PUBLISHER_ENCODINGS = "(async () => { const e = [];"
+            + " (await sluice.state.producers[0].getStats()).forEach(s => { if (s.type === 'outbound-rtp')"
+            + " e.push({rid: s.rid, width: s.frameWidth, target: s.targetBitrate, limit: s.qualityLimitationReason}); });"
+            + " return e; })()";
+
     private static SignalingStack stack;
 
     @BeforeAll
@@ -77,8 +83,7 @@ class BandwidthAdaptationInChromiumTest {
             viewer.navigate(DemoPage.url(stack, "room-bwe", "bob", ""));
             DemoPage.awaitFirstFrame(viewer);
             long joined = System.nanoTime();
-            await().atMost(DemoPage.WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
-                    viewer.evaluate(VIEWER_VIDEO).path("width").asInt()).as("unshaped, the top layer").isEqualTo(TOP_WIDTH));
+            awaitTopLayer(publisher, viewer, "unshaped, the top layer");
             System.out.printf("bwe (Chromium): unshaped viewer at the top layer %d ms after its first frame%n",
                     (System.nanoTime() - joined) / 1_000_000);
 
@@ -115,11 +120,22 @@ class BandwidthAdaptationInChromiumTest {
 
             shaper.clear();
             long liftedAt = System.nanoTime();
-            await().atMost(DemoPage.WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
-                    viewer.evaluate(VIEWER_VIDEO).path("width").asInt()).as("the top layer again").isEqualTo(TOP_WIDTH));
+            awaitTopLayer(publisher, viewer, "the top layer again");
             System.out.printf("bwe (Chromium): limit lifted: B back at the top layer after %d ms%n",
                     (System.nanoTime() - liftedAt) / 1_000_000);
             assertThat(viewer.evaluate("sluice.state.errors").toString()).isEqualTo("[]");
+        }
+    }
+
+    /** Waits for B to decode the top layer; on a timeout, prints what A sent and what B was told. */
+    private static void awaitTopLayer(ChromiumBrowser publisher, ChromiumBrowser viewer, String what) throws Exception {
+        try {
+            await().atMost(DemoPage.WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
+                    viewer.evaluate(VIEWER_VIDEO).path("width").asInt()).as(what).isEqualTo(TOP_WIDTH));
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println("bwe (Chromium) " + what + " not reached: A sends " + publisher.evaluate(PUBLISHER_ENCODINGS)
+                    + "; B was told " + viewer.evaluate("sluice.notified('consumerLayersChanged')"));
+            throw e;
         }
     }
 }

@@ -41,6 +41,31 @@ class ProbeControllerTest {
     }
 
     /**
+     * A consumer's top layer appears: the desired bitrate triples while the sender fills most of
+     * the estimate with its current layers (not application-limited), so only a probe on the rise
+     * can find the capacity for the new layer.
+     */
+    @Test
+    void aRiseOfTheDesiredBitrateIsProbedEvenWhenNotAppLimited() {
+        BitrateProber prober = new BitrateProber();
+        ProbeController controller = new ProbeController();
+        long now = 0;
+        controller.process(600_000, 700_000, ProbeController.NEVER, false, now, prober);
+        now += 2_000_000;
+        controller.process(700_000, 700_000, ProbeController.NEVER, false, now, prober);
+        assertThat(controller.state()).as("the estimate covers the desired bitrate").isEqualTo(ProbeState.IDLE);
+
+        now += 1_000_000;
+        controller.process(700_000, 750_000, ProbeController.NEVER, false, now, prober);
+        assertThat(controller.state()).as("a small rise is noise").isEqualTo(ProbeState.IDLE);
+        controller.process(700_000, 2_200_000, ProbeController.NEVER, false, now, prober);
+        assertThat(controller.state()).as("the new top layer is probed for").isEqualTo(ProbeState.WAITING_FOR_RESULT);
+        now += 2_000_000;
+        controller.process(700_000, 2_200_000, ProbeController.NEVER, false, now, prober);
+        assertThat(controller.state()).as("not again for the same desired bitrate").isEqualTo(ProbeState.IDLE);
+    }
+
+    /**
      * The same initial probing as on any clock, on a clock whose monotonic reading is negative
      * (the send-rate meter that gates periodic probes indexed its ring with a negative bucket).
      */
