@@ -31,7 +31,7 @@ class BandwidthAdaptationInChromiumTest {
     private static final int LIMIT_KBITS = 400;
     private static final int TOP_WIDTH = 1280;
     private static final Duration MEASURED = Duration.ofSeconds(15);
-    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration SETTLE = Duration.ofSeconds(10);
 
     /** The worker's port of the selected candidate pair of the transport behind {@code statsPromise}. */
     private static final String WORKER_PORT = "(async (stats) => { const r = await stats; let pair;"
@@ -102,8 +102,15 @@ class BandwidthAdaptationInChromiumTest {
             JsonNode before = viewer.evaluate(VIEWER_VIDEO);
             long sentBefore = publisher.evaluate(PUBLISHER_FRAMES).asLong();
             long measuredFrom = System.nanoTime();
-            await().pollDelay(MEASURED).atMost(MEASURED.plusSeconds(1)).until(() -> true);
+            StringBuilder timeline = new StringBuilder();
+            for (long second = 0; second < MEASURED.toSeconds(); second++) {
+                await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+                JsonNode now = viewer.evaluate(VIEWER_VIDEO);
+                timeline.append(' ').append(now.path("width").asInt()).append('/').append(now.path("frames").asLong());
+            }
             JsonNode after = viewer.evaluate(VIEWER_VIDEO);
+            System.out.println("bwe (Chromium): B width/frames each second:" + timeline + "; layers B was told: "
+                    + viewer.evaluate("JSON.stringify(sluice.notified('consumerLayersChanged'))").asText());
             long sent = publisher.evaluate(PUBLISHER_FRAMES).asLong() - sentBefore;
             double seconds = (System.nanoTime() - measuredFrom) / 1e9;
             long decoded = after.path("frames").asLong() - before.path("frames").asLong();

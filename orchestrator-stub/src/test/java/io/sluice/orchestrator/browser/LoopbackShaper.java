@@ -19,6 +19,13 @@ final class LoopbackShaper implements AutoCloseable {
     /** Packets the slow class queues: about 0.7 s of 1,200-byte packets at 400 kbit/s. */
     private static final int QUEUE_PACKETS = 30;
 
+    /**
+     * A link's burst is about one packet; HTB's default adds {@code lo}'s MTU (64 KiB), which lets
+     * every probe cluster and key frame through at full speed and makes the link look far faster
+     * than its rate.
+     */
+    private static final String BURST_BYTES = "1600";
+
     private final Path tc = ExternalTool.require("tc", "iproute2");
     private boolean installed;
 
@@ -29,7 +36,7 @@ final class LoopbackShaper implements AutoCloseable {
         run("qdisc", "add", "dev", "lo", "root", "handle", "1:", "htb", "default", "10");
         run("class", "add", "dev", "lo", "parent", "1:", "classid", "1:10", "htb", "rate", "10gbit");
         run("class", "add", "dev", "lo", "parent", "1:", "classid", "1:20", "htb", "rate", kbits + "kbit",
-                "ceil", kbits + "kbit");
+                "ceil", kbits + "kbit", "burst", BURST_BYTES, "cburst", BURST_BYTES);
         run("qdisc", "add", "dev", "lo", "parent", "1:20", "handle", "20:", "pfifo", "limit",
                 Integer.toString(QUEUE_PACKETS));
         run("filter", "add", "dev", "lo", "parent", "1:", "protocol", "ip", "u32", "match", "ip", "sport",
