@@ -152,6 +152,7 @@ public final class WorkerProcess implements AutoCloseable {
             heartbeats.add(heartbeat);
             service.start();
             heartbeat.start();
+            worker.startOverloadControl();
         }
         scheduleTransportSweep(Duration.ofSeconds(2));
         if (config.metricsPort() != 0) {
@@ -313,10 +314,12 @@ public final class WorkerProcess implements AutoCloseable {
         }
         List<Future<?>> closed = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            Worker worker = workers.get(i).worker();
+            WorkerControl control = workers.get(i);
+            Worker worker = control.worker();
             HeartbeatPublisher heartbeat = heartbeats.get(i);
             closed.add(worker.loop().submit(() -> {
                 heartbeat.stop();
+                control.stopOverloadControl();
                 worker.closeAllRouters();
             }));
         }

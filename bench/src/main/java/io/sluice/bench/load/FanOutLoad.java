@@ -41,6 +41,12 @@ import java.util.Map;
  * on the first, the consumers on a router of the second, the producer piped there in memory by
  * router.pipeToRouter, or over a loopback UDP pipe wired by hand; loop CPU and allocation are then
  * the sum over both loops, with each loop's share printed below its row).
+ *
+ * <p>The overload curve: {@code --capacity N --offered 50,75,100,125,150,175,200} runs every step
+ * (N times each percentage; no stop at the loss limit) and prints below each row how many
+ * consumers were served (received at least half the packets; the worker sheds by pausing
+ * consumers, docs/protocol.md "Overload"), the loss among them, and the worker's last overload
+ * event (shed steps, packets dropped as late).
  */
 public final class FanOutLoad {
 
@@ -48,7 +54,7 @@ public final class FanOutLoad {
 
     record Settings(int[] steps, int seconds, int packetsPerSecond, int payload, double lossLimit, int receiverThreads,
             int receiveBuffer, int sampleEvery, boolean profile, int budgetSeconds, boolean webRtcServer, SrtpProfile plainProfile,
-            String pipe) {
+            String pipe, int capacity) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -61,6 +67,11 @@ public final class FanOutLoad {
             }
             int[] steps = Arrays.stream(options.getOrDefault("steps", "50,100,200,400,800,1200,1600,2000,2500")
                     .split(",")).mapToInt(Integer::parseInt).toArray();
+            int capacity = Integer.parseInt(options.getOrDefault("capacity", "0"));
+            if (capacity > 0) {
+                steps = Arrays.stream(options.getOrDefault("offered", "50,75,100,125,150,175,200").split(","))
+                        .mapToInt(percent -> capacity * Integer.parseInt(percent) / 100).toArray();
+            }
             return new Settings(steps, Integer.parseInt(options.getOrDefault("seconds", "10")),
                     Integer.parseInt(options.getOrDefault("pps", "100")),
                     Integer.parseInt(options.getOrDefault("payload", "1160")),
@@ -79,7 +90,8 @@ public final class FanOutLoad {
                     switch (options.getOrDefault("pipe", "none")) {
                         case "none", "in-process", "udp" -> options.getOrDefault("pipe", "none");
                         default -> throw new IllegalArgumentException("--pipe is none, in-process or udp");
-                    });
+                    },
+                    capacity);
         }
 
         private static boolean consumerTransport(String value) {
@@ -138,7 +150,8 @@ public final class FanOutLoad {
                     System.out.printf("packet: %d bytes of SRTP (UDP payload), %d/s per consumer = %.2f Mbit/s;"
                             + " SO_RCVBUF requested %d%n", sender.packetLength(), settings.packetsPerSecond(),
                             sender.packetLength() * 8.0 * settings.packetsPerSecond() / 1e6, settings.receiveBuffer());
-                    run(settings, topology, receivers, sender, loop, began);
+                    OverloadEvents overload = new OverloadEvents(connection);
+                    run(settings, topology, receivers, sender, loop, began, overload);
                     if (webRtcClients != null) {
                         System.out.printf("consent checks sent: %d; WebRTC consumers' SRTP (from DTLS): %s%n",
                                 webRtcClients.consentChecksSent(), webRtcClients.negotiatedProfiles());
@@ -150,7 +163,7 @@ public final class FanOutLoad {
     }
 
     private static void run(Settings settings, FanOutTopology topology, ConsumerReceivers receivers,
-            PacedSender sender, List<LoopThread> loop, long began) throws Exception {
+            PacedSender sender, List<LoopThread> loop, long began, OverloadEvents overload) throws Exception {
         System.out.println("| N | forwarded pkt/s | loss | worst consumer loss | latency p50 / p99 (us) |"
                 + " loop CPU | loop CPU/pkt (us) | loop alloc/pkt (B) | receivers CPU | load avg | UDP RcvbufErrors |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -180,6 +193,11 @@ public final class FanOutLoad {
             }
             if (settings.profile()) {
                 System.out.println(result.profile());
+            }
+            if (settings.capacity() > 0) {
+                System.out.printf("  offered %d%% of %d: %s; worker: %s%n", 100 * consumers / settings.capacity(),
+                        settings.capacity(), result.served(), overload.last());
+                continue;
             }
             if (result.loss() > settings.lossLimit()) {
                 break;
@@ -232,16 +250,27 @@ public final class FanOutLoad {
             worst = Math.min(worst, count);
         }
         long expected = sent * received.length;
+        long served = 0;
+        long servedReceived = 0;
+        for (long count : received) {
+            if (count * 2 >= sent) {
+                served++;
+                servedReceived += count;
+            }
+        }
+        String servedSummary = String.format("%d of %d consumers served (>= half the packets), loss among them %.3f%%",
+                served, received.length, served == 0 ? 100.0 : 100.0 * (1.0 - (double) servedReceived / (served * sent)));
         return new StepResult(sent, sendingNanos, total, expected, 1.0 - (double) worst / sent,
                 receivers.latencyPercentileMicros(50), receivers.latencyPercentileMicros(99),
                 receivers.latencySamples(), receivers.decryptFailures(), cpu, wall, allocated,
                 receivers.receiverCpuNanos(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                bufferDrops, where, perLoop);
+                bufferDrops, where, perLoop, servedSummary);
     }
 
     record StepResult(long sent, long sendingNanos, long received, long expected, double worstLoss, double p50, double p99,
             int samples, long decryptFailures, long loopCpuNanos, long wallNanos, long loopAllocated,
-            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile, long[][] perLoop) {
+            long receiverCpuNanos, double loadAverage, long bufferDrops, String profile, long[][] perLoop,
+            String served) {
 
         double loss() {
             return expected == 0 ? 0 : 1.0 - (double) received / expected;

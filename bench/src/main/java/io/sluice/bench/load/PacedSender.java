@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Sends SRTP video-sized packets of one SSRC at a steady pace to the producer's plain transport.
  * The plain payload starts with the send time ({@link System#nanoTime()}) and the packet's index,
- * so a receiver that decrypts a packet knows how long forwarding took. Sequence numbers and RTP
- * timestamps keep increasing across runs, as a real sender's would.
+ * so a receiver that decrypts a packet knows how long forwarding took. Sequence numbers keep
+ * increasing across runs, and RTP timestamps follow the send time, as a real sender's would.
  */
 final class PacedSender implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class PacedSender implements AutoCloseable {
     private final ByteBuf packet;
     private final int payloadLength;
     private long packetIndex;
+    private final long clockStart = System.nanoTime();
 
     PacedSender(InetSocketAddress producerTransport, SrtpSendContext srtp, int payloadLength) throws IOException {
         this.channel = DatagramChannel.open();
@@ -71,9 +72,13 @@ final class PacedSender implements AutoCloseable {
         packet.writeByte(0x80);
         packet.writeByte(0x80 | PAYLOAD_TYPE);
         packet.writeShort((int) index);
-        packet.writeInt((int) (index * CLOCK_RATE / 100));
+        // The sampling instant (RFC 3550 §5.1): the send time on the 90 kHz clock, so that a pause
+        // between steps moves the timestamps on as a real sender's do, and the worker's estimate of
+        // how long a packet waited (docs/protocol.md "Overload") sees the pause as no wait.
+        long now = System.nanoTime();
+        packet.writeInt((int) ((now - clockStart) * CLOCK_RATE / 1_000_000_000L));
         packet.writeInt(SSRC);
-        packet.writeLong(System.nanoTime());
+        packet.writeLong(now);
         packet.writeLong(index);
         packet.writeZero(payloadLength - 16);
         if (!srtp.protectRtp(packet)) {

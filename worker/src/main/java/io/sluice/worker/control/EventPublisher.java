@@ -3,6 +3,7 @@ package io.sluice.worker.control;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.WorkerOverload;
 import io.sluice.worker.time.Clock;
 
 /**
@@ -52,6 +53,23 @@ public final class EventPublisher {
     public long routerClosed(String routerId, RouterClosed.Reason reason) {
         return emit(routerId, "router", routerId, "closed",
                 Event.newBuilder().setRouterClosed(RouterClosed.newBuilder().setReason(reason)));
+    }
+
+    /**
+     * The worker's overload event, on {@code sluice.event.<workerId>.worker.<workerId>.overload}:
+     * the worker id stands where a router's id would, and the event's router_id stays empty.
+     */
+    public long workerOverload(WorkerOverload overload) {
+        assert loop.inEventLoop();
+        long seq = ++lastSeq;
+        Event stamped = Event.newBuilder()
+                .setWorkerId(workerId)
+                .setTimestampMs(clock.epochMillis())
+                .setSeq(seq)
+                .setWorkerOverload(overload)
+                .build();
+        sink.publish(subject(workerId, "worker", workerId, "overload"), stamped.toByteArray());
+        return seq;
     }
 
     /** The seq of the last event published, 0 before the first. */

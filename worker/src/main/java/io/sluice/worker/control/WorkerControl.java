@@ -1,17 +1,23 @@
 package io.sluice.worker.control;
 
 import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerGetResourceUsageResponse;
 import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.metrics.MeteredWorker;
+import io.sluice.worker.router.LoadShedder;
+import io.sluice.worker.router.LoopOverload;
 import io.sluice.worker.router.RtcResources;
 import io.sluice.worker.router.Worker;
 import io.sluice.worker.time.Clock;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's side of one {@link Worker}: the process facts it announces (host, address,
@@ -23,6 +29,7 @@ public final class WorkerControl implements MeteredWorker {
 
     /** The Sluice version, in worker dumps and the NATS micro service (semver). */
     public static final String VERSION = "0.1.0";
+    private static final Logger log = LoggerFactory.getLogger(WorkerControl.class);
 
     private final Worker worker;
     private final String host;
@@ -33,6 +40,8 @@ public final class WorkerControl implements MeteredWorker {
     private final EventPublisher events;
     private final IdempotencyCache idempotencyCache;
     private final LoopLoadMeter loadMeter;
+    private final OverloadController overload;
+    private ScheduledFuture<?> overloadTimer;
     private final java.util.List<Runnable> drainListeners = new java.util.ArrayList<>();
     private final PipeLinks pipeLinks = new PipeLinks();
     private final PipePeerWatch pipePeerWatch = new PipePeerWatch(this);
@@ -52,6 +61,32 @@ public final class WorkerControl implements MeteredWorker {
         this.idempotencyCache = new IdempotencyCache(clock, IdempotencyCache.DEFAULT_TTL,
                 IdempotencyCache.DEFAULT_MAX_ENTRIES);
         this.worker = new Worker(id, loop, clock, rtc, new PipeMirror(new PublishedEntityEvents(events), this));
+        this.overload = new OverloadController(OverloadController.Policy.DEFAULT, LoopLoadMeter.ofCallingThread(clock),
+                LoopOverload.of(loop), new LoadShedder(worker)::apply, events::workerOverload);
+    }
+
+    /** Starts the overload handling's decisions ({@link OverloadController}) on the loop. */
+    public void startOverloadControl() {
+        long periodMs = overload.policy().interval().toMillis();
+        worker.loop().execute(() -> overloadTimer = worker.loop().scheduleAtFixedRate(
+                this::overloadTick, periodMs, periodMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** Stops them; on the loop. */
+    public void stopOverloadControl() {
+        assert worker.loop().inEventLoop();
+        if (overloadTimer != null) {
+            overloadTimer.cancel(false);
+        }
+    }
+
+    // A periodic task that throws is never run again: a failed decision is logged and the next one tries again.
+    private void overloadTick() {
+        try {
+            overload.tick();
+        } catch (RuntimeException e) {
+            log.warn("overload decision of worker {} failed", id(), e);
+        }
     }
 
     /**
@@ -150,6 +185,10 @@ public final class WorkerControl implements MeteredWorker {
                 .setMaxRouters(worker.limits().maxRouters())
                 .setMaxTransports(worker.limits().maxTransports())
                 .setMaxConsumers(worker.limits().maxConsumers())
+                .setOverloaded(overload.overloaded())
+                .setConsumersShed(overload.shed().pausedConsumerIds().size())
+                .setConsumersLayersCapped(overload.shed().layersCappedConsumerIds().size())
+                .setLatePacketsDropped(overload.latePacketsDropped())
                 .build();
     }
 

@@ -72,8 +72,17 @@ final class SrtpDtlsServer extends DefaultTlsServer {
         srtpAnswer = session.answer(clientExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(clientExtensions));
     }
 
+    /**
+     * BouncyCastle shows us the client's extensions only when its ClientHello has some, but asks
+     * for ours in any case: a ClientHello without extensions offered no use_srtp, which
+     * {@link HandshakeSession#answer} refuses with handshake_failure (RFC 5764 §4.1.1), where a null
+     * answer would end the handshake with internal_error (found by DtlsFuzzTest).
+     */
     @Override
     public Hashtable getServerExtensions() throws IOException {
+        if (srtpAnswer == null) {
+            srtpAnswer = session.answer(null);
+        }
         Hashtable serverExtensions = super.getServerExtensions();
         TlsSRTPUtils.addUseSRTPExtension(serverExtensions, srtpAnswer);
         return serverExtensions;

@@ -49,6 +49,8 @@ public abstract class Consumer {
     private boolean paused;
     private boolean producerPaused;
     private int priority = MIN_PRIORITY;
+    /** Paused by the worker's overload handling, apart from (and unseen by) consumer.pause. */
+    private boolean shedPaused;
     private long keyFrameRequestsReceived;
 
     Consumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters, boolean paused,
@@ -98,9 +100,12 @@ public abstract class Consumer {
         return producerPaused;
     }
 
-    /** Whether packets may go out now: neither the consumer nor its producer is paused. */
+    /**
+     * Whether packets may go out now: neither the consumer nor its producer is paused, and the
+     * worker's overload handling has not paused it ({@link LoadShedder}).
+     */
     protected final boolean active() {
-        return !paused && !producerPaused;
+        return !paused && !producerPaused && !shedPaused;
     }
 
     /** mediasoup's consumer type: "simple", "simulcast" or "svc". */
@@ -273,6 +278,28 @@ public abstract class Consumer {
             onStreamRestart();
         }
         return true;
+    }
+
+    /**
+     * The overload handling pauses ({@code true}) or resumes the consumer; returns whether it
+     * changed. Resuming restarts the stream from a key frame, as consumer.resume does.
+     */
+    final boolean shedPause(boolean pause) {
+        if (shedPaused == pause) {
+            return false;
+        }
+        boolean wasActive = active();
+        shedPaused = pause;
+        if (wasActive && !active()) {
+            onStreamStopped();
+        } else if (!wasActive && active()) {
+            onStreamRestart();
+        }
+        return true;
+    }
+
+    final boolean shedPaused() {
+        return shedPaused;
     }
 
     /** Its transport can send now: an active consumer restarts its stream (from a key frame). */

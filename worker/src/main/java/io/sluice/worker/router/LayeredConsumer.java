@@ -51,6 +51,8 @@ public abstract class LayeredConsumer extends Consumer {
     private int allocatedSpatialLayer = UNLIMITED;
     private int allocatedTemporalLayer = UNLIMITED;
     private LayerChangeReason layersChangeReason = LayerChangeReason.PRODUCER;
+    /** The overload handling holds the consumer to its lowest spatial layer ({@link LoadShedder}). */
+    private boolean shedLayers;
 
     LayeredConsumer(String id, Producer producer, MediaTransport transport, RtpParameters rtpParameters,
             boolean paused, Map<String, String> appData, Clock clock, ByteBufAllocator allocator,
@@ -124,14 +126,36 @@ public abstract class LayeredConsumer extends Consumer {
         updateTargetLayers(false);
     }
 
+    /**
+     * The overload handling holds the consumer to its lowest spatial layer ({@code true}) or
+     * releases it; returns whether it changed. The "layerschange" that follows keeps the last
+     * {@link LayerChangeReason}: the worker's overload event says why.
+     */
+    final boolean shedLayers(boolean shed) {
+        if (shedLayers == shed) {
+            return false;
+        }
+        shedLayers = shed;
+        updateTargetLayers(false);
+        return true;
+    }
+
+    final boolean layersShed() {
+        return shedLayers;
+    }
+
     /** Why the layers changed last: what the "layerschange" event carries. */
     public final LayerChangeReason layersChangeReason() {
         return layersChangeReason;
     }
 
-    /** The highest spatial layer to target: the preferred one, within the allocation; -1 for none. */
+    /**
+     * The highest spatial layer to target: the preferred one, within the allocation and, under
+     * overload, the lowest; -1 for none.
+     */
     protected final int ceilingSpatialLayer() {
-        return Math.min(preferredSpatialLayer, allocatedSpatialLayer);
+        int ceiling = Math.min(preferredSpatialLayer, allocatedSpatialLayer);
+        return shedLayers ? Math.min(ceiling, 0) : ceiling;
     }
 
     /**

@@ -38,7 +38,7 @@ public final class Router {
         this.rtpCapabilities = rtpCapabilities;
         this.loop = loop;
         this.observers = new RtpObservers(id, loop, clock, events);
-        this.media = new RouterMedia(events, observers);
+        this.media = new RouterMedia(events, observers, LoopOverload.of(loop));
     }
 
     public String id() {

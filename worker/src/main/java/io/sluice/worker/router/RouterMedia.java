@@ -15,7 +15,9 @@ import java.util.Map;
  * fan-out runs on the router's loop with no locks: a producer's packet goes to each consumer of it
  * in turn, and each consumer copies what it sends, so the producer's buffer is never shared
  * beyond the call. The router's RTP observers read each packet's audio level first. The consumers' writes are flushed together at the end ({@link FlushBatch}):
- * one flush per socket touched, so a socket's datagrams leave in one {@code sendmmsg}.
+ * one flush per socket touched, so a socket's datagrams leave in one {@code sendmmsg}. While the
+ * loop is overloaded, a packet that waited too long before the loop read it is not fanned out
+ * ({@link LoopOverload}).
  */
 public final class RouterMedia implements Producer.Listener {
 
@@ -23,12 +25,14 @@ public final class RouterMedia implements Producer.Listener {
 
     private final EntityEvents events;
     private final RtpObservers observers;
+    private final LoopOverload overload;
     /** In the producers' creation order, each one's consumers in theirs. */
     private final Map<Producer, Consumer[]> consumersByProducer = new LinkedHashMap<>();
 
-    RouterMedia(EntityEvents events, RtpObservers observers) {
+    RouterMedia(EntityEvents events, RtpObservers observers, LoopOverload overload) {
         this.events = events;
         this.observers = observers;
+        this.overload = overload;
     }
 
     void addProducer(Producer producer) {
@@ -61,6 +65,15 @@ public final class RouterMedia implements Producer.Listener {
         return List.of(consumersByProducer.getOrDefault(producer, NONE));
     }
 
+    /** Every consumer of the router, each producer's in creation order. */
+    List<Consumer> consumers() {
+        List<Consumer> all = new ArrayList<>();
+        for (Consumer[] consumers : consumersByProducer.values()) {
+            all.addAll(Arrays.asList(consumers));
+        }
+        return all;
+    }
+
     List<String> producerIds() {
         List<String> ids = new ArrayList<>();
         for (Producer producer : consumersByProducer.keySet()) {
@@ -83,7 +96,7 @@ public final class RouterMedia implements Producer.Listener {
     public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
         observers.onProducerRtp(producer, packet);
         Consumer[] consumers = consumersByProducer.get(producer);
-        if (consumers == null) {
+        if (consumers == null || overload.dropsLate(producer.streamStats(stream).inputDelayMs())) {
             return;
         }
         FlushBatch flushes = FlushBatch.current();

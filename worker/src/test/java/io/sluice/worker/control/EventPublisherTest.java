@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.RouterClosed;
+import io.sluice.api.v1.WorkerOverload;
 import io.sluice.worker.testsupport.TestClock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,22 @@ class EventPublisherTest {
         assertThat(event.getTimestampMs()).isEqualTo(1_700_000_000_128L);
         assertThat(event.getRouterId()).isEqualTo("r-2");
         assertThat(event.getRouterClosed().getReason()).isEqualTo(RouterClosed.Reason.WORKER_CLOSED);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void theOverloadEventIsTheWorkersAndSharesTheSequence() throws InvalidProtocolBufferException {
+        events.routerClosed("r-1", RouterClosed.Reason.REQUESTED);
+
+        long seq = events.workerOverload(WorkerOverload.newBuilder().setOverloaded(true).setShedLevel(3)
+                .addPausedConsumerIds("c-9").build());
+
+        assertThat(seq).isEqualTo(2);
+        assertThat(published.getLast().subject()).isEqualTo("sluice.event.eu1-7f3a-0.worker.eu1-7f3a-0.overload");
+        Event event = Event.parseFrom(published.getLast().body());
+        assertThat(event.getRouterId()).isEmpty();
+        assertThat(event.getWorkerId()).isEqualTo("eu1-7f3a-0");
+        assertThat(event.getWorkerOverload().getPausedConsumerIdsList()).containsExactly("c-9");
         assertThat(channel.finish()).isFalse();
     }
 }

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
  * so that {@code -Dsluice.fuzz.seed=<seed>} replays the same inputs. {@code -Dsluice.fuzz.tries}
  * sets the tries per property: 1,000 in the normal suite, 1,000,000 in the fuzz profile
  * ({@code mvn -Pfuzz}). Each run prints one line, {@code fuzz <name>: <n> inputs in <s> s}.
+ * {@code -Dsluice.fuzz.input=<hex>} checks that one printed input instead, against every property
+ * of the run (a property that cannot read it fails at once: name the test with {@code -Dtest}).
  *
  * <p>No property-testing library: jqwik 1.10 (the version served with JUnit 6 support) prints an
  * instruction aimed at coding agents into every test run's output and its maintainer asks that
@@ -20,11 +22,27 @@ import java.util.function.Consumer;
 final class Fuzz {
 
     static final long TRIES = Long.getLong("sluice.fuzz.tries", 1000);
+    private static final String REPLAYED = System.getProperty("sluice.fuzz.input");
 
     private Fuzz() {
     }
 
+    /** True when one given input is checked: a property's assertions over a whole run do not apply. */
+    static boolean replaying() {
+        return REPLAYED != null;
+    }
+
     static void forAll(String name, FuzzInputs.Generator generator, Consumer<byte[]> property) {
+        if (replaying()) {
+            byte[] input = HexFormat.of().parseHex(REPLAYED.strip());
+            try {
+                property.accept(input);
+            } catch (Throwable failure) {
+                throw new AssertionError("fuzz " + name + " failed on the given input: " + failure, failure);
+            }
+            System.out.printf("fuzz %s: the given input passed%n", name);
+            return;
+        }
         long seed = Long.getLong("sluice.fuzz.seed", new Random().nextLong());
         Random random = new Random(seed);
         long started = System.nanoTime();

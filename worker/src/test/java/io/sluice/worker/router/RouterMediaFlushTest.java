@@ -137,7 +137,7 @@ class RouterMediaFlushTest {
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<ByteBuf> incoming = new ArrayList<>();
     private final RouterMedia media = new RouterMedia(EntityEvents.NONE,
-            new RtpObservers("router", new EmbeddedChannel().eventLoop(), clock, EntityEvents.NONE));
+            new RtpObservers("router", new EmbeddedChannel().eventLoop(), clock, EntityEvents.NONE), new LoopOverload());
     private Producer producer;
 
     @BeforeEach

@@ -190,6 +190,24 @@ class SimulcastConsumerTest {
     }
 
     @Test
+    void underOverloadItIsHeldToTheLowestEncodingAndGoesBackUpWhenReleased() throws Exception {
+        create(true, null, 100);
+        runUntil(30);
+        assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
+
+        assertThat(consumer.shedLayers(true)).isTrue();
+        runUntil(60);
+        assertThat(consumer.currentLayers()).isEqualTo(layers(0, 2));
+        assertThat(consumer.preferredLayers()).as("the backend's preference stays").isEqualTo(layers(2, 2));
+
+        assertThat(consumer.shedLayers(false)).isTrue();
+        runUntil(90);
+        assertThat(consumer.currentLayers()).isEqualTo(layers(2, 2));
+        ForwardedVp8.assertWellFormed(output());
+        assertThat(layerEvents).containsExactly(layers(2, 2), layers(0, 2), layers(2, 2));
+    }
+
+    @Test
     void switchesDownAndUpAtKeyFramesItRequestsWithContinuousNumbersAndTimestamps() throws Exception {
         create(true, null, 100);
         runUntil(30);

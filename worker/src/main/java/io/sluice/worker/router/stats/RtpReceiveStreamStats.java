@@ -20,6 +20,7 @@ public final class RtpReceiveStreamStats {
     private final int clockRate;
     private final RateCalculator bitrate = new RateCalculator();
     private final StreamScore score = new StreamScore();
+    private final InputDelay inputDelay;
     private boolean started;
     private int maxSeq;
     /** Wraps of the sequence number, shifted (RFC 3550 A.1 "cycles"). */
@@ -46,6 +47,7 @@ public final class RtpReceiveStreamStats {
 
     public RtpReceiveStreamStats(int clockRate) {
         this.clockRate = clockRate;
+        this.inputDelay = new InputDelay(clockRate);
     }
 
     /**
@@ -65,6 +67,7 @@ public final class RtpReceiveStreamStats {
         bytesReceived += length;
         bitrate.add(length, nowMs);
         updateJitter(rtpTimestamp, nowMs);
+        inputDelay.onPacket(rtpTimestamp, nowMs);
         return true;
     }
 
@@ -112,6 +115,11 @@ public final class RtpReceiveStreamStats {
         }
         lastTransit = transit;
         haveTransit = true;
+    }
+
+    /** How long the last packet counted waited beyond the least wait seen lately ({@link InputDelay}), in ms. */
+    public long inputDelayMs() {
+        return inputDelay.delayMs();
     }
 
     /** A sender report for this stream arrived (RFC 3550 §6.4.1: kept to echo as LSR, and to time DLSR). */
