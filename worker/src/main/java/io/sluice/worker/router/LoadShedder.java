@@ -14,6 +14,12 @@ import java.util.function.Supplier;
  * video before audio, newest first. {@link #apply} with level {@code n} takes the first {@code n}
  * steps and undoes any other; the list is drawn again at every call, so consumers that come and
  * go under overload find their place. On the worker's loop.
+ *
+ * <p>Pipe consumers are never shed: one carries the producer to a whole router on another loop
+ * or worker, so pausing it would silence every consumer there to save this loop one copy per
+ * packet, the most harm for the least relief (and, made when a room spreads, it would be among
+ * the newest, so among the first). The router at the other end sheds its own consumers under its
+ * own overload.
  */
 public final class LoadShedder {
 
@@ -72,9 +78,10 @@ public final class LoadShedder {
         return new Shed(taken, steps, paused, capped);
     }
 
-    /** The worker's consumers, least important first (among equals, the last made first). */
+    /** The worker's consumers that may be shed, least important first (among equals, the last made first). */
     private List<Consumer> ranked() {
         List<Consumer> all = new ArrayList<>(consumers.get());
+        all.removeIf(consumer -> consumer instanceof PipeConsumer);
         Collections.reverse(all);
         all.sort(LEAST_IMPORTANT_FIRST);
         return all;

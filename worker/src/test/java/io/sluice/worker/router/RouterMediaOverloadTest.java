@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fan-out under overload: a packet that waited too long before the loop read it reaches no
  * consumer while late packets are dropped (and every consumer otherwise), and the shedder pauses
- * consumers lowest priority first, the last made first among equals, and resumes them.
+ * consumers lowest priority first, the last made first among equals, and resumes them, but never
+ * a pipe consumer (a whole router's listeners on another loop).
  */
 class RouterMediaOverloadTest {
 
@@ -49,6 +50,7 @@ class RouterMediaOverloadTest {
             new RtpObservers("router", new EmbeddedChannel().eventLoop(), clock, EntityEvents.NONE), overload);
     private final LoadShedder shedder = new LoadShedder(media::consumers);
     private Producer producer;
+    private PipeConsumer pipe;
     private int sequenceNumber;
 
     @BeforeEach
@@ -77,6 +79,14 @@ class RouterMediaOverloadTest {
             consumers.add(consumer);
             media.addConsumer(consumer);
         }
+        // The room spread to another loop after its listeners joined here: the pipe consumer is the newest.
+        SimpleConsumerTest.RecordingTransport pipeTransport = new SimpleConsumerTest.RecordingTransport(0);
+        receiving.add(pipeTransport);
+        RtpParameters piped = ApiOrtc.getConsumerRtpParameters(consumable, router, true, true, new SplittableRandom(9));
+        pipe = new PipeConsumer("pipe", producer, pipeTransport, ApiOrtc.domain(piped), new ConsumerSendStream[0],
+                Map.of(), clock, allocator);
+        consumers.add(pipe);
+        media.addConsumer(pipe);
     }
 
     @AfterEach
@@ -129,16 +139,18 @@ class RouterMediaOverloadTest {
     }
 
     @Test
-    void shedsTheLowestPriorityFirstTheLastMadeFirstAmongEqualsAndResumes() {
+    void shedsTheLowestPriorityFirstTheLastMadeFirstAmongEqualsButNeverThePipeAndResumes() {
         assertThat(shedder.apply(1).pausedConsumerIds()).containsExactly("c2");
         LoadShedder.Shed shed = shedder.apply(3);
         assertThat(shed.pausedConsumerIds()).containsExactly("c2", "c1", "c0");
-        assertThat(shed.steps()).as("simple consumers: one step each, no layers to lower").isEqualTo(4);
+        assertThat(shed.steps()).as("simple consumers: one step each, no layers to lower; the pipe none")
+                .isEqualTo(4);
         receive(0);
-        assertThat(forwardedCounts()).containsExactly(0, 0, 0, 1);
+        assertThat(forwardedCounts()).containsExactly(0, 0, 0, 1, 1);
         assertThat(consumers).extracting(Consumer::paused).as("not paused as consumer.pause pauses").containsOnly(false);
 
         assertThat(shedder.apply(9).level()).isEqualTo(4);
+        assertThat(pipe.shedPaused()).isFalse();
         assertThat(shedder.apply(0).pausedConsumerIds()).isEmpty();
         assertThat(consumers).extracting(Consumer::shedPaused).containsOnly(false);
     }
