@@ -294,6 +294,16 @@ public final class WorkerProcess implements AutoCloseable {
         return workers.stream().map(WorkerControl::id).toList();
     }
 
+    /**
+     * Stops every worker's overload handling for good, before it has shed anything: late packets
+     * are forwarded and no consumer is shed. For benchmarks that measure with and without it.
+     */
+    public void stopOverloadControl() {
+        for (WorkerControl control : workers) {
+            control.worker().loop().submit(control::stopOverloadControl).awaitUninterruptibly(SHUTDOWN_STEP.toMillis());
+        }
+    }
+
     /** The workers, in loop order. Touch a worker's state only from a task on its loop. */
     public List<Worker> workers() {
         return workers.stream().map(WorkerControl::worker).toList();

@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  * room's peers divided evenly over the workers) {@code --batch 50} (listeners joining at once)
  * {@code --seconds 10} {@code --pps 100} {@code --payload 1160} {@code --receivers 2}
  * {@code --rcvbuf 1048576} {@code --budget 240} (seconds for the set-up; listeners not joined by
- * then are left out and the run says so).
+ * then are left out and the run says so) {@code --overload on} ({@code off}: the worker's overload
+ * handling is stopped, nothing is dropped late or shed). After the measured window it prints where
+ * the packets went on each loop ({@link WorkerCounters}: dropped late, pipe hand-offs refused, pipe
+ * consumers shed) and each worker's last overload event.
  */
 public final class SpreadRoomScenario {
 
@@ -59,7 +62,7 @@ public final class SpreadRoomScenario {
     private SpreadRoomScenario() {}
 
     record Settings(int listeners, int workers, int perWorker, int batch, int seconds, int packetsPerSecond,
-            int payload, int receiverThreads, int receiveBuffer, int budgetSeconds) {
+            int payload, int receiverThreads, int receiveBuffer, int budgetSeconds, boolean overloadControl) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -80,7 +83,12 @@ public final class SpreadRoomScenario {
                     Integer.parseInt(options.getOrDefault("payload", "1160")),
                     Integer.parseInt(options.getOrDefault("receivers", "2")),
                     Integer.parseInt(options.getOrDefault("rcvbuf", "1048576")),
-                    Integer.parseInt(options.getOrDefault("budget", "240")));
+                    Integer.parseInt(options.getOrDefault("budget", "240")),
+                    switch (options.getOrDefault("overload", "on")) {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("--overload is on or off");
+                    });
         }
     }
 
@@ -93,9 +101,9 @@ public final class SpreadRoomScenario {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
         System.out.println(BenchMachine.describe());
-        System.out.printf("load average %.2f; %d listeners, %d worker loops in one process, %d peers per worker%n",
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), settings.listeners(),
-                settings.workers(), settings.perWorker());
+        System.out.printf("load average %.2f; %d listeners, %d worker loops in one process, %d peers per worker,"
+                        + " overload control %s%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                settings.listeners(), settings.workers(), settings.perWorker(), settings.overloadControl() ? "on" : "off");
         Path dir = Files.createTempDirectory("sluice-spread-room-");
         int natsPort = FreePort.tcp();
         int redisPort = FreePort.tcp();
@@ -118,9 +126,13 @@ public final class SpreadRoomScenario {
                     WebRtcClients clients = new WebRtcClients(settings.receiveBuffer());
                     ConsumerReceivers receivers = new ConsumerReceivers(settings.receiveBuffer(), 16)) {
                 // Not closed but shut down: close() would wait for the listeners' open WebSockets.
+                if (!settings.overloadControl()) {
+                    worker.stopOverloadControl();
+                }
+                OverloadEvents overload = new OverloadEvents(connection);
                 HttpClient http = HttpClient.newHttpClient();
                 try {
-                    run(settings, stub, http, clients, receivers);
+                    run(settings, stub, http, clients, receivers, worker, overload);
                 } finally {
                     http.shutdownNow();
                 }
@@ -129,7 +141,7 @@ public final class SpreadRoomScenario {
     }
 
     private static void run(Settings settings, StubInProcess stub, HttpClient http, WebRtcClients clients,
-            ConsumerReceivers receivers) throws Exception {
+            ConsumerReceivers receivers, WorkerProcess worker, OverloadEvents overload) throws Exception {
         clients.beginSetup();
         clients.startConsent(5000);
         SignalingClient publisherSignaling = SignalingClient.open(http, stub.port()).get(30, TimeUnit.SECONDS);
@@ -178,7 +190,7 @@ public final class SpreadRoomScenario {
         List<LoopThread> loops = LoopThread.findAll();
         try (PacedSender sender = new PacedSender(sending.client().channel, sending.client().sendContext(),
                 settings.payload())) {
-            measure(settings, receivers, sender, loops, listeners, routerOfPeer);
+            measure(settings, receivers, sender, loops, listeners, routerOfPeer, worker, overload);
         }
     }
 
@@ -247,7 +259,8 @@ public final class SpreadRoomScenario {
 
     /** The publisher's stream for the measured seconds: loss overall and per router, latency, loop CPU. */
     private static void measure(Settings settings, ConsumerReceivers receivers, PacedSender sender,
-            List<LoopThread> loops, List<Listener> listeners, Map<String, String> routerOfPeer) throws Exception {
+            List<LoopThread> loops, List<Listener> listeners, Map<String, String> routerOfPeer, WorkerProcess worker,
+            OverloadEvents overload) throws Exception {
         // Packets sent before the window (none yet) and the first ones' key-frame requests settle here.
         receivers.start(settings.receiverThreads());
         sender.send(2L * settings.packetsPerSecond(), settings.packetsPerSecond());
@@ -256,6 +269,7 @@ public final class SpreadRoomScenario {
         receivers.stop();
         long silent = Arrays.stream(warm).filter(count -> count == 0).count();
         receivers.start(settings.receiverThreads());
+        List<WorkerCounters> countersBefore = WorkerCounters.read(worker.workers());
         long[] cpuStart = loops.stream().mapToLong(LoopThread::cpuNanos).toArray();
         long wallStart = System.nanoTime();
         long sent = sender.send((long) settings.seconds() * settings.packetsPerSecond(), settings.packetsPerSecond());
@@ -263,6 +277,7 @@ public final class SpreadRoomScenario {
         receivers.awaitQuiet(200_000_000L, 1_000_000_000L);
         long wall = System.nanoTime() - wallStart;
         receivers.stop();
+        List<WorkerCounters> countersAfter = WorkerCounters.read(worker.workers());
         long[] received = receivers.receivedPerConsumer();
         Map<String, long[]> perRouter = new java.util.TreeMap<>();
         long total = 0;
@@ -287,6 +302,11 @@ public final class SpreadRoomScenario {
             System.out.printf("  loop %d (worker threads in name order) CPU %.0f%%%n", i, 100.0 * (loops.get(i).cpuNanos() - cpuStart[i]) / wall);
         }
         System.out.printf("  receivers CPU %.0f%%%n", 100.0 * receivers.receiverCpuNanos() / wall);
+        System.out.println("where the measured window's packets went, per worker loop:");
+        for (int i = 0; i < countersAfter.size(); i++) {
+            System.out.println("  " + countersAfter.get(i).since(countersBefore.get(i)));
+        }
+        System.out.println(overload.lastOfEachWorker());
     }
 
     private static double percentile(long[] sorted, double percentile) {

@@ -298,7 +298,8 @@ public abstract class Consumer {
         return true;
     }
 
-    final boolean shedPaused() {
+    /** Whether the overload handling has paused it ({@link LoadShedder}). */
+    public final boolean shedPaused() {
         return shedPaused;
     }
 

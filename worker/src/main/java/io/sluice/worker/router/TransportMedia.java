@@ -141,7 +141,8 @@ public final class TransportMedia {
         return Collections.unmodifiableCollection(producers.values());
     }
 
-    Collection<Consumer> consumers() {
+    /** On the loop. */
+    public Collection<Consumer> consumers() {
         return Collections.unmodifiableCollection(consumers.values());
     }
 
