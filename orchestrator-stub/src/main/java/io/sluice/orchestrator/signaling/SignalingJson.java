@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.json.TransportJson;
 import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.MediaKind;
+import io.sluice.api.v1.NumSctpStreams;
+import java.util.Optional;
 import io.sluice.api.v1.WebRtcTransportInfo;
 
 /**
@@ -28,6 +30,24 @@ final class SignalingJson {
     /** The browser's DTLS parameters from transport.on('connect'). */
     static DtlsParameters dtlsParameters(JsonNode json) {
         return TransportJson.dtlsParametersFromJson(json, "dtlsParameters");
+    }
+
+    /**
+     * mediasoup-client's {@code device.sctpCapabilities} ({@code {numStreams: {OS, MIS}}}), which
+     * the browser sends with {@code createWebRtcTransport} when it wants DataChannels, as
+     * mediasoup's demo does: the streams to ask the worker for (RFC 9260 §3.3.2, 1..65535 each).
+     */
+    static Optional<NumSctpStreams> sctpCapabilities(JsonNode json) {
+        if (json == null || json.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode os = json.path("numStreams").path("OS");
+        JsonNode mis = json.path("numStreams").path("MIS");
+        if (!os.isIntegralNumber() || !mis.isIntegralNumber() || os.asInt() < 1 || os.asInt() > 65535
+                || mis.asInt() < 1 || mis.asInt() > 65535) {
+            throw invalid("createWebRtcTransport.sctpCapabilities.numStreams: expected {OS, MIS}, integers from 1 to 65535");
+        }
+        return Optional.of(NumSctpStreams.newBuilder().setOs(os.asInt()).setMis(mis.asInt()).build());
     }
 
     static MediaKind kind(String name) {
