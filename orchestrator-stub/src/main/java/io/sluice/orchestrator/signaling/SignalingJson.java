@@ -32,17 +32,27 @@ final class SignalingJson {
         return TransportJson.dtlsParametersFromJson(json, "dtlsParameters");
     }
 
+    /** The SCTP streams asked for when a browser only says {@code enableSctp: true}: mediasoup's defaults. */
+    private static final NumSctpStreams DEFAULT_SCTP_STREAMS = NumSctpStreams.newBuilder().setOs(1024).setMis(1024).build();
+
     /**
-     * mediasoup-client's {@code device.sctpCapabilities} ({@code {numStreams: {OS, MIS}}}), which
-     * the browser sends with {@code createWebRtcTransport} when it wants DataChannels, as
-     * mediasoup's demo does: the streams to ask the worker for (RFC 9260 §3.3.2, 1..65535 each).
+     * Whether a new transport gets an SCTP association for DataChannels, and its streams (RFC 9260
+     * §3.3.2, 1..65535 each): {@code enableSctp: true} (mediasoup-client 3.24 has no
+     * {@code device.sctpCapabilities} any more) takes mediasoup's 1024 each way;
+     * {@code sctpCapabilities: {numStreams: {OS, MIS}}}, which older mediasoup-client releases
+     * give and mediasoup's demo sends, takes those.
      */
-    static Optional<NumSctpStreams> sctpCapabilities(JsonNode json) {
-        if (json == null || json.isNull()) {
-            return Optional.empty();
+    static Optional<NumSctpStreams> sctpStreams(JsonNode data) {
+        JsonNode capabilities = data.get("sctpCapabilities");
+        if (capabilities == null || capabilities.isNull()) {
+            JsonNode enable = data.get("enableSctp");
+            if (enable != null && !enable.isNull() && !enable.isBoolean()) {
+                throw invalid("createWebRtcTransport.enableSctp: expected a boolean");
+            }
+            return enable != null && enable.asBoolean() ? Optional.of(DEFAULT_SCTP_STREAMS) : Optional.empty();
         }
-        JsonNode os = json.path("numStreams").path("OS");
-        JsonNode mis = json.path("numStreams").path("MIS");
+        JsonNode os = capabilities.path("numStreams").path("OS");
+        JsonNode mis = capabilities.path("numStreams").path("MIS");
         if (!os.isIntegralNumber() || !mis.isIntegralNumber() || os.asInt() < 1 || os.asInt() > 65535
                 || mis.asInt() < 1 || mis.asInt() > 65535) {
             throw invalid("createWebRtcTransport.sctpCapabilities.numStreams: expected {OS, MIS}, integers from 1 to 65535");

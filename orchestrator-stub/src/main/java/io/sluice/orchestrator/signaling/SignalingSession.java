@@ -409,7 +409,7 @@ final class SignalingSession {
         }
         RouterCreateWebRtcTransportRequest.Builder request = RouterCreateWebRtcTransportRequest.newBuilder()
                 .setUserId(token.userId());
-        SignalingJson.sctpCapabilities(data.get("sctpCapabilities")).ifPresent(streams -> request
+        SignalingJson.sctpStreams(data).ifPresent(streams -> request
                 .setEnableSctp(true).setNumSctpStreams(streams));
         int joinedGeneration = generation;
         reserve(pendingTransports, transports.size(), limits.transportsPerPeer(), "transports");

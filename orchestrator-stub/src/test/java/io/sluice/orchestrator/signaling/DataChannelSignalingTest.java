@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class DataChannelSignalingTest {
 
-    /** mediasoup-client 3.x's device.sctpCapabilities in Chromium. */
-    private static final Map<String, Object> SCTP_CAPABILITIES = Map.of("numStreams", Map.of("OS", 1024, "MIS", 1024));
 
     private static SignalingStack stack;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -53,7 +51,7 @@ class DataChannelSignalingTest {
     }
 
     private static String transport(SignalingTestClient client, String direction) throws Exception {
-        return client.ok("createWebRtcTransport", data("direction", direction, "sctpCapabilities", SCTP_CAPABILITIES))
+        return client.ok("createWebRtcTransport", data("direction", direction, "enableSctp", true))
                 .path("id").asText();
     }
 
@@ -63,8 +61,13 @@ class DataChannelSignalingTest {
     }
 
     @Test
-    void aTransportAsksForSctpOnlyWithSctpCapabilitiesAndAnswersMediasoupClientsSctpParameters() throws Exception {
+    void aTransportAsksForSctpOnlyWhenToldAndAnswersMediasoupClientsSctpParameters() throws Exception {
         SignalingTestClient alice = joined("alice", "data-room-1", "audio");
+        JsonNode enabled = alice.ok("createWebRtcTransport", data("direction", "recv", "enableSctp", true))
+                .path("sctpParameters");
+        assertThat(enabled.path("OS").asInt()).as("mediasoup's default streams").isEqualTo(1024);
+        assertThat(enabled.path("maxMessageSize").asInt()).isEqualTo(262144);
+        // Older mediasoup-client releases give device.sctpCapabilities, which mediasoup's demo sends.
         JsonNode withSctp = alice.ok("createWebRtcTransport", data("direction", "send",
                 "sctpCapabilities", Map.of("numStreams", Map.of("OS", 16, "MIS", 1024))));
         JsonNode sctp = withSctp.path("sctpParameters");
@@ -73,10 +76,12 @@ class DataChannelSignalingTest {
         assertThat(sctp.path("MIS").asInt()).isPositive();
         assertThat(sctp.path("maxMessageSize").asInt()).isEqualTo(262144);
 
-        JsonNode without = alice.ok("createWebRtcTransport", data("direction", "recv"));
+        JsonNode without = alice.ok("createWebRtcTransport", data("direction", "recv", "enableSctp", false));
         assertThat(without.has("sctpParameters")).isFalse();
         assertThat(errorCode(alice.request("createWebRtcTransport", data("direction", "recv",
                 "sctpCapabilities", Map.of("numStreams", Map.of("OS", 0, "MIS", 1024)))))).isEqualTo("INVALID_ARGUMENT");
+        assertThat(errorCode(alice.request("createWebRtcTransport", data("direction", "recv", "enableSctp", "yes"))))
+                .isEqualTo("INVALID_ARGUMENT");
     }
 
     @Test
