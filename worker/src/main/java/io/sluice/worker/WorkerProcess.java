@@ -123,7 +123,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     private void startWorkers(Clock clock) throws IOException, InterruptedException {
         String host = HostFacts.current(System.getenv()).hostName();
-        DtlsCertificate certificate = dtlsCertificate(config);
+        DtlsCertificate certificate = dtlsCertificate(config, clock);
         InetAddress listenIp = InetAddress.getByName(config.listenIp());
         PortRange portRange = new PortRange(config.rtcMinPort(), config.rtcMaxPort());
         RedisTransportMappingListener mappings = new RedisTransportMappingListener(registry);
@@ -251,9 +251,9 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /** The configured certificate, or a new self-signed one; a file that does not load stops the start. */
-    private static DtlsCertificate dtlsCertificate(WorkerConfig config) throws IOException {
+    private static DtlsCertificate dtlsCertificate(WorkerConfig config, Clock clock) throws IOException {
         if (config.dtlsCertificateFile().isEmpty()) {
-            return DtlsCertificate.generate();
+            return DtlsCertificate.generate(clock);
         }
         try {
             return DtlsCertificate.fromPemFiles(java.nio.file.Path.of(config.dtlsCertificateFile()),

@@ -12,7 +12,6 @@ import io.sluice.api.v1.RtpHeaderExtensionParameters;
 import io.sluice.api.v1.RtpParameters;
 import io.sluice.worker.control.mapping.RtpParametersMapper;
 import io.sluice.worker.router.observer.DominantSpeakerIdentification;
-import io.sluice.worker.router.observer.RtpObserverEvents;
 import io.sluice.worker.router.observer.RtpObservers;
 import io.sluice.worker.router.observer.SpeakerActivity;
 import io.sluice.worker.router.ortc.Ortc;
@@ -102,7 +101,7 @@ public class RtpObserverBenchmark {
         routerAudioLevelId = consumable.headerExtensions().stream()
                 .filter(extension -> extension.uri().equals(RtpHeaderExtensionUris.SSRC_AUDIO_LEVEL))
                 .findFirst().orElseThrow().id();
-        observers = new RtpObservers("router", loop.eventLoop(), Clock.system(), new RtpObserverEvents() {});
+        observers = new RtpObservers("router", loop.eventLoop(), Clock.system(), EntityEvents.NONE);
         observers.addProducer(observers.createActiveSpeakerObserver(300, Map.of()), producer);
         observers.addProducer(observers.createAudioLevelObserver(1, -80, 1000, Map.of()), producer);
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(120);

@@ -38,6 +38,12 @@ public final class BitrateAllocator {
     public static final double SEVERE_OVERSHOOT = 1.25;
     public static final double UP_HEADROOM = 1.1;
     public static final double RECOVERY_FACTOR = 1.5;
+    /**
+     * Probing aims this far above what the preferred layers take: a switch up needs
+     * {@link #UP_HEADROOM} to spare, and a probe measures a little under its target, so an
+     * estimate probed to the bare desired bitrate would never carry the top layer.
+     */
+    public static final double PROBE_HEADROOM = 1.3;
     public static final long UP_HOLD_MILLIS = 3_000;
     public static final long STEADY_INTERVAL_MILLIS = 30_000;
     public static final long MAX_BACKOFF_MILLIS = 120_000;
@@ -341,6 +347,11 @@ public final class BitrateAllocator {
             }
         }
         return desired;
+    }
+
+    /** The target of probing: the {@link #desiredBitrate} with {@link #PROBE_HEADROOM}. */
+    public long probeTargetBitrate() {
+        return (long) (PROBE_HEADROOM * desiredBitrate());
     }
 
     /** What the current layers take, audio included. */

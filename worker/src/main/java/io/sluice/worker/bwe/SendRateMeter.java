@@ -17,7 +17,7 @@ final class SendRateMeter {
 
     void onSent(int size, long nowMicros) {
         advance(nowMicros);
-        bytes[(int) (currentBucket % BUCKETS)] += size;
+        bytes[slot(currentBucket)] += size;
     }
 
     /** Bit/s over the last second (or since the first packet, if later); 0 before it. */
@@ -34,15 +34,20 @@ final class SendRateMeter {
         return total * 8 * 1_000_000 / (buckets * BUCKET_MICROS);
     }
 
+    /** The clock's origin is arbitrary: a bucket number may be negative, its slot never is. */
+    private static int slot(long bucket) {
+        return (int) Math.floorMod(bucket, (long) BUCKETS);
+    }
+
     private void advance(long nowMicros) {
-        long bucket = nowMicros / BUCKET_MICROS;
+        long bucket = Math.floorDiv(nowMicros, BUCKET_MICROS);
         if (currentBucket == Long.MIN_VALUE) {
             currentBucket = bucket;
             firstBucket = bucket;
             return;
         }
         for (long b = currentBucket + 1; b <= bucket && b <= currentBucket + BUCKETS; b++) {
-            bytes[(int) (b % BUCKETS)] = 0;
+            bytes[slot(b)] = 0;
         }
         currentBucket = Math.max(currentBucket, bucket);
     }

@@ -72,6 +72,17 @@ final class PipeMirror implements EntityEvents {
         });
     }
 
+    /**
+     * The one way every event reaches a pipe's other end: {@code local} done to this worker when the
+     * other end is here, else {@code entityMethod} with {@code request} sent to the worker that has it.
+     */
+    private <R extends Message> void mirror(String workerId, LocalAction local, String entityMethod, Message request,
+            com.google.protobuf.Parser<R> parser) {
+        if (!here(workerId, local)) {
+            tell(workerId, entityMethod, request, parser);
+        }
+    }
+
     /** Does {@code action} to this worker later, if {@code workerId} is this worker; else returns false. */
     private boolean here(String workerId, LocalAction action) {
         if (!workerId.equals(control.id())) {
@@ -142,10 +153,10 @@ final class PipeMirror implements EntityEvents {
         published.transportClosed(transport, reason);
         if (transport instanceof PipeTransport pipe) {
             control.pipeLinks().localTransportClosed(pipe.id());
-            if (pipe.peer() != null && reason != CloseReason.PIPE_PEER_CLOSED
-                    && !here(pipe.peer().workerId(), worker -> worker.closePipeTransport(pipe.peer().transportId(), true))) {
-                tell(pipe.peer().workerId(), "pipeTransport.close", PipeTransportCloseRequest.newBuilder()
-                        .setTransportId(pipe.peer().transportId()).setPeerClosed(true).build(),
+            if (pipe.peer() != null && reason != CloseReason.PIPE_PEER_CLOSED) {
+                mirror(pipe.peer().workerId(), worker -> worker.closePipeTransport(pipe.peer().transportId(), true),
+                        "pipeTransport.close", PipeTransportCloseRequest.newBuilder()
+                                .setTransportId(pipe.peer().transportId()).setPeerClosed(true).build(),
                         PipeTransportCloseResponse.parser());
             }
         }
@@ -170,9 +181,10 @@ final class PipeMirror implements EntityEvents {
     public void producerClosed(Producer producer, CloseReason reason) {
         published.producerClosed(producer, reason);
         PipeLinks.FedBy source = control.pipeLinks().producerClosed(producer.id());
-        if (source != null && !here(source.workerId(), worker -> worker.closeConsumer(source.consumerId()))) {
-            tell(source.workerId(), "consumer.close", ConsumerCloseRequest.newBuilder()
-                    .setConsumerId(source.consumerId()).build(), ConsumerCloseResponse.parser());
+        if (source != null) {
+            mirror(source.workerId(), worker -> worker.closeConsumer(source.consumerId()), "consumer.close",
+                    ConsumerCloseRequest.newBuilder().setConsumerId(source.consumerId()).build(),
+                    ConsumerCloseResponse.parser());
         }
     }
 
@@ -190,9 +202,10 @@ final class PipeMirror implements EntityEvents {
     public void consumerProducerPaused(Consumer consumer) {
         published.consumerProducerPaused(consumer);
         PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
-        if (target != null && !here(target.workerId(), worker -> fed(worker, target).pause())) {
-            tell(target.workerId(), "producer.pause", ProducerPauseRequest.newBuilder()
-                    .setProducerId(target.producerId()).build(), ProducerPauseResponse.parser());
+        if (target != null) {
+            mirror(target.workerId(), worker -> fed(worker, target).pause(), "producer.pause",
+                    ProducerPauseRequest.newBuilder().setProducerId(target.producerId()).build(),
+                    ProducerPauseResponse.parser());
         }
     }
 
@@ -200,9 +213,10 @@ final class PipeMirror implements EntityEvents {
     public void consumerProducerResumed(Consumer consumer) {
         published.consumerProducerResumed(consumer);
         PipeLinks.Feeding target = control.pipeLinks().feeding(consumer.id());
-        if (target != null && !here(target.workerId(), worker -> fed(worker, target).resume())) {
-            tell(target.workerId(), "producer.resume", ProducerResumeRequest.newBuilder()
-                    .setProducerId(target.producerId()).build(), ProducerResumeResponse.parser());
+        if (target != null) {
+            mirror(target.workerId(), worker -> fed(worker, target).resume(), "producer.resume",
+                    ProducerResumeRequest.newBuilder().setProducerId(target.producerId()).build(),
+                    ProducerResumeResponse.parser());
         }
     }
 
@@ -210,9 +224,10 @@ final class PipeMirror implements EntityEvents {
     public void consumerClosed(Consumer consumer, CloseReason reason) {
         published.consumerClosed(consumer, reason);
         PipeLinks.Feeding target = control.pipeLinks().consumerClosed(consumer.id());
-        if (target != null && !here(target.workerId(), worker -> worker.closeProducer(fed(worker, target)))) {
-            tell(target.workerId(), "producer.close", ProducerCloseRequest.newBuilder()
-                    .setProducerId(target.producerId()).build(), ProducerCloseResponse.parser());
+        if (target != null) {
+            mirror(target.workerId(), worker -> worker.closeProducer(fed(worker, target)), "producer.close",
+                    ProducerCloseRequest.newBuilder().setProducerId(target.producerId()).build(),
+                    ProducerCloseResponse.parser());
         }
     }
 

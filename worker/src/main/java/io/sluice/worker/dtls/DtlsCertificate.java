@@ -1,5 +1,6 @@
 package io.sluice.worker.dtls;
 
+import io.sluice.worker.time.Clock;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -76,8 +77,13 @@ public final class DtlsCertificate {
         this.fingerprints = byAlgorithm;
     }
 
-    /** A new self-signed ECDSA P-256 certificate with a random serial and common name. */
+    /** A new self-signed ECDSA P-256 certificate valid from the system clock's now. */
     public static DtlsCertificate generate() {
+        return generate(Clock.system());
+    }
+
+    /** A new self-signed ECDSA P-256 certificate with a random serial and common name, valid from the clock's now. */
+    public static DtlsCertificate generate(Clock clock) {
         SecureRandom random = new SecureRandom();
         ECNamedDomainParameters p256 = new ECNamedDomainParameters(
                 SECObjectIdentifiers.secp256r1, ECNamedCurveTable.getByOID(SECObjectIdentifiers.secp256r1));
@@ -88,7 +94,7 @@ public final class DtlsCertificate {
         byte[] nameBytes = new byte[8];
         random.nextBytes(nameBytes);
         X500Name name = new X500Name("CN=sluice-" + HexFormat.of().formatHex(nameBytes));
-        Instant now = Instant.now();
+        Instant now = Instant.ofEpochMilli(clock.epochMillis());
         try {
             AlgorithmIdentifier signatureId = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
             AlgorithmIdentifier digestId = new DefaultDigestAlgorithmIdentifierFinder().find(signatureId);

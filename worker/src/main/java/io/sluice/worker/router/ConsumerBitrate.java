@@ -72,7 +72,7 @@ final class ConsumerBitrate implements BitrateConsumer {
     /** mediasoup skips a layer whose stream scores 0; a stream not yet scored is given the benefit of the doubt. */
     @Override
     public boolean isLayerHealthy(int spatial) {
-        RtpReceiveStreamStats stream = consumer.producer().streamStats(layered instanceof SimulcastConsumer ? spatial : 0);
+        RtpReceiveStreamStats stream = consumer.producer().stream(layered instanceof SimulcastConsumer ? spatial : 0).stats();
         return stream.score() > 0 || !stream.scored();
     }
 

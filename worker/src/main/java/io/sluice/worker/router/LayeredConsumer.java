@@ -113,13 +113,6 @@ public abstract class LayeredConsumer extends Consumer {
         updateTargetLayers(false);
     }
 
-    /** From now on the target follows the preferred layers alone, as before {@link #limitByBandwidth}. */
-    final void unlimitByBandwidth() {
-        allocatedSpatialLayer = UNLIMITED;
-        allocatedTemporalLayer = UNLIMITED;
-        updateTargetLayers(false);
-    }
-
     /** Whether the bandwidth allocator chooses the layers within the preferred ones. */
     protected final boolean limitedByBandwidth() {
         return allocatedSpatialLayer != UNLIMITED;

@@ -9,30 +9,35 @@ import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.router.ortc.RtpMapping;
 import io.sluice.worker.router.stats.LayerBitrates;
 import io.sluice.worker.router.stats.ProducerStatsSnapshot;
-import io.sluice.worker.router.stats.RtpReceiveStreamStats;
 import io.sluice.worker.router.ortc.ScalabilityMode;
-import io.sluice.worker.rtcp.FeedbackPsPli;
-import io.sluice.worker.rtcp.SenderReport;
+import io.sluice.worker.router.ortc.CodecMatcher;
+import io.sluice.worker.router.ortc.CodecParameters;
+import io.sluice.worker.router.parameters.RtpCodecParameters;
+import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.rtcp.RtcpPacket;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.rtp.codecs.PayloadDescriptor;
 import io.sluice.worker.rtp.codecs.PayloadParser;
 import io.sluice.worker.time.Clock;
-import java.util.Locale;
 import io.sluice.worker.rtp.nack.SharedPacketStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A producer (mediasoup's Producer): the RTP one endpoint sends into a transport. Each incoming
  * stream is found by its SSRC, or by its rid (RFC 8852) for simulcast encodings signalled without
  * SSRCs, or by its MID when a single encoding has neither, and rewritten in place to the router's view of it: the mapped SSRC, the router's payload
- * type and the router's header extension ids. Its listener (the router) then fans it out. Loss
- * repair (NACKs to the sender, RTX restored into the stream) is {@link ProducerLossRepair}'s.
- * Everything runs on the router's loop.
+ * type and the router's header extension ids. Its listener (the router) then fans it out. Each
+ * encoding's receive state (statistics, NACKs to the sender, key-frame requests, sender reports,
+ * activity) is its {@link RtpStreamRecv}'s; RTX packets (RFC 4588 §4) are restored into their
+ * stream here, and a retransmission nobody asked for is dropped. Everything runs on the router's
+ * loop.
  */
-public final class Producer {
+public final class Producer implements RtpStreamRecv.Listener {
 
     /** Where a producer's rewritten packets go: the router's fan-out to consumers. */
     public interface Listener {
@@ -57,15 +62,12 @@ public final class Producer {
 
         /** mediasoup's name of the type: "simple", "simulcast" or "svc". */
         public String apiName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     /** An encoding that sent nothing for this long counts as stopped (mediasoup: its score falls to 0). */
-    static final long STREAM_INACTIVE_AFTER_MS = 1000;
-
-    /** A throttle on key-frame requests towards the sender (at most one per stream per interval). */
-    static final long KEY_FRAME_REQUEST_INTERVAL_MS = 1000;
+    static final long STREAM_INACTIVE_AFTER_MS = RtpStreamRecv.INACTIVE_AFTER_MS;
 
     private final String id;
     private final MediaKind kind;
@@ -76,29 +78,14 @@ public final class Producer {
     private final Listener listener;
     private final Clock clock;
     private final ByteBufAllocator allocator;
-    /** Incoming SSRC of each encoding; -1 until learned from its rid. */
-    private final long[] streamSsrcs;
-    private final String[] streamRids;
+    /** One per encoding, in the order of the encodings. */
+    private final RtpStreamRecv[] streams;
+    /** The SSRC consumers see, per encoding (the packet store keys its copies by them). */
     private final long[] mappedSsrcs;
-    private final long[] rtxSsrcs;
-    private final long[] lastKeyFrameRequestMs;
-    /** A request arrived within the interval after the last one was answered: send it when the interval ends. */
-    private final boolean[] keyFrameRequestPending;
-    /** The last request may be repeated once if no key frame answers it within the interval. */
-    private final boolean[] keyFrameRetryDue;
-    private final RtpReceiveStreamStats[] streamStats;
     private final Type type;
     private final ScalabilityMode scalabilityMode;
     /** What each layer costs to forward, for the bandwidth allocation of the consuming transports. */
     private final LayerBitrates layerBitrates;
-    /** When each encoding last sent a packet, on the media clock; whether it counts as sending. */
-    private final long[] lastPacketMs;
-    private final boolean[] streamActive;
-    /** Each encoding's last sender report: NTP time in ms and RTP timestamp (RFC 3550 §6.4.1). */
-    private final long[] senderReportNtpMs;
-    private final long[] senderReportRtpTimestamps;
-    private final boolean[] haveSenderReport;
-    private final long[] lastKeyFrameMs;
     /** When the first packet of any encoding arrived (media clock), Long.MIN_VALUE before. */
     private long firstPacketMs = Long.MIN_VALUE;
     /** Payload parser by producer payload type, for layered producers only; null for none. */
@@ -112,22 +99,21 @@ public final class Producer {
     private final int ridExtensionId;
     private final int midExtensionId;
     private final int repairedRidExtensionId;
+    /** Original payload type by RTX payload type (the RTX codec's apt), -1 for none. */
+    private final int[] associatedPayloadTypes = new int[128];
     private final long[] drops = new long[DropReason.values().length];
-    /** NACKs towards the sender and RTX restoration. */
-    private final ProducerLossRepair lossRepair;
     /** One copy of each forwarded packet while a consumer answers NACKs from it; null otherwise. */
     private SharedPacketStore packetStore;
     private int packetStoreUsers;
     private boolean paused;
     private long packetsReceived;
     private long bytesReceived;
-    private long keyFrameRequestsSent;
 
     enum DropReason {
         UNKNOWN_PAYLOAD_TYPE, RTX_UNUSABLE, RTX_UNREQUESTED, PAUSED;
 
         String statsName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -146,31 +132,18 @@ public final class Producer {
         this.allocator = allocator;
         List<RtpMapping.EncodingMapping> encodings = mapping.encodings();
         int count = encodings.size();
-        streamSsrcs = new long[count];
-        streamRids = new String[count];
+        int clockRate = rtpParameters.codecs().get(0).clockRate();
+        boolean nack = ConsumerRetransmission.negotiated(rtpParameters);
+        streams = new RtpStreamRecv[count];
         mappedSsrcs = new long[count];
-        rtxSsrcs = new long[count];
-        lastKeyFrameRequestMs = new long[count];
-        keyFrameRequestPending = new boolean[count];
-        keyFrameRetryDue = new boolean[count];
-        streamStats = new RtpReceiveStreamStats[count];
         for (int i = 0; i < count; i++) {
             RtpMapping.EncodingMapping encoding = encodings.get(i);
-            streamSsrcs[i] = encoding.ssrc().orElse(-1);
-            streamRids[i] = encoding.rid();
-            mappedSsrcs[i] = encoding.mappedSsrc();
             var given = rtpParameters.encodings().get(i);
-            rtxSsrcs[i] = given.hasRtx() ? Integer.toUnsignedLong(given.rtx().ssrc()) : -1;
-            lastKeyFrameRequestMs[i] = Long.MIN_VALUE;
-            streamStats[i] = new RtpReceiveStreamStats(rtpParameters.codecs().get(0).clockRate());
+            long rtxSsrc = given.hasRtx() ? Integer.toUnsignedLong(given.rtx().ssrc()) : -1;
+            mappedSsrcs[i] = encoding.mappedSsrc();
+            streams[i] = new RtpStreamRecv(i, encoding.rid(), encoding.ssrc().orElse(-1), encoding.mappedSsrc(),
+                    rtxSsrc, clockRate, kind == MediaKind.VIDEO, nack, clock, this);
         }
-        lastPacketMs = new long[count];
-        streamActive = new boolean[count];
-        senderReportNtpMs = new long[count];
-        senderReportRtpTimestamps = new long[count];
-        haveSenderReport = new boolean[count];
-        lastKeyFrameMs = new long[count];
-        java.util.Arrays.fill(lastKeyFrameMs, Long.MIN_VALUE);
         this.type = typeOf(rtpParameters);
         this.scalabilityMode = ScalabilityMode.parseOrNone(rtpParameters.encodings().get(0).scalabilityMode());
         this.layerBitrates = new LayerBitrates(count, type == Type.SVC ? scalabilityMode.spatialLayers() : 1,
@@ -185,7 +158,7 @@ public final class Producer {
         } else {
             descriptor = null;
         }
-        java.util.Arrays.fill(payloadTypes, -1);
+        Arrays.fill(payloadTypes, -1);
         for (RtpMapping.CodecMapping codec : mapping.codecs()) {
             payloadTypes[codec.payloadType()] = codec.mappedPayloadType();
         }
@@ -207,8 +180,15 @@ public final class Producer {
                 }
             }
         }
-        this.lossRepair = new ProducerLossRepair(transport, allocator, rtpParameters, streamSsrcs, rtxSsrcs,
-                clock, this::requestKeyFrame);
+        Arrays.fill(associatedPayloadTypes, -1);
+        for (RtpCodecParameters codec : rtpParameters.codecs()) {
+            if (CodecMatcher.isRtx(codec.mimeType())) {
+                long apt = CodecParameters.intValue(codec.parameters(), CodecParameters.APT).orElse(-1);
+                if (apt >= 0 && apt < 128) {
+                    associatedPayloadTypes[codec.payloadType()] = (int) apt;
+                }
+            }
+        }
         this.ridExtensionId = rid;
         this.repairedRidExtensionId = repairedRid;
         this.midExtensionId = rtpParameters.mid().isEmpty() ? 0 : mid;
@@ -275,8 +255,8 @@ public final class Producer {
     }
 
     boolean hasSsrc(long ssrc) {
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            if (streamSsrcs[i] == ssrc || rtxSsrcs[i] == ssrc) {
+        for (RtpStreamRecv stream : streams) {
+            if (stream.ssrc() == ssrc || stream.rtxSsrc() == ssrc) {
                 return true;
             }
         }
@@ -288,14 +268,14 @@ public final class Producer {
      * and hands it to the listener. Returns false when the SSRC (or rid) is not this producer's.
      */
     boolean receive(RtpPacket packet) {
-        int stream = streamOf(packet);
+        RtpStreamRecv stream = streamOf(packet);
         boolean fromRtx = false;
-        if (stream < 0) {
-            stream = lossRepair.restoreRtx(packet);
-            if (stream == ProducerLossRepair.NOT_RTX) {
+        if (stream == null) {
+            stream = rtxStreamOf(packet.ssrc());
+            if (stream == null) {
                 return false;
             }
-            if (stream == ProducerLossRepair.UNUSABLE_RTX) {
+            if (!stream.restoreRtx(packet, associatedPayloadTypes)) {
                 drops[DropReason.RTX_UNUSABLE.ordinal()]++;
                 return true;
             }
@@ -304,13 +284,13 @@ public final class Producer {
         packetsReceived++;
         bytesReceived += packet.length();
         long now = clock.monotonicMillis();
-        streamStats[stream].onPacket(packet.sequenceNumber(), packet.timestamp(), packet.length(), now);
+        stream.onPacket(packet, now);
         int payloadType = payloadTypes[packet.payloadType()];
         if (payloadType < 0) {
             drops[DropReason.UNKNOWN_PAYLOAD_TYPE.ordinal()]++;
             return true;
         }
-        lastPacketMs[stream] = now;
+        stream.onMediaPacket(now);
         if (firstPacketMs == Long.MIN_VALUE) {
             firstPacketMs = now;
         }
@@ -318,9 +298,9 @@ public final class Producer {
             parsePayload(stream, packet, now);
         }
         boolean layered = descriptor != null && descriptorValid;
-        layerBitrates.add(stream, layered ? descriptor.spatialLayer() : 0, layered ? descriptor.temporalLayer() : 0,
-                packet.length(), now);
-        if (!lossRepair.onPacket(stream, packet.sequenceNumber(), fromRtx)) {
+        layerBitrates.add(stream.index(), layered ? descriptor.spatialLayer() : 0,
+                layered ? descriptor.temporalLayer() : 0, packet.length(), now);
+        if (!stream.acceptSequenceNumber(packet.sequenceNumber(), fromRtx)) {
             drops[DropReason.RTX_UNREQUESTED.ordinal()]++;
             return true;
         }
@@ -328,27 +308,25 @@ public final class Producer {
             drops[DropReason.PAUSED.ordinal()]++;
             return true;
         }
-        packet.setSsrc(mappedSsrcs[stream]);
+        packet.setSsrc(stream.mappedSsrc());
         packet.setPayloadType(payloadType);
         if (packet.hasHeaderExtension()) {
             packet.remapExtensionIds(extensionIds);
         }
-        if (!streamActive[stream]) {
-            streamActive[stream] = true;
-            listener.onProducerStreamActivity(this, stream, true);
+        if (stream.markActive()) {
+            listener.onProducerStreamActivity(this, stream.index(), true);
         }
-        listener.onProducerRtp(this, stream, packet);
+        listener.onProducerRtp(this, stream.index(), packet);
         return true;
     }
 
-    private void parsePayload(int stream, RtpPacket packet, long now) {
+    private void parsePayload(RtpStreamRecv stream, RtpPacket packet, long now) {
         PayloadParser parser = payloadParsers[packet.payloadType()];
         descriptorValid = parser != null
                 && parser.parse(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), packet.marker(),
                         descriptor);
         if (descriptorValid && descriptor.keyFrame()) {
-            lastKeyFrameMs[stream] = now;
-            keyFrameRequestPending[stream] = false;
+            stream.onKeyFrame(now);
         }
     }
 
@@ -361,119 +339,94 @@ public final class Producer {
         return descriptorValid ? descriptor : null;
     }
 
-    private int streamOf(RtpPacket packet) {
+    private RtpStreamRecv streamOf(RtpPacket packet) {
         long ssrc = packet.ssrc();
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            if (streamSsrcs[i] == ssrc) {
-                return i;
+        for (RtpStreamRecv stream : streams) {
+            if (stream.ssrc() == ssrc) {
+                return stream;
             }
         }
         // RFC 8852 §3: a simulcast encoding signalled by rid alone names itself in the RtpStreamId
         // header extension; its SSRC is learned from the first packet that carries it.
         if (ridExtensionId != 0 && packet.hasExtension(ridExtensionId)) {
-            for (int i = 0; i < streamRids.length; i++) {
-                if (streamSsrcs[i] < 0 && !streamRids[i].isEmpty()
-                        && packet.extensionEquals(ridExtensionId, streamRids[i])) {
-                    streamSsrcs[i] = ssrc;
-                    return i;
+            for (RtpStreamRecv stream : streams) {
+                if (stream.ssrc() < 0 && !stream.rid().isEmpty() && packet.extensionEquals(ridExtensionId, stream.rid())) {
+                    stream.learnSsrc(ssrc);
+                    return stream;
                 }
             }
         }
         // RFC 8852 §3.2: the RTX stream of an encoding signalled by rid alone names that rid in the
-        // RepairedRtpStreamId extension; its SSRC is learned so that ProducerLossRepair restores it.
+        // RepairedRtpStreamId extension; its SSRC is learned so that it is restored as RTX.
         if (repairedRidExtensionId != 0 && packet.hasExtension(repairedRidExtensionId)) {
-            for (int i = 0; i < streamRids.length; i++) {
-                if (rtxSsrcs[i] < 0 && !streamRids[i].isEmpty()
-                        && packet.extensionEquals(repairedRidExtensionId, streamRids[i])) {
-                    rtxSsrcs[i] = ssrc;
-                    return -1;
+            for (RtpStreamRecv stream : streams) {
+                if (stream.rtxSsrc() < 0 && !stream.rid().isEmpty()
+                        && packet.extensionEquals(repairedRidExtensionId, stream.rid())) {
+                    stream.learnRtxSsrc(ssrc);
+                    return null;
                 }
             }
         }
         // RFC 9143 §9.2: a single encoding signalled with neither SSRC nor rid is known by the
         // MID of its media section alone.
-        if (midExtensionId != 0 && streamSsrcs.length == 1 && streamSsrcs[0] < 0 && streamRids[0].isEmpty()
+        if (midExtensionId != 0 && streams.length == 1 && streams[0].ssrc() < 0 && streams[0].rid().isEmpty()
                 && packet.hasExtension(midExtensionId)
                 && packet.extensionEquals(midExtensionId, rtpParameters.mid())) {
-            streamSsrcs[0] = ssrc;
-            return 0;
+            streams[0].learnSsrc(ssrc);
+            return streams[0];
         }
-        return -1;
+        return null;
+    }
+
+    /** The stream whose RTX SSRC (RFC 4588 §4) is {@code ssrc}, null for none. */
+    private RtpStreamRecv rtxStreamOf(long ssrc) {
+        for (RtpStreamRecv stream : streams) {
+            if (stream.rtxSsrc() == ssrc) {
+                return stream;
+            }
+        }
+        return null;
     }
 
     /**
      * Asks the sender for a key frame on every stream whose SSRC is known, with a picture loss
-     * indication (RFC 4585 §6.3.1), at most once per {@link #KEY_FRAME_REQUEST_INTERVAL_MS} per
-     * stream. A request within the interval is not lost: while the key frame asked for last has not
-     * arrived, it answers this request too; once it has, the new request is sent when the interval
-     * ends, unless another key frame comes first. A request no key frame answers within the
-     * interval is sent once more (a PLI can be lost), for codecs whose key frames Sluice recognizes.
+     * indication (RFC 4585 §6.3.1), under each stream's throttle ({@link RtpStreamRecv#requestKeyFrame}).
      */
     public void requestKeyFrame() {
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            requestKeyFrame(i);
+        for (RtpStreamRecv stream : streams) {
+            stream.requestKeyFrame();
         }
     }
 
     /** Asks for a key frame on encoding {@code stream} alone (a layered consumer's target), under the same throttle. */
     public void requestKeyFrame(int stream) {
-        if (kind != MediaKind.VIDEO || streamSsrcs[stream] < 0) {
-            return;
-        }
-        long now = clock.monotonicMillis();
-        if (lastKeyFrameRequestMs[stream] != Long.MIN_VALUE
-                && now - lastKeyFrameRequestMs[stream] < KEY_FRAME_REQUEST_INTERVAL_MS) {
-            if (keyFrameAnswered(stream)) {
-                keyFrameRequestPending[stream] = true;
-            }
-            return;
-        }
-        sendKeyFrameRequest(stream, now);
-        keyFrameRetryDue[stream] = true;
+        streams[stream].requestKeyFrame();
     }
 
-    /** Whether a key frame arrived since the last request on {@code stream} went out. */
-    private boolean keyFrameAnswered(int stream) {
-        return lastKeyFrameMs[stream] != Long.MIN_VALUE && lastKeyFrameMs[stream] >= lastKeyFrameRequestMs[stream];
-    }
-
-    /**
-     * Deferred and repeated key-frame requests whose interval has ended: a request held back by the
-     * throttle after the last one was answered, and one retry of a request no key frame answered.
-     */
+    /** Deferred and repeated key-frame requests whose interval has ended; the worker calls it periodically. */
     void onKeyFrameRequestTimer() {
-        if (kind != MediaKind.VIDEO) {
-            return;
-        }
-        long now = clock.monotonicMillis();
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            if (streamSsrcs[i] < 0 || lastKeyFrameRequestMs[i] == Long.MIN_VALUE
-                    || now - lastKeyFrameRequestMs[i] < KEY_FRAME_REQUEST_INTERVAL_MS) {
-                continue;
-            }
-            if (keyFrameRequestPending[i]) {
-                keyFrameRequestPending[i] = false;
-                sendKeyFrameRequest(i, now);
-                keyFrameRetryDue[i] = true;
-            } else if (keyFrameRetryDue[i]) {
-                keyFrameRetryDue[i] = false;
-                // Only for codecs whose key frames are recognized (video payloads are parsed).
-                if (descriptor != null && !keyFrameAnswered(i)) {
-                    sendKeyFrameRequest(i, now);
-                }
-            }
+        for (RtpStreamRecv stream : streams) {
+            stream.onKeyFrameRequestTimer();
         }
     }
 
-    private void sendKeyFrameRequest(int stream, long now) {
-        lastKeyFrameRequestMs[stream] = now;
-        keyFrameRequestsSent++;
-        streamStats[stream].onPliSent();
-        transport.loopCounters().pliSent();
-        FeedbackPsPli pli = new FeedbackPsPli(0, streamSsrcs[stream]);
-        ByteBuf packet = allocator.directBuffer(pli.serializedLength() + transport.srtpOverhead());
-        pli.writeTo(packet);
+    /** Sends a stream's feedback to the sender over the producer's transport. */
+    @Override
+    public void onRtpStreamSendRtcp(RtpStreamRecv stream, RtcpPacket feedback) {
+        if (feedback instanceof FeedbackRtpNack) {
+            transport.loopCounters().nackSent();
+        } else {
+            transport.loopCounters().pliSent();
+        }
+        ByteBuf packet = allocator.directBuffer(feedback.serializedLength() + transport.srtpOverhead());
+        feedback.writeTo(packet);
         transport.sendRtcp(packet);
+    }
+
+    /** Loss on one stream too heavy for NACKs: a key frame is asked for on every stream, as before the split. */
+    @Override
+    public void onRtpStreamKeyFrameNeeded(RtpStreamRecv stream) {
+        requestKeyFrame();
     }
 
     /**
@@ -482,17 +435,25 @@ public final class Producer {
      */
     void onActivityTimer() {
         long now = clock.monotonicMillis();
-        for (int i = 0; i < streamActive.length; i++) {
-            if (streamActive[i] && now - lastPacketMs[i] >= STREAM_INACTIVE_AFTER_MS) {
-                streamActive[i] = false;
-                listener.onProducerStreamActivity(this, i, false);
+        for (RtpStreamRecv stream : streams) {
+            if (stream.checkStopped(now)) {
+                listener.onProducerStreamActivity(this, stream.index(), false);
             }
         }
     }
 
-    /** Whether encoding {@code stream} sent a packet within the last {@link #STREAM_INACTIVE_AFTER_MS}. */
-    boolean streamActive(int stream) {
-        return streamActive[stream];
+    /** NACK retries due while no packet arrives; the worker calls it periodically. */
+    void onNackTimer() {
+        for (RtpStreamRecv stream : streams) {
+            stream.onNackTimer();
+        }
+    }
+
+    /** The round-trip time to the sender, which paces the streams' NACK retries. */
+    void setRttMs(long rttMs) {
+        for (RtpStreamRecv stream : streams) {
+            stream.setRttMs(rttMs);
+        }
     }
 
     LayerBitrates layerBitrates() {
@@ -502,38 +463,6 @@ public final class Producer {
     /** When the producer's first packet arrived (media clock), Long.MIN_VALUE before any. */
     long firstPacketMs() {
         return firstPacketMs;
-    }
-
-    /** When encoding {@code stream} last sent a key frame (media clock), Long.MIN_VALUE if never seen. */
-    long lastKeyFrameMs(int stream) {
-        return lastKeyFrameMs[stream];
-    }
-
-    /** A sender report about encoding {@code stream}: its NTP/RTP pair maps the stream's timestamps onto wall time. */
-    void onSenderReport(int stream, SenderReport report) {
-        long ntp = report.ntpTimestamp();
-        senderReportNtpMs[stream] = (ntp >>> 32) * 1000 + (((ntp & 0xFFFFFFFFL) * 1000 + (1L << 31)) >>> 32);
-        senderReportRtpTimestamps[stream] = report.rtpTimestamp();
-        haveSenderReport[stream] = true;
-    }
-
-    boolean hasSenderReport(int stream) {
-        return haveSenderReport[stream];
-    }
-
-    /** The NTP time of encoding {@code stream}'s last sender report, in ms (valid when {@link #hasSenderReport}). */
-    long senderReportNtpMs(int stream) {
-        return senderReportNtpMs[stream];
-    }
-
-    /** The RTP timestamp of encoding {@code stream}'s last sender report. */
-    long senderReportRtpTimestamp(int stream) {
-        return senderReportRtpTimestamps[stream];
-    }
-
-    /** NACK retries due while no packet arrives; the worker calls it periodically. */
-    void onNackTimer() {
-        lossRepair.onTimer();
     }
 
     /**
@@ -556,39 +485,31 @@ public final class Producer {
         }
     }
 
-    ProducerLossRepair lossRepair() {
-        return lossRepair;
-    }
-
     int streamCount() {
-        return streamSsrcs.length;
+        return streams.length;
     }
 
-    /** The incoming SSRC of encoding {@code stream}, -1 until learned. */
-    long streamSsrc(int stream) {
-        return streamSsrcs[stream];
+    /** Encoding {@code index}'s receive stream. */
+    RtpStreamRecv stream(int index) {
+        return streams[index];
     }
 
-    String streamRid(int stream) {
-        return streamRids[stream];
+    /** Missing packets of all streams that arrived after all (late or by RTX). */
+    long packetsRepaired() {
+        long total = 0;
+        for (RtpStreamRecv stream : streams) {
+            total += stream.packetsRepaired();
+        }
+        return total;
     }
 
-    /** The RTX SSRC of encoding {@code stream}, -1 for none. */
-    long rtxSsrc(int stream) {
-        return rtxSsrcs[stream];
-    }
-
-    /** The SSRC consumers see for encoding {@code stream}. */
-    long mappedSsrc(int stream) {
-        return mappedSsrcs[stream];
-    }
-
-    RtpReceiveStreamStats streamStats(int stream) {
-        return streamStats[stream];
-    }
-
+    /** PLIs sent to the sender, all streams together. */
     long keyFrameRequestsSent() {
-        return keyFrameRequestsSent;
+        long total = 0;
+        for (RtpStreamRecv stream : streams) {
+            total += stream.stats().pliCount();
+        }
+        return total;
     }
 
     /** producer.pause: nothing reaches consumers until resumed. Returns whether it changed. */
@@ -612,11 +533,11 @@ public final class Producer {
 
     /** @param consumerIds its consumers' ids, which the router knows */
     ProducerDump dump(List<String> consumerIds) {
-        List<ProducerDump.Stream> streams = new ArrayList<>(streamSsrcs.length);
-        for (int i = 0; i < streamSsrcs.length; i++) {
-            streams.add(new ProducerDump.Stream(streamRids[i], streamSsrcs[i], mappedSsrcs[i]));
+        List<ProducerDump.Stream> dumped = new ArrayList<>(streams.length);
+        for (RtpStreamRecv stream : streams) {
+            dumped.add(new ProducerDump.Stream(stream.rid(), stream.ssrc(), stream.mappedSsrc()));
         }
-        return new ProducerDump(id, transport.id(), paused, type.apiName(), consumerIds, streams);
+        return new ProducerDump(id, transport.id(), paused, type.apiName(), consumerIds, dumped);
     }
 
     ProducerStatsSnapshot stats(long nowMs) {
@@ -626,7 +547,7 @@ public final class Producer {
                 dropped.put(reason.statsName(), drops[reason.ordinal()]);
             }
         }
-        return new ProducerStatsSnapshot(id, nowMs, packetsReceived, bytesReceived, keyFrameRequestsSent, dropped,
+        return new ProducerStatsSnapshot(id, nowMs, packetsReceived, bytesReceived, keyFrameRequestsSent(), dropped,
                 RtpStreamStatsWriter.inbound(this, nowMs, clock.monotonicMillis()));
     }
 }

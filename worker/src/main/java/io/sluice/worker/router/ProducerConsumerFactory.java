@@ -59,7 +59,7 @@ final class ProducerConsumerFactory {
         switch (transport) {
             case WebRtcTransport webRtc -> {
                 webRtc.attachMedia(media);
-                media.setBitrateAllocation(new TransportBitrateAllocation(webRtc, media, clock, allocator, localSsrc));
+                media.setBitrateAllocation(new TransportBitrateAllocation(webRtc, media, clock, allocator, loop, localSsrc));
             }
             case PlainTransport plain -> plain.attachMedia(media);
             case PipeTransport pipe -> pipe.attachMedia(media);

@@ -129,11 +129,11 @@ final class RtcpScheduler {
         for (Producer producer : media.producers()) {
             boolean changed = false;
             for (int i = 0; i < producer.streamCount(); i++) {
-                long ssrc = producer.streamSsrc(i);
+                long ssrc = producer.stream(i).ssrc();
                 if (ssrc < 0) {
                     continue;
                 }
-                RtpReceiveStreamStats stats = producer.streamStats(i);
+                RtpReceiveStreamStats stats = producer.stream(i).stats();
                 int before = stats.score();
                 ReportBlock block = stats.reportBlock(ssrc, now);
                 if (block != null) {
@@ -184,9 +184,8 @@ final class RtcpScheduler {
     private void onSenderReport(SenderReport report) {
         for (Producer producer : media.producers()) {
             for (int i = 0; i < producer.streamCount(); i++) {
-                if (producer.streamSsrc(i) == report.senderSsrc()) {
-                    producer.streamStats(i).onSenderReport(report.ntpTimestamp(), clock.monotonicMillis());
-                    producer.onSenderReport(i, report);
+                if (producer.stream(i).ssrc() == report.senderSsrc()) {
+                    producer.stream(i).onSenderReport(report, clock.monotonicMillis());
                     return;
                 }
             }
@@ -232,7 +231,7 @@ final class RtcpScheduler {
         long rounded = Math.max(1, Math.round(rttMs));
         stream.setRoundTripTimeMs(rounded);
         for (Producer producer : media.producers()) {
-            producer.lossRepair().setRttMs(rounded);
+            producer.setRttMs(rounded);
         }
     }
 }

@@ -32,7 +32,7 @@ public final class RtpStreamStatsWriter {
     static List<RtpStreamSnapshot> inbound(Producer producer, long nowMs, long monotonicMs) {
         List<RtpStreamSnapshot> streams = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
-            if (producer.streamSsrc(i) >= 0) {
+            if (producer.stream(i).ssrc() >= 0) {
                 streams.add(inbound(producer, i, nowMs, monotonicMs));
             }
         }
@@ -40,14 +40,14 @@ public final class RtpStreamStatsWriter {
     }
 
     private static RtpStreamSnapshot inbound(Producer producer, int stream, long nowMs, long monotonicMs) {
-        RtpReceiveStreamStats stats = producer.streamStats(stream);
-        ProducerLossRepair lossRepair = producer.lossRepair();
-        long rtx = producer.rtxSsrc(stream);
-        return new RtpStreamSnapshot(INBOUND, nowMs, producer.streamSsrc(stream), rtx < 0 ? 0 : rtx,
-                producer.streamRid(stream), producer.kind(), producer.rtpParameters().codecs().get(0).mimeType(),
+        RtpStreamRecv recv = producer.stream(stream);
+        RtpReceiveStreamStats stats = recv.stats();
+        long rtx = recv.rtxSsrc();
+        return new RtpStreamSnapshot(INBOUND, nowMs, recv.ssrc(), rtx < 0 ? 0 : rtx,
+                recv.rid(), producer.kind(), producer.rtpParameters().codecs().get(0).mimeType(),
                 stats.packetsReceived(), stats.bytesReceived(), stats.packetsLost(), stats.fractionLost(),
-                stats.packetsDiscarded(), lossRepair.nacksSent(stream), lossRepair.nackedPackets(stream),
-                lossRepair.rtxPacketsReceived(stream), lossRepair.packetsRepaired(stream), stats.pliCount(),
+                stats.packetsDiscarded(), recv.nacksSent(), recv.nackedPackets(),
+                recv.rtxPacketsReceived(), recv.packetsRepaired(), stats.pliCount(),
                 stats.score(), stats.bitrate(monotonicMs), 0, (int) stats.jitter());
     }
 
@@ -63,7 +63,7 @@ public final class RtpStreamStatsWriter {
         }
         Producer producer = consumer.producer();
         int producerStream = consumer.producerStreamForScore();
-        if (producer.streamSsrc(producerStream) >= 0) {
+        if (producer.stream(producerStream).ssrc() >= 0) {
             streams.add(inbound(producer, producerStream, nowMs, monotonicMs));
         }
         return streams;
@@ -88,9 +88,9 @@ public final class RtpStreamStatsWriter {
     public static ProducerScores producerScore(Producer producer) {
         List<ProducerScores.StreamScoreEntry> scores = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
-            if (producer.streamSsrc(i) >= 0) {
-                scores.add(new ProducerScores.StreamScoreEntry(i, producer.streamSsrc(i), producer.streamRid(i),
-                        producer.streamStats(i).score()));
+            if (producer.stream(i).ssrc() >= 0) {
+                scores.add(new ProducerScores.StreamScoreEntry(i, producer.stream(i).ssrc(), producer.stream(i).rid(),
+                        producer.stream(i).stats().score()));
             }
         }
         return new ProducerScores(scores);
@@ -100,9 +100,9 @@ public final class RtpStreamStatsWriter {
         Producer producer = consumer.producer();
         List<Integer> producerScores = new ArrayList<>(producer.streamCount());
         for (int i = 0; i < producer.streamCount(); i++) {
-            producerScores.add(producer.streamStats(i).score());
+            producerScores.add(producer.stream(i).stats().score());
         }
         return new ConsumerScores(consumer.sendStats().score(),
-                producer.streamStats(consumer.producerStreamForScore()).score(), producerScores);
+                producer.stream(consumer.producerStreamForScore()).stats().score(), producerScores);
     }
 }

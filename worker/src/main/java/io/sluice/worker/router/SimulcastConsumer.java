@@ -125,10 +125,10 @@ public final class SimulcastConsumer extends LayeredConsumer {
         long candidate;
         if (from == to) {
             candidate = (timestamp + timestampOffset) & TIMESTAMP_MASK;
-        } else if (from >= 0 && producer().hasSenderReport(from) && producer().hasSenderReport(to)) {
-            long onPreviousClock = timestamp - producer().senderReportRtpTimestamp(to)
-                    + producer().senderReportRtpTimestamp(from)
-                    + (producer().senderReportNtpMs(to) - producer().senderReportNtpMs(from)) * clockRate / 1000;
+        } else if (from >= 0 && producer().stream(from).hasSenderReport() && producer().stream(to).hasSenderReport()) {
+            long onPreviousClock = timestamp - producer().stream(to).senderReportRtpTimestamp()
+                    + producer().stream(from).senderReportRtpTimestamp()
+                    + (producer().stream(to).senderReportNtpMs() - producer().stream(from).senderReportNtpMs()) * clockRate / 1000;
             candidate = (onPreviousClock + timestampOffset) & TIMESTAMP_MASK;
         } else {
             return fallback;
@@ -152,17 +152,17 @@ public final class SimulcastConsumer extends LayeredConsumer {
         if (ceiling < 0) {
             spatial = -1;
         } else if (active() && currentStream < 0 && lastForwardedStream < 0 && sinceFirstPacket < STARTUP_GRACE_MS) {
-            spatial = producer().streamActive(ceiling) ? ceiling : -1;
+            spatial = producer().stream(ceiling).active() ? ceiling : -1;
         } else if (active()) {
             for (int candidate = ceiling; candidate >= 0 && spatial < 0; candidate--) {
-                if (producer().streamActive(candidate)) {
+                if (producer().stream(candidate).active()) {
                     spatial = candidate;
                 }
             }
             // Beyond the ceiling only while no allocator chooses: it knows what the link carries.
             for (int candidate = ceiling + 1; candidate < spatialLayers && spatial < 0 && !limitedByBandwidth();
                     candidate++) {
-                if (producer().streamActive(candidate)) {
+                if (producer().stream(candidate).active()) {
                     spatial = candidate;
                 }
             }
@@ -170,7 +170,7 @@ public final class SimulcastConsumer extends LayeredConsumer {
         boolean spatialChanged = spatial != targetSpatialLayer;
         targetSpatialLayer = spatial;
         targetTemporalLayer = spatial < 0 ? -1 : ceilingTemporalLayer(spatial);
-        if (currentStream >= 0 && (spatial < 0 || !producer().streamActive(currentStream))) {
+        if (currentStream >= 0 && (spatial < 0 || !producer().stream(currentStream).active())) {
             currentStream = -1;
         }
         if (spatial >= 0 && spatial != currentStream && (spatialChanged || preferenceChanged)) {

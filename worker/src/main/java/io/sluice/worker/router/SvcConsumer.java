@@ -106,7 +106,7 @@ public final class SvcConsumer extends LayeredConsumer {
     @Override
     protected void updateTargetLayers(boolean preferenceChanged) {
         int spatialBefore = targetSpatialLayer;
-        if (active() && producer().streamActive(STREAM) && ceilingSpatialLayer() >= 0) {
+        if (active() && producer().stream(STREAM).active() && ceilingSpatialLayer() >= 0) {
             targetSpatialLayer = ceilingSpatialLayer();
             targetTemporalLayer = ceilingTemporalLayer(targetSpatialLayer);
         } else {

@@ -5,6 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.bwe.BandwidthTrace;
 import io.sluice.worker.bwe.BitrateAllocator;
 import io.sluice.worker.bwe.SendSideBandwidthEstimator;
+import io.netty.channel.EventLoop;
+import io.sluice.worker.dtls.DtlsState;
+import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
+import io.sluice.worker.router.parameters.MediaKind;
+import io.sluice.worker.router.parameters.RtpHeaderExtensionParameters;
 import io.sluice.worker.rtcp.FeedbackPsRemb;
 import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
@@ -15,14 +20,16 @@ import java.util.Map;
 /**
  * The bandwidth towards one WebRTC transport's endpoint shared out among the transport's
  * consumers (mediasoup's Transport::DistributeAvailableOutgoingBitrate, run from its
- * transport-cc client): the {@link SendSideBandwidthEstimator}'s estimate goes to a
- * {@link BitrateAllocator} at every transport-cc feedback or REMB and at least every
- * {@link #ALLOCATION_INTERVAL_MS}, so that its holds count in time even when feedback pauses;
- * what the consumers would take at their preferred layers is handed back to the estimator as the
- * target of its probing. Layered consumers follow the allocated layers only under a backend's
- * cap for now ({@link #allocate}). The same timer publishes the "bwe" trace (at most every {@link #TRACE_INTERVAL_MS})
- * when enabled, and tells the senders of the transport's producers the
- * {@code setMaxIncomingBitrate} cap as REMB every {@link #REMB_INTERVAL_MS}
+ * transport-cc client): the {@link SendSideBandwidthEstimator}'s estimate (within
+ * {@code setMaxOutgoingBitrate}) goes to a {@link BitrateAllocator} at every transport-cc
+ * feedback or REMB and at least every {@link #ALLOCATION_INTERVAL_MS}, so that its holds count in
+ * time even when feedback pauses; the layered consumers forward the layers it allocates. What the
+ * consumers would take at their preferred layers, with headroom
+ * ({@link BitrateAllocator#probeTargetBitrate}), is handed back
+ * to the estimator as the target of its probing, whose padding the {@link ProbatorStream} sends
+ * once the transport is connected. The same timer publishes the "bwe" trace (at most every
+ * {@link #TRACE_INTERVAL_MS}) when enabled, and tells the senders of the transport's producers
+ * the {@code setMaxIncomingBitrate} cap as REMB every {@link #REMB_INTERVAL_MS}
  * (draft-alvestrand-rmcat-remb-03 §2.2; mediasoup does the same). On the router's loop; time from
  * the injected {@link Clock}.
  */
@@ -40,14 +47,14 @@ final class TransportBitrateAllocation {
     private final TransportMedia media;
     private final ByteBufAllocator buffers;
     private final long localSsrc;
+    private final ProbatorStream probator;
     private long lastAllocationMs = Long.MIN_VALUE;
     private long lastTraceMs = Long.MIN_VALUE;
     private long lastRembMs = Long.MIN_VALUE;
-    private boolean layersFollowAllocation;
 
     /** @param localSsrc the SSRC the transport's RTCP is sent from */
     TransportBitrateAllocation(WebRtcTransport transport, TransportMedia media, Clock clock, ByteBufAllocator buffers,
-            long localSsrc) {
+            EventLoop loop, long localSsrc) {
         this.transport = transport;
         this.media = media;
         this.estimator = transport.bandwidthEstimator();
@@ -55,6 +62,7 @@ final class TransportBitrateAllocation {
         this.clock = clock;
         this.buffers = buffers;
         this.localSsrc = localSsrc;
+        this.probator = new ProbatorStream(transport, buffers, loop, clock);
     }
 
     /**
@@ -69,8 +77,11 @@ final class TransportBitrateAllocation {
         ConsumerBitrate member = new ConsumerBitrate(consumer, clock);
         members.put(consumer, member);
         allocator.add(member);
-        if (layersFollowAllocation && consumer instanceof LayeredConsumer layered) {
+        if (consumer instanceof LayeredConsumer layered) {
             layered.limitByBandwidth();
+        }
+        if (consumer.kind() == MediaKind.VIDEO && !probator.enabled()) {
+            probator.setTransportWideSequenceId(transportWideSequenceId(consumer));
         }
         allocate();
     }
@@ -88,6 +99,25 @@ final class TransportBitrateAllocation {
                 .anyMatch(feedback -> feedback.type().equals("transport-cc") || feedback.type().equals("goog-remb")));
     }
 
+    /**
+     * The consumer's id of the transport-wide sequence number when its receiver also gives
+     * transport-cc feedback, else 0. mediasoup-client sets up the probator stream with the first
+     * video consumer, and every consumer of a transport uses the router's extension ids.
+     */
+    private static int transportWideSequenceId(Consumer consumer) {
+        boolean feedback = consumer.rtpParameters().codecs().stream()
+                .anyMatch(codec -> codec.rtcpFeedback().stream().anyMatch(f -> f.type().equals("transport-cc")));
+        if (!feedback) {
+            return 0;
+        }
+        for (RtpHeaderExtensionParameters extension : consumer.rtpParameters().headerExtensions()) {
+            if (extension.uri().equals(RtpHeaderExtensionUris.TRANSPORT_WIDE_CC_01)) {
+                return extension.id();
+            }
+        }
+        return 0;
+    }
+
     /** A transport-cc feedback or REMB changed the estimate. */
     void onEstimateChanged() {
         allocate();
@@ -95,7 +125,11 @@ final class TransportBitrateAllocation {
 
     /** The worker's media timer: due probe clusters start, and the allocation runs if none ran lately. */
     void onTimer() {
-        estimator.process();
+        if (transport.dtlsState() == DtlsState.CONNECTED) {
+            // Probes before the transport can send would be counted as sent and never reported.
+            estimator.process();
+            probator.onTimer();
+        }
         long now = clock.monotonicMillis();
         if (isDue(lastAllocationMs, ALLOCATION_INTERVAL_MS, now)) {
             allocate();
@@ -119,8 +153,8 @@ final class TransportBitrateAllocation {
         List<Long> ssrcs = new ArrayList<>();
         for (Producer producer : media.producers()) {
             for (int stream = 0; stream < producer.streamCount() && ssrcs.size() < 255; stream++) {
-                if (producer.streamSsrc(stream) >= 0) {
-                    ssrcs.add(producer.streamSsrc(stream));
+                if (producer.stream(stream).ssrc() >= 0) {
+                    ssrcs.add(producer.stream(stream).ssrc());
                 }
             }
         }
@@ -133,34 +167,10 @@ final class TransportBitrateAllocation {
         transport.sendRtcp(packet);
     }
 
-    /**
-     * Shares out the bandwidth when the consumers' layers follow it. Until the transport probes
-     * (no padding or RTX is sent on the probator stream yet), the delay-based estimate cannot rise
-     * much above what is being sent, so a viewer held to a low layer would never climb back (the
-     * Chromium simulcast test stayed at 320x180 on loopback). So for now the layers follow the
-     * allocation only under a cap the backend set with {@code transport.setMaxOutgoingBitrate},
-     * which is shared out as it is: the estimate is computed and reported (getStats, the "bwe"
-     * trace) but limits no layer.
-     */
     private void allocate() {
         lastAllocationMs = clock.monotonicMillis();
-        boolean capped = estimator.maxBitrate() < SendSideBandwidthEstimator.DEFAULT_MAX_BITRATE;
-        if (capped != layersFollowAllocation) {
-            layersFollowAllocation = capped;
-            for (Consumer consumer : members.keySet()) {
-                if (consumer instanceof LayeredConsumer layered) {
-                    if (capped) {
-                        layered.limitByBandwidth();
-                    } else {
-                        layered.unlimitByBandwidth();
-                    }
-                }
-            }
-        }
-        if (layersFollowAllocation) {
-            allocator.allocate(estimator.maxBitrate());
-            estimator.setDesiredBitrate(allocator.desiredBitrate());
-        }
+        allocator.allocate(estimator.availableBitrate());
+        estimator.setDesiredBitrate(allocator.probeTargetBitrate());
     }
 
     SendSideBandwidthEstimator estimator() {
@@ -169,5 +179,9 @@ final class TransportBitrateAllocation {
 
     BitrateAllocator allocator() {
         return allocator;
+    }
+
+    ProbatorStream probator() {
+        return probator;
     }
 }

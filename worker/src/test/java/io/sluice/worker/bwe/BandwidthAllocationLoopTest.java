@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Estimator and allocator in a closed loop, as a transport will run them: the sender forwards
  * exactly the layers the allocator chose (plus audio and the prober's padding) over a simulated
- * bottleneck, the desired bitrate for probing comes from the allocator, and each new estimate is
+ * bottleneck, the target of probing comes from the allocator (as TransportBitrateAllocation sets it), and each new estimate is
  * allocated again. The viewer's link steps 2 Mbit/s -> 400 kbit/s -> 2 Mbit/s.
  */
 class BandwidthAllocationLoopTest {
@@ -25,7 +25,7 @@ class BandwidthAllocationLoopTest {
         allocator.add(video);
         simulation.mediaRate(estimate -> {
             allocator.allocate(estimate);
-            holder[0].estimator.setDesiredBitrate(allocator.desiredBitrate());
+            holder[0].estimator.setDesiredBitrate(allocator.probeTargetBitrate());
             return allocator.allocatedBitrate();
         });
 

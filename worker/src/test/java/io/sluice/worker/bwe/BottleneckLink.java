@@ -20,7 +20,8 @@ final class BottleneckLink {
     private final long maxQueueMicros;
     private long capacityBps;
     private double randomLoss;
-    private long busyUntilMicros;
+    /** When the link is free again; "long ago" until the first packet, whatever the clock's origin. */
+    private long busyUntilMicros = Long.MIN_VALUE;
     private long dropped;
     private long offered;
 
@@ -61,7 +62,7 @@ final class BottleneckLink {
     }
 
     long queueDelayMicros(long nowMicros) {
-        return Math.max(0, busyUntilMicros - nowMicros);
+        return busyUntilMicros == Long.MIN_VALUE ? 0 : Math.max(0, busyUntilMicros - nowMicros);
     }
 
     long dropped() {

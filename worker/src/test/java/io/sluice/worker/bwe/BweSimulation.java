@@ -21,7 +21,7 @@ final class BweSimulation {
     private static final long MEDIA_SSRC = 0x1111;
     private static final long PROCESS_INTERVAL_MS = 25;
 
-    final TestClock clock = new TestClock();
+    final TestClock clock;
     final SendSideBandwidthEstimator estimator;
     final BottleneckLink link;
     private final long returnDelayMicros;
@@ -35,6 +35,12 @@ final class BweSimulation {
     private long mediaBytesSent;
 
     BweSimulation(long initialBitrate, long capacityBps, long propagationMicros, long seed) {
+        this(new TestClock(), initialBitrate, capacityBps, propagationMicros, seed);
+    }
+
+    /** On {@code clock}, wherever its origin lies. */
+    BweSimulation(TestClock clock, long initialBitrate, long capacityBps, long propagationMicros, long seed) {
+        this.clock = clock;
         estimator = new SendSideBandwidthEstimator(clock, initialBitrate, 30_000, 20_000_000);
         link = new BottleneckLink(capacityBps, propagationMicros, 500_000, seed);
         returnDelayMicros = propagationMicros;

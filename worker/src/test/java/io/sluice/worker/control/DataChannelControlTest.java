@@ -153,7 +153,7 @@ class DataChannelControlTest {
     }
 
     @Test
-    void rfc8261_messagesOfADataProducerReachItsDataConsumerInOrderAndCloseWithIt() throws Exception {
+    void rfc8261_section3_messagesOfADataProducerReachItsDataConsumerInOrderAndCloseWithIt() throws Exception {
         String routerId = createRouterWatched("room-data");
         WebRtcTransportInfo sending = createSctpTransport(routerId);
         WebRtcTransportInfo receiving = createSctpTransport(routerId);

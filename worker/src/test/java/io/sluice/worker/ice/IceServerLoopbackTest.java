@@ -144,7 +144,7 @@ class IceServerLoopbackTest {
     }
 
     @Test
-    void anIceTcpCheckIsAnsweredInAnRfc4571Frame() throws Exception {
+    void rfc4571_section2_anIceTcpCheckIsAnsweredInALengthPrefixedFrame() throws Exception {
         try (Socket client = new Socket()) {
             client.setSoTimeout(5_000);
             client.connect(tcpServer.localAddress(), 5_000);

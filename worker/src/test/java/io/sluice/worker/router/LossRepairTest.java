@@ -213,7 +213,7 @@ class LossRepairTest {
         assertThat(repaired.payloadType()).isEqualTo(ApiOrtc.api(consumer.rtpParameters()).getCodecs(0).getPayloadType());
         assertThat(repaired.timestamp()).isEqualTo(9000);
         assertThat(repaired.buffer().getInt(repaired.payloadOffset())).isEqualTo(3);
-        assertThat(producer.lossRepair().packetsRepaired()).isOne();
+        assertThat(producer.packetsRepaired()).isOne();
 
         clock.advanceMillis(NackGenerator.DEFAULT_RTT_MS * 2);
         producer.onNackTimer();

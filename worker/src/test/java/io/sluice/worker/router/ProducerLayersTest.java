@@ -162,8 +162,8 @@ class ProducerLayersTest {
         long rtxSsrc = 0xBBBB_0001L;
         assertThat(receive(producer, VP8_PT, 100, mediaSsrc, RID_ID, "m", vp8(true))).isTrue();
         assertThat(receive(producer, VP8_PT, 102, mediaSsrc, RID_ID, "m", vp8(false))).isTrue();
-        assertThat(producer.streamSsrc(1)).isEqualTo(mediaSsrc);
-        assertThat(producer.rtxSsrc(1)).isEqualTo(-1);
+        assertThat(producer.stream(1).ssrc()).isEqualTo(mediaSsrc);
+        assertThat(producer.stream(1).rtxSsrc()).isEqualTo(-1);
 
         // RFC 4588 §4: the RTX payload starts with the original sequence number (101).
         byte[] rtxPayload = new byte[2 + vp8(false).length];
@@ -172,9 +172,9 @@ class ProducerLayersTest {
         System.arraycopy(vp8(false), 0, rtxPayload, 2, vp8(false).length);
         assertThat(receive(producer, RTX_PT, 7, rtxSsrc, RRID_ID, "m", rtxPayload)).isTrue();
 
-        assertThat(producer.rtxSsrc(1)).isEqualTo(rtxSsrc);
+        assertThat(producer.stream(1).rtxSsrc()).isEqualTo(rtxSsrc);
         assertThat(producer.hasSsrc(rtxSsrc)).isTrue();
-        assertThat(producer.lossRepair().packetsRepaired()).isEqualTo(1);
+        assertThat(producer.packetsRepaired()).isEqualTo(1);
         assertThat(forwardedSequenceNumbers).containsExactly(100, 102, 101);
     }
 
@@ -186,8 +186,8 @@ class ProducerLayersTest {
             receive(producer, VP8_PT, 1, ssrcs[i], RID_ID, RIDS[i], vp8(i == 2));
         }
         assertThat(activity).containsExactly("0 started", "1 started", "2 started");
-        assertThat(producer.lastKeyFrameMs(2)).isEqualTo(clock.monotonicMillis());
-        assertThat(producer.lastKeyFrameMs(0)).isEqualTo(Long.MIN_VALUE);
+        assertThat(producer.stream(2).lastKeyFrameMs()).isEqualTo(clock.monotonicMillis());
+        assertThat(producer.stream(0).lastKeyFrameMs()).isEqualTo(Long.MIN_VALUE);
 
         clock.advanceMillis(999);
         receive(producer, VP8_PT, 2, ssrcs[0], RID_ID, RIDS[0], vp8(false));
@@ -196,17 +196,18 @@ class ProducerLayersTest {
         clock.advanceMillis(1);
         producer.onActivityTimer();
         assertThat(activity).endsWith("1 stopped", "2 stopped");
-        assertThat(producer.streamActive(0)).isTrue();
-        assertThat(producer.streamActive(2)).isFalse();
+        assertThat(producer.stream(0).active()).isTrue();
+        assertThat(producer.stream(2).active()).isFalse();
 
         // 2026-11-24 06:00:00.250 UTC in NTP (RFC 3550 §4): seconds since 1900, then 2^32ths.
         long seconds = 1_795_500_000L + 2_208_988_800L;
         long fraction = (250L << 32) / 1000;
-        producer.onSenderReport(1, new SenderReport(ssrcs[1], seconds << 32 | fraction, 123_456, 0, 0, List.of()));
-        assertThat(producer.hasSenderReport(1)).isTrue();
-        assertThat(producer.hasSenderReport(0)).isFalse();
-        assertThat(producer.senderReportNtpMs(1)).isEqualTo(seconds * 1000 + 250);
-        assertThat(producer.senderReportRtpTimestamp(1)).isEqualTo(123_456);
+        producer.stream(1).onSenderReport(new SenderReport(ssrcs[1], seconds << 32 | fraction, 123_456, 0, 0, List.of()),
+                clock.monotonicMillis());
+        assertThat(producer.stream(1).hasSenderReport()).isTrue();
+        assertThat(producer.stream(0).hasSenderReport()).isFalse();
+        assertThat(producer.stream(1).senderReportNtpMs()).isEqualTo(seconds * 1000 + 250);
+        assertThat(producer.stream(1).senderReportRtpTimestamp()).isEqualTo(123_456);
 
         producer.requestKeyFrame(1);
         producer.requestKeyFrame(1);

@@ -97,13 +97,13 @@ class ProducerTest {
         receive(1);
         clock.advanceMillis(Producer.STREAM_INACTIVE_AFTER_MS - 1);
         producer.onActivityTimer();
-        assertThat(producer.streamActive(0)).isTrue();
+        assertThat(producer.stream(0).active()).isTrue();
 
         clock.advanceMillis(1);
         producer.onActivityTimer();
         producer.onActivityTimer();
 
-        assertThat(producer.streamActive(0)).isFalse();
+        assertThat(producer.stream(0).active()).isFalse();
         assertThat(heard).containsExactly("stream 0 active", "rtp 0", "stream 0 inactive");
     }
 
@@ -113,11 +113,11 @@ class ProducerTest {
         producer.requestKeyFrame();
         assertThat(plisSent()).as("the second falls within the interval").containsExactly(SSRC);
 
-        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS);
+        clock.advanceMillis(RtpStreamRecv.KEY_FRAME_REQUEST_INTERVAL_MS);
         producer.onKeyFrameRequestTimer();
         assertThat(plisSent()).as("no key frame answered: one retry").containsExactly(SSRC, SSRC);
 
-        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS);
+        clock.advanceMillis(RtpStreamRecv.KEY_FRAME_REQUEST_INTERVAL_MS);
         producer.onKeyFrameRequestTimer();
         assertThat(plisSent()).as("and only one").hasSize(2);
         assertThat(producer.keyFrameRequestsSent()).isEqualTo(2);

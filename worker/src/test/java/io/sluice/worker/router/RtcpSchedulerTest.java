@@ -89,7 +89,7 @@ class RtcpSchedulerTest {
         RtcpScheduler.ScoreListener listener = new RtcpScheduler.ScoreListener() {
             @Override
             public void onProducerScore(Producer scored) {
-                scoreEvents.add("producer " + scored.streamStats(0).score());
+                scoreEvents.add("producer " + scored.stream(0).stats().score());
             }
 
             @Override

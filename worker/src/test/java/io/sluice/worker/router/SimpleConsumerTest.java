@@ -320,7 +320,7 @@ class SimpleConsumerTest {
         receivingMedia.onRtcp(pli);
         receivingMedia.onRtcp(fir);
         assertThat(sending.rtcp).hasSize(1);
-        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS - 1);
+        clock.advanceMillis(RtpStreamRecv.KEY_FRAME_REQUEST_INTERVAL_MS - 1);
         receivingMedia.onRtcp(pli);
         assertThat(sending.rtcp).hasSize(1);
         clock.advanceMillis(1);
@@ -343,7 +343,7 @@ class SimpleConsumerTest {
         assertThat(sending.rtcp).singleElement().satisfies(sent ->
                 assertThat(FeedbackPsPli.parse(sent, 0, sent.readableBytes()).mediaSsrc()).isEqualTo(PRODUCER_SSRC));
         consumer.pause();
-        clock.advanceMillis(Producer.KEY_FRAME_REQUEST_INTERVAL_MS);
+        clock.advanceMillis(RtpStreamRecv.KEY_FRAME_REQUEST_INTERVAL_MS);
         receivingMedia.onTransportConnected();
         assertThat(sending.rtcp).as("a paused consumer asks for nothing").hasSize(1);
     }

@@ -148,8 +148,8 @@ class SimulcastConsumerTest {
                     continue;
                 }
                 if (senderReports && frame % 20 == 0) {
-                    producer.onSenderReport(i, new SenderReport(SSRCS[i], Vp8SimulcastSource.ntpTimestamp(frame),
-                            source.encoding(i).timestamp(frame), 0, 0, List.of()));
+                    producer.stream(i).onSenderReport(new SenderReport(SSRCS[i], Vp8SimulcastSource.ntpTimestamp(frame),
+                            source.encoding(i).timestamp(frame), 0, 0, List.of()), clock.monotonicMillis());
                 }
                 for (byte[] bytes : source.frame(i, frame)) {
                     ByteBuf buf = Unpooled.wrappedBuffer(bytes);

@@ -37,7 +37,7 @@ class WorkerCloseCascadeTest {
     private static final int TRANSPORTS = 8;
 
     /** What the entities reported, one line each: "consumer c-1 closed ROUTER_CLOSED". */
-    private static final class RecordingEvents implements EntityEvents {
+    private static final class RecordingEvents extends EntityEvents.Ignoring {
         final List<String> lines = new ArrayList<>();
 
         @Override

@@ -48,7 +48,7 @@ class WorkerRoutersTest {
                 new PortRange(40000, 65000), TransportMappingListener.NONE,
                 new IceTcpGuard(16, 16, java.time.Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
                 new LocalPipes());
-        worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents() {
+        worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents.Ignoring() {
             @Override
             public void routerClosed(Router router, CloseReason reason) {
                 events.add("router " + router.id() + " closed " + reason);

@@ -88,7 +88,7 @@ class SctpPionInteropTest {
 
     @ParameterizedTest(name = "pion as {0}")
     @ValueSource(strings = {"client", "server"})
-    void rfc8831_dataChannelsWithPionSctpBothWays(String pionRole) throws Exception {
+    void rfc8831_section6_dataChannelsWithPionSctpBothWays(String pionRole) throws Exception {
         PionSctpPeer.build();
         EventLoop loop = group.next();
         dataChannels = new DataChannels(SctpConfig.defaults().withMaxMessageSize(MAX_MESSAGE_SIZE, 4 << 20),

@@ -11,11 +11,11 @@ import java.util.List;
 public interface RtpObserverEvents {
 
     /** The active speaker observer chose a new dominant speaker. */
-    default void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {}
+    void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer);
 
     /** The loudest producers of the last interval, loudest first; never empty. */
-    default void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes) {}
+    void volumes(AudioLevelObserver observer, List<AudioLevelObserver.Volume> volumes);
 
     /** No producer reached the threshold in the last interval, after some did before. */
-    default void silence(AudioLevelObserver observer) {}
+    void silence(AudioLevelObserver observer);
 }

@@ -10,7 +10,7 @@
  *
  * <p>Where the rest of NACK handling lives: the wire format (parse, build, and the in-place
  * accessors the media path reads) is {@link io.sluice.worker.rtcp.FeedbackRtpNack}; a producer's
- * receive side (one generator per stream, NACKs sent to the sender) is {@code router.ProducerLossRepair};
+ * receive side (one generator per stream, NACKs sent to the sender) is {@code router.RtpStreamRecv};
  * a consumer's send side (answering its receiver's NACKs from the shared store or its own buffer,
  * as RTX or as the original) is {@code router.ConsumerRetransmission}, which
  * {@code router.TransportMedia} hands each NACK naming that consumer's SSRC.

@@ -98,7 +98,7 @@ class RtpObserversTest {
                 new PortRange(40000, 65000), TransportMappingListener.NONE,
                 new IceTcpGuard(16, 16, Duration.ofSeconds(5), new TestClock()), EntityLimits.UNLIMITED,
                 new LocalPipes());
-        worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents() {
+        worker = new Worker("w", loop, new TestClock(), rtc, new EntityEvents.Ignoring() {
             @Override
             public void dominantSpeaker(ActiveSpeakerObserver observer, Producer producer) {
                 workerEvents.add("dominantspeaker " + name(producer));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SupportedRtpCapabilitiesTest {
 
     @Test
-    void listsMediasoupsCodecsWithStaticPayloadTypesFromRfc3551() {
+    void rfc3551_section6_listsMediasoupsCodecsWithTheirStaticPayloadTypes() {
         List<String> rows = ApiOrtc.api(SupportedRtpCapabilities.get()).getCodecsList().stream()
                 .map(SupportedRtpCapabilitiesTest::row)
                 .toList();
