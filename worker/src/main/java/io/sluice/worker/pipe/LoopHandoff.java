@@ -3,6 +3,7 @@ package io.sluice.worker.pipe;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.sluice.worker.time.Clock;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at a time (one wake-up per burst, not per packet) and gives each packet to its {@link Receiver},
  * then releases it. Nothing is allocated per packet. Ownership is in this package's
  * {@code package-info}.
+ *
+ * <p>It also tells the downstream loop how long the packet it delivers waited in the hand-off
+ * ({@link #waitMs}): that loop's overload handling judges a piped packet by the wait it added,
+ * not by the upstream loop's, which the upstream loop has judged already. The wait is measured
+ * from the offer that scheduled the drain (one clock reading per burst, not per packet).
  */
 public final class LoopHandoff {
 
@@ -31,6 +37,9 @@ public final class LoopHandoff {
     private final Queue<ByteBuf> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private final Clock clock;
+    /** When the offer that scheduled the pending drain was made; written before the drain is scheduled. */
+    private volatile long drainScheduledAtMs;
     /** Null once closed: what is still queued or offered later is released undelivered. */
     private volatile Receiver receiver;
     // Upstream loop only.
@@ -38,9 +47,11 @@ public final class LoopHandoff {
     private long dropped;
     // Downstream loop only.
     private long delivered;
+    private long burstOfferedAtMs;
 
-    public LoopHandoff(EventExecutor downstream, int capacity, Receiver receiver) {
+    public LoopHandoff(EventExecutor downstream, int capacity, Clock clock, Receiver receiver) {
         this.downstream = downstream;
+        this.clock = clock;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
         this.receiver = receiver;
     }
@@ -58,6 +69,7 @@ public final class LoopHandoff {
         }
         handedOver++;
         if (drainScheduled.compareAndSet(false, true)) {
+            drainScheduledAtMs = clock.monotonicMillis();
             try {
                 downstream.execute(drain);
             } catch (RejectedExecutionException loopGone) {
@@ -71,6 +83,7 @@ public final class LoopHandoff {
     // On the downstream loop. The flag is cleared before polling, so a packet offered meanwhile
     // schedules another drain rather than waiting in the queue.
     private void drain() {
+        burstOfferedAtMs = drainScheduledAtMs;
         drainScheduled.set(false);
         ByteBuf packet;
         while ((packet = queue.poll()) != null) {
@@ -84,6 +97,14 @@ public final class LoopHandoff {
                 packet.release();
             }
         }
+    }
+
+    /**
+     * On the downstream loop, during a {@link Receiver} call: how long the packet being delivered
+     * has waited since it was handed over, at most (since the first offer of its burst).
+     */
+    public long waitMs() {
+        return Math.max(0, clock.monotonicMillis() - burstOfferedAtMs);
     }
 
     /** On the downstream loop: delivers nothing more and releases what is queued; later offers are released. */

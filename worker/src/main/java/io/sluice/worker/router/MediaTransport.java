@@ -11,6 +11,15 @@ import io.sluice.worker.bwe.SendSideBandwidthEstimator;
  */
 public interface MediaTransport extends RtcpSender {
 
+    /**
+     * How long the RTP packet of {@code producer}'s {@code stream} being received waited before
+     * this loop read it, beyond the stream's least wait ({@link io.sluice.worker.router.stats.InputDelay}):
+     * what the overload handling judges a packet by ({@link LoopOverload}).
+     */
+    default long inputDelayMs(Producer producer, int stream) {
+        return producer.stream(stream).stats().inputDelayMs();
+    }
+
     String id();
 
     Router router();

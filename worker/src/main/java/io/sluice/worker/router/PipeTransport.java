@@ -90,7 +90,7 @@ public final class PipeTransport implements Transport, RtcPacketSink {
                 Arrays.copyOfRange(localKeyAndSalt, srtpProfile.keyLength(), localKeyAndSalt.length));
         this.localPipes = localPipes;
         this.inbound = localPipes == null ? null
-                : new LoopHandoff(loop, LoopHandoff.DEFAULT_CAPACITY, this::onHandedOver);
+                : new LoopHandoff(loop, LoopHandoff.DEFAULT_CAPACITY, clock, this::onHandedOver);
     }
 
     /** Whether this end crosses to another loop of the process in memory rather than over UDP. */
@@ -137,6 +137,16 @@ public final class PipeTransport implements Transport, RtcPacketSink {
         } else {
             media.onRtp(packet);
         }
+    }
+
+    /**
+     * In process, the wait of the packet being received is the hand-off's alone: the upstream
+     * loop judged the packet's earlier wait before it handed it over (and dropped it if late), so
+     * counting that again here would drop, on this loop, what the upstream loop forwarded.
+     */
+    @Override
+    public long inputDelayMs(Producer producer, int stream) {
+        return inbound != null ? inbound.waitMs() : Transport.super.inputDelayMs(producer, stream);
     }
 
     void attachSocket(RtcSocket socket) {

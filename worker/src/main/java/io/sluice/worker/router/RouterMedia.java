@@ -96,7 +96,7 @@ public final class RouterMedia implements Producer.Listener {
     public void onProducerRtp(Producer producer, int stream, RtpPacket packet) {
         observers.onProducerRtp(producer, packet);
         Consumer[] consumers = consumersByProducer.get(producer);
-        if (consumers == null || overload.dropsLate(producer.stream(stream).stats().inputDelayMs())) {
+        if (consumers == null || overload.dropsLate(producer.transport().inputDelayMs(producer, stream))) {
             return;
         }
         FlushBatch flushes = FlushBatch.current();

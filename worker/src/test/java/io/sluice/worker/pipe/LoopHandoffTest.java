@@ -8,6 +8,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.worker.testsupport.Patience;
+import io.sluice.worker.testsupport.TestClock;
+import io.sluice.worker.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The in-process hop between two real event loops: packets arrive in order and intact on the
  * downstream loop, every buffer ends released (refCnt 0) whether delivered, dropped for a full
- * queue or caught by a close, and a full queue drops instead of blocking the upstream loop.
+ * queue or caught by a close, a full queue drops instead of blocking the upstream loop, and the
+ * downstream loop learns how long a packet waited in the hand-off.
  */
 class LoopHandoffTest {
 
@@ -58,7 +61,7 @@ class LoopHandoffTest {
         AtomicLong offLoop = new AtomicLong();
         int count = 10_000;
         // Room for all: this test sees every packet delivered (the next one sees drops).
-        LoopHandoff handoff = new LoopHandoff(downstream, 16_384, packet -> {
+        LoopHandoff handoff = new LoopHandoff(downstream, 16_384, Clock.system(), packet -> {
             if (!downstream.inEventLoop()) {
                 offLoop.incrementAndGet();
             }
@@ -92,7 +95,7 @@ class LoopHandoffTest {
                 Thread.currentThread().interrupt();
             }
         });
-        LoopHandoff handoff = new LoopHandoff(downstream, 16, packet -> { });
+        LoopHandoff handoff = new LoopHandoff(downstream, 16, Clock.system(), packet -> { });
         onUpstream(() -> {
             for (int i = 0; i < 100; i++) {
                 handoff.offer(packet(i));
@@ -119,7 +122,7 @@ class LoopHandoffTest {
         AtomicLong deliveries = new AtomicLong();
         LoopHandoff[] handoff = new LoopHandoff[1];
         // The downstream end closes on the first packet: the nine queued behind it are not delivered.
-        handoff[0] = new LoopHandoff(downstream, 64, packet -> {
+        handoff[0] = new LoopHandoff(downstream, 64, Clock.system(), packet -> {
             deliveries.incrementAndGet();
             handoff[0].close();
         });
@@ -135,5 +138,32 @@ class LoopHandoffTest {
         await().atMost(Patience.WAIT).until(() -> sent.stream().allMatch(b -> b.refCnt() == 0));
         assertThat(deliveries).hasValue(1);
         assertThat(handoff[0].dropped()).isOne();
+    }
+
+    @Test
+    void theDownstreamLoopLearnsHowLongAPacketWaitedInTheHandOffAlone() throws Exception {
+        TestClock clock = new TestClock();
+        AtomicLong waited = new AtomicLong(-1);
+        LoopHandoff[] handoff = new LoopHandoff[1];
+        handoff[0] = new LoopHandoff(downstream, 16, clock, packet -> waited.set(handoff[0].waitMs()));
+        CountDownLatch downstreamBusy = new CountDownLatch(1);
+        downstream.execute(() -> {
+            try {
+                downstreamBusy.await(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        onUpstream(() -> handoff[0].offer(packet(1)));
+        clock.advanceMillis(150);
+        downstreamBusy.countDown();
+        await().atMost(Patience.WAIT).until(() -> waited.get() >= 0);
+        assertThat(waited.get()).as("from the offer to the delivery, whatever the packet waited before").isEqualTo(150);
+
+        waited.set(-1);
+        onUpstream(() -> handoff[0].offer(packet(2)));
+        await().atMost(Patience.WAIT).until(() -> waited.get() >= 0);
+        assertThat(waited.get()).as("a packet delivered at once").isZero();
+        await().atMost(Patience.WAIT).until(() -> sent.stream().allMatch(b -> b.refCnt() == 0));
     }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The fan-out under overload: a packet that waited too long before the loop read it reaches no
  * consumer while late packets are dropped (and every consumer otherwise), and the shedder pauses
  * consumers lowest priority first, the last made first among equals, and resumes them, but never
- * a pipe consumer (a whole router's listeners on another loop).
+ * a pipe consumer (a whole router's listeners on another loop). A packet is judged by the wait its
+ * transport reports for this loop (an in-process pipe: the hand-off's alone).
  */
 class RouterMediaOverloadTest {
 
@@ -153,5 +154,21 @@ class RouterMediaOverloadTest {
         assertThat(pipe.shedPaused()).isFalse();
         assertThat(shedder.apply(0).pausedConsumerIds()).isEmpty();
         assertThat(consumers).extracting(Consumer::shedPaused).containsOnly(false);
+    }
+
+    @Test
+    void aPacketIsJudgedByTheWaitItsTransportReportsForThisLoop() {
+        for (int i = 0; i < 10; i++) {
+            receive(0);
+        }
+        overload.dropLate(true);
+        sending.reportedInputDelayMs = 0L;
+        receive(overload.maxInputDelayMs() + 50);
+        assertThat(forwardedCounts()).as("late before it reached this loop's transport, as a piped packet the "
+                + "upstream loop forwarded: not dropped here again").containsOnly(11);
+        sending.reportedInputDelayMs = overload.maxInputDelayMs() + 1L;
+        receive(overload.maxInputDelayMs() + 50);
+        assertThat(forwardedCounts()).as("waited too long in the hop to this loop").containsOnly(11);
+        assertThat(overload.lateDropped()).isEqualTo(1);
     }
 }

@@ -51,9 +51,17 @@ class SimpleConsumerTest {
         final List<ByteBuf> rtp = new ArrayList<>();
         final List<ByteBuf> rtcp = new ArrayList<>();
         final int overhead;
+        /** The wait it reports for a received packet; null: the stream's own estimate, as most transports. */
+        Long reportedInputDelayMs;
 
         RecordingTransport(int overhead) {
             this.overhead = overhead;
+        }
+
+        @Override
+        public long inputDelayMs(Producer producer, int stream) {
+            return reportedInputDelayMs != null ? reportedInputDelayMs
+                    : MediaTransport.super.inputDelayMs(producer, stream);
         }
 
         @Override
