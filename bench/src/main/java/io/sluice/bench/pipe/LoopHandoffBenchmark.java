@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.sluice.worker.net.NetChannels;
 import io.sluice.worker.pipe.LoopHandoff;
+import io.sluice.worker.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +58,7 @@ public class LoopHandoffBenchmark {
         // The worker's kind of loop (epoll, else NIO): its task queue takes the drain task without allocating.
         loops = new MultiThreadIoEventLoopGroup(1, NetChannels.ioHandlerFactory());
         downstream = loops.next();
-        handoff = new LoopHandoff(downstream, LoopHandoff.DEFAULT_CAPACITY, packet -> {
+        handoff = new LoopHandoff(downstream, LoopHandoff.DEFAULT_CAPACITY, Clock.system(), packet -> {
             sum += packet.getInt(packet.readerIndex());
             delivered.lazySet(delivered.get() + 1);
         });
