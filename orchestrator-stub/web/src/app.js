@@ -10,6 +10,7 @@
 // Query: room, token; audio=0 / video=0 leave one out; codec=vp8|vp9|h264 picks the video codec;
 // simulcast=1 sends three encodings (r0/r1/r2 at 1/4, 1/2 and full resolution of 1280x720);
 // svc=<scalability mode> (e.g. L3T3_KEY, with codec=vp9) sends one SVC encoding of a 1280x720 capture.
+// A chat box over DataChannels (chat.js).
 // window.sluice exposes state, timings and statistics for the browser tests.
 // On a `reconnect` notification (the room's router went away, docs/signaling.md) the page drops its
 // transports and joins again on the same WebSocket, re-producing the same tracks and consuming
@@ -17,6 +18,7 @@
 // server restarted), the page opens a new one with backoff and resumes its session with the
 // resume token of its join: its transports never stopped, so the media does not either.
 import { Device } from 'mediasoup-client';
+import { createChat } from './chat.js';
 
 const params = new URLSearchParams(location.search);
 const statusLine = document.getElementById('status');
@@ -62,6 +64,8 @@ const state = {
   signalingDrops: [],
   /** The longest time without a new decoded video frame since the last markFrameGap(), in ms. */
   longestFrameGapMs: 0,
+  /** What createWebRtcTransport answered for the transports of the current join. */
+  transportOptions: [],
 };
 /** peerId -> {card, tiles, audioInfo, userId}: the other peers' cards. */
 const peerCards = new Map();
@@ -76,6 +80,7 @@ let pendingProducers = [];
 /** Counts the joins: what a join left unfinished when the room moved is not an error of the page. */
 let roomGeneration = 0;
 let signaling = null;
+const chat = createChat({ request: (method, data) => signaling.request(method, data), fail });
 
 /** A consumer's stats; none once it closed (a reconnect may close it meanwhile). */
 function statsOf(consumer) {
@@ -125,6 +130,8 @@ window.sluice = {
   leave: () => leaveRoom(),
   setMuted: (kind, muted) => setMuted(kind, muted),
   request: (method, data) => signaling.request(method, data),
+  /** DataChannels: {data: {producers, consumers, messages}, produce(options), closeProducer(id)}. */
+  data: chat,
   /** Starts measuring state.longestFrameGapMs afresh. */
   markFrameGap() {
     state.longestFrameGapMs = 0;
@@ -471,6 +478,7 @@ function chosenCodec(device) {
 }
 
 function onNotification(method, data) {
+  chat.onNotification(method, data);
   const entry = data.consumerId ? state.consumers.get(data.consumerId) : undefined;
   switch (method) {
     case 'newProducer':
@@ -538,7 +546,9 @@ function dropRoomState() {
   for (const id of [...state.consumers.keys()]) dropConsumer(id);
   for (const transport of transports) if (!transport.closed) transport.close();
   transports = [];
+  state.transportOptions = [];
   state.producers = [];
+  chat.reset();
 }
 
 /** Joins again after the room's router went away, with backoff while no worker takes it. */
@@ -633,10 +643,14 @@ async function enterRoom() {
   const device = new Device();
   await device.load({ routerRtpCapabilities: await signaling.request('getRouterRtpCapabilities') });
 
-  const recvTransport = device.createRecvTransport(
-    await signaling.request('createWebRtcTransport', { direction: 'recv' }));
+  const recvOptions = await signaling.request('createWebRtcTransport',
+    { direction: 'recv', enableSctp: true });
+  state.transportOptions.push(recvOptions);
+  const recvTransport = device.createRecvTransport(recvOptions);
   transports.push(recvTransport);
   connectOnDemand(recvTransport);
+  joined.dataProducers.forEach(chat.consume);
+  await chat.attachRecv(recvTransport);
   // Resuming asks the sender for a key frame: before the transport has connected, Sluice cannot
   // forward it yet and the first frame waits for the next key frame request.
   const recvConnected = new Promise((resolve) => {
@@ -691,8 +705,10 @@ async function enterRoom() {
   if (localTracks.length === 0) return;
   const simulcast = params.get('simulcast') === '1';
   const svc = params.get('svc');
-  const sendTransport = device.createSendTransport(
-    await signaling.request('createWebRtcTransport', { direction: 'send' }));
+  const sendOptions = await signaling.request('createWebRtcTransport',
+    { direction: 'send', enableSctp: true });
+  state.transportOptions.push(sendOptions);
+  const sendTransport = device.createSendTransport(sendOptions);
   transports.push(sendTransport);
   connectOnDemand(sendTransport);
   sendTransport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
@@ -714,6 +730,7 @@ async function enterRoom() {
       await signaling.request('pauseProducer', { producerId: producer.id });
     }
   }
+  await chat.attachSend(sendTransport);
   status(`joined ${roomId} as ${joined.userId}, publishing ${localTracks.map((t) => t.kind).join(' + ')}`);
 }
 

@@ -31,9 +31,16 @@ final class PacedSender implements AutoCloseable {
     private final long clockStart = System.nanoTime();
 
     PacedSender(InetSocketAddress producerTransport, SrtpSendContext srtp, int payloadLength) throws IOException {
-        this.channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("127.0.0.1", 0));
-        channel.connect(producerTransport);
+        this(DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)).connect(producerTransport), srtp,
+                payloadLength);
+    }
+
+    /**
+     * On a socket already connected to the producer's transport (a WebRTC transport's, whose ICE
+     * selected this socket's address); closed with this sender.
+     */
+    PacedSender(DatagramChannel connected, SrtpSendContext srtp, int payloadLength) {
+        this.channel = connected;
         this.srtp = srtp;
         this.payloadLength = payloadLength;
         this.packet = Unpooled.buffer(RTP_HEADER_LENGTH + payloadLength + srtp.maxOverhead());

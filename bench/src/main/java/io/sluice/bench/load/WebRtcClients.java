@@ -13,6 +13,7 @@ import io.sluice.worker.ice.StunMessageWriter;
 import io.sluice.worker.net.PacketClassifier;
 import io.sluice.worker.srtp.SrtpProfile;
 import io.sluice.worker.srtp.SrtpReceiveContext;
+import io.sluice.worker.srtp.SrtpSendContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -150,6 +151,8 @@ final class WebRtcClients implements AutoCloseable {
         private final String password;
         private final CompletableFuture<Void> selected = new CompletableFuture<>();
         private final CompletableFuture<SrtpReceiveContext> srtp = new CompletableFuture<>();
+        /** The keys for what this end sends (a producer's transport), known with {@link #srtp}. */
+        private volatile SrtpSendContext sending;
         private DtlsTransport dtls;
 
         private Client(DatagramChannel channel, String usernameFragment, String password) {
@@ -176,6 +179,11 @@ final class WebRtcClients implements AutoCloseable {
                 established.add(this);
                 return context;
             });
+        }
+
+        /** The SRTP context for sending on this transport (a producer's), once {@link #handshake} completed. */
+        SrtpSendContext sendContext() {
+            return sending;
         }
 
         /** RFC 8445 §7.1.1: a binding request as the controlling agent, signed with the remote password. */
@@ -236,6 +244,8 @@ final class WebRtcClients implements AutoCloseable {
         public void onDtlsConnected(SrtpProfile profile, byte[] localKeyAndSalt, byte[] remoteKeyAndSalt) {
             int keyLength = profile.keyLength();
             negotiatedProfiles.add(profile);
+            sending = new SrtpSendContext(profile, Arrays.copyOf(localKeyAndSalt, keyLength),
+                    Arrays.copyOfRange(localKeyAndSalt, keyLength, localKeyAndSalt.length));
             srtp.complete(new SrtpReceiveContext(profile, Arrays.copyOf(remoteKeyAndSalt, keyLength),
                     Arrays.copyOfRange(remoteKeyAndSalt, keyLength, remoteKeyAndSalt.length)));
         }

@@ -6,5 +6,8 @@
  * allocation per forwarded packet. {@code bench/run load} runs it; figures are in
  * docs/benchmarks.md, section "Fan-out load". Buffers: the sender owns one heap ByteBuf it reuses
  * for every packet; each receiver thread owns one direct buffer; nothing is handed across threads.
+ * {@code SpreadRoomScenario} ({@code bench/run room}, "The seed's scenario") drives the same
+ * receivers and WebRTC clients through the orchestrator stub's signaling ({@code StubInProcess},
+ * {@code SignalingClient}): one room spread over the loops of a worker process, the producer piped.
  */
 package io.sluice.bench.load;

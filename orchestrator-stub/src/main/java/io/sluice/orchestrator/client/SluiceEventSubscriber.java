@@ -37,6 +37,7 @@ public final class SluiceEventSubscriber implements AutoCloseable {
     private final List<ProducerEventListener> producerListeners = new CopyOnWriteArrayList<>();
     private final List<ConsumerEventListener> consumerListeners = new CopyOnWriteArrayList<>();
     private final List<RtpObserverEventListener> rtpObserverListeners = new CopyOnWriteArrayList<>();
+    private final List<DataEventListener> dataListeners = new CopyOnWriteArrayList<>();
     // Guarded by this; jnats' unsubscribe(subject) only finds subscriptions without a handler.
     private final Map<String, Subscription> routerSubscriptions = new HashMap<>();
     private final Connection connection;
@@ -76,6 +77,10 @@ public final class SluiceEventSubscriber implements AutoCloseable {
 
     public void addRtpObserverListener(RtpObserverEventListener listener) {
         rtpObserverListeners.add(listener);
+    }
+
+    public void addDataListener(DataEventListener listener) {
+        dataListeners.add(listener);
     }
 
     /** Subscribes to {@code sluice.event.>}: every event of every worker. */
@@ -167,6 +172,10 @@ public final class SluiceEventSubscriber implements AutoCloseable {
                     () -> listener.onVolumes(routerId, entityId, event.getRtpObserverVolumes().getVolumesList())));
             case RTP_OBSERVER_SILENCE -> rtpObserverListeners.forEach(listener -> guarded(message,
                     () -> listener.onSilence(routerId, entityId)));
+            case DATA_PRODUCER_CLOSED -> dataListeners.forEach(listener -> guarded(message,
+                    () -> listener.onDataProducerClosed(routerId, entityId, event.getDataProducerClosed().getReason())));
+            case DATA_CONSUMER_CLOSED -> dataListeners.forEach(listener -> guarded(message,
+                    () -> listener.onDataConsumerClosed(routerId, entityId, event.getDataConsumerClosed().getReason())));
             case TRANSPORT_TUPLE_CHANGED -> log.trace("tuple changed on {}", message.getSubject());
             // An event type newer than this client: its subject still tells what it is.
             case BODY_NOT_SET -> log.debug("event of an unknown type on {}", message.getSubject());

@@ -1,6 +1,11 @@
 package io.sluice.orchestrator.client;
 
 import io.sluice.api.v1.DtlsParameters;
+import io.sluice.api.v1.SctpStreamParameters;
+import io.sluice.api.v1.TransportConsumeDataRequest;
+import io.sluice.api.v1.TransportConsumeDataResponse;
+import io.sluice.api.v1.TransportProduceDataRequest;
+import io.sluice.api.v1.TransportProduceDataResponse;
 import io.sluice.api.v1.DtlsRole;
 import io.sluice.api.v1.IceParameters;
 import io.sluice.api.v1.MediaKind;
@@ -102,6 +107,37 @@ public final class TransportClient {
                 .thenApply(created -> new ConsumerClient(requester, workerId, producerId, created));
     }
 
+    /**
+     * transport.produceData: the endpoint's DataChannel on {@code stream.stream_id} of this
+     * transport's SCTP association (created with enableSctp).
+     */
+    public CompletableFuture<DataProducerClient> produceData(SctpStreamParameters stream, String label,
+            String protocol) {
+        TransportProduceDataRequest request = TransportProduceDataRequest.newBuilder()
+                .setTransportId(id())
+                .setSctpStreamParameters(stream)
+                .setLabel(label)
+                .setProtocol(protocol)
+                .build();
+        return requester.request(workerId, ENTITY, "produceData", request, TransportProduceDataResponse.parser(),
+                        null)
+                .thenApply(created -> new DataProducerClient(requester, workerId, created.getDataProducer()));
+    }
+
+    /**
+     * transport.consumeData: {@code dataProducerId}'s messages out of this transport, on a stream
+     * the worker picks, with the data producer's ordering and reliability.
+     */
+    public CompletableFuture<DataConsumerClient> consumeData(String dataProducerId) {
+        TransportConsumeDataRequest request = TransportConsumeDataRequest.newBuilder()
+                .setTransportId(id())
+                .setDataProducerId(dataProducerId)
+                .build();
+        return requester.request(workerId, ENTITY, "consumeData", request, TransportConsumeDataResponse.parser(),
+                        null)
+                .thenApply(created -> new DataConsumerClient(requester, workerId, created.getDataConsumer()));
+    }
+
     /** A client of a producer this transport made earlier (a signaling server restoring its sessions). */
     public ProducerClient producer(String producerId, MediaKind kind) {
         return new ProducerClient(requester, workerId, producerId, kind);
@@ -128,7 +164,7 @@ public final class TransportClient {
                 .thenApply(TransportGetStatsResponse::getStats);
     }
 
-    /** transport.close; its producers and consumers close first. */
+    /** transport.close; its producers, consumers and data producers and consumers close first. */
     public CompletableFuture<Void> close() {
         return requester.request(workerId, ENTITY, "close",
                         TransportCloseRequest.newBuilder().setTransportId(id()).build(),

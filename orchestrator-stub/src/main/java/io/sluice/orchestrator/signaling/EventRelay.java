@@ -3,12 +3,15 @@ package io.sluice.orchestrator.signaling;
 import io.sluice.api.v1.ConsumerClosed;
 import io.sluice.api.v1.ConsumerLayers;
 import io.sluice.api.v1.ConsumerScore;
+import io.sluice.api.v1.DataConsumerClosed;
+import io.sluice.api.v1.DataProducerClosed;
 import io.sluice.api.v1.DtlsState;
 import io.sluice.api.v1.IceState;
 import io.sluice.api.v1.ProducerClosed;
 import io.sluice.api.v1.ProducerScore;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.orchestrator.client.ConsumerEventListener;
+import io.sluice.orchestrator.client.DataEventListener;
 import io.sluice.orchestrator.client.MissedEventsListener;
 import io.sluice.orchestrator.client.ProducerEventListener;
 import io.sluice.orchestrator.client.RtpObserverEventListener;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * gap in a worker's event sequence, the sessions of its rooms re-read their entities.
  */
 final class EventRelay implements TransportEventListener, ProducerEventListener, ConsumerEventListener,
-        RtpObserverEventListener, MissedEventsListener {
+        RtpObserverEventListener, DataEventListener, MissedEventsListener {
 
     private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
 
@@ -81,6 +84,16 @@ final class EventRelay implements TransportEventListener, ProducerEventListener,
     @Override
     public void onConsumerLayersChanged(String routerId, String consumerId, Optional<ConsumerLayers> layers) {
         rooms.owner(consumerId).ifPresent(session -> session.onConsumerLayersChanged(consumerId, layers));
+    }
+
+    @Override
+    public void onDataProducerClosed(String routerId, String dataProducerId, DataProducerClosed.Reason reason) {
+        rooms.owner(dataProducerId).ifPresent(session -> session.data().onDataProducerClosedByWorker(dataProducerId));
+    }
+
+    @Override
+    public void onDataConsumerClosed(String routerId, String dataConsumerId, DataConsumerClosed.Reason reason) {
+        rooms.owner(dataConsumerId).ifPresent(session -> session.data().onDataConsumerClosedByWorker(dataConsumerId));
     }
 
     @Override

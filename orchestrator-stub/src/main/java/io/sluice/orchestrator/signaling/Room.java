@@ -24,6 +24,7 @@ final class Room {
     private final String roomId;
     private final RouterClient router;
     private final RoomSpread spread;
+    private final RoomData data = new RoomData();
     private final Map<String, SignalingSession> peers = new LinkedHashMap<>();
     private final Map<String, PublishedProducer> producers = new LinkedHashMap<>();
     private final Map<String, List<Subscription>> subscriptionsByProducer = new LinkedHashMap<>();
@@ -48,6 +49,11 @@ final class Room {
     /** The room's routers on every worker it spread to, with their peers and pipes. */
     RoomSpread spread() {
         return spread;
+    }
+
+    /** The room's data producers and their data consumers. */
+    RoomData data() {
+        return data;
     }
 
     /** The active speaker observer of the room's router (found, or made when it has none). */

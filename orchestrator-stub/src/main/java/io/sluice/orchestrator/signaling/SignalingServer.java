@@ -122,6 +122,7 @@ public final class SignalingServer implements AutoCloseable {
         events.addProducerListener(relay);
         events.addConsumerListener(relay);
         events.addRtpObserverListener(relay);
+        events.addDataListener(relay);
         events.addMissedEventsListener(relay);
         AtomicInteger openSessions = new AtomicInteger();
         try {

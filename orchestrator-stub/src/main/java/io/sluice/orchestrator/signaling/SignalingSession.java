@@ -65,6 +65,7 @@ final class SignalingSession {
     private final Map<String, PeerMedia.OwnedTransport> transports;
     private final Map<String, ProducerClient> producers;
     private final Map<String, ConsumerClient> consumers;
+    private final PeerData data;
     private volatile JoinToken token;
     /** A join is being admitted (its token checked against Redis): a second join or resume must wait. */
     private volatile boolean joining;
@@ -99,6 +100,7 @@ final class SignalingSession {
         this.transports = media.transports;
         this.producers = media.producers;
         this.consumers = media.consumers;
+        this.data = new PeerData(this, rooms, limits);
     }
 
     /** A stored session, restored detached by a server that started after the one it joined. */
@@ -115,6 +117,7 @@ final class SignalingSession {
         this.transports = media.transports;
         this.producers = media.producers;
         this.consumers = media.consumers;
+        this.data = new PeerData(this, rooms, limits);
         this.resumeTokenHash = record.resumeTokenHash();
         this.token = new JoinToken(record.userId(), record.roomId(), java.util.Set.copyOf(record.permissions()));
     }
@@ -146,6 +149,24 @@ final class SignalingSession {
         RouterClient own = ownRouter;
         Room current = room;
         return own != null ? own : current == null ? null : current.router();
+    }
+
+    /** This peer's DataChannels. */
+    PeerData data() {
+        return data;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    String userId() {
+        return token.userId();
+    }
+
+    /** Changes when the room lost its router ({@link #reconnect}): what a pending creation compares. */
+    int generation() {
+        return generation;
     }
 
     String resumeTokenHash() {
@@ -264,6 +285,9 @@ final class SignalingSession {
             case "resumeProducer" -> media.producer(data).resume().thenApply(ignored -> null);
             case "getProducerStats" -> media.producer(data).getStats().thenApply(MediaStateJson::producerStats);
             case "closeProducer" -> closeProducer(data);
+            case "produceData" -> this.data.produceData(media.transport(data), data);
+            case "consumeData" -> this.data.consumeData(media.transport(data), data);
+            case "closeDataProducer" -> this.data.closeDataProducer(data);
             case "restartIce" -> restartIce(data);
             case "leave" -> leave().thenApply(ignored -> null);
             default -> throw new SignalingException(SignalingException.NOT_FOUND, "unknown method " + method);
@@ -305,6 +329,9 @@ final class SignalingSession {
         if (current != null) {
             current.producers().stream().filter(producer -> !producer.peerId().equals(peerId))
                     .forEach(producer -> others.add(producerJson(producer)));
+        }
+        if (current != null) {
+            PeerData.describe(current, peerId, response);
         }
         media.describe(response);
         return response;
@@ -364,6 +391,7 @@ final class SignalingSession {
             for (Room.PublishedProducer producer : joined.producers()) {
                 existing.add(producerJson(producer));
             }
+            PeerData.describe(joined, peerId, response);
             log.info("peer {} (user {}) joined room {}", peerId, verified.userId(), roomId);
             return response;
         });
@@ -379,12 +407,13 @@ final class SignalingSession {
         if (sending && !token.mayProduce(JoinToken.AUDIO) && !token.mayProduce(JoinToken.VIDEO)) {
             throw new SignalingException(SignalingException.PERMISSION_DENIED, "the token allows no producing");
         }
-        RouterCreateWebRtcTransportRequest request = RouterCreateWebRtcTransportRequest.newBuilder()
-                .setUserId(token.userId())
-                .build();
+        RouterCreateWebRtcTransportRequest.Builder request = RouterCreateWebRtcTransportRequest.newBuilder()
+                .setUserId(token.userId());
+        SignalingJson.sctpStreams(data).ifPresent(streams -> request
+                .setEnableSctp(true).setNumSctpStreams(streams));
         int joinedGeneration = generation;
         reserve(pendingTransports, transports.size(), limits.transportsPerPeer(), "transports");
-        return released(pendingTransports, router().createWebRtcTransport(request, null).thenApply(transport -> {
+        return released(pendingTransports, router().createWebRtcTransport(request.build(), null).thenApply(transport -> {
             if (joinedGeneration != generation) {
                 transport.close();
                 throw moved();
@@ -404,7 +433,7 @@ final class SignalingSession {
      * what the peer owns plus what it asked for and has not got yet, so that a burst of requests
      * sent before the first reply is stopped at the limit too.
      */
-    private static void reserve(AtomicInteger pending, int owned, int limit, String what) {
+    static void reserve(AtomicInteger pending, int owned, int limit, String what) {
         if (owned + pending.get() >= limit) {
             throw new SignalingException(SignalingException.RESOURCE_EXHAUSTED,
                     "a peer may hold at most " + limit + " " + what);
@@ -413,7 +442,7 @@ final class SignalingSession {
     }
 
     /** Ends a {@link #reserve}d creation once it is owned or failed. */
-    private static <T> CompletableFuture<T> released(AtomicInteger pending, CompletableFuture<T> creation) {
+    static <T> CompletableFuture<T> released(AtomicInteger pending, CompletableFuture<T> creation) {
         return creation.whenComplete((created, failure) -> pending.decrementAndGet());
     }
 
@@ -562,6 +591,7 @@ final class SignalingSession {
             for (ConsumerClient consumer : List.copyOf(consumers.values())) {
                 forgetConsumer(consumer);
             }
+            data.left(joined);
             transports.keySet().forEach(rooms::disown);
             transports.clear();
             rooms.leave(joined, peerId);
@@ -601,11 +631,12 @@ final class SignalingSession {
             rooms.layerPolicy().consumerRemoved(consumerId);
         }
         consumers.clear();
+        data.forgetAll();
         log.info("peer {} told to reconnect: room {} lost its router ({})", peerId, joined.id(), reason);
         notify("reconnect", SignalingJson.NODES.objectNode().put("reason", reason).put("roomId", joined.id()));
     }
 
-    private static SignalingException moved() {
+    static SignalingException moved() {
         return new SignalingException(SignalingException.FAILED_PRECONDITION,
                 "the room moved to another router meanwhile; join again");
     }
@@ -835,7 +866,7 @@ final class SignalingSession {
                 && worker.code() == ErrorCode.NOT_FOUND;
     }
 
-    private void notify(String method, JsonNode data) {
+    void notify(String method, JsonNode data) {
         if (left) {
             return;
         }

@@ -9,6 +9,7 @@ import io.sluice.api.v1.DtlsParameters;
 import io.sluice.api.v1.DtlsRole;
 import io.sluice.api.v1.IceCandidate;
 import io.sluice.api.v1.IceParameters;
+import io.sluice.api.v1.SctpParameters;
 import io.sluice.api.v1.TransportProtocol;
 import io.sluice.api.v1.WebRtcTransportInfo;
 
@@ -25,7 +26,10 @@ public final class TransportJson {
 
     private TransportJson() {}
 
-    /** {@code {id, iceParameters, iceCandidates, dtlsParameters}} for a new transport. */
+    /**
+     * {@code {id, iceParameters, iceCandidates, dtlsParameters}} for a new transport, and
+     * {@code sctpParameters} when it was created with enableSctp.
+     */
     public static ObjectNode toJson(WebRtcTransportInfo transport) {
         ObjectNode json = NODES.objectNode();
         json.put("id", transport.getId());
@@ -33,6 +37,19 @@ public final class TransportJson {
         ArrayNode candidates = json.putArray("iceCandidates");
         transport.getIceCandidatesList().forEach(candidate -> candidates.add(toJson(candidate)));
         json.set("dtlsParameters", toJson(transport.getDtlsParameters()));
+        if (transport.hasSctpParameters()) {
+            json.set("sctpParameters", toJson(transport.getSctpParameters()));
+        }
+        return json;
+    }
+
+    /** mediasoup's {@code SctpParameters}: {@code {port, OS, MIS, maxMessageSize}}. */
+    public static ObjectNode toJson(SctpParameters sctp) {
+        ObjectNode json = NODES.objectNode();
+        json.put("port", sctp.getPort());
+        json.put("OS", sctp.getOs());
+        json.put("MIS", sctp.getMis());
+        json.put("maxMessageSize", sctp.getMaxMessageSize());
         return json;
     }
 
@@ -94,6 +111,11 @@ public final class TransportJson {
             throw new RtpJsonException(options.path("dtlsParameters"), "missing");
         }
         transport.setDtlsParameters(dtlsParametersFromJson(dtls, options.path("dtlsParameters")));
+        options.optionalObject("sctpParameters").ifPresent(sctp -> transport.setSctpParameters(SctpParameters.newBuilder()
+                .setPort(sctp.requiredUint32("port"))
+                .setOs(sctp.requiredUint32("OS"))
+                .setMis(sctp.requiredUint32("MIS"))
+                .setMaxMessageSize(sctp.requiredUint32("maxMessageSize"))));
         return transport.build();
     }
 

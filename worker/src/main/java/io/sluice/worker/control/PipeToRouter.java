@@ -103,6 +103,7 @@ final class PipeToRouter {
                 .handle((made, failure) -> {
                     if (failure != null) {
                         closeQuietly(control, consumer.id());
+                        closeIfUnused(control, pair);
                         throw new CompletionException(unwrap(failure));
                     }
                     control.pipeLinks().consumerFeeds(consumer.id(), targetWorker,
@@ -121,6 +122,22 @@ final class PipeToRouter {
             control.worker().closeConsumer(consumerId);
         } catch (SluiceException alreadyClosed) {
             // Its producer or transport closed meanwhile.
+        }
+    }
+
+    /**
+     * Closes the pair when no pipe uses it (it was made for the pipe the target just refused, e.g.
+     * for a codec its router lacks): closing this end closes the target's (PipeMirror), so the
+     * refusal leaves nothing on either worker. A pair that carries other pipes stays.
+     */
+    private static void closeIfUnused(WorkerControl control, PipeLinks.Pair pair) {
+        try {
+            PipeTransport here = control.worker().pipeTransport(pair.localTransportId());
+            if (control.worker().consumerIds(here).isEmpty() && control.worker().producerIds(here).isEmpty()) {
+                control.worker().closePipeTransport(here.id(), false);
+            }
+        } catch (SluiceException alreadyClosed) {
+            // Its router closed meanwhile, and the pair with it.
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.api.v1.ConsumerClosed;
+import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.MediaKind;
 import io.sluice.api.v1.PipeTransportDumpRequest;
@@ -14,11 +15,14 @@ import io.sluice.api.v1.RouterDumpRequest;
 import io.sluice.api.v1.RouterDumpResponse;
 import io.sluice.api.v1.RouterPipeToRouterRequest;
 import io.sluice.api.v1.RouterPipeToRouterResponse;
+import io.sluice.api.v1.RtpCodecCapability;
 import io.sluice.api.v1.SrtpCryptoSuite;
 import io.sluice.api.v1.TransportGetStatsRequest;
 import io.sluice.api.v1.TransportClosed;
 import io.sluice.api.v1.TransportGetStatsResponse;
 import io.sluice.api.v1.WorkerDumpRequest;
+import io.sluice.api.v1.WorkerCreateRouterRequest;
+import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.WorkerMain;
@@ -193,6 +197,74 @@ class PipeAcrossProcessesTest {
         assertThat(after.getTransports()).as("the receiver's transport only").isEqualTo(before.getTransports() + 1);
         assertThat(after.getProducers()).isEqualTo(before.getProducers());
         assertThat(after.getConsumers()).isEqualTo(before.getConsumers());
+    }
+
+    /**
+     * Bad input to a target in another process: every refusal is typed, and neither process keeps
+     * anything of it. A VP8 producer piped to a router of the other process without VP8 gets as
+     * far as both pipe transports and the pipe consumer before the target refuses the producer;
+     * all three are undone.
+     */
+    @Test
+    void badInputToAnotherProcessGetsTypedErrorsAndLeavesNothingOnEitherProcess() throws Exception {
+        PipedMedia media = new PipedMedia(client, dir, ffmpegs);
+        String routerA = PipedMedia.createRouter(client, workerA, "pipe-bad-a");
+        String otherA = PipedMedia.createRouter(client, workerA, "pipe-bad-a2");
+        String routerB = PipedMedia.createRouter(client, workerB, "pipe-bad-b");
+        String audioOnlyB = client.call(workerB, "worker.createRouter", WorkerCreateRouterRequest.newBuilder()
+                .addMediaCodecs(RtpCodecCapability.newBuilder()
+                        .setKind(MediaKind.AUDIO).setMimeType("audio/opus").setClockRate(48000).setChannels(2))
+                .setRoomId("pipe-bad-audio").build()).as(WorkerCreateRouterResponse.parser()).getRouterId();
+        PlainTransportInfo sending = media.sendingTransport(workerA, routerA);
+        String producerId = media.produce(workerA, sending.getId(), MediaKind.VIDEO, VIDEO_SSRC);
+        List<Integer> beforeA = counts(workerA);
+        List<Integer> beforeB = counts(workerB);
+
+        ControlClient.Reply unknownWorker = pipeReply(routerA, producerId, "no-such-worker", routerB);
+        assertThat(unknownWorker.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(unknownWorker.error().getField()).isEqualTo("target_worker_id");
+        ControlClient.Reply unknownRouter = pipeReply(routerA, producerId, workerB, "no-such-router");
+        assertThat(unknownRouter.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(unknownRouter.error().getField()).isEqualTo("target_router_id");
+        ControlClient.Reply otherRouter = pipeReply(otherA, producerId, workerB, routerB);
+        assertThat(otherRouter.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(otherRouter.error().getField()).isEqualTo("producer_id");
+        ControlClient.Reply noCodec = pipeReply(routerA, producerId, workerB, audioOnlyB);
+        assertThat(noCodec.code()).as("the target's refusal, as it gave it").isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(noCodec.error().getField()).isEqualTo("rtp_parameters.codecs[0]");
+        // The target's end closes when the source's does (PipeMirror), a NATS message later.
+        await().atMost(Patience.WAIT).untilAsserted(() -> {
+            assertThat(counts(workerA)).as("no pipe transport or consumer left on the source").isEqualTo(beforeA);
+            assertThat(counts(workerB)).as("no pipe transport or producer left on the target").isEqualTo(beforeB);
+        });
+        assertThat(routerDump(workerB, audioOnlyB).getTransportIdsList()).isEmpty();
+
+        client.call(workerA, "producer.close", ProducerCloseRequest.newBuilder().setProducerId(producerId).build());
+        ControlClient.Reply closed = pipeReply(routerA, producerId, workerB, routerB);
+        assertThat(closed.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(closed.error().getField()).isEqualTo("producer_id");
+        assertThat(routerDump(workerA, routerA).getTransportIdsList()).containsExactly(sending.getId());
+        assertThat(routerDump(workerA, routerA).getConsumerIdsList()).isEmpty();
+        assertThat(routerDump(workerB, routerB).getTransportIdsList()).isEmpty();
+        assertThat(routerDump(workerB, routerB).getProducerIdsList()).isEmpty();
+    }
+
+    private static ControlClient.Reply pipeReply(String routerId, String producerId, String targetWorker,
+            String targetRouter) throws InterruptedException {
+        return client.call(workerA, "router.pipeToRouter", RouterPipeToRouterRequest.newBuilder()
+                .setRouterId(routerId).setProducerId(producerId).setEnableSrtp(true)
+                .setTargetWorkerId(targetWorker).setTargetRouterId(targetRouter).build());
+    }
+
+    private static RouterDumpResponse routerDump(String workerId, String routerId) throws InterruptedException {
+        return client.call(workerId, "router.dump", RouterDumpRequest.newBuilder().setRouterId(routerId).build())
+                .as(RouterDumpResponse.parser());
+    }
+
+    /** Transports, producers and consumers of the worker. */
+    private static List<Integer> counts(String workerId) throws InterruptedException {
+        WorkerLoad load = load(workerId);
+        return List.of(load.getTransports(), load.getProducers(), load.getConsumers());
     }
 
     private static WorkerLoad load(String workerId) throws InterruptedException {
