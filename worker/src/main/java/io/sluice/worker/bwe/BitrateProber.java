@@ -3,7 +3,11 @@ package io.sluice.worker.bwe;
 /**
  * Paces probe clusters (draft-ietf-rmcat-gcc-02 §5.5 leaves probing to the sender; this is
  * libwebrtc's BitrateProber in shape): a cluster is a short burst at a target bitrate, at least
- * {@link #MIN_PROBE_PACKETS} packets over {@link #MIN_PROBE_DURATION_MICROS}. Every packet the
+ * {@link #MIN_PROBE_PACKETS} packets over {@link #MIN_PROBE_DURATION_MICROS}, and at least
+ * {@link #MIN_CLUSTER_BYTES}: a shaper's token bucket passes a burst at once (tc HTB's burst is
+ * about one full-size packet or more), and a cluster no larger than that would measure the bucket,
+ * not the link; {@link ProbeResultEstimator} measures the later half of a cluster, which this size
+ * puts past such a burst. Every packet the
  * transport sends while a cluster is active, media or padding, belongs to it (the sender records
  * {@link #activeClusterId()} in the {@link SentPacketHistory}); padding, on the probator SSRC or
  * as RTX, fills what media leaves short of the target. The transport asks
@@ -12,7 +16,8 @@ package io.sluice.worker.bwe;
  */
 public final class BitrateProber {
 
-    public static final int MIN_PROBE_PACKETS = 5;
+    public static final int MIN_PROBE_PACKETS = 10;
+    public static final int MIN_CLUSTER_BYTES = 6_000;
     public static final long MIN_PROBE_DURATION_MICROS = 15_000;
     private static final int MAX_QUEUED = 4;
     private static final int MIN_PACKET_BYTES = 200;
@@ -54,7 +59,7 @@ public final class BitrateProber {
             activeBitrate = queuedBitrates[queuedHead];
             queuedHead = (queuedHead + 1) % MAX_QUEUED;
             queued--;
-            activeTargetBytes = activeBitrate * MIN_PROBE_DURATION_MICROS / 8_000_000;
+            activeTargetBytes = Math.max(MIN_CLUSTER_BYTES, activeBitrate * MIN_PROBE_DURATION_MICROS / 8_000_000);
             activeStartMicros = Long.MIN_VALUE;
             activeBytesSent = 0;
             activePacketsSent = 0;

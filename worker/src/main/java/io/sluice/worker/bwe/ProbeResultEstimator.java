@@ -6,6 +6,13 @@ package io.sluice.worker.bwe;
  * first received over the arrival span); the lower of the two is what the path carried. When the
  * receive rate falls clearly below the send rate ({@link #SATURATION_RATIO}) the probe filled the
  * bottleneck, and the result is a little under the receive rate, so as not to sit at the very edge.
+ *
+ * <p>A shaper's token bucket (tc HTB's burst, a policer's bucket) passes the first bytes of a
+ * cluster at once, whatever the link's rate: over a short cluster the receive rate then overstates
+ * the bottleneck, and an estimate probed that way switches a viewer to a layer its link cannot
+ * carry. The receive rate is therefore also measured over the later half of the arrivals, which
+ * the bottleneck has paced once the bucket is empty, and the lower of the two is taken; on a link
+ * without a bucket both are the same.
  * A result is given once per cluster, when it has been sent completely and enough of it was
  * reported. A few fixed slots; nothing is allocated.
  */
@@ -17,6 +24,8 @@ final class ProbeResultEstimator {
     private static final double SATURATION_RATIO = 0.9;
     private static final double SATURATED_FRACTION = 0.95;
     private static final double MAX_RECEIVE_TO_SEND_RATIO = 2.0;
+    /** Arrivals kept per cluster for the later half's rate; a cluster has far fewer packets. */
+    private static final int MAX_ARRIVALS = 64;
 
     private final int[] ids = new int[SLOTS];
     private final long[] firstSend = new long[SLOTS];
@@ -27,6 +36,9 @@ final class ProbeResultEstimator {
     private final int[] firstArrivalSize = new int[SLOTS];
     private final long[] bytes = new long[SLOTS];
     private final int[] received = new int[SLOTS];
+    /** Per slot, the first {@link #MAX_ARRIVALS} arrivals in arrival order, and their sizes. */
+    private final long[] arrivals = new long[SLOTS * MAX_ARRIVALS];
+    private final int[] arrivalSizes = new int[SLOTS * MAX_ARRIVALS];
     private int resultClusterId = SentPacketHistory.NO_CLUSTER;
 
     ProbeResultEstimator() {
@@ -74,8 +86,11 @@ final class ProbeResultEstimator {
             firstArrivalSize[slot] = size;
             bytes[slot] = size;
             received[slot] = 1;
+            arrivals[slot * MAX_ARRIVALS] = arrival;
+            arrivalSizes[slot * MAX_ARRIVALS] = size;
             return;
         }
+        keepInArrivalOrder(slot, arrival, size);
         if (send < firstSend[slot]) {
             firstSend[slot] = send;
         }
@@ -94,6 +109,42 @@ final class ProbeResultEstimator {
         received[slot]++;
     }
 
+    /** Insertion into the slot's arrivals, sorted: feedback reports by sequence number, not arrival. */
+    private void keepInArrivalOrder(int slot, long arrival, int size) {
+        int count = received[slot];
+        if (count >= MAX_ARRIVALS) {
+            return;
+        }
+        int base = slot * MAX_ARRIVALS;
+        int at = count;
+        while (at > 0 && arrivals[base + at - 1] > arrival) {
+            arrivals[base + at] = arrivals[base + at - 1];
+            arrivalSizes[base + at] = arrivalSizes[base + at - 1];
+            at--;
+        }
+        arrivals[base + at] = arrival;
+        arrivalSizes[base + at] = size;
+    }
+
+    /**
+     * The receive rate over the later half of the kept arrivals (bytes but the first of that half
+     * over its span), or {@link Double#MAX_VALUE} when that span is empty.
+     */
+    private double laterHalfReceiveRate(int slot) {
+        int count = Math.min(received[slot], MAX_ARRIVALS);
+        int base = slot * MAX_ARRIVALS;
+        int from = count / 2;
+        long span = arrivals[base + count - 1] - arrivals[base + from];
+        if (span <= 0) {
+            return Double.MAX_VALUE;
+        }
+        long laterBytes = 0;
+        for (int i = from + 1; i < count; i++) {
+            laterBytes += arrivalSizes[base + i];
+        }
+        return laterBytes * 8e6 / span;
+    }
+
     private long result(int slot) {
         long sendSpan = lastSend[slot] - firstSend[slot];
         long receiveSpan = lastArrival[slot] - firstArrival[slot];
@@ -105,6 +156,7 @@ final class ProbeResultEstimator {
         if (receiveRate > MAX_RECEIVE_TO_SEND_RATIO * sendRate) {
             return 0;
         }
+        receiveRate = Math.min(receiveRate, laterHalfReceiveRate(slot));
         if (receiveRate < SATURATION_RATIO * sendRate) {
             return (long) (SATURATED_FRACTION * receiveRate);
         }

@@ -20,6 +20,8 @@ final class BottleneckLink {
     private final long maxQueueMicros;
     private long capacityBps;
     private double randomLoss;
+    /** A token bucket's depth in bytes (tc HTB's burst): what an idle link passes at once. */
+    private long burstBytes;
     /** When the link is free again; "long ago" until the first packet, whatever the clock's origin. */
     private long busyUntilMicros = Long.MIN_VALUE;
     private long dropped;
@@ -36,6 +38,11 @@ final class BottleneckLink {
         capacityBps = bps;
     }
 
+    /** Lets an idle link pass {@code bytes} at once, as a shaper's token bucket does. */
+    void setBurst(long bytes) {
+        burstBytes = bytes;
+    }
+
     void setRandomLoss(double probability) {
         randomLoss = probability;
     }
@@ -46,13 +53,17 @@ final class BottleneckLink {
             dropped++;
             return;
         }
-        long start = Math.max(nowMicros, busyUntilMicros);
-        if (start - nowMicros > maxQueueMicros) {
+        // The generic cell rate algorithm: busyUntil is the theoretical time the link is free; a
+        // packet leaves once that lies within the burst's tolerance of now.
+        long toleranceMicros = burstBytes * 8L * 1_000_000 / capacityBps;
+        long free = Math.max(nowMicros, busyUntilMicros);
+        long departure = Math.max(nowMicros, free - toleranceMicros);
+        if (departure - nowMicros > maxQueueMicros) {
             dropped++;
             return;
         }
-        busyUntilMicros = start + size * 8L * 1_000_000 / capacityBps;
-        inFlight.add(new Delivery(sequenceNumber, size, busyUntilMicros + propagationMicros));
+        busyUntilMicros = free + size * 8L * 1_000_000 / capacityBps;
+        inFlight.add(new Delivery(sequenceNumber, size, Math.max(nowMicros, busyUntilMicros - toleranceMicros) + propagationMicros));
     }
 
     /** The next packet that has arrived by {@code nowMicros}, or null. */

@@ -167,6 +167,25 @@ class SendSideBandwidthEstimatorTest {
     }
 
     @Test
+    void draftGcc02_section5_probesThroughAShapersBurstMeasureTheLinkNotTheBucket() {
+        // tc HTB at 400 kbit/s with a 1,600-byte burst, as the browser test shapes a viewer: the
+        // first bytes of every cluster pass at once; the sender is app-limited at 150 kbit/s and
+        // wants 2.5 Mbit/s, so it probes all along.
+        BweSimulation simulation = new BweSimulation(300_000, 400_000, PROPAGATION_MICROS, 7)
+                .mediaRate(estimate -> Math.min(estimate, 150_000));
+        simulation.link.setBurst(1_600);
+        simulation.estimator.setDesiredBitrate(2_500_000);
+        Samples samples = new Samples();
+        simulation.run(30_000, samples::add);
+
+        long highest = samples.statistics().getMax();
+        System.out.printf("bwe: app-limited at 150 kbit/s behind a 400 kbit/s shaper with a 1,600-byte burst: highest"
+                + " estimate %d bit/s over 30 s (%d probe clusters)%n", highest, simulation.estimator.prober().clustersSent());
+        assertThat(simulation.estimator.prober().clustersSent()).as("probe clusters sent").isGreaterThan(3);
+        assertThat(highest).as("highest estimate, bit/s").isLessThanOrEqualTo(500_000);
+    }
+
+    @Test
     void draftGcc02_section5_noProbingOnceTheEstimateCoversTheDesiredBitrate() {
         BweSimulation simulation = new BweSimulation(1_000_000, 5_000_000, PROPAGATION_MICROS, 6)
                 .mediaRate(estimate -> Math.min(estimate, 500_000));
