@@ -122,7 +122,10 @@ class BandwidthAdaptationInChromiumTest {
                             + " %d freezes (%.2f s)%n", LIMIT_KBITS, after.path("width").asInt(), downMs, seconds,
                     decoded, sent, kbits, freezes, freezeSeconds);
             assertThat(after.path("width").asInt()).as("a layer that fits").isLessThan(TOP_WIDTH);
-            assertThat(decoded).as("frames decoded of the %d sent", sent).isGreaterThanOrEqualTo(sent / 2);
+            // A's and B's counters are read one after the other through WebDriver, so the two
+            // windows differ at each end by up to one of B's frames: the layer this link carries
+            // (temporal layer 1 of A's 20 fps, allocated as mediasoup does) is exactly half.
+            assertThat(decoded).as("frames decoded of the %d sent", sent).isGreaterThanOrEqualTo(sent / 2 - 2);
             assertThat(kbits).as("received kbit/s").isLessThanOrEqualTo(LIMIT_KBITS);
 
             shaper.clear();
