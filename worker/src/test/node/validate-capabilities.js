@@ -9,6 +9,13 @@
 //
 // Exit 0 and a JSON report on stdout when mediasoup-client accepts the input; exit 1 and the
 // validator's message on stderr when it throws; exit 2 on bad usage.
+//
+//   node validate-capabilities.js <node_modules dir> serve
+//
+// answers many inputs in one process (loading Node and mediasoup-client once, not per input): one
+// request a line on stdin, {"mode": "capabilities"|"parameters"|"consume", "input": ...}, one answer
+// a line on stdout, {"exitCode": 0, "report": ...} or {"exitCode": 1, "error": "..."}, as the
+// one-shot modes would have exited.
 
 const fs = require('fs');
 const path = require('path');
@@ -103,10 +110,51 @@ function loadDevice(ortc, routerCapabilities) {
 	};
 }
 
+const MODES = ['capabilities', 'parameters', 'consume'];
+
+// The report mediasoup-client's code gives on the input; throws what its validator throws.
+function evaluate(ortc, mode, input) {
+	if (mode === 'capabilities') {
+		return loadDevice(ortc, input);
+	}
+	if (mode === 'parameters') {
+		ortc.validateAndNormalizeRtpParameters(input);
+		return { normalized: input };
+	}
+	// Transport.consume(): the consumer's parameters against the loaded device.
+	const device = loadDevice(ortc, input.routerCapabilities);
+	const rtpParameters = input.rtpParameters;
+	const canReceive = ortc.canReceive(rtpParameters, device.recvRtpCapabilities);
+	return { canReceive, normalized: rtpParameters };
+}
+
+function answer(ortc, version, mode, input) {
+	try {
+		return { exitCode: 0, report: { mediasoupClientVersion: version, ...evaluate(ortc, mode, input) } };
+	} catch (error) {
+		return { exitCode: 1, error: `mediasoup-client ${version} rejected the ${mode}: ${error.name}: ${error.message}` };
+	}
+}
+
+function serve(ortc, version) {
+	const lines = require('readline').createInterface({ input: process.stdin, crlfDelay: Infinity });
+	lines.on('line', (line) => {
+		if (line.trim() === '') {
+			return;
+		}
+		const request = JSON.parse(line);
+		if (!MODES.includes(request.mode)) {
+			process.stderr.write(`unknown mode ${request.mode}\n`);
+			process.exit(2);
+		}
+		process.stdout.write(JSON.stringify(answer(ortc, version, request.mode, request.input)) + '\n');
+	});
+}
+
 function main() {
 	const [nodeModules, mode] = process.argv.slice(2);
-	if (!nodeModules || !['capabilities', 'parameters', 'consume'].includes(mode)) {
-		process.stderr.write('usage: validate-capabilities.js <node_modules dir> capabilities|parameters|consume < json\n');
+	if (!nodeModules || !(MODES.includes(mode) || mode === 'serve')) {
+		process.stderr.write('usage: validate-capabilities.js <node_modules dir> capabilities|parameters|consume|serve < json\n');
 		process.exit(2);
 	}
 	const packageDir = path.resolve(nodeModules, 'mediasoup-client');
@@ -114,26 +162,16 @@ function main() {
 	// The package's exports map hides lib/ortc from require('mediasoup-client/lib/ortc'); a file
 	// path is not subject to it.
 	const ortc = require(path.join(packageDir, 'lib', 'ortc.js'));
-	const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-	let report;
-	try {
-		if (mode === 'capabilities') {
-			report = loadDevice(ortc, input);
-		} else if (mode === 'parameters') {
-			ortc.validateAndNormalizeRtpParameters(input);
-			report = { normalized: input };
-		} else {
-			// Transport.consume(): the consumer's parameters against the loaded device.
-			const device = loadDevice(ortc, input.routerCapabilities);
-			const rtpParameters = input.rtpParameters;
-			const canReceive = ortc.canReceive(rtpParameters, device.recvRtpCapabilities);
-			report = { canReceive, normalized: rtpParameters };
-		}
-	} catch (error) {
-		process.stderr.write(`mediasoup-client ${version} rejected the ${mode}: ${error.name}: ${error.message}\n`);
+	if (mode === 'serve') {
+		serve(ortc, version);
+		return;
+	}
+	const result = answer(ortc, version, mode, JSON.parse(fs.readFileSync(0, 'utf8')));
+	if (result.exitCode !== 0) {
+		process.stderr.write(result.error + '\n');
 		process.exit(1);
 	}
-	process.stdout.write(JSON.stringify({ mediasoupClientVersion: version, ...report }) + '\n');
+	process.stdout.write(JSON.stringify(result.report) + '\n');
 }
 
 main();

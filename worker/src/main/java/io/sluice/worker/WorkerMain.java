@@ -9,7 +9,9 @@ import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.control.WorkerControl;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -34,17 +36,17 @@ public final class WorkerMain {
         SLF4JBridgeHandler.install();
         setLogLevel(config.logLevel());
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
-        WorkerProcess process;
-        try {
-            process = WorkerProcess.start(config);
-        } catch (Exception e) {
-            log.error("could not start: {}", e.toString());
-            System.exit(EXIT_START_FAILED);
-            return;
-        }
+        // The hook is installed before the start: a SIGTERM while the worker registers itself
+        // must still drain it and remove its registry entry, not find no hook and leave the entry.
+        CompletableFuture<WorkerProcess> started = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        process.onDrained(() -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            WorkerProcess process;
+            try {
+                process = started.get();
+            } catch (ExecutionException | InterruptedException e) {
+                return; // never started: nothing to drain
+            }
             log.info("shutting down: draining first, at most {} s", config.drainTimeout().toSeconds());
             try {
                 process.drainAndAwaitClose();
@@ -55,6 +57,17 @@ public final class WorkerMain {
             // A drained worker stopped as asked: status 0, not the 143 of a JVM ended by SIGTERM.
             Runtime.getRuntime().halt(0);
         }, "sluice-shutdown"));
+        WorkerProcess process;
+        try {
+            process = WorkerProcess.start(config);
+        } catch (Exception e) {
+            started.completeExceptionally(e);
+            log.error("could not start: {}", e.toString());
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        started.complete(process);
+        process.onDrained(() -> System.exit(0));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Subscription;
+import io.sluice.worker.control.HeartbeatPublisher;
 import io.sluice.worker.control.WorkerControl;
 import io.sluice.worker.registry.WorkerLease;
 import io.sluice.worker.testsupport.FreePort;
@@ -158,6 +162,21 @@ class WorkerMainTest {
                 "--worker-id", prefix, "--workers", "1"), dir.resolve("worker.log")).start();
     }
 
+    /**
+     * Waits until the child has most likely installed its SIGTERM hook: the registry entry is written
+     * and "serving workers" logged before WorkerMain adds the hook, so a SIGTERM right after them
+     * once found no hook yet on a loaded machine ("Shutdown in progress") and left the entry to its
+     * lease. A heartbeat published after that line is a later marker, from another thread; nothing
+     * outside the child can see the hook itself.
+     */
+    private static void awaitShutdownHook(ManagedProcess worker, Connection bus, String workerId) throws Exception {
+        await().atMost(WAIT).until(() -> worker.log().contains("serving workers"));
+        Subscription heartbeats = bus.subscribe(HeartbeatPublisher.subject(workerId));
+        bus.flush(WAIT);
+        assertThat(heartbeats.nextMessage(WAIT)).as("a heartbeat after start-up").isNotNull();
+        heartbeats.unsubscribe();
+    }
+
     private static boolean exists(StatefulRedisConnection<String, String> redis, String key) {
         return redis.sync().exists(key) == 1;
     }
@@ -195,8 +214,10 @@ class WorkerMainTest {
             String prefix = "term-" + UUID.randomUUID().toString().substring(0, 8);
             String key = WorkerLease.key(prefix + "-0");
             try (StatefulRedisConnection<String, String> connection = client.connect();
-                    ManagedProcess worker = startChild(nats, redis, prefix)) {
+                    ManagedProcess worker = startChild(nats, redis, prefix);
+                    Connection bus = Nats.connect(nats.url())) {
                 await().atMost(WAIT).until(() -> exists(connection, key));
+                awaitShutdownHook(worker, bus, prefix + "-0");
 
                 assertThat(worker.terminate(WAIT)).as("exited on SIGTERM; worker log:%n%s", worker.log()).isTrue();
 

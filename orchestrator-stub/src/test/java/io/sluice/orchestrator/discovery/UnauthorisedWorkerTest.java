@@ -15,10 +15,10 @@ import io.sluice.api.v1.WorkerLoad;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -68,17 +68,17 @@ class UnauthorisedWorkerTest {
                 directory.start();
                 String real = worker.workerIds().get(0);
                 // Once the real worker's heartbeats arrive, the directory's subscription is live.
-                await().atMost(Duration.ofSeconds(10)).until(() -> directory.find(real)
+                await().atMost(Patience.WAIT).until(() -> directory.find(real)
                         .map(info -> info.seenBy().contains(WorkerInfo.Source.HEARTBEAT)).orElse(false));
                 for (int i = 0; i < 3; i++) {
                     monitor.publish("sluice.heartbeat.evil-0", Heartbeat.newBuilder().setWorkerId("evil-0")
                             .setTimestampMs(System.currentTimeMillis())
                             .setLoad(WorkerLoad.newBuilder().setRouters(0)).build().toByteArray());
                 }
-                monitor.flush(Duration.ofSeconds(5));
+                monitor.flush(Patience.WAIT);
                 // Two more real heartbeats (one a second) leave time for any fake to have arrived.
                 Instant afterFakes = directory.find(real).orElseThrow().lastSeen().plusMillis(1500);
-                await().atMost(Duration.ofSeconds(10)).until(() -> directory.find(real).orElseThrow().lastSeen()
+                await().atMost(Patience.WAIT).until(() -> directory.find(real).orElseThrow().lastSeen()
                         .isAfter(afterFakes));
                 assertThat(appeared).containsExactly(real);
                 assertThat(directory.find("evil-0")).isEmpty();

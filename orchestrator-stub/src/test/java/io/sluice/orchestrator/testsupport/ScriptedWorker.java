@@ -118,7 +118,9 @@ public final class ScriptedWorker implements AutoCloseable {
                 .addServiceEndpoint(createRouter)
                 .build();
         service.startService();
-        service.isStarted(5, TimeUnit.SECONDS);
+        if (!service.isStarted(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the scripted worker's service did not start within " + Patience.WAIT);
+        }
     }
 
     /**

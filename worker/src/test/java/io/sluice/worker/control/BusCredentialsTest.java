@@ -19,6 +19,7 @@ import io.sluice.api.v1.WorkerDumpResponse;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import io.sluice.worker.testsupport.TestCertificates;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BusCredentialsTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Patience.WAIT;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir

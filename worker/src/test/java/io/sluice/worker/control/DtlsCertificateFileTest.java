@@ -12,10 +12,10 @@ import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.dtls.DtlsCertificate;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +36,7 @@ class DtlsCertificateFileTest {
                         "DTLS_CERTIFICATE_FILE", certificateFile.toString(),
                         "DTLS_PRIVATE_KEY_FILE", keyFile.toString())));
                 Connection connection = Nats.connect(nats.url())) {
-            ControlClient client = new ControlClient(connection, Duration.ofSeconds(10));
+            ControlClient client = new ControlClient(connection, Patience.WAIT);
             String routerId = client.call("cert-0", "worker.createRouter", WorkerControlTest.opusAndVp8("room"))
                     .as(WorkerCreateRouterResponse.parser()).getRouterId();
             var transport = client.call("cert-0", "router.createWebRtcTransport",

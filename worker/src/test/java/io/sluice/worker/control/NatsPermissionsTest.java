@@ -17,6 +17,7 @@ import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.WorkerProcess;
 import io.sluice.worker.config.WorkerConfig;
 import io.sluice.worker.testsupport.NatsServerProcess;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class NatsPermissionsTest {
 
     static final Path CONFIGURATION = Path.of("..", "compose", "nats-server.conf");
-    private static final Duration SETTLE = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Patience.WAIT;
     static final Map<String, String> PASSWORDS = Map.of(
             "worker1", password(), "backend", password(), "monitor", password());
 
@@ -59,7 +60,7 @@ class NatsPermissionsTest {
                 "RTC_MIN_PORT", "47000", "RTC_MAX_PORT", "47099")));
         workerId = worker.workerIds().get(0);
         backend = Nats.connect(options("backend", "_INBOX_backend", new Violations()));
-        client = new ControlClient(backend, Duration.ofSeconds(10));
+        client = new ControlClient(backend, Patience.WAIT);
     }
 
     /** nats-server with the shipped configuration and its passwords in the environment. */

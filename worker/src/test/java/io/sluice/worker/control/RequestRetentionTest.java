@@ -8,6 +8,7 @@ import io.nats.client.Message;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.WorkerDumpRequest;
 import io.sluice.api.v1.WorkerDumpResponse;
+import io.sluice.worker.testsupport.Patience;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class RequestRetentionTest {
 
     private static void awaitReplies(List<CompletableFuture<Message>> inFlight) throws Exception {
         for (CompletableFuture<Message> reply : inFlight) {
-            assertThat(reply.get(30, TimeUnit.SECONDS).getData()).isNotEmpty();
+            assertThat(reply.get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS).getData()).isNotEmpty();
         }
         inFlight.clear();
     }

@@ -22,6 +22,7 @@ import io.sluice.worker.rtcp.FeedbackPacket;
 import io.sluice.worker.rtcp.FeedbackPsFir;
 import io.sluice.worker.rtcp.FeedbackPsPli;
 import io.sluice.worker.rtcp.FeedbackRtpNack;
+import io.sluice.worker.testsupport.Patience;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -91,18 +92,18 @@ class WorkerMetricsTest {
     @Test
     void healthAnswersAndReadinessFollowsNats() throws Exception {
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz").statusCode() == 200);
+        await().atMost(Patience.WAIT).until(() -> get("/readyz").statusCode() == 200);
         assertThat(get("/nothing").statusCode()).isEqualTo(404);
 
         worker.nats.stop();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz").statusCode() == 503);
+            await().atMost(Patience.WAIT).until(() -> get("/readyz").statusCode() == 503);
             assertThat(get("/readyz").body()).startsWith("NATS is ");
             assertThat(get("/healthz").statusCode()).isEqualTo(200);
         } finally {
             worker.nats.startAgain();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("/readyz").statusCode() == 200);
+        await().atMost(Patience.WAIT).until(() -> get("/readyz").statusCode() == 200);
     }
 
     @Test
@@ -139,14 +140,14 @@ class WorkerMetricsTest {
 
             // Before connect no peer is known: whoever sends is a stranger. After it the socket is
             // connected to the peer and the kernel turns strangers away before the loop counts them.
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 stranger.send(new DatagramPacket(rtp, rtp.length, loopback, port));
                 return value("sluice_packets_dropped_total", worker(), "reason=\"unknown_tuple\"") >= strangerBefore + 3;
             });
             worker.connectPlainTransport(transport.getId(), peer.getLocalPort());
             double receivedBefore = value("sluice_packets_received_total", worker());
             double unknownBefore = value("sluice_packets_dropped_total", worker(), "reason=\"unknown_packet\"");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 peer.send(new DatagramPacket(rtp, rtp.length, loopback, port));
                 peer.send(new DatagramPacket(notRtp, notRtp.length, loopback, port));
                 return value("sluice_packets_received_total", worker()) >= receivedBefore + 2
@@ -215,7 +216,7 @@ class WorkerMetricsTest {
 
         // Every fourth sequence number never leaves the sender: the producer NACKs the gaps.
         AtomicInteger next = new AtomicInteger(1);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
             for (int i = 0; i < 4; i++) {
                 int sequenceNumber = next.getAndIncrement();
                 if (sequenceNumber % 4 != 0) {
@@ -231,7 +232,7 @@ class WorkerMetricsTest {
         byte[] nack = rtcp(FeedbackRtpNack.ofLostSequenceNumbers(0x1234, consumerSsrc, new int[] {received}));
         byte[] pli = rtcp(new FeedbackPsPli(0x1234, consumerSsrc));
         byte[] fir = rtcp(FeedbackPsFir.of(0x1234, consumerSsrc, 1));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
             receiver.send(new DatagramPacket(nack, nack.length, consumerSide));
             receiver.send(new DatagramPacket(pli, pli.length, consumerSide));
             receiver.send(new DatagramPacket(fir, fir.length, consumerSide));

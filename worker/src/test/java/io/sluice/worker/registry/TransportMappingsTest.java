@@ -9,8 +9,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.sluice.worker.router.SluiceException;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.RedisServerProcess;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -137,7 +137,7 @@ class TransportMappingsTest {
         assertThat(redis.exists("sluice:transport:t-dead1", "sluice:transport:t-dead2")).isEqualTo(2);
 
         redis.pexpire("sluice:worker:crashed-0", 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> redis.exists("sluice:worker:crashed-0") == 0);
+        await().atMost(Patience.WAIT).until(() -> redis.exists("sluice:worker:crashed-0") == 0);
         TransportMappings.SweepResult swept = result(mappings.sweep());
 
         assertThat(swept).isEqualTo(new TransportMappings.SweepResult(1, 2));

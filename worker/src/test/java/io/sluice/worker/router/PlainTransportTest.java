@@ -12,6 +12,7 @@ import io.sluice.worker.net.PortRange;
 import io.sluice.worker.router.parameters.MediaKind;
 import io.sluice.worker.router.parameters.RtpCodecCapability;
 import io.sluice.worker.srtp.SrtpProfile;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.TestClock;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -110,7 +111,7 @@ class PlainTransportTest {
         try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress());
                 DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             // UDP may drop a datagram on a busy machine: send again until one is heard.
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 send(sender, port, rtp(1));
                 return onLoop(transport::tuple).remoteAddress() != null;
             });
@@ -120,7 +121,7 @@ class PlainTransportTest {
             // or by the kernel once the socket is connected to the learned remote.
             long before = onLoop(transport::packetsReceived);
             send(stranger, port, rtp(2, 8));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Patience.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 send(sender, port, rtp(3));
                 return onLoop(transport::packetsReceived) > before;
             });

@@ -36,6 +36,7 @@ import io.sluice.worker.router.Worker;
 import io.sluice.worker.router.ortc.RtpHeaderExtensionUris;
 import io.sluice.worker.rtp.RtpPacket;
 import io.sluice.worker.testsupport.ApiOrtc;
+import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.TestClock;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -322,7 +323,7 @@ class RtpObserversTest {
             return created;
         });
         // The worker's own timer: the first decision nominates the first producer added.
-        await().atMost(Duration.ofSeconds(30)).until(() -> onLoop(observer::dominantSpeaker) == alice);
+        await().atMost(Patience.WAIT).until(() -> onLoop(observer::dominantSpeaker) == alice);
 
         onLoop(() -> {
             worker.closeRouter(router.id());

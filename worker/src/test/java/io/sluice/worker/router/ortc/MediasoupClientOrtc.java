@@ -2,22 +2,33 @@ package io.sluice.worker.router.ortc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.worker.testsupport.ExternalTool;
+import io.sluice.worker.testsupport.Patience;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real mediasoup-client 3.24.1, installed with npm under {@code worker/target/node-cache}
- * once (reused while present), and driven through {@code src/test/node/validate-capabilities.js}.
+ * once (reused while present), and driven through {@code src/test/node/validate-capabilities.js}:
+ * one node process answers every input of an instance in turn (starting node and loading
+ * mediasoup-client for each input took a second or more each on a busy machine).
  */
-final class MediasoupClientOrtc {
+final class MediasoupClientOrtc implements AutoCloseable {
 
     static final String VERSION = "3.24.1";
 
@@ -26,13 +37,16 @@ final class MediasoupClientOrtc {
     private final Path node;
     private final Path nodeModules;
     private final Path script;
-    private final Path workDir;
+    private final Path serverErrors;
+    private Process server;
+    private BufferedWriter requests;
+    private BufferedReader answers;
 
     private MediasoupClientOrtc(Path node, Path nodeModules, Path script, Path workDir) {
         this.node = node;
         this.nodeModules = nodeModules;
         this.script = script;
-        this.workDir = workDir;
+        this.serverErrors = workDir.resolve("validate-capabilities.err");
     }
 
     /** What the script said: exit code, its JSON report (exit 0) or the validator's message (exit 1). */
@@ -94,30 +108,48 @@ final class MediasoupClientOrtc {
         return run("consume", json);
     }
 
-    private Result run(String mode, String json) throws IOException, InterruptedException {
-        Path stdout = Files.createTempFile(workDir, "validate-", ".out");
-        Path stderr = Files.createTempFile(workDir, "validate-", ".err");
-        try {
-            Process process = new ProcessBuilder(List.of(node.toString(), script.toString(), nodeModules.toString(), mode))
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile())
+    private synchronized Result run(String mode, String json) throws IOException, InterruptedException {
+        if (server == null) {
+            server = new ProcessBuilder(List.of(node.toString(), script.toString(), nodeModules.toString(), "serve"))
+                    .redirectError(serverErrors.toFile())
                     .start();
-            try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(json.getBytes(StandardCharsets.UTF_8));
+            requests = new BufferedWriter(new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8));
+            answers = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        }
+        ObjectNode request = MAPPER.createObjectNode().put("mode", mode);
+        request.set("input", MAPPER.readTree(json));
+        requests.write(MAPPER.writeValueAsString(request));
+        requests.newLine();
+        requests.flush();
+        String line;
+        try {
+            line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return answers.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("validate-capabilities.js gave no answer: " + Files.readString(serverErrors), e);
+        }
+        if (line == null) {
+            throw new AssertionError("validate-capabilities.js failed to run: " + Files.readString(serverErrors));
+        }
+        JsonNode answer = MAPPER.readTree(line);
+        int exitCode = answer.path("exitCode").asInt();
+        return new Result(exitCode, exitCode == 0 ? answer.path("report") : null, answer.path("error").asText(""));
+    }
+
+    /** Ends the node process (it exits when its input closes). */
+    @Override
+    public synchronized void close() throws IOException, InterruptedException {
+        if (server != null) {
+            requests.close();
+            if (!server.waitFor(Patience.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(Patience.WAIT.toSeconds(), TimeUnit.SECONDS);
             }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("node did not finish in 60 s: " + Files.readString(stderr));
-            }
-            String out = Files.readString(stdout);
-            String err = Files.readString(stderr);
-            if (process.exitValue() == 2 || (process.exitValue() == 0 && out.isBlank())) {
-                throw new AssertionError("validate-capabilities.js failed to run: " + err);
-            }
-            return new Result(process.exitValue(), process.exitValue() == 0 ? MAPPER.readTree(out) : null, err.strip());
-        } finally {
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
+            server = null;
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,11 @@ class MediasoupClientValidationTest {
     @BeforeAll
     static void installMediasoupClient() throws Exception {
         client = MediasoupClientOrtc.install();
+    }
+
+    @AfterAll
+    static void stopMediasoupClient() throws Exception {
+        client.close();
     }
 
     static Stream<RtpCodecCapability> everySupportedCodec() {
