@@ -41,49 +41,51 @@ final class EventRelay implements TransportEventListener, ProducerEventListener,
 
     @Override
     public void onIceStateChanged(String routerId, String transportId, IceState state) {
-        rooms.owner(transportId).ifPresent(session -> session.onTransportState(transportId, "iceState",
+        rooms.owner(transportId).ifPresent(session -> session.mediaEvents().onTransportState(transportId, "iceState",
                 MediaStateJson.iceStateName(state), ""));
     }
 
     @Override
     public void onDtlsStateChanged(String routerId, String transportId, DtlsState state, String reason) {
-        rooms.owner(transportId).ifPresent(session -> session.onTransportState(transportId, "dtlsState",
+        rooms.owner(transportId).ifPresent(session -> session.mediaEvents().onTransportState(transportId, "dtlsState",
                 MediaStateJson.dtlsStateName(state), reason));
     }
 
     @Override
     public void onTransportClosed(String routerId, String transportId, TransportClosed.Reason reason) {
-        rooms.owner(transportId).ifPresent(session -> session.onTransportClosedByWorker(transportId, reason.name()));
+        rooms.owner(transportId).ifPresent(session -> session.mediaEvents()
+                .onTransportClosedByWorker(transportId, reason.name()));
     }
 
     @Override
     public void onProducerClosed(String routerId, String producerId, ProducerClosed.Reason reason) {
-        rooms.owner(producerId).ifPresent(session -> session.onProducerClosedByWorker(producerId));
+        rooms.owner(producerId).ifPresent(session -> session.mediaEvents().onProducerClosedByWorker(producerId));
     }
 
     @Override
     public void onProducerScore(String routerId, String producerId, ProducerScore score) {
-        rooms.owner(producerId).ifPresent(session -> session.onProducerScore(producerId, score));
+        rooms.owner(producerId).ifPresent(session -> session.mediaEvents().onProducerScore(producerId, score));
     }
 
     @Override
     public void onConsumerClosed(String routerId, String consumerId, ConsumerClosed.Reason reason) {
-        rooms.owner(consumerId).ifPresent(session -> session.onConsumerClosedByWorker(consumerId));
+        rooms.owner(consumerId).ifPresent(session -> session.mediaEvents().onConsumerClosedByWorker(consumerId));
     }
 
     @Override
     public void onConsumerProducerPaused(String routerId, String consumerId, boolean producerPaused) {
-        rooms.owner(consumerId).ifPresent(session -> session.onConsumerProducerPaused(consumerId, producerPaused));
+        rooms.owner(consumerId).ifPresent(session -> session.mediaEvents()
+                .onConsumerProducerPaused(consumerId, producerPaused));
     }
 
     @Override
     public void onConsumerScore(String routerId, String consumerId, ConsumerScore score) {
-        rooms.owner(consumerId).ifPresent(session -> session.onConsumerScore(consumerId, score));
+        rooms.owner(consumerId).ifPresent(session -> session.mediaEvents().onConsumerScore(consumerId, score));
     }
 
     @Override
     public void onConsumerLayersChanged(String routerId, String consumerId, Optional<ConsumerLayers> layers) {
-        rooms.owner(consumerId).ifPresent(session -> session.onConsumerLayersChanged(consumerId, layers));
+        rooms.owner(consumerId).ifPresent(session -> session.mediaEvents().onConsumerLayersChanged(consumerId, layers));
     }
 
     @Override
@@ -106,6 +108,6 @@ final class EventRelay implements TransportEventListener, ProducerEventListener,
         List<SignalingSession> sessions = rooms.sessionsOnWorker(workerId);
         log.warn("missed events {}..{} of worker {}: re-reading the entities of {} peers", firstMissedSeq,
                 nextSeenSeq - 1, workerId, sessions.size());
-        sessions.forEach(SignalingSession::resync);
+        sessions.forEach(session -> session.mediaEvents().resync());
     }
 }

@@ -57,8 +57,8 @@ final class PeerData {
         Room joined = session.room();
         RouterClient own = session.router();
         int joinedGeneration = session.generation();
-        SignalingSession.reserve(pendingDataProducers, dataProducers.size(), limits.producersPerPeer(), "data producers");
-        return SignalingSession.released(pendingDataProducers, transport.client().produceData(stream, label, protocol)
+        PeerMediaRequests.reserve(pendingDataProducers, dataProducers.size(), limits.producersPerPeer(), "data producers");
+        return PeerMediaRequests.released(pendingDataProducers, transport.client().produceData(stream, label, protocol)
                 .thenApply(dataProducer -> {
                     if (joinedGeneration != session.generation()) {
                         dataProducer.close();
@@ -96,8 +96,8 @@ final class PeerData {
                     "data producer " + dataProducerId + " is on another router of the room: data is not piped");
         }
         int joinedGeneration = session.generation();
-        SignalingSession.reserve(pendingDataConsumers, dataConsumers.size(), limits.consumersPerPeer(), "data consumers");
-        return SignalingSession.released(pendingDataConsumers, transport.client().consumeData(dataProducerId).thenApply(dataConsumer -> {
+        PeerMediaRequests.reserve(pendingDataConsumers, dataConsumers.size(), limits.consumersPerPeer(), "data consumers");
+        return PeerMediaRequests.released(pendingDataConsumers, transport.client().consumeData(dataProducerId).thenApply(dataConsumer -> {
             if (joinedGeneration != session.generation()) {
                 dataConsumer.close();
                 throw SignalingSession.moved();

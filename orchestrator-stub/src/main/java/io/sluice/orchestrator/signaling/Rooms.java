@@ -154,7 +154,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
                 String producerId = data.path("producerId").asText();
                 List<Room.Subscription> subscriptions = room.removeProducer(producerId);
                 room.peers().forEach(peer -> peer.tell("producerClosed", data));
-                subscriptions.forEach(subscription -> subscription.owner().remoteProducerClosed(
+                subscriptions.forEach(subscription -> subscription.owner().mediaEvents().remoteProducerClosed(
                         subscription.consumerId(), producerId));
             }
             case "peerLeft" -> room.peers().forEach(peer -> peer.tell("peerLeft", data));
@@ -243,7 +243,7 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
         for (SignalingSession session : restored) {
             session.ownConsumers().forEach((consumerId, consumer) ->
                     room.addSubscription(consumer.producerId(), new Room.Subscription(consumerId, session)));
-            session.resync();
+            session.mediaEvents().resync();
         }
         log.info("room {} restored on router {}: {} peers", roomId, router.id(), restored.size());
         return restored;
@@ -363,7 +363,8 @@ final class Rooms implements RoomPlacement.RouterLostListener, RoomBus.Listener 
     /** Runs the layer policy's time-based rules and applies what it decides. */
     void tickLayerPolicy() {
         for (Map.Entry<String, ConsumerLayers> change : layerPolicy.tick().entrySet()) {
-            owner(change.getKey()).ifPresent(session -> session.applyPolicyLayers(change.getKey(), change.getValue()));
+            owner(change.getKey()).ifPresent(session -> session.mediaRequests()
+                    .applyPolicyLayers(change.getKey(), change.getValue()));
         }
     }
 }
