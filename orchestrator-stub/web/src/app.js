@@ -175,7 +175,8 @@ class Signaling {
         if (!waiting) return;
         this.pending.delete(message.id);
         if (message.ok) waiting.resolve(message.data);
-        else waiting.reject(new Error(`${message.error.code}: ${message.error.message}`));
+        else waiting.reject(Object.assign(new Error(`${message.error.code}: ${message.error.message}`),
+          { code: message.error.code }));
       } else if (message.notification) {
         state.notifications.push({ method: message.method, data: message.data });
         this.onNotification(message.method, message.data);

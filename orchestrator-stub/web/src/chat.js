@@ -19,6 +19,8 @@ export function createChat({ request, fail }) {
     consumers: new Map(),
     /** Every chat message shown: {userId, text, own}. */
     messages: [],
+    /** Data producers the stub cannot hand this peer: {dataProducerId, userId, reason}. */
+    unavailable: [],
   };
   let sendTransport = null;
   let recvTransport = null;
@@ -35,6 +37,13 @@ export function createChat({ request, fail }) {
     line.append(name, `: ${text}`);
     log.append(line);
     log.scrollTop = log.scrollHeight;
+  }
+
+  function showNotice(text) {
+    const line = document.createElement('div');
+    line.className = 'notice';
+    line.textContent = text;
+    log.append(line);
   }
 
   function updateForm() {
@@ -63,6 +72,13 @@ export function createChat({ request, fail }) {
       });
     } catch (error) {
       data.consumers.delete(dataProducerId);
+      // A room spread over several workers does not pipe data producers yet (docs/signaling.md,
+      // "DataChannels"): the stub refuses with FAILED_PRECONDITION, which is a limit, not a fault.
+      if (error.code === 'FAILED_PRECONDITION') {
+        data.unavailable.push({ dataProducerId, userId, reason: error.message });
+        showNotice(`chat of ${userId} is on another worker and not relayed here`);
+        return;
+      }
       throw error;
     }
     dataConsumer.binaryType = 'arraybuffer';
