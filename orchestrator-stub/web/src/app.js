@@ -650,8 +650,11 @@ async function enterRoom() {
   const recvTransport = device.createRecvTransport(recvOptions);
   transports.push(recvTransport);
   connectOnDemand(recvTransport);
-  joined.dataProducers.forEach(chat.consume);
-  await chat.attachRecv(recvTransport);
+  // A backend without DataChannels (the Quart example) answers no dataProducers and no SCTP.
+  if (Array.isArray(joined.dataProducers) && recvOptions.sctpParameters) {
+    joined.dataProducers.forEach(chat.consume);
+    await chat.attachRecv(recvTransport);
+  }
   // Resuming asks the sender for a key frame: before the transport has connected, Sluice cannot
   // forward it yet and the first frame waits for the next key frame request.
   const recvConnected = new Promise((resolve) => {
@@ -731,7 +734,7 @@ async function enterRoom() {
       await signaling.request('pauseProducer', { producerId: producer.id });
     }
   }
-  await chat.attachSend(sendTransport);
+  if (sendOptions.sctpParameters) await chat.attachSend(sendTransport);
   status(`joined ${roomId} as ${joined.userId}, publishing ${localTracks.map((t) => t.kind).join(' + ')}`);
 }
 
