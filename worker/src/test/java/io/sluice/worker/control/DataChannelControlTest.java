@@ -85,8 +85,16 @@ class DataChannelControlTest {
                 .as(RouterCreateWebRtcTransportResponse.parser()).getTransport();
     }
 
-    /** ICE, then DTLS with the peer as client (a browser's "active"), then the peer's INIT. */
     private static SctpOverDtlsPeer connect(WebRtcTestPeer peer, WebRtcTransportInfo transport) throws Exception {
+        return connect(client, workerId, peer, transport, MAX_MESSAGE_SIZE);
+    }
+
+    /**
+     * ICE, then DTLS with the peer as client (a browser's "active"), then the peer's INIT: an
+     * established association to the WebRTC transport, as a browser makes it (DirectDataControlTest too).
+     */
+    static SctpOverDtlsPeer connect(ControlClient client, String workerId, WebRtcTestPeer peer,
+            WebRtcTransportInfo transport, int maxMessageSize) throws Exception {
         peer.sendBindingRequest(transport.getIceParameters().getUsernameFragment(),
                 transport.getIceParameters().getPassword(), true);
         assertThat(peer.awaitStunResponse(WAIT).isSuccess()).isTrue();
@@ -96,7 +104,7 @@ class DataChannelControlTest {
                         .addFingerprints(DtlsFingerprint.newBuilder().setAlgorithm("sha-256")
                                 .setValue(peer.fingerprint().value())))
                 .build());
-        SctpOverDtlsPeer sctp = new SctpOverDtlsPeer(peer, 1100, MAX_MESSAGE_SIZE);
+        SctpOverDtlsPeer sctp = new SctpOverDtlsPeer(peer, 1100, maxMessageSize);
         DtlsFingerprint fingerprint = transport.getDtlsParameters().getFingerprintsList().stream()
                 .filter(f -> f.getAlgorithm().equals("sha-256")).findFirst().orElseThrow();
         peer.startDtls(io.sluice.worker.dtls.DtlsRole.CLIENT,

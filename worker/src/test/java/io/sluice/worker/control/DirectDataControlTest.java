@@ -12,9 +12,6 @@ import io.sluice.api.v1.DataConsumerMessage;
 import io.sluice.api.v1.DataProducerInfo;
 import io.sluice.api.v1.DataProducerSendRequest;
 import io.sluice.api.v1.DirectTransportInfo;
-import io.sluice.api.v1.DtlsFingerprint;
-import io.sluice.api.v1.DtlsParameters;
-import io.sluice.api.v1.DtlsRole;
 import io.sluice.api.v1.ErrorCode;
 import io.sluice.api.v1.Event;
 import io.sluice.api.v1.NumSctpStreams;
@@ -24,7 +21,6 @@ import io.sluice.api.v1.RouterCreateWebRtcTransportRequest;
 import io.sluice.api.v1.RouterCreateWebRtcTransportResponse;
 import io.sluice.api.v1.SctpStreamParameters;
 import io.sluice.api.v1.TransportCloseRequest;
-import io.sluice.api.v1.TransportConnectRequest;
 import io.sluice.api.v1.TransportConsumeDataRequest;
 import io.sluice.api.v1.TransportConsumeDataResponse;
 import io.sluice.api.v1.TransportProduceDataRequest;
@@ -33,7 +29,6 @@ import io.sluice.api.v1.WebRtcTransportInfo;
 import io.sluice.api.v1.WorkerCreateRouterResponse;
 import io.sluice.worker.sctp.DataChannelPpid;
 import io.sluice.worker.sctp.Reliability;
-import io.sluice.worker.sctp.SctpState;
 import io.sluice.worker.sctp.SendResult;
 import io.sluice.worker.testsupport.Patience;
 import io.sluice.worker.testsupport.SctpOverDtlsPeer;
@@ -120,26 +115,8 @@ class DirectDataControlTest {
                 .as(RouterCreateWebRtcTransportResponse.parser()).getTransport();
     }
 
-    /** ICE, DTLS with the peer as client, then the peer's INIT, as a browser does. */
     private static SctpOverDtlsPeer connect(WebRtcTestPeer peer, WebRtcTransportInfo transport) throws Exception {
-        peer.sendBindingRequest(transport.getIceParameters().getUsernameFragment(),
-                transport.getIceParameters().getPassword(), true);
-        assertThat(peer.awaitStunResponse(WAIT).isSuccess()).isTrue();
-        client.call(workerId, "transport.connect", TransportConnectRequest.newBuilder()
-                .setTransportId(transport.getId())
-                .setDtlsParameters(DtlsParameters.newBuilder().setRole(DtlsRole.CLIENT)
-                        .addFingerprints(DtlsFingerprint.newBuilder().setAlgorithm("sha-256")
-                                .setValue(peer.fingerprint().value())))
-                .build());
-        SctpOverDtlsPeer sctp = new SctpOverDtlsPeer(peer, 1100, MAX_MESSAGE_SIZE);
-        DtlsFingerprint fingerprint = transport.getDtlsParameters().getFingerprintsList().stream()
-                .filter(f -> f.getAlgorithm().equals("sha-256")).findFirst().orElseThrow();
-        peer.startDtls(io.sluice.worker.dtls.DtlsRole.CLIENT,
-                io.sluice.worker.dtls.DtlsFingerprint.parse(fingerprint.getAlgorithm(), fingerprint.getValue()));
-        peer.awaitDtlsConnected(WAIT);
-        sctp.connect();
-        await("association established").atMost(WAIT).until(() -> sctp.state() == SctpState.ESTABLISHED);
-        return sctp;
+        return DataChannelControlTest.connect(client, workerId, peer, transport, MAX_MESSAGE_SIZE);
     }
 
     private static InetSocketAddress udp(WebRtcTransportInfo transport) {
